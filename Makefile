@@ -1,0 +1,41 @@
+# The Alchemiser kit. `make run` and `make test` are all a fresh clone needs.
+GO        ?= go
+FUNCTIONS := strategy portfolio execution notifications
+BIN       := bin
+PKGS      := ./...
+
+.PHONY: run test lint build bench fuzz generate clean help
+
+help: ## list targets
+	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
+
+run: ## run one trading workflow on the embedded local stack
+	$(GO) run ./cmd/alchemiser run
+
+test: lint ## run every test (after lint)
+	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -race ./app/local/... ./app/broker/... ./app/execution/...
+
+lint: ## gofmt and go vet
+	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+build: ## one Lambda bootstrap per function, linux/arm64 for provided.al2023
+	@for f in $(FUNCTIONS); do \
+	  echo "build $(BIN)/$$f/bootstrap"; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath \
+	    -ldflags='-s -w' -o $(BIN)/$$f/bootstrap ./app/functions/$$f || exit 1; \
+	done
+
+bench: ## benchmarks, side by side with their baselines (see BENCHMARKS.md)
+	./scripts/bench.sh
+
+fuzz: ## run every fuzz target briefly (FUZZTIME, default 10s)
+	./scripts/fuzz.sh $(or $(FUZZTIME),10s)
+
+generate: ## regenerate generated files (market data set, ...)
+	$(GO) generate ./...
+
+clean: ## remove build output and local runs
+	rm -rf $(BIN) runs .aws-sam
