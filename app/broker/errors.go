@@ -42,3 +42,35 @@ func IsRetryable(err error) bool {
 	var be *Error
 	return errors.As(err, &be) && be.Retryable()
 }
+
+// ErrUnauthorized means the broker refused the credentials.
+var ErrUnauthorized = errors.New("unauthorized")
+
+// sentinelFor maps an HTTP status of the broker's API to a sentinel.
+func sentinelFor(status int) error {
+	switch {
+	case status == 401:
+		return ErrUnauthorized
+	case status == 404:
+		return ErrNotFound
+	case status == 429:
+		return ErrRateLimited
+	case status >= 500 || status == 0:
+		return ErrUnavailable
+	case status == 403 || status == 422:
+		return ErrRejected
+	}
+	return errors.New("broker error")
+}
+
+// NewHTTPError builds an *Error for an HTTP answer of the broker's API.
+func NewHTTPError(endpoint string, status, code int, message string) *Error {
+	return &Error{Endpoint: endpoint, StatusCode: status, Code: code, Message: message, Err: sentinelFor(status)}
+}
+
+// NewTransportError builds an *Error for a call that got no answer
+// (connection refused, timeout, cancelled context). errors.Is still finds
+// cause, e.g. context.DeadlineExceeded.
+func NewTransportError(endpoint string, cause error) *Error {
+	return &Error{Endpoint: endpoint, Err: fmt.Errorf("%w: %w", ErrUnavailable, cause)}
+}

@@ -1,0 +1,32 @@
+// Package paper is the paper exchange: an HTTP server that speaks the
+// subset of Alpaca's trading and market data APIs that the official Go
+// client (alpaca-trade-api-go/v3) calls for this system, so the real Alpaca
+// adapter code path runs locally:
+//
+//	GET  /v2/account, /v2/positions, /v2/assets/{symbol}, /v2/clock
+//	POST /v2/orders
+//	GET  /v2/orders, /v2/orders/{id}, /v2/orders:by_client_order_id
+//	GET  /v2/stocks/bars, /v2/stocks/quotes/latest
+//
+// Prices come from a marketdata.Dataset viewed at the open of the current
+// simulated session (SetDay). Market orders and marketable limit orders
+// fill at once, buys at the ask and sells at the bid; other limit orders
+// rest as "new" and expire when the day moves on. Orders settle cash and
+// positions when accepted; FillDelay only delays when the fill becomes
+// visible ("accepted" until then), so waiting for terminal states is
+// exercised without an order book. Accounts are cash accounts (buying power
+// = cash, no shorting, no margin) registered per API key.
+//
+// Errors use Alpaca's JSON body {"code": N, "message": "..."} and status
+// codes: 401 for unknown credentials, 403 code 40310000 for insufficient
+// buying power or quantity, 404 code 40410000 for unknown orders and
+// assets, 422 code 40010001 for invalid orders, including a reused
+// client_order_id ("client_order_id must be unique"), which places nothing.
+//
+// Faults (SetFaults) inject latency, HTTP errors by status, 429s, and
+// timeouts that hold a request until the client gives up, drawn from a
+// seeded generator so runs are reproducible.
+//
+// The server listens on 127.0.0.1 only. Every method is safe for
+// concurrent use.
+package paper

@@ -1,0 +1,191 @@
+package paper
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/shopspring/decimal"
+)
+
+func exchange(t testing.TB) *Exchange {
+	t.Helper()
+	ds, err := marketdata.Synthetic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := New(Config{Dataset: ds, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.AddAccount("K", "S", AccountConfig{Cash: decimal.NewFromInt(50000)}); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func post(t testing.TB, h http.Handler, body string) (int, map[string]any) {
+	r := httptest.NewRequest(http.MethodPost, "/v2/orders", strings.NewReader(body))
+	r.Header.Set("APCA-API-KEY-ID", "K")
+	r.Header.Set("APCA-API-SECRET-KEY", "S")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	var out map[string]any
+	_ = json.Unmarshal(w.Body.Bytes(), &out)
+	return w.Code, out
+}
+
+// TestCashAndPositionsStayConsistent replays random orders and checks the
+// books after each: cash moves by exactly the filled value, positions by the
+// filled quantity, and neither goes negative.
+func TestCashAndPositionsStayConsistent(t *testing.T) {
+	x := exchange(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	syms := []string{"SPY", "QQQ", "BIL", "TLT", "XLE"}
+	cash := decimal.NewFromInt(50000)
+	held := map[string]decimal.Decimal{}
+	for i := range 400 {
+		sym := syms[rng.IntN(len(syms))]
+		side := []string{"buy", "sell"}[rng.IntN(2)]
+		qty := decimal.NewFromInt(int64(1 + rng.IntN(30)))
+		body := fmt.Sprintf(`{"symbol":%q,"side":%q,"type":"market","time_in_force":"day","qty":"%s","client_order_id":"o-%d"}`, sym, side, qty, i)
+		code, out := post(t, x, body)
+		if code != http.StatusOK {
+			if code != http.StatusForbidden {
+				t.Fatalf("order %d: status %d %v", i, code, out)
+			}
+			continue
+		}
+		filled := decimal.RequireFromString(out["filled_qty"].(string))
+		price := decimal.RequireFromString(out["filled_avg_price"].(string))
+		if side == "buy" {
+			cash, held[sym] = cash.Sub(filled.Mul(price)), held[sym].Add(filled)
+		} else {
+			cash, held[sym] = cash.Add(filled.Mul(price)), held[sym].Sub(filled)
+		}
+		a := x.accounts["K"]
+		if !a.cash.Equal(cash) || cash.IsNegative() {
+			t.Fatalf("order %d: cash %s, want %s", i, a.cash, cash)
+		}
+		for s, q := range held {
+			got := decimal.Zero
+			if p := a.positions[s]; p != nil {
+				got = p.qty
+			}
+			if !got.Equal(q) || q.IsNegative() {
+				t.Fatalf("order %d: %s position %s, want %s", i, s, got, q)
+			}
+		}
+	}
+}
+
+func TestConcurrentBuysNeverOverspend(t *testing.T) {
+	x := exchange(t)
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			post(t, x, fmt.Sprintf(`{"symbol":"SPY","side":"buy","type":"market","qty":"10","client_order_id":"c-%d"}`, i))
+		}()
+	}
+	wg.Wait()
+	if c := x.accounts["K"].cash; c.IsNegative() {
+		t.Fatalf("cash went negative: %s", c)
+	}
+	filled := 0
+	for _, o := range x.Orders("K") {
+		if o.Status == "filled" {
+			filled++
+		}
+	}
+	if filled == 0 || filled == 50 {
+		t.Errorf("filled %d of 50 orders of $5000 each with $50000", filled)
+	}
+}
+
+func TestDuplicateClientOrderIDPlacesNothing(t *testing.T) {
+	x := exchange(t)
+	body := `{"symbol":"SPY","side":"buy","type":"market","qty":"1","client_order_id":"same"}`
+	if code, _ := post(t, x, body); code != http.StatusOK {
+		t.Fatalf("first: %d", code)
+	}
+	code, out := post(t, x, body)
+	if code != http.StatusUnprocessableEntity || out["message"] != "client_order_id must be unique" || out["code"].(float64) != codeInvalid {
+		t.Errorf("duplicate: %d %v", code, out)
+	}
+	if len(x.Orders("K")) != 1 {
+		t.Errorf("%d orders", len(x.Orders("K")))
+	}
+}
+
+func TestRejectedAndPartialKnobs(t *testing.T) {
+	x := exchange(t)
+	x.RejectSymbols("TLT")
+	x.PartialFill("QQQ", decimal.RequireFromString("0.5"))
+	_, out := post(t, x, `{"symbol":"TLT","side":"buy","type":"market","qty":"1","client_order_id":"r"}`)
+	if out["status"] != "rejected" {
+		t.Errorf("status %v", out["status"])
+	}
+	_, out = post(t, x, `{"symbol":"QQQ","side":"buy","type":"market","qty":"4","client_order_id":"p"}`)
+	if out["status"] != "partially_filled" || out["filled_qty"] != "2" {
+		t.Errorf("partial %v %v", out["status"], out["filled_qty"])
+	}
+	x.SetDay(time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC))
+	if o := x.Orders("K")[1]; o.Status != "expired" {
+		t.Errorf("after the day: %s", o.Status)
+	}
+}
+
+func TestStartBindsLoopbackOnly(t *testing.T) {
+	x := exchange(t)
+	base, err := x.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	u, _ := url.Parse(base)
+	host, _, _ := net.SplitHostPort(u.Host)
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		t.Errorf("listening on %s", u.Host)
+	}
+	resp, err := http.Get(base + "/v2/account")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("no credentials: %d", resp.StatusCode)
+	}
+}
+
+func FuzzDecodeOrder(f *testing.F) {
+	f.Add([]byte(`{"symbol":"SPY","side":"buy","type":"limit","qty":"1","limit_price":"2"}`))
+	f.Add([]byte(`{"symbol":"SPY","side":"sell","type":"market","notional":"-1"}`))
+	f.Add([]byte(`{"qty":1e999}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req, rej := decodeOrder(bytes.NewReader(body))
+		if rej != nil {
+			if rej.status < 400 || rej.msg == "" {
+				t.Fatalf("bad rejection %+v", rej)
+			}
+			return
+		}
+		if req.Symbol == "" || (req.Qty == nil) == (req.Notional == nil) || req.TimeInForce == "" {
+			t.Fatalf("accepted invalid order %+v", req)
+		}
+		if req.Type == "limit" && (req.LimitPrice == nil || !req.LimitPrice.IsPositive()) {
+			t.Fatalf("limit without price accepted")
+		}
+	})
+}
