@@ -1,0 +1,48 @@
+package execution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/broker"
+	"github.com/sony/gobreaker/v2"
+)
+
+// call runs f through the breaker, retrying retryable failures with
+// exponential backoff and full jitter, never sleeping past the deadline
+// minus the margin. It returns the number of attempts made.
+func (e *Executor) call(ctx context.Context, endpoint string, f func(context.Context) error) (int, error) {
+	var err error
+	for attempt := 1; ; attempt++ {
+		start := e.cfg.Now()
+		_, err = e.breaker.Execute(func() (any, error) { return nil, f(ctx) })
+		e.cfg.Observer.BrokerCall(ctx, endpoint, e.cfg.Now().Sub(start), err)
+		switch {
+		case err == nil:
+			return attempt, nil
+		case errors.Is(err, gobreaker.ErrOpenState), errors.Is(err, gobreaker.ErrTooManyRequests):
+			return attempt, fmt.Errorf("%w: %s", ErrBreakerOpen, endpoint)
+		case !broker.IsRetryable(err) || attempt >= e.cfg.MaxAttempts:
+			return attempt, err
+		}
+		if serr := e.backoff(ctx, attempt); serr != nil {
+			return attempt, fmt.Errorf("%w (after %w)", serr, err)
+		}
+	}
+}
+
+// backoff sleeps before attempt+1: a random duration in
+// [0, min(MaxBackoff, BaseBackoff × 2^(attempt−1))] ("full jitter").
+func (e *Executor) backoff(ctx context.Context, attempt int) error {
+	ceiling := e.cfg.BaseBackoff << (attempt - 1)
+	if ceiling > e.cfg.MaxBackoff || ceiling <= 0 {
+		ceiling = e.cfg.MaxBackoff
+	}
+	d := time.Duration(e.cfg.Rand.Int64N(int64(ceiling) + 1))
+	if dl, ok := ctx.Deadline(); ok && e.cfg.Now().Add(d).After(dl.Add(-e.cfg.DeadlineMargin)) {
+		return fmt.Errorf("%w: backoff of %s", ErrDeadline, d.Round(time.Millisecond))
+	}
+	return e.cfg.Sleep(ctx, d)
+}

@@ -1,0 +1,97 @@
+package execution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/broker"
+)
+
+// Observer hears about broker calls and orders; telemetry implements it.
+// Methods are called synchronously and must not block.
+type Observer interface {
+	BrokerCall(ctx context.Context, endpoint string, d time.Duration, err error)
+	OrderDone(ctx context.Context, o Outcome)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) BrokerCall(context.Context, string, time.Duration, error) {}
+func (nopObserver) OrderDone(context.Context, Outcome)                       {}
+
+// Config tunes an Executor; zero values take the package defaults.
+type Config struct {
+	OrderType      broker.OrderType
+	SlippageBps    int
+	MaxAttempts    int
+	BaseBackoff    time.Duration
+	MaxBackoff     time.Duration
+	BreakerTrips   uint32        // consecutive retryable failures that open the breaker
+	BreakerTimeout time.Duration // how long it stays open
+	DeadlineMargin time.Duration
+	Sleep          func(ctx context.Context, d time.Duration) error
+	Now            func() time.Time
+	Rand           *rand.Rand // jitter; seeded from the clock when nil
+	Observer       Observer
+	// OnBreakerStateChange is called when the breaker changes state.
+	OnBreakerStateChange func(from, to string)
+}
+
+func (c Config) withDefaults() (Config, error) {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	if c.OrderType == "" {
+		c.OrderType = broker.Limit
+	}
+	if c.SlippageBps == 0 {
+		c.SlippageBps = 50
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = 4
+	}
+	if c.BreakerTrips == 0 {
+		c.BreakerTrips = 5
+	}
+	def(&c.BaseBackoff, 200*time.Millisecond)
+	def(&c.MaxBackoff, 5*time.Second)
+	def(&c.BreakerTimeout, 30*time.Second)
+	def(&c.DeadlineMargin, 2*time.Second)
+	if c.Sleep == nil {
+		c.Sleep = sleep
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Rand == nil {
+		c.Rand = rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
+	}
+	switch {
+	case c.OrderType != broker.Market && c.OrderType != broker.Limit:
+		return c, fmt.Errorf("could not create executor: order type %q", c.OrderType)
+	case c.SlippageBps < 0 || c.SlippageBps > 1000:
+		return c, fmt.Errorf("could not create executor: slippage %d bps must be 0 to 1000", c.SlippageBps)
+	case c.MaxAttempts < 1:
+		return c, errors.New("could not create executor: MaxAttempts must be at least 1")
+	}
+	return c, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

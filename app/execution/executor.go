@@ -1,0 +1,151 @@
+package execution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/alchemiser/alchemiser/app/broker"
+	"github.com/shopspring/decimal"
+	"github.com/sony/gobreaker/v2"
+)
+
+// Sentinel errors.
+var (
+	ErrRetryable     = errors.New("execution could not proceed; retry the invocation")
+	ErrBreakerOpen   = errors.New("broker circuit breaker is open")
+	ErrDeadline      = errors.New("not enough time left before the invocation deadline")
+	ErrNotFilled     = errors.New("order did not fill completely")
+	ErrNoBuyingPower = errors.New("not enough buying power after the sells")
+)
+
+// Request is a plan to execute.
+type Request struct {
+	CorrelationID, PlanID string
+	Items                 []Intent
+}
+
+// Intent is one order of a plan.
+type Intent struct {
+	Symbol       string
+	Side         broker.Side
+	Qty          decimal.Decimal
+	Fractionable bool
+	RefPrice     decimal.Decimal // the planner's price, for logs and scaling
+}
+
+// Outcome is what became of one intent. Err is nil when it filled completely.
+type Outcome struct {
+	Symbol, ClientOrderID, OrderID string
+	Side                           broker.Side
+	Qty, FilledQty, FilledAvgPrice decimal.Decimal
+	Status                         broker.OrderStatus
+	Existing                       bool
+	Attempts                       int
+	Err                            error
+}
+
+// Report is the result of an execution.
+type Report struct {
+	Orders            []Outcome
+	Failed            []string // symbols that did not fill completely
+	Submitted, Filled int
+}
+
+// Succeeded reports whether every order filled.
+func (r Report) Succeeded() bool { return len(r.Failed) == 0 }
+
+func (r *Report) add(o Outcome) {
+	r.Orders = append(r.Orders, o)
+	if o.OrderID != "" {
+		r.Submitted++
+	}
+	if o.Status == broker.StatusFilled {
+		r.Filled++
+	}
+	if o.Err != nil {
+		r.Failed = append(r.Failed, o.Symbol)
+	}
+}
+
+// Executor executes plans. Safe for concurrent use; its breaker is shared
+// by all executions, as it guards one broker.
+type Executor struct {
+	b       broker.Broker
+	cfg     Config
+	breaker *gobreaker.CircuitBreaker[any]
+}
+
+// New returns an executor trading through b.
+func New(b broker.Broker, cfg Config) (*Executor, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	e := &Executor{b: b, cfg: cfg}
+	e.breaker = gobreaker.NewCircuitBreaker[any](gobreaker.Settings{
+		Name:        "broker",
+		Timeout:     cfg.BreakerTimeout,
+		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= cfg.BreakerTrips },
+		// A rejection or a missing order is an answer, not an outage.
+		IsSuccessful: func(err error) bool { return err == nil || !broker.IsRetryable(err) },
+		OnStateChange: func(_ string, from, to gobreaker.State) {
+			if cfg.OnBreakerStateChange != nil {
+				cfg.OnBreakerStateChange(from.String(), to.String())
+			}
+		},
+	})
+	return e, nil
+}
+
+// Execute sells, then buys. See the package documentation for which
+// errors it returns and which it reports per order.
+func (e *Executor) Execute(ctx context.Context, req Request) (Report, error) {
+	var rep Report
+	var sells, buys []Intent
+	for _, it := range req.Items {
+		if it.Side == broker.Sell {
+			sells = append(sells, it)
+		} else {
+			buys = append(buys, it)
+		}
+	}
+	for _, it := range sells {
+		o := e.order(ctx, req, it)
+		if len(rep.Orders) == 0 && aborts(o) {
+			return rep, fmt.Errorf("%w: %s %s: %w", ErrRetryable, it.Side, it.Symbol, o.Err)
+		}
+		rep.add(o)
+	}
+	if len(buys) == 0 {
+		return rep, nil
+	}
+	buys, skipped, err := e.fitBuys(ctx, req, buys)
+	if err != nil {
+		if len(rep.Orders) == 0 {
+			return rep, fmt.Errorf("%w: %w", ErrRetryable, err)
+		}
+		for _, it := range buys {
+			rep.add(Outcome{Symbol: it.Symbol, Side: it.Side, Qty: it.Qty, Err: err,
+				ClientOrderID: ClientOrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)})
+		}
+		return rep, nil
+	}
+	for _, o := range skipped {
+		rep.add(o)
+	}
+	for _, it := range buys {
+		o := e.order(ctx, req, it)
+		if len(rep.Orders) == 0 && aborts(o) {
+			return rep, fmt.Errorf("%w: %s %s: %w", ErrRetryable, it.Side, it.Symbol, o.Err)
+		}
+		rep.add(o)
+	}
+	return rep, nil
+}
+
+// aborts reports whether an outcome means the broker could not be used at
+// all, rather than that this order failed.
+func aborts(o Outcome) bool {
+	return o.OrderID == "" && (errors.Is(o.Err, ErrBreakerOpen) || errors.Is(o.Err, ErrDeadline) || broker.IsRetryable(o.Err))
+}
