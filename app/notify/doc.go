@@ -1,0 +1,23 @@
+// Package notify tells the owner how a workflow ended: a Summary rendered
+// as plain text and as self-contained HTML, delivered by a Notifier.
+//
+// Notifiers:
+//
+//   - Outbox writes <key>.txt, .html and .json into a directory, atomically
+//     (temporary file, then rename); used locally and in tests;
+//   - SNS publishes to a topic through aws-sdk-go-v2, with a JSON message
+//     structure so e-mail subscribers get the text and others the JSON;
+//   - Slack posts to an incoming webhook;
+//   - Multi fans out to several and joins their errors.
+//
+// Every Message has a Key (correlation id and status). A notifier that can
+// tell returns ErrDuplicate for a key it has already delivered, so a
+// duplicated event does not notify twice; SNS and Slack cannot tell and rely
+// on the handler's idempotency.
+//
+// Limits: SNS subjects are at most 100 printable ASCII characters without
+// line breaks, and messages at most 256 KiB
+// (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html); NewMessage
+// keeps subjects within that, and SNS truncates an oversize text body with
+// a marker rather than fail.
+package notify

@@ -1,0 +1,59 @@
+package notify
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Summary is everything the owner is told about one workflow.
+type Summary struct {
+	CorrelationID string
+	Status        string // completed or failed
+	Outcome       string // rebalanced or no_trades, when completed
+	FailedStep    string
+	Reason        string
+	ErrorType     string
+	TradingDate   string
+	StartedAt     time.Time
+	EndedAt       time.Time
+	Allocations   []Allocation
+	Plan          []PlanLine
+	Orders        []OrderLine
+	Before, After *Portfolio
+	LogLocation   string
+}
+
+// Duration is the workflow's end-to-end time.
+func (s Summary) Duration() time.Duration { return s.EndedAt.Sub(s.StartedAt) }
+
+// Allocation is a target weight.
+type Allocation struct {
+	Symbol string
+	Weight decimal.Decimal
+}
+
+// PlanLine is one line of the rebalance plan.
+type PlanLine struct {
+	Symbol, Action            string
+	Qty, Price, TradeValue    decimal.Decimal
+	CurrentValue, TargetValue decimal.Decimal
+}
+
+// OrderLine is one order and its fill.
+type OrderLine struct {
+	Symbol, Side, ClientOrderID, Status, Error string
+	Qty, FilledQty, FilledAvgPrice             decimal.Decimal
+}
+
+// Portfolio is an account snapshot.
+type Portfolio struct {
+	Equity, Cash decimal.Decimal
+	Positions    []Holding
+}
+
+// Holding is one position.
+type Holding struct {
+	Symbol     string
+	Qty, Value decimal.Decimal
+}
