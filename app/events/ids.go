@@ -21,6 +21,9 @@ type IDs struct {
 // NewIDs returns a generator reading time from now and randomness from
 // entropy. A seeded entropy and a fixed clock give reproducible ids.
 func NewIDs(now func() time.Time, entropy io.Reader) *IDs {
+	if now == nil {
+		now = time.Now
+	}
 	return &IDs{now: now, entropy: ulid.Monotonic(entropy, 0)}
 }
 
@@ -50,4 +53,14 @@ func IDTime(id string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return ulid.Time(u.Time()), true
+}
+
+// SetClock replaces the generator's clock (nil keeps time.Now).
+func (g *IDs) SetClock(now func() time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if now == nil {
+		now = time.Now
+	}
+	g.now = now
 }

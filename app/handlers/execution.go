@@ -1,0 +1,128 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/alchemiser/alchemiser/app/broker"
+	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/execution"
+)
+
+// Execution consumes RebalancePlanned, places the orders (sells, then
+// buys), and publishes TradeExecuted together with the workflow's end:
+// WorkflowCompleted when every order filled, WorkflowFailed otherwise.
+//
+// A second delivery of the same event places no new order: client order
+// ids are derived from the correlation id, plan id, symbol and side, and
+// the broker returns the existing order for a known id.
+type Execution struct {
+	Deps
+	Broker   broker.Broker
+	Executor *execution.Executor
+}
+
+// Handle implements Func.
+func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
+	_, ev, log, err := received(ctx, h.Deps, "execution", raw)
+	if err != nil {
+		return err
+	}
+	plan, ok := ev.(*events.RebalancePlanned)
+	if !ok {
+		return &UnexpectedTypeError{Handler: "execution", Got: ev.EventType()}
+	}
+	report, err := h.Executor.Execute(ctx, request(plan))
+	if err != nil {
+		// Execute fails as a whole only when it could not proceed (breaker
+		// open, deadline, account unreadable): a retry of the invocation
+		// resumes safely thanks to the client order ids.
+		log.WarnContext(ctx, "execution interrupted", "plan_id", plan.PlanID, "error", err.Error(), "error_type", errorType(err))
+		return fmt.Errorf("could not execute plan %s: %w", plan.PlanID, err)
+	}
+	after, err := h.after(ctx)
+	if err != nil {
+		return fmt.Errorf("could not read the account after execution: %w", err)
+	}
+	trade := h.traded(plan, report)
+	end := h.end(plan, trade, after)
+	if err := h.Publisher.Publish(ctx, trade, end); err != nil {
+		return fmt.Errorf("could not publish %s: %w", trade.EventType(), err)
+	}
+	log.InfoContext(ctx, "trades executed", "plan_id", plan.PlanID, "orders_submitted", trade.Submitted,
+		"orders_filled", trade.Filled, "failed_symbols", strings.Join(trade.FailedSymbols, ","), "outcome", end.EventType())
+	return nil
+}
+
+func request(plan *events.RebalancePlanned) execution.Request {
+	req := execution.Request{CorrelationID: plan.CorrelationID, PlanID: plan.PlanID}
+	for _, it := range plan.Items {
+		var side broker.Side
+		switch it.Action {
+		case "BUY":
+			side = broker.Buy
+		case "SELL":
+			side = broker.Sell
+		default:
+			continue
+		}
+		req.Items = append(req.Items, execution.Intent{
+			Symbol: it.Symbol, Side: side, Qty: it.Qty, Fractionable: it.Fractionable, RefPrice: it.Price,
+		})
+	}
+	return req
+}
+
+func (h *Execution) traded(plan *events.RebalancePlanned, r execution.Report) *events.TradeExecuted {
+	t := &events.TradeExecuted{
+		Metadata: plan.Child(h.ids().New(), h.now()), Workflow: plan.Workflow, PlanID: plan.PlanID,
+		Orders: make([]events.OrderResult, 0, len(r.Orders)), FailedSymbols: append([]string{}, r.Failed...),
+		Submitted: r.Submitted, Filled: r.Filled,
+	}
+	for _, o := range r.Orders {
+		t.Orders = append(t.Orders, orderResult(o))
+	}
+	return t
+}
+
+func orderResult(o execution.Outcome) events.OrderResult {
+	res := events.OrderResult{
+		Symbol: o.Symbol, Side: string(o.Side), ClientOrderID: o.ClientOrderID, OrderID: o.OrderID,
+		Status: string(o.Status), Qty: o.Qty, FilledQty: o.FilledQty, FilledAvgPrice: o.FilledAvgPrice,
+	}
+	if o.Err != nil {
+		res.Error = o.Err.Error()
+	}
+	return res
+}
+
+// end is caused by the TradeExecuted event, whose result it reports.
+func (h *Execution) end(plan *events.RebalancePlanned, t *events.TradeExecuted, after events.Portfolio) events.Event {
+	meta := t.Child(h.ids().New(), h.now())
+	if len(t.FailedSymbols) > 0 {
+		return &events.WorkflowFailed{
+			Metadata: meta, Workflow: plan.Workflow, Step: "execution",
+			Reason:    fmt.Sprintf("%d of %d orders did not fill: %s", len(t.FailedSymbols), len(t.Orders), strings.Join(t.FailedSymbols, ", ")),
+			ErrorType: "OrdersNotFilled", PlanID: plan.PlanID, Orders: t.Orders, Submitted: t.Submitted, Filled: t.Filled,
+		}
+	}
+	return &events.WorkflowCompleted{
+		Metadata: meta, Workflow: plan.Workflow, Outcome: "rebalanced", PlanID: plan.PlanID,
+		Allocations: plan.Allocations, Items: plan.Items, Orders: t.Orders,
+		Submitted: t.Submitted, Filled: t.Filled, Before: plan.Before, After: after,
+	}
+}
+
+func (h *Execution) after(ctx context.Context) (events.Portfolio, error) {
+	acct, err := h.Broker.Account(ctx)
+	if err != nil {
+		return events.Portfolio{}, err
+	}
+	positions, err := h.Broker.Positions(ctx)
+	if err != nil {
+		return events.Portfolio{}, err
+	}
+	return portfolioOf(acct, positions), nil
+}

@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/bus"
+	"github.com/alchemiser/alchemiser/app/events"
+)
+
+// Func is the signature of every handler: the raw EventBridge event in,
+// an error out. It is a valid aws-lambda-go handler.
+type Func func(ctx context.Context, raw json.RawMessage) error
+
+// Deps are what every handler needs besides its domain services.
+type Deps struct {
+	Publisher bus.Publisher
+	IDs       *events.IDs      // event ids; DefaultIDs when nil
+	Now       func() time.Time // time.Now when nil
+	Log       *slog.Logger     // slog.Default when nil
+}
+
+func (d Deps) ids() *events.IDs {
+	if d.IDs == nil {
+		return events.DefaultIDs()
+	}
+	return d.IDs
+}
+
+func (d Deps) now() time.Time {
+	if d.Now == nil {
+		return time.Now()
+	}
+	return d.Now()
+}
+
+func (d Deps) log() *slog.Logger {
+	if d.Log == nil {
+		return slog.Default()
+	}
+	return d.Log
+}
+
+// UnexpectedTypeError is returned for an event of a type the handler does
+// not consume: a routing mistake, permanent for this handler.
+type UnexpectedTypeError struct {
+	Handler, Got string
+}
+
+func (e *UnexpectedTypeError) Error() string {
+	return fmt.Sprintf("%s handler does not consume %s events", e.Handler, e.Got)
+}
+
+// Retryable is false: the same event would be misrouted again.
+func (e *UnexpectedTypeError) Retryable() bool { return false }
+
+// received decodes raw and returns the event with a logger carrying its ids.
+func received(ctx context.Context, d Deps, handler string, raw json.RawMessage) (events.Envelope, events.Event, *slog.Logger, error) {
+	env, ev, err := events.Decode(raw)
+	log := d.log()
+	if err != nil {
+		log.ErrorContext(ctx, "event rejected", "handler", handler, "error", err.Error(), "error_type", fmt.Sprintf("%T", err))
+		return env, nil, log, err
+	}
+	m := ev.Meta()
+	log = log.With("correlation_id", m.CorrelationID, "causation_id", m.CausationID,
+		"event_id", m.EventID, "event_type", ev.EventType())
+	if env.ReplayName != "" {
+		log = log.With("replay_name", env.ReplayName)
+	}
+	log.InfoContext(ctx, "event received", "source", env.Source)
+	return env, ev, log, nil
+}
+
+// failed builds WorkflowFailed for a workflow that ended at step.
+func failed(d Deps, parent *events.Metadata, wf events.Workflow, step string, cause error) *events.WorkflowFailed {
+	return &events.WorkflowFailed{
+		Metadata:  parent.Child(d.ids().New(), d.now()),
+		Workflow:  wf,
+		Step:      step,
+		Reason:    cause.Error(),
+		ErrorType: errorType(cause),
+	}
+}
+
+// errorType names an error for grouping: the innermost typed error in the
+// chain, falling back to the outer type.
+func errorType(err error) string {
+	t := fmt.Sprintf("%T", err)
+	for {
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return t
+		}
+		err = u.Unwrap()
+		if err == nil {
+			return t
+		}
+		if s := fmt.Sprintf("%T", err); s != "*errors.errorString" && s != "*fmt.wrapError" {
+			t = s
+		}
+	}
+}

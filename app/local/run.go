@@ -1,0 +1,254 @@
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/handlers"
+	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/app/notify"
+	"github.com/shopspring/decimal"
+)
+
+// Config configures Run.
+type Config struct {
+	Workflows int       // 1 when zero
+	Seed      uint64    // fixes the starting portfolio and the correlation ids
+	OutDir    string    // parent of the run directory; "runs" when empty
+	Progress  io.Writer // one line per workflow; silent when nil
+}
+
+// Result is one workflow's outcome.
+type Result struct {
+	CorrelationID   string  `json:"correlation_id"`
+	TradingDate     string  `json:"trading_date"`
+	Status          string  `json:"status"` // completed, failed or stuck
+	Outcome         string  `json:"outcome,omitempty"`
+	FailedStep      string  `json:"failed_step,omitempty"`
+	Reason          string  `json:"reason,omitempty"`
+	OrdersSubmitted int     `json:"orders_submitted"`
+	OrdersFilled    int     `json:"orders_filled"`
+	DurationMs      float64 `json:"duration_ms"`
+	RunDir          string  `json:"run_dir"`
+	Summary         string  `json:"-"`
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	RunDir       string   `json:"run_dir"`
+	Results      []Result `json:"results"`
+	DeadLettered int      `json:"dead_lettered"`
+	Unrouted     int      `json:"unrouted"`
+}
+
+// Completed counts completed workflows.
+func (r *Report) Completed() int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Status == "completed" {
+			n++
+		}
+	}
+	return n
+}
+
+// AllCompleted reports whether every workflow completed and nothing was
+// dead-lettered.
+func (r *Report) AllCompleted() bool {
+	return r.Completed() == len(r.Results) && r.DeadLettered == 0
+}
+
+// StartingCash is the paper account's value at the start of a run.
+var StartingCash = decimal.NewFromInt(100_000)
+
+// Run runs cfg.Workflows workflows on the local stack.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if cfg.Workflows == 0 {
+		cfg.Workflows = 1
+	}
+	if cfg.OutDir == "" {
+		cfg.OutDir = "runs"
+	}
+	ds, err := marketdata.Synthetic()
+	if err != nil {
+		return nil, err
+	}
+	days := ds.TradingDays()
+	if cfg.Workflows < 1 || cfg.Workflows > len(days)-Warmup {
+		return nil, fmt.Errorf("could not run: %d workflows, want 1 to %d", cfg.Workflows, len(days)-Warmup)
+	}
+	days = days[len(days)-cfg.Workflows:]
+	dir, err := runDir(cfg.OutDir, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	account, err := startingAccount(ds, days[0], cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	s, err := newStack(ctx, stackConfig{dir: dir, account: account, day: days[0], seed: cfg.Seed})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.run(ctx, cfg, days)
+}
+
+// Warmup is how many sessions of history the first workflow keeps: the
+// strategies' longest window needs it.
+const Warmup = 120
+
+func (s *Stack) run(ctx context.Context, cfg Config, days []time.Time) (*Report, error) {
+	ends := &terminals{byID: map[string]events.Event{}}
+	s.Router.Tap(ends.record)
+	ids := events.NewIDs(nil, rand.NewChaCha8(seedBytes(cfg.Seed)))
+	rep := &Report{RunDir: s.Dir}
+	for i, day := range days {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		res := s.workflow(ctx, ids, day, ends)
+		rep.Results = append(rep.Results, res)
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, "workflow %d/%d %s %s: %s, %d orders, %d filled, %.0f ms\n", i+1, len(days),
+				res.TradingDate, res.CorrelationID, res.Status, res.OrdersSubmitted, res.OrdersFilled, res.DurationMs)
+		}
+	}
+	rep.DeadLettered, rep.Unrouted = len(s.DLQ.Dead()), len(s.Router.Unrouted())
+	return rep, errors.Join(s.DLQ.Err(), writeReport(s.Dir, rep))
+}
+
+// workflow runs one workflow on session day and waits for it to end.
+func (s *Stack) workflow(ctx context.Context, ids *events.IDs, day time.Time, ends *terminals) Result {
+	s.Exchange.SetDay(day)
+	open := day.Add(14*time.Hour + 35*time.Minute) // 09:35 New York (EST)
+	ids.SetClock(func() time.Time { return open })
+	id := ids.New()
+	now := time.Now()
+	start := &events.WorkflowStarted{Metadata: events.Root(id, now), Trigger: "manual",
+		Workflow: events.Workflow{TradingDate: day.Format(time.DateOnly), StartedAt: now}}
+	res := Result{CorrelationID: id, TradingDate: start.TradingDate, Status: "stuck", RunDir: s.Dir}
+	if err := s.Router.Publisher(events.Source("scheduler")).Publish(ctx, start); err != nil {
+		res.Reason = err.Error()
+		return res
+	}
+	s.Router.Wait()
+	if ev := ends.get(id); ev != nil {
+		fill(&res, ev)
+	} else {
+		res.Reason = "no WorkflowCompleted or WorkflowFailed was published; see dlq.jsonl"
+	}
+	return res
+}
+
+func fill(res *Result, ev events.Event) {
+	switch e := ev.(type) {
+	case *events.WorkflowCompleted:
+		res.Status, res.Outcome, res.OrdersSubmitted, res.OrdersFilled = "completed", e.Outcome, e.Submitted, e.Filled
+	case *events.WorkflowFailed:
+		res.Status, res.FailedStep, res.Reason, res.OrdersSubmitted, res.OrdersFilled = "failed", e.Step, e.Reason, e.Submitted, e.Filled
+	}
+	res.DurationMs = float64(ev.Meta().OccurredAt.Sub(startedAt(ev)).Microseconds()) / 1000
+	if sum, ok := handlers.SummaryOf(ev); ok {
+		sum.LogLocation = filepath.Join(res.RunDir, "logs")
+		res.Summary = notify.RenderText(sum)
+	}
+}
+
+func startedAt(ev events.Event) time.Time {
+	switch e := ev.(type) {
+	case *events.WorkflowCompleted:
+		return e.StartedAt
+	case *events.WorkflowFailed:
+		return e.StartedAt
+	}
+	return ev.Meta().OccurredAt
+}
+
+// terminals keeps each workflow's terminal event, decoded from the bus.
+type terminals struct {
+	mu   sync.Mutex
+	byID map[string]events.Event
+}
+
+func (t *terminals) record(env events.Envelope) {
+	if env.DetailType != events.TypeWorkflowCompleted && env.DetailType != events.TypeWorkflowFailed {
+		return
+	}
+	ev, err := events.DecodeDetail(env.DetailType, env.Detail)
+	if err != nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.byID[ev.Meta().CorrelationID] = ev
+}
+
+func (t *terminals) get(id string) events.Event {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.byID[id]
+}
+
+// startingAccount is $100,000, of which a seed-chosen 30% sits in three
+// whole-share positions, so the first workflow has something to sell.
+func startingAccount(ds *marketdata.Dataset, day time.Time, seed uint64) (paper.AccountConfig, error) {
+	rng := rand.New(rand.NewPCG(seed, 0x616c63))
+	syms := ds.Symbols()
+	cfg := paper.AccountConfig{Cash: StartingCash, Positions: map[string]decimal.Decimal{}}
+	for _, i := range rng.Perm(len(syms))[:3] {
+		q, err := ds.At(day).LatestQuote(context.Background(), syms[i])
+		if err != nil {
+			return cfg, err
+		}
+		qty := StartingCash.Div(decimal.NewFromInt(10)).Div(q.Mid()).Floor()
+		cfg.Positions[syms[i]] = qty
+		cfg.Cash = cfg.Cash.Sub(qty.Mul(q.Mid()))
+	}
+	return cfg, nil
+}
+
+func seedBytes(seed uint64) [32]byte {
+	var b [32]byte
+	for i := range 8 {
+		b[i] = byte(seed >> (8 * i))
+	}
+	return b
+}
+
+// runDir creates a new directory under out named by time and seed.
+func runDir(out string, seed uint64) (string, error) {
+	base := filepath.Join(out, fmt.Sprintf("%s-seed%d", time.Now().UTC().Format("20060102T150405Z"), seed))
+	dir := base
+	for i := 2; ; i++ {
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			return dir, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return "", fmt.Errorf("could not create run directory: %w", err)
+			}
+			continue
+		}
+		dir = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+func writeReport(dir string, rep *Report) error {
+	raw, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return fmt.Errorf("could not encode run report: %w", err)
+	}
+	return os.WriteFile(filepath.Join(dir, "run.json"), append(raw, '\n'), 0o644)
+}
