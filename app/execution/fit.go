@@ -33,6 +33,9 @@ func (e *Executor) fitBuys(ctx context.Context, req Request, buys []Intent) ([]I
 	if err != nil {
 		return buys, nil, err
 	}
+	if len(fresh) == 0 {
+		return existing, nil, nil
+	}
 	needed = decimal.Zero
 	for _, it := range fresh {
 		needed = needed.Add(it.Qty.Mul(e.priceCap(it)))
@@ -68,7 +71,7 @@ func (e *Executor) splitExisting(ctx context.Context, req Request, buys []Intent
 
 func scale(req Request, buys []Intent, needed, available decimal.Decimal) ([]Intent, []Outcome) {
 	factor := decimal.Zero
-	if available.IsPositive() {
+	if available.IsPositive() && needed.IsPositive() {
 		factor = available.DivRound(needed, 16)
 	}
 	var kept []Intent

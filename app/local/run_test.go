@@ -1,0 +1,148 @@
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/marketdata"
+)
+
+func runOnce(t *testing.T, n int, seed uint64) *Report {
+	t.Helper()
+	rep, err := Run(context.Background(), Config{Workflows: n, Seed: seed, OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func lastDay(t *testing.T) time.Time {
+	ds, err := marketdata.Synthetic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := ds.TradingDays()
+	return days[len(days)-1]
+}
+
+func TestRunCompletesWorkflowsWithDistinctIDs(t *testing.T) {
+	rep := runOnce(t, 3, 1)
+	if len(rep.Results) != 3 || !rep.AllCompleted() {
+		t.Fatalf("report %+v", rep)
+	}
+	seen := map[string]bool{}
+	traded := 0
+	for _, r := range rep.Results {
+		if seen[r.CorrelationID] {
+			t.Errorf("correlation id %s repeated", r.CorrelationID)
+		}
+		seen[r.CorrelationID] = true
+		if r.OrdersSubmitted > 0 && r.OrdersFilled == r.OrdersSubmitted {
+			traded++
+		}
+		if !strings.Contains(r.Summary, r.CorrelationID) {
+			t.Errorf("summary lacks the correlation id")
+		}
+	}
+	if traded == 0 {
+		t.Error("no workflow traded")
+	}
+	for _, fn := range Functions {
+		if _, err := os.Stat(filepath.Join(rep.RunDir, "logs", fn+".log")); err != nil {
+			t.Errorf("no log for %s: %v", fn, err)
+		}
+	}
+	outbox, _ := filepath.Glob(filepath.Join(rep.RunDir, "outbox", "*.txt"))
+	if len(outbox) != 3 {
+		t.Errorf("%d notifications, want 3", len(outbox))
+	}
+}
+
+func TestSameSeedSamePlansAndClientOrderIDs(t *testing.T) {
+	a, b := runIDs(t, 7), runIDs(t, 7)
+	if strings.Join(a, ",") != strings.Join(b, ",") {
+		t.Fatalf("runs differ:\n%v\n%v", a, b)
+	}
+	if c := runIDs(t, 8); strings.Join(a, ",") == strings.Join(c, ",") {
+		t.Error("a different seed gave the same ids")
+	}
+}
+
+// runIDs runs two workflows and returns their correlation ids, plan ids and
+// client order ids, in order.
+func runIDs(t *testing.T, seed uint64) []string {
+	t.Helper()
+	dir := t.TempDir()
+	rep, err := Run(context.Background(), Config{Workflows: 2, Seed: seed, OutDir: dir})
+	if err != nil || !rep.AllCompleted() {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	var out []string
+	for _, r := range rep.Results {
+		out = append(out, r.CorrelationID)
+	}
+	lines, _ := os.ReadFile(filepath.Join(rep.RunDir, "logs", "execution.log"))
+	for _, line := range strings.Split(strings.TrimSpace(string(lines)), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if id, ok := rec["plan_id"].(string); ok {
+			out = append(out, id)
+		}
+	}
+	ids, _ := filepath.Glob(filepath.Join(rep.RunDir, "outbox", "*.txt"))
+	for _, f := range ids {
+		text, _ := os.ReadFile(f)
+		for _, field := range strings.Fields(string(text)) {
+			if strings.HasPrefix(field, "alc-") {
+				out = append(out, field)
+			}
+		}
+	}
+	if len(out) < 4 {
+		t.Fatalf("too few ids collected: %v", out)
+	}
+	return out
+}
+
+func TestRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
+	ds, _ := marketdata.Synthetic()
+	account, err := startingAccount(ds, lastDay(t), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newStack(context.Background(), stackConfig{dir: t.TempDir(), account: account, day: lastDay(t), seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var planned []events.Envelope
+	s.Router.Tap(func(env events.Envelope) {
+		if env.DetailType == events.TypeRebalancePlanned {
+			planned = append(planned, env)
+		}
+	})
+	rep, err := s.run(context.Background(), Config{}, []time.Time{lastDay(t)})
+	if err != nil || !rep.AllCompleted() || len(planned) != 1 {
+		t.Fatalf("%v %+v planned %d", err, rep, len(planned))
+	}
+	before := len(s.Orders())
+	if before == 0 {
+		t.Fatal("the workflow placed no orders")
+	}
+	s.Router.Put(planned[0]) // EventBridge delivers at least once
+	s.Router.Wait()
+	if after := len(s.Orders()); after != before {
+		t.Errorf("redelivery placed %d new orders", after-before)
+	}
+	if d := s.DLQ.Dead(); len(d) != 0 {
+		t.Errorf("redelivery dead-lettered: %+v", d)
+	}
+}
