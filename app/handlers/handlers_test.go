@@ -1,0 +1,210 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/broker/alpaca"
+	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/bus"
+	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/execution"
+	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/app/notify"
+	"github.com/alchemiser/alchemiser/app/portfolio"
+	"github.com/alchemiser/alchemiser/app/strategy"
+	"github.com/shopspring/decimal"
+)
+
+var day = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+func envelope(t *testing.T, ev events.Event) json.RawMessage {
+	t.Helper()
+	env, err := events.Wrap(ev, "alchemiser.test", "1", "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(env)
+	return raw
+}
+
+func started() *events.WorkflowStarted {
+	now := time.Now()
+	return &events.WorkflowStarted{Metadata: events.Root(events.DefaultIDs().New(), now), Trigger: "manual",
+		Workflow: events.Workflow{TradingDate: day.Format(time.DateOnly), StartedAt: now}}
+}
+
+func strategyHandler(t *testing.T, rec *bus.Recorder) *Strategy {
+	cfg, err := strategy.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := strategy.NewEngine(cfg)
+	ds, _ := marketdata.Synthetic()
+	return &Strategy{Deps: Deps{Publisher: rec}, Engine: e, Prices: ds.At(day)}
+}
+
+func TestStrategyPublishesSignalCausedByStart(t *testing.T) {
+	rec := &bus.Recorder{}
+	start := started()
+	if err := strategyHandler(t, rec).Handle(context.Background(), envelope(t, start)); err != nil {
+		t.Fatal(err)
+	}
+	got := rec.OfType(events.TypeSignalGenerated)
+	if len(got) != 1 {
+		t.Fatalf("published %v", rec.Events())
+	}
+	sig := got[0].(*events.SignalGenerated)
+	if sig.CorrelationID != start.EventID || sig.CausationID != start.EventID || sig.AsOf != "2026-11-19" {
+		t.Errorf("signal metadata %+v as of %s", sig.Metadata, sig.AsOf)
+	}
+	sum := decimal.Zero
+	for _, a := range sig.Allocations {
+		sum = sum.Add(a.Weight)
+	}
+	if !sum.Equal(decimal.NewFromInt(1)) || len(sig.Strategies) != 3 {
+		t.Errorf("allocations sum %s, %d strategies", sum, len(sig.Strategies))
+	}
+}
+
+func TestBadInputIsPermanent(t *testing.T) {
+	rec := &bus.Recorder{}
+	h := strategyHandler(t, rec)
+	cases := map[string]json.RawMessage{
+		"garbage":    json.RawMessage(`{"version":`),
+		"wrong type": envelope(t, &events.WorkflowFailed{Metadata: started().Metadata, Workflow: started().Workflow, Step: "x", Reason: "y", ErrorType: "z"}),
+	}
+	for name, raw := range cases {
+		err := h.Handle(context.Background(), raw)
+		if err == nil || !events.Permanent(err) {
+			t.Errorf("%s: err = %v, want a permanent error", name, err)
+		}
+	}
+	if len(rec.Events()) != 0 {
+		t.Errorf("published on bad input: %v", rec.Events())
+	}
+}
+
+func TestStrategyFailureEndsTheWorkflow(t *testing.T) {
+	rec := &bus.Recorder{}
+	h := strategyHandler(t, rec)
+	ds, _ := marketdata.Synthetic()
+	h.Prices = ds.At(ds.TradingDays()[5]) // far too little history
+	start := started()
+	if err := h.Handle(context.Background(), envelope(t, start)); err != nil {
+		t.Fatal(err)
+	}
+	f := rec.OfType(events.TypeWorkflowFailed)
+	if len(f) != 1 || f[0].(*events.WorkflowFailed).Step != "strategy" || f[0].Meta().CausationID != start.EventID {
+		t.Fatalf("published %v", rec.Events())
+	}
+	if et := f[0].(*events.WorkflowFailed).ErrorType; et == "" {
+		t.Error("no error type")
+	}
+}
+
+func TestPublishFailureIsReturnedForRetry(t *testing.T) {
+	rec := &bus.Recorder{Err: errors.New("throttled")}
+	err := strategyHandler(t, rec).Handle(context.Background(), envelope(t, started()))
+	if err == nil || events.Permanent(err) {
+		t.Errorf("err = %v, want a retryable error", err)
+	}
+}
+
+func exchangeBroker(t *testing.T, cash string, positions map[string]string) *alpaca.Adapter {
+	ds, _ := marketdata.Synthetic()
+	x, _ := paper.New(paper.Config{Dataset: ds, Day: day})
+	pos := map[string]decimal.Decimal{}
+	for s, q := range positions {
+		pos[s] = decimal.RequireFromString(q)
+	}
+	_ = x.AddAccount("K", "S", paper.AccountConfig{Cash: decimal.RequireFromString(cash), Positions: pos})
+	srv := httptest.NewServer(x)
+	t.Cleanup(srv.Close)
+	return alpaca.New(alpaca.Config{BaseURL: srv.URL, DataURL: srv.URL, KeyID: "K", Secret: "S", PollInterval: time.Millisecond})
+}
+
+func signal(allocs map[string]string) *events.SignalGenerated {
+	start := started()
+	sig := &events.SignalGenerated{Metadata: start.Child(events.DefaultIDs().New(), time.Now()), Workflow: start.Workflow,
+		AsOf: "2026-11-19", Strategies: []events.StrategySignal{}}
+	for s, w := range allocs {
+		sig.Allocations = append(sig.Allocations, events.Allocation{Symbol: s, Weight: decimal.RequireFromString(w)})
+	}
+	return sig
+}
+
+func TestPortfolioPlansOrCompletes(t *testing.T) {
+	planner, _ := portfolio.New(portfolio.Config{})
+	rec := &bus.Recorder{}
+	h := &Portfolio{Deps: Deps{Publisher: rec}, Broker: exchangeBroker(t, "10000", nil), Planner: planner}
+	sig := signal(map[string]string{"SPY": "0.5", "BIL": "0.5"})
+	if err := h.Handle(context.Background(), envelope(t, sig)); err != nil {
+		t.Fatal(err)
+	}
+	p := rec.OfType(events.TypeRebalancePlanned)
+	if len(p) != 1 || p[0].Meta().CausationID != sig.EventID || p[0].(*events.RebalancePlanned).Items[0].Action != "BUY" {
+		t.Fatalf("published %v", rec.Events())
+	}
+	// An account already on target completes without execution.
+	rec2 := &bus.Recorder{}
+	h2 := &Portfolio{Deps: Deps{Publisher: rec2}, Broker: exchangeBroker(t, "1", map[string]string{"SPY": "10"}), Planner: planner}
+	if err := h2.Handle(context.Background(), envelope(t, signal(map[string]string{"SPY": "1"}))); err != nil {
+		t.Fatal(err)
+	}
+	c := rec2.OfType(events.TypeWorkflowCompleted)
+	if len(c) != 1 || c[0].(*events.WorkflowCompleted).Outcome != "no_trades" {
+		t.Fatalf("published %v", rec2.Events())
+	}
+}
+
+func TestExecutionReportsRejectedOrdersAsFailure(t *testing.T) {
+	b := exchangeBroker(t, "10000", nil)
+	exec, _ := execution.New(b, execution.Config{})
+	rec := &bus.Recorder{}
+	h := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec}
+	sig := signal(map[string]string{"SPY": "1"})
+	plan := &events.RebalancePlanned{Metadata: sig.Child(events.DefaultIDs().New(), time.Now()), Workflow: sig.Workflow,
+		PlanID: "p1", Allocations: sig.Allocations, Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
+		Items: []events.PlanItem{
+			{Symbol: "SPY", Action: "BUY", Qty: decimal.NewFromInt(2), Price: decimal.NewFromInt(500), Fractionable: true},
+			{Symbol: "BIL", Action: "BUY", Qty: decimal.RequireFromString("0.5"), Price: decimal.NewFromInt(98)}, // not fractionable: rejected
+		}}
+	if err := h.Handle(context.Background(), envelope(t, plan)); err != nil {
+		t.Fatal(err)
+	}
+	trade := rec.OfType(events.TypeTradeExecuted)
+	fail := rec.OfType(events.TypeWorkflowFailed)
+	if len(trade) != 1 || len(fail) != 1 {
+		t.Fatalf("published %v", rec.Events())
+	}
+	te := trade[0].(*events.TradeExecuted)
+	if te.Filled != 1 || len(te.FailedSymbols) != 1 || te.FailedSymbols[0] != "BIL" {
+		t.Errorf("trade %+v", te)
+	}
+	if fail[0].Meta().CausationID != te.EventID || fail[0].(*events.WorkflowFailed).Step != "execution" {
+		t.Errorf("failure not caused by the trade event: %+v", fail[0].Meta())
+	}
+}
+
+func TestNotificationsSendOnce(t *testing.T) {
+	out := &notify.Outbox{Dir: t.TempDir()}
+	h := &Notifications{Deps: Deps{Publisher: &bus.Recorder{}}, Notifier: out, LogLocation: func(string) string { return "here" }}
+	start := started()
+	f := &events.WorkflowFailed{Metadata: start.Child(events.DefaultIDs().New(), time.Now()), Workflow: start.Workflow,
+		Step: "portfolio", Reason: "no price", ErrorType: "X"}
+	raw := envelope(t, f)
+	for range 2 {
+		if err := h.Handle(context.Background(), raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys, _ := out.Keys()
+	if len(keys) != 1 {
+		t.Errorf("outbox keys %v", keys)
+	}
+}
