@@ -238,6 +238,9 @@ func checkInvariants(t *testing.T, n int, snap Snapshot, targets []Target, plan 
 	}
 }
 
+// BenchmarkPlan measures a 12-symbol plan next to a naive float64 planner
+// doing the same arithmetic without decimal exactness, rounding rules or
+// cash fitting: the price of correct money.
 func BenchmarkPlan(b *testing.B) {
 	prices := map[string]string{}
 	positions := map[string]string{}
@@ -251,10 +254,32 @@ func BenchmarkPlan(b *testing.B) {
 	targets[11].Weight = targets[11].Weight.Add(d("1").Sub(targets[11].Weight.Mul(d("12"))))
 	snap := snapshot("5000", positions, prices)
 	p := planner(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := p.Plan("k", snap, targets); err != nil {
-			b.Fatal(err)
+	b.Run("impl=decimal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := p.Plan("k", snap, targets); err != nil {
+				b.Fatal(err)
+			}
 		}
+	})
+	fp, fq, fw := map[string]float64{}, map[string]float64{}, map[string]float64{}
+	for s := range snap.Prices {
+		fp[s], fq[s] = snap.Prices[s].InexactFloat64(), snap.Positions[s].InexactFloat64()
 	}
+	for _, t := range targets {
+		fw[t.Symbol] = t.Weight.InexactFloat64()
+	}
+	equity := snap.Equity.InexactFloat64()
+	b.Run("impl=float64_naive", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			qty := make(map[string]float64, len(fw))
+			for s, w := range fw {
+				if trade := w*equity*0.99 - fq[s]*fp[s]; trade > 0.01*equity || trade < -0.01*equity {
+					qty[s] = trade / fp[s]
+				}
+			}
+			_ = qty
+		}
+	})
 }

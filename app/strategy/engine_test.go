@@ -173,15 +173,28 @@ func format(as []Allocation) string {
 	return strings.Join(parts, " ")
 }
 
+// BenchmarkEvaluate measures one evaluation of the bundled strategies next
+// to its floor: fetching and converting the same bars without evaluating.
 func BenchmarkEvaluate(b *testing.B) {
 	cfg, _ := DefaultConfig()
 	e, _ := NewEngine(cfg)
 	ds, _ := marketdata.Synthetic()
 	day := marketdata.LastSession
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := e.Evaluate(context.Background(), ds.At(day), day.AddDate(0, 0, -1)); err != nil {
-			b.Fatal(err)
+	view, asOf := ds.At(day), day.AddDate(0, 0, -1)
+	b.Run("impl=engine", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := e.Evaluate(context.Background(), view, asOf); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+	b.Run("impl=fetch_only", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := e.fetch(context.Background(), view, asOf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -44,6 +44,7 @@ type account struct {
 	cash      decimal.Decimal
 	positions map[string]*position
 	orders    []*Order
+	open      map[string]*Order // resting orders by id: they hold cash or shares
 	byClient  map[string]*Order
 	byID      map[string]*Order
 	created   time.Time
@@ -51,15 +52,14 @@ type account struct {
 
 func newAccount(id, secret string, cash decimal.Decimal) *account {
 	return &account{id: id, secret: secret, cash: cash, positions: map[string]*position{},
-		byClient: map[string]*Order{}, byID: map[string]*Order{}}
+		byClient: map[string]*Order{}, byID: map[string]*Order{}, open: map[string]*Order{}}
 }
 
 // expireOpen ends the day for orders that can no longer fill.
 func (a *account) expireOpen(now time.Time) {
-	for _, o := range a.orders {
-		if o.Status == "new" || o.Status == "partially_filled" {
-			o.Status = "expired"
-		}
+	for id, o := range a.open {
+		o.Status = "expired"
+		delete(a.open, id)
 	}
 }
 
@@ -89,7 +89,7 @@ func (a *account) settle(side string, sym string, qty, price decimal.Decimal) {
 // committed is the cash held by resting buy orders.
 func (a *account) committed() decimal.Decimal {
 	sum := decimal.Zero
-	for _, o := range a.orders {
+	for _, o := range a.open {
 		if o.Side == "buy" && o.Status == "new" && o.LimitPrice != nil && o.Qty != nil {
 			sum = sum.Add(o.Qty.Mul(*o.LimitPrice))
 		}
@@ -100,7 +100,7 @@ func (a *account) committed() decimal.Decimal {
 // heldForSale is the quantity of sym in resting sell orders.
 func (a *account) heldForSale(sym string) decimal.Decimal {
 	sum := decimal.Zero
-	for _, o := range a.orders {
+	for _, o := range a.open {
 		if o.Side == "sell" && o.Symbol == sym && o.Status == "new" && o.Qty != nil {
 			sum = sum.Add(*o.Qty)
 		}

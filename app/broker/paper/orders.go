@@ -149,6 +149,9 @@ func (x *Exchange) book(a *account, req orderRequest, qty, price decimal.Decimal
 	case marketable:
 		x.fill(a, o, qty, price)
 	}
+	if o.Status == "new" || o.Status == "partially_filled" {
+		a.open[o.ID] = o
+	}
 	return o
 }
 
