@@ -1,0 +1,51 @@
+package telemetry
+
+import (
+	"context"
+	"sync"
+)
+
+// Invocation is what the wrapper knows about the running invocation; the
+// log handler writes it into every line logged with the invocation's context.
+type Invocation struct {
+	RequestID     string
+	Function      string
+	ColdStart     bool
+	XRayTraceID   string
+	CorrelationID string
+	CausationID   string
+	EventID       string
+	EventType     string
+
+	debug *debugBuffer
+}
+
+type invocationKey struct{}
+
+// ContextWithInvocation returns ctx carrying inv.
+func ContextWithInvocation(ctx context.Context, inv *Invocation) context.Context {
+	return context.WithValue(ctx, invocationKey{}, inv)
+}
+
+// InvocationFrom returns the invocation in ctx, or nil.
+func InvocationFrom(ctx context.Context) *Invocation {
+	if ctx == nil {
+		return nil
+	}
+	inv, _ := ctx.Value(invocationKey{}).(*Invocation)
+	return inv
+}
+
+// debugBuffer holds an invocation's DEBUG lines until it logs an error
+// (then they are written, in order, before the error) or ends (then they
+// are dropped). Sampled invocations write DEBUG lines at once.
+type debugBuffer struct {
+	mu      sync.Mutex
+	sampled bool
+	lines   [][]byte
+	flushed bool // an error happened: write DEBUG lines at once from now on
+	dropped int
+}
+
+// maxBufferedLines bounds an invocation's buffered DEBUG lines.
+const maxBufferedLines = 512
