@@ -1,0 +1,419 @@
+package telemetry
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
+)
+
+// EMF limits, from the specification:
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+const (
+	maxEMFMetrics    = 100 // metric definitions per directive
+	maxEMFDimensions = 30  // keys per dimension set
+	maxEMFValues     = 100 // values per metric array
+)
+
+// EMFExporter is an sdk/metric exporter writing CloudWatch Embedded Metric
+// Format lines. It uses delta temporality, so each flush (the wrapper
+// flushes at the end of every invocation) writes what that invocation
+// recorded. Data points are grouped by their dimension set; only
+// allow-listed attribute keys become dimensions (high-cardinality values
+// such as ids must never be: every combination is a billed custom metric);
+// other attributes are dropped with one warning per key, and the points
+// they split are merged. Histograms become Values/Counts arrays, one value
+// per non-empty bucket, so CloudWatch can compute percentiles. Lines over
+// the EMF limits are split, never truncated. Every line carries a level
+// key at which Lambda's log-level filter lets it through.
+type EMFExporter struct {
+	mu        sync.Mutex
+	w         io.Writer
+	namespace string
+	allow     map[string]bool
+	level     string
+	warn      *slog.Logger
+	warned    map[string]bool
+}
+
+var _ sdkmetric.Exporter = (*EMFExporter)(nil)
+
+// EMFOption configures NewEMFExporter.
+type EMFOption func(*EMFExporter)
+
+// WithNamespace sets the CloudWatch namespace (default "Alchemiser").
+func WithNamespace(ns string) EMFOption { return func(e *EMFExporter) { e.namespace = ns } }
+
+// WithDimensions sets the attribute keys allowed as dimensions, besides
+// "service" (default: service, function, event_type, step, endpoint, status,
+// side, reason, outcome, error_type).
+func WithDimensions(keys ...string) EMFOption {
+	return func(e *EMFExporter) {
+		e.allow = map[string]bool{"service": true}
+		for _, k := range keys {
+			e.allow[k] = true
+		}
+	}
+}
+
+// WithEMFLevel sets the level key of EMF lines (default INFO): use the
+// function's application log level, so Lambda never filters metrics out.
+func WithEMFLevel(l slog.Level) EMFOption {
+	return func(e *EMFExporter) {
+		if l > slog.LevelInfo {
+			e.level = LevelName(l)
+		}
+	}
+}
+
+// WithWarnLogger receives the one-time warnings about dropped dimensions.
+func WithWarnLogger(l *slog.Logger) EMFOption { return func(e *EMFExporter) { e.warn = l } }
+
+// DefaultDimensions are the attribute keys allowed as dimensions by default.
+var DefaultDimensions = []string{"function", "event_type", "step", "endpoint", "status", "side", "reason", "outcome", "error_type", "state"}
+
+// NewEMFExporter returns an exporter writing to w (stdout in Lambda).
+func NewEMFExporter(w io.Writer, opts ...EMFOption) *EMFExporter {
+	e := &EMFExporter{w: w, namespace: "Alchemiser", level: "INFO", warned: map[string]bool{},
+		warn: slog.New(slog.DiscardHandler)}
+	WithDimensions(DefaultDimensions...)(e)
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Temporality is delta for every instrument: each flush writes new data.
+func (e *EMFExporter) Temporality(sdkmetric.InstrumentKind) metricdata.Temporality {
+	return metricdata.DeltaTemporality
+}
+
+// Aggregation is the SDK default.
+func (e *EMFExporter) Aggregation(k sdkmetric.InstrumentKind) sdkmetric.Aggregation {
+	return sdkmetric.DefaultAggregationSelector(k)
+}
+
+// ForceFlush has nothing to flush: Export writes synchronously.
+func (e *EMFExporter) ForceFlush(context.Context) error { return nil }
+
+// Shutdown implements sdkmetric.Exporter.
+func (e *EMFExporter) Shutdown(context.Context) error { return nil }
+
+// Export writes rm as EMF lines.
+func (e *EMFExporter) Export(_ context.Context, rm *metricdata.ResourceMetrics) error {
+	service := ""
+	if v, ok := rm.Resource.Set().Value(semconv.ServiceNameKey); ok {
+		service = v.AsString()
+	}
+	docs := map[string]*emfDoc{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			e.collect(docs, service, m)
+		}
+	}
+	keys := make([]string, 0, len(docs))
+	for k := range docs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, k := range keys {
+		for _, line := range docs[k].lines(e.namespace, e.level) {
+			if _, err := e.w.Write(line); err != nil {
+				return fmt.Errorf("could not write EMF: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// emfDoc is the metrics of one dimension set.
+type emfDoc struct {
+	dims   [][2]string // sorted key, value
+	ts     time.Time
+	names  []string
+	units  map[string]string
+	values map[string][]float64
+}
+
+func (e *EMFExporter) doc(docs map[string]*emfDoc, service string, attrs attribute.Set, ts time.Time) *emfDoc {
+	var dims [][2]string
+	if service != "" {
+		dims = append(dims, [2]string{"service", service})
+	}
+	for _, kv := range attrs.ToSlice() {
+		k := string(kv.Key)
+		if !e.allow[k] || k == "service" {
+			e.dropOnce(k)
+			continue
+		}
+		if len(dims) == maxEMFDimensions {
+			e.dropOnce(k)
+			continue
+		}
+		dims = append(dims, [2]string{k, kv.Value.Emit()})
+	}
+	sort.Slice(dims, func(i, j int) bool { return dims[i][0] < dims[j][0] })
+	var key strings.Builder
+	for _, d := range dims {
+		key.WriteString(d[0] + "=" + d[1] + "\x00")
+	}
+	d, ok := docs[key.String()]
+	if !ok {
+		d = &emfDoc{dims: dims, ts: ts, units: map[string]string{}, values: map[string][]float64{}}
+		docs[key.String()] = d
+	}
+	if ts.After(d.ts) {
+		d.ts = ts
+	}
+	return d
+}
+
+func (e *EMFExporter) dropOnce(key string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.warned[key] {
+		return
+	}
+	e.warned[key] = true
+	e.warn.Warn("metric attribute dropped: not an allowed dimension", "attribute", key)
+}
+
+func (d *emfDoc) add(name, unit string, vs ...float64) {
+	if _, ok := d.values[name]; !ok {
+		d.names = append(d.names, name)
+		d.units[name] = unit
+	}
+	d.values[name] = append(d.values[name], vs...)
+}
+
+func (e *EMFExporter) collect(docs map[string]*emfDoc, service string, m metricdata.Metrics) {
+	unit := cloudWatchUnit(m.Unit)
+	switch data := m.Data.(type) {
+	case metricdata.Sum[int64]:
+		for _, p := range data.DataPoints {
+			e.doc(docs, service, p.Attributes, p.Time).add(m.Name, unit, float64(p.Value))
+		}
+	case metricdata.Sum[float64]:
+		for _, p := range data.DataPoints {
+			e.doc(docs, service, p.Attributes, p.Time).add(m.Name, unit, p.Value)
+		}
+	case metricdata.Gauge[int64]:
+		for _, p := range data.DataPoints {
+			e.doc(docs, service, p.Attributes, p.Time).add(m.Name, unit, float64(p.Value))
+		}
+	case metricdata.Gauge[float64]:
+		for _, p := range data.DataPoints {
+			e.doc(docs, service, p.Attributes, p.Time).add(m.Name, unit, p.Value)
+		}
+	case metricdata.Histogram[float64]:
+		for _, p := range data.DataPoints {
+			e.doc(docs, service, p.Attributes, p.Time).addHistogram(m.Name, unit, p)
+		}
+	case metricdata.Histogram[int64]:
+		for _, p := range data.DataPoints {
+			e.doc(docs, service, p.Attributes, p.Time).addHistogram(m.Name, unit, toFloat(p))
+		}
+	}
+}
+
+// histogram keeps a distribution: representative values and their counts.
+type histogram struct {
+	values, counts []float64
+}
+
+func (d *emfDoc) addHistogram(name, unit string, p metricdata.HistogramDataPoint[float64]) {
+	if p.Count == 0 {
+		return
+	}
+	if _, ok := d.values[name]; !ok {
+		d.names = append(d.names, name)
+		d.units[name] = unit
+	}
+	h := bucketsToValues(p)
+	d.values[name] = append(d.values[name], h.values...)
+	d.values[name+"\x00counts"] = append(d.values[name+"\x00counts"], h.counts...)
+}
+
+// bucketsToValues represents each non-empty bucket by the midpoint of its
+// bounds, narrowed by the observed min and max; a single observation is
+// exact (its sum).
+func bucketsToValues(p metricdata.HistogramDataPoint[float64]) histogram {
+	if p.Count == 1 {
+		return histogram{values: []float64{p.Sum}, counts: []float64{1}}
+	}
+	lo, hi := p.Sum/float64(p.Count), p.Sum/float64(p.Count)
+	if v, ok := p.Min.Value(); ok {
+		lo = v
+	}
+	if v, ok := p.Max.Value(); ok {
+		hi = v
+	}
+	var h histogram
+	for i, c := range p.BucketCounts {
+		if c == 0 {
+			continue
+		}
+		lower, upper := lo, hi
+		if i > 0 && p.Bounds[i-1] > lower {
+			lower = p.Bounds[i-1]
+		}
+		if i < len(p.Bounds) && p.Bounds[i] < upper {
+			upper = p.Bounds[i]
+		}
+		h.values = append(h.values, (lower+upper)/2)
+		h.counts = append(h.counts, float64(c))
+	}
+	return h
+}
+
+func toFloat(p metricdata.HistogramDataPoint[int64]) metricdata.HistogramDataPoint[float64] {
+	out := metricdata.HistogramDataPoint[float64]{Attributes: p.Attributes, Time: p.Time, Count: p.Count,
+		Bounds: p.Bounds, BucketCounts: p.BucketCounts, Sum: float64(p.Sum)}
+	if v, ok := p.Min.Value(); ok {
+		out.Min = metricdata.NewExtrema(float64(v))
+	}
+	if v, ok := p.Max.Value(); ok {
+		out.Max = metricdata.NewExtrema(float64(v))
+	}
+	return out
+}
+
+// lines renders the document, splitting at the EMF limits.
+func (d *emfDoc) lines(ns, level string) [][]byte {
+	var out [][]byte
+	var chunks []emfChunk
+	for _, name := range d.names {
+		vs, cs := d.values[name], d.values[name+"\x00counts"]
+		for start := 0; start < len(vs); start += maxEMFValues {
+			end := min(start+maxEMFValues, len(vs))
+			c := emfChunk{name: name, values: vs[start:end]}
+			if cs != nil {
+				c.counts = cs[start:end]
+			}
+			chunks = append(chunks, c)
+		}
+	}
+	// One line holds at most maxEMFMetrics metrics, each name once.
+	for len(chunks) > 0 {
+		var line, rest []emfChunk
+		seen := map[string]bool{}
+		for _, c := range chunks {
+			if seen[c.name] || len(line) == maxEMFMetrics {
+				rest = append(rest, c)
+				continue
+			}
+			seen[c.name] = true
+			line = append(line, c)
+		}
+		b := d.header(ns, level, line)
+		for _, c := range line {
+			b = append(b, ',')
+			b = appendString(b, c.name)
+			b = append(b, ':')
+			b = appendMetricValue(b, c.values, c.counts)
+		}
+		out = append(out, append(b, '}', '\n'))
+		chunks = rest
+	}
+	return out
+}
+
+// emfChunk is one metric's values on one line.
+type emfChunk struct {
+	name           string
+	values, counts []float64
+}
+
+func (d *emfDoc) header(ns, level string, line []emfChunk) []byte {
+	b := []byte(`{"_aws":{"Timestamp":`)
+	b = strconv.AppendInt(b, d.ts.UnixMilli(), 10)
+	b = append(b, `,"CloudWatchMetrics":[{"Namespace":`...)
+	b = appendString(b, ns)
+	b = append(b, `,"Dimensions":[[`...)
+	for i, dim := range d.dims {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, dim[0])
+	}
+	b = append(b, `]],"Metrics":[`...)
+	for i, c := range line {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"Name":`...)
+		b = appendString(b, c.name)
+		b = append(b, `,"Unit":`...)
+		b = appendString(b, d.units[c.name])
+		b = append(b, '}')
+	}
+	b = append(b, `]}]},"level":`...)
+	b = appendString(b, level)
+	for _, dim := range d.dims {
+		b = append(b, ',')
+		b = appendString(b, dim[0])
+		b = append(b, ':')
+		b = appendString(b, dim[1])
+	}
+	return b
+}
+
+// appendMetricValue writes a number, an array, or a Values/Counts object.
+func appendMetricValue(b []byte, values, counts []float64) []byte {
+	if counts != nil {
+		b = append(b, `{"Values":`...)
+		b = appendFloats(b, values)
+		b = append(b, `,"Counts":`...)
+		b = appendFloats(b, counts)
+		return append(b, '}')
+	}
+	if len(values) == 1 {
+		return appendFloat(b, values[0])
+	}
+	return appendFloats(b, values)
+}
+
+func appendFloats(b []byte, vs []float64) []byte {
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendFloat(b, v)
+	}
+	return append(b, ']')
+}
+
+// cloudWatchUnit maps UCUM units to CloudWatch's.
+func cloudWatchUnit(u string) string {
+	switch u {
+	case "ms":
+		return "Milliseconds"
+	case "s":
+		return "Seconds"
+	case "us":
+		return "Microseconds"
+	case "By":
+		return "Bytes"
+	case "%":
+		return "Percent"
+	case "1", "{count}", "":
+		return "Count"
+	}
+	if strings.HasPrefix(u, "{") {
+		return "Count"
+	}
+	return "None"
+}

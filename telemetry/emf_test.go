@@ -1,0 +1,239 @@
+package telemetry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/resource"
+	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
+)
+
+func emfSchema(t testing.TB) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open("testdata/emf.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("emf.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("emf.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// checkEMF validates every line against the schema and the cross-field
+// rules JSON Schema cannot express: each metric and dimension named in the
+// directive is a top-level member; values are numbers or arrays of at most
+// 100 numbers.
+func checkEMF(t testing.TB, schema *jsonschema.Schema, out []byte) []map[string]any {
+	t.Helper()
+	var docs []map[string]any
+	for _, line := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(line))
+		if err != nil {
+			t.Fatalf("not JSON: %s", line)
+		}
+		if err := schema.Validate(inst); err != nil {
+			t.Fatalf("invalid EMF %s: %v", line, err)
+		}
+		var m map[string]any
+		_ = json.Unmarshal(line, &m)
+		dir := m["_aws"].(map[string]any)["CloudWatchMetrics"].([]any)[0].(map[string]any)
+		for _, set := range dir["Dimensions"].([]any) {
+			for _, k := range set.([]any) {
+				if _, ok := m[k.(string)].(string); !ok {
+					t.Fatalf("dimension %v has no string member in %s", k, line)
+				}
+			}
+		}
+		for _, md := range dir["Metrics"].([]any) {
+			name := md.(map[string]any)["Name"].(string)
+			switch v := m[name].(type) {
+			case float64:
+			case []any:
+				if len(v) > maxEMFValues {
+					t.Fatalf("%s has %d values", name, len(v))
+				}
+			case map[string]any:
+				if len(v["Values"].([]any)) != len(v["Counts"].([]any)) || len(v["Values"].([]any)) > maxEMFValues {
+					t.Fatalf("bad distribution %v", v)
+				}
+			default:
+				t.Fatalf("metric %s missing in %s", name, line)
+			}
+		}
+		docs = append(docs, m)
+	}
+	return docs
+}
+
+func provider(t testing.TB, e *EMFExporter) (*sdkmetric.MeterProvider, metric.Meter) {
+	res := resource.NewSchemaless(semconv.ServiceName("alchemiser"))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithResource(res), sdkmetric.WithReader(sdkmetric.NewPeriodicReader(e, sdkmetric.WithInterval(time.Hour))))
+	return mp, mp.Meter("test")
+}
+
+func TestEMFFromTheSDK(t *testing.T) {
+	var buf bytes.Buffer
+	var warnings bytes.Buffer
+	e := NewEMFExporter(&buf, WithWarnLogger(slog.New(slog.NewTextHandler(&warnings, nil))))
+	mp, m := provider(t, e)
+	ctx := context.Background()
+	orders, _ := m.Int64Counter("OrdersSubmitted", metric.WithUnit("{order}"))
+	latency, _ := m.Float64Histogram("BrokerLatency", metric.WithUnit("ms"))
+	fn := attribute.String("function", "execution")
+	orders.Add(ctx, 2, metric.WithAttributes(fn, attribute.String("side", "buy")))
+	orders.Add(ctx, 1, metric.WithAttributes(fn, attribute.String("side", "buy"), attribute.String("client_order_id", "alc-1")))
+	for _, v := range []float64{3, 7, 7, 40, 900} {
+		latency.Record(ctx, v, metric.WithAttributes(fn, attribute.String("endpoint", "POST /v2/orders")))
+	}
+	if err := mp.ForceFlush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	docs := checkEMF(t, emfSchema(t), buf.Bytes())
+	if len(docs) != 2 {
+		t.Fatalf("%d lines:\n%s", len(docs), buf.String())
+	}
+	var sawOrders, sawLatency bool
+	for _, d := range docs {
+		if d["service"] != "alchemiser" || d["level"] != "INFO" {
+			t.Errorf("line %v", d)
+		}
+		if _, ok := d["client_order_id"]; ok {
+			t.Error("an id became a dimension")
+		}
+		if v, ok := d["OrdersSubmitted"]; ok {
+			sawOrders = true
+			sum := 0.0
+			for _, x := range v.([]any) {
+				sum += x.(float64)
+			}
+			if sum != 3 {
+				t.Errorf("orders %v, want a sum of 3 (merged after dropping the id)", v)
+			}
+		}
+		if v, ok := d["BrokerLatency"].(map[string]any); ok {
+			sawLatency = true
+			n := 0.0
+			for _, c := range v["Counts"].([]any) {
+				n += c.(float64)
+			}
+			if n != 5 {
+				t.Errorf("latency counts %v", v)
+			}
+		}
+	}
+	if !sawOrders || !sawLatency {
+		t.Errorf("missing metrics:\n%s", buf.String())
+	}
+	if strings.Count(warnings.String(), "client_order_id") != 1 {
+		t.Errorf("want one warning for the id: %q", warnings.String())
+	}
+	// Delta temporality: a second flush with nothing new writes nothing new.
+	buf.Reset()
+	_ = mp.ForceFlush(ctx)
+	if strings.Contains(buf.String(), "OrdersSubmitted\":[") {
+		t.Errorf("counter repeated: %s", buf.String())
+	}
+}
+
+func TestEMFSplitsAtLimits(t *testing.T) {
+	var buf bytes.Buffer
+	e := NewEMFExporter(&buf)
+	var ms []metricdata.Metrics
+	for i := range 250 {
+		ms = append(ms, metricdata.Metrics{Name: fmt.Sprintf("M%03d", i), Unit: "1", Data: metricdata.Gauge[int64]{
+			DataPoints: []metricdata.DataPoint[int64]{{Time: time.Unix(1700000000, 0), Value: int64(i)}}}})
+	}
+	var many []metricdata.DataPoint[float64]
+	for i := range 250 {
+		many = append(many, metricdata.DataPoint[float64]{Time: time.Unix(1700000000, 0), Value: float64(i),
+			Attributes: attribute.NewSet(attribute.String("event_id", fmt.Sprint(i)))})
+	}
+	ms = append(ms, metricdata.Metrics{Name: "Many", Unit: "ms", Data: metricdata.Gauge[float64]{DataPoints: many}})
+	rm := &metricdata.ResourceMetrics{Resource: resource.NewSchemaless(semconv.ServiceName("s")),
+		ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: ms}}}
+	if err := e.Export(context.Background(), rm); err != nil {
+		t.Fatal(err)
+	}
+	docs := checkEMF(t, emfSchema(t), buf.Bytes())
+	metrics, values := 0, 0
+	for _, d := range docs {
+		for k, v := range d {
+			if strings.HasPrefix(k, "M") && k != "Many" {
+				metrics++
+			}
+			if k == "Many" {
+				if arr, ok := v.([]any); ok {
+					values += len(arr)
+				} else {
+					values++
+				}
+			}
+		}
+	}
+	if metrics != 250 || values != 250 {
+		t.Errorf("%d metrics and %d values survived, want 250 and 250 (split, not dropped)", metrics, values)
+	}
+}
+
+func TestEMFLevelFollowsLogLevel(t *testing.T) {
+	var buf bytes.Buffer
+	e := NewEMFExporter(&buf, WithEMFLevel(slog.LevelError))
+	rm := &metricdata.ResourceMetrics{Resource: resource.Empty(), ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: []metricdata.Metrics{
+		{Name: "X", Data: metricdata.Gauge[int64]{DataPoints: []metricdata.DataPoint[int64]{{Value: 1, Time: time.Now()}}}}}}}}
+	_ = e.Export(context.Background(), rm)
+	if !strings.Contains(buf.String(), `"level":"ERROR"`) {
+		t.Errorf("EMF at application level ERROR would be filtered: %s", buf.String())
+	}
+}
+
+// FuzzEMF drives the encoder with arbitrary names, dimension values and
+// counts of metrics and values; every line must stay valid EMF.
+func FuzzEMF(f *testing.F) {
+	schema := emfSchema(f)
+	f.Add("Orders", "execution", uint8(3), uint16(5), 1.5)
+	f.Add("", "", uint8(0), uint16(0), 0.0)
+	f.Add("a\"b\\c\n", "\xff", uint8(200), uint16(900), -1e308)
+	f.Fuzz(func(t *testing.T, name, dim string, metrics uint8, values uint16, v float64) {
+		if name == "" {
+			name = "M"
+		}
+		var ms []metricdata.Metrics
+		for i := range int(metrics) + 1 {
+			var pts []metricdata.DataPoint[float64]
+			for j := range int(values)%400 + 1 {
+				pts = append(pts, metricdata.DataPoint[float64]{Time: time.Unix(1700000000, 0), Value: v + float64(j),
+					Attributes: attribute.NewSet(attribute.String("function", dim), attribute.Int("n", j))})
+			}
+			ms = append(ms, metricdata.Metrics{Name: fmt.Sprintf("%s%d", name, i), Unit: "ms", Data: metricdata.Gauge[float64]{DataPoints: pts}})
+		}
+		var buf bytes.Buffer
+		rm := &metricdata.ResourceMetrics{Resource: resource.NewSchemaless(semconv.ServiceName("s")), ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: ms}}}
+		if err := NewEMFExporter(&buf).Export(context.Background(), rm); err != nil {
+			t.Fatal(err)
+		}
+		checkEMF(t, schema, buf.Bytes())
+	})
+}
