@@ -417,3 +417,19 @@ func cloudWatchUnit(u string) string {
 	}
 	return "None"
 }
+
+// writeSingle writes one metric value as its own EMF line.
+func (e *EMFExporter) writeSingle(_ context.Context, service, name, unit string, v float64, dims ...[2]string) {
+	d := &emfDoc{ts: time.Now(), units: map[string]string{}, values: map[string][]float64{}}
+	if service != "" {
+		d.dims = append(d.dims, [2]string{"service", service})
+	}
+	d.dims = append(d.dims, dims...)
+	sort.Slice(d.dims, func(i, j int) bool { return d.dims[i][0] < d.dims[j][0] })
+	d.add(name, unit, v)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, line := range d.lines(e.namespace, e.level) {
+		_, _ = e.w.Write(line)
+	}
+}

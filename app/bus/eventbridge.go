@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // maxEntries is the PutEvents limit on entries per call.
@@ -50,9 +52,24 @@ func (p *EventBridge) Publish(ctx context.Context, evs ...events.Event) error {
 	return nil
 }
 
-func (p *EventBridge) put(ctx context.Context, batch []events.Event) error {
+func (p *EventBridge) put(ctx context.Context, batch []events.Event) (err error) {
 	entries := make([]types.PutEventsRequestEntry, len(batch))
+	spans := make([]trace.Span, len(batch))
+	defer func() {
+		for _, s := range spans {
+			if s == nil {
+				continue
+			}
+			if err != nil {
+				s.RecordError(err)
+				s.SetStatus(codes.Error, err.Error())
+			}
+			s.End()
+		}
+	}()
 	for i, ev := range batch {
+		var sctx context.Context
+		sctx, spans[i] = StartPublish(ctx, p.source, ev)
 		detail, err := json.Marshal(ev)
 		if err != nil {
 			return fmt.Errorf("could not encode %s: %w", ev.EventType(), err)
@@ -63,6 +80,9 @@ func (p *EventBridge) put(ctx context.Context, batch []events.Event) error {
 			DetailType:   aws.String(ev.EventType()),
 			Detail:       aws.String(string(detail)),
 			Time:         aws.Time(ev.Meta().OccurredAt),
+		}
+		if h := xrayHeader(trace.SpanContextFromContext(sctx)); h != "" {
+			entries[i].TraceHeader = aws.String(h)
 		}
 	}
 	out, err := p.client.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: entries})

@@ -65,9 +65,7 @@ func received(ctx context.Context, d Deps, handler string, raw json.RawMessage) 
 		log.ErrorContext(ctx, "event rejected", "handler", handler, "error", err.Error(), "error_type", fmt.Sprintf("%T", err))
 		return env, nil, log, err
 	}
-	m := ev.Meta()
-	log = log.With("correlation_id", m.CorrelationID, "causation_id", m.CausationID,
-		"event_id", m.EventID, "event_type", ev.EventType())
+	// The telemetry log handler adds the workflow ids from the context.
 	if env.ReplayName != "" {
 		log = log.With("replay_name", env.ReplayName)
 	}

@@ -95,10 +95,12 @@ type publisher struct {
 	source string
 }
 
-func (p publisher) Publish(_ context.Context, evs ...events.Event) error {
+func (p publisher) Publish(ctx context.Context, evs ...events.Event) error {
 	envs := make([]events.Envelope, 0, len(evs))
 	for _, ev := range evs {
+		_, span := bus.StartPublish(ctx, p.source, ev)
 		env, err := events.Wrap(ev, p.source, p.r.Account, p.r.Region)
+		span.End()
 		if err != nil {
 			return err
 		}

@@ -4,10 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/broker/alpaca"
@@ -19,6 +20,8 @@ import (
 	"github.com/alchemiser/alchemiser/app/notify"
 	"github.com/alchemiser/alchemiser/app/portfolio"
 	"github.com/alchemiser/alchemiser/app/strategy"
+	"github.com/alchemiser/alchemiser/telemetry"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
 // Functions are the names of the workflow's functions.
@@ -33,7 +36,10 @@ type Stack struct {
 	DLQ      *DLQ
 	Outbox   *notify.Outbox
 	key      string
+	secret   string
 	logs     []*os.File
+	traces   *lockedFile
+	tels     []*telemetry.Telemetry
 }
 
 // stackConfig is what a stack is built from.
@@ -62,7 +68,7 @@ func newStack(ctx context.Context, c stackConfig) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Dir: c.dir, Dataset: ds, Exchange: x, key: key,
+	s := &Stack{Dir: c.dir, Dataset: ds, Exchange: x, key: key, secret: secret,
 		DLQ: &DLQ{Path: filepath.Join(c.dir, "dlq.jsonl")}, Outbox: &notify.Outbox{Dir: filepath.Join(c.dir, "outbox")}}
 	s.Router = NewRouter(ctx, s.DLQ)
 	if err := s.wire(alpaca.Config{BaseURL: base, DataURL: base, KeyID: key, Secret: secret, PollInterval: 20 * time.Millisecond}); err != nil {
@@ -92,31 +98,69 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 		return err
 	}
 	deps := map[string]handlers.Deps{}
+	tels := map[string]*telemetry.Telemetry{}
 	for _, fn := range Functions {
-		log, err := s.logger(fn)
+		tel, err := s.telemetry(fn)
 		if err != nil {
 			return err
 		}
-		deps[fn] = handlers.Deps{Publisher: s.Router.Publisher(events.Source(fn)), Log: log}
+		tels[fn] = tel
+		deps[fn] = handlers.Deps{Publisher: s.Router.Publisher(events.Source(fn)), Log: tel.Logger()}
 	}
 	prices := marketdata.NewAlpacaSource(marketdata.AlpacaConfig{BaseURL: cfg.DataURL, KeyID: cfg.KeyID, Secret: cfg.Secret})
 	logs := filepath.Join(s.Dir, "logs")
-	s.subscribe("strategy", (&handlers.Strategy{Deps: deps["strategy"], Engine: engine, Prices: prices}).Handle, events.TypeWorkflowStarted)
-	s.subscribe("portfolio", (&handlers.Portfolio{Deps: deps["portfolio"], Broker: b, Planner: planner}).Handle, events.TypeSignalGenerated)
-	s.subscribe("execution", (&handlers.Execution{Deps: deps["execution"], Broker: b, Executor: exec}).Handle, events.TypeRebalancePlanned)
-	s.subscribe("notifications", (&handlers.Notifications{Deps: deps["notifications"], Notifier: s.Outbox,
+	s.subscribe(tels["strategy"], "strategy", (&handlers.Strategy{Deps: deps["strategy"], Engine: engine, Prices: prices}).Handle, events.TypeWorkflowStarted)
+	s.subscribe(tels["portfolio"], "portfolio", (&handlers.Portfolio{Deps: deps["portfolio"], Broker: b, Planner: planner}).Handle, events.TypeSignalGenerated)
+	s.subscribe(tels["execution"], "execution", (&handlers.Execution{Deps: deps["execution"], Broker: b, Executor: exec}).Handle, events.TypeRebalancePlanned)
+	s.subscribe(tels["notifications"], "notifications", (&handlers.Notifications{Deps: deps["notifications"], Notifier: s.Outbox,
 		LogLocation: func(string) string { return logs }}).Handle, events.TypeWorkflowCompleted, events.TypeWorkflowFailed)
 	return nil
 }
 
-func (s *Stack) subscribe(fn string, h Handler, types ...string) {
+// subscribe wraps h with the function's telemetry, as in Lambda, and
+// delivers it every event of the given types with a Lambda context.
+func (s *Stack) subscribe(tel *telemetry.Telemetry, fn string, h handlers.Func, types ...string) {
+	wrapped := tel.Wrap(telemetry.HandlerFunc(h))
+	arn := "arn:aws:lambda:us-east-1:000000000000:function:" + fn
+	invoke := func(ctx context.Context, raw json.RawMessage) error {
+		ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: newRequestID(), InvokedFunctionArn: arn})
+		return telemetry.Invoke(ctx, wrapped, raw)
+	}
 	for _, t := range types {
-		s.Router.Subscribe(t, Target{Function: fn, Handle: h})
+		s.Router.Subscribe(t, Target{Function: fn, Handle: invoke})
 	}
 }
 
-// logger returns a JSON logger writing to logs/<fn>.log.
-func (s *Stack) logger(fn string) (*slog.Logger, error) {
+// telemetry initialises fn's telemetry as its Lambda environment would,
+// writing logs and EMF to logs/<fn>.log and spans to traces.jsonl.
+func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
+	f, err := s.logFile(fn)
+	if err != nil {
+		return nil, err
+	}
+	if s.traces == nil {
+		tf, err := os.Create(filepath.Join(s.Dir, "traces.jsonl"))
+		if err != nil {
+			return nil, fmt.Errorf("could not create traces file: %w", err)
+		}
+		s.traces = &lockedFile{f: tf}
+	}
+	env := map[string]string{
+		"AWS_LAMBDA_FUNCTION_NAME": fn, "AWS_REGION": "us-east-1", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "OTEL_SERVICE_NAME": "alchemiser", "AWS_LAMBDA_LOG_LEVEL": "INFO",
+	}
+	tel, err := telemetry.Init(context.Background(), nil, telemetry.WithEnv(func(k string) string { return env[k] }),
+		telemetry.WithOutput(f), telemetry.WithSpanExporter(telemetry.NewOTLPFileExporter(s.traces)),
+		telemetry.WithSecrets(s.secret))
+	if err != nil {
+		return nil, err
+	}
+	s.tels = append(s.tels, tel)
+	return tel, nil
+}
+
+// logFile opens logs/<fn>.log, the function's CloudWatch log group.
+func (s *Stack) logFile(fn string) (*os.File, error) {
 	dir := filepath.Join(s.Dir, "logs")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("could not create log directory: %w", err)
@@ -126,12 +170,18 @@ func (s *Stack) logger(fn string) (*slog.Logger, error) {
 		return nil, fmt.Errorf("could not open log: %w", err)
 	}
 	s.logs = append(s.logs, f)
-	return slog.New(slog.NewJSONHandler(f, nil)).With("function", fn), nil
+	return f, nil
 }
 
-// Close stops the exchange and closes the logs.
+// Close stops the exchange, flushes telemetry and closes the logs.
 func (s *Stack) Close() {
 	_ = s.Exchange.Close()
+	for _, t := range s.tels {
+		_ = t.Shutdown(context.Background())
+	}
+	if s.traces != nil {
+		_ = s.traces.f.Close()
+	}
 	for _, f := range s.logs {
 		_ = f.Close()
 	}
@@ -139,6 +189,24 @@ func (s *Stack) Close() {
 
 // Orders returns the orders the paper exchange received.
 func (s *Stack) Orders() []paper.Order { return s.Exchange.Orders(s.key) }
+
+// lockedFile serialises writes of several exporters to one file.
+type lockedFile struct {
+	mu sync.Mutex
+	f  *os.File
+}
+
+func (l *lockedFile) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.f.Write(p)
+}
+
+// newRequestID returns a UUID-shaped request id, as Lambda's are.
+func newRequestID() string {
+	h := randomHex(16)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
 
 func randomHex(n int) string {
 	b := make([]byte, n)

@@ -23,6 +23,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/handlers"
+	"github.com/alchemiser/alchemiser/telemetry"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -79,8 +80,13 @@ func Run(fn string, build Build) {
 	lambda.Start(h)
 }
 
-func start(ctx context.Context, fn string, build Build) (handlers.Func, error) {
+// start initialises telemetry, then the handler, and wraps one in the other.
+func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) {
 	cfg, err := AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tel, err := telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(os.Getenv("ALPACA_SECRET_KEY"), os.Getenv("ALPACA_KEY_ID")))
 	if err != nil {
 		return nil, err
 	}
@@ -88,5 +94,10 @@ func start(ctx context.Context, fn string, build Build) (handlers.Func, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(ctx, cfg, deps)
+	deps.Log = tel.Logger()
+	h, err := build(ctx, cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	return tel.Wrap(telemetry.HandlerFunc(h)), nil
 }

@@ -1,0 +1,53 @@
+package bus
+
+import (
+	"context"
+
+	"github.com/alchemiser/alchemiser/app/events"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// w3c is the propagator every publisher injects with: W3C trace context
+// and baggage (the workflow ids travel as baggage too).
+var w3c = propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+
+// StartPublish starts the PRODUCER span of publishing ev, with the tracer
+// of the span already in ctx (no global provider), and stamps ev's
+// metadata.trace with it, so the consumer's span becomes its child. The
+// EventBridge TraceHeader alone would not do: it is not archived, replayed
+// or redriven with the event.
+func StartPublish(ctx context.Context, source string, ev events.Event) (context.Context, trace.Span) {
+	tracer := trace.SpanFromContext(ctx).TracerProvider().Tracer("github.com/alchemiser/alchemiser/app/bus")
+	ctx, span := tracer.Start(ctx, "publish "+ev.EventType(), trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(
+			attribute.String("messaging.system", "aws.eventbridge"),
+			attribute.String("messaging.operation.type", "send"),
+			attribute.String("messaging.destination.name", source),
+			attribute.String("alchemiser.event_type", ev.EventType()),
+			attribute.String("alchemiser.event_id", ev.Meta().EventID),
+			attribute.String("alchemiser.correlation_id", ev.Meta().CorrelationID),
+		))
+	m := ev.Meta()
+	carrier := propagation.MapCarrier{}
+	w3c.Inject(ctx, carrier)
+	if len(carrier) > 0 {
+		m.Trace = carrier
+	}
+	return ctx, span
+}
+
+// xrayHeader formats the span as an X-Ray trace header for PutEvents'
+// TraceHeader, so X-Ray's service map links producer and consumer.
+func xrayHeader(sc trace.SpanContext) string {
+	if !sc.IsValid() {
+		return ""
+	}
+	id := sc.TraceID().String()
+	sampled := "0"
+	if sc.IsSampled() {
+		sampled = "1"
+	}
+	return "Root=1-" + id[:8] + "-" + id[8:] + ";Parent=" + sc.SpanID().String() + ";Sampled=" + sampled
+}

@@ -1,0 +1,158 @@
+package telemetry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Telemetry is one execution environment's telemetry: tracer and meter
+// providers, the logger, and the Lambda wrapper. Create it once per
+// execution environment (at init), wrap the handler, and let the wrapper
+// flush at the end of every invocation.
+type Telemetry struct {
+	cfg   config
+	tp    *sdktrace.TracerProvider
+	mp    *sdkmetric.MeterProvider
+	log   *slog.Logger
+	prop  propagation.TextMapPropagator
+	emf   *EMFExporter
+	inst  instruments
+	cold  atomic.Bool
+	rngMu chan struct{}
+	rng   *rand.Rand
+}
+
+// Init builds the telemetry of one execution environment. creds, when
+// non-nil, sign OTLP requests (ALCHEMISER_OTLP_SIGV4=true).
+func Init(ctx context.Context, creds aws.CredentialsProvider, opts ...Option) (*Telemetry, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, fmt.Errorf("could not configure telemetry: %w", err)
+	}
+	t := &Telemetry{cfg: cfg, prop: NewEventPropagator(), rngMu: make(chan struct{}, 1),
+		rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))}
+	t.cold.Store(cfg.coldStart)
+	handler := NewLogHandler(cfg.out, WithLogLevel(cfg.level), WithIdentity(cfg.service, cfg.function, cfg.version),
+		WithSecretValues(cfg.secrets...))
+	t.log = slog.New(handler)
+	res, err := t.resource(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.traces(ctx, res, creds); err != nil {
+		return nil, err
+	}
+	t.emf = NewEMFExporter(cfg.out, WithNamespace(cfg.namespace), WithEMFLevel(cfg.level), WithWarnLogger(t.log))
+	// The interval never elapses in practice: the wrapper flushes every
+	// invocation, because a frozen environment runs no timers.
+	t.mp = sdkmetric.NewMeterProvider(sdkmetric.WithResource(res),
+		sdkmetric.WithReader(sdkmetric.NewPeriodicReader(t.emf, sdkmetric.WithInterval(24*time.Hour))))
+	if t.inst, err = newInstruments(t.mp.Meter(ScopeName)); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// ScopeName is the instrumentation scope of this package.
+const ScopeName = "github.com/alchemiser/alchemiser/telemetry"
+
+func (t *Telemetry) resource(ctx context.Context) (*resource.Resource, error) {
+	c := t.cfg
+	attrs := []attribute.KeyValue{
+		semconv.ServiceName(c.service), semconv.CloudProviderAWS, semconv.CloudPlatformAWSLambda,
+		semconv.FaaSName(c.function), semconv.FaaSVersion(c.version),
+	}
+	if c.region != "" {
+		attrs = append(attrs, semconv.CloudRegion(c.region))
+	}
+	if mem, err := strconv.Atoi(c.getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")); err == nil {
+		attrs = append(attrs, semconv.FaaSMaxMemory(mem*1024*1024))
+	}
+	if s := c.getenv("AWS_LAMBDA_LOG_STREAM_NAME"); s != "" {
+		attrs = append(attrs, semconv.FaaSInstance(s))
+	}
+	fromEnv, err := resource.New(ctx, resource.WithAttributes(attrs...), resource.WithDetectors(envDetector{c.getenv}))
+	if err != nil {
+		return nil, fmt.Errorf("could not build resource: %w", err)
+	}
+	return fromEnv, nil
+}
+
+// envDetector reads OTEL_RESOURCE_ATTRIBUTES through the configured getenv.
+type envDetector struct{ getenv func(string) string }
+
+func (d envDetector) Detect(context.Context) (*resource.Resource, error) {
+	return resourceFromEnv(d.getenv("OTEL_RESOURCE_ATTRIBUTES"))
+}
+
+func (t *Telemetry) traces(ctx context.Context, res *resource.Resource, creds aws.CredentialsProvider) error {
+	exp := t.cfg.spanExporter
+	if exp == nil {
+		var err error
+		if exp, err = spanExporter(ctx, t.cfg, creds); err != nil {
+			return fmt.Errorf("could not create span exporter: %w", err)
+		}
+	}
+	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+	if exp != nil {
+		// Batching is pointless in Lambda: the wrapper flushes each invocation.
+		opts = append(opts, sdktrace.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(exp, sdktrace.WithBatchTimeout(24*time.Hour))))
+	}
+	t.tp = sdktrace.NewTracerProvider(opts...)
+	return nil
+}
+
+// Logger is the environment's logger; log with the invocation's context
+// (InfoContext and friends) so lines carry its ids.
+func (t *Telemetry) Logger() *slog.Logger { return t.log }
+
+// TracerProvider is the environment's tracer provider.
+func (t *Telemetry) TracerProvider() trace.TracerProvider { return t.tp }
+
+// MeterProvider is the environment's meter provider.
+func (t *Telemetry) MeterProvider() metric.MeterProvider { return t.mp }
+
+// Propagator injects and extracts event trace context.
+func (t *Telemetry) Propagator() propagation.TextMapPropagator { return t.prop }
+
+// ForceFlush exports pending spans and metrics, giving up at ctx's
+// deadline minus the flush margin.
+func (t *Telemetry) ForceFlush(ctx context.Context) error {
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), dl.Add(-t.cfg.flushMargin))
+		defer cancel()
+	}
+	return errors.Join(t.tp.ForceFlush(ctx), t.mp.ForceFlush(ctx))
+}
+
+// Shutdown flushes and stops the providers.
+func (t *Telemetry) Shutdown(ctx context.Context) error {
+	return errors.Join(t.tp.Shutdown(ctx), t.mp.Shutdown(ctx))
+}
+
+// sampled decides whether an invocation logs DEBUG lines at once.
+func (t *Telemetry) sampled() bool {
+	if t.cfg.sampleRate <= 0 {
+		return false
+	}
+	t.rngMu <- struct{}{}
+	defer func() { <-t.rngMu }()
+	return t.rng.Float64() < t.cfg.sampleRate
+}

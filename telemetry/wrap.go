@@ -1,0 +1,174 @@
+package telemetry
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-lambda-go/otellambda"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/baggage"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// HandlerFunc is the handler shape the wrapper takes: the raw EventBridge
+// event in, an error out.
+type HandlerFunc func(ctx context.Context, event json.RawMessage) error
+
+// Wrap returns the Lambda handler for h: otellambda's invocation span,
+// continued from the producer's trace context carried in the event (or the
+// X-Ray header), with the FaaS and messaging attributes otellambda lacks,
+// the handler's error recorded on it, an invocation in the context for the
+// logger, invocation metrics, and a flush of traces and metrics before the
+// invocation returns: on success, error and panic. Pass the result to
+// lambda.Start.
+func (t *Telemetry) Wrap(h HandlerFunc) lambda.Handler {
+	inner := lambda.NewHandler(func(ctx context.Context, raw json.RawMessage) error {
+		return t.invoke(ctx, raw, h)
+	})
+	return otellambda.WrapHandler(inner,
+		otellambda.WithTracerProvider(t.tp),
+		otellambda.WithPropagator(t.prop),
+		otellambda.WithFlusher(t), // otellambda's default flusher does nothing
+		otellambda.WithEventToCarrier(func(raw []byte) propagation.TextMapCarrier { return peekEvent(raw).carrier() }),
+	)
+}
+
+// Invoke runs one invocation of a wrapped handler outside the Lambda
+// runtime, as the local stack does: ctx should carry a lambdacontext.
+func Invoke(ctx context.Context, h lambda.Handler, raw []byte) error {
+	_, err := h.Invoke(ctx, raw)
+	return err
+}
+
+func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFunc) (err error) {
+	ev := peekEvent(raw)
+	inv := t.invocation(ctx, ev)
+	ctx = ContextWithInvocation(ctx, inv)
+	ctx = withWorkflowBaggage(ctx, ev)
+	span := trace.SpanFromContext(ctx)
+	t.annotate(ctx, span, inv, ev)
+	attrs := metric.WithAttributes(attribute.String("function", t.cfg.function), attribute.String("event_type", ev.DetailType))
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+			t.log.ErrorContext(ctx, "invocation panicked", "error", err.Error(), "error_type", "panic", "stack", string(debug.Stack()))
+			t.finish(ctx, span, start, attrs, err, "panic")
+			panic(p) // the runtime reports the crash; telemetry has been recorded once
+		}
+		t.finish(ctx, span, start, attrs, err, errorType(err))
+	}()
+	return h(ctx, raw)
+}
+
+func (t *Telemetry) invocation(ctx context.Context, ev eventInfo) *Invocation {
+	inv := &Invocation{Function: t.cfg.function, ColdStart: t.cold.Swap(false),
+		CorrelationID: ev.Detail.Metadata.CorrelationID, CausationID: ev.Detail.Metadata.CausationID,
+		EventID: ev.Detail.Metadata.EventID, EventType: ev.DetailType, debug: &debugBuffer{sampled: t.sampled()}}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		inv.RequestID = lc.AwsRequestID
+	}
+	if h, ok := ctx.Value(xrayContextKey).(string); ok {
+		if sc, ok := ParseXRayHeader(h); ok {
+			inv.XRayTraceID = XRayTraceID(sc.TraceID())
+		}
+	}
+	if inv.ColdStart {
+		t.inst.coldStart(ctx, t.emf, t.cfg)
+	}
+	return inv
+}
+
+// annotate adds what otellambda does not: FaaS trigger and cold start,
+// messaging attributes (semconv has no EventBridge system; we use
+// "aws.eventbridge"), the workflow ids, and a link for replays.
+func (t *Telemetry) annotate(ctx context.Context, span trace.Span, inv *Invocation, ev eventInfo) {
+	span.SetName(t.cfg.function + " process " + ev.DetailType)
+	attrs := []attribute.KeyValue{
+		semconv.FaaSTriggerPubSub, semconv.FaaSColdstart(inv.ColdStart), semconv.CloudProviderAWS,
+		attribute.String("messaging.system", "aws.eventbridge"),
+		attribute.String("messaging.operation.type", "process"),
+		attribute.String("messaging.destination.name", ev.Source),
+		attribute.String("messaging.message.id", ev.ID),
+		attribute.String("alchemiser.event_type", ev.DetailType),
+		attribute.String("alchemiser.event_id", inv.EventID),
+		attribute.String("alchemiser.correlation_id", inv.CorrelationID),
+	}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		attrs = append(attrs, semconv.CloudResourceID(lc.InvokedFunctionArn))
+	}
+	span.SetAttributes(attrs...)
+	if ev.replayed() {
+		if sc := ev.original(t.prop); sc.IsValid() {
+			span.AddLink(trace.Link{SpanContext: sc, Attributes: []attribute.KeyValue{
+				attribute.String("alchemiser.replay_name", ev.ReplayName)}})
+		}
+	}
+}
+
+func (t *Telemetry) finish(ctx context.Context, span trace.Span, start time.Time, attrs metric.MeasurementOption, err error, errType string) {
+	ctx = context.WithoutCancel(ctx) // recording ignores cancellation
+	t.inst.invocations.Add(ctx, 1, attrs)
+	t.inst.duration.Record(ctx, float64(time.Since(start).Microseconds())/1000, attrs)
+	if err == nil {
+		return
+	}
+	span.RecordError(err)
+	span.SetStatus(codes.Error, err.Error())
+	t.inst.errors.Add(ctx, 1, attrs, metric.WithAttributes(attribute.String("error_type", errType)))
+	if errType != "panic" {
+		t.log.ErrorContext(ctx, "invocation failed", "error", err.Error(), "error_type", errType,
+			"retryable", strconv.FormatBool(!permanent(err)))
+	}
+}
+
+// permanent reports whether err says retrying cannot help.
+func permanent(err error) bool {
+	var r interface{ Retryable() bool }
+	return errors.As(err, &r) && !r.Retryable()
+}
+
+// errorType names the innermost typed error of err's chain.
+func errorType(err error) string {
+	if err == nil {
+		return ""
+	}
+	t := fmt.Sprintf("%T", err)
+	for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
+		if s := fmt.Sprintf("%T", e); s != "*errors.errorString" && s != "*fmt.wrapError" && s != "*fmt.wrapErrors" {
+			t = s
+		}
+	}
+	return t
+}
+
+// withWorkflowBaggage puts the workflow ids in the baggage, so the events
+// this invocation publishes carry them: correlation stays, and the cause of
+// the next event is this event.
+func withWorkflowBaggage(ctx context.Context, ev eventInfo) context.Context {
+	m := ev.Detail.Metadata
+	if m.CorrelationID == "" {
+		return ctx
+	}
+	corr, err1 := baggage.NewMemberRaw("correlation_id", m.CorrelationID)
+	cause, err2 := baggage.NewMemberRaw("causation_id", m.EventID)
+	if err1 != nil || err2 != nil {
+		return ctx
+	}
+	b, err := baggage.New(corr, cause)
+	if err != nil {
+		return ctx
+	}
+	return baggage.ContextWithBaggage(ctx, b)
+}
