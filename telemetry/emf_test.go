@@ -3,15 +3,13 @@ package telemetry
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -20,68 +18,14 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 )
 
-func emfSchema(t testing.TB) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open("testdata/emf.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("emf.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("emf.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// checkEMF validates every line against the schema and the cross-field
-// rules JSON Schema cannot express: each metric and dimension named in the
-// directive is a top-level member; values are numbers or arrays of at most
-// 100 numbers.
-func checkEMF(t testing.TB, schema *jsonschema.Schema, out []byte) []map[string]any {
+// checkEMF validates every line with the test kit.
+func checkEMF(t testing.TB, out []byte) []map[string]any {
 	t.Helper()
 	var docs []map[string]any
 	for _, line := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(line))
+		m, err := telemetrytest.ValidateEMF(line)
 		if err != nil {
-			t.Fatalf("not JSON: %s", line)
-		}
-		if err := schema.Validate(inst); err != nil {
-			t.Fatalf("invalid EMF %s: %v", line, err)
-		}
-		var m map[string]any
-		_ = json.Unmarshal(line, &m)
-		dir := m["_aws"].(map[string]any)["CloudWatchMetrics"].([]any)[0].(map[string]any)
-		for _, set := range dir["Dimensions"].([]any) {
-			for _, k := range set.([]any) {
-				if _, ok := m[k.(string)].(string); !ok {
-					t.Fatalf("dimension %v has no string member in %s", k, line)
-				}
-			}
-		}
-		for _, md := range dir["Metrics"].([]any) {
-			name := md.(map[string]any)["Name"].(string)
-			switch v := m[name].(type) {
-			case float64:
-			case []any:
-				if len(v) > maxEMFValues {
-					t.Fatalf("%s has %d values", name, len(v))
-				}
-			case map[string]any:
-				if len(v["Values"].([]any)) != len(v["Counts"].([]any)) || len(v["Values"].([]any)) > maxEMFValues {
-					t.Fatalf("bad distribution %v", v)
-				}
-			default:
-				t.Fatalf("metric %s missing in %s", name, line)
-			}
+			t.Fatalf("%v in %s", err, line)
 		}
 		docs = append(docs, m)
 	}
@@ -111,7 +55,7 @@ func TestEMFFromTheSDK(t *testing.T) {
 	if err := mp.ForceFlush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	docs := checkEMF(t, emfSchema(t), buf.Bytes())
+	docs := checkEMF(t, buf.Bytes())
 	if len(docs) != 2 {
 		t.Fatalf("%d lines:\n%s", len(docs), buf.String())
 	}
@@ -177,7 +121,7 @@ func TestEMFSplitsAtLimits(t *testing.T) {
 	if err := e.Export(context.Background(), rm); err != nil {
 		t.Fatal(err)
 	}
-	docs := checkEMF(t, emfSchema(t), buf.Bytes())
+	docs := checkEMF(t, buf.Bytes())
 	metrics, values := 0, 0
 	for _, d := range docs {
 		for k, v := range d {
@@ -212,7 +156,6 @@ func TestEMFLevelFollowsLogLevel(t *testing.T) {
 // FuzzEMF drives the encoder with arbitrary names, dimension values and
 // counts of metrics and values; every line must stay valid EMF.
 func FuzzEMF(f *testing.F) {
-	schema := emfSchema(f)
 	f.Add("Orders", "execution", uint8(3), uint16(5), 1.5)
 	f.Add("", "", uint8(0), uint16(0), 0.0)
 	f.Add("a\"b\\c\n", "\xff", uint8(200), uint16(900), -1e308)
@@ -234,6 +177,6 @@ func FuzzEMF(f *testing.F) {
 		if err := NewEMFExporter(&buf).Export(context.Background(), rm); err != nil {
 			t.Fatal(err)
 		}
-		checkEMF(t, schema, buf.Bytes())
+		checkEMF(t, buf.Bytes())
 	})
 }

@@ -1,0 +1,252 @@
+package telemetry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+)
+
+type fixture struct {
+	tel   *Telemetry
+	spans *tracetest.InMemoryExporter
+	out   *bytes.Buffer
+}
+
+func setup(t *testing.T, env map[string]string) fixture {
+	t.Helper()
+	base := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "execution", "AWS_REGION": "us-east-1", "OTEL_SERVICE_NAME": "alchemiser"}
+	for k, v := range env {
+		base[k] = v
+	}
+	f := fixture{spans: tracetest.NewInMemoryExporter(), out: &bytes.Buffer{}}
+	tel, err := Init(context.Background(), nil, WithEnv(func(k string) string { return base[k] }),
+		WithOutput(f.out), WithSpanExporter(f.spans))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tel = tel
+	return f
+}
+
+// producer is a remote span whose context an event carries.
+var producer = trace.NewSpanContext(trace.SpanContextConfig{
+	TraceID: trace.TraceID{0x67, 0x51, 0xc3, 0xa5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+	SpanID:  trace.SpanID{1, 2, 3, 4, 5, 6, 7, 8}, TraceFlags: trace.FlagsSampled, Remote: true})
+
+func event(t *testing.T, withTrace bool, extra map[string]any) []byte {
+	meta := map[string]any{"event_id": "E2", "correlation_id": "C1", "causation_id": "E1", "schema_version": "1.0"}
+	if withTrace {
+		carrier := propagation.MapCarrier{}
+		propagation.TraceContext{}.Inject(trace.ContextWithRemoteSpanContext(context.Background(), producer), carrier)
+		meta["trace"] = map[string]string(carrier)
+	}
+	env := map[string]any{"version": "0", "id": "eb-1", "detail-type": "RebalancePlanned", "source": "alchemiser.portfolio",
+		"detail": map[string]any{"metadata": meta}}
+	for k, v := range extra {
+		env[k] = v
+	}
+	raw, _ := json.Marshal(env)
+	return raw
+}
+
+func lambdaCtx() context.Context {
+	return lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-1",
+		InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:execution"})
+}
+
+func (f fixture) invoke(t *testing.T, ctx context.Context, raw []byte, h HandlerFunc) error {
+	t.Helper()
+	return Invoke(ctx, f.tel.Wrap(h), raw)
+}
+
+func attr(s tracetest.SpanStub, key string) string {
+	for _, a := range s.Attributes {
+		if string(a.Key) == key {
+			return a.Value.Emit()
+		}
+	}
+	return ""
+}
+
+func TestInvocationSpanContinuesTheProducer(t *testing.T) {
+	f := setup(t, nil)
+	var inside trace.SpanContext
+	err := f.invoke(t, lambdaCtx(), event(t, true, nil), func(ctx context.Context, _ json.RawMessage) error {
+		inside = trace.SpanContextFromContext(ctx)
+		f.tel.Logger().InfoContext(ctx, "working")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spans := f.spans.GetSpans() // exported by the wrapper's flush, not by the test
+	if len(spans) != 1 {
+		t.Fatalf("%d spans exported at invocation end", len(spans))
+	}
+	s := spans[0]
+	if s.SpanContext.TraceID() != producer.TraceID() || s.Parent.SpanID() != producer.SpanID() {
+		t.Errorf("span %s parent %s, want child of %s", s.SpanContext.TraceID(), s.Parent.SpanID(), producer.SpanID())
+	}
+	if inside.SpanID() != s.SpanContext.SpanID() {
+		t.Error("the handler's context does not carry the invocation span")
+	}
+	for key, want := range map[string]string{"faas.trigger": "pubsub", "faas.coldstart": "true", "messaging.system": "aws.eventbridge",
+		"faas.invocation_id": "req-1", "alchemiser.correlation_id": "C1", "cloud.account.id": "123456789012",
+		"messaging.message.id": "eb-1"} {
+		if got := attr(s, key); got != want {
+			t.Errorf("%s = %q, want %q", key, got, want)
+		}
+	}
+	if s.Name != "execution process RebalancePlanned" || s.SpanKind != trace.SpanKindServer {
+		t.Errorf("span %q kind %v", s.Name, s.SpanKind)
+	}
+	log := ""
+	for _, l := range strings.Split(f.out.String(), "\n") {
+		if strings.Contains(l, `"working"`) {
+			log = l
+		}
+	}
+	if !strings.Contains(log, `"trace_id":"`+producer.TraceID().String()) || !strings.Contains(log, `"correlation_id":"C1"`) ||
+		!strings.Contains(log, `"requestId":"req-1"`) {
+		t.Errorf("log line lacks ids: %s", log)
+	}
+}
+
+func TestColdStartOnlyOnce(t *testing.T) {
+	f := setup(t, nil)
+	for range 2 {
+		_ = f.invoke(t, lambdaCtx(), event(t, true, nil), func(context.Context, json.RawMessage) error { return nil })
+	}
+	spans := f.spans.GetSpans()
+	if attr(spans[0], "faas.coldstart") != "true" || attr(spans[1], "faas.coldstart") != "false" {
+		t.Errorf("coldstart %s then %s", attr(spans[0], "faas.coldstart"), attr(spans[1], "faas.coldstart"))
+	}
+	if n := strings.Count(f.out.String(), `"ColdStart":1`); n != 1 {
+		t.Errorf("%d ColdStart metric lines", n)
+	}
+	g := setup(t, map[string]string{"AWS_LAMBDA_INITIALIZATION_TYPE": "provisioned-concurrency"})
+	_ = g.invoke(t, lambdaCtx(), event(t, true, nil), func(context.Context, json.RawMessage) error { return nil })
+	if attr(g.spans.GetSpans()[0], "faas.coldstart") != "false" {
+		t.Error("provisioned concurrency counted as a cold start")
+	}
+}
+
+func TestXRayHeaderIsTheFallback(t *testing.T) {
+	f := setup(t, nil)
+	ctx := context.WithValue(lambdaCtx(), xrayContextKey, XRayHeader(producer)) //nolint:staticcheck // aws-lambda-go's key
+	_ = f.invoke(t, ctx, event(t, false, nil), func(context.Context, json.RawMessage) error { return nil })
+	s := f.spans.GetSpans()[0]
+	if s.SpanContext.TraceID() != producer.TraceID() || s.Parent.SpanID() != producer.SpanID() {
+		t.Errorf("X-Ray header not used: parent %s", s.Parent.SpanID())
+	}
+}
+
+func TestReplayGetsALinkNotAParent(t *testing.T) {
+	f := setup(t, nil)
+	_ = f.invoke(t, lambdaCtx(), event(t, true, map[string]any{"replay-name": "replay-1"}),
+		func(context.Context, json.RawMessage) error { return nil })
+	s := f.spans.GetSpans()[0]
+	if s.SpanContext.TraceID() == producer.TraceID() || s.Parent.IsValid() {
+		t.Errorf("replay continued the original trace")
+	}
+	if len(s.Links) != 1 || s.Links[0].SpanContext.SpanID() != producer.SpanID() {
+		t.Errorf("links %+v", s.Links)
+	}
+}
+
+func TestErrorsAreRecordedLoggedAndCounted(t *testing.T) {
+	f := setup(t, nil)
+	err := f.invoke(t, lambdaCtx(), event(t, true, nil), func(context.Context, json.RawMessage) error {
+		return errors.New("broker unavailable")
+	})
+	if err == nil {
+		t.Fatal("error swallowed")
+	}
+	s := f.spans.GetSpans()[0]
+	if s.Status.Code != codes.Error || len(s.Events) == 0 || s.Events[0].Name != "exception" {
+		t.Errorf("status %v events %v", s.Status, s.Events)
+	}
+	out := f.out.String()
+	if !strings.Contains(out, `"message":"invocation failed"`) || !strings.Contains(out, `"error":"broker unavailable"`) {
+		t.Errorf("no error line: %s", out)
+	}
+	sawErrors := false
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if telemetrytest.IsEMF([]byte(line)) {
+			m, err := telemetrytest.ValidateEMF([]byte(line))
+			if err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			if _, ok := m[MetricErrors]; ok {
+				sawErrors = true
+			}
+			continue
+		}
+		if _, err := telemetrytest.ValidateLog([]byte(line)); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+	}
+	if !sawErrors {
+		t.Errorf("no %s metric: %s", MetricErrors, out)
+	}
+}
+
+func TestPanicIsLoggedOnceAndFlushed(t *testing.T) {
+	f := setup(t, nil)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("panic swallowed: the runtime must still see it")
+			}
+		}()
+		_ = f.invoke(t, lambdaCtx(), event(t, true, nil), func(context.Context, json.RawMessage) error { panic("boom") })
+	}()
+	if n := strings.Count(f.out.String(), `"message":"invocation panicked"`); n != 1 {
+		t.Errorf("panic logged %d times", n)
+	}
+	if !strings.Contains(f.out.String(), `"stack":"goroutine`) {
+		t.Error("no stack")
+	}
+	if len(f.spans.GetSpans()) != 1 || f.spans.GetSpans()[0].Status.Code != codes.Error {
+		t.Error("span not flushed on panic")
+	}
+}
+
+func TestFlushRespectsTheDeadline(t *testing.T) {
+	f := setup(t, map[string]string{EnvFlushMargin: "1s"})
+	ctx, cancel := context.WithDeadline(lambdaCtx(), time.Now().Add(500*time.Millisecond))
+	defer cancel()
+	// The margin is larger than the time left: the flush must give up at
+	// once rather than run past the deadline.
+	err := f.tel.ForceFlush(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("flush err = %v, want the deadline", err)
+	}
+}
+
+func TestConfigErrorsNameTheVariable(t *testing.T) {
+	for env, want := range map[string]string{
+		"OTEL_TRACES_EXPORTER":     "OTEL_TRACES_EXPORTER",
+		"AWS_LAMBDA_LOG_LEVEL":     "unknown log level",
+		EnvSampleRate:              EnvSampleRate,
+		EnvFlushMargin:             EnvFlushMargin,
+		"OTEL_RESOURCE_ATTRIBUTES": "OTEL_RESOURCE_ATTRIBUTES",
+	} {
+		vals := map[string]string{env: "bogus"}
+		_, err := Init(context.Background(), nil, WithEnv(func(k string) string { return vals[k] }), WithOutput(&bytes.Buffer{}))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s=bogus: err = %v", env, err)
+		}
+	}
+}
