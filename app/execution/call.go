@@ -17,7 +17,9 @@ func (e *Executor) call(ctx context.Context, endpoint string, f func(context.Con
 	var err error
 	for attempt := 1; ; attempt++ {
 		start := e.cfg.Now()
-		_, err = e.breaker.Execute(func() (any, error) { return nil, f(ctx) })
+		sctx, span := startCall(ctx, endpoint, attempt)
+		_, err = e.breaker.Execute(func() (any, error) { return nil, f(sctx) })
+		endCall(span, err)
 		e.cfg.Observer.BrokerCall(ctx, endpoint, e.cfg.Now().Sub(start), err)
 		switch {
 		case err == nil:

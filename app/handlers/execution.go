@@ -34,7 +34,9 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	if !ok {
 		return &UnexpectedTypeError{Handler: "execution", Got: ev.EventType()}
 	}
-	report, err := h.Executor.Execute(ctx, request(plan))
+	ectx, span := stage(ctx, "execution execute")
+	report, err := h.Executor.Execute(ectx, request(plan))
+	endStage(span, err)
 	if err != nil {
 		// Execute fails as a whole only when it could not proceed (breaker
 		// open, deadline, account unreadable): a retry of the invocation

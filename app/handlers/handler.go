@@ -9,6 +9,9 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/metrics"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Func is the signature of every handler: the raw EventBridge event in,
@@ -18,9 +21,10 @@ type Func func(ctx context.Context, raw json.RawMessage) error
 // Deps are what every handler needs besides its domain services.
 type Deps struct {
 	Publisher bus.Publisher
-	IDs       *events.IDs      // event ids; DefaultIDs when nil
-	Now       func() time.Time // time.Now when nil
-	Log       *slog.Logger     // slog.Default when nil
+	IDs       *events.IDs       // event ids; DefaultIDs when nil
+	Now       func() time.Time  // time.Now when nil
+	Log       *slog.Logger      // slog.Default when nil
+	Metrics   *metrics.Recorder // nil records nothing
 }
 
 func (d Deps) ids() *events.IDs {
@@ -101,4 +105,20 @@ func errorType(err error) string {
 			t = s
 		}
 	}
+}
+
+// stage starts an INTERNAL span for a step of a handler, with the tracer of
+// the invocation span in ctx.
+func stage(ctx context.Context, name string) (context.Context, trace.Span) {
+	tracer := trace.SpanFromContext(ctx).TracerProvider().Tracer("github.com/alchemiser/alchemiser/app/handlers")
+	return tracer.Start(ctx, name)
+}
+
+// endStage ends span, recording err.
+func endStage(span trace.Span, err error) {
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
 }

@@ -29,8 +29,10 @@ func (h *Notifications) Handle(ctx context.Context, raw json.RawMessage) error {
 	switch e := ev.(type) {
 	case *events.WorkflowCompleted:
 		s = completedSummary(e)
+		h.Metrics.WorkflowEnded(ctx, true, e.Outcome, e.OccurredAt.Sub(e.StartedAt))
 	case *events.WorkflowFailed:
 		s = failedSummary(e)
+		h.Metrics.WorkflowEnded(ctx, false, e.Step, e.OccurredAt.Sub(e.StartedAt))
 	default:
 		return &UnexpectedTypeError{Handler: "notifications", Got: ev.EventType()}
 	}

@@ -29,13 +29,16 @@ func (h *Strategy) Handle(ctx context.Context, raw json.RawMessage) error {
 	if !ok {
 		return &UnexpectedTypeError{Handler: "strategy", Got: ev.EventType()}
 	}
+	h.Metrics.WorkflowStarted(ctx)
 	day, err := time.Parse(time.DateOnly, start.TradingDate)
 	if err != nil {
 		return h.fail(ctx, start, fmt.Errorf("could not read trading date: %w", err))
 	}
 	// The workflow runs at the open, so the last usable close is the day before.
 	asOf := day.AddDate(0, 0, -1)
-	res, err := h.Engine.Evaluate(ctx, h.Prices, asOf)
+	ectx, span := stage(ctx, "strategy evaluate")
+	res, err := h.Engine.Evaluate(ectx, h.Prices, asOf)
+	endStage(span, err)
 	if err != nil {
 		if transient(ctx, err) {
 			log.WarnContext(ctx, "strategy evaluation interrupted", "error", err.Error(), "error_type", errorType(err))

@@ -17,6 +17,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/app/notify"
 	"github.com/alchemiser/alchemiser/app/portfolio"
 	"github.com/alchemiser/alchemiser/app/strategy"
@@ -93,10 +94,6 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 	if err != nil {
 		return err
 	}
-	exec, err := execution.New(b, execution.Config{})
-	if err != nil {
-		return err
-	}
 	deps := map[string]handlers.Deps{}
 	tels := map[string]*telemetry.Telemetry{}
 	for _, fn := range Functions {
@@ -104,8 +101,18 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 		if err != nil {
 			return err
 		}
+		rec, err := metrics.New(tel.MeterProvider(), fn)
+		if err != nil {
+			return err
+		}
 		tels[fn] = tel
-		deps[fn] = handlers.Deps{Publisher: s.Router.Publisher(events.Source(fn)), Log: tel.Logger()}
+		deps[fn] = handlers.Deps{Publisher: metrics.Publisher{Next: s.Router.Publisher(events.Source(fn)), Recorder: rec},
+			Log: tel.Logger(), Metrics: rec}
+	}
+	rec := deps["execution"].Metrics
+	exec, err := execution.New(b, execution.Config{Observer: rec, OnBreakerStateChange: rec.BreakerStateChange})
+	if err != nil {
+		return err
 	}
 	prices := marketdata.NewAlpacaSource(marketdata.AlpacaConfig{BaseURL: cfg.DataURL, KeyID: cfg.KeyID, Secret: cfg.Secret})
 	logs := filepath.Join(s.Dir, "logs")

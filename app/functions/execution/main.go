@@ -15,7 +15,7 @@ func main() { wiring.Run("execution", build) }
 
 func build(_ context.Context, _ aws.Config, deps handlers.Deps) (handlers.Func, error) {
 	b := wiring.Broker()
-	exec, err := execution.New(b, execution.Config{})
+	exec, err := execution.New(b, execution.Config{Observer: deps.Metrics, OnBreakerStateChange: deps.Metrics.BreakerStateChange})
 	if err != nil {
 		return nil, err
 	}

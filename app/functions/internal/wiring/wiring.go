@@ -23,6 +23,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/handlers"
+	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/telemetry"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,6 +96,10 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 		return nil, err
 	}
 	deps.Log = tel.Logger()
+	if deps.Metrics, err = metrics.New(tel.MeterProvider(), fn); err != nil {
+		return nil, err
+	}
+	deps.Publisher = metrics.Publisher{Next: deps.Publisher, Recorder: deps.Metrics}
 	h, err := build(ctx, cfg, deps)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,31 @@
+package metrics
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/alchemiser/alchemiser/app/bus"
+	"github.com/alchemiser/alchemiser/app/events"
+)
+
+// Publisher counts what a bus.Publisher publishes.
+type Publisher struct {
+	Next     bus.Publisher
+	Recorder *Recorder
+}
+
+var _ bus.Publisher = Publisher{}
+
+// Publish implements bus.Publisher.
+func (p Publisher) Publish(ctx context.Context, evs ...events.Event) error {
+	err := p.Next.Publish(ctx, evs...)
+	for _, ev := range evs {
+		if err != nil {
+			p.Recorder.PublishFailed(ctx, ev.EventType())
+			continue
+		}
+		raw, _ := json.Marshal(ev)
+		p.Recorder.Published(ctx, ev.EventType(), len(raw))
+	}
+	return err
+}
