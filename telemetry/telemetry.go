@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -15,6 +16,8 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/exemplar"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
@@ -26,16 +29,25 @@ import (
 // execution environment (at init), wrap the handler, and let the wrapper
 // flush at the end of every invocation.
 type Telemetry struct {
-	cfg   config
-	tp    *sdktrace.TracerProvider
-	mp    *sdkmetric.MeterProvider
-	log   *slog.Logger
-	prop  propagation.TextMapPropagator
-	emf   *EMFExporter
-	inst  instruments
-	cold  atomic.Bool
-	rngMu chan struct{}
-	rng   *rand.Rand
+	cfg    config
+	tp     *sdktrace.TracerProvider
+	mp     *sdkmetric.MeterProvider
+	log    *slog.Logger
+	prop   propagation.TextMapPropagator
+	emf    *EMFExporter
+	reader *sdkmetric.ManualReader
+	rm     metricdata.ResourceMetrics
+	rmMu   chan struct{}
+	inst   instruments
+	cold   atomic.Bool
+	rngMu  chan struct{}
+	rng    *rand.Rand
+
+	peekMu sync.Mutex
+	peeked struct {
+		raw  []byte
+		info eventInfo
+	}
 }
 
 // Init builds the telemetry of one execution environment. creds, when
@@ -45,7 +57,7 @@ func Init(ctx context.Context, creds aws.CredentialsProvider, opts ...Option) (*
 	if err != nil {
 		return nil, fmt.Errorf("could not configure telemetry: %w", err)
 	}
-	t := &Telemetry{cfg: cfg, prop: NewEventPropagator(), rngMu: make(chan struct{}, 1),
+	t := &Telemetry{cfg: cfg, prop: NewEventPropagator(), rngMu: make(chan struct{}, 1), rmMu: make(chan struct{}, 1),
 		rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))}
 	t.cold.Store(cfg.coldStart)
 	handler := NewLogHandler(cfg.out, WithLogLevel(cfg.level), WithIdentity(cfg.service, cfg.function, cfg.version),
@@ -59,10 +71,13 @@ func Init(ctx context.Context, creds aws.CredentialsProvider, opts ...Option) (*
 		return nil, err
 	}
 	t.emf = NewEMFExporter(cfg.out, WithNamespace(cfg.namespace), WithEMFLevel(cfg.level), WithWarnLogger(t.log))
-	// The interval never elapses in practice: the wrapper flushes every
-	// invocation, because a frozen environment runs no timers.
-	t.mp = sdkmetric.NewMeterProvider(sdkmetric.WithResource(res),
-		sdkmetric.WithReader(sdkmetric.NewPeriodicReader(t.emf, sdkmetric.WithInterval(24*time.Hour))))
+	// A manual reader, collected by ForceFlush in the caller's goroutine:
+	// a frozen environment runs no periodic timers anyway.
+	t.reader = sdkmetric.NewManualReader(sdkmetric.WithTemporalitySelector(t.emf.Temporality),
+		sdkmetric.WithAggregationSelector(t.emf.Aggregation))
+	// Exemplars are off: EMF has nowhere to put them.
+	t.mp = sdkmetric.NewMeterProvider(sdkmetric.WithResource(res), sdkmetric.WithReader(t.reader),
+		sdkmetric.WithExemplarFilter(exemplar.AlwaysOffFilter))
 	if t.inst, err = newInstruments(t.mp.Meter(ScopeName)); err != nil {
 		return nil, err
 	}
@@ -111,8 +126,7 @@ func (t *Telemetry) traces(ctx context.Context, res *resource.Resource, creds aw
 	}
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
 	if exp != nil {
-		// Batching is pointless in Lambda: the wrapper flushes each invocation.
-		opts = append(opts, sdktrace.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(exp, sdktrace.WithBatchTimeout(24*time.Hour))))
+		opts = append(opts, sdktrace.WithSpanProcessor(newInvocationProcessor(exp)))
 	}
 	t.tp = sdktrace.NewTracerProvider(opts...)
 	return nil
@@ -139,12 +153,22 @@ func (t *Telemetry) ForceFlush(ctx context.Context) error {
 		ctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), dl.Add(-t.cfg.flushMargin))
 		defer cancel()
 	}
-	return errors.Join(t.tp.ForceFlush(ctx), t.mp.ForceFlush(ctx))
+	return errors.Join(t.tp.ForceFlush(ctx), t.flushMetrics(ctx))
+}
+
+// flushMetrics collects and writes this invocation's metrics as EMF.
+func (t *Telemetry) flushMetrics(ctx context.Context) error {
+	t.rmMu <- struct{}{}
+	defer func() { <-t.rmMu }()
+	if err := t.reader.Collect(ctx, &t.rm); err != nil {
+		return err
+	}
+	return t.emf.Export(ctx, &t.rm)
 }
 
 // Shutdown flushes and stops the providers.
 func (t *Telemetry) Shutdown(ctx context.Context) error {
-	return errors.Join(t.tp.Shutdown(ctx), t.mp.Shutdown(ctx))
+	return errors.Join(t.flushMetrics(ctx), t.tp.Shutdown(ctx), t.mp.Shutdown(ctx))
 }
 
 // sampled decides whether an invocation logs DEBUG lines at once.

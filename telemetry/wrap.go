@@ -40,7 +40,7 @@ func (t *Telemetry) Wrap(h HandlerFunc) lambda.Handler {
 		otellambda.WithTracerProvider(t.tp),
 		otellambda.WithPropagator(t.prop),
 		otellambda.WithFlusher(t), // otellambda's default flusher does nothing
-		otellambda.WithEventToCarrier(func(raw []byte) propagation.TextMapCarrier { return peekEvent(raw).carrier() }),
+		otellambda.WithEventToCarrier(func(raw []byte) propagation.TextMapCarrier { return t.peek(raw).carrier() }),
 	)
 }
 
@@ -52,7 +52,7 @@ func Invoke(ctx context.Context, h lambda.Handler, raw []byte) error {
 }
 
 func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFunc) (err error) {
-	ev := peekEvent(raw)
+	ev := t.peek(raw)
 	inv := t.invocation(ctx, ev)
 	ctx = ContextWithInvocation(ctx, inv)
 	ctx = withWorkflowBaggage(ctx, ev)
@@ -171,4 +171,18 @@ func withWorkflowBaggage(ctx context.Context, ev eventInfo) context.Context {
 		return ctx
 	}
 	return baggage.ContextWithBaggage(ctx, b)
+}
+
+// peek parses raw once per invocation: otellambda hands the same bytes to
+// the carrier function and, through the runtime's decoding, to the handler.
+func (t *Telemetry) peek(raw []byte) eventInfo {
+	t.peekMu.Lock()
+	defer t.peekMu.Unlock()
+	if len(raw) > 0 && len(raw) == len(t.peeked.raw) && string(raw) == string(t.peeked.raw) {
+		return t.peeked.info
+	}
+	info := peekEvent(raw)
+	t.peeked.raw = append(t.peeked.raw[:0], raw...)
+	t.peeked.info = info
+	return info
 }
