@@ -60,7 +60,7 @@ func (f *fakeAWS) detailTypes() []string {
 }
 
 // build compiles a function for this machine.
-func build(t *testing.T, fn string) string {
+func build(t testing.TB, fn string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), fn)
 	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", bin, "./"+fn)
@@ -75,7 +75,7 @@ type env struct {
 	exchange string
 }
 
-func setup(t *testing.T) env {
+func setup(t testing.TB) env {
 	ds, _ := marketdata.Synthetic()
 	x, err := paper.New(paper.Config{Dataset: ds})
 	if err != nil {
@@ -124,7 +124,7 @@ func invoke(t *testing.T, e env, fn string, event []byte) runtimeapi.Result {
 	return res
 }
 
-func wrap(t *testing.T, ev events.Event) []byte {
+func wrap(t testing.TB, ev events.Event) []byte {
 	env, err := events.Wrap(ev, "alchemiser.test", "000000000000", "us-east-1")
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,8 @@
 //	NOTIFY_TOPIC_ARN   SNS topic for workflow summaries (notifications)
 //	SLACK_WEBHOOK_URL  optional Slack incoming webhook (notifications)
 //	LOG_LOCATION       where summaries say the logs are, e.g. a Logs Insights link
+//	ALCHEMISER_TELEMETRY  "off" runs the bare handler with a plain JSON logger
+//	                   (for cold-start comparisons, or if telemetry itself fails)
 //
 // Alpaca credentials come from the environment until the template issue
 // moves them to Secrets Manager, read once at cold start.
@@ -87,11 +89,18 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 	if err != nil {
 		return nil, err
 	}
-	tel, err := telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(os.Getenv("ALPACA_SECRET_KEY"), os.Getenv("ALPACA_KEY_ID")))
+	deps, err := Deps(cfg, fn)
 	if err != nil {
 		return nil, err
 	}
-	deps, err := Deps(cfg, fn)
+	if os.Getenv("ALCHEMISER_TELEMETRY") == "off" {
+		h, err := build(ctx, cfg, deps)
+		if err != nil {
+			return nil, err
+		}
+		return lambda.NewHandler(h), nil
+	}
+	tel, err := telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(os.Getenv("ALPACA_SECRET_KEY"), os.Getenv("ALPACA_KEY_ID")))
 	if err != nil {
 		return nil, err
 	}
