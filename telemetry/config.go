@@ -28,6 +28,7 @@ type config struct {
 	spanExporter sdktrace.SpanExporter
 	secrets      []string
 	sigv4        bool
+	propagator   EventPropagator
 	coldStart    bool // false when the environment was provisioned or restored
 }
 
@@ -89,6 +90,9 @@ func newConfig(opts []Option) (config, error) {
 		if c.flushMargin, err = time.ParseDuration(v); err != nil || c.flushMargin < 0 {
 			return c, fmt.Errorf("%s=%q: want a duration such as 500ms", EnvFlushMargin, v)
 		}
+	}
+	if c.propagator, err = ParsePropagators(env("OTEL_PROPAGATORS")); err != nil {
+		return c, err
 	}
 	switch c.traces {
 	case "otlp", "console", "none":

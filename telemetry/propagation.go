@@ -2,6 +2,8 @@ package telemetry
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -21,13 +23,44 @@ const xrayContextKey = "x-amzn-trace-id"
 // detail.metadata.trace (W3C traceparent, tracestate, baggage) and, when
 // the event carries none, from the X-Ray header of the invocation context.
 // It injects W3C trace context and baggage.
-type EventPropagator struct{ w3c propagation.TextMapPropagator }
+type EventPropagator struct {
+	w3c  propagation.TextMapPropagator
+	xray bool
+}
 
 var _ propagation.TextMapPropagator = EventPropagator{}
 
-// NewEventPropagator returns the propagator.
+// NewEventPropagator returns the propagator for W3C trace context, baggage
+// and the X-Ray fallback.
 func NewEventPropagator() EventPropagator {
-	return EventPropagator{w3c: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})}
+	p, _ := ParsePropagators("")
+	return p
+}
+
+// ParsePropagators builds the propagator OTEL_PROPAGATORS names: a comma
+// list of tracecontext, baggage, xray (the X-Ray header fallback), or none.
+// Empty means "tracecontext,baggage,xray".
+func ParsePropagators(list string) (EventPropagator, error) {
+	if strings.TrimSpace(list) == "" {
+		list = "tracecontext,baggage,xray"
+	}
+	var w3c []propagation.TextMapPropagator
+	p := EventPropagator{}
+	for _, name := range strings.Split(list, ",") {
+		switch strings.TrimSpace(name) {
+		case "tracecontext":
+			w3c = append(w3c, propagation.TraceContext{})
+		case "baggage":
+			w3c = append(w3c, propagation.Baggage{})
+		case "xray":
+			p.xray = true
+		case "none":
+		default:
+			return p, fmt.Errorf("OTEL_PROPAGATORS: unsupported propagator %q (want tracecontext, baggage, xray or none)", name)
+		}
+	}
+	p.w3c = propagation.NewCompositeTextMapPropagator(w3c...)
+	return p, nil
 }
 
 // Inject implements propagation.TextMapPropagator.
@@ -40,7 +73,7 @@ func (p EventPropagator) Extract(ctx context.Context, c propagation.TextMapCarri
 	if c.Get(keyTraceParent) != "" {
 		return p.w3c.Extract(ctx, c)
 	}
-	if c.Get(keyReplay) != "" {
+	if c.Get(keyReplay) != "" || !p.xray {
 		return ctx // a replay starts a new trace, linked to the original
 	}
 	if h, ok := ctx.Value(xrayContextKey).(string); ok {

@@ -57,7 +57,7 @@ func Init(ctx context.Context, creds aws.CredentialsProvider, opts ...Option) (*
 	if err != nil {
 		return nil, fmt.Errorf("could not configure telemetry: %w", err)
 	}
-	t := &Telemetry{cfg: cfg, prop: NewEventPropagator(), rngMu: make(chan struct{}, 1), rmMu: make(chan struct{}, 1),
+	t := &Telemetry{cfg: cfg, prop: cfg.propagator, rngMu: make(chan struct{}, 1), rmMu: make(chan struct{}, 1),
 		rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))}
 	t.cold.Store(cfg.coldStart)
 	handler := NewLogHandler(cfg.out, WithLogLevel(cfg.level), WithIdentity(cfg.service, cfg.function, cfg.version),

@@ -5,12 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -248,5 +252,39 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s=bogus: err = %v", env, err)
 		}
+	}
+}
+
+func TestXRayFallbackCanBeTurnedOff(t *testing.T) {
+	f := setup(t, map[string]string{"OTEL_PROPAGATORS": "tracecontext,baggage"})
+	ctx := context.WithValue(lambdaCtx(), xrayContextKey, XRayHeader(producer)) //nolint:staticcheck // aws-lambda-go's key
+	_ = f.invoke(t, ctx, event(t, false, nil), func(context.Context, json.RawMessage) error { return nil })
+	if s := f.spans.GetSpans()[0]; s.Parent.IsValid() {
+		t.Error("X-Ray header used although OTEL_PROPAGATORS leaves xray out")
+	}
+}
+
+func TestSigV4SignsForXRay(t *testing.T) {
+	var got *http.Request
+	var body []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		body, _ = io.ReadAll(r.Body)
+	}))
+	defer srv.Close()
+	tr := &SigV4Transport{Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""), Region: "eu-west-1",
+		Service: "xray", Now: func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) }}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/traces", strings.NewReader("spans"))
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	auth := got.Header.Get("Authorization")
+	if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential=AKID/20261124/eu-west-1/xray/aws4_request") || string(body) != "spans" {
+		t.Errorf("authorization %q body %q", auth, body)
+	}
+	if got.Header.Get("X-Amz-Date") != "20261124T000000Z" {
+		t.Errorf("date %q", got.Header.Get("X-Amz-Date"))
 	}
 }

@@ -1,0 +1,67 @@
+// Package telemetry is the OpenTelemetry layer for Go Lambda functions on
+// EventBridge: one trace and one correlation id through the bus, structured
+// JSON logs in Lambda's format, and CloudWatch EMF metrics, flushed before
+// every invocation returns. It imports no application package.
+//
+//	tel, err := telemetry.Init(ctx, awsCfg.Credentials)
+//	...
+//	lambda.Start(tel.Wrap(handler)) // handler: func(ctx, json.RawMessage) error
+//
+// # What Wrap does per invocation
+//
+// It builds on otellambda (v0.70.0): otellambda starts the SERVER span;
+// Wrap supplies what otellambda lacks or gets wrong for EventBridge. The
+// producer's context is extracted from the event's detail.metadata.trace
+// (W3C traceparent, tracestate, baggage), falling back to the X-Ray header
+// aws-lambda-go puts in the context (not only _X_AMZN_TRACE_ID, unset under
+// multi-concurrency). A replayed event (replay-name) or a redriven one
+// (metadata.redrive) starts a new trace with a link to the original. The
+// span gets faas.trigger=pubsub, faas.coldstart, cloud.resource_id and
+// messaging.* attributes with messaging.system "aws.eventbridge" (our
+// choice: semantic conventions have no EventBridge system), and the
+// handler's error. The context carries an Invocation (request id, cold
+// start, workflow ids) for the logger, and baggage (correlation_id,
+// causation_id) for what the handler publishes. Invocations, Errors,
+// InvocationDuration and a separate ColdStart line are recorded. A panic is
+// logged once with its stack and re-raised. Spans and metrics are flushed
+// in the caller's goroutine at the end (otellambda's default flusher does
+// nothing), bounded by the deadline minus the flush margin.
+//
+// # Configuration (environment, or WithEnv)
+//
+//	OTEL_SERVICE_NAME            service.name and the service key/dimension; "alchemiser"
+//	OTEL_RESOURCE_ATTRIBUTES     extra resource attributes, k=v,...
+//	OTEL_TRACES_EXPORTER         otlp | console | none (default none)
+//	OTEL_EXPORTER_OTLP_*         read by the OTLP/HTTP exporter
+//	OTEL_PROPAGATORS             tracecontext,baggage,xray (default all three)
+//	AWS_LAMBDA_LOG_LEVEL         set by Lambda's LoggingConfig; else LOG_LEVEL; else INFO
+//	AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION, AWS_REGION,
+//	AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_INITIALIZATION_TYPE
+//	ALCHEMISER_METRICS_NAMESPACE  EMF namespace; "Alchemiser"
+//	ALCHEMISER_DEBUG_SAMPLE_RATE  share of invocations logging DEBUG at once; 0
+//	ALCHEMISER_FLUSH_MARGIN       flush stops this long before the deadline; 500ms
+//	ALCHEMISER_OTLP_SIGV4         "true": sign OTLP for X-Ray's OTLP endpoint (service xray)
+//
+// # Logs
+//
+// LogHandler writes the log schema (see docs/logging.md): Lambda's keys
+// first so Lambda's level filtering works, then identity, trace and
+// workflow keys, then the record's attributes. DEBUG lines below the level
+// are buffered per invocation and written only if it logs an ERROR.
+// Secret-looking keys and configured secret values are redacted.
+//
+// # Metrics
+//
+// EMFExporter is an sdk/metric exporter (delta temporality) that writes EMF
+// within its limits (100 metrics per directive, 30 dimensions, 100 values;
+// split, never dropped), with an allow-list of dimension keys (an id is
+// dropped with one warning), histograms as Values/Counts, and a level key
+// at which Lambda never filters the line out. Declare metrics in a
+// Catalogue; Catalogue.JSON and Markdown generate the published catalogue.
+//
+// # Limits
+//
+// At most 2048 spans and 512 buffered DEBUG lines are kept between flushes;
+// more are dropped. Histogram values are bucket midpoints (exact for a
+// single observation). telemetrytest validates EMF and log lines in tests.
+package telemetry
