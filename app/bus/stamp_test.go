@@ -1,0 +1,52 @@
+package bus
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+)
+
+func TestPublishStampsTraceContextAndXRayHeader(t *testing.T) {
+	spans := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
+	ctx, parent := tp.Tracer("test").Start(context.Background(), "invocation")
+	fake := &fakeEventBridge{}
+	p := NewEventBridge(newClient(t, fake), "b", "alchemiser.strategy")
+	if err := p.Publish(ctx, started(1, "manual")...); err != nil {
+		t.Fatal(err)
+	}
+	parent.End()
+	entry := fake.calls[0][0]
+	var detail struct {
+		Metadata struct {
+			Trace map[string]string `json:"trace"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal([]byte(entry["Detail"].(string)), &detail); err != nil {
+		t.Fatal(err)
+	}
+	var producer tracetest.SpanStub
+	for _, s := range spans.GetSpans() {
+		if s.SpanKind == trace.SpanKindProducer {
+			producer = s
+		}
+	}
+	tid, sid := producer.SpanContext.TraceID().String(), producer.SpanContext.SpanID().String()
+	if producer.Parent.SpanID() != parent.SpanContext().SpanID() {
+		t.Errorf("publish span is not a child of the invocation")
+	}
+	if tp := detail.Metadata.Trace["traceparent"]; tp != "00-"+tid+"-"+sid+"-01" {
+		t.Errorf("traceparent %q, want the publish span %s/%s", tp, tid, sid)
+	}
+	if h, _ := entry["TraceHeader"].(string); h != "Root=1-"+tid[:8]+"-"+tid[8:]+";Parent="+sid+";Sampled=1" {
+		t.Errorf("TraceHeader %q", h)
+	}
+	if !strings.HasPrefix(producer.Name, "publish WorkflowStarted") {
+		t.Errorf("span %q", producer.Name)
+	}
+}
