@@ -44,6 +44,8 @@ type EMFExporter struct {
 	level     string
 	warn      *slog.Logger
 	warned    map[string]bool
+	key       []byte // scratch for document keys; Export is not concurrent
+	buf       []byte // scratch for the lines of one Export
 }
 
 var _ sdkmetric.Exporter = (*EMFExporter)(nil)
@@ -128,12 +130,20 @@ func (e *EMFExporter) Export(_ context.Context, rm *metricdata.ResourceMetrics) 
 	sort.Strings(keys)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// One Write for the whole export: in Lambda each Write to stdout is a
+	// system call.
+	buf := e.buf[:0]
 	for _, k := range keys {
 		for _, line := range docs[k].lines(e.namespace, e.level) {
-			if _, err := e.w.Write(line); err != nil {
-				return fmt.Errorf("could not write EMF: %w", err)
-			}
+			buf = append(buf, line...)
 		}
+	}
+	e.buf = buf
+	if len(buf) == 0 {
+		return nil
+	}
+	if _, err := e.w.Write(buf); err != nil {
+		return fmt.Errorf("could not write EMF: %w", err)
 	}
 	return nil
 }
@@ -148,36 +158,48 @@ type emfDoc struct {
 }
 
 func (e *EMFExporter) doc(docs map[string]*emfDoc, service string, attrs attribute.Set, ts time.Time) *emfDoc {
-	var dims [][2]string
+	key := e.key[:0]
+	if service != "" {
+		key = append(key, "service="+service+"\x00"...)
+	}
+	for it := attrs.Iter(); it.Next(); {
+		kv := it.Attribute()
+		if k := string(kv.Key); e.allow[k] && k != "service" {
+			key = append(append(append(append(key, k...), '='), kv.Value.Emit()...), 0)
+		} else {
+			e.dropOnce(k)
+		}
+	}
+	e.key = key
+	if d, ok := docs[string(key)]; ok { // no allocation: the compiler keys the lookup by the bytes
+		if ts.After(d.ts) {
+			d.ts = ts
+		}
+		return d
+	}
+	d := &emfDoc{dims: e.dimensions(service, attrs), ts: ts, units: map[string]string{}, values: map[string][]float64{}}
+	docs[string(key)] = d
+	return d
+}
+
+// dimensions lists the allowed dimensions of attrs (sorted by key, as an
+// attribute.Set is), warning once per dropped key.
+func (e *EMFExporter) dimensions(service string, attrs attribute.Set) [][2]string {
+	dims := make([][2]string, 0, attrs.Len()+1)
 	if service != "" {
 		dims = append(dims, [2]string{"service", service})
 	}
-	for _, kv := range attrs.ToSlice() {
+	for it := attrs.Iter(); it.Next(); {
+		kv := it.Attribute()
 		k := string(kv.Key)
-		if !e.allow[k] || k == "service" {
-			e.dropOnce(k)
-			continue
-		}
-		if len(dims) == maxEMFDimensions {
+		if !e.allow[k] || k == "service" || len(dims) == maxEMFDimensions {
 			e.dropOnce(k)
 			continue
 		}
 		dims = append(dims, [2]string{k, kv.Value.Emit()})
 	}
 	sort.Slice(dims, func(i, j int) bool { return dims[i][0] < dims[j][0] })
-	var key strings.Builder
-	for _, d := range dims {
-		key.WriteString(d[0] + "=" + d[1] + "\x00")
-	}
-	d, ok := docs[key.String()]
-	if !ok {
-		d = &emfDoc{dims: dims, ts: ts, units: map[string]string{}, values: map[string][]float64{}}
-		docs[key.String()] = d
-	}
-	if ts.After(d.ts) {
-		d.ts = ts
-	}
-	return d
+	return dims
 }
 
 func (e *EMFExporter) dropOnce(key string) {

@@ -33,8 +33,8 @@ type HandlerFunc func(ctx context.Context, event json.RawMessage) error
 // invocation returns: on success, error and panic. Pass the result to
 // lambda.Start.
 func (t *Telemetry) Wrap(h HandlerFunc) lambda.Handler {
-	inner := lambda.NewHandler(func(ctx context.Context, raw json.RawMessage) error {
-		return t.invoke(ctx, raw, h)
+	inner := handlerFunc(func(ctx context.Context, raw []byte) ([]byte, error) {
+		return nil, t.invoke(ctx, raw, h)
 	})
 	return otellambda.WrapHandler(inner,
 		otellambda.WithTracerProvider(t.tp),
@@ -185,4 +185,18 @@ func (t *Telemetry) peek(raw []byte) eventInfo {
 	t.peeked.raw = append(t.peeked.raw[:0], raw...)
 	t.peeked.info = info
 	return info
+}
+
+// handlerFunc is a lambda.Handler without aws-lambda-go's reflection: the
+// raw event goes to the handler as it is, and it answers null.
+type handlerFunc func(ctx context.Context, payload []byte) ([]byte, error)
+
+var _ lambda.Handler = handlerFunc(nil)
+
+// Invoke implements lambda.Handler.
+func (f handlerFunc) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	if _, err := f(ctx, payload); err != nil {
+		return nil, err
+	}
+	return []byte("null"), nil
 }
