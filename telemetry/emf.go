@@ -1,6 +1,7 @@
 package telemetry
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -134,9 +135,7 @@ func (e *EMFExporter) Export(_ context.Context, rm *metricdata.ResourceMetrics) 
 	// system call.
 	buf := e.buf[:0]
 	for _, k := range keys {
-		for _, line := range docs[k].lines(e.namespace, e.level) {
-			buf = append(buf, line...)
-		}
+		buf = docs[k].appendLines(buf, e.namespace, e.level)
 	}
 	e.buf = buf
 	if len(buf) == 0 {
@@ -150,11 +149,15 @@ func (e *EMFExporter) Export(_ context.Context, rm *metricdata.ResourceMetrics) 
 
 // emfDoc is the metrics of one dimension set.
 type emfDoc struct {
-	dims   [][2]string // sorted key, value
-	ts     time.Time
-	names  []string
-	units  map[string]string
-	values map[string][]float64
+	dims    [][2]string // sorted key, value
+	ts      time.Time
+	metrics []emfMetric
+}
+
+// emfMetric is one metric's values; counts is set for distributions.
+type emfMetric struct {
+	name, unit     string
+	values, counts []float64
 }
 
 func (e *EMFExporter) doc(docs map[string]*emfDoc, service string, attrs attribute.Set, ts time.Time) *emfDoc {
@@ -177,7 +180,7 @@ func (e *EMFExporter) doc(docs map[string]*emfDoc, service string, attrs attribu
 		}
 		return d
 	}
-	d := &emfDoc{dims: e.dimensions(service, attrs), ts: ts, units: map[string]string{}, values: map[string][]float64{}}
+	d := &emfDoc{dims: e.dimensions(service, attrs), ts: ts}
 	docs[string(key)] = d
 	return d
 }
@@ -212,12 +215,19 @@ func (e *EMFExporter) dropOnce(key string) {
 	e.warn.Warn("metric attribute dropped: not an allowed dimension", "attribute", key)
 }
 
-func (d *emfDoc) add(name, unit string, vs ...float64) {
-	if _, ok := d.values[name]; !ok {
-		d.names = append(d.names, name)
-		d.units[name] = unit
+func (d *emfDoc) metric(name, unit string) *emfMetric {
+	for i := range d.metrics {
+		if d.metrics[i].name == name {
+			return &d.metrics[i]
+		}
 	}
-	d.values[name] = append(d.values[name], vs...)
+	d.metrics = append(d.metrics, emfMetric{name: name, unit: unit})
+	return &d.metrics[len(d.metrics)-1]
+}
+
+func (d *emfDoc) add(name, unit string, vs ...float64) {
+	m := d.metric(name, unit)
+	m.values = append(m.values, vs...)
 }
 
 func (e *EMFExporter) collect(docs map[string]*emfDoc, service string, m metricdata.Metrics) {
@@ -259,13 +269,10 @@ func (d *emfDoc) addHistogram(name, unit string, p metricdata.HistogramDataPoint
 	if p.Count == 0 {
 		return
 	}
-	if _, ok := d.values[name]; !ok {
-		d.names = append(d.names, name)
-		d.units[name] = unit
-	}
+	m := d.metric(name, unit)
 	h := bucketsToValues(p)
-	d.values[name] = append(d.values[name], h.values...)
-	d.values[name+"\x00counts"] = append(d.values[name+"\x00counts"], h.counts...)
+	m.values = append(m.values, h.values...)
+	m.counts = append(m.counts, h.counts...)
 }
 
 // bucketsToValues represents each non-empty bucket by the midpoint of its
@@ -312,54 +319,51 @@ func toFloat(p metricdata.HistogramDataPoint[int64]) metricdata.HistogramDataPoi
 	return out
 }
 
-// lines renders the document, splitting at the EMF limits.
-func (d *emfDoc) lines(ns, level string) [][]byte {
-	var out [][]byte
-	var chunks []emfChunk
-	for _, name := range d.names {
-		vs, cs := d.values[name], d.values[name+"\x00counts"]
-		for start := 0; start < len(vs); start += maxEMFValues {
-			end := min(start+maxEMFValues, len(vs))
-			c := emfChunk{name: name, values: vs[start:end]}
-			if cs != nil {
-				c.counts = cs[start:end]
-			}
-			chunks = append(chunks, c)
-		}
-	}
-	// One line holds at most maxEMFMetrics metrics, each name once.
-	for len(chunks) > 0 {
-		var line, rest []emfChunk
-		seen := map[string]bool{}
-		for _, c := range chunks {
-			if seen[c.name] || len(line) == maxEMFMetrics {
-				rest = append(rest, c)
+// appendLines renders the document into b, splitting at the EMF limits:
+// round r carries every metric's r-th slice of at most maxEMFValues
+// values, in lines of at most maxEMFMetrics metrics.
+func (d *emfDoc) appendLines(b []byte, ns, level string) []byte {
+	for r := 0; ; r++ {
+		lo := r * maxEMFValues
+		var round []emfChunk
+		for _, m := range d.metrics {
+			if lo >= len(m.values) {
 				continue
 			}
-			seen[c.name] = true
-			line = append(line, c)
+			c := emfChunk{name: m.name, unit: m.unit, values: m.values[lo:min(lo+maxEMFValues, len(m.values))]}
+			if m.counts != nil {
+				c.counts = m.counts[lo:min(lo+maxEMFValues, len(m.counts))]
+			}
+			round = append(round, c)
 		}
-		b := d.header(ns, level, line)
-		for _, c := range line {
-			b = append(b, ',')
-			b = appendString(b, c.name)
-			b = append(b, ':')
-			b = appendMetricValue(b, c.values, c.counts)
+		if len(round) == 0 {
+			return b
 		}
-		out = append(out, append(b, '}', '\n'))
-		chunks = rest
+		for start := 0; start < len(round); start += maxEMFMetrics {
+			b = d.appendLine(b, ns, level, round[start:min(start+maxEMFMetrics, len(round))])
+		}
+	}
+}
+
+// lines renders the document as separate lines (for tests and writeSingle).
+func (d *emfDoc) lines(ns, level string) [][]byte {
+	var out [][]byte
+	for _, l := range bytes.SplitAfter(d.appendLines(nil, ns, level), []byte("\n")) {
+		if len(l) > 0 {
+			out = append(out, l)
+		}
 	}
 	return out
 }
 
 // emfChunk is one metric's values on one line.
 type emfChunk struct {
-	name           string
+	name, unit     string
 	values, counts []float64
 }
 
-func (d *emfDoc) header(ns, level string, line []emfChunk) []byte {
-	b := []byte(`{"_aws":{"Timestamp":`)
+func (d *emfDoc) appendLine(b []byte, ns, level string, line []emfChunk) []byte {
+	b = append(b, `{"_aws":{"Timestamp":`...)
 	b = strconv.AppendInt(b, d.ts.UnixMilli(), 10)
 	b = append(b, `,"CloudWatchMetrics":[{"Namespace":`...)
 	b = appendString(b, ns)
@@ -378,7 +382,7 @@ func (d *emfDoc) header(ns, level string, line []emfChunk) []byte {
 		b = append(b, `{"Name":`...)
 		b = appendString(b, c.name)
 		b = append(b, `,"Unit":`...)
-		b = appendString(b, d.units[c.name])
+		b = appendString(b, c.unit)
 		b = append(b, '}')
 	}
 	b = append(b, `]}]},"level":`...)
@@ -389,7 +393,13 @@ func (d *emfDoc) header(ns, level string, line []emfChunk) []byte {
 		b = append(b, ':')
 		b = appendString(b, dim[1])
 	}
-	return b
+	for _, c := range line {
+		b = append(b, ',')
+		b = appendString(b, c.name)
+		b = append(b, ':')
+		b = appendMetricValue(b, c.values, c.counts)
+	}
+	return append(b, '}', '\n')
 }
 
 // appendMetricValue writes a number, an array, or a Values/Counts object.
@@ -442,7 +452,7 @@ func cloudWatchUnit(u string) string {
 
 // writeSingle writes one metric value as its own EMF line.
 func (e *EMFExporter) writeSingle(_ context.Context, service, name, unit string, v float64, dims ...[2]string) {
-	d := &emfDoc{ts: time.Now(), units: map[string]string{}, values: map[string][]float64{}}
+	d := &emfDoc{ts: time.Now()}
 	if service != "" {
 		d.dims = append(d.dims, [2]string{"service", service})
 	}
@@ -451,7 +461,5 @@ func (e *EMFExporter) writeSingle(_ context.Context, service, name, unit string,
 	d.add(name, unit, v)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, line := range d.lines(e.namespace, e.level) {
-		_, _ = e.w.Write(line)
-	}
+	_, _ = e.w.Write(d.appendLines(nil, e.namespace, e.level))
 }
