@@ -148,7 +148,7 @@ func (h *LogHandler) format(b []byte, ctx context.Context, r slog.Record) []byte
 	b = append(b, '{')
 	if !r.Time.IsZero() {
 		b = append(b, `"timestamp":"`...)
-		b = r.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+		b = appendTimestamp(b, r.Time)
 		b = append(b, '"', ',')
 	}
 	b = append(b, `"level":"`...)

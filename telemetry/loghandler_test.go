@@ -217,3 +217,16 @@ func BenchmarkLogHandler(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func TestAppendTimestampMatchesRFC3339Nano(t *testing.T) {
+	for _, ts := range []time.Time{
+		time.Date(2026, 11, 24, 3, 4, 5, 0, time.UTC),
+		time.Date(2026, 1, 2, 3, 4, 5, 120000000, time.UTC),
+		time.Date(999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("x", 3600)),
+		time.Date(2026, 6, 1, 0, 0, 0, 1, time.UTC),
+	} {
+		if got, want := string(appendTimestamp(nil, ts)), ts.UTC().Format(time.RFC3339Nano); got != want {
+			t.Errorf("%s, want %s", got, want)
+		}
+	}
+}

@@ -43,8 +43,9 @@ type Telemetry struct {
 	rngMu  chan struct{}
 	rng    *rand.Rand
 
-	peekMu sync.Mutex
-	peeked struct {
+	attrCache sync.Map // event type -> metric.MeasurementOption
+	peekMu    sync.Mutex
+	peeked    struct {
 		raw  []byte
 		info eventInfo
 	}

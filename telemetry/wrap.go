@@ -58,7 +58,7 @@ func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFu
 	ctx = withWorkflowBaggage(ctx, ev)
 	span := trace.SpanFromContext(ctx)
 	t.annotate(ctx, span, inv, ev)
-	attrs := metric.WithAttributes(attribute.String("function", t.cfg.function), attribute.String("event_type", ev.DetailType))
+	attrs := t.invocationAttrs(ev.DetailType)
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
@@ -199,4 +199,15 @@ func (f handlerFunc) Invoke(ctx context.Context, payload []byte) ([]byte, error)
 		return nil, err
 	}
 	return []byte("null"), nil
+}
+
+// invocationAttrs is the metric attribute option of an event type, built
+// once per type: there are a handful.
+func (t *Telemetry) invocationAttrs(eventType string) metric.MeasurementOption {
+	if o, ok := t.attrCache.Load(eventType); ok {
+		return o.(metric.MeasurementOption)
+	}
+	o := metric.WithAttributeSet(attribute.NewSet(attribute.String("function", t.cfg.function), attribute.String("event_type", eventType)))
+	t.attrCache.Store(eventType, o)
+	return o
 }
