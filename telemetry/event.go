@@ -2,7 +2,6 @@ package telemetry
 
 import (
 	"context"
-	"encoding/json"
 
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -25,12 +24,6 @@ type eventInfo struct {
 			Redrive       string            `json:"redrive"`
 		} `json:"metadata"`
 	} `json:"detail"`
-}
-
-func peekEvent(raw []byte) eventInfo {
-	var e eventInfo
-	_ = json.Unmarshal(raw, &e) // an undecodable event still gets a span; the handler reports it
-	return e
 }
 
 // replayed reports whether the event is a replay or a DLQ redrive, whose
