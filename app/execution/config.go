@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/broker"
+	"github.com/alchemiser/alchemiser/app/internal/wait"
 )
 
 // Observer hears about broker calls and orders; telemetry implements it.
@@ -63,7 +64,7 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.BreakerTimeout, 30*time.Second)
 	def(&c.DeadlineMargin, 2*time.Second)
 	if c.Sleep == nil {
-		c.Sleep = sleep
+		c.Sleep = wait.Sleep
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -83,15 +84,4 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("could not create executor: MaxAttempts must be at least 1")
 	}
 	return c, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

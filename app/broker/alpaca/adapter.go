@@ -11,6 +11,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/internal/ctxhttp"
+	"github.com/alchemiser/alchemiser/app/internal/wait"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	alp "github.com/alpacahq/alpaca-trade-api-go/v3/alpaca"
 	"github.com/shopspring/decimal"
@@ -48,7 +49,7 @@ func New(cfg Config) *Adapter {
 		cfg.PollInterval = 250 * time.Millisecond
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = wait.Sleep
 	}
 	return &Adapter{cfg: cfg, data: marketdata.NewAlpacaSource(marketdata.AlpacaConfig{
 		BaseURL: cfg.DataURL, KeyID: cfg.KeyID, Secret: cfg.Secret, HTTPClient: cfg.HTTPClient,
@@ -123,17 +124,6 @@ func deref(d *decimal.Decimal) decimal.Decimal {
 		return decimal.Zero
 	}
 	return *d
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // httpStatus matches the client's error for a non-JSON error body.
