@@ -3,6 +3,8 @@ package telemetry
 import (
 	"context"
 	"sync"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Invocation is what the wrapper knows about the running invocation; the
@@ -18,6 +20,14 @@ type Invocation struct {
 	EventType     string
 
 	debug *debugBuffer
+
+	// The formatted context keys of the last line, reused while the
+	// handler and span stay the same: every line of an invocation repeats
+	// them.
+	mu        sync.Mutex
+	cacheCore *logCore
+	cacheSpan trace.SpanID
+	cached    []byte
 }
 
 type invocationKey struct{}

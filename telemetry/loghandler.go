@@ -155,28 +155,7 @@ func (h *LogHandler) format(b []byte, ctx context.Context, r slog.Record) []byte
 	b = append(b, LevelName(r.Level)...)
 	b = append(b, `","message":`...)
 	b = c.appendText(b, r.Message)
-	inv := InvocationFrom(ctx)
-	if inv != nil {
-		b = appendField(b, "requestId", inv.RequestID)
-	}
-	b = appendField(b, "service", c.service)
-	fn := c.function
-	if inv != nil && inv.Function != "" {
-		fn = inv.Function
-	}
-	b = appendField(b, "function", fn)
-	b = appendField(b, "version", c.version)
-	if inv != nil {
-		b = append(b, `,"cold_start":`...)
-		b = strconv.AppendBool(b, inv.ColdStart)
-	}
-	b = appendTrace(b, ctx, inv)
-	if inv != nil {
-		b = appendField(b, "correlation_id", inv.CorrelationID)
-		b = appendField(b, "causation_id", inv.CausationID)
-		b = appendField(b, "event_id", inv.EventID)
-		b = appendField(b, "event_type", inv.EventType)
-	}
+	b = c.appendContext(b, ctx, InvocationFrom(ctx))
 	b = append(b, h.pre...)
 	open := h.open
 	if r.NumAttrs() > 0 {
@@ -192,6 +171,44 @@ func (h *LogHandler) format(b []byte, ctx context.Context, r slog.Record) []byte
 		b = append(b, '}')
 	}
 	return append(b, '}', '\n')
+}
+
+// appendContext writes the keys that come from the context: requestId,
+// identity, cold start, trace and workflow ids. Within an invocation they
+// repeat on every line, so the formatted bytes are cached per span.
+func (c *logCore) appendContext(b []byte, ctx context.Context, inv *Invocation) []byte {
+	if inv == nil {
+		b = c.appendIdentity(b, "")
+		return appendTrace(b, ctx, nil)
+	}
+	span := trace.SpanContextFromContext(ctx).SpanID()
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	if inv.cacheCore == c && inv.cacheSpan == span && inv.cached != nil {
+		return append(b, inv.cached...)
+	}
+	start := len(b)
+	b = appendField(b, "requestId", inv.RequestID)
+	b = c.appendIdentity(b, inv.Function)
+	b = append(b, `,"cold_start":`...)
+	b = strconv.AppendBool(b, inv.ColdStart)
+	b = appendTrace(b, ctx, inv)
+	b = appendField(b, "correlation_id", inv.CorrelationID)
+	b = appendField(b, "causation_id", inv.CausationID)
+	b = appendField(b, "event_id", inv.EventID)
+	b = appendField(b, "event_type", inv.EventType)
+	inv.cacheCore, inv.cacheSpan = c, span
+	inv.cached = append(inv.cached[:0], b[start:]...)
+	return b
+}
+
+func (c *logCore) appendIdentity(b []byte, fn string) []byte {
+	b = appendField(b, "service", c.service)
+	if fn == "" {
+		fn = c.function
+	}
+	b = appendField(b, "function", fn)
+	return appendField(b, "version", c.version)
 }
 
 func appendTrace(b []byte, ctx context.Context, inv *Invocation) []byte {
