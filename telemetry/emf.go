@@ -46,7 +46,9 @@ type EMFExporter struct {
 	warn      *slog.Logger
 	warned    map[string]bool
 	key       []byte // scratch for document keys; Export is not concurrent
-	buf       []byte // scratch for the lines of one Export
+	docs      map[string]*emfDoc
+	keys      []string // sorted keys of docs
+	buf       []byte   // scratch for the lines of one Export
 }
 
 var _ sdkmetric.Exporter = (*EMFExporter)(nil)
@@ -118,24 +120,33 @@ func (e *EMFExporter) Export(_ context.Context, rm *metricdata.ResourceMetrics) 
 	if v, ok := rm.Resource.Set().Value(semconv.ServiceNameKey); ok {
 		service = v.AsString()
 	}
-	docs := map[string]*emfDoc{}
+	// Documents are kept across exports (their number is bounded by the
+	// dimension allow-list) and reset, so a flush allocates little.
+	if e.docs == nil {
+		e.docs = map[string]*emfDoc{}
+	}
+	for _, d := range e.docs {
+		d.reset()
+	}
 	for _, sm := range rm.ScopeMetrics {
 		for _, m := range sm.Metrics {
-			e.collect(docs, service, m)
+			e.collect(e.docs, service, m)
 		}
 	}
-	keys := make([]string, 0, len(docs))
-	for k := range docs {
-		keys = append(keys, k)
+	if len(e.keys) != len(e.docs) {
+		e.keys = e.keys[:0]
+		for k := range e.docs {
+			e.keys = append(e.keys, k)
+		}
+		sort.Strings(e.keys)
 	}
-	sort.Strings(keys)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	// One Write for the whole export: in Lambda each Write to stdout is a
 	// system call.
 	buf := e.buf[:0]
-	for _, k := range keys {
-		buf = docs[k].appendLines(buf, e.namespace, e.level)
+	for _, k := range e.keys {
+		buf = e.docs[k].appendLines(buf, e.namespace, e.level)
 	}
 	e.buf = buf
 	if len(buf) == 0 {
@@ -175,7 +186,7 @@ func (e *EMFExporter) doc(docs map[string]*emfDoc, service string, attrs attribu
 	}
 	e.key = key
 	if d, ok := docs[string(key)]; ok { // no allocation: the compiler keys the lookup by the bytes
-		if ts.After(d.ts) {
+		if d.ts.IsZero() || ts.After(d.ts) {
 			d.ts = ts
 		}
 		return d
@@ -213,6 +224,17 @@ func (e *EMFExporter) dropOnce(key string) {
 	}
 	e.warned[key] = true
 	e.warn.Warn("metric attribute dropped: not an allowed dimension", "attribute", key)
+}
+
+// reset empties the document for the next export, keeping its storage.
+func (d *emfDoc) reset() {
+	for i := range d.metrics {
+		d.metrics[i].values = d.metrics[i].values[:0]
+		if d.metrics[i].counts != nil {
+			d.metrics[i].counts = d.metrics[i].counts[:0]
+		}
+	}
+	d.ts = time.Time{}
 }
 
 func (d *emfDoc) metric(name, unit string) *emfMetric {
