@@ -20,8 +20,8 @@
 // messaging.* attributes with messaging.system "aws.eventbridge" (our
 // choice: semantic conventions have no EventBridge system), and the
 // handler's error. The context carries an Invocation (request id, cold
-// start, workflow ids) for the logger, and baggage (correlation_id,
-// causation_id) for what the handler publishes. Invocations, Errors,
+// start, workflow ids) for the logger; publishers (app/bus) add the
+// published event's correlation_id and causation_id as W3C baggage. Invocations, Errors,
 // InvocationDuration and a separate ColdStart line are recorded. A panic is
 // logged once with its stack and re-raised. Spans and metrics are flushed
 // in the caller's goroutine at the end (otellambda's default flusher does

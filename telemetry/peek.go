@@ -1,9 +1,10 @@
 package telemetry
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
-	"strings"
+	"unicode/utf8"
 )
 
 // peekEvent reads the fields the wrapper needs from an EventBridge event:
@@ -16,15 +17,15 @@ import (
 func peekEvent(raw []byte) eventInfo {
 	var e eventInfo
 	s := scanner{b: raw}
-	if !s.object(func(key string) bool { return e.top(&s, key) }) || !s.end() {
+	if !s.object(func(key []byte) bool { return e.top(&s, key) }) || !s.end() {
 		e = eventInfo{}
 		_ = json.Unmarshal(raw, &e)
 	}
 	return e
 }
 
-func (e *eventInfo) top(s *scanner, key string) bool {
-	switch key {
+func (e *eventInfo) top(s *scanner, key []byte) bool {
+	switch string(key) { // no allocation: the compiler compares the bytes
 	case "id":
 		return s.str(&e.ID)
 	case "detail-type":
@@ -34,11 +35,11 @@ func (e *eventInfo) top(s *scanner, key string) bool {
 	case "replay-name":
 		return s.str(&e.ReplayName)
 	case "detail":
-		return s.objectOrSkip(func(k string) bool {
-			if k != "metadata" {
-				return !strings.EqualFold(k, "metadata") && s.skip()
+		return s.objectOrSkip(func(k []byte) bool {
+			if string(k) != "metadata" {
+				return !bytes.EqualFold(k, []byte("metadata")) && s.skip()
 			}
-			return s.objectOrSkip(func(k string) bool { return e.meta(s, k) })
+			return s.objectOrSkip(func(k []byte) bool { return e.meta(s, k) })
 		})
 	}
 	return !folds(key, "id", "detail-type", "source", "replay-name", "detail") && s.skip()
@@ -46,18 +47,18 @@ func (e *eventInfo) top(s *scanner, key string) bool {
 
 // folds reports whether key matches one of names only case-insensitively:
 // encoding/json would take it, so the scanner leaves it to encoding/json.
-func folds(key string, names ...string) bool {
+func folds(key []byte, names ...string) bool {
 	for _, n := range names {
-		if strings.EqualFold(key, n) {
+		if len(key) == len(n) && bytes.EqualFold(key, []byte(n)) {
 			return true
 		}
 	}
 	return false
 }
 
-func (e *eventInfo) meta(s *scanner, key string) bool {
+func (e *eventInfo) meta(s *scanner, key []byte) bool {
 	m := &e.Detail.Metadata
-	switch key {
+	switch string(key) {
 	case "event_id":
 		return s.str(&m.EventID)
 	case "correlation_id":
@@ -74,12 +75,12 @@ func (e *eventInfo) meta(s *scanner, key string) bool {
 		if m.Trace == nil {
 			m.Trace = map[string]string{}
 		}
-		return s.object(func(k string) bool {
+		return s.object(func(k []byte) bool {
 			var v string
 			if !s.str(&v) {
 				return false
 			}
-			m.Trace[k] = v
+			m.Trace[string(k)] = v
 			return true
 		})
 	}
@@ -110,8 +111,9 @@ func (s *scanner) peekNull() bool {
 	return false
 }
 
-// object calls f for each key with the scanner at the value.
-func (s *scanner) object(f func(key string) bool) bool {
+// object calls f for each key with the scanner at the value. The key
+// aliases the input unless it had escapes.
+func (s *scanner) object(f func(key []byte) bool) bool {
 	s.ws()
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
 		return false
@@ -123,8 +125,8 @@ func (s *scanner) object(f func(key string) bool) bool {
 		return true
 	}
 	for {
-		var key string
-		if !s.str(&key) {
+		key, ok := s.key()
+		if !ok {
 			return false
 		}
 		s.ws()
@@ -154,7 +156,7 @@ func (s *scanner) object(f func(key string) bool) bool {
 // objectOrSkip reads an object, or skips a value of another type (which
 // encoding/json would reject for a struct field: the caller's fallback
 // then decides).
-func (s *scanner) objectOrSkip(f func(key string) bool) bool {
+func (s *scanner) objectOrSkip(f func(key []byte) bool) bool {
 	if s.peekNull() {
 		return true
 	}
@@ -205,6 +207,34 @@ func validUTF8(s string) bool {
 	return true
 }
 
+// key reads an object key without allocating when it has no escapes.
+func (s *scanner) key() ([]byte, bool) {
+	s.ws()
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return nil, false
+	}
+	start := s.i + 1
+	for j := start; j < len(s.b); j++ {
+		switch c := s.b[j]; {
+		case c == '"':
+			s.i = j + 1
+			if !utf8.Valid(s.b[start:j]) {
+				return nil, false
+			}
+			return s.b[start:j], true
+		case c == '\\':
+			var v string // escaped key: decode it the slow way
+			if !s.str(&v) {
+				return nil, false
+			}
+			return []byte(v), true
+		case c < 0x20:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // skip passes over one value of any type.
 func (s *scanner) skip() bool {
 	s.ws()
@@ -216,7 +246,7 @@ func (s *scanner) skip() bool {
 		var v string
 		return s.str(&v)
 	case c == '{':
-		return s.object(func(string) bool { return s.skip() })
+		return s.object(func([]byte) bool { return s.skip() })
 	case c == '[':
 		return s.array()
 	default:

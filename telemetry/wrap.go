@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-lambda-go/otellambda"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
@@ -55,7 +54,6 @@ func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFu
 	ev := t.peek(raw)
 	inv := t.invocation(ctx, ev)
 	ctx = ContextWithInvocation(ctx, inv)
-	ctx = withWorkflowBaggage(ctx, ev)
 	span := trace.SpanFromContext(ctx)
 	t.annotate(ctx, span, inv, ev)
 	attrs := t.invocationAttrs(ev.DetailType)
@@ -151,26 +149,6 @@ func errorType(err error) string {
 		}
 	}
 	return t
-}
-
-// withWorkflowBaggage puts the workflow ids in the baggage, so the events
-// this invocation publishes carry them: correlation stays, and the cause of
-// the next event is this event.
-func withWorkflowBaggage(ctx context.Context, ev eventInfo) context.Context {
-	m := ev.Detail.Metadata
-	if m.CorrelationID == "" {
-		return ctx
-	}
-	corr, err1 := baggage.NewMemberRaw("correlation_id", m.CorrelationID)
-	cause, err2 := baggage.NewMemberRaw("causation_id", m.EventID)
-	if err1 != nil || err2 != nil {
-		return ctx
-	}
-	b, err := baggage.New(corr, cause)
-	if err != nil {
-		return ctx
-	}
-	return baggage.ContextWithBaggage(ctx, b)
 }
 
 // peek parses raw once per invocation: otellambda hands the same bytes to

@@ -5,12 +5,14 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/events"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
 
 // w3c is the propagator every publisher injects with: W3C trace context
-// and baggage (the workflow ids travel as baggage too).
+// and baggage (the event's workflow ids travel as baggage too, for
+// consumers outside this code base).
 var w3c = propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
 
 // StartPublish starts the PRODUCER span of publishing ev, with the tracer
@@ -31,7 +33,7 @@ func StartPublish(ctx context.Context, source string, ev events.Event) (context.
 		))
 	m := ev.Meta()
 	carrier := propagation.MapCarrier{}
-	w3c.Inject(ctx, carrier)
+	w3c.Inject(withIDs(ctx, m), carrier)
 	if len(carrier) > 0 {
 		m.Trace = carrier
 	}
@@ -50,4 +52,22 @@ func xrayHeader(sc trace.SpanContext) string {
 		sampled = "1"
 	}
 	return "Root=1-" + id[:8] + "-" + id[8:] + ";Parent=" + sc.SpanID().String() + ";Sampled=" + sampled
+}
+
+// withIDs puts the published event's workflow ids in the baggage: its
+// correlation id and its cause, exactly as its metadata says.
+func withIDs(ctx context.Context, m *events.Metadata) context.Context {
+	corr, err1 := baggage.NewMemberRaw("correlation_id", m.CorrelationID)
+	cause, err2 := baggage.NewMemberRaw("causation_id", m.CausationID)
+	if err1 != nil || err2 != nil {
+		return ctx
+	}
+	b, err := baggage.FromContext(ctx).SetMember(corr)
+	if err == nil {
+		b, err = b.SetMember(cause)
+	}
+	if err != nil {
+		return ctx
+	}
+	return baggage.ContextWithBaggage(ctx, b)
 }

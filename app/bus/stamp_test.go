@@ -50,3 +50,22 @@ func TestPublishStampsTraceContextAndXRayHeader(t *testing.T) {
 		t.Errorf("span %q", producer.Name)
 	}
 }
+
+func TestPublishCarriesTheEventsIDsAsBaggage(t *testing.T) {
+	fake := &fakeEventBridge{}
+	p := NewEventBridge(newClient(t, fake), "b", "alchemiser.strategy")
+	ev := started(1, "manual")[0]
+	if err := p.Publish(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	var detail struct {
+		Metadata struct {
+			Trace map[string]string `json:"trace"`
+		} `json:"metadata"`
+	}
+	_ = json.Unmarshal([]byte(fake.calls[0][0]["Detail"].(string)), &detail)
+	want := "causation_id=" + ev.Meta().CausationID + ",correlation_id=" + ev.Meta().CorrelationID
+	if got := detail.Metadata.Trace["baggage"]; got != want && got != "correlation_id="+ev.Meta().CorrelationID+",causation_id="+ev.Meta().CausationID {
+		t.Errorf("baggage %q", got)
+	}
+}
