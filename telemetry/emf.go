@@ -163,6 +163,7 @@ type emfDoc struct {
 	dims    [][2]string // sorted key, value
 	ts      time.Time
 	metrics []emfMetric
+	scratch []emfChunk // reused by appendLines
 }
 
 // emfMetric is one metric's values; counts is set for distributions.
@@ -282,27 +283,23 @@ func (e *EMFExporter) collect(docs map[string]*emfDoc, service string, m metricd
 	}
 }
 
-// histogram keeps a distribution: representative values and their counts.
-type histogram struct {
-	values, counts []float64
-}
-
 func (d *emfDoc) addHistogram(name, unit string, p metricdata.HistogramDataPoint[float64]) {
 	if p.Count == 0 {
 		return
 	}
 	m := d.metric(name, unit)
-	h := bucketsToValues(p)
-	m.values = append(m.values, h.values...)
-	m.counts = append(m.counts, h.counts...)
+	m.values, m.counts = appendBuckets(m.values, m.counts, p)
 }
 
-// bucketsToValues represents each non-empty bucket by the midpoint of its
+// appendBuckets represents each non-empty bucket by the midpoint of its
 // bounds, narrowed by the observed min and max; a single observation is
 // exact (its sum).
-func bucketsToValues(p metricdata.HistogramDataPoint[float64]) histogram {
+func appendBuckets(values, counts []float64, p metricdata.HistogramDataPoint[float64]) ([]float64, []float64) {
+	if counts == nil {
+		counts = make([]float64, 0, 8)
+	}
 	if p.Count == 1 {
-		return histogram{values: []float64{p.Sum}, counts: []float64{1}}
+		return append(values, p.Sum), append(counts, 1)
 	}
 	lo, hi := p.Sum/float64(p.Count), p.Sum/float64(p.Count)
 	if v, ok := p.Min.Value(); ok {
@@ -311,7 +308,6 @@ func bucketsToValues(p metricdata.HistogramDataPoint[float64]) histogram {
 	if v, ok := p.Max.Value(); ok {
 		hi = v
 	}
-	var h histogram
 	for i, c := range p.BucketCounts {
 		if c == 0 {
 			continue
@@ -323,10 +319,9 @@ func bucketsToValues(p metricdata.HistogramDataPoint[float64]) histogram {
 		if i < len(p.Bounds) && p.Bounds[i] < upper {
 			upper = p.Bounds[i]
 		}
-		h.values = append(h.values, (lower+upper)/2)
-		h.counts = append(h.counts, float64(c))
+		values, counts = append(values, (lower+upper)/2), append(counts, float64(c))
 	}
-	return h
+	return values, counts
 }
 
 func toFloat(p metricdata.HistogramDataPoint[int64]) metricdata.HistogramDataPoint[float64] {
@@ -347,7 +342,7 @@ func toFloat(p metricdata.HistogramDataPoint[int64]) metricdata.HistogramDataPoi
 func (d *emfDoc) appendLines(b []byte, ns, level string) []byte {
 	for r := 0; ; r++ {
 		lo := r * maxEMFValues
-		var round []emfChunk
+		round := d.scratch[:0]
 		for _, m := range d.metrics {
 			if lo >= len(m.values) {
 				continue
@@ -358,6 +353,7 @@ func (d *emfDoc) appendLines(b []byte, ns, level string) []byte {
 			}
 			round = append(round, c)
 		}
+		d.scratch = round
 		if len(round) == 0 {
 			return b
 		}

@@ -20,6 +20,7 @@ type Invocation struct {
 	EventType     string
 
 	debug *debugBuffer
+	dbuf  debugBuffer // storage for debug, allocated with the invocation
 
 	// The formatted context keys of the last line, reused while the
 	// handler and span stay the same: every line of an invocation repeats

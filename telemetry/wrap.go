@@ -73,7 +73,9 @@ func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFu
 func (t *Telemetry) invocation(ctx context.Context, ev eventInfo) *Invocation {
 	inv := &Invocation{Function: t.cfg.function, ColdStart: t.cold.Swap(false),
 		CorrelationID: ev.Detail.Metadata.CorrelationID, CausationID: ev.Detail.Metadata.CausationID,
-		EventID: ev.Detail.Metadata.EventID, EventType: ev.DetailType, debug: &debugBuffer{sampled: t.sampled()}}
+		EventID: ev.Detail.Metadata.EventID, EventType: ev.DetailType}
+	inv.dbuf.sampled = t.sampled()
+	inv.debug = &inv.dbuf
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		inv.RequestID = lc.AwsRequestID
 	}
