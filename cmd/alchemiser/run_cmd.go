@@ -89,7 +89,7 @@ func writeText(w io.Writer, rep *local.Report) error {
 			return fmt.Errorf("could not write summary: %w", err)
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d workflow(s): %d completed, %d failed, %d dead-lettered event(s)\nrun directory: %s\n",
+	_, err := fmt.Fprintf(w, "%d workflow(s): %d completed, %d failed, %d dead-lettered event(s)\nrun directory: %s (logs/, traces.jsonl, outbox/)\n",
 		len(rep.Results), rep.Completed(), len(rep.Results)-rep.Completed(), rep.DeadLettered, rep.RunDir)
 	return err
 }
