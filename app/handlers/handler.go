@@ -66,8 +66,9 @@ func received(ctx context.Context, d Deps, handler string, raw json.RawMessage) 
 	env, ev, err := events.Decode(raw)
 	log := d.log()
 	if err != nil {
-		log.ErrorContext(ctx, "event rejected", "handler", handler, "error", err.Error(), "error_type", fmt.Sprintf("%T", err))
-		return env, nil, log, err
+		// Returned, not logged: the telemetry wrapper logs a failed
+		// invocation once, with the error and its type.
+		return env, nil, log, fmt.Errorf("%s handler: %w", handler, err)
 	}
 	// The telemetry log handler adds the workflow ids from the context.
 	if env.ReplayName != "" {
