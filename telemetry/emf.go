@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -21,9 +22,10 @@ import (
 // EMF limits, from the specification:
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 const (
-	maxEMFMetrics    = 100 // metric definitions per directive
-	maxEMFDimensions = 30  // keys per dimension set
-	maxEMFValues     = 100 // values per metric array
+	maxEMFMetrics    = 100  // metric definitions per directive
+	maxEMFDimensions = 30   // keys per dimension set
+	maxEMFValues     = 100  // values per metric array
+	maxEMFNameLength = 1024 // characters of a metric name
 )
 
 // EMFExporter is an sdk/metric exporter writing CloudWatch Embedded Metric
@@ -218,13 +220,26 @@ func (e *EMFExporter) dimensions(service string, attrs attribute.Set) [][2]strin
 }
 
 func (e *EMFExporter) dropOnce(key string) {
+	e.warnOnce("attribute:"+key, "metric attribute dropped: not an allowed dimension", "attribute", key)
+}
+
+// warnOnce logs msg the first time key is seen.
+func (e *EMFExporter) warnOnce(key, msg string, args ...any) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.warned[key] {
 		return
 	}
 	e.warned[key] = true
-	e.warn.Warn("metric attribute dropped: not an allowed dimension", "attribute", key)
+	e.warn.Warn(msg, args...)
+}
+
+// truncateForLog keeps a warning about a huge name readable.
+func truncateForLog(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	return s[:64] + "..."
 }
 
 // reset empties the document for the next export, keeping its storage.
@@ -253,7 +268,26 @@ func (d *emfDoc) add(name, unit string, vs ...float64) {
 	m.values = append(m.values, vs...)
 }
 
+// validName reports whether name can be a metric of an EMF line: 1 to 1024
+// characters (the specification's limit), and not a root member the line
+// already uses for something else (our level key, the metadata, a
+// dimension), where CloudWatch would read the wrong value.
+func (e *EMFExporter) validName(name string) bool {
+	switch {
+	case name == "" || name == "_aws" || name == "level" || name == "service" || e.allow[name]:
+		return false
+	case len(name) <= maxEMFNameLength: // bytes >= characters
+		return true
+	}
+	return utf8.RuneCountInString(name) <= maxEMFNameLength
+}
+
 func (e *EMFExporter) collect(docs map[string]*emfDoc, service string, m metricdata.Metrics) {
+	if !e.validName(m.Name) {
+		e.warnOnce("metric:"+m.Name, "metric dropped: its name is empty, over 1024 characters, or a reserved key",
+			"metric", truncateForLog(m.Name))
+		return
+	}
 	unit := cloudWatchUnit(m.Unit)
 	switch data := m.Data.(type) {
 	case metricdata.Sum[int64]:

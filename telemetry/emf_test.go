@@ -153,6 +153,34 @@ func TestEMFLevelFollowsLogLevel(t *testing.T) {
 	}
 }
 
+func TestEMFDropsMetricsItCannotName(t *testing.T) {
+	var buf, warnings bytes.Buffer
+	e := NewEMFExporter(&buf, WithWarnLogger(slog.New(slog.NewTextHandler(&warnings, nil))))
+	point := metricdata.Gauge[int64]{DataPoints: []metricdata.DataPoint[int64]{{Value: 1, Time: time.Unix(1700000000, 0)}}}
+	long := strings.Repeat("é", maxEMFNameLength+1)
+	rm := &metricdata.ResourceMetrics{Resource: resource.Empty(), ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: []metricdata.Metrics{
+		{Name: long, Data: point}, {Name: "level", Data: point}, {Name: "function", Data: point},
+		{Name: strings.Repeat("é", maxEMFNameLength), Data: point}}}}}
+	for range 2 {
+		if err := e.Export(context.Background(), rm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docs := checkEMF(t, buf.Bytes())
+	if len(docs) != 2 {
+		t.Fatalf("%d lines, want 2 (one per export): %s", len(docs), buf.String())
+	}
+	for _, d := range docs {
+		defs := d["_aws"].(map[string]any)["CloudWatchMetrics"].([]any)[0].(map[string]any)["Metrics"].([]any)
+		if len(defs) != 1 {
+			t.Errorf("%d metrics kept, want only the 1024-character one", len(defs))
+		}
+	}
+	if n := strings.Count(warnings.String(), "metric dropped"); n != 3 {
+		t.Errorf("%d warnings, want one per dropped name across both exports:\n%s", n, warnings.String())
+	}
+}
+
 // FuzzEMF drives the encoder with arbitrary names, dimension values and
 // counts of metrics and values; every line must stay valid EMF.
 func FuzzEMF(f *testing.F) {
@@ -174,9 +202,35 @@ func FuzzEMF(f *testing.F) {
 		}
 		var buf bytes.Buffer
 		rm := &metricdata.ResourceMetrics{Resource: resource.NewSchemaless(semconv.ServiceName("s")), ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: ms}}}
-		if err := NewEMFExporter(&buf).Export(context.Background(), rm); err != nil {
+		e := NewEMFExporter(&buf)
+		if err := e.Export(context.Background(), rm); err != nil {
 			t.Fatal(err)
 		}
-		checkEMF(t, buf.Bytes())
+		want := 0
+		for _, m := range ms {
+			if e.validName(m.Name) {
+				want += len(m.Data.(metricdata.Gauge[float64]).DataPoints)
+			}
+		}
+		if want == 0 {
+			if buf.Len() != 0 {
+				t.Fatalf("only invalid names, yet EMF was written: %.200s", buf.Bytes())
+			}
+			return
+		}
+		got := 0
+		for _, doc := range checkEMF(t, buf.Bytes()) {
+			for _, def := range doc["_aws"].(map[string]any)["CloudWatchMetrics"].([]any)[0].(map[string]any)["Metrics"].([]any) {
+				switch v := doc[def.(map[string]any)["Name"].(string)].(type) {
+				case []any:
+					got += len(v)
+				default:
+					got++
+				}
+			}
+		}
+		if got != want {
+			t.Fatalf("%d values written, want %d (split, never dropped)", got, want)
+		}
 	})
 }
