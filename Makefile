@@ -14,7 +14,7 @@ run: ## run one trading workflow on the embedded local stack
 
 test: lint ## run every test (after lint)
 	$(GO) test -count=1 $(PKGS)
-	$(GO) test -count=1 -race ./app/local/... ./app/broker/... ./app/execution/...
+	$(GO) test -count=1 -race ./app/local/... ./telemetry/... ./app/broker/... ./app/execution/...
 
 lint: ## gofmt and go vet
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \

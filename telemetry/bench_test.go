@@ -63,8 +63,9 @@ var benchEvent = []byte(`{"version":"0","id":"eb-1","detail-type":"RebalancePlan
 // BenchmarkInvocation measures one invocation: the bare handler (no-op
 // telemetry), ours, and the baseline of plain otellambda + stdouttrace +
 // slog.JSONHandler + a naive encoding/json EMF writer, each flushing
-// traces and metrics every invocation. Spans go through stdouttrace to
-// io.Discard in both wrapped variants, so they differ only in the layer.
+// traces and metrics every invocation. Ours encodes spans as OTLP
+// protobuf (as deployed); telemetry_stdouttrace exports them as the
+// baseline does, so that pair differs only in the layer.
 func BenchmarkInvocation(b *testing.B) {
 	ctx := lambdaCtx()
 	b.Run("impl=bare", func(b *testing.B) {
@@ -91,7 +92,9 @@ func BenchmarkInvocation(b *testing.B) {
 		}
 	}
 	// As deployed: spans leave as OTLP protobuf (encoded here, not sent).
-	b.Run("impl=telemetry", func(b *testing.B) { ours(b, otlptrace.NewUnstarted(otlpDiscard{})) })
+	b.Run("impl=telemetry", func(b *testing.B) { ours(b, newOTLPExporter(otlpDiscard{})) })
+	// The same with otlptrace's own exporter and its fresh-message transform.
+	b.Run("impl=telemetry_upstreamotlp", func(b *testing.B) { ours(b, otlptrace.NewUnstarted(otlpDiscard{})) })
 	b.Run("impl=telemetry_stdouttrace", func(b *testing.B) {
 		exp, _ := stdouttrace.New(stdouttrace.WithWriter(io.Discard))
 		ours(b, exp)

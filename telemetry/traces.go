@@ -38,7 +38,7 @@ func spanExporter(ctx context.Context, c config, creds aws.CredentialsProvider) 
 			opts = append(opts, otlptracehttp.WithHTTPClient(&http.Client{
 				Transport: &SigV4Transport{Credentials: creds, Region: c.region, Service: "xray"}}))
 		}
-		return otlptracehttp.New(ctx, opts...)
+		return NewOTLPExporter(ctx, otlptracehttp.NewClient(opts...))
 	}
 	return nil, nil
 }
@@ -92,8 +92,8 @@ type OTLPFile struct {
 var _ otlptrace.Client = (*OTLPFile)(nil)
 
 // NewOTLPFileExporter returns a span exporter writing OTLP/JSON lines to w.
-func NewOTLPFileExporter(w io.Writer) *otlptrace.Exporter {
-	return otlptrace.NewUnstarted(&OTLPFile{w: w})
+func NewOTLPFileExporter(w io.Writer) *OTLPExporter {
+	return newOTLPExporter(&OTLPFile{w: w})
 }
 
 // Start implements otlptrace.Client.
