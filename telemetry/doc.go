@@ -59,6 +59,14 @@
 // at which Lambda never filters the line out. Declare metrics in a
 // Catalogue; Catalogue.JSON and Markdown generate the published catalogue.
 //
+// # Traces
+//
+// OTEL_TRACES_EXPORTER=otlp exports through OTLPExporter: the maintained
+// otlptracehttp client with a span transform that reuses its protobuf
+// messages across exports (half the allocations of an invocation
+// otherwise). NewOTLPFileExporter writes the same spans as OTLP/JSON lines.
+// An invocation's spans are exported synchronously when it ends.
+//
 // # Limits
 //
 // At most 2048 spans and 512 buffered DEBUG lines are kept between flushes;
