@@ -1,6 +1,6 @@
 # The Alchemiser kit. `make run` and `make test` are all a fresh clone needs.
 GO        ?= go
-FUNCTIONS := strategy portfolio execution notifications
+FUNCTIONS := scheduler strategy portfolio execution notifications
 BIN       := bin
 PKGS      := ./...
 
@@ -27,6 +27,12 @@ build: ## one Lambda bootstrap per function, linux/arm64 for provided.al2023
 	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath \
 	    -ldflags='-s -w' -o $(BIN)/$$f/bootstrap ./app/functions/$$f || exit 1; \
 	done
+
+# `sam build` runs `make build-<LogicalId>` for each function of template.yaml
+# (Metadata BuildMethod: makefile) with ARTIFACTS_DIR set.
+build-%Function:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath \
+	  -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./app/functions/$(shell echo $* | tr A-Z a-z)
 
 bench: ## benchmarks, side by side with their baselines (see BENCHMARKS.md)
 	./scripts/bench.sh

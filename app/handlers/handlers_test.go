@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,5 +207,40 @@ func TestNotificationsSendOnce(t *testing.T) {
 	keys, _ := out.Keys()
 	if len(keys) != 1 {
 		t.Errorf("outbox keys %v", keys)
+	}
+}
+
+func TestSchedulerStartsTheNewYorkTradingDate(t *testing.T) {
+	rec := &bus.Recorder{}
+	h := &Scheduler{Deps: Deps{Publisher: rec}}
+	// 09:35 New York on 2026-03-09 (EDT) is 13:35 UTC; 23:30 New York on
+	// 2026-11-24 is already the 25th in UTC.
+	for in, want := range map[string]string{
+		`{"trigger":"schedule","scheduled_time":"2026-03-09T13:35:00Z"}`: "2026-03-09",
+		`{"trigger":"manual","scheduled_time":"2026-11-25T04:30:00Z"}`:   "2026-11-24",
+	} {
+		if err := h.Handle(context.Background(), json.RawMessage(in)); err != nil {
+			t.Fatal(err)
+		}
+		evs := rec.OfType("WorkflowStarted")
+		got := evs[len(evs)-1].(*events.WorkflowStarted)
+		if got.TradingDate != want || got.CorrelationID != got.EventID || got.CausationID != got.EventID {
+			t.Errorf("%s: trading date %s (want %s), ids %+v", in, got.TradingDate, want, got.Metadata)
+		}
+	}
+}
+
+func TestSchedulerRejectsWhatCannotStartAWorkflow(t *testing.T) {
+	h := &Scheduler{Deps: Deps{Publisher: &bus.Recorder{}}}
+	for in, want := range map[string]string{
+		`{"trigger":"schedule"}`:                                               "scheduled_time is missing",
+		`{"trigger":"cron","scheduled_time":"2026-03-09T13:35:00Z"}`:           `trigger "cron"`,
+		`{"trigger":"schedule","scheduled_time":"2026-03-09T13:35:00Z","x":1}`: `unknown field "x"`,
+	} {
+		err := h.Handle(context.Background(), json.RawMessage(in))
+		var se *ScheduleInputError
+		if !errors.As(err, &se) || !strings.Contains(err.Error(), want) || se.Retryable() {
+			t.Errorf("%s: error %v, want a permanent one naming %q", in, err, want)
+		}
 	}
 }

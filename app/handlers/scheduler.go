@@ -1,0 +1,76 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/events"
+)
+
+// ScheduleInput is the payload EventBridge Scheduler sends the scheduler
+// function: template.yaml's WorkflowSchedule Input, with the schedule's
+// own time filled in.
+type ScheduleInput struct {
+	Trigger       string    `json:"trigger"`
+	ScheduledTime time.Time `json:"scheduled_time"`
+}
+
+// newYork is the exchange's time zone: a schedule firing at 09:35 New York
+// trades that New York date, whatever the UTC date is.
+var newYork = mustLoad("America/New_York")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(fmt.Sprintf("time zone %s: %v (import time/tzdata)", name, err))
+	}
+	return loc
+}
+
+// Scheduler starts a workflow: it turns the schedule's invocation into a
+// WorkflowStarted, the root of the workflow's events and of its trace.
+type Scheduler struct {
+	Deps
+}
+
+// Handle implements Func.
+func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
+	in, err := decodeSchedule(raw)
+	if err != nil {
+		h.log().ErrorContext(ctx, "schedule input rejected", "error", err.Error(), "error_type", "permanent")
+		return err
+	}
+	id := h.ids().New()
+	start := &events.WorkflowStarted{Metadata: events.Root(id, h.now()), Trigger: in.Trigger,
+		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: h.now()}}
+	if err := h.Publisher.Publish(ctx, start); err != nil {
+		return fmt.Errorf("could not publish WorkflowStarted: %w", err)
+	}
+	h.log().InfoContext(ctx, "workflow started", "correlation_id", id, "trading_date", start.TradingDate, "trigger", in.Trigger)
+	return nil
+}
+
+// ScheduleInputError is a schedule payload that can never start a workflow.
+type ScheduleInputError struct{ Msg string }
+
+func (e *ScheduleInputError) Error() string   { return "schedule input: " + e.Msg }
+func (e *ScheduleInputError) Retryable() bool { return false }
+
+func decodeSchedule(raw json.RawMessage) (ScheduleInput, error) {
+	var in ScheduleInput
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return in, &ScheduleInputError{Msg: err.Error()}
+	}
+	switch {
+	case in.ScheduledTime.IsZero():
+		return in, &ScheduleInputError{Msg: "scheduled_time is missing"}
+	case in.Trigger != "schedule" && in.Trigger != "manual" && in.Trigger != "loadtest":
+		return in, &ScheduleInputError{Msg: fmt.Sprintf("trigger %q is not schedule, manual or loadtest", in.Trigger)}
+	}
+	return in, nil
+}
