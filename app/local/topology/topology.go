@@ -1,0 +1,163 @@
+// Package topology reads template.yaml, the single source of the AWS
+// topology, into the buses, rules, targets, functions, queues, archives and
+// schedules the local EventBridge emulator runs. It reads the template with
+// rain's cft/parse (short-form intrinsics included), merges SAM Globals,
+// expands SAM EventBridgeRule events into rules as SAM's transform does,
+// and resolves Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::If and
+// conditions as far as the topology needs. Problems are reported as
+// file:line:col.
+package topology
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/aws-cloudformation/rain/cft/parse"
+	"gopkg.in/yaml.v3"
+)
+
+// Topology is what a template declares, resolved.
+type Topology struct {
+	StackName, Region, Account string
+	Buses                      map[string]*Bus      // by logical id
+	Functions                  map[string]*Function // by logical id
+	Queues                     map[string]*Queue    // by logical id
+	Rules                      []*Rule              // file order
+	Archives                   []*Archive
+	Schedules                  []*Schedule
+	// Resources are every resource's type and resolved properties, for
+	// policy checks that look beyond the topology.
+	Resources map[string]Resource
+}
+
+// Resource is one resolved resource of the template.
+type Resource struct {
+	Type       string
+	Properties map[string]any
+	Line, Col  int
+}
+
+// Bus is an event bus.
+type Bus struct {
+	LogicalID, Name, ARN string
+}
+
+// Function is a Lambda function with its async invocation configuration.
+type Function struct {
+	LogicalID, Name, ARN string
+	Env                  map[string]string
+	Timeout              time.Duration
+	Async                AsyncConfig
+}
+
+// AsyncConfig is a function's EventInvokeConfig. Lambda's defaults are two
+// retries and six hours.
+// https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+type AsyncConfig struct {
+	MaxRetries int
+	MaxAge     time.Duration
+	OnFailure  string // logical id of the SQS queue, "" for none
+}
+
+// Queue is an SQS queue (a DLQ or an on-failure destination).
+type Queue struct {
+	LogicalID, Name, ARN, URL string
+}
+
+// Rule is an EventBridge rule on a bus.
+type Rule struct {
+	LogicalID, Name, ARN string
+	Bus                  string          // bus logical id, or "default"
+	Pattern              json.RawMessage // the event pattern, as JSON
+	Targets              []Target
+	Line, Col            int
+}
+
+// Target is one target of a rule.
+type Target struct {
+	ID, ARN          string
+	Function         string // logical id when the target is a function of the template
+	Retry            RetryPolicy
+	DLQ              string // logical id of the DLQ queue, "" for none
+	Input, InputPath string
+	Transformer      *InputTransformer
+}
+
+// RetryPolicy is a target's retry policy; EventBridge's defaults are 185
+// attempts and 24 hours.
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+type RetryPolicy struct {
+	MaxAttempts int
+	MaxAge      time.Duration
+}
+
+// InputTransformer is a target's InputTransformer.
+type InputTransformer struct {
+	PathsMap map[string]string
+	Template string
+}
+
+// Archive archives the events of a bus that match its pattern.
+type Archive struct {
+	LogicalID, Bus string
+	Pattern        json.RawMessage // nil: every event
+	RetentionDays  int
+}
+
+// Schedule is an EventBridge Scheduler schedule invoking a function.
+type Schedule struct {
+	LogicalID, Name, Expression, Timezone string
+	Function                              string // logical id of the target function
+	Input                                 string
+	Retry                                 RetryPolicy
+	DLQ                                   string
+}
+
+// Options are the deployment values a template is resolved with.
+type Options struct {
+	StackName, Region, Account string
+	Parameters                 map[string]string
+}
+
+func (o Options) withDefaults() Options {
+	if o.StackName == "" {
+		o.StackName = "alchemiser"
+	}
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.Account == "" {
+		o.Account = "000000000000"
+	}
+	return o
+}
+
+// LoadFile reads and resolves the template at path.
+func LoadFile(path string, opts Options) (*Topology, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read template: %w", err)
+	}
+	return Load(path, src, opts)
+}
+
+// Load resolves template source src; file names it in errors.
+func Load(file string, src []byte, opts Options) (*Topology, error) {
+	var raw yaml.Node
+	if err := yaml.Unmarshal(src, &raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	tmpl, err := parse.Node(&raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	root := tmpl.Node
+	if root.Kind == yaml.DocumentNode {
+		root = root.Content[0]
+	}
+	l := &loader{opts: opts.withDefaults(), file: file, root: root,
+		top: &Topology{Buses: map[string]*Bus{}, Functions: map[string]*Function{}, Queues: map[string]*Queue{}, Resources: map[string]Resource{}}}
+	return l.load()
+}
