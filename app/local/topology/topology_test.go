@@ -115,9 +115,9 @@ func TestPoliciesCatchViolations(t *testing.T) {
 
 func TestLoadErrorsArePositioned(t *testing.T) {
 	for src, want := range map[string]string{
-		"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Ref Nope\n": "bad.yaml:5:18: Ref to \"Nope\": no such parameter or resource",
-		"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !GetAZs ''\n": "bad.yaml:5:7: Fn::GetAZs is not supported",
-		"Parameters:\n  P:\n    Type: String\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n":             "bad.yaml:3:5: parameter P has no Default",
+		"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Ref Nope\n":                                     "bad.yaml:5:18: Ref to \"Nope\": no such parameter or resource",
+		"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !GetAZs ''\n":                                    "bad.yaml:5:7: Fn::GetAZs is not supported",
+		"Parameters:\n  P:\n    Type: String\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n":                                             "bad.yaml:3:5: parameter P has no Default",
 		"Resources:\n  R:\n    Type: AWS::Events::Rule\n    Properties:\n      EventBusName: other\n      EventPattern: {source: [x]}\n": "bad.yaml:3:5: rule R: bus \"other\" is not declared",
 	} {
 		_, err := Load("bad.yaml", []byte(src), Options{})
