@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -18,6 +19,8 @@ type Invocation struct {
 	CausationID   string
 	EventID       string
 	EventType     string
+
+	span trace.Span // the invocation span
 
 	debug *debugBuffer
 	dbuf  debugBuffer // storage for debug, allocated with the invocation
@@ -45,6 +48,23 @@ func InvocationFrom(ctx context.Context) *Invocation {
 	}
 	inv, _ := ctx.Value(invocationKey{}).(*Invocation)
 	return inv
+}
+
+// AdoptCorrelation gives the running invocation the correlation id of a
+// workflow it starts: an invocation triggered by a schedule has none in
+// its event. The invocation span and every later log line carry it.
+func AdoptCorrelation(ctx context.Context, correlationID string) {
+	inv := InvocationFrom(ctx)
+	if inv == nil {
+		return
+	}
+	inv.mu.Lock()
+	inv.CorrelationID, inv.cached = correlationID, nil
+	span := inv.span
+	inv.mu.Unlock()
+	if span != nil {
+		span.SetAttributes(attribute.String("alchemiser.correlation_id", correlationID))
+	}
 }
 
 // debugBuffer holds an invocation's DEBUG lines until it logs an error

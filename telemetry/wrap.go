@@ -55,6 +55,7 @@ func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFu
 	inv := t.invocation(ctx, ev)
 	ctx = ContextWithInvocation(ctx, inv)
 	span := trace.SpanFromContext(ctx)
+	inv.span = span
 	t.annotate(ctx, span, inv, ev)
 	attrs := t.invocationAttrs(ev.DetailType)
 	start := time.Now()

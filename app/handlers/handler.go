@@ -25,6 +25,9 @@ type Deps struct {
 	Now       func() time.Time  // time.Now when nil
 	Log       *slog.Logger      // slog.Default when nil
 	Metrics   *metrics.Recorder // nil records nothing
+	// Adopt is told the correlation id of a workflow the invocation
+	// starts (telemetry.AdoptCorrelation), so its logs and span carry it.
+	Adopt func(ctx context.Context, correlationID string)
 }
 
 func (d Deps) ids() *events.IDs {

@@ -44,6 +44,9 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 		return err
 	}
 	id := h.ids().New()
+	if h.Adopt != nil {
+		h.Adopt(ctx, id)
+	}
 	start := &events.WorkflowStarted{Metadata: events.Root(id, h.now()), Trigger: in.Trigger,
 		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: h.now()}}
 	if err := h.Publisher.Publish(ctx, start); err != nil {

@@ -45,10 +45,33 @@ type Result struct {
 
 // Report is the outcome of a run.
 type Report struct {
-	RunDir       string   `json:"run_dir"`
-	Results      []Result `json:"results"`
+	RunDir  string   `json:"run_dir"`
+	Results []Result `json:"results"`
+	// DeadLettered counts messages in the template's queues: events a
+	// rule target could not take, and invocations that failed for good.
 	DeadLettered int      `json:"dead_lettered"`
-	Unrouted     int      `json:"unrouted"`
+	Bus          BusStats `json:"eventbridge"`
+}
+
+// BusStats is what the local EventBridge and Lambda did during a run.
+type BusStats struct {
+	Events              int64 `json:"events"`
+	Unmatched           int64 `json:"unmatched"` // matched no rule (archived only), e.g. TradeExecuted
+	TargetInvocations   int64 `json:"target_invocations"`
+	FailedInvocations   int64 `json:"failed_target_invocations"`
+	SentToDLQ           int64 `json:"sent_to_dlq"`
+	FunctionInvocations int64 `json:"function_invocations"`
+	FunctionErrors      int64 `json:"function_errors"`
+	SentToDestination   int64 `json:"sent_to_on_failure_destination"`
+	DuplicateDeliveries int64 `json:"duplicate_deliveries"`
+	Replayed            int64 `json:"replayed"`
+}
+
+func busStats(st *Stats) BusStats {
+	return BusStats{Events: st.Events.Load(), Unmatched: st.Unmatched.Load(), TargetInvocations: st.Invocations.Load(),
+		FailedInvocations: st.FailedInvocations.Load(), SentToDLQ: st.InvocationsToDLQ.Load(),
+		FunctionInvocations: st.FunctionInvocations.Load(), FunctionErrors: st.FunctionErrors.Load(),
+		SentToDestination: st.ToDestination.Load(), DuplicateDeliveries: st.DuplicateDeliveries.Load(), Replayed: st.Replayed.Load()}
 }
 
 // Completed counts completed workflows.
@@ -109,44 +132,43 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 const Warmup = 120
 
 func (s *Stack) run(ctx context.Context, cfg Config, days []time.Time) (*Report, error) {
-	ends := &terminals{byID: map[string]events.Event{}}
-	s.Router.Tap(ends.record)
-	ids := events.NewIDs(nil, rand.NewChaCha8(seedBytes(cfg.Seed)))
+	ends := &terminals{byID: map[string]events.Event{}, started: map[string]string{}}
+	s.Bus.Tap(ends.record)
 	rep := &Report{RunDir: s.Dir}
 	for i, day := range days {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		res := s.workflow(ctx, ids, day, ends)
+		res := s.workflow(ctx, day, ends)
 		rep.Results = append(rep.Results, res)
 		if cfg.Progress != nil {
 			fmt.Fprintf(cfg.Progress, "workflow %d/%d %s %s: %s, %d orders, %d filled, %.0f ms\n", i+1, len(days),
 				res.TradingDate, res.CorrelationID, res.Status, res.OrdersSubmitted, res.OrdersFilled, res.DurationMs)
 		}
 	}
-	rep.DeadLettered, rep.Unrouted = len(s.DLQ.Dead()), len(s.Router.Unrouted())
-	return rep, errors.Join(s.DLQ.Err(), writeReport(s.Dir, rep))
+	rep.DeadLettered, rep.Bus = s.Queues.Count(), busStats(s.Bus.Stats())
+	return rep, errors.Join(s.Queues.Err(), s.Archive.err, writeReport(s.Dir, rep))
 }
 
-// workflow runs one workflow on session day and waits for it to end.
-func (s *Stack) workflow(ctx context.Context, ids *events.IDs, day time.Time, ends *terminals) Result {
+// workflow runs one workflow on session day: the schedule fires at 09:35
+// New York time and invokes the scheduler function, as EventBridge
+// Scheduler would; then it waits for everything in flight to settle.
+func (s *Stack) workflow(ctx context.Context, day time.Time, ends *terminals) Result {
 	s.Exchange.SetDay(day)
-	open := day.Add(14*time.Hour + 35*time.Minute) // 09:35 New York (EST)
-	ids.SetClock(func() time.Time { return open })
-	id := ids.New()
-	now := time.Now()
-	start := &events.WorkflowStarted{Metadata: events.Root(id, now), Trigger: "manual",
-		Workflow: events.Workflow{TradingDate: day.Format(time.DateOnly), StartedAt: now}}
-	res := Result{CorrelationID: id, TradingDate: start.TradingDate, Status: "stuck", RunDir: s.Dir}
-	if err := s.Router.Publisher(events.Source("scheduler")).Publish(ctx, start); err != nil {
+	at := time.Date(day.Year(), day.Month(), day.Day(), 9, 35, 0, 0, newYork)
+	s.ids.SetClock(func() time.Time { return at })
+	date := day.Format(time.DateOnly)
+	res := Result{TradingDate: date, Status: "stuck", RunDir: s.Dir}
+	if err := s.Bus.FireSchedule(ctx, s.Top.Schedules[0], at); err != nil {
 		res.Reason = err.Error()
 		return res
 	}
-	s.Router.Wait()
-	if ev := ends.get(id); ev != nil {
+	s.Bus.Wait()
+	res.CorrelationID = ends.startedOn(date)
+	if ev := ends.get(res.CorrelationID); ev != nil {
 		fill(&res, ev)
 	} else {
-		res.Reason = "no WorkflowCompleted or WorkflowFailed was published; see dlq.jsonl"
+		res.Reason = "no WorkflowCompleted or WorkflowFailed was published; see queues/ and logs/eventbridge.log"
 	}
 	return res
 }
@@ -175,14 +197,22 @@ func startedAt(ev events.Event) time.Time {
 	return ev.Meta().OccurredAt
 }
 
-// terminals keeps each workflow's terminal event, decoded from the bus.
+// terminals keeps each workflow's terminal event, decoded from the bus,
+// and the correlation id started for each trading date.
 type terminals struct {
-	mu   sync.Mutex
-	byID map[string]events.Event
+	mu      sync.Mutex
+	byID    map[string]events.Event
+	started map[string]string // trading date -> correlation id
 }
 
-func (t *terminals) record(env events.Envelope) {
-	if env.DetailType != events.TypeWorkflowCompleted && env.DetailType != events.TypeWorkflowFailed {
+func (t *terminals) record(d Delivered) {
+	var env events.Envelope
+	if err := json.Unmarshal(d.Event, &env); err != nil {
+		return
+	}
+	switch env.DetailType {
+	case events.TypeWorkflowStarted, events.TypeWorkflowCompleted, events.TypeWorkflowFailed:
+	default:
 		return
 	}
 	ev, err := events.DecodeDetail(env.DetailType, env.Detail)
@@ -191,7 +221,17 @@ func (t *terminals) record(env events.Envelope) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if st, ok := ev.(*events.WorkflowStarted); ok {
+		t.started[st.TradingDate] = st.CorrelationID
+		return
+	}
 	t.byID[ev.Meta().CorrelationID] = ev
+}
+
+func (t *terminals) startedOn(date string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.started[date]
 }
 
 func (t *terminals) get(id string) events.Event {

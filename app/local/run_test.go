@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 )
 
@@ -123,10 +122,10 @@ func TestRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var planned []events.Envelope
-	s.Router.Tap(func(env events.Envelope) {
-		if env.DetailType == events.TypeRebalancePlanned {
-			planned = append(planned, env)
+	var planned []Delivered
+	s.Bus.Tap(func(d Delivered) {
+		if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
+			planned = append(planned, d)
 		}
 	})
 	rep, err := s.run(context.Background(), Config{}, []time.Time{lastDay(t)})
@@ -137,12 +136,12 @@ func TestRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
 	if before == 0 {
 		t.Fatal("the workflow placed no orders")
 	}
-	s.Router.Put(planned[0]) // EventBridge delivers at least once
-	s.Router.Wait()
+	s.Bus.put(planned[0].Bus, planned[0].Event, "redelivery") // EventBridge delivers at least once
+	s.Bus.Wait()
 	if after := len(s.Orders()); after != before {
 		t.Errorf("redelivery placed %d new orders", after-before)
 	}
-	if d := s.DLQ.Dead(); len(d) != 0 {
-		t.Errorf("redelivery dead-lettered: %+v", d)
+	if n := s.Queues.Count(); n != 0 {
+		t.Errorf("redelivery ended in a queue: %d messages", n)
 	}
 }

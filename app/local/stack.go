@@ -5,37 +5,50 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/app/broker/alpaca"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/handlers"
+	"github.com/alchemiser/alchemiser/app/local/topology"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/app/notify"
 	"github.com/alchemiser/alchemiser/app/portfolio"
 	"github.com/alchemiser/alchemiser/app/strategy"
 	"github.com/alchemiser/alchemiser/telemetry"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
-// Functions are the names of the workflow's functions.
-var Functions = []string{"strategy", "portfolio", "execution", "notifications"}
+// Functions are the names of the workflow's functions; function f is
+// template.yaml's <F>Function (LogicalID).
+var Functions = []string{"scheduler", "strategy", "portfolio", "execution", "notifications"}
+
+// LogicalID is function fn's logical id in template.yaml.
+func LogicalID(fn string) string { return strings.ToUpper(fn[:1]) + fn[1:] + "Function" }
 
 // Stack is a running local stack.
 type Stack struct {
 	Dir      string
 	Dataset  *marketdata.Dataset
 	Exchange *paper.Exchange
-	Router   *Router
-	DLQ      *DLQ
+	Top      *topology.Topology
+	Bus      *EventBridge
+	Queues   *Queues
+	Archive  *Archive
 	Outbox   *notify.Outbox
+	ids      *events.IDs // the scheduler's event ids (seeded)
 	key      string
 	secret   string
 	logs     []*os.File
@@ -45,10 +58,13 @@ type Stack struct {
 
 // stackConfig is what a stack is built from.
 type stackConfig struct {
-	dir     string
-	account paper.AccountConfig
-	day     time.Time
-	seed    uint64
+	dir        string
+	account    paper.AccountConfig
+	day        time.Time
+	seed       uint64
+	template   []byte  // template.yaml; the embedded one when nil
+	timeScale  float64 // EventBridge and Lambda waits are scaled by this
+	duplicates float64 // share of deliveries made twice
 }
 
 // newStack starts the paper exchange and wires the four handlers.
@@ -70,8 +86,12 @@ func newStack(ctx context.Context, c stackConfig) (*Stack, error) {
 		return nil, err
 	}
 	s := &Stack{Dir: c.dir, Dataset: ds, Exchange: x, key: key, secret: secret,
-		DLQ: &DLQ{Path: filepath.Join(c.dir, "dlq.jsonl")}, Outbox: &notify.Outbox{Dir: filepath.Join(c.dir, "outbox")}}
-	s.Router = NewRouter(ctx, s.DLQ)
+		Outbox: &notify.Outbox{Dir: filepath.Join(c.dir, "outbox")},
+		ids:    events.NewIDs(nil, mrand.NewChaCha8(seedBytes(c.seed)))}
+	if err := s.emulate(ctx, c); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.wire(alpaca.Config{BaseURL: base, DataURL: base, KeyID: key, Secret: secret, PollInterval: 20 * time.Millisecond}); err != nil {
 		s.Close()
 		return nil, err
@@ -79,7 +99,40 @@ func newStack(ctx context.Context, c stackConfig) (*Stack, error) {
 	return s, nil
 }
 
-// wire builds each function's handler and subscribes it.
+// emulate builds the local EventBridge from the template.
+func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
+	src := c.template
+	if src == nil {
+		src = alchemiser.Template
+	}
+	top, err := topology.Load("template.yaml", src, topology.Options{})
+	if err != nil {
+		return err
+	}
+	s.Top = top
+	s.Queues = NewQueues(top, filepath.Join(c.dir, "queues"))
+	s.Archive = &Archive{Dir: filepath.Join(c.dir, "archive")}
+	if s.Bus, err = NewEventBridge(ctx, top, s.Queues, s.Archive); err != nil {
+		return err
+	}
+	s.Bus.TimeScale, s.Bus.Duplicates = c.timeScale, c.duplicates
+	s.Bus.SetSeed(c.seed)
+	f, err := s.logFile("eventbridge")
+	if err != nil {
+		return err
+	}
+	s.Bus.Log = slog.New(slog.NewJSONHandler(f, nil)).With("service", "eventbridge")
+	return nil
+}
+
+// publisher is function fn's publisher: the real EventBridge publisher,
+// putting events on the emulated bus.
+func (s *Stack) publisher(fn string) bus.Publisher {
+	name := s.Top.Functions[LogicalID(fn)].Env["EVENT_BUS_NAME"]
+	return bus.NewEventBridge(s.Bus, name, events.Source(fn))
+}
+
+// wire builds each function's handler and registers it.
 func (s *Stack) wire(cfg alpaca.Config) error {
 	b := alpaca.New(cfg)
 	engineCfg, err := strategy.DefaultConfig()
@@ -106,7 +159,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 			return err
 		}
 		tels[fn] = tel
-		deps[fn] = handlers.Deps{Publisher: metrics.Publisher{Next: s.Router.Publisher(events.Source(fn)), Recorder: rec},
+		deps[fn] = handlers.Deps{Publisher: metrics.Publisher{Next: s.publisher(fn), Recorder: rec},
 			Log: tel.Logger(), Metrics: rec}
 	}
 	rec := deps["execution"].Metrics
@@ -116,26 +169,24 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 	}
 	prices := marketdata.NewAlpacaSource(marketdata.AlpacaConfig{BaseURL: cfg.DataURL, KeyID: cfg.KeyID, Secret: cfg.Secret})
 	logs := filepath.Join(s.Dir, "logs")
-	s.subscribe(tels["strategy"], "strategy", (&handlers.Strategy{Deps: deps["strategy"], Engine: engine, Prices: prices}).Handle, events.TypeWorkflowStarted)
-	s.subscribe(tels["portfolio"], "portfolio", (&handlers.Portfolio{Deps: deps["portfolio"], Broker: b, Planner: planner}).Handle, events.TypeSignalGenerated)
-	s.subscribe(tels["execution"], "execution", (&handlers.Execution{Deps: deps["execution"], Broker: b, Executor: exec}).Handle, events.TypeRebalancePlanned)
-	s.subscribe(tels["notifications"], "notifications", (&handlers.Notifications{Deps: deps["notifications"], Notifier: s.Outbox,
-		LogLocation: func(string) string { return logs }}).Handle, events.TypeWorkflowCompleted, events.TypeWorkflowFailed)
-	return nil
+	sched := deps["scheduler"]
+	sched.IDs, sched.Adopt = s.ids, telemetry.AdoptCorrelation
+	return errors.Join(
+		s.register(tels["scheduler"], "scheduler", (&handlers.Scheduler{Deps: sched}).Handle),
+		s.register(tels["strategy"], "strategy", (&handlers.Strategy{Deps: deps["strategy"], Engine: engine, Prices: prices}).Handle),
+		s.register(tels["portfolio"], "portfolio", (&handlers.Portfolio{Deps: deps["portfolio"], Broker: b, Planner: planner}).Handle),
+		s.register(tels["execution"], "execution", (&handlers.Execution{Deps: deps["execution"], Broker: b, Executor: exec}).Handle),
+		s.register(tels["notifications"], "notifications", (&handlers.Notifications{Deps: deps["notifications"], Notifier: s.Outbox,
+			LogLocation: func(string) string { return logs }}).Handle))
 }
 
-// subscribe wraps h with the function's telemetry, as in Lambda, and
-// delivers it every event of the given types with a Lambda context.
-func (s *Stack) subscribe(tel *telemetry.Telemetry, fn string, h handlers.Func, types ...string) {
+// register wraps h with the function's telemetry, as in Lambda, and
+// gives it to the emulator, which invokes it with a Lambda context.
+func (s *Stack) register(tel *telemetry.Telemetry, fn string, h handlers.Func) error {
 	wrapped := tel.Wrap(telemetry.HandlerFunc(h))
-	arn := "arn:aws:lambda:us-east-1:000000000000:function:" + fn
-	invoke := func(ctx context.Context, raw json.RawMessage) error {
-		ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: newRequestID(), InvokedFunctionArn: arn})
+	return s.Bus.Register(LogicalID(fn), func(ctx context.Context, raw json.RawMessage) error {
 		return telemetry.Invoke(ctx, wrapped, raw)
-	}
-	for _, t := range types {
-		s.Router.Subscribe(t, Target{Function: fn, Handle: invoke})
-	}
+	})
 }
 
 // telemetry initialises fn's telemetry as its Lambda environment would,
@@ -207,12 +258,6 @@ func (l *lockedFile) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.f.Write(p)
-}
-
-// newRequestID returns a UUID-shaped request id, as Lambda's are.
-func newRequestID() string {
-	h := randomHex(16)
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 func randomHex(n int) string {

@@ -104,7 +104,7 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 	if err != nil {
 		return nil, err
 	}
-	deps.Log = tel.Logger()
+	deps.Log, deps.Adopt = tel.Logger(), telemetry.AdoptCorrelation
 	if deps.Metrics, err = metrics.New(tel.MeterProvider(), fn); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,101 @@
+package local
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/local/topology"
+)
+
+// Message is one SQS message of a local queue.
+type Message struct {
+	ID         string            `json:"message_id"`
+	Queue      string            `json:"queue"`
+	SentAt     time.Time         `json:"sent_at"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+	Body       string            `json:"body"`
+}
+
+// Queues are the template's SQS queues (DLQs and on-failure
+// destinations). Each message is also appended to queues/<name>.jsonl in
+// the run directory, so nothing is lost when the process stops.
+type Queues struct {
+	Dir string // "" keeps messages in memory only
+	top *topology.Topology
+
+	mu   sync.Mutex
+	msgs map[string][]Message // by logical id
+	err  error
+}
+
+// NewQueues returns the queues of top, persisted under dir.
+func NewQueues(top *topology.Topology, dir string) *Queues {
+	return &Queues{Dir: dir, top: top, msgs: map[string][]Message{}}
+}
+
+// Send puts a message on queue id.
+func (q *Queues) Send(id, body string, attrs map[string]string) {
+	name := id
+	if qu, ok := q.top.Queues[id]; ok {
+		name = qu.Name
+	}
+	m := Message{ID: uuid(), Queue: name, SentAt: time.Now().UTC(), Attributes: attrs, Body: body}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.msgs[id] = append(q.msgs[id], m)
+	if q.Dir == "" {
+		return
+	}
+	if err := appendJSONLine(filepath.Join(q.Dir, name+".jsonl"), m); err != nil && q.err == nil {
+		q.err = err
+	}
+}
+
+// Messages returns queue id's messages.
+func (q *Queues) Messages(id string) []Message {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]Message(nil), q.msgs[id]...)
+}
+
+// Count is the number of messages in every queue.
+func (q *Queues) Count() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for _, ms := range q.msgs {
+		n += len(ms)
+	}
+	return n
+}
+
+// Err returns the first error writing a queue file.
+func (q *Queues) Err() error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.err
+}
+
+// appendJSONLine appends v as one line to path, creating its directory.
+func appendJSONLine(path string, v any) error {
+	line, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("could not open %s: %w", path, err)
+	}
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("could not write %s: %w", path, err)
+	}
+	return f.Close()
+}
