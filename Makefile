@@ -4,7 +4,7 @@ FUNCTIONS := scheduler strategy portfolio execution notifications
 BIN       := bin
 PKGS      := ./...
 
-.PHONY: run test lint build bench fuzz generate clean help
+.PHONY: run test tools lint build bench fuzz generate clean help
 
 help: ## list targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -12,9 +12,12 @@ help: ## list targets
 run: ## run one trading workflow on the embedded local stack
 	$(GO) run ./cmd/alchemiser run
 
-test: lint ## run every test (after lint)
+test: lint tools ## run every test (after lint)
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -count=1 -race ./app/local/... ./telemetry/... ./app/broker/... ./app/execution/...
+
+tools: ## install what tests need (dynalite from npm), once
+	./scripts/dynalite.sh install
 
 lint: ## gofmt and go vet
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
