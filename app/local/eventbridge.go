@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -504,4 +505,25 @@ func (e *EventBridge) FireSchedule(_ context.Context, s *topology.Schedule, at t
 	e.inflight.Add(1)
 	go e.invokeAsync(f, []byte(input))
 	return nil
+}
+
+// Targets lists the functions (logical ids, sorted) the rules of bus
+// would deliver raw to: how a routing test asks the emulator itself.
+func (e *EventBridge) Targets(bus string, raw []byte) []string {
+	var out []string
+	for _, r := range e.rules {
+		if r.Bus != bus {
+			continue
+		}
+		if ok, err := r.pattern.Match(raw); err != nil || !ok {
+			continue
+		}
+		for _, t := range r.Targets {
+			if !slices.Contains(out, t.Function) {
+				out = append(out, t.Function)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }

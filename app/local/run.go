@@ -26,7 +26,16 @@ type Config struct {
 	Seed      uint64    // fixes the starting portfolio and the correlation ids
 	OutDir    string    // parent of the run directory; "runs" when empty
 	Progress  io.Writer // one line per workflow; silent when nil
+	// Duplicates is the share of EventBridge deliveries made twice
+	// (EventBridge delivers at least once), 0..1.
+	Duplicates float64
+	// TimeScale compresses EventBridge's and Lambda's retry waits (1 is
+	// real time); DefaultTimeScale when zero.
+	TimeScale float64
 }
+
+// DefaultTimeScale makes Lambda's one-minute retry wait 100 ms.
+const DefaultTimeScale = 1.0 / 600
 
 // Result is one workflow's outcome.
 type Result struct {
@@ -119,7 +128,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := newStack(ctx, stackConfig{dir: dir, account: account, day: days[0], seed: cfg.Seed})
+	if cfg.TimeScale == 0 {
+		cfg.TimeScale = DefaultTimeScale
+	}
+	s, err := newStack(ctx, stackConfig{dir: dir, account: account, day: days[0], seed: cfg.Seed,
+		duplicates: cfg.Duplicates, timeScale: cfg.TimeScale})
 	if err != nil {
 		return nil, err
 	}

@@ -145,3 +145,121 @@ func TestRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
 		t.Errorf("redelivery ended in a queue: %d messages", n)
 	}
 }
+
+// stackRun runs workflows on a stack the test keeps, to look at its
+// exchange, queues and archive afterwards.
+func stackRun(t *testing.T, n int, seed uint64, duplicates float64) (*Stack, *Report) {
+	t.Helper()
+	ds, _ := marketdata.Synthetic()
+	days := ds.TradingDays()
+	days = days[len(days)-n:]
+	account, err := startingAccount(ds, days[0], seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newStack(context.Background(), stackConfig{dir: t.TempDir(), account: account, day: days[0], seed: seed,
+		duplicates: duplicates, timeScale: DefaultTimeScale})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	rep, err := s.run(context.Background(), Config{}, days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, rep
+}
+
+func clientOrderIDs(s *Stack) map[string]int {
+	ids := map[string]int{}
+	for _, o := range s.Orders() {
+		ids[o.ClientOrderID]++
+	}
+	return ids
+}
+
+func TestDuplicateDeliveriesPlaceNoDuplicateOrdersOrNotifications(t *testing.T) {
+	s, rep := stackRun(t, 3, 21, 0.3)
+	if !rep.AllCompleted() {
+		t.Fatalf("report %+v", rep)
+	}
+	if rep.Bus.DuplicateDeliveries == 0 {
+		t.Fatal("no duplicate was delivered; the test proves nothing")
+	}
+	submitted := 0
+	for _, r := range rep.Results {
+		submitted += r.OrdersSubmitted
+	}
+	ids := clientOrderIDs(s)
+	if len(s.Orders()) != submitted || len(ids) != submitted {
+		t.Errorf("%d orders at the exchange, %d distinct, %d reported submitted", len(s.Orders()), len(ids), submitted)
+	}
+	if sent, _ := filepath.Glob(filepath.Join(s.Dir, "outbox", "*.txt")); len(sent) != 3 {
+		t.Errorf("%d notifications for 3 workflows", len(sent))
+	}
+	skipped := countLines(t, filepath.Join(s.Dir, "logs"), "duplicate delivery skipped")
+	if skipped == 0 {
+		t.Errorf("%d duplicates delivered, none logged as skipped", rep.Bus.DuplicateDeliveries)
+	}
+	if emf := countLines(t, filepath.Join(s.Dir, "logs"), `"DuplicateEvents"`); emf == 0 {
+		t.Error("no DuplicateEvents metric was emitted")
+	}
+}
+
+func TestReplayingTheArchivePlacesNoNewOrders(t *testing.T) {
+	s, rep := stackRun(t, 2, 9, 0)
+	if !rep.AllCompleted() || len(s.Orders()) == 0 {
+		t.Fatalf("report %+v, %d orders", rep, len(s.Orders()))
+	}
+	keys, _ := s.Outbox.Keys()
+	before, sent := len(s.Orders()), len(keys)
+	archived := s.Archive.Events("BusArchive")
+	skippedBefore := countLines(t, filepath.Join(s.Dir, "logs"), "duplicate delivery skipped")
+	n, err := s.Bus.Replay(context.Background(), "after-incident", archived)
+	if err != nil || n != len(archived) || n == 0 {
+		t.Fatalf("replayed %d of %d: %v", n, len(archived), err)
+	}
+	s.Bus.Wait()
+	if after := len(s.Orders()); after != before {
+		t.Errorf("replay placed %d new orders", after-before)
+	}
+	if keys, _ := s.Outbox.Keys(); len(keys) != sent {
+		got := len(keys)
+		t.Errorf("replay sent %d new notifications", got-sent)
+	}
+	if q := s.Queues.Count(); q != 0 {
+		t.Errorf("replay left %d messages in queues", q)
+	}
+	// Every routed replayed event was recognised and skipped by idempotency
+	// (TradeExecuted is routed nowhere).
+	routed := 0
+	for _, a := range archived {
+		if !strings.Contains(string(a.Event), `"TradeExecuted"`) {
+			routed++
+		}
+	}
+	if skipped := countLines(t, filepath.Join(s.Dir, "logs"), "duplicate delivery skipped") - skippedBefore; skipped != routed {
+		t.Errorf("%d replayed deliveries skipped, want %d", skipped, routed)
+	}
+	if got := len(s.Archive.Events("BusArchive")); got != len(archived) {
+		t.Errorf("replayed events were archived again: %d -> %d", len(archived), got)
+	}
+}
+
+func countLines(t *testing.T, dir, substr string) int {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, substr) {
+				n++
+			}
+		}
+	}
+	return n
+}

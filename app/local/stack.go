@@ -22,6 +22,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/handlers"
+	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/alchemiser/alchemiser/app/local/topology"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/app/metrics"
@@ -49,6 +50,7 @@ type Stack struct {
 	Archive  *Archive
 	Outbox   *notify.Outbox
 	ids      *events.IDs // the scheduler's event ids (seeded)
+	guards   map[string]func(handlers.Func) handlers.Func
 	key      string
 	secret   string
 	logs     []*os.File
@@ -87,7 +89,7 @@ func newStack(ctx context.Context, c stackConfig) (*Stack, error) {
 	}
 	s := &Stack{Dir: c.dir, Dataset: ds, Exchange: x, key: key, secret: secret,
 		Outbox: &notify.Outbox{Dir: filepath.Join(c.dir, "outbox")},
-		ids:    events.NewIDs(nil, mrand.NewChaCha8(seedBytes(c.seed)))}
+		ids:    events.NewIDs(nil, mrand.NewChaCha8(seedBytes(c.seed))), guards: map[string]func(handlers.Func) handlers.Func{}}
 	if err := s.emulate(ctx, c); err != nil {
 		s.Close()
 		return nil, err
@@ -169,6 +171,15 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 	}
 	prices := marketdata.NewAlpacaSource(marketdata.AlpacaConfig{BaseURL: cfg.DataURL, KeyID: cfg.KeyID, Secret: cfg.Secret})
 	logs := filepath.Join(s.Dir, "logs")
+	store, err := idempotency.NewFileStore(filepath.Join(s.Dir, "idempotency.json"))
+	if err != nil {
+		return err
+	}
+	guard := idempotency.New(store, idempotency.Config{})
+	for _, fn := range Functions[1:] { // the scheduler's input is not an event
+		d := deps[fn]
+		s.guards[fn] = func(h handlers.Func) handlers.Func { return handlers.Idempotent(guard, fn, d, h) }
+	}
 	sched := deps["scheduler"]
 	sched.IDs, sched.Adopt = s.ids, telemetry.AdoptCorrelation
 	return errors.Join(
@@ -183,6 +194,9 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 // register wraps h with the function's telemetry, as in Lambda, and
 // gives it to the emulator, which invokes it with a Lambda context.
 func (s *Stack) register(tel *telemetry.Telemetry, fn string, h handlers.Func) error {
+	if g := s.guards[fn]; g != nil {
+		h = g(h)
+	}
 	wrapped := tel.Wrap(telemetry.HandlerFunc(h))
 	return s.Bus.Register(LogicalID(fn), func(ctx context.Context, raw json.RawMessage) error {
 		return telemetry.Invoke(ctx, wrapped, raw)

@@ -27,6 +27,7 @@ const (
 	BrokerLatency       = "BrokerLatency"
 	BrokerErrors        = "BrokerErrors"
 	BreakerStateChanges = "BreakerStateChanges"
+	DuplicateEvents     = "DuplicateEvents"
 )
 
 // Business is the workflow's own metrics.
@@ -57,6 +58,8 @@ var Business = telemetry.Catalogue{
 		Description: "Failed broker calls by endpoint and HTTP status (0 for timeouts and transport errors)."},
 	{Name: BreakerStateChanges, Unit: "{change}", Kind: telemetry.Counter, Dimensions: []string{"function", "state"},
 		Description: "Circuit breaker transitions, by the state entered (open, half-open, closed)."},
+	{Name: DuplicateEvents, Unit: "{event}", Kind: telemetry.Counter, Dimensions: []string{"event_type", "function"},
+		Description: "Deliveries of an event the function had already handled (EventBridge delivers at least once; archive replays), skipped by idempotency."},
 }
 
 // All is the complete catalogue: the wrapper's invocation metrics and the

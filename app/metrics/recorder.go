@@ -87,6 +87,12 @@ func (r *Recorder) Published(ctx context.Context, eventType string, bytes int) {
 	r.record(ctx, EventPayloadBytes, float64(bytes), t)
 }
 
+// DuplicateSkipped counts a delivery of an event the function had already
+// handled.
+func (r *Recorder) DuplicateSkipped(ctx context.Context, eventType string) {
+	r.add(ctx, DuplicateEvents, attribute.String("event_type", eventType))
+}
+
 // PublishFailed counts an event the bus did not accept.
 func (r *Recorder) PublishFailed(ctx context.Context, eventType string) {
 	r.add(ctx, PublishFailures, attribute.String("event_type", eventType))

@@ -35,6 +35,12 @@ Exit status: 0 when every workflow completed, 1 when any failed, 2 on bad usage.
 		Example: "  alchemiser run\n  alchemiser run --workflows 3 --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.Duplicates < 0 || cfg.Duplicates > 1 {
+				return usageError{fmt.Errorf("--duplicates must be between 0 and 1, got %g", cfg.Duplicates)}
+			}
+			if cfg.TimeScale <= 0 {
+				return usageError{fmt.Errorf("--time-scale must be above 0, got %g", cfg.TimeScale)}
+			}
 			if cfg.Workflows < 1 || cfg.Workflows > maxWorkflows {
 				return usageError{fmt.Errorf("--workflows must be between 1 and %d, got %d", maxWorkflows, cfg.Workflows)}
 			}
@@ -61,6 +67,8 @@ Exit status: 0 when every workflow completed, 1 when any failed, 2 on bad usage.
 	f.IntVar(&cfg.Workflows, "workflows", 1, "number of workflows to run, one per trading session")
 	f.Uint64Var(&cfg.Seed, "seed", 1, "seed for the starting portfolio and the workflow ids")
 	f.StringVar(&cfg.OutDir, "out", "runs", "directory under which the run directory is created")
+	f.Float64Var(&cfg.Duplicates, "duplicates", 0, "share of EventBridge deliveries made twice, 0 to 1 (at-least-once delivery)")
+	f.Float64Var(&cfg.TimeScale, "time-scale", local.DefaultTimeScale, "factor applied to EventBridge and Lambda retry waits (1 = real time)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per workflow instead of summaries")
 	return cmd
 }

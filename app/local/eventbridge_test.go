@@ -1,0 +1,253 @@
+package local
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	alchemiser "github.com/alchemiser/alchemiser"
+	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+)
+
+// route is a (source, detail-type) the code publishes.
+type route struct{ source, detailType string }
+
+// intendedRoutes is the workflow's routing contract: who consumes what.
+// TradeExecuted is archived only; no function consumes it.
+var intendedRoutes = map[route][]string{
+	{"alchemiser.scheduler", events.TypeWorkflowStarted}:   {"StrategyFunction"},
+	{"alchemiser.strategy", events.TypeSignalGenerated}:    {"PortfolioFunction"},
+	{"alchemiser.strategy", events.TypeWorkflowFailed}:     {"NotificationsFunction"},
+	{"alchemiser.portfolio", events.TypeRebalancePlanned}:  {"ExecutionFunction"},
+	{"alchemiser.portfolio", events.TypeWorkflowCompleted}: {"NotificationsFunction"},
+	{"alchemiser.portfolio", events.TypeWorkflowFailed}:    {"NotificationsFunction"},
+	{"alchemiser.execution", events.TypeTradeExecuted}:     nil,
+	{"alchemiser.execution", events.TypeWorkflowCompleted}: {"NotificationsFunction"},
+	{"alchemiser.execution", events.TypeWorkflowFailed}:    {"NotificationsFunction"},
+}
+
+// routingProblems checks the template's rules against the contract,
+// matching with the emulator itself.
+func routingProblems(t *testing.T, src []byte) []string {
+	top, err := topology.Load("template.yaml", src, topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEventBridge(context.Background(), top, NewQueues(top, ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var problems []string
+	for r, want := range intendedRoutes {
+		env, _ := json.Marshal(map[string]any{"version": "0", "id": "1", "source": r.source, "detail-type": r.detailType,
+			"account": top.Account, "time": "2026-11-20T14:35:00Z", "region": top.Region, "resources": []string{}, "detail": map[string]any{}})
+		got := e.Targets("Bus", env)
+		if !slices.Equal(got, want) {
+			problems = append(problems, fmt.Sprintf("%s %s goes to %v, want %v", r.source, r.detailType, got, want))
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
+func TestTemplateRoutesEveryPublishedEventToItsConsumers(t *testing.T) {
+	for _, p := range routingProblems(t, alchemiser.Template) {
+		t.Error(p)
+	}
+	// What a real run publishes must all be in the contract.
+	rep, err := Run(context.Background(), Config{Workflows: 3, Seed: 5, OutDir: t.TempDir()})
+	if err != nil || !rep.AllCompleted() {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	for _, a := range readArchive(t, rep.RunDir) {
+		var env events.Envelope
+		if err := json.Unmarshal(a.Event, &env); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := intendedRoutes[route{env.Source, env.DetailType}]; !ok {
+			t.Errorf("the code published %s %s, which the routing contract does not declare", env.Source, env.DetailType)
+		}
+	}
+}
+
+// The check must catch the migration's failure: a rule whose source does
+// not match what the code publishes.
+func TestRoutingCheckCatchesAWrongPattern(t *testing.T) {
+	wrong := strings.Replace(string(alchemiser.Template), "source: [alchemiser.portfolio]\n              detail-type: [RebalancePlanned]",
+		"source: [alchemiser.portfolio-service]\n              detail-type: [RebalancePlanned]", 1)
+	if wrong == string(alchemiser.Template) {
+		t.Fatal("the template no longer has the rule this test breaks; update the test")
+	}
+	problems := routingProblems(t, []byte(wrong))
+	if len(problems) != 1 || !strings.Contains(problems[0], "alchemiser.portfolio RebalancePlanned goes to [], want [ExecutionFunction]") {
+		t.Fatalf("problems %v", problems)
+	}
+}
+
+func readArchive(t *testing.T, dir string) []Archived {
+	t.Helper()
+	evs, err := LoadArchive(filepath.Join(dir, "archive", "BusArchive.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+// bareBus is the template's EventBridge with stand-in handlers, its
+// queues and log in dir.
+func bareBus(t *testing.T, dir string) (*EventBridge, *os.File) {
+	t.Helper()
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEventBridge(context.Background(), top, NewQueues(top, filepath.Join(dir, "queues")), &Archive{Dir: filepath.Join(dir, "archive")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := os.Create(filepath.Join(dir, "eventbridge.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { log.Close() })
+	e.Log = newJSONLogger(log)
+	for id := range top.Functions {
+		_ = e.Register(id, func(context.Context, json.RawMessage) error { return nil })
+	}
+	return e, log
+}
+
+func put(t *testing.T, e *EventBridge, source, detailType string) {
+	t.Helper()
+	out, err := e.PutEvents(context.Background(), putInput(source, detailType, `{"metadata":{"event_id":"E1"}}`))
+	if err != nil || out.FailedEntryCount != 0 {
+		t.Fatalf("PutEvents: %v %+v", err, out)
+	}
+}
+
+func TestAFunctionThatAlwaysFailsEndsInItsOnFailureDestination(t *testing.T) {
+	dir := t.TempDir()
+	e, _ := bareBus(t, dir)
+	var mu sync.Mutex
+	calls := 0
+	_ = e.Register("PortfolioFunction", func(context.Context, json.RawMessage) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		return errors.New("planner exploded")
+	})
+	put(t, e, "alchemiser.strategy", events.TypeSignalGenerated)
+	e.Wait()
+	if calls != 3 {
+		t.Errorf("%d invocations, want 3 (MaximumRetryAttempts 2)", calls)
+	}
+	msgs := e.Queues.Messages("FailedInvocationsQueue")
+	if len(msgs) != 1 {
+		t.Fatalf("%d records in the on-failure destination, want 1", len(msgs))
+	}
+	var rec struct {
+		RequestContext struct {
+			Condition   string `json:"condition"`
+			FunctionArn string `json:"functionArn"`
+			Count       int    `json:"approximateInvokeCount"`
+		} `json:"requestContext"`
+		RequestPayload  events.Envelope `json:"requestPayload"`
+		ResponsePayload struct {
+			ErrorMessage, ErrorType string
+		} `json:"responsePayload"`
+	}
+	if err := json.Unmarshal([]byte(msgs[0].Body), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.RequestContext.Condition != "RetriesExhausted" || rec.RequestContext.Count != 3 ||
+		!strings.Contains(rec.RequestContext.FunctionArn, "alchemiser-portfolio") ||
+		rec.ResponsePayload.ErrorMessage != "planner exploded" || rec.ResponsePayload.ErrorType != "errorString" ||
+		rec.RequestPayload.DetailType != events.TypeSignalGenerated {
+		t.Errorf("record %+v", rec)
+	}
+	st := e.Stats()
+	if st.FunctionErrors.Load() != 3 || st.ToDestination.Load() != 1 {
+		t.Errorf("stats: %d errors, %d to destination", st.FunctionErrors.Load(), st.ToDestination.Load())
+	}
+	assertFileHas(t, filepath.Join(dir, "queues", "alchemiser-failed-invocations.jsonl"), "planner exploded")
+	assertFileHas(t, filepath.Join(dir, "eventbridge.log"), "record sent to the on-failure destination")
+}
+
+func TestATargetThatCannotBeInvokedEndsInTheRulesDLQ(t *testing.T) {
+	dir := t.TempDir()
+	e, _ := bareBus(t, dir)
+	e.SetUnavailable("ExecutionFunction", true)
+	put(t, e, "alchemiser.portfolio", events.TypeRebalancePlanned)
+	e.Wait()
+	msgs := e.Queues.Messages("EventsDLQ")
+	if len(msgs) != 1 {
+		t.Fatalf("%d DLQ messages, want 1", len(msgs))
+	}
+	a := msgs[0].Attributes
+	if a["ERROR_CODE"] != "ResourceNotFoundException" || !strings.HasSuffix(a["RULE_ARN"], "rule/alchemiser-bus/alchemiser-rebalance-planned-to-execution") ||
+		!strings.HasSuffix(a["TARGET_ARN"], "function:alchemiser-execution") || a["ERROR_MESSAGE"] == "" {
+		t.Errorf("attributes %v", a)
+	}
+	if !strings.Contains(msgs[0].Body, `"detail-type":"RebalancePlanned"`) {
+		t.Errorf("body is not the event: %s", msgs[0].Body)
+	}
+	if e.Stats().InvocationsToDLQ.Load() != 1 {
+		t.Errorf("InvocationsSentToDLQ %d", e.Stats().InvocationsToDLQ.Load())
+	}
+	assertFileHas(t, filepath.Join(dir, "queues", "alchemiser-events-dlq.jsonl"), "ResourceNotFoundException")
+	assertFileHas(t, filepath.Join(dir, "eventbridge.log"), "event sent to the target's dead-letter queue")
+}
+
+func TestThrottledTargetIsRetriedByThePolicy(t *testing.T) {
+	e, _ := bareBus(t, t.TempDir())
+	_ = e.Register("ExecutionFunction", nil) // registered in the template, no handler: a service error
+	put(t, e, "alchemiser.portfolio", events.TypeRebalancePlanned)
+	e.Wait()
+	// RetryPolicy MaximumRetryAttempts 4: 5 attempts, unless the hour of
+	// event age runs out first.
+	if got := e.Stats().Invocations.Load(); got != 5 {
+		t.Errorf("%d attempts", got)
+	}
+	if len(e.Queues.Messages("EventsDLQ")) != 1 {
+		t.Error("not dead-lettered after its retries")
+	}
+}
+
+func assertFileHas(t *testing.T, path, want string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), want) {
+			return
+		}
+	}
+	t.Errorf("%s has no line with %q", path, want)
+}
+
+func putInput(source, detailType, detail string) *eventbridge.PutEventsInput {
+	return &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
+		EventBusName: aws.String("alchemiser-bus"), Source: aws.String(source), DetailType: aws.String(detailType), Detail: aws.String(detail)}}}
+}
+
+func newJSONLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
