@@ -6,9 +6,11 @@ import (
 	"fmt"
 )
 
-// MaxEventBytes is the largest envelope Decode reads: the EventBridge
-// PutEvents entry limit of 256 KiB.
-const MaxEventBytes = 256 * 1024
+// MaxEventBytes is the largest envelope Decode reads. An event on the bus
+// is under PutEvents' 256 KiB entry limit, but one whose detail was moved
+// to a claim check (bus.ResolveClaimCheck) is decoded at its full size,
+// so the bound is 16 times that.
+const MaxEventBytes = 4 * 1024 * 1024
 
 // Decode decodes an EventBridge envelope and its detail strictly (see the
 // package documentation for the rules). Every error is a *DecodeError.

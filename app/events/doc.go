@@ -36,5 +36,6 @@
 //
 // # Limits
 //
-// Decode reads at most MaxEventBytes (256 KiB, the EventBridge entry limit).
+// Decode reads at most MaxEventBytes (4 MiB: an event resolved from a claim
+// check can exceed the 256 KiB EventBridge entry limit).
 package events

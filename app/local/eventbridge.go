@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/local/eventpattern"
 	"github.com/alchemiser/alchemiser/app/local/topology"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -24,7 +25,7 @@ import (
 )
 
 // Handler is a function's handler: the raw event in.
-type Handler func(ctx context.Context, raw json.RawMessage) error
+type Handler = func(ctx context.Context, raw json.RawMessage) error
 
 // EventBridge is the local stack's EventBridge, built from template.yaml:
 // its buses, rules (with the same event patterns), targets with their
@@ -153,10 +154,6 @@ func (e *EventBridge) Wait() { e.inflight.Wait() }
 // Stats returns the counters.
 func (e *EventBridge) Stats() *Stats { return &e.stats }
 
-// maxEntrySize is PutEvents' entry limit
-// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html).
-const maxEntrySize = 256 * 1024
-
 // PutEvents implements bus.PutEventsAPI with PutEvents' validation:
 // at most 10 entries, each under 256 KB by AWS's size rule, a Source, a
 // DetailType of at most 128 characters, a Detail that is a JSON object,
@@ -165,6 +162,13 @@ const maxEntrySize = 256 * 1024
 func (e *EventBridge) PutEvents(_ context.Context, in *eventbridge.PutEventsInput, _ ...func(*eventbridge.Options)) (*eventbridge.PutEventsOutput, error) {
 	if n := len(in.Entries); n == 0 || n > 10 {
 		return nil, fmt.Errorf("ValidationException: 1 to 10 entries per PutEvents call, got %d", n)
+	}
+	total := 0
+	for _, entry := range in.Entries {
+		total += bus.EntrySize(entry)
+	}
+	if total >= bus.MaxEntrySize {
+		return nil, fmt.Errorf("ValidationException: the entries total %d bytes; a PutEvents call must be under 256 KB", total)
 	}
 	out := &eventbridge.PutEventsOutput{}
 	for _, entry := range in.Entries {
@@ -181,7 +185,7 @@ func (e *EventBridge) putEntry(entry types.PutEventsRequestEntry) types.PutEvent
 	fail := func(code, msg string) types.PutEventsResultEntry {
 		return types.PutEventsResultEntry{ErrorCode: aws.String(code), ErrorMessage: aws.String(msg)}
 	}
-	bus, ok := e.busOf(aws.ToString(entry.EventBusName))
+	busID, ok := e.busOf(aws.ToString(entry.EventBusName))
 	switch {
 	case !ok:
 		return fail("ResourceNotFoundException", fmt.Sprintf("event bus %s does not exist", aws.ToString(entry.EventBusName)))
@@ -193,8 +197,8 @@ func (e *EventBridge) putEntry(entry types.PutEventsRequestEntry) types.PutEvent
 		return fail("InvalidArgument", "Parameter DetailType is not valid. Reason: over 128 characters.")
 	case !json.Valid([]byte(aws.ToString(entry.Detail))) || !strings.HasPrefix(strings.TrimSpace(aws.ToString(entry.Detail)), "{"):
 		return fail("MalformedDetail", "Detail is malformed.")
-	case EntrySize(entry) >= maxEntrySize:
-		return fail("ValidationException", fmt.Sprintf("entry is %d bytes; the limit is 256 KB", EntrySize(entry)))
+	case bus.EntrySize(entry) >= bus.MaxEntrySize:
+		return fail("ValidationException", fmt.Sprintf("entry is %d bytes; the limit is 256 KB", bus.EntrySize(entry)))
 	}
 	t := time.Now().UTC()
 	if entry.Time != nil {
@@ -206,22 +210,8 @@ func (e *EventBridge) putEntry(entry types.PutEventsRequestEntry) types.PutEvent
 		"resources": append([]string{}, entry.Resources...), "detail": json.RawMessage(aws.ToString(entry.Detail)),
 	}
 	raw, _ := json.Marshal(env)
-	e.put(bus, raw, env["id"].(string))
+	e.put(busID, raw, env["id"].(string))
 	return types.PutEventsResultEntry{EventId: aws.String(env["id"].(string))}
-}
-
-// EntrySize is a PutEvents entry's size by AWS's rule: 14 bytes for Time
-// if set, plus the UTF-8 bytes of Source, DetailType, Detail and each
-// Resource. TraceHeader does not count.
-func EntrySize(e types.PutEventsRequestEntry) int {
-	n := len(aws.ToString(e.Source)) + len(aws.ToString(e.DetailType)) + len(aws.ToString(e.Detail))
-	if e.Time != nil {
-		n += 14
-	}
-	for _, r := range e.Resources {
-		n += len(r)
-	}
-	return n
 }
 
 // busOf finds a bus by name or ARN ("" is the default bus).

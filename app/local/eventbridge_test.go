@@ -15,13 +15,17 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	alchemiser "github.com/alchemiser/alchemiser"
+	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/local/topology"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/shopspring/decimal"
 )
 
 // route is a (source, detail-type) the code publishes.
@@ -251,3 +255,38 @@ func putInput(source, detailType, detail string) *eventbridge.PutEventsInput {
 }
 
 func newJSONLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
+
+// An event too large for PutEvents travels as a claim check and reaches
+// its consumer whole.
+func TestOversizeEventsArriveWholeThroughAClaimCheck(t *testing.T) {
+	dir := t.TempDir()
+	e, _ := bareBus(t, dir)
+	claims := bus.DirClaims{Dir: filepath.Join(dir, "claim-checks")}
+	var got *events.SignalGenerated
+	_ = e.Register("PortfolioFunction", handlers.ResolvingClaims(claims, func(_ context.Context, raw json.RawMessage) error {
+		_, ev, err := events.Decode(raw)
+		if err != nil {
+			return err
+		}
+		got = ev.(*events.SignalGenerated)
+		return nil
+	}))
+	ids := events.NewIDs(time.Now, strings.NewReader(strings.Repeat("z", 4096)))
+	root := events.Root(ids.New(), time.Now())
+	sig := &events.SignalGenerated{Metadata: root.Child(ids.New(), time.Now()), AsOf: "2026-11-19", Strategies: []events.StrategySignal{},
+		Workflow: events.Workflow{TradingDate: "2026-11-20", StartedAt: time.Now()}}
+	for range 8000 {
+		sig.Allocations = append(sig.Allocations, events.Allocation{Symbol: "SYMBOLXYZ", Weight: decimal.RequireFromString("0.000125")})
+	}
+	pub := bus.NewEventBridge(e, "alchemiser-bus", "alchemiser.strategy", bus.WithClaimCheck(claims))
+	if err := pub.Publish(context.Background(), sig); err != nil {
+		t.Fatal(err)
+	}
+	e.Wait()
+	if got == nil || len(got.Allocations) != 8000 || got.EventID != sig.EventID {
+		t.Fatalf("consumer got %v", got)
+	}
+	if n := e.Queues.Count(); n != 0 {
+		t.Errorf("%d messages in queues", n)
+	}
+}

@@ -51,6 +51,7 @@ type Stack struct {
 	Outbox   *notify.Outbox
 	ids      *events.IDs // the scheduler's event ids (seeded)
 	guards   map[string]func(handlers.Func) handlers.Func
+	claims   bus.DirClaims // the claim-check bucket
 	key      string
 	secret   string
 	logs     []*os.File
@@ -112,6 +113,7 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 		return err
 	}
 	s.Top = top
+	s.claims = bus.DirClaims{Dir: filepath.Join(c.dir, "claim-checks")}
 	s.Queues = NewQueues(top, filepath.Join(c.dir, "queues"))
 	s.Archive = &Archive{Dir: filepath.Join(c.dir, "archive")}
 	if s.Bus, err = NewEventBridge(ctx, top, s.Queues, s.Archive); err != nil {
@@ -131,7 +133,7 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 // putting events on the emulated bus.
 func (s *Stack) publisher(fn string) bus.Publisher {
 	name := s.Top.Functions[LogicalID(fn)].Env["EVENT_BUS_NAME"]
-	return bus.NewEventBridge(s.Bus, name, events.Source(fn))
+	return bus.NewEventBridge(s.Bus, name, events.Source(fn), bus.WithClaimCheck(s.claims))
 }
 
 // wire builds each function's handler and registers it.
@@ -197,6 +199,7 @@ func (s *Stack) register(tel *telemetry.Telemetry, fn string, h handlers.Func) e
 	if g := s.guards[fn]; g != nil {
 		h = g(h)
 	}
+	h = handlers.ResolvingClaims(s.claims, h)
 	wrapped := tel.Wrap(telemetry.HandlerFunc(h))
 	return s.Bus.Register(LogicalID(fn), func(ctx context.Context, raw json.RawMessage) error {
 		return telemetry.Invoke(ctx, wrapped, raw)
