@@ -17,6 +17,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/idempotency/dynalitetest"
 	"github.com/alchemiser/alchemiser/app/local/runtimeapi"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/shopspring/decimal"
@@ -24,16 +25,29 @@ import (
 
 // fakeAWS records EventBridge PutEvents (JSON 1.1) and SNS Publish (Query)
 // calls, answering as the services do.
+// It also serves Secrets Manager's GetSecretValue and SSM's GetParameter
+// (JSON 1.1): the Alpaca secret and the kill switch.
 type fakeAWS struct {
 	mu      sync.Mutex
 	entries []map[string]any
 	publish []url.Values
+	trading string // the kill switch parameter's value
 }
 
 func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	switch r.Header.Get("X-Amz-Target") {
+	case "secretsmanager.GetSecretValue":
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		io.WriteString(w, `{"ARN":"`+alpacaSecretARN+`","Name":"alchemiser/alpaca","SecretString":"{\"key_id\":\"K\",\"secret_key\":\"S\"}"}`)
+		return
+	case "AmazonSSM.GetParameter":
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		io.WriteString(w, `{"Parameter":{"Name":"/alchemiser/trading-enabled","Type":"String","Value":"`+f.trading+`"}}`)
+		return
+	}
 	if r.Header.Get("X-Amz-Target") == "AWSEvents.PutEvents" {
 		var in struct{ Entries []map[string]any }
 		_ = json.Unmarshal(body, &in)
@@ -70,9 +84,13 @@ func build(t testing.TB, fn string) string {
 	return bin
 }
 
+const alpacaSecretARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:alchemiser/alpaca"
+
 type env struct {
 	aws      *fakeAWS
 	exchange string
+	dynamo   string // dynalite's endpoint, holding the idempotency table
+	x        *paper.Exchange
 }
 
 func setup(t testing.TB) env {
@@ -84,10 +102,12 @@ func setup(t testing.TB) env {
 	_ = x.AddAccount("K", "S", paper.AccountConfig{Cash: decimal.NewFromInt(10000)})
 	xs := httptest.NewServer(x)
 	t.Cleanup(xs.Close)
-	f := &fakeAWS{}
+	f := &fakeAWS{trading: "true"}
 	as := httptest.NewServer(f)
 	t.Cleanup(as.Close)
-	return env{aws: f, exchange: xs.URL + "|" + as.URL}
+	endpoint, client := dynalitetest.Start(t)
+	dynalitetest.CreateTable(t, client, "alchemiser-idempotency")
+	return env{aws: f, exchange: xs.URL + "|" + as.URL, dynamo: endpoint, x: x}
 }
 
 // invoke runs the function's bootstrap under the Runtime API with event.
@@ -104,8 +124,10 @@ func invoke(t *testing.T, e env, fn string, event []byte) runtimeapi.Result {
 		"AWS_LAMBDA_RUNTIME_API="+rt.Addr(), "AWS_LAMBDA_FUNCTION_NAME="+fn,
 		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET",
 		"AWS_ENDPOINT_URL="+awsURL, "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_ENDPOINT_URL_DYNAMODB="+e.dynamo, "IDEMPOTENCY_TABLE=alchemiser-idempotency",
 		"EVENT_BUS_NAME=alchemiser-test", "NOTIFY_TOPIC_ARN=arn:aws:sns:us-east-1:000000000000:n",
-		"ALPACA_BASE_URL="+exchange, "ALPACA_DATA_URL="+exchange, "ALPACA_KEY_ID=K", "ALPACA_SECRET_KEY=S")
+		"KILL_SWITCH_PARAMETER=/alchemiser/trading-enabled", "ALPACA_SECRET_ARN="+alpacaSecretARN,
+		"ALPACA_BASE_URL="+exchange, "ALPACA_DATA_URL="+exchange)
 	var logs strings.Builder
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -144,6 +166,7 @@ func start() *events.WorkflowStarted {
 // it proves each main.go wires a working handler from the environment.
 func TestBootstrapsRunUnderTheRuntimeAPI(t *testing.T) {
 	e := setup(t)
+	invoke(t, e, "scheduler", []byte(`{"trigger":"schedule","scheduled_time":"2026-11-20T14:35:00Z"}`))
 	st := start()
 	invoke(t, e, "strategy", wrap(t, st))
 	sig := &events.SignalGenerated{Metadata: st.Child(events.DefaultIDs().New(), time.Now()), Workflow: st.Workflow,
@@ -157,12 +180,40 @@ func TestBootstrapsRunUnderTheRuntimeAPI(t *testing.T) {
 		Step: "strategy", Reason: "test", ErrorType: "T"}
 	invoke(t, e, "notifications", wrap(t, done))
 
-	want := "alchemiser.strategy/SignalGenerated alchemiser.portfolio/RebalancePlanned " +
+	want := "alchemiser.scheduler/WorkflowStarted alchemiser.strategy/SignalGenerated alchemiser.portfolio/RebalancePlanned " +
 		"alchemiser.execution/TradeExecuted alchemiser.execution/WorkflowCompleted"
 	if got := strings.Join(e.aws.detailTypes(), " "); got != want {
 		t.Errorf("published %s\nwant      %s", got, want)
 	}
 	if len(e.aws.publish) != 1 || !strings.Contains(e.aws.publish[0].Get("Subject"), "FAILED at strategy") {
 		t.Errorf("SNS publishes %v", e.aws.publish)
+	}
+}
+
+// TestExecutionHonoursTheKillSwitchAndRunsOncePerEvent: with the SSM
+// parameter at "false" the built execution function places no order and
+// fails the workflow at kill_switch; a second delivery of the same event
+// is skipped by the DynamoDB idempotency table.
+func TestExecutionHonoursTheKillSwitchAndRunsOncePerEvent(t *testing.T) {
+	e := setup(t)
+	e.aws.trading = "false"
+	st := start()
+	plan := &events.RebalancePlanned{Metadata: st.Child(events.DefaultIDs().New(), time.Now()), Workflow: st.Workflow,
+		PlanID: "p", Allocations: []events.Allocation{{Symbol: "SPY", Weight: decimal.NewFromInt(1)}},
+		Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
+		Items: []events.PlanItem{{Symbol: "SPY", Action: "BUY", Qty: decimal.NewFromInt(1), Price: decimal.NewFromInt(500), Fractionable: true}}}
+	raw := wrap(t, plan)
+	invoke(t, e, "execution", raw)
+	invoke(t, e, "execution", raw)
+	if got := strings.Join(e.aws.detailTypes(), " "); got != "alchemiser.execution/WorkflowFailed" {
+		t.Errorf("published %q, want one WorkflowFailed", got)
+	}
+	if len(e.x.Orders("K")) != 0 {
+		t.Errorf("%d orders placed with the kill switch off", len(e.x.Orders("K")))
+	}
+	e.aws.mu.Lock()
+	defer e.aws.mu.Unlock()
+	if len(e.aws.entries) == 1 && !strings.Contains(e.aws.entries[0]["Detail"].(string), `"step":"kill_switch"`) {
+		t.Errorf("failure detail %s", e.aws.entries[0]["Detail"])
 	}
 }

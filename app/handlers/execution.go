@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -22,7 +23,15 @@ type Execution struct {
 	Deps
 	Broker   broker.Broker
 	Executor *execution.Executor
+	// TradingEnabled is the kill switch, read before every plan (in AWS
+	// the SSM parameter of template.yaml). When it says no, the plan is
+	// not executed and the workflow fails at step "kill_switch". Nil
+	// means trading is enabled.
+	TradingEnabled func(ctx context.Context) (bool, error)
 }
+
+// ErrTradingDisabled is the cause of a workflow stopped by the kill switch.
+var ErrTradingDisabled = errors.New("trading is disabled by the kill switch")
 
 // Handle implements Func.
 func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
@@ -33,6 +42,20 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	plan, ok := ev.(*events.RebalancePlanned)
 	if !ok {
 		return &UnexpectedTypeError{Handler: "execution", Got: ev.EventType()}
+	}
+	if h.TradingEnabled != nil {
+		on, err := h.TradingEnabled(ctx)
+		if err != nil { // cannot tell: retry rather than trade blind
+			return fmt.Errorf("could not read the kill switch: %w", err)
+		}
+		if !on {
+			log.WarnContext(ctx, "kill switch is off: plan not executed", "plan_id", plan.PlanID)
+			end := failed(h.Deps, &plan.Metadata, plan.Workflow, "kill_switch", ErrTradingDisabled)
+			if err := h.Publisher.Publish(ctx, end); err != nil {
+				return fmt.Errorf("could not publish %s: %w", end.EventType(), err)
+			}
+			return nil
+		}
 	}
 	ectx, span := stage(ctx, "execution execute")
 	report, err := h.Executor.Execute(ectx, request(plan))

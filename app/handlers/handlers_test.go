@@ -244,3 +244,32 @@ func TestSchedulerRejectsWhatCannotStartAWorkflow(t *testing.T) {
 		}
 	}
 }
+
+func TestKillSwitchStopsThePlanBeforeAnyOrder(t *testing.T) {
+	b := exchangeBroker(t, "10000", nil)
+	exec, _ := execution.New(b, execution.Config{})
+	sig := signal(map[string]string{"SPY": "1"})
+	plan := &events.RebalancePlanned{Metadata: sig.Child(events.DefaultIDs().New(), time.Now()), Workflow: sig.Workflow,
+		PlanID: "p1", Allocations: sig.Allocations, Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
+		Items: []events.PlanItem{{Symbol: "SPY", Action: "BUY", Qty: decimal.NewFromInt(2), Price: decimal.NewFromInt(500), Fractionable: true}}}
+
+	rec := &bus.Recorder{}
+	off := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec,
+		TradingEnabled: func(context.Context) (bool, error) { return false, nil }}
+	if err := off.Handle(context.Background(), envelope(t, plan)); err != nil {
+		t.Fatal(err)
+	}
+	fail := rec.OfType(events.TypeWorkflowFailed)
+	if len(rec.Events()) != 1 || len(fail) != 1 || fail[0].(*events.WorkflowFailed).Step != "kill_switch" {
+		t.Fatalf("published %v", rec.Events())
+	}
+	if pos, err := b.Positions(context.Background()); err != nil || len(pos) != 0 {
+		t.Errorf("positions %v (%v): an order was placed with trading disabled", pos, err)
+	}
+
+	unknown := &Execution{Deps: Deps{Publisher: &bus.Recorder{}}, Broker: b, Executor: exec,
+		TradingEnabled: func(context.Context) (bool, error) { return false, errors.New("ssm: throttled") }}
+	if err := unknown.Handle(context.Background(), envelope(t, plan)); err == nil || events.Permanent(err) {
+		t.Errorf("error %v, want a retryable one when the switch cannot be read", err)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/alchemiser/alchemiser/app/idempotency/dynalitetest"
 )
 
 // clock is a controllable time source.
@@ -164,6 +166,7 @@ func TestFileStoreSurvivesARestart(t *testing.T) {
 }
 
 func TestDynamoStore(t *testing.T) {
-	client := dynalite(t)
-	testStore(t, func(*testing.T) Store { return NewDynamoStore(client, testTable) })
+	_, client := dynalitetest.Start(t)
+	dynalitetest.CreateTable(t, client, "idempotency")
+	testStore(t, func(*testing.T) Store { return NewDynamoStore(client, "idempotency") })
 }

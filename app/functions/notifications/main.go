@@ -10,22 +10,21 @@ import (
 	"github.com/alchemiser/alchemiser/app/functions/internal/wiring"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/notify"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
 func main() { wiring.Run("notifications", build) }
 
-func build(_ context.Context, cfg aws.Config, deps handlers.Deps) (handlers.Func, error) {
+func build(_ context.Context, env wiring.Env) (handlers.Func, error) {
 	topic := os.Getenv("NOTIFY_TOPIC_ARN")
 	if topic == "" {
 		return nil, errors.New("NOTIFY_TOPIC_ARN is not set")
 	}
-	notifiers := notify.Multi{&notify.SNS{Client: sns.NewFromConfig(cfg), TopicARN: topic}}
+	notifiers := notify.Multi{&notify.SNS{Client: sns.NewFromConfig(env.AWS), TopicARN: topic}}
 	if hook := os.Getenv("SLACK_WEBHOOK_URL"); hook != "" {
 		notifiers = append(notifiers, &notify.Slack{WebhookURL: hook})
 	}
 	where := os.Getenv("LOG_LOCATION")
-	return (&handlers.Notifications{Deps: deps, Notifier: notifiers,
+	return (&handlers.Notifications{Deps: env.Deps, Notifier: notifiers,
 		LogLocation: func(string) string { return where }}).Handle, nil
 }

@@ -8,11 +8,10 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/functions/internal/wiring"
 	"github.com/alchemiser/alchemiser/app/handlers"
-	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 func main() { wiring.Run("scheduler", build) }
 
-func build(_ context.Context, _ aws.Config, deps handlers.Deps) (handlers.Func, error) {
-	return (&handlers.Scheduler{Deps: deps}).Handle, nil
+func build(_ context.Context, env wiring.Env) (handlers.Func, error) {
+	return (&handlers.Scheduler{Deps: env.Deps}).Handle, nil
 }

@@ -4,18 +4,16 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"github.com/alchemiser/alchemiser/app/functions/internal/wiring"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/app/strategy"
-	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 func main() { wiring.Run("strategy", build) }
 
-func build(_ context.Context, _ aws.Config, deps handlers.Deps) (handlers.Func, error) {
+func build(_ context.Context, env wiring.Env) (handlers.Func, error) {
 	strategies, err := strategy.DefaultConfig()
 	if err != nil {
 		return nil, err
@@ -24,7 +22,7 @@ func build(_ context.Context, _ aws.Config, deps handlers.Deps) (handlers.Func, 
 	if err != nil {
 		return nil, err
 	}
-	prices := marketdata.NewAlpacaSource(marketdata.AlpacaConfig{BaseURL: os.Getenv("ALPACA_DATA_URL"),
-		KeyID: os.Getenv("ALPACA_KEY_ID"), Secret: os.Getenv("ALPACA_SECRET_KEY")})
-	return (&handlers.Strategy{Deps: deps, Engine: engine, Prices: prices}).Handle, nil
+	prices := marketdata.NewAlpacaSource(marketdata.AlpacaConfig{BaseURL: env.Alpaca.DataURL,
+		KeyID: env.Alpaca.KeyID, Secret: env.Alpaca.Secret})
+	return (&handlers.Strategy{Deps: env.Deps, Engine: engine, Prices: prices}).Handle, nil
 }

@@ -1,74 +1,59 @@
-// Package wiring builds the functions' adapters from the environment.
+// Package wiring builds the functions' adapters from the environment
+// template.yaml gives them.
 //
-//	EVENT_BUS_NAME     the EventBridge bus to publish to (required)
-//	ALPACA_BASE_URL    trading API; https://paper-api.alpaca.markets by default
-//	ALPACA_DATA_URL    market data API; https://data.alpaca.markets by default
-//	ALPACA_KEY_ID      API key id
-//	ALPACA_SECRET_KEY  API secret
-//	NOTIFY_TOPIC_ARN   SNS topic for workflow summaries (notifications)
-//	SLACK_WEBHOOK_URL  optional Slack incoming webhook (notifications)
-//	LOG_LOCATION       where summaries say the logs are, e.g. a Logs Insights link
+//	EVENT_BUS_NAME        the EventBridge bus to publish to (required)
+//	ALPACA_SECRET_ARN     Secrets Manager secret holding {"key_id", "secret_key",
+//	                      "base_url", "data_url"}, read once at cold start
+//	ALPACA_KEY_ID, ALPACA_SECRET_KEY
+//	                      plaintext fallback for development only (a warning
+//	                      is logged); template.yaml never sets them
+//	ALPACA_BASE_URL       trading API; https://paper-api.alpaca.markets by default
+//	ALPACA_DATA_URL       market data API; https://data.alpaca.markets by default
+//	IDEMPOTENCY_TABLE     DynamoDB table; every event handler runs once per event
+//	CLAIM_CHECK_BUCKET    S3 bucket for details over the 256 KB entry limit
+//	KILL_SWITCH_PARAMETER SSM parameter; "false" stops execution (execution only)
+//	NOTIFY_TOPIC_ARN      SNS topic for workflow summaries (notifications)
+//	SLACK_WEBHOOK_URL     optional Slack incoming webhook (notifications)
+//	LOG_LOCATION          where summaries say the logs are, e.g. a Logs Insights link
 //	ALCHEMISER_TELEMETRY  "off" runs the bare handler with a plain JSON logger
-//	                   (for cold-start comparisons, or if telemetry itself fails)
-//
-// Alpaca credentials come from the environment until the template issue
-// moves them to Secrets Manager, read once at cold start.
+//	                      (for cold-start comparisons, or if telemetry itself fails)
 package wiring
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/alchemiser/alchemiser/app/broker/alpaca"
 	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/handlers"
+	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/telemetry"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
-// AWS loads the AWS configuration of the execution environment.
-func AWS(ctx context.Context) (aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return cfg, fmt.Errorf("could not load AWS configuration: %w", err)
-	}
-	return cfg, nil
+// Env is what a function's build gets: the AWS configuration, the
+// common handler dependencies, and the Alpaca configuration.
+type Env struct {
+	AWS    aws.Config
+	Deps   handlers.Deps
+	Alpaca alpaca.Config
 }
 
-// Deps builds the common handler dependencies of function fn.
-func Deps(cfg aws.Config, fn string) (handlers.Deps, error) {
-	name := os.Getenv("EVENT_BUS_NAME")
-	if name == "" {
-		return handlers.Deps{}, fmt.Errorf("EVENT_BUS_NAME is not set")
-	}
-	pub := bus.NewEventBridge(eventbridge.NewFromConfig(cfg), name, events.Source(fn))
-	return handlers.Deps{Publisher: pub, Log: Logger(fn)}, nil
-}
-
-// Logger writes JSON lines to stdout, where Lambda sends them to
-// CloudWatch Logs.
-func Logger(fn string) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", fn)
-}
-
-// Broker is the Alpaca adapter configured from the environment.
-func Broker() *alpaca.Adapter {
-	return alpaca.New(alpaca.Config{
-		BaseURL: os.Getenv("ALPACA_BASE_URL"), DataURL: os.Getenv("ALPACA_DATA_URL"),
-		KeyID: os.Getenv("ALPACA_KEY_ID"), Secret: os.Getenv("ALPACA_SECRET_KEY"),
-	})
-}
-
-// Build makes a function's handler from the AWS configuration and the
-// common dependencies.
-type Build func(ctx context.Context, cfg aws.Config, deps handlers.Deps) (handlers.Func, error)
+// Build makes a function's handler.
+type Build func(ctx context.Context, env Env) (handlers.Func, error)
 
 // Run is each function's main: it builds the handler once per execution
 // environment and hands it to the Lambda runtime. A build failure is logged
@@ -83,35 +68,132 @@ func Run(fn string, build Build) {
 	lambda.Start(h)
 }
 
-// start initialises telemetry, then the handler, and wraps one in the other.
+// Logger writes JSON lines to stdout, where Lambda sends them to
+// CloudWatch Logs.
+func Logger(fn string) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", fn)
+}
+
+// start reads the configuration, initialises telemetry, builds the
+// handler and wraps it: claim checks resolved, idempotency, telemetry.
 func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) {
-	cfg, err := AWS(ctx)
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("could not load AWS configuration: %w", err)
+	}
+	bus := os.Getenv("EVENT_BUS_NAME")
+	if bus == "" {
+		return nil, fmt.Errorf("EVENT_BUS_NAME is not set")
+	}
+	creds, err := alpacaConfig(ctx, cfg, fn)
 	if err != nil {
 		return nil, err
 	}
-	deps, err := Deps(cfg, fn)
-	if err != nil {
-		return nil, err
-	}
-	if os.Getenv("ALCHEMISER_TELEMETRY") == "off" {
-		h, err := build(ctx, cfg, deps)
-		if err != nil {
+	env := Env{AWS: cfg, Alpaca: creds}
+	claims := claimStore(cfg)
+	env.Deps.Publisher = publisher(cfg, bus, fn, claims)
+	env.Deps.Log = Logger(fn)
+	var tel *telemetry.Telemetry
+	if os.Getenv("ALCHEMISER_TELEMETRY") != "off" {
+		if tel, err = telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(creds.Secret, creds.KeyID)); err != nil {
 			return nil, err
 		}
+		env.Deps.Log, env.Deps.Adopt = tel.Logger(), telemetry.AdoptCorrelation
+		if env.Deps.Metrics, err = metrics.New(tel.MeterProvider(), fn); err != nil {
+			return nil, err
+		}
+		env.Deps.Publisher = metrics.Publisher{Next: env.Deps.Publisher, Recorder: env.Deps.Metrics}
+	}
+	h, err := build(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	if fn != "scheduler" { // the scheduler's input is a schedule, not an event
+		if table := os.Getenv("IDEMPOTENCY_TABLE"); table != "" {
+			guard := idempotency.New(idempotency.NewDynamoStore(dynamodb.NewFromConfig(cfg), table), idempotency.Config{})
+			h = handlers.Idempotent(guard, fn, env.Deps, h)
+		}
+		h = handlers.ResolvingClaims(claims, h)
+	}
+	if tel == nil {
 		return lambda.NewHandler(h), nil
 	}
-	tel, err := telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(os.Getenv("ALPACA_SECRET_KEY"), os.Getenv("ALPACA_KEY_ID")))
-	if err != nil {
-		return nil, err
-	}
-	deps.Log, deps.Adopt = tel.Logger(), telemetry.AdoptCorrelation
-	if deps.Metrics, err = metrics.New(tel.MeterProvider(), fn); err != nil {
-		return nil, err
-	}
-	deps.Publisher = metrics.Publisher{Next: deps.Publisher, Recorder: deps.Metrics}
-	h, err := build(ctx, cfg, deps)
-	if err != nil {
-		return nil, err
-	}
 	return tel.Wrap(telemetry.HandlerFunc(h)), nil
+}
+
+func publisher(cfg aws.Config, busName, fn string, claims bus.ClaimStore) bus.Publisher {
+	var opts []bus.Option
+	if claims != nil {
+		opts = append(opts, bus.WithClaimCheck(claims))
+	}
+	return bus.NewEventBridge(eventbridge.NewFromConfig(cfg), busName, events.Source(fn), opts...)
+}
+
+func claimStore(cfg aws.Config) bus.ClaimStore {
+	bucket := os.Getenv("CLAIM_CHECK_BUCKET")
+	if bucket == "" {
+		return nil
+	}
+	return bus.S3Claims{Client: s3.NewFromConfig(cfg), Bucket: bucket}
+}
+
+// alpacaSecret is the JSON of the Alpaca credentials secret.
+type alpacaSecret struct {
+	KeyID     string `json:"key_id"`
+	SecretKey string `json:"secret_key"`
+	BaseURL   string `json:"base_url"`
+	DataURL   string `json:"data_url"`
+}
+
+// alpacaConfig reads the Alpaca credentials once per execution
+// environment: from Secrets Manager, or (development only) from the
+// environment.
+func alpacaConfig(ctx context.Context, cfg aws.Config, fn string) (alpaca.Config, error) {
+	c := alpaca.Config{BaseURL: os.Getenv("ALPACA_BASE_URL"), DataURL: os.Getenv("ALPACA_DATA_URL")}
+	arn := os.Getenv("ALPACA_SECRET_ARN")
+	if arn == "" {
+		c.KeyID, c.Secret = os.Getenv("ALPACA_KEY_ID"), os.Getenv("ALPACA_SECRET_KEY")
+		if c.Secret != "" {
+			Logger(fn).Warn("Alpaca credentials read from plaintext environment variables; use ALPACA_SECRET_ARN in AWS")
+		}
+		return c, nil
+	}
+	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+	if err != nil {
+		return c, fmt.Errorf("could not read the Alpaca secret %s: %w", arn, err)
+	}
+	var s alpacaSecret
+	if err := json.Unmarshal([]byte(aws.ToString(out.SecretString)), &s); err != nil || s.KeyID == "" || s.SecretKey == "" {
+		return c, fmt.Errorf("the Alpaca secret %s must be JSON with key_id and secret_key", arn)
+	}
+	c.KeyID, c.Secret = s.KeyID, s.SecretKey
+	c.BaseURL, c.DataURL = firstNonEmpty(c.BaseURL, s.BaseURL), firstNonEmpty(c.DataURL, s.DataURL)
+	return c, nil
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// KillSwitch reads the SSM parameter KILL_SWITCH_PARAMETER before each
+// plan; nil when it is not set. Anything but "false" (any case) enables
+// trading.
+func KillSwitch(cfg aws.Config) func(ctx context.Context) (bool, error) {
+	name := os.Getenv("KILL_SWITCH_PARAMETER")
+	if name == "" {
+		return nil
+	}
+	client := ssm.NewFromConfig(cfg)
+	return func(ctx context.Context) (bool, error) {
+		out, err := client.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name)})
+		if err != nil {
+			return false, fmt.Errorf("ssm GetParameter %s: %w", name, err)
+		}
+		return !strings.EqualFold(strings.TrimSpace(aws.ToString(out.Parameter.Value)), "false"), nil
+	}
 }

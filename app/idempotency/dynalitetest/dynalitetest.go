@@ -1,4 +1,7 @@
-package idempotency
+// Package dynalitetest runs dynalite, a DynamoDB-compatible server from
+// npm, on loopback for tests: the DynamoDB idempotency store's tests and
+// the functions' bootstrap tests. scripts/dynalite.sh installs it once.
+package dynalitetest
 
 import (
 	"bytes"
@@ -17,10 +20,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// dynalite starts dynalite (the DynamoDB-compatible npm server) on a free
-// loopback port for the test, installing it first if needed, and returns
-// a client with a fresh table.
-func dynalite(t *testing.T) *dynamodb.Client {
+// Start starts dynalite on a free loopback port for the test (installing
+// it first if needed), stops it when the test ends, and returns its
+// endpoint URL and a client for it.
+func Start(t testing.TB) (string, *dynamodb.Client) {
 	t.Helper()
 	root := repoRoot(t)
 	if _, err := exec.LookPath("node"); err != nil {
@@ -54,17 +57,16 @@ func dynalite(t *testing.T) *dynamodb.Client {
 	}
 	client := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr),
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
-	createTable(t, client)
-	return client
+	return "http://" + addr, client
 }
 
-const testTable = "idempotency"
-
-// createTable creates the table of template.yaml's IdempotencyTable.
-func createTable(t *testing.T, c *dynamodb.Client) {
+// CreateTable creates a table shaped like template.yaml's
+// IdempotencyTable and waits until it is ACTIVE.
+func CreateTable(t testing.TB, c *dynamodb.Client, name string) {
+	t.Helper()
 	ctx := context.Background()
 	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String(testTable),
+		TableName:            aws.String(name),
 		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeS}},
 		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
 		BillingMode:          types.BillingModePayPerRequest,
@@ -73,7 +75,7 @@ func createTable(t *testing.T, c *dynamodb.Client) {
 		t.Fatal(err)
 	}
 	for range 200 {
-		out, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(testTable)})
+		out, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
 		if err == nil && out.Table.TableStatus == types.TableStatusActive {
 			return
 		}
@@ -82,7 +84,7 @@ func createTable(t *testing.T, c *dynamodb.Client) {
 	t.Fatal("table never became ACTIVE")
 }
 
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
