@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/internal/wait"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
@@ -76,7 +77,7 @@ func withSleep(f func(context.Context, time.Duration) error) Option {
 // every event with source.
 func NewEventBridge(client PutEventsAPI, busName, source string, opts ...Option) *EventBridge {
 	p := &EventBridge{client: client, bus: busName, source: source, attempts: 5, base: 50 * time.Millisecond,
-		cap: 2 * time.Second, sleep: sleepCtx, rand: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+		cap: 2 * time.Second, sleep: wait.Sleep, rand: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
 	for _, o := range opts {
 		o(p)
 	}
@@ -307,17 +308,6 @@ func (p *EventBridge) backoff(attempt int) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return time.Duration(p.rand.Int64N(int64(d) + 1))
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // MaxEntrySize is PutEvents' limit on an entry, and on a call.

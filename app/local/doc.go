@@ -1,19 +1,28 @@
-// Package local is the embedded stack: the four functions' handlers in one
-// process, connected by an in-process EventBridge stand-in (Router), trading
-// through the real Alpaca adapter against the paper exchange on 127.0.0.1,
-// with market data from the bundled synthetic data set.
+// Package local is the embedded stack: the five functions' handlers in one
+// process, connected by an EventBridge emulator built from template.yaml
+// (EventBridge: rules, targets with retry policies and DLQs, Lambda's
+// asynchronous invocation with on-failure destinations, archive and
+// replay), trading through the real Alpaca adapter against the paper
+// exchange on 127.0.0.1, with market data from the bundled synthetic data
+// set.
 //
 // Run executes N workflows on the last N sessions of the data set, one
 // after another on one paper account, and writes a run directory:
 //
 //	<out>/<UTC time>-seed<S>/
-//	  logs/<function>.log   one JSON object per line
-//	  dlq.jsonl             dead-lettered deliveries (absent when none)
+//	  logs/<function>.log   one JSON object per line (logs and EMF)
+//	  logs/eventbridge.log  what the bus did: retries, dead letters
+//	  traces.jsonl          every span, OTLP/JSON
+//	  queues/<queue>.jsonl  the template's SQS queues (absent when empty)
+//	  archive/<id>.jsonl    the bus archive, for replay
+//	  idempotency.json      which function handled which event
+//	  claim-checks/         details too large for PutEvents
 //	  outbox/               the notifications (.txt, .html, .json)
-//	  run.json              the results
+//	  run.json              the results and the bus's counters
 //
-// Determinism: the seed fixes the starting portfolio and the workflows'
+// Determinism: the seed fixes the starting portfolio, the workflows'
 // correlation ids (ULIDs stamped 09:35 New York of their session, with
-// seeded randomness), so the same seed gives the same plans and client order
-// ids. Wall-clock times (occurred_at, durations) naturally differ.
+// seeded randomness), and the emulator's jitter and duplicate choices, so
+// the same seed gives the same plans and client order ids. Wall-clock
+// times (occurred_at, durations) naturally differ.
 package local

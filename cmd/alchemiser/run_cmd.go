@@ -97,7 +97,11 @@ func writeText(w io.Writer, rep *local.Report) error {
 			return fmt.Errorf("could not write summary: %w", err)
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d workflow(s): %d completed, %d failed, %d dead-lettered event(s)\nrun directory: %s (logs/, traces.jsonl, outbox/)\n",
-		len(rep.Results), rep.Completed(), len(rep.Results)-rep.Completed(), rep.DeadLettered, rep.RunDir)
+	b := rep.Bus
+	_, err := fmt.Fprintf(w, "%d workflow(s): %d completed, %d failed, %d message(s) in DLQs and on-failure destinations\n"+
+		"eventbridge: %d events, %d function invocations (%d errors), %d duplicate deliveries, %d sent to DLQ, %d to on-failure destination\n"+
+		"run directory: %s (logs/, traces.jsonl, outbox/, queues/, archive/)\n",
+		len(rep.Results), rep.Completed(), len(rep.Results)-rep.Completed(), rep.DeadLettered,
+		b.Events, b.FunctionInvocations, b.FunctionErrors, b.DuplicateDeliveries, b.SentToDLQ, b.SentToDestination, rep.RunDir)
 	return err
 }
