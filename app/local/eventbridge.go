@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	mrand "math/rand/v2"
 	"reflect"
@@ -58,6 +59,9 @@ type EventBridge struct {
 	Log        *slog.Logger
 	Queues     *Queues
 	Archive    *Archive
+	// Metrics receives EMF lines for the AWS/Events and AWS/Lambda
+	// metrics the platform would publish; nil writes none.
+	Metrics io.Writer
 
 	rules     []compiledRule
 	functions map[string]*function // by logical id
@@ -68,6 +72,7 @@ type EventBridge struct {
 	taps      []func(ev Delivered)
 	tapMu     sync.Mutex
 	stats     Stats
+	metricsMu sync.Mutex
 }
 
 // Stats count what the bus did, as CloudWatch's AWS/Events and AWS/Lambda
@@ -261,6 +266,7 @@ func (e *EventBridge) route(bus string, raw []byte, id string) {
 			continue
 		}
 		matched = true
+		e.metric("AWS/Events", "MatchedEvents", "RuleName", r.Name)
 		for _, t := range r.Targets {
 			n := 1
 			if e.chance(e.Duplicates) {
@@ -302,6 +308,7 @@ func (e *EventBridge) deliver(r compiledRule, t topology.Target, raw []byte, id 
 	var age time.Duration
 	for attempt := 1; ; attempt++ {
 		e.stats.Invocations.Add(1)
+		e.metric("AWS/Events", "Invocations", "RuleName", r.Name)
 		code, msg := e.acceptable(f, t)
 		if code == "" {
 			e.inflight.Add(1)
@@ -309,6 +316,7 @@ func (e *EventBridge) deliver(r compiledRule, t topology.Target, raw []byte, id 
 			return
 		}
 		e.stats.FailedInvocations.Add(1)
+		e.metric("AWS/Events", "FailedInvocations", "RuleName", r.Name)
 		delay := e.backoff(attempt)
 		// A target that does not exist is not retried: no retry can help.
 		if code == "ResourceNotFoundException" || attempt > t.Retry.MaxAttempts || age+delay > t.Retry.MaxAge {
@@ -369,10 +377,12 @@ func (e *EventBridge) invokeAsync(f *function, input []byte) {
 	attempts := 0
 	for attempts = 1; ; attempts++ {
 		e.stats.FunctionInvocations.Add(1)
+		e.metric("AWS/Lambda", "Invocations", "FunctionName", f.Name)
 		if err = e.invoke(f, input); err == nil {
 			return
 		}
 		e.stats.FunctionErrors.Add(1)
+		e.metric("AWS/Lambda", "Errors", "FunctionName", f.Name)
 		delay := lambdaRetryDelays[min(attempts-1, len(lambdaRetryDelays)-1)]
 		if attempts > f.Async.MaxRetries || age+delay > f.Async.MaxAge {
 			break
@@ -409,6 +419,7 @@ func (e *EventBridge) invoke(f *function, input []byte) (err error) {
 
 func (e *EventBridge) toDLQ(r compiledRule, t topology.Target, raw []byte, id, code, msg string, attempts int) {
 	e.stats.InvocationsToDLQ.Add(1)
+	e.metric("AWS/Events", "InvocationsSentToDLQ", "RuleName", r.Name)
 	e.Log.Error("event sent to the target's dead-letter queue", "rule", r.Name, "target", t.ID, "event_id", id,
 		"attempts", attempts, "error_code", code, "error", msg, "queue", t.DLQ)
 	if t.DLQ == "" {
@@ -432,6 +443,9 @@ func exhausted(attempts, max int) string {
 // destination, in the format Lambda uses.
 func (e *EventBridge) toDestination(f *function, input []byte, err error, attempts int) {
 	e.stats.ToDestination.Add(1)
+	// AWS counts an event that exhausted its retries as dropped, after
+	// sending it to the destination.
+	e.metric("AWS/Lambda", "AsyncEventsDropped", "FunctionName", f.Name)
 	e.Log.Error("asynchronous invocation failed for good; record sent to the on-failure destination", "function", f.Name,
 		"attempts", attempts, "error", err.Error(), "destination", f.Async.OnFailure)
 	if f.Async.OnFailure == "" {
@@ -466,6 +480,25 @@ func uuid() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// metric writes one CloudWatch EMF line for a metric AWS itself would
+// publish (AWS/Events for rules, AWS/Lambda for functions), so the run's
+// metrics include the platform's and alarms can be evaluated on them.
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+func (e *EventBridge) metric(namespace, name, dimKey, dimValue string) {
+	if e.Metrics == nil {
+		return
+	}
+	q := func(v string) string { b, _ := json.Marshal(v); return string(b) }
+	// _aws first, as the telemetry layer's EMF lines have it.
+	line := fmt.Sprintf(`{"_aws":{"Timestamp":%d,"CloudWatchMetrics":[{"Namespace":%s,"Dimensions":[[%s]],`+
+		`"Metrics":[{"Name":%s,"Unit":"Count"}]}]},%s:%s,%s:1,"level":"INFO"}`,
+		time.Now().UnixMilli(), q(namespace), q(dimKey), q(name), q(dimKey), q(dimValue), q(name))
+	e.metricsMu.Lock()
+	defer e.metricsMu.Unlock()
+	_, _ = io.WriteString(e.Metrics, line+"\n")
 }
 
 // newYork is where the schedule's cron runs.

@@ -22,6 +22,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
@@ -129,7 +130,7 @@ func bareBus(t *testing.T, dir string) (*EventBridge, *os.File) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { log.Close() })
-	e.Log = newJSONLogger(log)
+	e.Log, e.Metrics = newJSONLogger(log), log
 	for id := range top.Functions {
 		_ = e.Register(id, func(context.Context, json.RawMessage) error { return nil })
 	}
@@ -190,6 +191,8 @@ func TestAFunctionThatAlwaysFailsEndsInItsOnFailureDestination(t *testing.T) {
 	}
 	assertFileHas(t, filepath.Join(dir, "queues", "alchemiser-failed-invocations.jsonl"), "planner exploded")
 	assertFileHas(t, filepath.Join(dir, "eventbridge.log"), "record sent to the on-failure destination")
+	assertMetric(t, filepath.Join(dir, "eventbridge.log"), "AWS/Lambda", "Errors", 3)
+	assertMetric(t, filepath.Join(dir, "eventbridge.log"), "AWS/Lambda", "AsyncEventsDropped", 1)
 }
 
 func TestATargetThatCannotBeInvokedEndsInTheRulesDLQ(t *testing.T) {
@@ -215,6 +218,8 @@ func TestATargetThatCannotBeInvokedEndsInTheRulesDLQ(t *testing.T) {
 	}
 	assertFileHas(t, filepath.Join(dir, "queues", "alchemiser-events-dlq.jsonl"), "ResourceNotFoundException")
 	assertFileHas(t, filepath.Join(dir, "eventbridge.log"), "event sent to the target's dead-letter queue")
+	assertMetric(t, filepath.Join(dir, "eventbridge.log"), "AWS/Events", "InvocationsSentToDLQ", 1)
+	assertMetric(t, filepath.Join(dir, "eventbridge.log"), "AWS/Events", "FailedInvocations", 1)
 }
 
 func TestThrottledTargetIsRetriedByThePolicy(t *testing.T) {
@@ -288,5 +293,33 @@ func TestOversizeEventsArriveWholeThroughAClaimCheck(t *testing.T) {
 	}
 	if n := e.Queues.Count(); n != 0 {
 		t.Errorf("%d messages in queues", n)
+	}
+}
+
+// assertMetric checks that path holds valid EMF lines adding up to want
+// for metric name in namespace.
+func assertMetric(t *testing.T, path, namespace, name string, want int) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if !telemetrytest.IsEMF([]byte(line)) {
+			continue
+		}
+		doc, err := telemetrytest.ValidateEMF([]byte(line))
+		if err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		if strings.Contains(line, `"Namespace":"`+namespace+`"`) {
+			if v, ok := doc[name].(float64); ok {
+				got += int(v)
+			}
+		}
+	}
+	if got != want {
+		t.Errorf("%s %s = %d, want %d", namespace, name, got, want)
 	}
 }

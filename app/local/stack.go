@@ -126,6 +126,7 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 		return err
 	}
 	s.Bus.Log = slog.New(slog.NewJSONHandler(f, nil)).With("service", "eventbridge")
+	s.Bus.Metrics = f
 	return nil
 }
 
