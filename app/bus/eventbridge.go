@@ -45,6 +45,7 @@ type EventBridge struct {
 	bus      string
 	source   string
 	claims   ClaimStore
+	observer Observer
 	attempts int
 	base     time.Duration
 	cap      time.Duration
@@ -58,6 +59,16 @@ var _ Publisher = (*EventBridge)(nil)
 
 // Option configures NewEventBridge.
 type Option func(*EventBridge)
+
+// Observer hears what the publisher does beyond publishing: entries it
+// retries and details it moves to a claim check.
+type Observer interface {
+	PublishRetried(ctx context.Context, eventType, code string)
+	ClaimChecked(ctx context.Context, eventType string, bytes int)
+}
+
+// WithObserver reports retries and claim checks to o.
+func WithObserver(o Observer) Option { return func(p *EventBridge) { p.observer = o } }
 
 // WithClaimCheck stores oversize details in store instead of failing them.
 func WithClaimCheck(store ClaimStore) Option { return func(p *EventBridge) { p.claims = store } }
@@ -225,6 +236,9 @@ func (p *EventBridge) claimCheck(ctx context.Context, e *entry, detail []byte) e
 	e.req.Detail = aws.String(string(small))
 	e.size = EntrySize(e.req)
 	e.span.SetAttributes(attribute.String("alchemiser.claim_check", uri))
+	if p.observer != nil {
+		p.observer.ClaimChecked(ctx, e.ev.EventType(), len(detail))
+	}
 	return nil
 }
 
@@ -257,6 +271,9 @@ func (p *EventBridge) send(ctx context.Context, batch []*entry) {
 			return
 		}
 		for _, e := range pending {
+			if p.observer != nil {
+				p.observer.PublishRetried(ctx, e.ev.EventType(), e.err.Code)
+			}
 			e.span.AddEvent("retry", trace.WithAttributes(attribute.String("error_code", e.err.Code), attribute.Int("attempt", attempt)))
 		}
 		if err := p.sleep(ctx, p.backoff(attempt)); err != nil {

@@ -61,9 +61,13 @@ func TestOnlyFailedEntriesAreRetried(t *testing.T) {
 			return ""
 		},
 	}}
-	p := NewEventBridge(c, "bus", "alchemiser.test", withSleep(noSleep))
+	obs := &observed{}
+	p := NewEventBridge(c, "bus", "alchemiser.test", withSleep(noSleep), WithObserver(obs))
 	if err := p.Publish(context.Background(), started(5, "manual")...); err != nil {
 		t.Fatal(err)
+	}
+	if strings.Join(obs.retries, ",") != "WorkflowStarted/ThrottlingException,WorkflowStarted/ThrottlingException" {
+		t.Errorf("observed retries %v", obs.retries)
 	}
 	if len(c.calls) != 2 || len(c.calls[0]) != 5 || len(c.calls[1]) != 2 {
 		t.Fatalf("calls of %v entries, want 5 then the 2 throttled", lens(c.calls))
@@ -165,8 +169,12 @@ func TestOversizeDetailGoesToTheClaimStore(t *testing.T) {
 	c := &scripted{}
 	store := DirClaims{Dir: t.TempDir()}
 	sig := signalOf(t, 300_000)
-	if err := NewEventBridge(c, "bus", "alchemiser.strategy", WithClaimCheck(store)).Publish(context.Background(), sig); err != nil {
+	obs := &observed{}
+	if err := NewEventBridge(c, "bus", "alchemiser.strategy", WithClaimCheck(store), WithObserver(obs)).Publish(context.Background(), sig); err != nil {
 		t.Fatal(err)
+	}
+	if len(obs.claims) != 1 || obs.claims[0] != "SignalGenerated" {
+		t.Errorf("observed claim checks %v", obs.claims)
 	}
 	sent := c.calls[0][0]
 	if EntrySize(sent) >= 4096 || !strings.Contains(aws.ToString(sent.Detail), `"claim_check"`) ||
@@ -270,4 +278,13 @@ func lens(calls [][]types.PutEventsRequestEntry) []int {
 		out[i] = len(c)
 	}
 	return out
+}
+
+type observed struct{ retries, claims []string }
+
+func (o *observed) PublishRetried(_ context.Context, eventType, code string) {
+	o.retries = append(o.retries, eventType+"/"+code)
+}
+func (o *observed) ClaimChecked(_ context.Context, eventType string, _ int) {
+	o.claims = append(o.claims, eventType)
 }

@@ -132,9 +132,9 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 
 // publisher is function fn's publisher: the real EventBridge publisher,
 // putting events on the emulated bus.
-func (s *Stack) publisher(fn string) bus.Publisher {
+func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
 	name := s.Top.Functions[LogicalID(fn)].Env["EVENT_BUS_NAME"]
-	return bus.NewEventBridge(s.Bus, name, events.Source(fn), bus.WithClaimCheck(s.claims))
+	return bus.NewEventBridge(s.Bus, name, events.Source(fn), bus.WithClaimCheck(s.claims), bus.WithObserver(rec))
 }
 
 // wire builds each function's handler and registers it.
@@ -164,7 +164,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 			return err
 		}
 		tels[fn] = tel
-		deps[fn] = handlers.Deps{Publisher: metrics.Publisher{Next: s.publisher(fn), Recorder: rec},
+		deps[fn] = handlers.Deps{Publisher: metrics.Publisher{Next: s.publisher(fn, rec), Recorder: rec},
 			Log: tel.Logger(), Metrics: rec}
 	}
 	rec := deps["execution"].Metrics

@@ -28,6 +28,8 @@ const (
 	BrokerErrors        = "BrokerErrors"
 	BreakerStateChanges = "BreakerStateChanges"
 	DuplicateEvents     = "DuplicateEvents"
+	PublishRetries      = "PublishRetries"
+	ClaimChecks         = "ClaimChecks"
 )
 
 // Business is the workflow's own metrics.
@@ -60,6 +62,10 @@ var Business = telemetry.Catalogue{
 		Description: "Circuit breaker transitions, by the state entered (open, half-open, closed)."},
 	{Name: DuplicateEvents, Unit: "{event}", Kind: telemetry.Counter, Dimensions: []string{"event_type", "function"},
 		Description: "Deliveries of an event the function had already handled (EventBridge delivers at least once; archive replays), skipped by idempotency."},
+	{Name: PublishRetries, Unit: "{entry}", Kind: telemetry.Counter, Dimensions: []string{"code", "event_type", "function"},
+		Description: "PutEvents entries sent again after a retryable failure (throttling, internal failure), by error code."},
+	{Name: ClaimChecks, Unit: "{event}", Kind: telemetry.Counter, Dimensions: []string{"event_type", "function"},
+		Description: "Events whose detail exceeded PutEvents' 256 KB entry limit and was moved to the claim-check bucket."},
 }
 
 // All is the complete catalogue: the wrapper's invocation metrics and the

@@ -93,6 +93,16 @@ func (r *Recorder) DuplicateSkipped(ctx context.Context, eventType string) {
 	r.add(ctx, DuplicateEvents, attribute.String("event_type", eventType))
 }
 
+// PublishRetried implements bus.Observer.
+func (r *Recorder) PublishRetried(ctx context.Context, eventType, code string) {
+	r.add(ctx, PublishRetries, attribute.String("event_type", eventType), attribute.String("code", code))
+}
+
+// ClaimChecked implements bus.Observer.
+func (r *Recorder) ClaimChecked(ctx context.Context, eventType string, _ int) {
+	r.add(ctx, ClaimChecks, attribute.String("event_type", eventType))
+}
+
 // PublishFailed counts an event the bus did not accept.
 func (r *Recorder) PublishFailed(ctx context.Context, eventType string) {
 	r.add(ctx, PublishFailures, attribute.String("event_type", eventType))

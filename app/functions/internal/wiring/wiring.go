@@ -91,7 +91,6 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 	}
 	env := Env{AWS: cfg, Alpaca: creds}
 	claims := claimStore(cfg)
-	env.Deps.Publisher = publisher(cfg, bus, fn, claims)
 	env.Deps.Log = Logger(fn)
 	var tel *telemetry.Telemetry
 	if os.Getenv("ALCHEMISER_TELEMETRY") != "off" {
@@ -102,6 +101,9 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 		if env.Deps.Metrics, err = metrics.New(tel.MeterProvider(), fn); err != nil {
 			return nil, err
 		}
+	}
+	env.Deps.Publisher = publisher(cfg, bus, fn, claims, env.Deps.Metrics)
+	if env.Deps.Metrics != nil {
 		env.Deps.Publisher = metrics.Publisher{Next: env.Deps.Publisher, Recorder: env.Deps.Metrics}
 	}
 	h, err := build(ctx, env)
@@ -121,10 +123,13 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 	return tel.Wrap(telemetry.HandlerFunc(h)), nil
 }
 
-func publisher(cfg aws.Config, busName, fn string, claims bus.ClaimStore) bus.Publisher {
+func publisher(cfg aws.Config, busName, fn string, claims bus.ClaimStore, rec *metrics.Recorder) bus.Publisher {
 	var opts []bus.Option
 	if claims != nil {
 		opts = append(opts, bus.WithClaimCheck(claims))
+	}
+	if rec != nil {
+		opts = append(opts, bus.WithObserver(rec))
 	}
 	return bus.NewEventBridge(eventbridge.NewFromConfig(cfg), busName, events.Source(fn), opts...)
 }
