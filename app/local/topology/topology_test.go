@@ -50,7 +50,7 @@ func TestTemplateTopology(t *testing.T) {
 	if r.ARN != "arn:aws:events:us-east-1:000000000000:rule/alchemiser-bus/alchemiser-rebalance-planned-to-execution" {
 		t.Errorf("rule ARN %s", r.ARN)
 	}
-	ended := rules["alchemiser-workflow-ended-to-notifications"]
+	ended := rules["alchemiser-workflow-failed-to-notifications"]
 	if ended == nil || ended.Targets[0].Function != "NotificationsFunction" || ended.Line == 0 {
 		t.Errorf("AWS::Events::Rule not read: %+v", ended)
 	}
@@ -89,7 +89,7 @@ func TestPoliciesCatchViolations(t *testing.T) {
 			"      LogFormat: Text\n        ApplicationLogLevel: !Ref AppLogLevel\n        SystemLogLevel: INFO\n        LogGroup: !Ref ExecutionLogGroup", "ExecutionFunction: LoggingConfig.LogFormat is not JSON"},
 		{"    Tracing: Active\n", "    Tracing: PassThrough\n", "tracing is not Active"},
 		{"              Action: [sns:Publish]", "              Action: [sns:*]", `wildcard action "sns:*"`},
-		{"          DeadLetterConfig: {Arn: !GetAtt EventsDLQ.Arn}\n\n  WorkflowEndedPermission", "\n  WorkflowEndedPermission", "WorkflowEndedRule: target notifications has no dead-letter queue"},
+		{"          DeadLetterConfig: {Arn: !GetAtt EventsDLQ.Arn}\n\n  WorkflowFailedPermission", "\n  WorkflowFailedPermission", "WorkflowFailedRule: target notifications has no dead-letter queue"},
 		{"          ALPACA_SECRET_ARN: !Ref AlpacaCredentials\n      EventInvokeConfig:\n        MaximumRetryAttempts: 2\n        MaximumEventAgeInSeconds: 3600\n        DestinationConfig:\n          OnFailure: {Type: SQS, Destination: !GetAtt FailedInvocationsQueue.Arn}\n      Events:\n        WorkflowStarted",
 			"          ALPACA_SECRET_KEY: hunter2\n      EventInvokeConfig:\n        MaximumRetryAttempts: 2\n        MaximumEventAgeInSeconds: 3600\n        DestinationConfig:\n          OnFailure: {Type: SQS, Destination: !GetAtt FailedInvocationsQueue.Arn}\n      Events:\n        WorkflowStarted", "ALPACA_SECRET_KEY looks like a plaintext secret"},
 		{"      SSESpecification:\n        SSEEnabled: true\n", "", "table is not encrypted"},
