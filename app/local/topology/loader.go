@@ -32,7 +32,14 @@ func (l *loader) load() (*Topology, error) {
 			"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"},
 		physical: l.physical}
 	for i := 0; i+1 < len(resources.Content); i += 2 {
-		l.r.resources[resources.Content[i].Value] = resources.Content[i+1]
+		id, n := resources.Content[i], resources.Content[i+1]
+		if _, dup := l.r.resources[id.Value]; dup {
+			return nil, l.r.errorf(id, "resource %s is declared twice", id.Value)
+		}
+		if n.Kind != yaml.MappingNode || mapping(n, "Type") == nil {
+			return nil, l.r.errorf(n, "resource %s must be a mapping with a Type", id.Value)
+		}
+		l.r.resources[id.Value] = n
 	}
 	conds := mapping(l.root, "Conditions")
 	for _, k := range keys(conds) {

@@ -32,6 +32,8 @@ type resolver struct {
 	conditions map[string]*yaml.Node
 	physical   func(id, attr string) (string, bool)
 	pos        *yaml.Node // the last node with a position, for errors
+	depth      int
+	visited    int
 }
 
 func (r *resolver) errorf(n *yaml.Node, format string, args ...any) error {
@@ -41,16 +43,37 @@ func (r *resolver) errorf(n *yaml.Node, format string, args ...any) error {
 	return &Error{File: r.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}
 }
 
+// maxDepth bounds nesting, so a recursive YAML alias or a condition
+// that refers to itself is an error rather than a hang.
+const maxDepth = 64
+
+// maxNodes bounds the work of resolving one template.
+const maxNodes = 1_000_000
+
 // value resolves n.
 func (r *resolver) value(n *yaml.Node) (any, error) {
 	if n.Line > 0 {
 		r.pos = n
 	}
+	if r.visited++; r.visited > maxNodes {
+		return nil, r.errorf(n, "template expands to more than %d values", maxNodes)
+	}
+	if r.depth++; r.depth > maxDepth {
+		r.depth = 0 // report once, then unwind
+		return nil, r.errorf(n, "nested more than %d levels deep, or refers to itself", maxDepth)
+	}
+	defer func() {
+		if r.depth > 0 {
+			r.depth--
+		}
+	}()
 	switch n.Kind {
 	case yaml.DocumentNode:
 		return r.value(n.Content[0])
 	case yaml.AliasNode:
-		return r.value(n.Alias)
+		// "YAML aliases are not allowed in CloudFormation templates"; they
+		// would also let a small file expand without bound here.
+		return nil, r.errorf(n, "YAML aliases (*%s) are not allowed in CloudFormation templates", n.Value)
 	case yaml.ScalarNode:
 		return scalar(n), nil
 	case yaml.SequenceNode:

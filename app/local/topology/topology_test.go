@@ -126,3 +126,40 @@ func TestLoadErrorsArePositioned(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLoad feeds arbitrary templates to the loader: it must return a
+// topology or an error, never panic.
+func FuzzLoad(f *testing.F) {
+	src, err := os.ReadFile(templatePath)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(src))
+	f.Add("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub '${AWS::StackName}-${Nope}'\n")
+	f.Add("Resources:\n  R:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: {source: [x]}\n      Targets: [{Id: a, Arn: !GetAtt F.Arn}]\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		top, err := Load("fuzz.yaml", []byte(src), Options{})
+		if err == nil && top == nil {
+			t.Fatal("no topology and no error")
+		}
+	})
+}
+
+func TestAliasesAreRejected(t *testing.T) {
+	src := "Resources:\n  Q: &a\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: [*a]\n"
+	_, err := Load("alias.yaml", []byte(src), Options{})
+	if err == nil || !strings.Contains(err.Error(), "alias.yaml:5:14: YAML aliases (*a) are not allowed") {
+		t.Errorf("error %v", err)
+	}
+}
+
+func TestSelfReferenceIsAnErrorNotAHang(t *testing.T) {
+	for name, src := range map[string]string{
+		"circular condition": "Conditions:\n  C: !Not [!Condition C]\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Condition: C\n",
+	} {
+		_, err := Load("loop.yaml", []byte(src), Options{})
+		if err == nil || !strings.Contains(err.Error(), "refers to itself") {
+			t.Errorf("%s: error %v", name, err)
+		}
+	}
+}
