@@ -1,0 +1,142 @@
+package insights
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// t0 is 2026-11-20 14:35:00 UTC.
+var t0 = time.Date(2026, 11, 20, 14, 35, 0, 0, time.UTC).UnixMilli()
+
+func testEvents() []*Event {
+	mk := func(sec int64, stream, msg string) *Event {
+		return &Event{Timestamp: t0 + sec*1000, IngestionTime: t0 + sec*1000 + 50, Message: msg, LogStream: stream, LogGroup: "/aws/lambda/alchemiser-execution"}
+	}
+	return []*Event{
+		mk(0, "s1", `{"level":"INFO","message":"event received","correlation_id":"C1","event_type":"RebalancePlanned","orders":[{"symbol":"SPY","qty":2},{"symbol":"QQQ","qty":1}]}`),
+		mk(1, "s1", `{"level":"ERROR","message":"order rejected","correlation_id":"C1","symbol":"BIL","error_type":"rejected","latency_ms":120.5}`),
+		mk(2, "s1", `START RequestId: r1 Version: $LATEST`),
+		mk(3, "s1", "REPORT RequestId: r1\tDuration: 250.50 ms\tBilled Duration: 251 ms\tMemory Size: 256 MB\tMax Memory Used: 40 MB\tInit Duration: 10.20 ms"),
+		mk(65, "s2", `{"level":"INFO","message":"event received","correlation_id":"C2","event_type":"RebalancePlanned"}`),
+		mk(66, "s2", `{"level":"ERROR","message":"order rejected","correlation_id":"C2","symbol":"SPY","error_type":"rejected","latency_ms":80}`),
+		mk(67, "s2", `{"level":"WARN","message":"retrying","correlation_id":"C2","latency_ms":10}`),
+		mk(130, "s3", `plain text line with user=alice ip=10.0.0.7`),
+	}
+}
+
+func run(t *testing.T, q string) *Result {
+	t.Helper()
+	parsed, err := Parse(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	evs := testEvents()
+	return parsed.Run(func(yield func(*Event) bool) {
+		for _, e := range evs {
+			if !yield(e) {
+				return
+			}
+		}
+	}, Options{})
+}
+
+func table(r *Result) string {
+	var b strings.Builder
+	b.WriteString(strings.Join(r.Columns, "|"))
+	for _, row := range r.Rows {
+		b.WriteString("\n" + strings.Join(row, "|"))
+	}
+	return b.String()
+}
+
+func TestQueries(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		// default columns, newest first
+		{`filter level = "ERROR"`, "@timestamp|@message\n2026-11-20 14:36:06.000|" + testEvents()[5].Message + "\n2026-11-20 14:35:01.000|" + testEvents()[1].Message},
+		{`fields correlation_id, symbol | filter level = "ERROR" | sort @timestamp asc`, "correlation_id|symbol\nC1|BIL\nC2|SPY"},
+		{`filter latency_ms > 50 and latency_ms < 100 | fields symbol`, "symbol\nSPY"},
+		{`filter latency_ms >= 80 | stats count() as n, avg(latency_ms), max(latency_ms), min(latency_ms), sum(latency_ms)`, "n|avg(latency_ms)|max(latency_ms)|min(latency_ms)|sum(latency_ms)\n2|100.25|120.5|80|200.5"},
+		{`stats count() by correlation_id`, "correlation_id|count()\nC1|2\nC2|3\n|3"},
+		{`filter ispresent(correlation_id) | stats count(*) as lines, count_distinct(level) as levels by correlation_id | sort lines desc`, "correlation_id|lines|levels\nC2|3|3\nC1|2|2"},
+		{`stats count() by bin(1m)`, "bin(1m)|count()\n2026-11-20 14:35:00.000|4\n2026-11-20 14:36:00.000|3\n2026-11-20 14:37:00.000|1"},
+		{`filter @type = "REPORT" | fields @requestId, @duration, @billedDuration, @memorySize, @maxMemoryUsed, @initDuration`, "@requestId|@duration|@billedDuration|@memorySize|@maxMemoryUsed|@initDuration\nr1|250.5|251|256|40|10.2"},
+		{`fields orders.0.symbol as first, orders.1.qty as q | filter ispresent(first)`, "first|q\nSPY|1"},
+		{`filter symbol in ["SPY", "QQQ"] | fields symbol`, "symbol\nSPY"},
+		{`filter symbol not in ["SPY"] and ispresent(symbol) | fields symbol`, "symbol\nBIL"},
+		{`filter @message like /user=\w+/ | parse @message "user=* ip=*" as user, ip | fields user, ip, isValidIpV4(ip) as v4, isIpInSubnet(ip, "10.0.0.0/24") as inside`, "user|ip|v4|inside\nalice|10.0.0.7|1|1"},
+		{`parse @message /user=(?<user>\w+)/ | filter ispresent(user) | fields toupper(user) as u, strlen(user) as n, concat(user, "!") as c`, "u|n|c\nALICE|5|alice!"},
+		{`filter @message like "order" | fields message | dedup message`, "message\norder rejected\nevent received"},
+		{`fields level | sort level asc | limit 3`, "level\nERROR\nERROR\nINFO"},
+		{`stats count() as n by level | stats sum(n) as total`, "total\n8"},
+		{`FILTER Level = "x" or LEVEL = "y" | STATS count()`, "count()\n0"},
+		{`fields latency_ms * 2 + 1 as x, latency_ms % 7 as m, -latency_ms as neg, 2 ^ 3 as p | filter ispresent(latency_ms) | sort x asc`, "x|m|neg|p\n21|3|-10|8\n161|3|-80|8\n242|1.5|-120.5|8"},
+		{`filter ispresent(latency_ms) | stats pct(latency_ms, 50) as p50, stddev(latency_ms) as sd`, "p50|sd\n80|55.90"},
+		{"fields `correlation_id` as id | filter id = 'C2' | stats earliest(message) as first, latest(message) as last", "first|last\nevent received|retrying"},
+		{`filter ispresent(symbol) | stats sortsFirst(symbol) as a, sortsLast(symbol) as z`, "a|z\nBIL|SPY"},
+		{`fields datefloor(@timestamp, 1h) as h, coalesce(nothing, symbol, "none") as s | limit 1`, "h|s\n2026-11-20 14:00:00.000|none"},
+		{`fields fromMillis(1700000000000) as t, toMillis(@timestamp) as ms | limit 1`, "t|ms\n2023-11-14 22:13:20.000|1795185430000"},
+	} {
+		got := table(run(t, c.q))
+		if c.q == `filter ispresent(latency_ms) | stats pct(latency_ms, 50) as p50, stddev(latency_ms) as sd` {
+			got = roundLast(got)
+		}
+		if got != c.want {
+			t.Errorf("%s\n got: %s\nwant: %s", c.q, got, c.want)
+		}
+	}
+}
+
+// roundLast rounds the last column to 2 decimals for the stddev case.
+func roundLast(s string) string {
+	lines := strings.Split(s, "\n")
+	cells := strings.Split(lines[1], "|")
+	var f float64
+	fmt.Sscan(cells[1], &f)
+	cells[1] = fmt.Sprintf("%.2f", f)
+	lines[1] = strings.Join(cells, "|")
+	return strings.Join(lines, "\n")
+}
+
+func TestSyntaxErrorsNameLineAndColumn(t *testing.T) {
+	for q, want := range map[string]string{
+		"filter x = ":                    "query:1:12: unexpected end of query",
+		"fields a\n| frob b":              `query:2:3: unknown command "frob"`,
+		"stats count() by x\n| stats sum(y) | stats sum(z)": "at most two stats",
+		"stats x by y":                   `"x" is not one`,
+		"filter x = \"open":              "query:1:12: unterminated string",
+		"parse @message \"a*b*\" as x":    "the glob has 2 * but 1 field names",
+		"filter nofunc(x)":               `query:1:8: unknown function "nofunc"`,
+		"fields strlen(a, b)":            "strlen takes 1 argument(s), got 2",
+		"dedup a | sort b":               "only limit can follow dedup",
+		"limit 0":                        "limit needs a positive whole number",
+		"stats count() by bin(5x)":       "unknown period unit",
+		"filter a =~ /[/":                "invalid regular expression",
+		"fields a b":                     `query:1:10: unexpected "b"`,
+	} {
+		_, err := Parse(q)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) = %v, want %q", q, err, want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(`fields @timestamp, @message | filter level = "ERROR" | stats count() by bin(5m) | sort @timestamp desc | limit 20`)
+	f.Add(`parse @message /(?<a>\d+)-(?<b>\w+)/ | dedup a | limit 3`)
+	f.Add("fields `x y` as z # comment\n| filter z like 'q' or not z in [1, 2.5e3]")
+	f.Fuzz(func(t *testing.T, q string) {
+		parsed, err := Parse(q)
+		if err != nil {
+			return
+		}
+		parsed.Run(func(yield func(*Event) bool) {
+			for _, e := range testEvents() {
+				if !yield(e) {
+					return
+				}
+			}
+		}, Options{})
+	})
+}

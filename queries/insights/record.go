@@ -1,0 +1,388 @@
+package insights
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// Event is one log event, as CloudWatch Logs stores it.
+type Event struct {
+	Timestamp     int64 // epoch milliseconds
+	IngestionTime int64 // epoch milliseconds
+	Message       string
+	LogStream     string
+	LogGroup      string
+}
+
+// maxDiscovered is how many fields Logs Insights discovers in one JSON
+// event; later ones are not fields.
+const maxDiscovered = 200
+
+// record is one row: an event's fields, and those the query computed.
+type record struct {
+	ev         *Event
+	own        map[string]value
+	disc       map[string]value
+	discovered bool
+	want       *wanted
+	aggs       map[string]value // results of aggregate calls, by their text (stats output)
+}
+
+// wanted is the set of discovered field names a query reads: JSON
+// messages are only scanned for these (and their parents).
+type wanted struct {
+	names    map[string]bool
+	prefixes map[string]bool // every proper prefix "a", "a.b" of a wanted "a.b.c"
+	all      bool            // discover everything (a query that reads every field)
+}
+
+func newWanted(names []string) *wanted {
+	w := &wanted{names: map[string]bool{}, prefixes: map[string]bool{}}
+	for _, n := range names {
+		w.names[n] = true
+		for i := range len(n) {
+			if n[i] == '.' {
+				w.prefixes[n[:i]] = true
+			}
+		}
+	}
+	return w
+}
+
+func (r *record) set(name string, v value) {
+	if r.own == nil {
+		r.own = map[string]value{}
+	}
+	r.own[name] = v
+}
+
+func (r *record) get(name string) value {
+	if v, ok := r.own[name]; ok {
+		return v
+	}
+	if r.ev == nil {
+		return null
+	}
+	switch name {
+	case "@timestamp":
+		return timeMs(r.ev.Timestamp)
+	case "@message":
+		return str(r.ev.Message)
+	case "@logStream":
+		return str(r.ev.LogStream)
+	case "@log":
+		return str(r.ev.LogGroup)
+	case "@ingestionTime":
+		return timeMs(r.ev.IngestionTime)
+	}
+	if !r.discovered {
+		r.discover()
+	}
+	return r.disc[name]
+}
+
+// discover finds the fields of the message: JSON members flattened with
+// dots (array elements by index), and the fields of Lambda's platform
+// lines.
+func (r *record) discover() {
+	r.discovered = true
+	m := r.ev.Message
+	switch {
+	case strings.HasPrefix(m, "{"):
+		r.disc = map[string]value{}
+		d := jsonDiscoverer{want: r.want, out: r.disc}
+		d.scan(m)
+		if t, ok := r.disc["type"]; ok && strings.HasPrefix(t.s, "platform.") {
+			r.platformJSON()
+		}
+	case strings.HasPrefix(m, "REPORT ") || strings.HasPrefix(m, "START ") || strings.HasPrefix(m, "END "):
+		r.disc = platformText(m)
+	}
+}
+
+// platformText reads Lambda's text platform lines:
+// REPORT RequestId: id\tDuration: 1.23 ms\tBilled Duration: 2 ms\t...
+func platformText(m string) map[string]value {
+	out := map[string]value{}
+	typ, rest, _ := strings.Cut(m, " ")
+	out["@type"] = str(typ)
+	for _, part := range strings.Split(rest, "\t") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), ": ")
+		if !ok {
+			continue
+		}
+		num := func() value {
+			f, err := strconv.ParseFloat(strings.Fields(v)[0], 64)
+			if err != nil {
+				return null
+			}
+			return value{k: vNum, f: f}
+		}
+		switch k {
+		case "RequestId":
+			out["@requestId"] = str(strings.Fields(v)[0])
+		case "Duration":
+			out["@duration"] = num()
+		case "Billed Duration":
+			out["@billedDuration"] = num()
+		case "Memory Size":
+			out["@memorySize"] = num()
+		case "Max Memory Used":
+			out["@maxMemoryUsed"] = num()
+		case "Init Duration":
+			out["@initDuration"] = num()
+		}
+	}
+	return out
+}
+
+// platformJSON maps Lambda's JSON platform records (LogFormat JSON) to
+// the same @ fields as the text lines, so one query reads both formats.
+// Decision: the documentation lists the @ fields for REPORT lines only.
+func (r *record) platformJSON() {
+	d := r.disc
+	kinds := map[string]string{"platform.start": "START", "platform.report": "REPORT", "platform.runtimeDone": "END"}
+	if t, ok := kinds[d["type"].s]; ok {
+		d["@type"] = str(t)
+	}
+	alias := map[string]string{"record.requestId": "@requestId", "record.metrics.durationMs": "@duration",
+		"record.metrics.billedDurationMs": "@billedDuration", "record.metrics.memorySizeMB": "@memorySize",
+		"record.metrics.maxMemoryUsedMB": "@maxMemoryUsed", "record.metrics.initDurationMs": "@initDuration"}
+	for from, to := range alias {
+		if v, ok := d[from]; ok {
+			d[to] = v
+		}
+	}
+}
+
+// jsonDiscoverer flattens a JSON message into fields, descending only
+// where a wanted field can be.
+type jsonDiscoverer struct {
+	want *wanted
+	out  map[string]value
+	s    string
+	i    int
+}
+
+func (d *jsonDiscoverer) scan(s string) {
+	d.s, d.i = s, 0
+	d.ws()
+	if d.peek() != '{' {
+		return
+	}
+	_ = d.value("")
+}
+
+func (d *jsonDiscoverer) peek() byte {
+	if d.i < len(d.s) {
+		return d.s[d.i]
+	}
+	return 0
+}
+
+func (d *jsonDiscoverer) ws() {
+	for d.i < len(d.s) && (d.s[d.i] == ' ' || d.s[d.i] == '\t' || d.s[d.i] == '\n' || d.s[d.i] == '\r') {
+		d.i++
+	}
+}
+
+// interesting reports whether path or a field under it is wanted.
+func (d *jsonDiscoverer) interesting(path string) bool {
+	return d.want == nil || d.want.all || d.want.names[path] || d.want.prefixes[path]
+}
+
+func (d *jsonDiscoverer) keep(path string, v value) {
+	if len(d.out) >= maxDiscovered {
+		return
+	}
+	if d.want == nil || d.want.all || d.want.names[path] {
+		d.out[path] = v
+	}
+}
+
+func join(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
+}
+
+// value reads the value at d.i; path is its field name ("" at the top).
+func (d *jsonDiscoverer) value(path string) bool {
+	d.ws()
+	switch c := d.peek(); {
+	case c == '{':
+		d.i++
+		for {
+			d.ws()
+			if d.peek() == '}' {
+				d.i++
+				return true
+			}
+			key, ok := d.str()
+			if !ok {
+				return false
+			}
+			d.ws()
+			if d.peek() != ':' {
+				return false
+			}
+			d.i++
+			var child string
+			if path == "" {
+				child = key
+			} else if d.interesting(path) {
+				child = path + "." + key
+			}
+			if child != "" && d.interesting(child) {
+				if !d.value(child) {
+					return false
+				}
+			} else if !d.skip() {
+				return false
+			}
+			d.ws()
+			switch d.peek() {
+			case ',':
+				d.i++
+			case '}':
+				d.i++
+				return true
+			default:
+				return false
+			}
+		}
+	case c == '[':
+		d.i++
+		for n := 0; ; n++ {
+			d.ws()
+			if d.peek() == ']' {
+				d.i++
+				return true
+			}
+			child := path + "." + strconv.Itoa(n)
+			if d.interesting(child) {
+				if !d.value(child) {
+					return false
+				}
+			} else if !d.skip() {
+				return false
+			}
+			d.ws()
+			switch d.peek() {
+			case ',':
+				d.i++
+			case ']':
+				d.i++
+				return true
+			default:
+				return false
+			}
+		}
+	case c == '"':
+		s, ok := d.str()
+		if ok {
+			d.keep(path, str(s))
+		}
+		return ok
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []string{"true", "false", "null"} {
+			if strings.HasPrefix(d.s[d.i:], lit) {
+				d.i += len(lit)
+				if lit != "null" {
+					d.keep(path, str(lit))
+				}
+				return true
+			}
+		}
+		return false
+	default:
+		start := d.i
+		for d.i < len(d.s) && strings.IndexByte("+-0123456789.eE", d.s[d.i]) >= 0 {
+			d.i++
+		}
+		f, err := strconv.ParseFloat(d.s[start:d.i], 64)
+		if err != nil {
+			return false
+		}
+		d.keep(path, num(f))
+		return true
+	}
+}
+
+// str reads a JSON string (unescaping only when needed).
+func (d *jsonDiscoverer) str() (string, bool) {
+	start := d.i
+	d.i++
+	esc := false
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case '\\':
+			esc = true
+			d.i += 2
+			continue
+		case '"':
+			d.i++
+			if !esc {
+				return d.s[start+1 : d.i-1], true
+			}
+			var out string
+			if err := json.Unmarshal([]byte(d.s[start:d.i]), &out); err != nil {
+				return "", false
+			}
+			return out, true
+		}
+		d.i++
+	}
+	return "", false
+}
+
+// skip passes over one value.
+func (d *jsonDiscoverer) skip() bool {
+	depth := 0
+	for {
+		d.ws()
+		switch c := d.peek(); {
+		case c == 0:
+			return false
+		case c == '{' || c == '[':
+			depth++
+			d.i++
+			continue
+		case c == '}' || c == ']':
+			depth--
+			d.i++
+		case c == '"':
+			if _, ok := d.rawStr(); !ok {
+				return false
+			}
+		case c == ',' || c == ':':
+			d.i++
+			continue
+		default:
+			for d.i < len(d.s) && strings.IndexByte(",:}] \t\n\r", d.s[d.i]) < 0 {
+				d.i++
+			}
+		}
+		if depth <= 0 {
+			return depth == 0
+		}
+	}
+}
+
+func (d *jsonDiscoverer) rawStr() (int, bool) {
+	d.i++
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case '\\':
+			d.i += 2
+			continue
+		case '"':
+			d.i++
+			return d.i, true
+		}
+		d.i++
+	}
+	return 0, false
+}
