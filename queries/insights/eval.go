@@ -251,9 +251,9 @@ func init() {
 			return null
 		}},
 		"abs": n1(math.Abs), "ceil": n1(math.Ceil), "floor": n1(math.Floor), "sqrt": n1(math.Sqrt), "log": n1(math.Log),
-		"greatest": {1, -1, func(a []value, _ call) value { return extreme(a, 1) }},
-		"least":    {1, -1, func(a []value, _ call) value { return extreme(a, -1) }},
-		"bin": {1, 1, func([]value, call) value { return null }}, // evaluated in eval: it reads @timestamp
+		"greatest":  {1, -1, func(a []value, _ call) value { return extreme(a, 1) }},
+		"least":     {1, -1, func(a []value, _ call) value { return extreme(a, -1) }},
+		"bin":       {1, 1, func([]value, call) value { return null }}, // evaluated in eval: it reads @timestamp
 		"datefloor": {2, 2, func(a []value, _ call) value { return roundTime(a, false) }},
 		"dateceil":  {2, 2, func(a []value, _ call) value { return roundTime(a, true) }},
 		"frommillis": {1, 1, func(a []value, _ call) value {
@@ -330,4 +330,3 @@ func parseTime(s string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("not a time: %q", s)
 }
-

@@ -101,19 +101,19 @@ func roundLast(s string) string {
 
 func TestSyntaxErrorsNameLineAndColumn(t *testing.T) {
 	for q, want := range map[string]string{
-		"filter x = ":                    "query:1:12: unexpected end of query",
-		"fields a\n| frob b":              `query:2:3: unknown command "frob"`,
+		"filter x = ":        "query:1:12: unexpected end of query",
+		"fields a\n| frob b": `query:2:3: unknown command "frob"`,
 		"stats count() by x\n| stats sum(y) | stats sum(z)": "at most two stats",
-		"stats x by y":                   `"x" is not one`,
-		"filter x = \"open":              "query:1:12: unterminated string",
-		"parse @message \"a*b*\" as x":    "the glob has 2 * but 1 field names",
-		"filter nofunc(x)":               `query:1:8: unknown function "nofunc"`,
-		"fields strlen(a, b)":            "strlen takes 1 argument(s), got 2",
-		"dedup a | sort b":               "only limit can follow dedup",
-		"limit 0":                        "limit needs a positive whole number",
-		"stats count() by bin(5x)":       "unknown period unit",
-		"filter a =~ /[/":                "invalid regular expression",
-		"fields a b":                     `query:1:10: unexpected "b"`,
+		"stats x by y":                 `"x" is not one`,
+		"filter x = \"open":            "query:1:12: unterminated string",
+		"parse @message \"a*b*\" as x": "the glob has 2 * but 1 field names",
+		"filter nofunc(x)":             `query:1:8: unknown function "nofunc"`,
+		"fields strlen(a, b)":          "strlen takes 1 argument(s), got 2",
+		"dedup a | sort b":             "only limit can follow dedup",
+		"limit 0":                      "limit needs a positive whole number",
+		"stats count() by bin(5x)":     "unknown period unit",
+		"filter a =~ /[/":              "invalid regular expression",
+		"fields a b":                   `query:1:10: unexpected "b"`,
 	} {
 		_, err := Parse(q)
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -86,7 +86,9 @@ func (p *parser) errorf(t token, format string, args ...any) error {
 }
 
 // word reports whether t is the keyword w (any case).
-func word(t token, w string) bool { return t.kind == tIdent && !t.quoted && strings.EqualFold(t.text, w) }
+func word(t token, w string) bool {
+	return t.kind == tIdent && !t.quoted && strings.EqualFold(t.text, w)
+}
 
 func (p *parser) command() (command, error) {
 	t := p.next()
