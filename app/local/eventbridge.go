@@ -59,6 +59,9 @@ type EventBridge struct {
 	Log        *slog.Logger
 	Queues     *Queues
 	Archive    *Archive
+	// Groups are the functions' log groups (by logical id): invocations
+	// write Lambda's platform lines there. Nil writes none.
+	Groups map[string]*LogGroup
 	// Metrics receives EMF lines for the AWS/Events and AWS/Lambda
 	// metrics the platform would publish; nil writes none.
 	Metrics io.Writer
@@ -404,17 +407,26 @@ func (e *EventBridge) invoke(f *function, input []byte) (err error) {
 	}
 	ctx, cancel := context.WithTimeout(e.base, timeout)
 	defer cancel()
-	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: uuid(), InvokedFunctionArn: f.ARN})
+	requestID := uuid()
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: requestID, InvokedFunctionArn: f.ARN})
+	group := e.Groups[f.LogicalID]
+	start := time.Now()
+	if group != nil {
+		group.start(requestID, start)
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s panicked: %v", f.Name, p)
 		}
+		timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded)
+		if timedOut {
+			err = fmt.Errorf("Task timed out after %.2f seconds", timeout.Seconds())
+		}
+		if group != nil {
+			group.report(requestID, time.Now(), time.Since(start), f.MemoryMB, timeout, timedOut)
+		}
 	}()
-	err = f.handle(ctx, input)
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) && err == nil {
-		err = fmt.Errorf("Task timed out after %.2f seconds", timeout.Seconds())
-	}
-	return err
+	return f.handle(ctx, input)
 }
 
 func (e *EventBridge) toDLQ(r compiledRule, t topology.Target, raw []byte, id, code, msg string, attempts int) {

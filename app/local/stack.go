@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	mrand "math/rand/v2"
 	"os"
@@ -52,6 +53,7 @@ type Stack struct {
 	ids      *events.IDs // the scheduler's event ids (seeded)
 	guards   map[string]func(handlers.Func) handlers.Func
 	claims   bus.DirClaims // the claim-check bucket
+	groups   []*LogGroup
 	key      string
 	secret   string
 	logs     []*os.File
@@ -120,6 +122,7 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 		return err
 	}
 	s.Bus.TimeScale, s.Bus.Duplicates = c.timeScale, c.duplicates
+	s.Bus.Groups = map[string]*LogGroup{}
 	s.Bus.SetSeed(c.seed)
 	f, err := s.logFile("eventbridge")
 	if err != nil {
@@ -210,10 +213,18 @@ func (s *Stack) register(tel *telemetry.Telemetry, fn string, h handlers.Func) e
 // telemetry initialises fn's telemetry as its Lambda environment would,
 // writing logs and EMF to logs/<fn>.log and spans to traces.jsonl.
 func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
+	began := time.Now()
 	f, err := s.logFile(fn)
 	if err != nil {
 		return nil, err
 	}
+	group, err := newLogGroup(s.Dir, s.Top.Functions[LogicalID(fn)], began)
+	if err != nil {
+		return nil, err
+	}
+	s.Bus.Groups[LogicalID(fn)] = group
+	s.groups = append(s.groups, group)
+	defer func() { group.init = time.Since(began) }()
 	if s.traces == nil {
 		tf, err := os.Create(filepath.Join(s.Dir, "traces.jsonl"))
 		if err != nil {
@@ -226,7 +237,7 @@ func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "OTEL_SERVICE_NAME": "alchemiser", "AWS_LAMBDA_LOG_LEVEL": "INFO",
 	}
 	tel, err := telemetry.Init(context.Background(), nil, telemetry.WithEnv(func(k string) string { return env[k] }),
-		telemetry.WithOutput(f), telemetry.WithSpanExporter(telemetry.NewOTLPFileExporter(s.traces)),
+		telemetry.WithOutput(io.MultiWriter(f, group)), telemetry.WithSpanExporter(telemetry.NewOTLPFileExporter(s.traces)),
 		telemetry.WithSecrets(s.secret))
 	if err != nil {
 		return nil, err
@@ -257,6 +268,9 @@ func (s *Stack) Close() {
 	}
 	if s.traces != nil {
 		_ = s.traces.f.Close()
+	}
+	for _, g := range s.groups {
+		_ = g.Close()
 	}
 	for _, f := range s.logs {
 		_ = f.Close()

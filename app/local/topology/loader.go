@@ -144,8 +144,17 @@ func (l *loader) build(id, typ string, props map[string]any, n *yaml.Node) error
 
 func (l *loader) function(id string, props map[string]any, n *yaml.Node) error {
 	f := &Function{LogicalID: id, Name: l.name(id), ARN: l.arn(id), Env: map[string]string{},
-		Timeout: time.Duration(num(props["Timeout"], 3)) * time.Second,
-		Async:   AsyncConfig{MaxRetries: 2, MaxAge: 6 * time.Hour}}
+		Timeout:  time.Duration(num(props["Timeout"], 3)) * time.Second,
+		Async:    AsyncConfig{MaxRetries: 2, MaxAge: 6 * time.Hour},
+		MemoryMB: num(props["MemorySize"], 128), LogFormat: str(dig(props, "LoggingConfig", "LogFormat"))}
+	if f.LogFormat == "" {
+		f.LogFormat = "Text"
+	}
+	// LoggingConfig.LogGroup is a Ref to a log group (its name); Lambda's
+	// default is /aws/lambda/<function name>.
+	if f.LogGroup = str(dig(props, "LoggingConfig", "LogGroup")); f.LogGroup == "" {
+		f.LogGroup = "/aws/lambda/" + f.Name
+	}
 	if vars, ok := dig(props, "Environment", "Variables").(map[string]any); ok {
 		for k, v := range vars {
 			f.Env[k] = fmt.Sprint(v)

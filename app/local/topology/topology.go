@@ -49,6 +49,9 @@ type Function struct {
 	LogicalID, Name, ARN string
 	Env                  map[string]string
 	Timeout              time.Duration
+	MemoryMB             int
+	LogFormat            string // LoggingConfig.LogFormat: JSON or Text
+	LogGroup             string // the log group's name
 	Async                AsyncConfig
 }
 

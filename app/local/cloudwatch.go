@@ -1,0 +1,148 @@
+package local
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/local/topology"
+)
+
+// LogEvent is one CloudWatch Logs event, in the shape
+// `aws logs filter-log-events` returns it.
+type LogEvent struct {
+	LogGroupName  string `json:"logGroupName"`
+	LogStreamName string `json:"logStreamName"`
+	Timestamp     int64  `json:"timestamp"`
+	IngestionTime int64  `json:"ingestionTime"`
+	Message       string `json:"message"`
+}
+
+// LogGroup is a CloudWatch log group of the local stack: every event is
+// appended to cloudwatch/<group name, / as ->.jsonl in the run directory.
+// A function writes to one stream per execution environment; locally
+// each function has one environment, so one stream per run.
+type LogGroup struct {
+	Name   string
+	Stream string
+	format string // the function's LogFormat: JSON or Text
+
+	mu      sync.Mutex
+	f       *os.File
+	partial []byte
+	cold    bool
+	init    time.Duration
+}
+
+// GroupFile is where a log group's events are kept in a run directory.
+func GroupFile(dir, group string) string {
+	return filepath.Join(dir, "cloudwatch", strings.Trim(strings.ReplaceAll(group, "/", "-"), "-")+".jsonl")
+}
+
+func newLogGroup(dir string, fn *topology.Function, started time.Time) (*LogGroup, error) {
+	path := GroupFile(dir, fn.LogGroup)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("could not open log group file: %w", err)
+	}
+	// Lambda's stream names: date/[version]environment id.
+	stream := started.UTC().Format("2006/01/02") + "/[$LATEST]" + randomHex(16)
+	return &LogGroup{Name: fn.LogGroup, Stream: stream, format: fn.LogFormat, f: f, cold: true}, nil
+}
+
+// Write takes the function's output: each complete line is one event,
+// stamped now.
+func (g *LogGroup) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	data := append(g.partial, p...)
+	for {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			break
+		}
+		if line := strings.TrimRight(string(data[:i]), "\r"); line != "" {
+			if err := g.put(time.Now(), line); err != nil {
+				return 0, err
+			}
+		}
+		data = data[i+1:]
+	}
+	g.partial = append(g.partial[:0], data...)
+	return len(p), nil
+}
+
+func (g *LogGroup) put(t time.Time, msg string) error {
+	ms := t.UnixMilli()
+	line, _ := json.Marshal(LogEvent{LogGroupName: g.Name, LogStreamName: g.Stream, Timestamp: ms, IngestionTime: ms + 1, Message: msg})
+	_, err := g.f.Write(append(line, '\n'))
+	return err
+}
+
+// Close closes the group's file.
+func (g *LogGroup) Close() error { return g.f.Close() }
+
+// start writes Lambda's START platform line.
+func (g *LogGroup) start(requestID string, t time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.format == "JSON" {
+		_ = g.put(t, fmt.Sprintf(`{"time":%q,"type":"platform.start","record":{"requestId":%q,"version":"$LATEST"}}`,
+			t.UTC().Format(time.RFC3339Nano), requestID))
+		return
+	}
+	_ = g.put(t, fmt.Sprintf("START RequestId: %s Version: $LATEST", requestID))
+}
+
+// report writes END and REPORT (and "Task timed out"), with Lambda's
+// metrics: duration, billed duration (rounded up to the millisecond),
+// memory size, max memory used (the process's heap here: one process
+// hosts every function locally) and, on a cold start, init duration.
+func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memoryMB int, timeout time.Duration, timedOut bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	used := int(ms.HeapAlloc/(1<<20)) + 1
+	durMs := float64(d.Microseconds()) / 1000
+	billed := int(d.Milliseconds())
+	if time.Duration(billed)*time.Millisecond < d {
+		billed++
+	}
+	initMs := float64(g.init.Microseconds()) / 1000
+	cold := g.cold
+	g.cold = false
+	if g.format == "JSON" {
+		status := "success"
+		if timedOut {
+			status = "timeout"
+		}
+		metrics := fmt.Sprintf(`"durationMs":%.2f,"billedDurationMs":%d,"memorySizeMB":%d,"maxMemoryUsedMB":%d`, durMs, billed, memoryMB, used)
+		if cold {
+			metrics += fmt.Sprintf(`,"initDurationMs":%.2f`, initMs)
+		}
+		ts := t.UTC().Format(time.RFC3339Nano)
+		_ = g.put(t, fmt.Sprintf(`{"time":%q,"type":"platform.runtimeDone","record":{"requestId":%q,"status":%q}}`, ts, requestID, status))
+		_ = g.put(t, fmt.Sprintf(`{"time":%q,"type":"platform.report","record":{"requestId":%q,"metrics":{%s},"status":%q}}`, ts, requestID, metrics, status))
+		return
+	}
+	if timedOut {
+		_ = g.put(t, fmt.Sprintf("%s %s Task timed out after %.2f seconds", t.UTC().Format(time.RFC3339Nano), requestID, timeout.Seconds()))
+	}
+	_ = g.put(t, fmt.Sprintf("END RequestId: %s", requestID))
+	line := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",
+		requestID, durMs, billed, memoryMB, used)
+	if cold {
+		line += fmt.Sprintf("\tInit Duration: %.2f ms", initMs)
+	}
+	_ = g.put(t, line)
+}
