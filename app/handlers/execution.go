@@ -71,6 +71,15 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	if err != nil {
 		return fmt.Errorf("could not read the account after execution: %w", err)
 	}
+	for _, o := range report.Orders {
+		args := []any{"plan_id", plan.PlanID, "symbol", o.Symbol, "side", string(o.Side), "qty", o.Qty.String(),
+			"filled_qty", o.FilledQty.String(), "status", string(o.Status), "client_order_id", o.ClientOrderID, "attempts", o.Attempts}
+		if o.Err != nil {
+			log.WarnContext(ctx, "order failed", append(args, "error", o.Err.Error(), "error_type", errorType(o.Err))...)
+			continue
+		}
+		log.InfoContext(ctx, "order done", args...)
+	}
 	trade := h.traded(plan, report)
 	end := h.end(plan, trade, after)
 	if err := h.Publisher.Publish(ctx, trade, end); err != nil {

@@ -29,10 +29,16 @@ func (h *Notifications) Handle(ctx context.Context, raw json.RawMessage) error {
 	switch e := ev.(type) {
 	case *events.WorkflowCompleted:
 		s = completedSummary(e)
-		h.Metrics.WorkflowEnded(ctx, true, e.Outcome, e.OccurredAt.Sub(e.StartedAt))
+		d := e.OccurredAt.Sub(e.StartedAt)
+		h.Metrics.WorkflowEnded(ctx, true, e.Outcome, d)
+		log.InfoContext(ctx, "workflow ended", "status", "completed", "outcome", e.Outcome, "trading_date", e.TradingDate,
+			"duration_ms", float64(d.Microseconds())/1000, "orders_submitted", e.Submitted, "orders_filled", e.Filled)
 	case *events.WorkflowFailed:
 		s = failedSummary(e)
-		h.Metrics.WorkflowEnded(ctx, false, e.Step, e.OccurredAt.Sub(e.StartedAt))
+		d := e.OccurredAt.Sub(e.StartedAt)
+		h.Metrics.WorkflowEnded(ctx, false, e.Step, d)
+		log.InfoContext(ctx, "workflow ended", "status", "failed", "step", e.Step, "reason", e.Reason, "error_type", e.ErrorType,
+			"trading_date", e.TradingDate, "duration_ms", float64(d.Microseconds())/1000)
 	default:
 		return &UnexpectedTypeError{Handler: "notifications", Got: ev.EventType()}
 	}

@@ -166,6 +166,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 		if err != nil {
 			return err
 		}
+		rec.Log = tel.Logger()
 		tels[fn] = tel
 		deps[fn] = handlers.Deps{Publisher: metrics.Publisher{Next: s.publisher(fn, rec), Recorder: rec},
 			Log: tel.Logger(), Metrics: rec}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/broker"
@@ -16,6 +17,9 @@ import (
 // records nothing, so handlers work without telemetry. Recording ignores
 // cancellation: a metric of a timed-out invocation still counts.
 type Recorder struct {
+	// Log, when set, also gets one line per failed broker call and per
+	// breaker transition: the broker-degraded incident's evidence.
+	Log        *slog.Logger
 	fn         attribute.KeyValue
 	counters   map[string]metric.Int64Counter
 	histograms map[string]metric.Float64Histogram
@@ -123,6 +127,10 @@ func (r *Recorder) BrokerCall(ctx context.Context, endpoint string, d time.Durat
 		status = "breaker_open"
 	}
 	r.add(ctx, BrokerErrors, e, attribute.String("status", status))
+	if r.Log != nil {
+		r.Log.WarnContext(ctx, "broker call failed", "endpoint", endpoint, "status", status, "error", err.Error(),
+			"duration_ms", float64(d.Microseconds())/1000)
+	}
 }
 
 // OrderDone implements execution.Observer.
@@ -145,6 +153,9 @@ func (r *Recorder) OrderDone(ctx context.Context, o execution.Outcome) {
 
 // BreakerStateChange counts a breaker transition; use as
 // execution.Config.OnBreakerStateChange.
-func (r *Recorder) BreakerStateChange(_, to string) {
+func (r *Recorder) BreakerStateChange(from, to string) {
 	r.add(context.Background(), BreakerStateChanges, attribute.String("state", to))
+	if r != nil && r.Log != nil {
+		r.Log.Warn("circuit breaker state changed", "from", from, "to", to)
+	}
 }

@@ -101,6 +101,7 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 		if env.Deps.Metrics, err = metrics.New(tel.MeterProvider(), fn); err != nil {
 			return nil, err
 		}
+		env.Deps.Metrics.Log = tel.Logger()
 	}
 	env.Deps.Publisher = publisher(cfg, bus, fn, claims, env.Deps.Metrics)
 	if env.Deps.Metrics != nil {
