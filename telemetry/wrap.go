@@ -63,10 +63,10 @@ func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFu
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)
 			t.log.ErrorContext(ctx, "invocation panicked", "error", err.Error(), "error_type", "panic", "stack", string(debug.Stack()))
-			t.finish(ctx, span, start, attrs, err, "panic")
+			t.finish(ctx, span, start, attrs, err, "panic", ev.Source)
 			panic(p) // the runtime reports the crash; telemetry has been recorded once
 		}
-		t.finish(ctx, span, start, attrs, err, errorType(err))
+		t.finish(ctx, span, start, attrs, err, errorType(err), ev.Source)
 	}()
 	return h(ctx, raw)
 }
@@ -118,7 +118,7 @@ func (t *Telemetry) annotate(ctx context.Context, span trace.Span, inv *Invocati
 	}
 }
 
-func (t *Telemetry) finish(ctx context.Context, span trace.Span, start time.Time, attrs metric.MeasurementOption, err error, errType string) {
+func (t *Telemetry) finish(ctx context.Context, span trace.Span, start time.Time, attrs metric.MeasurementOption, err error, errType, source string) {
 	ctx = context.WithoutCancel(ctx) // recording ignores cancellation
 	t.inst.invocations.Add(ctx, 1, attrs)
 	t.inst.duration.Record(ctx, float64(time.Since(start).Microseconds())/1000, attrs)
@@ -130,7 +130,7 @@ func (t *Telemetry) finish(ctx context.Context, span trace.Span, start time.Time
 	t.inst.errors.Add(ctx, 1, attrs, metric.WithAttributes(attribute.String("error_type", errType)))
 	if errType != "panic" {
 		t.log.ErrorContext(ctx, "invocation failed", "error", err.Error(), "error_type", errType,
-			"retryable", strconv.FormatBool(!permanent(err)))
+			"retryable", strconv.FormatBool(!permanent(err)), "source", source)
 	}
 }
 

@@ -1,0 +1,63 @@
+package queries
+
+import (
+	"strings"
+	"testing"
+)
+
+var incidents = []string{"workflow-failed", "workflow-stuck", "workflow-slow", "workflow-not-started", "event-dead-lettered",
+	"handler-error", "lambda-timeout", "cold-start-spike", "broker-degraded", "order-rejected", "duplicate-delivery",
+	"publish-failed", "poison-event", "log-volume-spike"}
+
+func TestEveryIncidentHasASavedQueryThatParses(t *testing.T) {
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]bool{}
+	for _, s := range all {
+		by[s.Incident] = true
+		if s.Description == "" {
+			t.Errorf("%s has no description", s.File)
+		}
+	}
+	for _, id := range incidents {
+		if !by[id] {
+			t.Errorf("incident %s has no saved query", id)
+		}
+	}
+	if _, err := Get("workflow-trace"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestHeaderAndParameterErrors(t *testing.T) {
+	for src, want := range map[string]string{
+		"# name: x\n# incident: y\nfields a":                    "needs # version",
+		"# version: 1\n# incident: y\n# colour: red\nfields a":   "x.insights:3: unknown header \"colour\"",
+		"# version: 1\n# incident: y\nfilter a = {{b}}":          "placeholder {{b}} is not a declared parameter",
+		"# version: 1\n# incident: y\nfilter a = ":               "x.insights:3:11: unexpected end of query",
+		"# version: one\n# incident: y\nfields a":                "version \"one\" is not a whole number",
+	} {
+		_, err := ParseFile("x.insights", src)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", src, err, want)
+		}
+	}
+	s, err := ParseFile("p.insights", "# version: 2\n# incident: i\n# param: n = 5  how many\nlimit {{n}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := s.Query(nil); q != "limit 5" {
+		t.Errorf("default not applied: %q", q)
+	}
+	if q, _ := s.Query(map[string]string{"n": "7"}); q != "limit 7" {
+		t.Errorf("value not applied: %q", q)
+	}
+	if _, err := s.Query(map[string]string{"m": "1"}); err == nil {
+		t.Error("an unknown parameter is accepted")
+	}
+	if s.DeployedName() != "Alchemiser/i/p v2" {
+		t.Errorf("deployed name %q", s.DeployedName())
+	}
+}
