@@ -25,6 +25,7 @@ type Config struct {
 	Workflows int       // 1 when zero
 	Seed      uint64    // fixes the starting portfolio and the correlation ids
 	OutDir    string    // parent of the run directory; "runs" when empty
+	RunDir    string    // the run directory itself, created (must not exist); overrides OutDir
 	Progress  io.Writer // one line per workflow; silent when nil
 	// Duplicates is the share of EventBridge deliveries made twice
 	// (EventBridge delivers at least once), 0..1.
@@ -120,7 +121,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("could not run: %d workflows, want 1 to %d", cfg.Workflows, len(days)-Warmup)
 	}
 	days = days[len(days)-cfg.Workflows:]
-	dir, err := runDir(cfg.OutDir, cfg.Seed)
+	var dir string
+	if cfg.RunDir != "" {
+		dir, err = cfg.RunDir, newRunDir(cfg.RunDir)
+	} else {
+		dir, err = runDir(cfg.OutDir, cfg.Seed)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -280,6 +286,20 @@ func seedBytes(seed uint64) [32]byte {
 }
 
 // runDir creates a new directory under out named by time and seed.
+// newRunDir creates exactly dir, which must not exist.
+func newRunDir(dir string) error {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return fmt.Errorf("could not create run directory: %w", err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("run directory %s already exists", dir)
+		}
+		return fmt.Errorf("could not create run directory: %w", err)
+	}
+	return nil
+}
+
 func runDir(out string, seed uint64) (string, error) {
 	base := filepath.Join(out, fmt.Sprintf("%s-seed%d", time.Now().UTC().Format("20060102T150405Z"), seed))
 	dir := base

@@ -67,6 +67,7 @@ Exit status: 0 when every workflow completed, 1 when any failed, 2 on bad usage.
 	f.IntVar(&cfg.Workflows, "workflows", 1, "number of workflows to run, one per trading session")
 	f.Uint64Var(&cfg.Seed, "seed", 1, "seed for the starting portfolio and the workflow ids")
 	f.StringVar(&cfg.OutDir, "out", "runs", "directory under which the run directory is created")
+	f.StringVar(&cfg.RunDir, "dir", "", "the run directory itself (must not exist); overrides --out")
 	f.Float64Var(&cfg.Duplicates, "duplicates", 0, "share of EventBridge deliveries made twice, 0 to 1 (at-least-once delivery)")
 	f.Float64Var(&cfg.TimeScale, "time-scale", local.DefaultTimeScale, "factor applied to EventBridge and Lambda retry waits (1 = real time)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per workflow instead of summaries")

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/alchemiser/alchemiser/queries"
+	"github.com/alchemiser/alchemiser/queries/insights"
+	"github.com/spf13/cobra"
+)
+
+func newQueryCmd() *cobra.Command {
+	var (
+		logs, since, until, format string
+		groups, params             []string
+		list                       bool
+	)
+	cmd := &cobra.Command{
+		Use:   "query NAME|FILE --logs PATH",
+		Short: "Run a saved Logs Insights query on local or exported logs",
+		Long: `query runs a CloudWatch Logs Insights query with the local engine (queries/insights):
+a saved query by name (see --list), or a file holding a query (with or without a
+saved-query header).
+
+--logs is a run directory of the local stack (its cloudwatch/ log groups), or a
+JSON Lines file of log events in the shape 'aws logs filter-log-events' returns
+them (logStreamName, timestamp and ingestionTime in epoch ms, message, optionally
+logGroupName), so logs captured from AWS can be queried offline.
+
+A saved query reads the log groups its header names unless --log-group is given
+(repeatable; a group matches by its full name or its last dash-separated part,
+e.g. execution). With no --since/--until every event is in range.
+
+--format json prints one JSON array of row objects whose values are strings, as
+GetQueryResults returns them; columns are named as CloudWatch names them.
+
+Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
+2 on a bad query, parameter or flag.`,
+		Example: "  alchemiser query --list\n  alchemiser query workflow-failed --logs runs/20261124T000000Z-seed1\n" +
+			"  alchemiser query workflow-trace --param correlation_id=01J... --logs events.jsonl --format json",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if list {
+				return listQueries(cmd.OutOrStdout(), format)
+			}
+			if len(args) != 1 || logs == "" {
+				return usageError{errors.New("query needs a query NAME or FILE and --logs PATH (or --list)")}
+			}
+			saved, err := resolveQuery(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			values := map[string]string{}
+			for _, p := range params {
+				k, v, ok := strings.Cut(p, "=")
+				if !ok {
+					return usageError{fmt.Errorf("--param %q is not name=value", p)}
+				}
+				values[k] = v
+			}
+			text, err := saved.Query(values)
+			if err != nil {
+				return usageError{err}
+			}
+			q, err := insights.Parse(text)
+			var se *insights.SyntaxError
+			if errors.As(err, &se) {
+				return usageError{fmt.Errorf("%s:%d:%d: %s", saved.File, se.Line, se.Col, se.Msg)}
+			} else if err != nil {
+				return usageError{fmt.Errorf("%s: %w", saved.File, err)}
+			}
+			opts, err := timeRange(since, until)
+			if err != nil {
+				return usageError{err}
+			}
+			if len(groups) == 0 {
+				groups = saved.LogGroups
+			}
+			src, err := logSource(logs, groups)
+			if err != nil {
+				return err
+			}
+			var readErr error
+			res := q.Run(func(yield func(*insights.Event) bool) { readErr = src(yield) }, opts)
+			if readErr != nil {
+				return readErr
+			}
+			return writeResult(cmd.OutOrStdout(), res, format)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&logs, "logs", "", "run directory, or JSON Lines file of log events")
+	f.StringArrayVar(&groups, "log-group", nil, "log group to read (repeatable); default: the query's")
+	f.StringArrayVar(&params, "param", nil, "query parameter name=value (repeatable)")
+	f.StringVar(&since, "since", "", "start of the time range (RFC 3339, or YYYY-MM-DD)")
+	f.StringVar(&until, "until", "", "end of the time range (RFC 3339, or YYYY-MM-DD)")
+	f.StringVar(&format, "format", "table", "table, json or csv")
+	f.BoolVar(&list, "list", false, "list the saved queries with their versions")
+	return cmd
+}
+
+// resolveQuery finds a saved query by name, or reads a query file.
+func resolveQuery(arg string) (*queries.Saved, error) {
+	if _, err := os.Stat(arg); err == nil {
+		b, err := os.ReadFile(arg)
+		if err != nil {
+			return nil, err
+		}
+		if !strings.Contains(string(b), "# version:") { // a bare query, checked when it runs
+			return &queries.Saved{File: arg, Name: arg, Version: 1, Incident: "none", Body: string(b)}, nil
+		}
+		return queries.ParseFile(arg, string(b))
+	}
+	return queries.Get(arg)
+}
+
+func timeRange(since, until string) (insights.Options, error) {
+	var o insights.Options
+	parse := func(s string) (time.Time, error) {
+		for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t, nil
+			}
+		}
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time or a date", s)
+	}
+	var err error
+	if since != "" {
+		if o.Start, err = parse(since); err != nil {
+			return o, err
+		}
+	}
+	if until != "" {
+		if o.End, err = parse(until); err != nil {
+			return o, err
+		}
+	}
+	if !o.Start.IsZero() && !o.End.IsZero() && o.End.Before(o.Start) {
+		return o, errors.New("--until is before --since")
+	}
+	return o, nil
+}
+
+// logSource reads a run directory's log groups or one exported file.
+func logSource(path string, groups []string) (func(yield func(*insights.Event) bool) error, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read logs: %w", err)
+	}
+	files := []string{path}
+	if st.IsDir() {
+		files, _ = filepath.Glob(filepath.Join(path, "cloudwatch", "*.jsonl"))
+		if len(files) == 0 {
+			return nil, fmt.Errorf("%s has no cloudwatch/*.jsonl log groups: is it a run directory?", path)
+		}
+	}
+	return func(yield func(*insights.Event) bool) error {
+		for _, name := range files {
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			stop := false
+			err = insights.ReadEvents(f, name, "", func(ev *insights.Event) bool {
+				if !groupWanted(ev.LogGroup, groups) {
+					return true
+				}
+				if !yield(ev) {
+					stop = true
+					return false
+				}
+				return true
+			})
+			f.Close()
+			if err != nil || stop {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+func groupWanted(group string, wanted []string) bool {
+	if len(wanted) == 0 || group == "" {
+		return true
+	}
+	for _, w := range wanted {
+		if group == w || strings.HasSuffix(group, "-"+w) || strings.HasSuffix(group, "/"+w) {
+			return true
+		}
+	}
+	return false
+}
+
+func writeResult(w io.Writer, res *insights.Result, format string) error {
+	switch format {
+	case "json":
+		rows := make([]map[string]string, 0, len(res.Rows))
+		for _, r := range res.Rows {
+			m := map[string]string{}
+			for i, c := range res.Columns {
+				if r[i] != "" {
+					m[c] = r[i]
+				}
+			}
+			rows = append(rows, m)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(res.Columns)
+		for _, r := range res.Rows {
+			_ = cw.Write(r)
+		}
+		cw.Flush()
+		return cw.Error()
+	case "table":
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.Join(res.Columns, "\t"))
+		for _, r := range res.Rows {
+			fmt.Fprintln(tw, strings.Join(r, "\t"))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(w, "%d row(s); %d event(s) scanned\n", len(res.Rows), res.Scanned)
+		return err
+	}
+	return usageError{fmt.Errorf("--format %q: want table, json or csv", format)}
+}
+
+func listQueries(w io.Writer, format string) error {
+	all, err := queries.All()
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		return json.NewEncoder(w).Encode(all)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tVERSION\tINCIDENT\tPARAMETERS\tDESCRIPTION")
+	for _, s := range all {
+		var ps []string
+		for _, p := range s.Params {
+			ps = append(ps, p.Name+"="+p.Default)
+		}
+		fmt.Fprintf(tw, "%s\tv%d\t%s\t%s\t%s\n", s.Name, s.Version, s.Incident, strings.Join(ps, " "), s.Description)
+	}
+	return tw.Flush()
+}
