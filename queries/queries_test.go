@@ -33,11 +33,11 @@ func TestEveryIncidentHasASavedQueryThatParses(t *testing.T) {
 
 func TestHeaderAndParameterErrors(t *testing.T) {
 	for src, want := range map[string]string{
-		"# name: x\n# incident: y\nfields a":                    "needs # version",
-		"# version: 1\n# incident: y\n# colour: red\nfields a":   "x.insights:3: unknown header \"colour\"",
-		"# version: 1\n# incident: y\nfilter a = {{b}}":          "placeholder {{b}} is not a declared parameter",
-		"# version: 1\n# incident: y\nfilter a = ":               "x.insights:3:11: unexpected end of query",
-		"# version: one\n# incident: y\nfields a":                "version \"one\" is not a whole number",
+		"# name: x\n# incident: y\nfields a":                   "needs # version",
+		"# version: 1\n# incident: y\n# colour: red\nfields a": "x.insights:3: unknown header \"colour\"",
+		"# version: 1\n# incident: y\nfilter a = {{b}}":        "placeholder {{b}} is not a declared parameter",
+		"# version: 1\n# incident: y\nfilter a = ":             "x.insights:3:11: unexpected end of query",
+		"# version: one\n# incident: y\nfields a":              "version \"one\" is not a whole number",
 	} {
 		_, err := ParseFile("x.insights", src)
 		if err == nil || !strings.Contains(err.Error(), want) {
