@@ -62,6 +62,9 @@ type EventBridge struct {
 	// Groups are the functions' log groups (by logical id): invocations
 	// write Lambda's platform lines there. Nil writes none.
 	Groups map[string]*LogGroup
+	// PutFailure, when set, may fail a PutEvents entry with an error code
+	// and message, as AWS reports throttling or internal failures (chaos).
+	PutFailure func(source, detailType string) (code, msg string)
 	// Metrics receives EMF lines for the AWS/Events and AWS/Lambda
 	// metrics the platform would publish; nil writes none.
 	Metrics io.Writer
@@ -207,6 +210,11 @@ func (e *EventBridge) putEntry(entry types.PutEventsRequestEntry) types.PutEvent
 		return fail("MalformedDetail", "Detail is malformed.")
 	case bus.EntrySize(entry) >= bus.MaxEntrySize:
 		return fail("ValidationException", fmt.Sprintf("entry is %d bytes; the limit is 256 KB", bus.EntrySize(entry)))
+	}
+	if e.PutFailure != nil {
+		if code, msg := e.PutFailure(aws.ToString(entry.Source), aws.ToString(entry.DetailType)); code != "" {
+			return fail(code, msg)
+		}
 	}
 	t := time.Now().UTC()
 	if entry.Time != nil {

@@ -178,6 +178,10 @@ func (s *Stack) workflow(ctx context.Context, day time.Time, ends *terminals) Re
 	s.ids.SetClock(func() time.Time { return at })
 	date := day.Format(time.DateOnly)
 	res := Result{TradingDate: date, Status: "stuck", RunDir: s.Dir}
+	if s.chaos.SkipDays[date] {
+		res.Status, res.Reason = "not_started", "chaos: the schedule did not fire"
+		return res
+	}
 	if err := s.Bus.FireSchedule(ctx, s.Top.Schedules[0], at); err != nil {
 		res.Reason = err.Error()
 		return res

@@ -52,6 +52,7 @@ type Stack struct {
 	Outbox   *notify.Outbox
 	ids      *events.IDs // the scheduler's event ids (seeded)
 	guards   map[string]func(handlers.Func) handlers.Func
+	chaos    Chaos
 	claims   bus.DirClaims // the claim-check bucket
 	groups   []*LogGroup
 	key      string
@@ -70,6 +71,16 @@ type stackConfig struct {
 	template   []byte  // template.yaml; the embedded one when nil
 	timeScale  float64 // EventBridge and Lambda waits are scaled by this
 	duplicates float64 // share of deliveries made twice
+	chaos      Chaos
+}
+
+// Chaos injects faults a scenario needs beyond the exchange's and the
+// bus's own knobs, by function name.
+type Chaos struct {
+	Timeouts  map[string]time.Duration // a function's timeout, instead of the template's
+	InitDelay map[string]time.Duration // added to a function's init (its cold start)
+	LogNoise  map[string]int           // extra INFO lines a function logs per invocation
+	SkipDays  map[string]bool          // trading dates (YYYY-MM-DD) the schedule does not fire
 }
 
 // newStack starts the paper exchange and wires the four handlers.
@@ -123,6 +134,10 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 	}
 	s.Bus.TimeScale, s.Bus.Duplicates = c.timeScale, c.duplicates
 	s.Bus.Groups = map[string]*LogGroup{}
+	s.chaos = c.chaos
+	for fn, d := range c.chaos.Timeouts {
+		top.Functions[LogicalID(fn)].Timeout = d
+	}
 	s.Bus.SetSeed(c.seed)
 	f, err := s.logFile("eventbridge")
 	if err != nil {
@@ -205,6 +220,9 @@ func (s *Stack) register(tel *telemetry.Telemetry, fn string, h handlers.Func) e
 		h = g(h)
 	}
 	h = handlers.ResolvingClaims(s.claims, h)
+	if n := s.chaos.LogNoise[fn]; n > 0 {
+		h = noisy(tel, n, h)
+	}
 	wrapped := tel.Wrap(telemetry.HandlerFunc(h))
 	return s.Bus.Register(LogicalID(fn), func(ctx context.Context, raw json.RawMessage) error {
 		return telemetry.Invoke(ctx, wrapped, raw)
@@ -226,6 +244,7 @@ func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 	s.Bus.Groups[LogicalID(fn)] = group
 	s.groups = append(s.groups, group)
 	defer func() { group.init = time.Since(began) }()
+	time.Sleep(s.chaos.InitDelay[fn])
 	if s.traces == nil {
 		tf, err := os.Create(filepath.Join(s.Dir, "traces.jsonl"))
 		if err != nil {
@@ -297,4 +316,14 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// noisy makes h log n extra lines per invocation (the log-volume chaos).
+func noisy(tel *telemetry.Telemetry, n int, h handlers.Func) handlers.Func {
+	return func(ctx context.Context, raw json.RawMessage) error {
+		for i := range n {
+			tel.Logger().InfoContext(ctx, "chatty diagnostic line", "i", i, "padding", strings.Repeat("x", 100))
+		}
+		return h(ctx, raw)
+	}
 }

@@ -1,0 +1,357 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/queries"
+	"github.com/alchemiser/alchemiser/queries/insights"
+)
+
+// Each incident of the catalogue has a proof: a scenario injects the
+// fault on the local stack, and the incident's saved query returns
+// exactly the affected workflows; on a clean run it returns nothing.
+
+// scenario runs n workflows with chaos and setup applied before the run.
+func scenario(t *testing.T, n int, seed uint64, chaos Chaos, setup func(s *Stack)) (*Stack, *Report) {
+	t.Helper()
+	ds, _ := marketdata.Synthetic()
+	days := ds.TradingDays()
+	days = days[len(days)-n:]
+	account, err := startingAccount(ds, days[0], seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newStack(context.Background(), stackConfig{dir: t.TempDir(), account: account, day: days[0], seed: seed,
+		timeScale: DefaultTimeScale / 10, chaos: chaos})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if setup != nil {
+		setup(s)
+	}
+	rep, err := s.run(context.Background(), Config{}, days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // flush the log groups
+	return s, rep
+}
+
+var clean struct {
+	dir string
+	rep *Report
+}
+
+// cleanRun is one fault-free run of three workflows, shared by the
+// proofs' "nothing on a clean run" halves.
+func cleanRun(t *testing.T) string {
+	if clean.dir == "" {
+		s, rep := scenario(t, 3, 31, Chaos{}, nil)
+		if !rep.AllCompleted() {
+			t.Fatalf("the clean run did not complete: %+v", rep)
+		}
+		dir, err := os.MkdirTemp("", "clean-run")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.CopyFS(dir, os.DirFS(s.Dir)); err != nil {
+			t.Fatal(err)
+		}
+		clean.dir, clean.rep = dir, rep
+	}
+	return clean.dir
+}
+
+// savedQuery runs a saved query over a run directory's log groups.
+func savedQuery(t *testing.T, dir, name string, params map[string]string) *insights.Result {
+	t.Helper()
+	sq, err := queries.Get(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := sq.Query(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := insights.Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "cloudwatch", "*.jsonl"))
+	if len(files) == 0 {
+		t.Fatalf("%s has no log groups", dir)
+	}
+	return q.Run(func(yield func(*insights.Event) bool) {
+		for _, name := range files {
+			f, err := os.Open(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = insights.ReadEvents(f, name, "", func(ev *insights.Event) bool {
+				if !inGroups(ev.LogGroup, sq.LogGroups) {
+					return true
+				}
+				return yield(ev)
+			})
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}, insights.Options{})
+}
+
+func inGroups(group string, fns []string) bool {
+	if len(fns) == 0 {
+		return true
+	}
+	for _, fn := range fns {
+		if strings.HasSuffix(group, "-"+fn) {
+			return true
+		}
+	}
+	return false
+}
+
+// column returns the distinct values of a result column, sorted.
+func column(t *testing.T, r *insights.Result, name string) []string {
+	t.Helper()
+	i := slices.Index(r.Columns, name)
+	if i < 0 {
+		t.Fatalf("no column %q in %v", name, r.Columns)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, row := range r.Rows {
+		if v := row[i]; v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func idsWhere(rep *Report, keep func(Result) bool) []string {
+	var out []string
+	for _, r := range rep.Results {
+		if keep(r) {
+			out = append(out, r.CorrelationID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func assertSame(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if len(want) == 0 {
+		t.Fatalf("%s: the scenario affected no workflow; it proves nothing", what)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s returned %v, want exactly %v", what, got, want)
+	}
+}
+
+func assertNothingOnACleanRun(t *testing.T, name string, params map[string]string) {
+	t.Helper()
+	if r := savedQuery(t, cleanRun(t), name, params); len(r.Rows) != 0 {
+		t.Errorf("%s on a clean run returned %d rows: %v", name, len(r.Rows), r.Rows)
+	}
+}
+
+func TestIncidentWorkflowFailedAndOrderRejected(t *testing.T) {
+	s, rep := scenario(t, 3, 31, Chaos{}, func(s *Stack) {
+		s.Exchange.RejectSymbols(s.Dataset.Symbols()...) // every order is rejected
+	})
+	failed := idsWhere(rep, func(r Result) bool { return r.Status == "failed" })
+	assertSame(t, "workflow-failed", column(t, savedQuery(t, s.Dir, "workflow-failed", nil), "correlation_id"), failed)
+	assertSame(t, "order-rejected", column(t, savedQuery(t, s.Dir, "order-rejected", nil), "correlation_id"), failed)
+	assertNothingOnACleanRun(t, "workflow-failed", nil)
+	assertNothingOnACleanRun(t, "order-rejected", nil)
+}
+
+// The account endpoint fails: the portfolio function errors on every
+// attempt, the event ends in its on-failure destination, and the
+// workflows never end.
+func TestIncidentHandlerErrorDeadLetteredAndStuck(t *testing.T) {
+	s, rep := scenario(t, 2, 31, Chaos{}, func(s *Stack) {
+		s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{500: 1}, Paths: []string{"/v2/account"}})
+	})
+	stuck := idsWhere(rep, func(r Result) bool { return r.Status == "stuck" })
+	if len(stuck) != 2 || rep.DeadLettered != 2 {
+		t.Fatalf("scenario: %+v", rep)
+	}
+	stuckIDs := column(t, savedQuery(t, s.Dir, "workflow-stuck", nil), "correlation_id")
+	assertSame(t, "workflow-stuck", stuckIDs, startedIDs(t, s.Dir))
+	dl := savedQuery(t, s.Dir, "event-dead-lettered", nil)
+	assertSame(t, "event-dead-lettered", column(t, dl, "correlation_id"), stuckIDs)
+	if fns := column(t, dl, "function"); !slices.Equal(fns, []string{"portfolio"}) {
+		t.Errorf("dead-lettered in %v, want portfolio", fns)
+	}
+	he := savedQuery(t, s.Dir, "handler-error", nil)
+	if fns := column(t, he, "function"); !slices.Equal(fns, []string{"portfolio"}) || he.Rows[0][slices.Index(he.Columns, "workflows")] != "2" {
+		t.Errorf("handler-error: %v %v", he.Columns, he.Rows)
+	}
+	for _, name := range []string{"workflow-stuck", "event-dead-lettered", "handler-error"} {
+		assertNothingOnACleanRun(t, name, nil)
+	}
+}
+
+// startedIDs are the correlation ids the scheduler started, from its log.
+func startedIDs(t *testing.T, dir string) []string {
+	r := savedQuery(t, dir, "workflow-not-started", nil)
+	return column(t, r, "correlation_id")
+}
+
+func TestIncidentBrokerDegraded(t *testing.T) {
+	s, rep := scenario(t, 2, 31, Chaos{}, func(s *Stack) {
+		s.Exchange.SetFaults(paper.Faults{RateLimit: 1, Paths: []string{"/v2/orders"}})
+	})
+	r := savedQuery(t, s.Dir, "broker-degraded", nil)
+	traded := idsWhere(rep, func(r Result) bool { return r.Outcome != "no_trades" })
+	statuses := column(t, r, "status")
+	if !slices.Contains(statuses, "429") {
+		t.Errorf("broker-degraded statuses %v, want 429", statuses)
+	}
+	if got := column(t, r, "workflows"); len(traded) == 0 || !slices.Equal(got, []string{strconvItoa(len(traded))}) {
+		t.Errorf("broker-degraded touched %v workflows, want %d", got, len(traded))
+	}
+	assertNothingOnACleanRun(t, "broker-degraded", nil)
+}
+
+func strconvItoa(n int) string { return fmt.Sprint(n) }
+
+func TestIncidentDuplicateDelivery(t *testing.T) {
+	s, rep := stackRun(t, 3, 21, 0.3)
+	s.Close()
+	if rep.Bus.DuplicateDeliveries == 0 {
+		t.Fatal("no duplicates delivered")
+	}
+	r := savedQuery(t, s.Dir, "duplicate-delivery", nil)
+	total := 0
+	for _, row := range r.Rows {
+		n := 0
+		for _, c := range row[slices.Index(r.Columns, "duplicates")] {
+			n = n*10 + int(c-'0')
+		}
+		total += n
+	}
+	if int64(total) != rep.Bus.DuplicateDeliveries {
+		t.Errorf("duplicate-delivery counts %d duplicates, the bus delivered %d", total, rep.Bus.DuplicateDeliveries)
+	}
+	assertNothingOnACleanRun(t, "duplicate-delivery", nil)
+}
+
+func TestIncidentPublishFailed(t *testing.T) {
+	s, rep := scenario(t, 2, 31, Chaos{}, func(s *Stack) {
+		s.Bus.PutFailure = func(_, detailType string) (string, string) {
+			if detailType == "SignalGenerated" {
+				return "ThrottlingException", "Rate exceeded"
+			}
+			return "", ""
+		}
+	})
+	r := savedQuery(t, s.Dir, "publish-failed", nil)
+	assertSame(t, "publish-failed", column(t, r, "correlation_id"), startedIDs(t, s.Dir))
+	if reasons := column(t, r, "reason"); !slices.Equal(reasons, []string{"ThrottlingException"}) {
+		t.Errorf("reasons %v", reasons)
+	}
+	_ = rep
+	assertNothingOnACleanRun(t, "publish-failed", nil)
+}
+
+func TestIncidentPoisonEvent(t *testing.T) {
+	s2, _ := scenario(t, 1, 32, Chaos{}, func(s *Stack) {
+		// A producer on a newer schema: MAJOR 9 is not supported.
+		raw := []byte(`{"version":"0","id":"p1","detail-type":"SignalGenerated","source":"alchemiser.strategy","account":"000000000000",` +
+			`"time":"2026-11-20T14:35:00Z","region":"us-east-1","resources":[],"detail":{"metadata":{"event_id":"01POISON","correlation_id":"01POISON",` +
+			`"causation_id":"01POISON","schema_version":"9.0","occurred_at":"2026-11-20T14:35:00Z"}}}`)
+		s.Bus.put("Bus", raw, "p1")
+		s.Bus.Wait()
+	})
+	r := savedQuery(t, s2.Dir, "poison-event", nil)
+	if got := column(t, r, "event_type"); !slices.Equal(got, []string{"SignalGenerated"}) || !slices.Equal(column(t, r, "source"), []string{"alchemiser.strategy"}) {
+		t.Errorf("poison-event: %v %v", r.Columns, r.Rows)
+	}
+	assertNothingOnACleanRun(t, "poison-event", nil)
+}
+
+func TestIncidentLambdaTimeout(t *testing.T) {
+	s, rep := scenario(t, 2, 31, Chaos{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}, func(s *Stack) {
+		s.Exchange.SetFaults(paper.Faults{Latency: 100 * time.Millisecond, Paths: []string{"/v2/orders"}})
+	})
+	traded := idsWhere(rep, func(r Result) bool { return r.Outcome != "no_trades" })
+	r := savedQuery(t, s.Dir, "lambda-timeout", nil)
+	if fns := column(t, r, "function_name"); !slices.Equal(fns, []string{"execution"}) {
+		t.Errorf("timed-out functions %v", fns)
+	}
+	if got := column(t, r, "correlation_id"); len(got) == 0 || len(got) > len(traded) {
+		t.Error("timed-out invocations carry no correlation id")
+	}
+	assertNothingOnACleanRun(t, "lambda-timeout", nil)
+}
+
+func TestIncidentColdStartSpike(t *testing.T) {
+	s, _ := scenario(t, 1, 31, Chaos{InitDelay: map[string]time.Duration{"strategy": 60 * time.Millisecond}}, nil)
+	r := savedQuery(t, s.Dir, "cold-start-spike", map[string]string{"init_ms": "40"})
+	if got := column(t, r, "@log"); len(got) != 1 || !strings.HasSuffix(got[0], "-strategy") {
+		t.Errorf("cold-start-spike groups %v", got)
+	}
+	assertNothingOnACleanRun(t, "cold-start-spike", map[string]string{"init_ms": "40"})
+}
+
+func TestIncidentLogVolumeSpike(t *testing.T) {
+	s, rep := scenario(t, 2, 31, Chaos{LogNoise: map[string]int{"portfolio": 1500}}, nil)
+	r := savedQuery(t, s.Dir, "log-volume-spike", nil)
+	assertSame(t, "log-volume-spike", column(t, r, "correlation_id"), idsWhere(rep, func(Result) bool { return true }))
+	if fns := column(t, r, "function"); !slices.Equal(fns, []string{"portfolio"}) {
+		t.Errorf("functions %v", fns)
+	}
+	assertNothingOnACleanRun(t, "log-volume-spike", nil)
+}
+
+func TestIncidentWorkflowSlow(t *testing.T) {
+	s, rep := scenario(t, 2, 31, Chaos{}, func(s *Stack) {
+		s.Exchange.SetFaults(paper.Faults{Latency: 40 * time.Millisecond, Paths: []string{"/v2/orders"}})
+	})
+	slow := idsWhere(rep, func(r Result) bool { return r.Status == "completed" && r.DurationMs > 250 })
+	r := savedQuery(t, s.Dir, "workflow-slow", map[string]string{"threshold_ms": "250"})
+	assertSame(t, "workflow-slow", column(t, r, "correlation_id"), slow)
+	steps := savedQuery(t, s.Dir, "workflow-steps", map[string]string{"correlation_id": slow[0]})
+	if len(steps.Rows) < 4 {
+		t.Errorf("workflow-steps: %v", steps.Rows)
+	}
+	assertNothingOnACleanRun(t, "workflow-slow", map[string]string{"threshold_ms": "250"})
+}
+
+func TestIncidentWorkflowNotStarted(t *testing.T) {
+	ds, _ := marketdata.Synthetic()
+	days := ds.TradingDays()
+	skipped := days[len(days)-2].Format(time.DateOnly)
+	s, _ := scenario(t, 3, 31, Chaos{SkipDays: map[string]bool{skipped: true}}, nil)
+	got := column(t, savedQuery(t, s.Dir, "workflow-not-started", nil), "trading_date")
+	want := []string{days[len(days)-3].Format(time.DateOnly), days[len(days)-1].Format(time.DateOnly)}
+	if !slices.Equal(got, want) {
+		t.Errorf("dates started %v, want %v (not %s)", got, want, skipped)
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if clean.dir != "" {
+		_ = os.RemoveAll(clean.dir)
+	}
+	os.Exit(code)
+}
