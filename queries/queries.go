@@ -22,6 +22,8 @@
 // retired, on purpose.
 package queries
 
+//go:generate go run ./internal/gentemplate ../template.yaml
+
 import (
 	"bufio"
 	"embed"

@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -59,5 +60,30 @@ func TestHeaderAndParameterErrors(t *testing.T) {
 	}
 	if s.DeployedName() != "Alchemiser/i/p v2" {
 		t.Errorf("deployed name %q", s.DeployedName())
+	}
+}
+
+// template.yaml deploys exactly the saved queries (make generate).
+func TestTemplateDeploysTheSavedQueries(t *testing.T) {
+	src, err := os.ReadFile("../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section, err := TemplateSection()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Splice(string(src), section)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want != string(src) {
+		t.Error("template.yaml's saved queries are out of date: run make generate")
+	}
+	all, _ := All()
+	for _, s := range all {
+		if !strings.Contains(string(src), "Name: \""+s.DeployedName()+"\"") {
+			t.Errorf("%s is not deployed", s.DeployedName())
+		}
 	}
 }

@@ -103,7 +103,7 @@ func TestSyntaxErrorsNameLineAndColumn(t *testing.T) {
 	for q, want := range map[string]string{
 		"filter x = ":        "query:1:12: unexpected end of query",
 		"fields a\n| frob b": `query:2:3: unknown command "frob"`,
-		"stats count() by x\n| stats sum(y) | stats sum(z)": "at most two stats",
+		"stats count() as y by x\n| stats sum(y) as z | stats sum(z)": "at most two stats",
 		"stats x by y":                 `"x" is not one`,
 		"filter x = \"open":            "query:1:12: unterminated string",
 		"parse @message \"a*b*\" as x": "the glob has 2 * but 1 field names",
