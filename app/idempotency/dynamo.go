@@ -15,14 +15,26 @@ import (
 // DynamoAPI is the part of *dynamodb.Client the store uses.
 type DynamoAPI interface {
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 }
 
+var _ DynamoAPI = (*dynamodb.Client)(nil)
+
+// Attribute names: Powertools' defaults, so the table is the one its
+// documentation describes.
+const (
+	attrID               = "id"                     // S, partition key
+	attrStatus           = "status"                 // S
+	attrExpiry           = "expiration"             // N, unix seconds; the table's TTL attribute
+	attrInProgressExpiry = "in_progress_expiration" // N, unix milliseconds
+	attrData             = "data"                   // B, the response
+	attrValidation       = "validation"             // S, the payload hash
+)
+
 // DynamoStore keeps records in a DynamoDB table with partition key "id"
-// (S) and the attributes Powertools uses: status, expiration (unix
-// seconds, also the table's TTL attribute), in_progress_expiration (unix
-// milliseconds), data (the response) and validation (the payload hash).
+// (S); see the attr constants for the other attributes.
 type DynamoStore struct {
 	client DynamoAPI
 	table  string
@@ -35,22 +47,22 @@ func NewDynamoStore(client DynamoAPI, table string) *DynamoStore {
 
 // acquireCondition is Powertools' condition: no record, or an expired
 // one, or an in-progress one whose invocation's deadline passed. Expiry
-// is compared here, not left to TTL, which may delete up to days late.
+// is compared here, not left to TTL, which may delete days late.
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
 const acquireCondition = "attribute_not_exists(#id) OR #expiry < :now OR " +
-	"(#status = :inprogress AND attribute_exists(#inprogress_expiry) AND #inprogress_expiry < :now_ms)"
+	"(#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_ms)"
 
 // Acquire implements Store with one conditional PutItem. When the
-// condition fails it reads the blocking record with a consistent read
-// (ReturnValuesOnConditionCheckFailure would save the read, but is not
-// available everywhere this runs, e.g. dynalite).
+// condition fails it reads the blocking record with a consistent read:
+// ReturnValuesOnConditionCheckFailure would save the read, but dynalite,
+// which the tests run on, ignores it.
 func (s *DynamoStore) Acquire(ctx context.Context, r Record, now time.Time) (*Record, error) {
 	_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:           aws.String(s.table),
 		Item:                item(r),
 		ConditionExpression: aws.String(acquireCondition),
-		ExpressionAttributeNames: map[string]string{"#id": "id", "#expiry": "expiration", "#status": "status",
-			"#inprogress_expiry": "in_progress_expiration"},
+		ExpressionAttributeNames: map[string]string{"#id": attrID, "#expiry": attrExpiry, "#status": attrStatus,
+			"#in_progress_expiry": attrInProgressExpiry},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":now":        number(now.Unix()),
 			":now_ms":     number(now.UnixMilli()),
@@ -66,36 +78,51 @@ func (s *DynamoStore) Acquire(ctx context.Context, r Record, now time.Time) (*Re
 		}
 		return existing, ErrExists
 	case err != nil:
-		return nil, fmt.Errorf("dynamodb PutItem %s: %w", s.table, err)
+		return nil, fmt.Errorf("could not put idempotency record %s in table %s: %w", r.Key, s.table, err)
 	}
 	return nil, nil
 }
 
-// Complete implements Store.
+// Complete implements Store with an UpdateItem of the fields completion
+// changes, as Powertools does.
 func (s *DynamoStore) Complete(ctx context.Context, r Record) error {
-	_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: item(r)})
+	update := "SET #status = :status, #expiry = :expiry, #validation = :validation"
+	names := map[string]string{"#status": attrStatus, "#expiry": attrExpiry, "#validation": attrValidation, "#data": attrData}
+	values := map[string]types.AttributeValue{
+		":status":     &types.AttributeValueMemberS{Value: string(r.Status)},
+		":expiry":     number(r.Expiry.Unix()),
+		":validation": &types.AttributeValueMemberS{Value: r.PayloadHash},
+	}
+	if len(r.Response) > 0 {
+		update += ", #data = :data"
+		values[":data"] = &types.AttributeValueMemberB{Value: r.Response}
+	} else {
+		update += " REMOVE #data" // an empty binary is not storable everywhere (dynalite)
+	}
+	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.table), Key: key(r.Key),
+		UpdateExpression: aws.String(update), ExpressionAttributeNames: names, ExpressionAttributeValues: values})
 	if err != nil {
-		return fmt.Errorf("dynamodb PutItem %s: %w", s.table, err)
+		return fmt.Errorf("could not update idempotency record %s in table %s: %w", r.Key, s.table, err)
 	}
 	return nil
 }
 
 // Delete implements Store.
-func (s *DynamoStore) Delete(ctx context.Context, key string) error {
-	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table),
-		Key: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: key}}})
+func (s *DynamoStore) Delete(ctx context.Context, k string) error {
+	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(k)})
 	if err != nil {
-		return fmt.Errorf("dynamodb DeleteItem %s: %w", s.table, err)
+		return fmt.Errorf("could not delete idempotency record %s from table %s: %w", k, s.table, err)
 	}
 	return nil
 }
 
-// Get implements Store with a strongly consistent read.
-func (s *DynamoStore) Get(ctx context.Context, key string) (*Record, error) {
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: key}}})
+// Get implements Store with a strongly consistent read, so it sees the
+// write that just failed the condition.
+func (s *DynamoStore) Get(ctx context.Context, k string) (*Record, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key(k),
+		ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return nil, fmt.Errorf("dynamodb GetItem %s: %w", s.table, err)
+		return nil, fmt.Errorf("could not read idempotency record %s from table %s: %w", k, s.table, err)
 	}
 	if len(out.Item) == 0 {
 		return nil, nil
@@ -103,43 +130,53 @@ func (s *DynamoStore) Get(ctx context.Context, key string) (*Record, error) {
 	return record(out.Item)
 }
 
+func key(k string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{attrID: &types.AttributeValueMemberS{Value: k}}
+}
+
 func item(r Record) map[string]types.AttributeValue {
 	it := map[string]types.AttributeValue{
-		"id":                     &types.AttributeValueMemberS{Value: r.Key},
-		"status":                 &types.AttributeValueMemberS{Value: string(r.Status)},
-		"expiration":             number(r.Expiry.Unix()),
-		"in_progress_expiration": number(r.InProgressExpiry.UnixMilli()),
-		"validation":             &types.AttributeValueMemberS{Value: r.PayloadHash},
+		attrID:               &types.AttributeValueMemberS{Value: r.Key},
+		attrStatus:           &types.AttributeValueMemberS{Value: string(r.Status)},
+		attrExpiry:           number(r.Expiry.Unix()),
+		attrInProgressExpiry: number(r.InProgressExpiry.UnixMilli()),
+		attrValidation:       &types.AttributeValueMemberS{Value: r.PayloadHash},
 	}
 	if len(r.Response) > 0 {
-		it["data"] = &types.AttributeValueMemberB{Value: r.Response}
+		it[attrData] = &types.AttributeValueMemberB{Value: r.Response}
 	}
 	return it
 }
 
 func record(it map[string]types.AttributeValue) (*Record, error) {
-	r := &Record{}
-	var err error
-	get := func(name string) string {
-		switch v := it[name].(type) {
-		case *types.AttributeValueMemberS:
-			return v.Value
-		case *types.AttributeValueMemberN:
-			return v.Value
+	r := &Record{Key: str(it[attrID]), Status: Status(str(it[attrStatus])), PayloadHash: str(it[attrValidation])}
+	exp, err := strconv.ParseInt(str(it[attrExpiry]), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("idempotency record %s has a malformed %s: %w", r.Key, attrExpiry, err)
+	}
+	r.Expiry = time.Unix(exp, 0)
+	if v, ok := it[attrInProgressExpiry]; ok { // absent on records of other producers
+		ms, err := strconv.ParseInt(str(v), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("idempotency record %s has a malformed %s: %w", r.Key, attrInProgressExpiry, err)
 		}
-		return ""
+		r.InProgressExpiry = time.UnixMilli(ms)
 	}
-	r.Key, r.Status, r.PayloadHash = get("id"), Status(get("status")), get("validation")
-	exp, err1 := strconv.ParseInt(get("expiration"), 10, 64)
-	ipe, err2 := strconv.ParseInt(get("in_progress_expiration"), 10, 64)
-	if err = errors.Join(err1, err2); err != nil {
-		return nil, fmt.Errorf("idempotency record %s is malformed: %w", r.Key, err)
-	}
-	r.Expiry, r.InProgressExpiry = time.Unix(exp, 0), time.UnixMilli(ipe)
-	if b, ok := it["data"].(*types.AttributeValueMemberB); ok {
+	if b, ok := it[attrData].(*types.AttributeValueMemberB); ok {
 		r.Response = b.Value
 	}
 	return r, nil
+}
+
+// str is the text of an S or N attribute; "" for anything else.
+func str(v types.AttributeValue) string {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return v.Value
+	case *types.AttributeValueMemberN:
+		return v.Value
+	}
+	return ""
 }
 
 func number(n int64) *types.AttributeValueMemberN {

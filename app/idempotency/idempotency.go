@@ -1,21 +1,3 @@
-// Package idempotency runs a handler at most once per key, with the
-// semantics of Powertools for AWS Lambda's idempotency utility
-// (https://docs.powertools.aws.dev/lambda/python/latest/utilities/idempotency/):
-//
-//   - one atomic conditional write acquires an INPROGRESS record; it
-//     succeeds when the key has no record, or its record expired, or it
-//     is INPROGRESS and its in-progress expiry (the invocation's deadline)
-//     passed, so a crashed invocation does not block retries forever;
-//   - success stores the response with an expiry (one hour by default);
-//     a later call with the key replays it without running the handler;
-//   - failure deletes the record, so a retry may run;
-//   - the payload's hash is stored: the same key with other content is
-//     ErrPayloadMismatch, not a replay;
-//   - a concurrent duplicate gets ErrInProgress, which is retryable.
-//
-// Expiry is always checked by the condition, never left to DynamoDB's TTL
-// (which may delete hours late). Stores: DynamoStore (aws-sdk-go-v2) and
-// MemoryStore / FileStore for the local stack.
 package idempotency
 
 import (
@@ -46,30 +28,33 @@ type Record struct {
 	PayloadHash      string    `json:"payload_hash"`
 }
 
-// blocks reports whether r stops a new acquisition at now: the condition
-// every store evaluates atomically.
-func (r *Record) blocks(now time.Time) bool {
-	if !now.Before(r.Expiry) {
-		return false
+// acquirable reports whether a new acquisition at now may replace r. It
+// is DynamoStore's condition expression, at the resolutions DynamoDB
+// stores (seconds for the expiry, milliseconds for the in-progress
+// expiry), so every store decides alike at the boundaries.
+func (r *Record) acquirable(now time.Time) bool {
+	if r.Expiry.Unix() < now.Unix() {
+		return true
 	}
-	return r.Status == Complete || now.Before(r.InProgressExpiry)
+	return r.Status == InProgress && !r.InProgressExpiry.IsZero() && r.InProgressExpiry.UnixMilli() < now.UnixMilli()
 }
 
 // Store keeps records. Acquire must be atomic: of two concurrent
 // acquisitions of a key, at most one succeeds.
 type Store interface {
-	// Acquire writes r as INPROGRESS unless a record blocks it at now;
-	// then it returns that record and ErrExists.
+	// Acquire writes r (INPROGRESS) unless a record blocks it at now;
+	// then it returns that record (nil if it vanished meanwhile) and
+	// ErrExists.
 	Acquire(ctx context.Context, r Record, now time.Time) (*Record, error)
-	// Complete stores r (status COMPLETE, response, expiry).
+	// Complete stores r: status COMPLETE, response, expiry.
 	Complete(ctx context.Context, r Record) error
 	// Delete removes key's record.
 	Delete(ctx context.Context, key string) error
-	// Get returns key's record, or nil.
+	// Get returns key's record, or nil, nil when there is none.
 	Get(ctx context.Context, key string) (*Record, error)
 }
 
-// Errors.
+// Errors. Guard returns them wrapped in a *KeyError that names the key.
 var (
 	// ErrExists is a store's answer when a live record blocks Acquire.
 	ErrExists = errors.New("idempotency record exists")
@@ -90,16 +75,18 @@ type KeyError struct {
 func (e *KeyError) Error() string { return fmt.Sprintf("idempotency key %s: %v", e.Key, e.Err) }
 func (e *KeyError) Unwrap() error { return e.Err }
 
-// Retryable tells the runtime's retry policy whether trying again can help.
+// Retryable tells the runtime's retry policy (telemetry) whether trying
+// again can help.
 func (e *KeyError) Retryable() bool { return errors.Is(e.Err, ErrInProgress) }
 
-// IsRetryable reports whether err is a concurrent duplicate.
+// IsRetryable reports whether err is a concurrent duplicate, which a
+// later retry may get past.
 func IsRetryable(err error) bool { return errors.Is(err, ErrInProgress) }
 
 // Config tunes a Guard.
 type Config struct {
 	Expiry            time.Duration    // of a completed record; 1 h when zero
-	DefaultInProgress time.Duration    // in-progress expiry without a deadline; 15 min when zero
+	DefaultInProgress time.Duration    // in-progress expiry when ctx has no deadline; 15 min when zero
 	Now               func() time.Time // time.Now when nil
 }
 
@@ -127,7 +114,7 @@ func New(store Store, cfg Config) *Guard {
 // so each function handles each event once.
 func Key(function, eventID string) string { return function + "#" + eventID }
 
-// Hash is the payload hash stored with a record.
+// Hash is the payload hash stored with a record: SHA-256, hex.
 func Hash(payload []byte) string {
 	sum := sha256.Sum256(payload)
 	return hex.EncodeToString(sum[:])
@@ -137,23 +124,17 @@ func Hash(payload []byte) string {
 // response of an earlier completed run with replayed set.
 func (g *Guard) Do(ctx context.Context, key string, payload []byte, fn func(ctx context.Context) ([]byte, error)) (resp []byte, replayed bool, err error) {
 	now := g.cfg.Now()
-	inProgress := now.Add(g.cfg.DefaultInProgress)
-	if d, ok := ctx.Deadline(); ok {
-		inProgress = d
-	}
-	rec := Record{Key: key, Status: InProgress, Expiry: now.Add(g.cfg.Expiry), InProgressExpiry: inProgress, PayloadHash: Hash(payload)}
+	rec := Record{Key: key, Status: InProgress, Expiry: now.Add(g.cfg.Expiry),
+		InProgressExpiry: g.inProgressExpiry(ctx, now), PayloadHash: Hash(payload)}
 	existing, err := g.store.Acquire(ctx, rec, now)
 	switch {
 	case errors.Is(err, ErrExists):
-		return g.existing(key, rec.PayloadHash, existing)
+		return replay(key, rec.PayloadHash, existing)
 	case err != nil:
 		return nil, false, fmt.Errorf("could not acquire idempotency key %s: %w", key, err)
 	}
-	resp, err = fn(ctx)
+	resp, err = g.run(ctx, key, fn)
 	if err != nil {
-		if derr := g.store.Delete(context.WithoutCancel(ctx), key); derr != nil {
-			return nil, false, errors.Join(err, fmt.Errorf("could not release idempotency key %s: %w", key, derr))
-		}
 		return nil, false, err
 	}
 	rec.Status, rec.Response, rec.Expiry = Complete, resp, g.cfg.Now().Add(g.cfg.Expiry)
@@ -163,15 +144,48 @@ func (g *Guard) Do(ctx context.Context, key string, payload []byte, fn func(ctx 
 	return resp, false, nil
 }
 
-func (g *Guard) existing(key, hash string, r *Record) ([]byte, bool, error) {
-	if r == nil {
+// inProgressExpiry is when a crashed invocation stops blocking the key:
+// now plus the invocation's remaining time, as Powertools uses the Lambda
+// context's. The remaining time is measured on the wall clock, which the
+// deadline is on, and added to the configured clock.
+func (g *Guard) inProgressExpiry(ctx context.Context, now time.Time) time.Time {
+	if d, ok := ctx.Deadline(); ok {
+		return now.Add(time.Until(d))
+	}
+	return now.Add(g.cfg.DefaultInProgress)
+}
+
+// run calls fn holding the key. When fn fails or panics it deletes the
+// record, so a retry runs instead of waiting for the in-progress expiry.
+func (g *Guard) run(ctx context.Context, key string, fn func(ctx context.Context) ([]byte, error)) (resp []byte, err error) {
+	release := func() error { return g.store.Delete(context.WithoutCancel(ctx), key) }
+	defer func() {
+		if p := recover(); p != nil {
+			_ = release() // the panic is the news; a failed delete only delays retries
+			panic(p)
+		}
+	}()
+	resp, err = fn(ctx)
+	if err == nil {
+		return resp, nil
+	}
+	if derr := release(); derr != nil {
+		return nil, errors.Join(err, fmt.Errorf("could not release idempotency key %s: %w", key, derr))
+	}
+	return nil, err
+}
+
+// replay answers a call that found key held by r (nil when the record
+// vanished between the failed write and the read: a holder just failed,
+// so a retry will run).
+func replay(key, hash string, r *Record) ([]byte, bool, error) {
+	if r == nil || r.Status != Complete {
 		return nil, false, &KeyError{Key: key, Err: ErrInProgress}
 	}
+	// A record without a hash (written by a producer that does not
+	// validate payloads) cannot be compared, so it is trusted.
 	if r.PayloadHash != "" && r.PayloadHash != hash {
 		return nil, false, &KeyError{Key: key, Err: ErrPayloadMismatch}
 	}
-	if r.Status == Complete {
-		return r.Response, true, nil
-	}
-	return nil, false, &KeyError{Key: key, Err: ErrInProgress}
+	return r.Response, true, nil
 }

@@ -1,9 +1,13 @@
 package idempotency
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -24,52 +28,38 @@ type MemoryStore struct {
 // NewMemoryStore returns an empty in-memory store.
 func NewMemoryStore() *MemoryStore { return &MemoryStore{records: map[string]Record{}} }
 
-// NewFileStore returns a store persisted at path, loading what an
-// earlier process left there.
+// NewFileStore returns a store persisted at path as JSON lines, one
+// record a line, loading what an earlier process left there.
 func NewFileStore(path string) (*MemoryStore, error) {
-	s := &MemoryStore{records: map[string]Record{}, path: path}
-	b, err := os.ReadFile(path)
-	switch {
-	case os.IsNotExist(err):
-		return s, nil
-	case err != nil:
-		return nil, fmt.Errorf("could not read idempotency records: %w", err)
+	records, err := load(path)
+	if err != nil {
+		return nil, err
 	}
-	var recs []Record
-	if err := json.Unmarshal(b, &recs); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	for _, r := range recs {
-		s.records[r.Key] = r
-	}
-	return s, nil
+	return &MemoryStore{records: records, path: path}, nil
 }
 
 // Acquire implements Store.
 func (s *MemoryStore) Acquire(_ context.Context, r Record, now time.Time) (*Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old, ok := s.records[r.Key]; ok && old.blocks(now) {
+	if old, ok := s.records[r.Key]; ok && !old.acquirable(now) {
 		return &old, ErrExists
 	}
-	s.records[r.Key] = r
-	return nil, s.save()
+	return nil, s.change(r.Key, &r)
 }
 
 // Complete implements Store.
 func (s *MemoryStore) Complete(_ context.Context, r Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.records[r.Key] = r
-	return s.save()
+	return s.change(r.Key, &r)
 }
 
 // Delete implements Store.
 func (s *MemoryStore) Delete(_ context.Context, key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.records, key)
-	return s.save()
+	return s.change(key, nil)
 }
 
 // Get implements Store.
@@ -87,6 +77,32 @@ func (s *MemoryStore) Get(_ context.Context, key string) (*Record, error) {
 func (s *MemoryStore) Records() []Record {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.sorted()
+}
+
+// change sets key's record (nil deletes it) and saves. If the save fails
+// it restores the previous record, so memory never runs ahead of the
+// file: a change the caller saw fail did not happen. Called with s.mu held.
+func (s *MemoryStore) change(key string, r *Record) error {
+	prev, had := s.records[key]
+	if r != nil {
+		s.records[key] = *r
+	} else {
+		delete(s.records, key)
+	}
+	err := s.save()
+	if err == nil {
+		return nil
+	}
+	if had {
+		s.records[key] = prev
+	} else {
+		delete(s.records, key)
+	}
+	return fmt.Errorf("could not save idempotency key %s: %w", key, err)
+}
+
+func (s *MemoryStore) sorted() []Record {
 	out := make([]Record, 0, len(s.records))
 	for _, r := range s.records {
 		out = append(out, r)
@@ -95,27 +111,77 @@ func (s *MemoryStore) Records() []Record {
 	return out
 }
 
-// save writes every record to the file, atomically (temporary file and
-// rename). Called with s.mu held.
+// save rewrites the whole file through a temporary file and a rename, so
+// a crash leaves the old file or the new one, never half of one. Called
+// with s.mu held.
 func (s *MemoryStore) save() error {
 	if s.path == "" {
 		return nil
 	}
-	recs := make([]Record, 0, len(s.records))
-	for _, r := range s.records {
-		recs = append(recs, r)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, r := range s.sorted() {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
 	}
-	sort.Slice(recs, func(i, j int) bool { return recs[i].Key < recs[j].Key })
-	b, err := json.MarshalIndent(recs, "", " ")
+	return writeAtomically(s.path, buf.Bytes())
+}
+
+func writeAtomically(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	_, err = tmp.Write(b)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
-	tmp := s.path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("could not write idempotency records: %w", err)
+	return os.Rename(tmp.Name(), path)
+}
+
+// load reads the records at path: none when there is no file. It also
+// reads the JSON array earlier versions wrote, so old run directories
+// still load.
+func load(path string) (map[string]Record, error) {
+	records := map[string]Record{}
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return records, nil
+	case err != nil:
+		return nil, fmt.Errorf("could not read idempotency records: %w", err)
 	}
-	return os.Rename(tmp, s.path)
+	if trimmed := bytes.TrimSpace(b); len(trimmed) > 0 && trimmed[0] == '[' {
+		var legacy []Record
+		if err := json.Unmarshal(trimmed, &legacy); err != nil {
+			return nil, fmt.Errorf("idempotency records %s: %w", path, err)
+		}
+		for _, r := range legacy {
+			records[r.Key] = r
+		}
+		return records, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for line := 1; ; line++ {
+		var r Record
+		err := dec.Decode(&r)
+		if errors.Is(err, io.EOF) {
+			return records, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("idempotency records %s, record %d: %w", path, line, err)
+		}
+		records[r.Key] = r
+	}
 }

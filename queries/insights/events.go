@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 )
 
 // exported is a log event as `aws logs filter-log-events` returns it.
@@ -30,8 +31,10 @@ func ReadEvents(r io.Reader, name, group string, yield func(*Event) bool) error 
 			continue
 		}
 		var e exported
-		if err := json.Unmarshal(b, &e); err != nil {
-			return fmt.Errorf("%s:%d: not a log event: %v", name, line, err)
+		if !decodeEvent(string(b), &e) { // the slow path names the problem
+			if err := json.Unmarshal(b, &e); err != nil {
+				return fmt.Errorf("%s:%d: not a log event: %v", name, line, err)
+			}
 		}
 		if e.Timestamp == nil {
 			return fmt.Errorf("%s:%d: the log event has no timestamp", name, line)
@@ -46,4 +49,79 @@ func ReadEvents(r io.Reader, name, group string, yield func(*Event) bool) error 
 		}
 	}
 	return sc.Err()
+}
+
+// decodeEvent reads one exported event without reflection; false means
+// "let encoding/json try, and explain".
+func decodeEvent(s string, e *exported) bool {
+	d := jsonDiscoverer{s: s}
+	d.ws()
+	if d.peek() != '{' {
+		return false
+	}
+	d.i++
+	for {
+		d.ws()
+		if d.peek() == '}' {
+			return true
+		}
+		if d.peek() != '"' {
+			return false
+		}
+		key, ok := d.str()
+		if !ok {
+			return false
+		}
+		d.ws()
+		if d.peek() != ':' {
+			return false
+		}
+		d.i++
+		d.ws()
+		switch key {
+		case "message", "logGroupName", "logStreamName":
+			if d.peek() != '"' {
+				return false
+			}
+			v, ok := d.str()
+			if !ok {
+				return false
+			}
+			switch key {
+			case "message":
+				e.Message = v
+			case "logGroupName":
+				e.LogGroupName = v
+			default:
+				e.LogStreamName = v
+			}
+		case "timestamp", "ingestionTime":
+			start := d.i
+			for d.i < len(d.s) && (d.s[d.i] >= '0' && d.s[d.i] <= '9' || d.s[d.i] == '-') {
+				d.i++
+			}
+			n, err := strconv.ParseInt(d.s[start:d.i], 10, 64)
+			if err != nil {
+				return false
+			}
+			if key == "timestamp" {
+				e.Timestamp = &n
+			} else {
+				e.IngestionTime = n
+			}
+		default:
+			if !d.skip() {
+				return false
+			}
+		}
+		d.ws()
+		switch d.peek() {
+		case ',':
+			d.i++
+		case '}':
+			return true
+		default:
+			return false
+		}
+	}
 }

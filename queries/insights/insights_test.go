@@ -1,6 +1,7 @@
 package insights
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -139,4 +140,35 @@ func FuzzParse(f *testing.F) {
 			}
 		}, Options{})
 	})
+}
+
+// FuzzUnescape checks the string decoder against encoding/json.
+func FuzzUnescape(f *testing.F) {
+	for _, s := range []string{`a\"b`, `\u00e9\n\t\/`, `\ud83d\ude00`, `\ud83d`, `plain`, `\\\\`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want string
+		if err := json.Unmarshal([]byte(`"`+s+`"`), &want); err != nil {
+			return
+		}
+		got, ok := unescape(s)
+		if !ok || got != want {
+			t.Fatalf("unescape(%q) = %q, %v; encoding/json: %q", s, got, ok, want)
+		}
+	})
+}
+
+func TestReadEventsFastPathMatchesEncodingJSON(t *testing.T) {
+	line := `{"logGroupName":"/aws/lambda/x","logStreamName":"s","timestamp":1795185300000,"ingestionTime":1795185300001,"extra":{"a":[1,2]},"message":"{\"a\":\"\\u00e9\"}"}`
+	var fast, slow exported
+	if !decodeEvent(line, &fast) {
+		t.Fatal("fast path refused a valid event")
+	}
+	if err := json.Unmarshal([]byte(line), &slow); err != nil {
+		t.Fatal(err)
+	}
+	if fast.Message != slow.Message || *fast.Timestamp != *slow.Timestamp || fast.LogGroupName != slow.LogGroupName || fast.IngestionTime != slow.IngestionTime {
+		t.Errorf("fast %+v, slow %+v", fast, slow)
+	}
 }

@@ -1,9 +1,10 @@
 package insights
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Event is one log event, as CloudWatch Logs stores it.
@@ -327,11 +328,7 @@ func (d *jsonDiscoverer) str() (string, bool) {
 			if !esc {
 				return d.s[start+1 : d.i-1], true
 			}
-			var out string
-			if err := json.Unmarshal([]byte(d.s[start:d.i]), &out); err != nil {
-				return "", false
-			}
-			return out, true
+			return unescape(d.s[start+1 : d.i-1])
 		}
 		d.i++
 	}
@@ -385,4 +382,68 @@ func (d *jsonDiscoverer) rawStr() (int, bool) {
 		d.i++
 	}
 	return 0, false
+}
+
+// unescape decodes the escapes of a JSON string's content (written here
+// because encoding/json offers no string-only decoder, and it dominated
+// reading exported logs).
+func unescape(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf { // invalid UTF-8 becomes U+FFFD, as encoding/json does
+			r, size := utf8.DecodeRuneInString(s[i:])
+			b.WriteRune(r)
+			i += size - 1
+			continue
+		}
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(s) {
+			return "", false
+		}
+		i++
+		switch s[i] {
+		case '"', '\\', '/':
+			b.WriteByte(s[i])
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, ok := hex4(s, i+1)
+			if !ok {
+				return "", false
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if r2, ok := hex4(s, i+3); ok && i+2 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						r, i = d, i+6
+					}
+				}
+			}
+			b.WriteRune(r)
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+func hex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(s[i:i+4], 16, 32)
+	return rune(v), err == nil
 }

@@ -1,0 +1,41 @@
+// Package idempotency runs a handler at most once per key, with the
+// semantics of Powertools for AWS Lambda's idempotency utility
+// (https://docs.powertools.aws.dev/lambda/python/latest/utilities/idempotency/).
+//
+// A record per key holds a status (INPROGRESS or COMPLETE), an expiry
+// (unix seconds; one hour after completion by default), an in-progress
+// expiry (unix milliseconds: the invocation's deadline, or a default when
+// the context has none), the handler's response and the SHA-256 of the
+// payload. [Guard.Do]:
+//
+//   - acquires the key with one atomic conditional write of an INPROGRESS
+//     record, which succeeds when the key has no record, or its record
+//     expired, or it is INPROGRESS and its in-progress expiry passed (so an
+//     invocation that crashed does not block retries forever);
+//   - when a live COMPLETE record blocks it, returns that record's response
+//     without running the handler (replayed), unless the record's payload
+//     hash differs: then [ErrPayloadMismatch], which no retry can fix;
+//   - when a live INPROGRESS record blocks it, returns [ErrInProgress], a
+//     retryable error: the other invocation ends, or its deadline passes;
+//   - on the handler's success, stores COMPLETE with the response and the
+//     expiry; on its error (or panic), deletes the record so a retry runs.
+//
+// One difference from Powertools: it compares payloads for any existing
+// record, so a reused key is rejected even while the first call runs; here
+// only a completed record is compared, and a call that races a running one
+// is told to retry (if the first call fails, the retry runs).
+//
+// Expiry is always checked by the condition, never left to DynamoDB's TTL,
+// which may delete an expired item up to days late. The condition is a
+// DynamoDB condition expression
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html)
+// on PutItem; a failed check reads the blocking record with a consistent
+// GetItem.
+//
+// Stores: [DynamoStore] (aws-sdk-go-v2; the table of template.yaml), and
+// [MemoryStore] for the local stack, which [NewFileStore] persists to a
+// JSON-lines file so records survive a restart. All make the same decision
+// at the same resolution (seconds for the expiry, milliseconds for the
+// in-progress expiry); one contract test suite runs against each, the
+// DynamoDB store on dynalite (scripts/dynalite.sh).
+package idempotency
