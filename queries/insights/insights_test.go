@@ -172,3 +172,47 @@ func TestReadEventsFastPathMatchesEncodingJSON(t *testing.T) {
 		t.Errorf("fast %+v, slow %+v", fast, slow)
 	}
 }
+
+func TestFunctions(t *testing.T) {
+	ev := &Event{Timestamp: t0 + 90_500, Message: `{"s":"  Hello World  ","n":-2.5,"ip6":"2001:db8::1","ip4":"192.168.1.9","empty":"","blank":"   "}`}
+	for expr, want := range map[string]string{
+		`ltrim(s)`: "Hello World  ", `rtrim(s)`: "  Hello World", `trim(s)`: "Hello World",
+		`substr(trim(s), 6)`: "World", `substr(trim(s), 0, 5)`: "Hello", `replace(trim(s), "World", "There")`: "Hello There",
+		`strcontains(s, "World")`: "1", `strcontains(s, "world")`: "0", `tolower(trim(s))`: "hello world",
+		`isempty(empty)`: "1", `isempty(s)`: "0", `isempty(missing)`: "1", `isblank(blank)`: "1", `isblank(empty)`: "1", `isblank(s)`: "0",
+		`abs(n)`: "2.5", `ceil(n)`: "-2", `floor(n)`: "-3", `greatest(n, 3, 1)`: "3", `least(n, 3, 1)`: "-2.5",
+		`sqrt(16)`: "4", `floor(log(100) * 1000)`: "4605",
+		`datefloor(@timestamp, 1m)`: "2026-11-20 14:36:00.000", `dateceil(@timestamp, 1m)`: "2026-11-20 14:37:00.000",
+		`bin(30s)`: "2026-11-20 14:36:30.000",
+		`isValidIp(ip6)`: "1", `isValidIpV6(ip6)`: "1", `isValidIpV4(ip6)`: "0", `isValidIp(s)`: "0",
+		`isIpv6InSubnet(ip6, "2001:db8::/32")`: "1", `isIpv4InSubnet(ip4, "192.168.0.0/16")`: "1", `isIpv4InSubnet(ip6, "2001:db8::/32")`: "0",
+		`coalesce(missing, n)`: "-2.5", `ispresent(missing)`: "0", `concat("a", n, "b")`: "a-2.5b", `strlen("héllo")`: "5",
+		`n > -3 and n < 0`: "1", `not (n = -2.5)`: "0", `s like /Hel+o/`: "1", `s =~ /^x/`: "0", `10 / 4`: "2.5", `1 / 0`: "",
+	} {
+		q, err := Parse("fields " + expr + " as v")
+		if err != nil {
+			t.Errorf("%s: %v", expr, err)
+			continue
+		}
+		res := q.Run(func(yield func(*Event) bool) { yield(ev) }, Options{})
+		if got := res.Rows[0][0]; got != want {
+			t.Errorf("%s = %q, want %q", expr, got, want)
+		}
+	}
+}
+
+func TestDisplayAndDedupRules(t *testing.T) {
+	// display chooses the columns (fields computed by fields remain usable).
+	if got := table(run(t, `fields strlen(message) as n | display n, level | filter level = "WARN"`)); got != "n|level\n8|WARN" {
+		t.Errorf("display: %s", got)
+	}
+	// dedup keeps the first row per value in the current order; absent
+	// values are never duplicates.
+	if got := table(run(t, `fields level | sort @timestamp asc | dedup level`)); got != "level\nINFO\nERROR\n\n\nWARN\n" {
+		t.Errorf("dedup: %q", got)
+	}
+	// Mixed values sort non-numbers first, numbers by value, absent last.
+	if got := table(run(t, `fields coalesce(latency_ms, level) as v | sort v asc | dedup v | limit 6`)); got != "v\nINFO\n10\n80\n120.5\n\n" {
+		t.Errorf("mixed sort: %q", got)
+	}
+}
