@@ -216,3 +216,24 @@ func TestDisplayAndDedupRules(t *testing.T) {
 		t.Errorf("mixed sort: %q", got)
 	}
 }
+
+func TestSystemFieldsCommentsAndTheFieldLimit(t *testing.T) {
+	var many strings.Builder
+	many.WriteString("{")
+	for i := range 250 {
+		if i > 0 {
+			many.WriteString(",")
+		}
+		fmt.Fprintf(&many, `"f%03d":%d`, i, i)
+	}
+	many.WriteString("}")
+	ev := &Event{Timestamp: t0, IngestionTime: t0 + 1500, Message: many.String(), LogStream: "2026/11/20/[$LATEST]abc", LogGroup: "/aws/lambda/x"}
+	q, err := Parse("# system fields\nFields @logStream, @log, @ingestionTime, f000, f199, f200 # the 201st field is not discovered\n| LIMIT 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := q.Run(func(yield func(*Event) bool) { yield(ev) }, Options{})
+	if got := strings.Join(res.Rows[0], "|"); got != "2026/11/20/[$LATEST]abc|/aws/lambda/x|2026-11-20 14:35:01.500|0|199|" {
+		t.Errorf("row %q", got)
+	}
+}

@@ -160,10 +160,11 @@ func (r *record) platformJSON() {
 // jsonDiscoverer flattens a JSON message into fields, descending only
 // where a wanted field can be.
 type jsonDiscoverer struct {
-	want *wanted
-	out  map[string]value
-	s    string
-	i    int
+	want   *wanted
+	out    map[string]value
+	s      string
+	i      int
+	leaves int // scalar fields seen so far, kept or skipped: the discovery limit counts them all
 }
 
 func (d *jsonDiscoverer) scan(s string) {
@@ -194,7 +195,7 @@ func (d *jsonDiscoverer) interesting(path string) bool {
 }
 
 func (d *jsonDiscoverer) keep(path string, v value) {
-	if len(d.out) >= maxDiscovered {
+	if d.leaves++; d.leaves > maxDiscovered {
 		return
 	}
 	if d.want == nil || d.want.all || d.want.names[path] {
@@ -293,6 +294,8 @@ func (d *jsonDiscoverer) value(path string) bool {
 				d.i += len(lit)
 				if lit != "null" {
 					d.keep(path, str(lit))
+				} else {
+					d.leaves++
 				}
 				return true
 			}
@@ -354,6 +357,9 @@ func (d *jsonDiscoverer) skip() bool {
 			if _, ok := d.rawStr(); !ok {
 				return false
 			}
+			if d.ws(); d.peek() != ':' { // a value, not a key
+				d.leaves++
+			}
 		case c == ',' || c == ':':
 			d.i++
 			continue
@@ -361,6 +367,7 @@ func (d *jsonDiscoverer) skip() bool {
 			for d.i < len(d.s) && strings.IndexByte(",:}] \t\n\r", d.s[d.i]) < 0 {
 				d.i++
 			}
+			d.leaves++
 		}
 		if depth <= 0 {
 			return depth == 0
