@@ -33,7 +33,7 @@ type Record struct {
 // stores (seconds for the expiry, milliseconds for the in-progress
 // expiry), so every store decides alike at the boundaries.
 func (r *Record) acquirable(now time.Time) bool {
-	if r.Expiry.Unix() <= now.Unix() {
+	if r.Expiry.Unix() < now.Unix() {
 		return true
 	}
 	return r.Status == InProgress && !r.InProgressExpiry.IsZero() && r.InProgressExpiry.UnixMilli() < now.UnixMilli()

@@ -183,7 +183,7 @@ func TestFunctions(t *testing.T) {
 		`abs(n)`: "2.5", `ceil(n)`: "-2", `floor(n)`: "-3", `greatest(n, 3, 1)`: "3", `least(n, 3, 1)`: "-2.5",
 		`sqrt(16)`: "4", `floor(log(100) * 1000)`: "4605",
 		`datefloor(@timestamp, 1m)`: "2026-11-20 14:36:00.000", `dateceil(@timestamp, 1m)`: "2026-11-20 14:37:00.000",
-		`bin(30s)`: "2026-11-20 14:36:30.000",
+		`bin(30s)`:       "2026-11-20 14:36:30.000",
 		`isValidIp(ip6)`: "1", `isValidIpV6(ip6)`: "1", `isValidIpV4(ip6)`: "0", `isValidIp(s)`: "0",
 		`isIpv6InSubnet(ip6, "2001:db8::/32")`: "1", `isIpv4InSubnet(ip4, "192.168.0.0/16")`: "1", `isIpv4InSubnet(ip6, "2001:db8::/32")`: "0",
 		`coalesce(missing, n)`: "-2.5", `ispresent(missing)`: "0", `concat("a", n, "b")`: "a-2.5b", `strlen("héllo")`: "5",
