@@ -182,5 +182,6 @@ func load(path string) (map[string]Record, error) {
 		if err != nil {
 			return nil, fmt.Errorf("idempotency records %s, record %d: %w", path, line, err)
 		}
+		records[r.Key] = r
 	}
 }
