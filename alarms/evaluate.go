@@ -1,0 +1,173 @@
+package alarms
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+)
+
+// Point is one raw metric value.
+type Point struct {
+	At    time.Time
+	Value float64
+}
+
+// Series are raw values by metric id (m1 for a single-metric alarm).
+type Series map[string][]Point
+
+// plan is how a metric alarm computes its value for one period.
+type plan struct {
+	stats  map[string]string   // metric id -> statistic
+	exprs  map[string]mathExpr // expression id -> expression
+	order  []string            // expression ids, dependencies first
+	result string              // the id whose value is compared
+}
+
+func (a *MetricAlarm) plan() (*plan, error) {
+	p := &plan{stats: map[string]string{}, exprs: map[string]mathExpr{}}
+	if len(a.Metrics) == 0 {
+		p.stats["m1"], p.result = a.Statistic, "m1"
+		return p, nil
+	}
+	deps := map[string][]string{}
+	var returned []string
+	for _, m := range a.Metrics {
+		switch {
+		case m.MetricStat != nil:
+			p.stats[m.Id] = m.MetricStat.Stat
+		case m.Expression != "":
+			x, refs, err := parseMath(m.Expression)
+			if err != nil {
+				return nil, fmt.Errorf("alarm %s, metric %s: %w", a.AlarmName, m.Id, err)
+			}
+			p.exprs[m.Id], deps[m.Id] = x, refs
+		default:
+			return nil, fmt.Errorf("alarm %s: metric %s has neither MetricStat nor Expression", a.AlarmName, m.Id)
+		}
+		if m.ReturnData == nil || *m.ReturnData {
+			returned = append(returned, m.Id)
+		}
+	}
+	if len(returned) != 1 {
+		return nil, fmt.Errorf("alarm %s: exactly one metric must return data (ReturnData), %d do", a.AlarmName, len(returned))
+	}
+	p.result = returned[0]
+	// Order the expressions so each comes after what it reads.
+	done := map[string]bool{}
+	var visit func(id string, path map[string]bool) error
+	visit = func(id string, path map[string]bool) error {
+		if done[id] {
+			return nil
+		}
+		if _, isExpr := p.exprs[id]; !isExpr {
+			if _, isStat := p.stats[id]; !isStat {
+				return fmt.Errorf("alarm %s: expression refers to unknown metric %q", a.AlarmName, id)
+			}
+			return nil
+		}
+		if path[id] {
+			return fmt.Errorf("alarm %s: expression %s refers to itself", a.AlarmName, id)
+		}
+		path[id] = true
+		for _, d := range deps[id] {
+			if err := visit(d, path); err != nil {
+				return err
+			}
+		}
+		done[id] = true
+		p.order = append(p.order, id)
+		return nil
+	}
+	ids := make([]string, 0, len(p.exprs))
+	for id := range p.exprs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if err := visit(id, map[string]bool{}); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// value computes the alarm's value for the period [start, end).
+func (p *plan) value(s Series, start, end time.Time) float64 {
+	vals := map[string]float64{}
+	for id, stat := range p.stats {
+		if v, ok := aggregate(s[id], start, end, stat); ok {
+			vals[id] = v
+		}
+	}
+	for _, id := range p.order {
+		if v := p.exprs[id].eval(vals); !math.IsNaN(v) {
+			vals[id] = v
+		}
+	}
+	if v, ok := vals[p.result]; ok {
+		return v
+	}
+	return math.NaN()
+}
+
+// aggregate applies a statistic to the points in [start, end).
+func aggregate(points []Point, start, end time.Time, stat string) (float64, bool) {
+	var n int
+	var sum float64
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pt := range points {
+		if pt.At.Before(start) || !pt.At.Before(end) {
+			continue
+		}
+		n++
+		sum += pt.Value
+		lo, hi = math.Min(lo, pt.Value), math.Max(hi, pt.Value)
+	}
+	if n == 0 {
+		return 0, false
+	}
+	switch stat {
+	case "Average":
+		return sum / float64(n), true
+	case "Minimum":
+		return lo, true
+	case "Maximum":
+		return hi, true
+	case "SampleCount":
+		return float64(n), true
+	}
+	return sum, true // Sum, and the default
+}
+
+// Evaluate runs the alarm at every `every` from `from` to `to` inclusive,
+// starting in INSUFFICIENT_DATA, and returns the state after each
+// evaluation. An evaluation at t reads the periods that ended by t
+// (aligned to the period, from the epoch).
+func Evaluate(a *MetricAlarm, s Series, from, to time.Time, every time.Duration) ([]Sample, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := a.plan()
+	if err != nil {
+		return nil, err
+	}
+	if every <= 0 {
+		every = time.Minute // CloudWatch evaluates standard-resolution alarms every minute
+	}
+	period := time.Duration(a.period()) * time.Second
+	state := InsufficientData
+	var out []Sample
+	for t := from; !t.After(to); t = t.Add(every) {
+		end := t.Truncate(period)
+		n := a.rangeLength()
+		points := make([]float64, n)
+		for i := range n {
+			pe := end.Add(-time.Duration(n-1-i) * period)
+			points[i] = p.value(s, pe.Add(-period), pe)
+		}
+		state = a.decide(points, state)
+		out = append(out, Sample{At: t, State: state})
+	}
+	return out, nil
+}
