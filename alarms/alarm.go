@@ -26,7 +26,11 @@
 //     DatapointsToAlarm periods old and every more recent point is
 //     breaching or missing, the alarm goes to ALARM even with fewer than
 //     DatapointsToAlarm real points.
-//  6. The state is ALARM when at least DatapointsToAlarm of the evaluated
+//  6. Periods end at the minute of the evaluation (windows slide by one
+//     minute, CloudWatch's evaluation cadence), not at multiples of the
+//     period: a decision, as the documentation does not say how periods
+//     are aligned; it is what makes a one-hour window react within minutes.
+//  7. The state is ALARM when at least DatapointsToAlarm of the evaluated
 //     points breach; otherwise OK, except that with ignore a shortfall of
 //     real points keeps the current state.
 package alarms
@@ -89,10 +93,15 @@ func (a *MetricAlarm) Validate() error {
 		return fmt.Errorf("alarm %s: DatapointsToAlarm must be between 1 and EvaluationPeriods", a.AlarmName)
 	case a.period() <= 0:
 		return fmt.Errorf("alarm %s: no Period (give Period, or a MetricStat with one)", a.AlarmName)
-	case a.period()%10 != 0 && a.period() != 1 && a.period() != 5 && a.period() != 30 || a.period() > 60 && a.period()%60 != 0:
+	case a.period() != 10 && a.period() != 20 && a.period() != 30 && a.period()%60 != 0:
 		return fmt.Errorf("alarm %s: Period %d s is not 10, 20, 30 or a multiple of 60", a.AlarmName, a.period())
-	case a.period()*a.EvaluationPeriods > 86400:
-		return fmt.Errorf("alarm %s: Period × EvaluationPeriods is %d s; CloudWatch allows one day", a.AlarmName, a.period()*a.EvaluationPeriods)
+	// "An alarm's total current evaluation period can be no longer than
+	// seven days ... For alarms with a period of less than one hour, the
+	// total evaluation period can't be longer than one day." (PutMetricAlarm)
+	case a.period()*a.EvaluationPeriods > 7*86400:
+		return fmt.Errorf("alarm %s: Period × EvaluationPeriods is %d s; CloudWatch allows seven days", a.AlarmName, a.period()*a.EvaluationPeriods)
+	case a.period() < 3600 && a.period()*a.EvaluationPeriods > 86400:
+		return fmt.Errorf("alarm %s: Period × EvaluationPeriods is %d s; with a period under an hour CloudWatch allows one day", a.AlarmName, a.period()*a.EvaluationPeriods)
 	}
 	if _, ok := comparisons[a.ComparisonOperator]; !ok {
 		return fmt.Errorf("alarm %s: unknown ComparisonOperator %q", a.AlarmName, a.ComparisonOperator)

@@ -143,7 +143,7 @@ func aggregate(points []Point, start, end time.Time, stat string) (float64, bool
 // Evaluate runs the alarm at every `every` from `from` to `to` inclusive,
 // starting in INSUFFICIENT_DATA, and returns the state after each
 // evaluation. An evaluation at t reads the periods that ended by t
-// (aligned to the period, from the epoch).
+// (windows end at the evaluation's minute: rule 6).
 func Evaluate(a *MetricAlarm, s Series, from, to time.Time, every time.Duration) ([]Sample, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func Evaluate(a *MetricAlarm, s Series, from, to time.Time, every time.Duration)
 	state := InsufficientData
 	var out []Sample
 	for t := from; !t.After(to); t = t.Add(every) {
-		end := t.Truncate(period)
+		end := t.Truncate(time.Minute) // rule 6
 		n := a.rangeLength()
 		points := make([]float64, n)
 		for i := range n {

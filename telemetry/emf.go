@@ -408,6 +408,15 @@ func (d *emfDoc) lines(ns, level string) [][]byte {
 	return out
 }
 
+func hasDim(dims [][2]string, key string) bool {
+	for _, d := range dims {
+		if d[0] == key {
+			return true
+		}
+	}
+	return false
+}
+
 // emfChunk is one metric's values on one line.
 type emfChunk struct {
 	name, unit     string
@@ -426,7 +435,14 @@ func (d *emfDoc) appendLine(b []byte, ns, level string, line []emfChunk) []byte 
 		}
 		b = appendString(b, dim[0])
 	}
-	b = append(b, `]],"Metrics":[`...)
+	b = append(b, ']')
+	// The rollup: every metric also under [service] alone, so alarms and
+	// dashboards can sum across functions and outcomes without SEARCH
+	// (each dimension set is one more custom metric).
+	if len(d.dims) > 1 && hasDim(d.dims, "service") {
+		b = append(b, `,["service"]`...)
+	}
+	b = append(b, `],"Metrics":[`...)
 	for i, c := range line {
 		if i > 0 {
 			b = append(b, ',')
