@@ -364,6 +364,7 @@ var nameProps = map[string]string{
 	"AWS::SNS::Topic": "TopicName", "AWS::DynamoDB::Table": "TableName", "AWS::S3::Bucket": "BucketName",
 	"AWS::SecretsManager::Secret": "Name", "AWS::SSM::Parameter": "Name", "AWS::Logs::LogGroup": "LogGroupName",
 	"AWS::Scheduler::Schedule": "Name", "AWS::Events::Archive": "ArchiveName", "AWS::IAM::Role": "RoleName",
+	"AWS::CloudWatch::Alarm": "AlarmName", "AWS::CloudWatch::CompositeAlarm": "AlarmName",
 }
 
 // name is resource id's physical name: its name property, or what

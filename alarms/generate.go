@@ -1,0 +1,119 @@
+package alarms
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Generated is one alarm the generator makes for an SLO tier window.
+type Generated struct {
+	LogicalID string
+	Name      string // suffix after the stack name
+	SLO       *SLO
+	Tier      Tier
+	Window    time.Duration
+	Alarm     MetricAlarm
+}
+
+// Composite is a tier group's composite alarm (page or ticket).
+type Composite struct {
+	LogicalID, Name string
+	SLO             *SLO
+	Page            bool
+	Rule            string // with {{LogicalID}} placeholders for the children
+	Children        []string
+}
+
+// BurnAlarms builds an SLO's metric alarms (a long and a short window per
+// tier, each comparing the window's error ratio with burn × budget, with
+// the minimum-volume guard in the expression) and its two composites:
+// page = any page tier with both windows in ALARM; ticket = any ticket
+// tier likewise, suppressed while page fires.
+func BurnAlarms(spec *Spec, s *SLO) ([]Generated, []Composite) {
+	var out []Generated
+	var page, ticket []string
+	for _, t := range Tiers(s.PeriodDuration()) {
+		var pair []string
+		for _, w := range []time.Duration{t.Long, t.Short} {
+			g := Generated{SLO: s, Tier: t, Window: w,
+				LogicalID: fmt.Sprintf("Slo%s%s%s", camel(s.Name), camel(t.Name), camel(fmtWindow(w))),
+				Name:      fmt.Sprintf("slo-%s-%s-%s", s.Name, t.Name, fmtWindow(w))}
+			g.Alarm = burnAlarm(spec, s, t, w)
+			g.Alarm.AlarmName = g.Name
+			out = append(out, g)
+			pair = append(pair, fmt.Sprintf(`ALARM("{{%s}}")`, g.LogicalID))
+		}
+		cond := "(" + strings.Join(pair, " AND ") + ")"
+		if t.Page {
+			page = append(page, cond)
+		} else {
+			ticket = append(ticket, cond)
+		}
+	}
+	pageID := fmt.Sprintf("Slo%sPage", camel(s.Name))
+	comps := []Composite{
+		{LogicalID: pageID, Name: "slo-" + s.Name + "-page", SLO: s, Page: true, Rule: strings.Join(page, " OR ")},
+		{LogicalID: fmt.Sprintf("Slo%sTicket", camel(s.Name)), Name: "slo-" + s.Name + "-ticket", SLO: s,
+			Rule: "(" + strings.Join(ticket, " OR ") + fmt.Sprintf(`) AND NOT ALARM("{{%s}}")`, pageID)},
+	}
+	return out, comps
+}
+
+func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) MetricAlarm {
+	period := int(w / time.Second)
+	no := false
+	stat := func(id, metric, statistic string) MetricQuery {
+		q := MetricQuery{Id: id, ReturnData: &no, MetricStat: &MetricStat{Period: period, Stat: statistic}}
+		ns, name := spec.Namespace, metric
+		if strings.HasPrefix(metric, "AWS/") {
+			ns, name, _ = strings.Cut(metric, ":")
+		}
+		q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName = ns, name
+		return q
+	}
+	sum := func(prefix string, metrics []string) ([]MetricQuery, string) {
+		var qs []MetricQuery
+		var terms []string
+		for i, m := range metrics {
+			id := fmt.Sprintf("%s%d", prefix, i)
+			qs = append(qs, stat(id, m, "Sum"))
+			terms = append(terms, fmt.Sprintf("FILL(%s, 0)", id))
+		}
+		return qs, strings.Join(terms, " + ")
+	}
+	var metrics []MetricQuery
+	var bad, total string
+	switch {
+	case s.Latency != nil:
+		metrics = []MetricQuery{stat("good0", s.Latency.Metric, fmt.Sprintf("TC(0:%g)", s.Latency.ThresholdMs)),
+			stat("total0", s.Latency.Metric, "SampleCount")}
+		total = "FILL(total0, 0)"
+		bad = "FILL(total0, 0) - FILL(good0, 0)"
+	default:
+		tq, tsum := sum("total", s.Total)
+		metrics, total = append(metrics, tq...), tsum
+		if len(s.Good) > 0 {
+			gq, gsum := sum("good", s.Good)
+			metrics = append(metrics, gq...)
+			bad = "(" + tsum + ") - (" + gsum + ")"
+		} else {
+			bq, bsum := sum("bad", s.Bad)
+			metrics = append(metrics, bq...)
+			bad = bsum
+		}
+	}
+	metrics = append(metrics,
+		MetricQuery{Id: "total", Expression: total, ReturnData: &no},
+		MetricQuery{Id: "ratio", Expression: fmt.Sprintf("IF(total >= %d, (%s) / total, 0)", max(s.MinimumVolume, 1), bad)})
+	return MetricAlarm{EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: t.Burn * s.Budget(),
+		ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching", Metrics: metrics}
+}
+
+func camel(s string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '_' || r == ' ' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}

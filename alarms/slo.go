@@ -1,0 +1,191 @@
+package alarms
+
+//go:generate go run ./internal/gentemplate slos.yaml ../template.yaml
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Spec is alarms/slos.yaml.
+type Spec struct {
+	Service   string `yaml:"service"`
+	Namespace string `yaml:"namespace"`
+	SLOs      []SLO  `yaml:"slos"`
+}
+
+// SLO is one service level objective. Its SLI is good/total (or
+// (total-bad)/total) over catalogue metrics, or a latency threshold on a
+// histogram metric.
+type SLO struct {
+	Name          string   `yaml:"name"`
+	Description   string   `yaml:"description"`
+	Objective     float64  `yaml:"objective"` // percent
+	Period        string   `yaml:"period"`    // 30d or 28d
+	Good          []string `yaml:"good"`
+	Bad           []string `yaml:"bad"`
+	Total         []string `yaml:"total"`
+	Latency       *Latency `yaml:"latency"`
+	MinimumVolume int      `yaml:"minimum_volume"`
+	Page          string   `yaml:"page"`
+	Ticket        string   `yaml:"ticket"`
+	Runbook       string   `yaml:"runbook"`
+	Query         string   `yaml:"query"`
+	line          int
+}
+
+// Latency is a latency SLI: events at most ThresholdMs are good.
+type Latency struct {
+	Metric      string  `yaml:"metric"`
+	ThresholdMs float64 `yaml:"threshold_ms"`
+}
+
+// Budget is the error budget, as a fraction.
+func (s *SLO) Budget() float64 { return 1 - s.Objective/100 }
+
+// PeriodDuration is the SLO period.
+func (s *SLO) PeriodDuration() time.Duration {
+	d := strings.TrimSuffix(s.Period, "d")
+	var n int
+	fmt.Sscan(d, &n)
+	return time.Duration(n) * 24 * time.Hour
+}
+
+// LoadSpec reads and validates an SLO spec. known says whether a metric
+// name exists: catalogue metrics by name, platform metrics as
+// "AWS/<Namespace>:<Name>".
+func LoadSpec(path string, known func(metric string) bool) (*Spec, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSpec(path, src, known)
+}
+
+// ParseSpec parses and validates an SLO spec; errors name file:line.
+func ParseSpec(file string, src []byte, known func(string) bool) (*Spec, error) {
+	var node yaml.Node
+	if err := yaml.Unmarshal(src, &node); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	var spec Spec
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&spec); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if spec.Namespace == "" {
+		spec.Namespace = "Alchemiser"
+	}
+	// line numbers of each SLO, for errors
+	if len(node.Content) > 0 {
+		for i := 0; i+1 < len(node.Content[0].Content); i += 2 {
+			if node.Content[0].Content[i].Value == "slos" {
+				for j, item := range node.Content[0].Content[i+1].Content {
+					if j < len(spec.SLOs) {
+						spec.SLOs[j].line = item.Line
+					}
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i := range spec.SLOs {
+		s := &spec.SLOs[i]
+		if err := s.validate(known); err != nil {
+			return nil, fmt.Errorf("%s:%d: slo %q: %w", file, s.line, s.Name, err)
+		}
+		if seen[s.Name] {
+			return nil, fmt.Errorf("%s:%d: slo %q is declared twice", file, s.line, s.Name)
+		}
+		seen[s.Name] = true
+	}
+	return &spec, nil
+}
+
+func (s *SLO) validate(known func(string) bool) error {
+	switch {
+	case s.Name == "":
+		return fmt.Errorf("needs a name")
+	case s.Objective <= 0 || s.Objective >= 100:
+		return fmt.Errorf("objective %v%% is out of range (0, 100)", s.Objective)
+	case s.Period != "30d" && s.Period != "28d":
+		return fmt.Errorf("period %q: 30d or 28d", s.Period)
+	case s.Runbook == "":
+		return fmt.Errorf("needs a runbook")
+	case s.Page == "" || s.Ticket == "":
+		return fmt.Errorf("needs page and ticket routing")
+	case s.MinimumVolume < 0:
+		return fmt.Errorf("minimum_volume is negative")
+	}
+	var metrics []string
+	switch {
+	case s.Latency != nil:
+		if len(s.Good)+len(s.Bad)+len(s.Total) > 0 {
+			return fmt.Errorf("a latency SLI takes no good, bad or total")
+		}
+		if s.Latency.ThresholdMs <= 0 {
+			return fmt.Errorf("latency threshold_ms must be positive")
+		}
+		metrics = []string{s.Latency.Metric}
+	case len(s.Total) == 0 || len(s.Good) > 0 == (len(s.Bad) > 0):
+		return fmt.Errorf("the SLI needs total and exactly one of good or bad (or latency)")
+	default:
+		metrics = append(append(append(metrics, s.Good...), s.Bad...), s.Total...)
+	}
+	for _, m := range metrics {
+		if known != nil && !known(m) {
+			return fmt.Errorf("metric %q is not in the metric catalogue (platform metrics are AWS/<Namespace>:<Name>)", m)
+		}
+	}
+	for _, t := range Tiers(s.PeriodDuration()) {
+		if t.Burn*s.Budget() >= 1 {
+			return fmt.Errorf("the %s/%s tier's burn rate %.4g can never fire at objective %v%%: it needs an error ratio of %.4g, above 100%%",
+				fmtWindow(t.Long), fmtWindow(t.Short), t.Burn, s.Objective, t.Burn*s.Budget())
+		}
+	}
+	if len(metrics) > 9 {
+		return fmt.Errorf("%d metrics: a metric-math alarm allows 10 entries in all", len(metrics))
+	}
+	return nil
+}
+
+// Tier is one multiwindow burn-rate condition.
+type Tier struct {
+	Name        string // page-1, page-2, ticket-1, ticket-2
+	Long, Short time.Duration
+	Burn        float64
+	Page        bool
+}
+
+// Tiers are the SRE Workbook's four conditions for a period: the same
+// share of the budget (2%, 5%, 10%, 10%) spent within each long window,
+// so for 30 days the burn rates are 14.4, 6, 3 and 1.
+// https://sre.google/workbook/alerting-on-slos/ (section 6, multiwindow,
+// multi-burn-rate alerts)
+func Tiers(period time.Duration) []Tier {
+	mk := func(name string, long, short time.Duration, share float64, page bool) Tier {
+		return Tier{Name: name, Long: long, Short: short, Burn: share * float64(period) / float64(long), Page: page}
+	}
+	return []Tier{
+		mk("page-1", time.Hour, 5*time.Minute, 0.02, true),
+		mk("page-2", 6*time.Hour, 30*time.Minute, 0.05, true),
+		mk("ticket-1", 24*time.Hour, 2*time.Hour, 0.10, false),
+		mk("ticket-2", 72*time.Hour, 6*time.Hour, 0.10, false),
+	}
+}
+
+func fmtWindow(d time.Duration) string {
+	switch {
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return fmt.Sprintf("%dm", d/time.Minute)
+}

@@ -1,0 +1,220 @@
+package alarms
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// catalogue reads the generated metric catalogue; platform metrics are
+// allowed as AWS/<Namespace>:<Name>.
+func catalogue(t *testing.T) func(string) bool {
+	b, err := os.ReadFile("../app/metrics/catalogue.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Metrics []struct{ Name string } `json:"metrics"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, m := range c.Metrics {
+		names[m.Name] = true
+	}
+	if len(names) == 0 {
+		t.Fatal("empty catalogue")
+	}
+	return func(m string) bool { return names[m] || strings.HasPrefix(m, "AWS/") && strings.Contains(m, ":") }
+}
+
+func spec(t *testing.T) *Spec {
+	s, err := LoadSpec("slos.yaml", catalogue(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func slo(t *testing.T, name string) *SLO {
+	for i, s := range spec(t).SLOs {
+		if s.Name == name {
+			return &spec(t).SLOs[i]
+		}
+	}
+	t.Fatalf("no SLO %s", name)
+	return nil
+}
+
+func TestTiersFor30Days(t *testing.T) {
+	want := []float64{14.4, 6, 3, 1}
+	for i, tier := range Tiers(30 * 24 * time.Hour) {
+		if math.Abs(tier.Burn-want[i]) > 1e-9 {
+			t.Errorf("%s burn %v, want %v", tier.Name, tier.Burn, want[i])
+		}
+	}
+}
+
+func TestSpecValidation(t *testing.T) {
+	if got := len(spec(t).SLOs); got != 4 {
+		t.Fatalf("%d SLOs", got)
+	}
+	base := "service: s\nslos:\n  - name: x\n    objective: 99\n    period: 30d\n    good: [OrdersFilled]\n    total: [OrdersSubmitted]\n    page: T\n    ticket: T\n    runbook: r\n"
+	for mutate, want := range map[[2]string]string{
+		{"objective: 99", "objective: 100"}:                                       "objective 100% is out of range",
+		{"objective: 99", "objective: 90"}:                                        "can never fire at objective 90%",
+		{"good: [OrdersFilled]", "good: [OrdersFiled]"}:                           `metric "OrdersFiled" is not in the metric catalogue`,
+		{"period: 30d", "period: 7d"}:                                             `period "7d"`,
+		{"    runbook: r\n", ""}:                                                  "needs a runbook",
+		{"good: [OrdersFilled]", "bad: [OrdersFilled]\n    good: [OrdersFilled]"}: "exactly one of good or bad",
+		{"objective: 99", "objective: 99\n    colour: red"}:                       "field colour not found",
+	} {
+		src := strings.Replace(base, mutate[0], mutate[1], 1)
+		_, err := ParseSpec("slos.yaml", []byte(src), catalogue(t))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: error %v, want %q", mutate, err, want)
+		}
+	}
+	_, err := ParseSpec("slos.yaml", []byte(base+strings.TrimPrefix(base, "service: s\nslos:\n")), catalogue(t))
+	if err == nil || !strings.Contains(err.Error(), "slos.yaml:11: slo \"x\" is declared twice") {
+		t.Errorf("duplicate: %v", err)
+	}
+}
+
+func firingOf(t *testing.T, fs []Firing, name string) Firing {
+	for _, f := range fs {
+		if f.Alarm == name {
+			return f
+		}
+	}
+	t.Fatalf("no alarm %s in %v", name, fs)
+	return Firing{}
+}
+
+// Detection times for constant error ratios on a 99.9% SLO match the
+// SRE Workbook's formula within one evaluation (a minute).
+func TestDetectionTimesMatchTheWorkbook(t *testing.T) {
+	s := slo(t, "event-delivery") // 99.9%
+	sp := spec(t)
+	tiers := Tiers(s.PeriodDuration())
+	check := func(scenario string, ratio float64, tier Tier, firesAs string) {
+		t.Helper()
+		sc, _ := ScenarioNamed(scenario)
+		fs := Simulate(sp, s, sc)
+		want := max(DetectionTime(tier, tier.Long, s.Budget(), ratio), DetectionTime(tier, tier.Short, s.Budget(), ratio))
+		got := firingOf(t, fs, firesAs).Fired
+		if got < 0 || (got-want).Abs() > 2*time.Minute {
+			t.Errorf("%s: %s fired at %v, the workbook says %v", scenario, firesAs, got, want)
+		}
+	}
+	check("outage", 1, tiers[0], "slo-event-delivery-page")
+	if f := firingOf(t, Simulate(sp, s, mustScenario(t, "outage")), "slo-event-delivery-page"); f.Fired > 2*time.Minute {
+		t.Errorf("a total outage pages after %v", f.Fired)
+	}
+	// 1% errors burn at 10x: too slow for the 14.4x tier, caught by 6x.
+	fs := Simulate(sp, s, mustScenario(t, "errors-1pct"))
+	if f := firingOf(t, fs, "slo-event-delivery-page-1-1h"); f.Fired >= 0 {
+		t.Errorf("1%% errors fired the 1h tier at %v", f.Fired)
+	}
+	check("errors-1pct", 0.01, tiers[1], "slo-event-delivery-page")
+	// 0.05% burns at 0.5x: within budget, never pages or tickets.
+	fs = Simulate(sp, s, mustScenario(t, "steady-0.05pct"))
+	for _, name := range []string{"slo-event-delivery-page", "slo-event-delivery-ticket"} {
+		if f := firingOf(t, fs, name); f.Fired >= 0 {
+			t.Errorf("0.05%% errors fired %s at %v", name, f.Fired)
+		}
+	}
+}
+
+// One workflow a day: a single failure is a 100% error ratio in every
+// window that holds it, so it pages as soon as it happens and the page
+// resets when the 30-minute window of the 6-hour tier no longer holds it;
+// this is the documented low-traffic behaviour (minimum_volume 1).
+func TestLowTrafficBehaviour(t *testing.T) {
+	s := slo(t, "workflow-success")
+	f := firingOf(t, Simulate(spec(t), s, mustScenario(t, "low-traffic")), "slo-workflow-success-page")
+	failedAt := time.Duration(2*24*60+9*60+36) * time.Minute
+	if f.Fired != failedAt || f.Reset != failedAt+30*time.Minute {
+		t.Errorf("page fired %v reset %v; want %v and 30 minutes later", f.Fired, f.Reset, failedAt)
+	}
+}
+
+// The simulator's fast path agrees with the general evaluator.
+func TestSimulateMatchesEvaluate(t *testing.T) {
+	s := slo(t, "order-success")
+	sc := mustScenario(t, "flapping")
+	sc.Minutes = 180
+	gens, _ := BurnAlarms(spec(t), s)
+	g := gens[1] // page-1, 5 minutes
+	sc.Warmup = 0
+	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	series := Series{}
+	for m := range sc.Minutes {
+		at := start.Add(time.Duration(m)*time.Minute + 30*time.Second)
+		series["total0"] = append(series["total0"], Point{at, sc.Total(m)})
+		series["good0"] = append(series["good0"], Point{at, sc.Total(m) - sc.Bad(m)})
+	}
+	a := g.Alarm
+	samples, err := Evaluate(&a, series, start.Add(time.Minute), start.Add(time.Duration(sc.Minutes)*time.Minute), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast := firingOf(t, Simulate(spec(t), s, sc), g.Name)
+	var firstAlarm time.Duration = -1
+	for _, x := range samples {
+		if x.State == Alarm {
+			firstAlarm = x.At.Sub(start)
+			break
+		}
+	}
+	if firstAlarm != fast.Fired {
+		t.Errorf("Evaluate first ALARM at %v, Simulate at %v", firstAlarm, fast.Fired)
+	}
+}
+
+func mustScenario(t *testing.T, name string) Scenario {
+	sc, err := ScenarioNamed(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// template.yaml deploys exactly the generated alarms (make generate), and
+// their rules and descriptions resolve.
+func TestTemplateDeploysTheSLOAlarms(t *testing.T) {
+	src, err := os.ReadFile("../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Splice(string(src), TemplateSection(spec(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want != string(src) {
+		t.Error("template.yaml's SLO alarms are out of date: run make generate")
+	}
+	for _, s := range spec(t).SLOs {
+		gens, comps := BurnAlarms(spec(t), &s)
+		if len(gens) != 8 || len(comps) != 2 {
+			t.Errorf("%s: %d alarms, %d composites", s.Name, len(gens), len(comps))
+		}
+		for _, g := range gens {
+			if err := g.Alarm.Validate(); err != nil {
+				t.Errorf("%s: %v", g.Name, err)
+			}
+			if !strings.Contains(string(src), "Runbook: ${RunbookBaseUrl}/"+s.Runbook+".md") {
+				t.Errorf("%s: no runbook link", g.Name)
+			}
+		}
+		for _, c := range comps {
+			if _, err := ParseRule(strings.NewReplacer("{{", "", "}}", "").Replace(c.Rule)); err != nil {
+				t.Errorf("%s: %v", c.Name, err)
+			}
+		}
+	}
+}
