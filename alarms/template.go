@@ -29,6 +29,9 @@ func TemplateSection(spec *Spec) string {
 			writeComposite(&b, c)
 		}
 	}
+	for _, s := range Symptoms(spec) {
+		writeSymptom(&b, s)
+	}
 	b.WriteString(EndMarker + "\n")
 	return b.String()
 }

@@ -1,0 +1,91 @@
+package alarms
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Symptom is a single-metric alarm on a direct signal of an incident.
+type Symptom struct {
+	LogicalID, Name, Description string
+	Incident                     string // runbook and incident id
+	Query                        string
+	Namespace, MetricName, Stat  string
+	Dimensions                   [][2]string // name, CloudFormation value expression
+	Period, EvaluationPeriods    int
+	Threshold                    float64
+	Comparison, TreatMissingData string
+}
+
+// Functions are the template's functions, by logical id prefix, with their
+// timeouts in seconds (near-timeout alarms fire at 80% of it).
+var Functions = []struct {
+	Name    string
+	Timeout int
+}{{"scheduler", 60}, {"strategy", 120}, {"portfolio", 60}, {"execution", 300}, {"notifications", 60}}
+
+// Symptoms are the incident catalogue's direct-signal alarms: both dead-
+// letter queues non-empty; per function errors, throttles and durations
+// near the timeout; the breaker opening; publish failures.
+func Symptoms(spec *Spec) []Symptom {
+	sv := [2]string{"service", spec.Service}
+	out := []Symptom{
+		{LogicalID: "EventsDLQNotEmptyAlarm", Name: "events-dlq-not-empty", Incident: "event-dead-lettered", Query: "event-dead-lettered",
+			Description: "events a rule target could not take are in the events DLQ",
+			Namespace:   "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Stat: "Maximum",
+			Dimensions: [][2]string{{"QueueName", "!GetAtt EventsDLQ.QueueName"}}, Period: 300, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		{LogicalID: "FailedInvocationsNotEmptyAlarm", Name: "failed-invocations-not-empty", Incident: "event-dead-lettered", Query: "event-dead-lettered",
+			Description: "a function failed an event on every attempt: its record is in the on-failure queue",
+			Namespace:   "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Stat: "Maximum",
+			Dimensions: [][2]string{{"QueueName", "!GetAtt FailedInvocationsQueue.QueueName"}}, Period: 300, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		{LogicalID: "BreakerOpenAlarm", Name: "broker-breaker-open", Incident: "broker-degraded", Query: "broker-degraded",
+			Description: "the execution function's circuit breaker to Alpaca opened",
+			Namespace:   spec.Namespace, MetricName: "BreakerStateChanges", Stat: "Sum",
+			Dimensions: [][2]string{{"function", "execution"}, {"service", spec.Service}, {"state", "open"}}, Period: 300, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		{LogicalID: "PublishFailuresAlarm", Name: "publish-failures", Incident: "publish-failed", Query: "publish-failed",
+			Description: "PutEvents did not accept events (throttling, partial failure, size)",
+			Namespace:   spec.Namespace, MetricName: "PublishFailures", Stat: "Sum",
+			Dimensions: [][2]string{sv}, Period: 300, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+	}
+	for _, f := range Functions {
+		fn := [2]string{"FunctionName", fmt.Sprintf("!Ref %sFunction", camel(f.Name))}
+		out = append(out,
+			Symptom{LogicalID: camel(f.Name) + "ErrorsAlarm", Name: f.Name + "-errors", Incident: "handler-error", Query: "handler-error",
+				Description: "the " + f.Name + " function returned errors", Namespace: "AWS/Lambda", MetricName: "Errors", Stat: "Sum",
+				Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+			Symptom{LogicalID: camel(f.Name) + "ThrottlesAlarm", Name: f.Name + "-throttles", Incident: "handler-error", Query: "handler-error",
+				Description: "the " + f.Name + " function was throttled", Namespace: "AWS/Lambda", MetricName: "Throttles", Stat: "Sum",
+				Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+			Symptom{LogicalID: camel(f.Name) + "NearTimeoutAlarm", Name: f.Name + "-near-timeout", Incident: "lambda-timeout", Query: "lambda-timeout",
+				Description: fmt.Sprintf("an invocation of %s ran over 80%% of its %d s timeout", f.Name, f.Timeout),
+				Namespace:   "AWS/Lambda", MetricName: "Duration", Stat: "Maximum", Threshold: 0.8 * float64(f.Timeout) * 1000,
+				Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		)
+	}
+	return out
+}
+
+// Alarm is the symptom as a MetricAlarm, for validation and evaluation.
+func (s Symptom) Alarm() MetricAlarm {
+	return MetricAlarm{AlarmName: s.Name, Period: s.Period, EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold,
+		ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData, Namespace: s.Namespace, MetricName: s.MetricName, Statistic: s.Stat}
+}
+
+func writeSymptom(b *strings.Builder, s Symptom) {
+	fmt.Fprintf(b, "  %s:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n", s.LogicalID)
+	fmt.Fprintf(b, "      AlarmName: !Sub ${AWS::StackName}-%s\n", s.Name)
+	fmt.Fprintf(b, "      AlarmDescription: !Sub %q\n", fmt.Sprintf("Incident %s: %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s",
+		s.Incident, s.Description, s.Incident, s.Query))
+	fmt.Fprintf(b, "      Namespace: %s\n      MetricName: %s\n      Statistic: %s\n", s.Namespace, s.MetricName, s.Stat)
+	b.WriteString("      Dimensions:\n")
+	for _, d := range s.Dimensions {
+		fmt.Fprintf(b, "        - Name: %s\n          Value: %s\n", d[0], d[1])
+	}
+	fmt.Fprintf(b, "      Period: %d\n      EvaluationPeriods: %d\n      Threshold: %g\n", s.Period, s.EvaluationPeriods, s.Threshold)
+	fmt.Fprintf(b, "      ComparisonOperator: %s\n      TreatMissingData: %s\n", s.Comparison, s.TreatMissingData)
+	b.WriteString("      AlarmActions: [!Ref AlarmTopic]\n      OKActions: [!Ref AlarmTopic]\n")
+}
