@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/spf13/cobra"
+)
+
+// newTraceCmd is the workflow-trace query under a short name.
+func newTraceCmd() *cobra.Command {
+	var logs, format string
+	cmd := &cobra.Command{
+		Use:   "trace CORRELATION_ID --logs PATH",
+		Short: "Every log line of one workflow, across all functions, in time order",
+		Long: `trace runs the saved query workflow-trace for one correlation id over a run
+directory or an exported JSON Lines file of log events (see alchemiser query).
+
+Exit status: 0, 1 when the logs cannot be read, 2 on bad usage.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			q := newQueryCmd()
+			q.SetOut(cmd.OutOrStdout())
+			q.SetErr(cmd.ErrOrStderr())
+			q.SetArgs([]string{"workflow-trace", "--logs", logs, "--param", "correlation_id=" + args[0], "--format", format})
+			return q.ExecuteContext(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVar(&logs, "logs", "", "run directory, or JSON Lines file of log events")
+	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
+	_ = cmd.MarkFlagRequired("logs")
+	return cmd
+}
+
+// dlqMessage is a dead-lettered message, from a run directory or SQS.
+type dlqMessage struct {
+	ID         string            `json:"message_id"`
+	Queue      string            `json:"queue"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+	Body       string            `json:"body"`
+}
+
+func newDLQCmd() *cobra.Command {
+	var logs, queueURL string
+	var asJSON bool
+	source := func(ctx context.Context) ([]dlqMessage, error) {
+		switch {
+		case logs != "" && queueURL != "":
+			return nil, usageError{errors.New("give --logs or --queue-url, not both")}
+		case logs != "":
+			return localDLQ(logs)
+		case queueURL != "":
+			return sqsDLQ(ctx, queueURL)
+		}
+		return nil, usageError{errors.New("give --logs RUNDIR (local stack) or --queue-url URL (SQS)")}
+	}
+	cmd := &cobra.Command{
+		Use:   "dlq",
+		Short: "Inspect the dead-letter queues (events DLQ and on-failure destination)",
+		Long: `dlq reads the dead-letter queues: from a local run directory (queues/*.jsonl), or
+from SQS (--queue-url; messages are received with a zero visibility timeout, so
+they stay in the queue). Exit status: 0, 1 when the queue cannot be read, 2 on bad
+usage.`,
+	}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List dead-lettered messages with their error attributes",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			msgs, err := source(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			for _, m := range msgs {
+				if asJSON {
+					line, _ := json.Marshal(m)
+					fmt.Fprintln(out, string(line))
+					continue
+				}
+				fmt.Fprintf(out, "%s  %s  %s  %s\n", m.ID, m.Queue, summary(m), truncate(m.Body, 80))
+			}
+			if !asJSON {
+				fmt.Fprintf(out, "%d message(s)\n", len(msgs))
+			}
+			return nil
+		},
+	}
+	show := &cobra.Command{
+		Use:   "show MESSAGE_ID",
+		Short: "Show one message in full",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			msgs, err := source(cmd.Context())
+			if err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				if m.ID == args[0] {
+					enc := json.NewEncoder(cmd.OutOrStdout())
+					enc.SetIndent("", "  ")
+					return enc.Encode(m)
+				}
+			}
+			return fmt.Errorf("no message %s", args[0])
+		},
+	}
+	for _, c := range []*cobra.Command{list, show} {
+		c.Flags().StringVar(&logs, "logs", "", "local run directory")
+		c.Flags().StringVar(&queueURL, "queue-url", "", "SQS queue URL")
+		c.Flags().BoolVar(&asJSON, "json", false, "one JSON object per message")
+		cmd.AddCommand(c)
+	}
+	return cmd
+}
+
+func summary(m dlqMessage) string {
+	if c := m.Attributes["ERROR_CODE"]; c != "" {
+		return c + ": " + m.Attributes["ERROR_MESSAGE"]
+	}
+	var rec struct {
+		ResponsePayload struct{ ErrorMessage string } `json:"responsePayload"`
+	}
+	if json.Unmarshal([]byte(m.Body), &rec) == nil && rec.ResponsePayload.ErrorMessage != "" {
+		return "function error: " + rec.ResponsePayload.ErrorMessage
+	}
+	return "-"
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+func localDLQ(dir string) ([]dlqMessage, error) {
+	files, _ := filepath.Glob(filepath.Join(dir, "queues", "*.jsonl"))
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("could not read %s: %w", dir, err)
+	}
+	var out []dlqMessage
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 4<<20)
+		for line := 1; sc.Scan(); line++ {
+			var m dlqMessage
+			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			}
+			out = append(out, m)
+		}
+		f.Close()
+	}
+	return out, nil
+}
+
+func sqsDLQ(ctx context.Context, url string) ([]dlqMessage, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	client := sqs.NewFromConfig(cfg)
+	seen := map[string]bool{}
+	var out []dlqMessage
+	for range 10 { // up to 100 messages
+		res, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10,
+			VisibilityTimeout: 0, MessageAttributeNames: []string{"All"}})
+		if err != nil {
+			return nil, fmt.Errorf("sqs ReceiveMessage %s: %w", url, err)
+		}
+		added := 0
+		for _, m := range res.Messages {
+			id := aws.ToString(m.MessageId)
+			if seen[id] {
+				continue
+			}
+			seen[id], added = true, added+1
+			out = append(out, dlqMessage{ID: id, Queue: url, Body: aws.ToString(m.Body), Attributes: attrs(m.MessageAttributes)})
+		}
+		if added == 0 {
+			break
+		}
+	}
+	return out, nil
+}
+
+func attrs(in map[string]sqstypes.MessageAttributeValue) map[string]string {
+	out := map[string]string{}
+	for k, v := range in {
+		out[k] = aws.ToString(v.StringValue)
+	}
+	return out
+}
+
+func newKillSwitchCmd() *cobra.Command {
+	var param string
+	cmd := &cobra.Command{
+		Use:   "killswitch on|off|status --parameter NAME",
+		Short: "Stop or resume trading: the SSM parameter the execution function reads before every plan",
+		Long: `killswitch reads or sets the kill-switch SSM parameter of template.yaml
+(/<stack>/trading-enabled): off stops every later plan before any order (the
+workflow fails at step kill_switch); on resumes trading.
+
+Exit status: 0, 1 when SSM cannot be reached, 2 on bad usage.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if param == "" {
+				return usageError{errors.New("--parameter is required (e.g. /alchemiser/trading-enabled)")}
+			}
+			cfg, err := config.LoadDefaultConfig(cmd.Context())
+			if err != nil {
+				return err
+			}
+			client := ssm.NewFromConfig(cfg)
+			switch args[0] {
+			case "status":
+				out, err := client.GetParameter(cmd.Context(), &ssm.GetParameterInput{Name: aws.String(param)})
+				if err != nil {
+					return fmt.Errorf("ssm GetParameter %s: %w", param, err)
+				}
+				state := "on (trading)"
+				if strings.EqualFold(strings.TrimSpace(aws.ToString(out.Parameter.Value)), "false") {
+					state = "off (no trading)"
+				}
+				_, err = fmt.Fprintln(cmd.OutOrStdout(), state)
+				return err
+			case "on", "off":
+				value := map[string]string{"on": "true", "off": "false"}[args[0]]
+				_, err := client.PutParameter(cmd.Context(), &ssm.PutParameterInput{Name: aws.String(param), Value: aws.String(value),
+					Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)})
+				if err != nil {
+					return fmt.Errorf("ssm PutParameter %s: %w", param, err)
+				}
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "kill switch %s: trading %s\n", args[0], map[string]string{"on": "enabled", "off": "disabled"}[args[0]])
+				return err
+			}
+			return usageError{fmt.Errorf("killswitch takes on, off or status, not %q", args[0])}
+		},
+	}
+	cmd.Flags().StringVar(&param, "parameter", "", "the kill-switch SSM parameter name")
+	return cmd
+}
+
