@@ -258,4 +258,3 @@ Exit status: 0, 1 when SSM cannot be reached, 2 on bad usage.`,
 	cmd.Flags().StringVar(&param, "parameter", "", "the kill-switch SSM parameter name")
 	return cmd
 }
-
