@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -271,5 +273,35 @@ func TestKillSwitchStopsThePlanBeforeAnyOrder(t *testing.T) {
 		TradingEnabled: func(context.Context) (bool, error) { return false, errors.New("ssm: throttled") }}
 	if err := unknown.Handle(context.Background(), envelope(t, plan)); err == nil || events.Permanent(err) {
 		t.Errorf("error %v, want a retryable one when the switch cannot be read", err)
+	}
+}
+
+func TestNotificationsTurnAlarmsIntoRunbookLinkedMessages(t *testing.T) {
+	out := &notify.Outbox{Dir: t.TempDir()}
+	h := &Notifications{Deps: Deps{Publisher: &bus.Recorder{}}, Notifier: out, Dashboard: "Alchemiser-prod"}
+	alarm := `{"AlarmName":"prod-events-dlq-not-empty","AlarmDescription":"Incident event-dead-lettered: events in the DLQ. Runbook: https://x/runbooks/event-dead-lettered.md Query: event-dead-lettered",` +
+		`"NewStateValue":"ALARM","OldStateValue":"OK","StateChangeTime":"2026-11-20T14:40:00.000+0000","AlarmArn":"arn:aws:cloudwatch:us-east-1:1:alarm:prod-events-dlq-not-empty"}`
+	msg, _ := json.Marshal(alarm)
+	event := json.RawMessage(`{"Records":[{"EventSource":"aws:sns","EventVersion":"1.0","Sns":{"Type":"Notification","MessageId":"m1",` +
+		`"TopicArn":"arn:aws:sns:us-east-1:1:prod-alarms","Subject":"ALARM","Message":` + string(msg) + `}}]}`)
+	for range 2 { // SNS delivers at least once
+		if err := h.Handle(context.Background(), event); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys, _ := out.Keys()
+	if len(keys) != 1 {
+		t.Fatalf("%d notifications for one state change, want 1", len(keys))
+	}
+	texts, _ := filepath.Glob(filepath.Join(out.Dir, "*.txt"))
+	b, _ := os.ReadFile(texts[0])
+	for _, want := range []string{"Runbook: https://x/runbooks/event-dead-lettered.md", "dashboards:name=Alchemiser-prod", "Saved query: event-dead-lettered"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("missing %q:\n%s", want, b)
+		}
+	}
+	bad := json.RawMessage(`{"Records":[{"EventSource":"aws:sns","Sns":{"Message":"not json"}}]}`)
+	if err := h.Handle(context.Background(), bad); err == nil || !events.Permanent(err) {
+		t.Errorf("a non-alarm SNS message: %v, want a permanent error", err)
 	}
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,10 +18,14 @@ type Notifications struct {
 	Deps
 	Notifier    notify.Notifier
 	LogLocation func(correlationID string) string
+	Dashboard   string // the CloudWatch dashboard alarm notifications link
 }
 
 // Handle implements Func.
 func (h *Notifications) Handle(ctx context.Context, raw json.RawMessage) error {
+	if records, ok := snsRecords(raw); ok { // an alarm from the alarm topic
+		return h.alarms(ctx, records)
+	}
 	_, ev, log, err := received(ctx, h.Deps, "notifications", raw)
 	if err != nil {
 		return err
@@ -70,3 +75,57 @@ func SummaryOf(ev events.Event) (notify.Summary, bool) {
 	}
 	return notify.Summary{}, false
 }
+
+// snsRecord is one record of an SNS event (aws-lambda-go's SNSEvent shape).
+type snsRecord struct {
+	EventSource string `json:"EventSource"`
+	SNS         struct {
+		MessageID string `json:"MessageId"`
+		TopicArn  string `json:"TopicArn"`
+		Message   string `json:"Message"`
+	} `json:"Sns"`
+}
+
+func snsRecords(raw json.RawMessage) ([]snsRecord, bool) {
+	if !bytes.Contains(raw, []byte(`"aws:sns"`)) {
+		return nil, false
+	}
+	var ev struct {
+		Records []snsRecord `json:"Records"`
+	}
+	if json.Unmarshal(raw, &ev) != nil || len(ev.Records) == 0 || ev.Records[0].EventSource != "aws:sns" {
+		return nil, false
+	}
+	return ev.Records, true
+}
+
+// alarms turns CloudWatch alarm notifications into messages with the
+// runbook and console links; repeats of one state change are collapsed by
+// the message key (the outbox and the idempotent notifiers drop them).
+func (h *Notifications) alarms(ctx context.Context, records []snsRecord) error {
+	log := h.log()
+	for _, r := range records {
+		a, err := notify.ParseAlarm(r.SNS.Message)
+		if err != nil {
+			log.ErrorContext(ctx, "alarm message rejected", "error", err.Error(), "error_type", "permanent", "message_id", r.SNS.MessageID)
+			return &AlarmMessageError{err}
+		}
+		msg := notify.AlarmMessage(a, notify.AlarmLinks{Dashboard: h.Dashboard})
+		switch err := h.Notifier.Notify(ctx, msg); {
+		case errors.Is(err, notify.ErrDuplicate):
+			log.InfoContext(ctx, "alarm notification already sent", "alarm", a.AlarmName, "state", a.NewStateValue)
+			continue
+		case err != nil:
+			return fmt.Errorf("could not send the alarm notification: %w", err)
+		}
+		log.InfoContext(ctx, "alarm notification sent", "alarm", a.AlarmName, "state", a.NewStateValue, "previous_state", a.OldStateValue)
+	}
+	return nil
+}
+
+// AlarmMessageError is an SNS message that is not a CloudWatch alarm.
+type AlarmMessageError struct{ err error }
+
+func (e *AlarmMessageError) Error() string   { return e.err.Error() }
+func (e *AlarmMessageError) Unwrap() error   { return e.err }
+func (e *AlarmMessageError) Retryable() bool { return false }

@@ -25,6 +25,6 @@ func build(_ context.Context, env wiring.Env) (handlers.Func, error) {
 		notifiers = append(notifiers, &notify.Slack{WebhookURL: hook})
 	}
 	where := os.Getenv("LOG_LOCATION")
-	return (&handlers.Notifications{Deps: env.Deps, Notifier: notifiers,
+	return (&handlers.Notifications{Deps: env.Deps, Notifier: notifiers, Dashboard: os.Getenv("DASHBOARD_NAME"),
 		LogLocation: func(string) string { return where }}).Handle, nil
 }

@@ -1,0 +1,59 @@
+package notify
+
+import (
+	"strings"
+	"testing"
+)
+
+// A composite burn-rate alarm's notification, in the shape CloudWatch
+// publishes to SNS.
+const compositeAlarm = `{"AlarmName":"alchemiser-slo-workflow-success-page","AlarmDescription":"SLO workflow-success (99%): multiwindow burn-rate page. Runbook: https://example.com/runbooks/slo-workflow-success.md Query: workflow-failed",
+"AWSAccountId":"123456789012","NewStateValue":"ALARM","NewStateReason":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-slo-workflow-success-page-1-1h transitioned to ALARM",
+"StateChangeTime":"2026-11-20T14:40:00.000+0000","Region":"US East (N. Virginia)","AlarmArn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-slo-workflow-success-page",
+"OldStateValue":"OK","AlarmRule":"(ALARM(\"a\") AND ALARM(\"b\"))",
+"TriggeringChildren":[{"Arn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-slo-workflow-success-page-1-1h","State":{"Value":"ALARM","Timestamp":"2026-11-20T14:40:00.000+0000"}}]}`
+
+const metricAlarm = `{"AlarmName":"alchemiser-events-dlq-not-empty","AlarmDescription":"Incident event-dead-lettered: events a rule target could not take are in the events DLQ. Runbook: https://example.com/runbooks/event-dead-lettered.md Query: event-dead-lettered",
+"AWSAccountId":"123456789012","NewStateValue":"ALARM","NewStateReason":"Threshold Crossed: 1 datapoint [2.0 (20/11/26 14:35:00)] was greater than the threshold (0.0).",
+"StateChangeTime":"2026-11-20T14:40:00.000+0000","Region":"EU (Ireland)","AlarmArn":"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:alchemiser-events-dlq-not-empty","OldStateValue":"OK",
+"Trigger":{"MetricName":"ApproximateNumberOfMessagesVisible","Namespace":"AWS/SQS","StatisticType":"Statistic","Statistic":"MAXIMUM","Unit":null,"Dimensions":[{"value":"alchemiser-events-dlq","name":"QueueName"}],"Period":300,"EvaluationPeriods":1,"ComparisonOperator":"GreaterThanThreshold","Threshold":0.0,"TreatMissingData":"notBreaching"}}`
+
+func TestAlarmNotifications(t *testing.T) {
+	a, err := ParseAlarm(compositeAlarm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := AlarmMessage(a, AlarmLinks{Dashboard: "Alchemiser-alchemiser"})
+	for _, want := range []string{
+		"alchemiser-slo-workflow-success-page is ALARM (was OK)",
+		"What: SLO workflow-success (99%): multiwindow burn-rate page.",
+		"burning faster than 14.4x; at that rate a 30-day budget lasts under 2.1 days",
+		"Triggered by: alchemiser-slo-workflow-success-page-1-1h (ALARM)",
+		"Runbook: https://example.com/runbooks/slo-workflow-success.md",
+		"Dashboard: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=Alchemiser-alchemiser",
+		"Saved query: workflow-failed, from 2026-11-20T13:40:00Z to 2026-11-20T14:40:00Z",
+		"alchemiser query workflow-failed --since 2026-11-20T13:40:00Z --until 2026-11-20T14:40:00Z",
+	} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("missing %q in:\n%s", want, m.Text)
+		}
+	}
+	if m.Subject != "ALARM: alchemiser-slo-workflow-success-page" {
+		t.Errorf("subject %q", m.Subject)
+	}
+	again, _ := ParseAlarm(compositeAlarm)
+	if AlarmMessage(again, AlarmLinks{}).Key != m.Key {
+		t.Error("a repeat of the same state change has another key")
+	}
+	d, err := ParseAlarm(metricAlarm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm := AlarmMessage(d, AlarmLinks{})
+	if !strings.Contains(dm.Text, "region=eu-west-1") || !strings.Contains(dm.Text, "Reason: Threshold Crossed") || strings.Contains(dm.Text, "Error budget") {
+		t.Errorf("metric alarm notification:\n%s", dm.Text)
+	}
+	if _, err := ParseAlarm(`{"detail-type":"x"}`); err == nil {
+		t.Error("a non-alarm message parsed")
+	}
+}
