@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -127,6 +129,15 @@ func aggregate(points []Point, start, end time.Time, stat string) (float64, bool
 	if n == 0 {
 		return 0, false
 	}
+	if lo, hi, ok := trimmedRange(stat); ok { // TC(lo:hi): how many values in [lo, hi]
+		n := 0
+		for _, pt := range points {
+			if !pt.At.Before(start) && pt.At.Before(end) && pt.Value >= lo && pt.Value <= hi {
+				n++
+			}
+		}
+		return float64(n), true
+	}
 	switch stat {
 	case "Average":
 		return sum / float64(n), true
@@ -170,4 +181,23 @@ func Evaluate(a *MetricAlarm, s Series, from, to time.Time, every time.Duration)
 		out = append(out, Sample{At: t, State: state})
 	}
 	return out, nil
+}
+
+// trimmedRange reads a TC(lo:hi) statistic (absolute bounds).
+func trimmedRange(stat string) (float64, float64, bool) {
+	if !strings.HasPrefix(stat, "TC(") || !strings.HasSuffix(stat, ")") {
+		return 0, 0, false
+	}
+	lo, hi, ok := strings.Cut(stat[3:len(stat)-1], ":")
+	if !ok || strings.Contains(stat, "%") {
+		return 0, 0, false
+	}
+	l, h := math.Inf(-1), math.Inf(1)
+	if lo != "" {
+		l, _ = strconv.ParseFloat(lo, 64)
+	}
+	if hi != "" {
+		h, _ = strconv.ParseFloat(hi, 64)
+	}
+	return l, h, true
 }

@@ -11,6 +11,7 @@ import (
 	mrand "math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -430,9 +431,11 @@ func (e *EventBridge) invoke(f *function, input []byte) (err error) {
 		if timedOut {
 			err = fmt.Errorf("Task timed out after %.2f seconds", timeout.Seconds())
 		}
+		d := time.Since(start)
 		if group != nil {
-			group.report(requestID, time.Now(), time.Since(start), f.MemoryMB, timeout, timedOut)
+			group.report(requestID, time.Now(), d, f.MemoryMB, timeout, timedOut)
 		}
+		e.metricValue("AWS/Lambda", "Duration", "Milliseconds", "FunctionName", f.Name, float64(d.Microseconds())/1000)
 	}()
 	return f.handle(ctx, input)
 }
@@ -446,6 +449,7 @@ func (e *EventBridge) toDLQ(r compiledRule, t topology.Target, raw []byte, id, c
 		e.Log.Error("target has no dead-letter queue: event dropped", "rule", r.Name, "target", t.ID, "event_id", id)
 		return
 	}
+	defer e.queueDepth(t.DLQ)
 	e.Queues.Send(t.DLQ, string(raw), map[string]string{
 		"RULE_ARN": r.ARN, "TARGET_ARN": t.ARN, "ERROR_CODE": code, "ERROR_MESSAGE": msg,
 		"EXHAUSTED_RETRY_CONDITION": exhausted(attempts, t.Retry.MaxAttempts), "RETRY_ATTEMPTS": fmt.Sprint(attempts - 1),
@@ -482,6 +486,7 @@ func (e *EventBridge) toDestination(f *function, input []byte, err error, attemp
 	}
 	body, _ := json.Marshal(record)
 	e.Queues.Send(f.Async.OnFailure, string(body), nil)
+	e.queueDepth(f.Async.OnFailure)
 }
 
 // errorType names err's type as aws-lambda-go reports it: the type's
@@ -508,17 +513,31 @@ func uuid() string {
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
 // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
 func (e *EventBridge) metric(namespace, name, dimKey, dimValue string) {
+	e.metricValue(namespace, name, "Count", dimKey, dimValue, 1)
+}
+
+func (e *EventBridge) metricValue(namespace, name, unit, dimKey, dimValue string, value float64) {
 	if e.Metrics == nil {
 		return
 	}
 	q := func(v string) string { b, _ := json.Marshal(v); return string(b) }
 	// _aws first, as the telemetry layer's EMF lines have it.
 	line := fmt.Sprintf(`{"_aws":{"Timestamp":%d,"CloudWatchMetrics":[{"Namespace":%s,"Dimensions":[[%s]],`+
-		`"Metrics":[{"Name":%s,"Unit":"Count"}]}]},%s:%s,%s:1,"level":"INFO"}`,
-		time.Now().UnixMilli(), q(namespace), q(dimKey), q(name), q(dimKey), q(dimValue), q(name))
+		`"Metrics":[{"Name":%s,"Unit":%s}]}]},%s:%s,%s:%s,"level":"INFO"}`,
+		time.Now().UnixMilli(), q(namespace), q(dimKey), q(name), q(unit), q(dimKey), q(dimValue), q(name), strconv.FormatFloat(value, 'f', -1, 64))
 	e.metricsMu.Lock()
 	defer e.metricsMu.Unlock()
 	_, _ = io.WriteString(e.Metrics, line+"\n")
+}
+
+// queueDepth publishes a queue's depth as SQS's
+// ApproximateNumberOfMessagesVisible (messages are never consumed locally).
+func (e *EventBridge) queueDepth(id string) {
+	name := id
+	if q, ok := e.Top.Queues[id]; ok {
+		name = q.Name
+	}
+	e.metricValue("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Count", "QueueName", name, float64(len(e.Queues.Messages(id))))
 }
 
 // newYork is where the schedule's cron runs.

@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	alchemiser "github.com/alchemiser/alchemiser"
+	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/local/topology"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
@@ -180,6 +183,8 @@ func TestIncidentWorkflowFailedAndOrderRejected(t *testing.T) {
 	assertSame(t, "order-rejected", column(t, savedQuery(t, s.Dir, "order-rejected", nil), "correlation_id"), failed)
 	assertNothingOnACleanRun(t, "workflow-failed", nil)
 	assertNothingOnACleanRun(t, "order-rejected", nil)
+	assertAlarm(t, s.Dir, "slo-workflow-success-page")
+	assertAlarm(t, s.Dir, "slo-order-success-page")
 }
 
 // The account endpoint fails: the portfolio function errors on every
@@ -207,6 +212,8 @@ func TestIncidentHandlerErrorDeadLetteredAndStuck(t *testing.T) {
 	for _, name := range []string{"workflow-stuck", "event-dead-lettered", "handler-error"} {
 		assertNothingOnACleanRun(t, name, nil)
 	}
+	assertAlarm(t, s.Dir, "failed-invocations-not-empty")
+	assertAlarm(t, s.Dir, "portfolio-errors")
 }
 
 // startedIDs are the correlation ids the scheduler started, from its log.
@@ -229,6 +236,7 @@ func TestIncidentBrokerDegraded(t *testing.T) {
 		t.Errorf("broker-degraded touched %v workflows, want %d", got, len(traded))
 	}
 	assertNothingOnACleanRun(t, "broker-degraded", nil)
+
 }
 
 func strconvItoa(n int) string { return fmt.Sprint(n) }
@@ -270,6 +278,7 @@ func TestIncidentPublishFailed(t *testing.T) {
 	}
 	_ = rep
 	assertNothingOnACleanRun(t, "publish-failed", nil)
+	assertAlarm(t, s.Dir, "publish-failures")
 }
 
 func TestIncidentPoisonEvent(t *testing.T) {
@@ -286,6 +295,7 @@ func TestIncidentPoisonEvent(t *testing.T) {
 		t.Errorf("poison-event: %v %v", r.Columns, r.Rows)
 	}
 	assertNothingOnACleanRun(t, "poison-event", nil)
+	assertAlarm(t, s2.Dir, "portfolio-errors")
 }
 
 func TestIncidentLambdaTimeout(t *testing.T) {
@@ -354,4 +364,173 @@ func TestMain(m *testing.M) {
 		_ = os.RemoveAll(clean.dir)
 	}
 	os.Exit(code)
+}
+
+// alarmFired evaluates the generated alarm called name (an SLO alarm or
+// composite, or a symptom alarm) on the metrics the run recorded (EMF in
+// the log groups and the bus's platform metrics), once a minute from the
+// first metric to fifteen minutes after the last, and reports whether it
+// reached ALARM.
+func alarmFired(t *testing.T, dir, name string) bool {
+	t.Helper()
+	spec, err := alarms.LoadSpec("../../alarms/slos.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emf := recordedMetrics(t, dir)
+	if len(emf) == 0 {
+		t.Fatal("the run recorded no metrics")
+	}
+	from, to := emf[0].At, emf[0].At
+	for _, p := range emf {
+		from, to = minTime(from, p.At), maxTime(to, p.At)
+	}
+	from, to = from.Truncate(time.Minute).Add(time.Minute), to.Add(15*time.Minute)
+	fired := func(a alarms.MetricAlarm, series alarms.Series) []bool {
+		samples, err := alarms.Evaluate(&a, series, from, to, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]bool, len(samples))
+		for i, s := range samples {
+			out[i] = s.State == alarms.Alarm
+		}
+		return out
+	}
+	burn := func(g alarms.Generated) []bool {
+		series := alarms.Series{}
+		for _, q := range g.Alarm.Metrics {
+			if q.MetricStat == nil {
+				continue
+			}
+			m := alarms.Metric{Namespace: q.MetricStat.Metric.Namespace, Name: q.MetricStat.Metric.MetricName}
+			if m.Namespace == spec.Namespace {
+				m.Dims = map[string]string{"service": spec.Service}
+			}
+			series[q.Id] = alarms.Points(emf, m)
+		}
+		return fired(g.Alarm, series)
+	}
+	any := func(st []bool) bool { return slices.Contains(st, true) }
+	for i := range spec.SLOs {
+		gens, comps := alarms.BurnAlarms(spec, &spec.SLOs[i])
+		states := map[string][]bool{}
+		for _, g := range gens {
+			states[g.LogicalID] = burn(g)
+			if g.Name == name {
+				return any(states[g.LogicalID])
+			}
+		}
+		for _, c := range comps {
+			if c.Name != name {
+				continue
+			}
+			rule, err := alarms.ParseRule(strings.NewReplacer("{{", "", "}}", "").Replace(c.Rule))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := len(states[gens[0].LogicalID])
+			for i := range n {
+				children := map[string]alarms.State{}
+				for id, st := range states {
+					children[id] = map[bool]alarms.State{true: alarms.Alarm, false: alarms.OK}[st[i]]
+				}
+				if rule.State(children) == alarms.Alarm {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	top := loadTop(t)
+	for _, s := range alarms.Symptoms(spec) {
+		if s.Name != name {
+			continue
+		}
+		m := alarms.Metric{Namespace: s.Namespace, Name: s.MetricName, Dims: map[string]string{}}
+		for _, d := range s.Dimensions {
+			m.Dims[d[0]] = resolveDim(t, top, d[1])
+		}
+		return any(fired(s.Alarm(), alarms.Series{"m1": alarms.Points(emf, m)}))
+	}
+	t.Fatalf("no generated alarm %q", name)
+	return false
+}
+
+func loadTop(t *testing.T) *topology.Topology {
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return top
+}
+
+// resolveDim turns a symptom's dimension expression into the local value.
+func resolveDim(t *testing.T, top *topology.Topology, v string) string {
+	switch {
+	case strings.HasPrefix(v, "!Ref "):
+		if f, ok := top.Functions[strings.TrimPrefix(v, "!Ref ")]; ok {
+			return f.Name
+		}
+	case strings.HasPrefix(v, "!GetAtt "):
+		id, _, _ := strings.Cut(strings.TrimPrefix(v, "!GetAtt "), ".")
+		if q, ok := top.Queues[id]; ok {
+			return q.Name
+		}
+	default:
+		return v
+	}
+	t.Fatalf("cannot resolve %s", v)
+	return ""
+}
+
+// recordedMetrics are every EMF metric of a run: the functions' (in
+// their log groups) and the platform's (the bus's log).
+func recordedMetrics(t *testing.T, dir string) []alarms.EMFPoint {
+	var out []alarms.EMFPoint
+	files, _ := filepath.Glob(filepath.Join(dir, "cloudwatch", "*.jsonl"))
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = insights.ReadEvents(f, name, "", func(ev *insights.Event) bool {
+			out = append(out, alarms.ParseEMF([]byte(ev.Message))...)
+			return true
+		})
+		f.Close()
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "logs", "eventbridge.log"))
+	if err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			out = append(out, alarms.ParseEMF([]byte(line))...)
+		}
+	}
+	return out
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// assertAlarm: the incident's alarm fires on the faulty run's metrics,
+// and stays quiet on the clean run's.
+func assertAlarm(t *testing.T, dir, name string) {
+	t.Helper()
+	if !alarmFired(t, dir, name) {
+		t.Errorf("alarm %s did not fire on the incident's metrics", name)
+	}
+	if alarmFired(t, cleanRun(t), name) {
+		t.Errorf("alarm %s fired on a clean run", name)
+	}
 }
