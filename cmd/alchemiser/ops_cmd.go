@@ -9,9 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -123,6 +126,7 @@ usage.`,
 		c.Flags().BoolVar(&asJSON, "json", false, "one JSON object per message")
 		cmd.AddCommand(c)
 	}
+	cmd.AddCommand(newDLQRedriveCmd())
 	return cmd
 }
 
@@ -256,5 +260,168 @@ Exit status: 0, 1 when SSM cannot be reached, 2 on bad usage.`,
 		},
 	}
 	cmd.Flags().StringVar(&param, "parameter", "", "the kill-switch SSM parameter name")
+	return cmd
+}
+
+// redriveEvent is the EventBridge event a dead-lettered message carries:
+// the message body (rule DLQ) or the record's requestPayload (Lambda's
+// on-failure destination).
+func redriveEvent(body string) (source, detailType, detail string, err error) {
+	var rec struct {
+		RequestPayload json.RawMessage `json:"requestPayload"`
+	}
+	raw := []byte(body)
+	if json.Unmarshal(raw, &rec) == nil && len(rec.RequestPayload) > 0 {
+		raw = rec.RequestPayload
+	}
+	var ev struct {
+		Source     string          `json:"source"`
+		DetailType string          `json:"detail-type"`
+		Detail     json.RawMessage `json:"detail"`
+	}
+	if err := json.Unmarshal(raw, &ev); err != nil || ev.Source == "" || ev.DetailType == "" || len(ev.Detail) == 0 {
+		return "", "", "", fmt.Errorf("the message does not hold an EventBridge event")
+	}
+	return ev.Source, ev.DetailType, string(ev.Detail), nil
+}
+
+func newDLQRedriveCmd() *cobra.Command {
+	var queueURL, busName string
+	var max int
+	cmd := &cobra.Command{
+		Use:   "redrive --queue-url URL --bus NAME",
+		Short: "Put dead-lettered events back on the bus, then delete them from the queue",
+		Long: `redrive receives messages from an SQS dead-letter queue (the rule DLQ or a
+function's on-failure destination), puts the EventBridge event each holds back on
+the bus with PutEvents, and deletes the message only once the bus accepted it.
+Handlers are idempotent on the event id, so redriving an event that was in fact
+handled does nothing. Exit status: 0 when every message was redriven, 1 otherwise,
+2 on bad usage.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if queueURL == "" || busName == "" {
+				return usageError{errors.New("--queue-url and --bus are required")}
+			}
+			cfg, err := config.LoadDefaultConfig(cmd.Context())
+			if err != nil {
+				return err
+			}
+			q, eb := sqs.NewFromConfig(cfg), eventbridge.NewFromConfig(cfg)
+			done, failed := 0, 0
+			seen := map[string]bool{} // a message that failed comes back after its visibility timeout
+			for done+failed < max {
+				res, err := q.ReceiveMessage(cmd.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(queueURL),
+					MaxNumberOfMessages: 10, VisibilityTimeout: 60})
+				if err != nil {
+					return fmt.Errorf("sqs ReceiveMessage: %w", err)
+				}
+				fresh := 0
+				for _, m := range res.Messages {
+					if seen[aws.ToString(m.MessageId)] {
+						continue
+					}
+					seen[aws.ToString(m.MessageId)] = true
+					fresh++
+					if err := redriveOne(cmd.Context(), eb, q, queueURL, busName, m); err != nil {
+						failed++
+						fmt.Fprintf(cmd.ErrOrStderr(), "message %s: %v\n", aws.ToString(m.MessageId), err)
+						continue
+					}
+					done++
+					fmt.Fprintf(cmd.OutOrStdout(), "redriven %s\n", aws.ToString(m.MessageId))
+				}
+				if fresh == 0 {
+					break
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d redriven, %d failed\n", done, failed)
+			if failed > 0 {
+				return fmt.Errorf("%d message(s) could not be redriven; they stay in the queue", failed)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&queueURL, "queue-url", "", "SQS dead-letter queue URL")
+	cmd.Flags().StringVar(&busName, "bus", "", "event bus name")
+	cmd.Flags().IntVar(&max, "max", 1000, "most messages to redrive")
+	return cmd
+}
+
+func redriveOne(ctx context.Context, eb *eventbridge.Client, q *sqs.Client, queueURL, busName string, m sqstypes.Message) error {
+	source, detailType, detail, err := redriveEvent(aws.ToString(m.Body))
+	if err != nil {
+		return err
+	}
+	out, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
+		EventBusName: aws.String(busName), Source: aws.String(source), DetailType: aws.String(detailType), Detail: aws.String(detail)}}})
+	if err != nil {
+		return fmt.Errorf("PutEvents: %w", err)
+	}
+	if out.FailedEntryCount > 0 {
+		return fmt.Errorf("PutEvents: %s", aws.ToString(out.Entries[0].ErrorMessage))
+	}
+	_, err = q.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(queueURL), ReceiptHandle: m.ReceiptHandle})
+	return err
+}
+
+func newReplayCmd() *cobra.Command {
+	var archive, bus, from, to, name string
+	cmd := &cobra.Command{Use: "replay", Short: "Replay archived events (EventBridge StartReplay)",
+		Long: `replay start replays the bus archive's events between --from and --to onto the bus;
+replayed events carry replay-name and handlers skip those they already handled.
+replay status NAME shows a replay's state. Exit status: 0, 1 on an AWS error, 2 on
+bad usage.`}
+	start := &cobra.Command{
+		Use:  "start --archive ARN --bus ARN --from T --to T [--name NAME]",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if archive == "" || bus == "" || from == "" || to == "" {
+				return usageError{errors.New("--archive, --bus, --from and --to are required")}
+			}
+			f, err1 := time.Parse(time.RFC3339, from)
+			t, err2 := time.Parse(time.RFC3339, to)
+			if err := errors.Join(err1, err2); err != nil || !t.After(f) {
+				return usageError{fmt.Errorf("--from and --to must be RFC 3339 times, --to after --from (%v)", err)}
+			}
+			if name == "" {
+				name = "alchemiser-" + time.Now().UTC().Format("20060102T150405Z")
+			}
+			cfg, err := config.LoadDefaultConfig(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out, err := eventbridge.NewFromConfig(cfg).StartReplay(cmd.Context(), &eventbridge.StartReplayInput{ReplayName: aws.String(name),
+				EventSourceArn: aws.String(archive), EventStartTime: aws.Time(f), EventEndTime: aws.Time(t),
+				Destination: &ebtypes.ReplayDestination{Arn: aws.String(bus)}})
+			if err != nil {
+				return fmt.Errorf("StartReplay: %w", err)
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "replay %s %s\n", name, out.State)
+			return err
+		},
+	}
+	status := &cobra.Command{
+		Use:  "status NAME",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := config.LoadDefaultConfig(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out, err := eventbridge.NewFromConfig(cfg).DescribeReplay(cmd.Context(), &eventbridge.DescribeReplayInput{ReplayName: aws.String(args[0])})
+			if err != nil {
+				return fmt.Errorf("DescribeReplay: %w", err)
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "replay %s %s %s\n", args[0], out.State, aws.ToString(out.StateReason))
+			return err
+		},
+	}
+	f := start.Flags()
+	f.StringVar(&archive, "archive", "", "archive ARN")
+	f.StringVar(&bus, "bus", "", "destination bus ARN")
+	f.StringVar(&from, "from", "", "first event time (RFC 3339)")
+	f.StringVar(&to, "to", "", "last event time (RFC 3339)")
+	f.StringVar(&name, "name", "", "replay name")
+	cmd.AddCommand(start, status)
 	return cmd
 }

@@ -12,10 +12,14 @@ import (
 	"testing"
 )
 
-// fakeAWS speaks SSM's and SQS's JSON protocols for the ops commands.
+// fakeOps speaks the JSON protocols of SSM, SQS and EventBridge for the
+// operational commands.
 type fakeOps struct {
-	mu    sync.Mutex
-	param string
+	mu       sync.Mutex
+	param    string
+	messages []map[string]any // SQS messages not yet deleted
+	put      []map[string]any // PutEvents entries
+	replays  []map[string]any
 }
 
 func (f *fakeOps) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -24,50 +28,113 @@ func (f *fakeOps) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	var in map[string]any
 	_ = json.Unmarshal(body, &in)
+	reply := func(v any) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_ = json.NewEncoder(w).Encode(v)
+	}
 	switch r.Header.Get("X-Amz-Target") {
 	case "AmazonSSM.GetParameter":
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		_ = json.NewEncoder(w).Encode(map[string]any{"Parameter": map[string]any{"Name": in["Name"], "Value": f.param, "Type": "String"}})
+		reply(map[string]any{"Parameter": map[string]any{"Name": in["Name"], "Value": f.param, "Type": "String"}})
 	case "AmazonSSM.PutParameter":
 		f.param = in["Value"].(string)
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		io.WriteString(w, `{"Version":2}`)
+		reply(map[string]any{"Version": 2})
 	case "AmazonSQS.ReceiveMessage":
-		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
-		io.WriteString(w, `{"Messages":[{"MessageId":"q-1","ReceiptHandle":"h","Body":"{\"detail-type\":\"SignalGenerated\"}",`+
-			`"MessageAttributes":{"ERROR_CODE":{"DataType":"String","StringValue":"ResourceNotFoundException"},"ERROR_MESSAGE":{"DataType":"String","StringValue":"gone"}}}]}`)
+		reply(map[string]any{"Messages": f.messages})
+	case "AmazonSQS.DeleteMessage":
+		kept := f.messages[:0]
+		for _, m := range f.messages {
+			if m["ReceiptHandle"] != in["ReceiptHandle"] {
+				kept = append(kept, m)
+			}
+		}
+		f.messages = kept
+		reply(map[string]any{})
+	case "AWSEvents.PutEvents":
+		entries := in["Entries"].([]any)
+		for _, e := range entries {
+			f.put = append(f.put, e.(map[string]any))
+		}
+		reply(map[string]any{"FailedEntryCount": 0, "Entries": []any{map[string]any{"EventId": "e"}}})
+	case "AWSEvents.StartReplay":
+		f.replays = append(f.replays, in)
+		reply(map[string]any{"ReplayArn": "arn:aws:events:us-east-1:1:replay/" + in["ReplayName"].(string), "State": "STARTING"})
+	case "AWSEvents.DescribeReplay":
+		reply(map[string]any{"ReplayName": in["ReplayName"], "State": "COMPLETED"})
 	default:
 		http.Error(w, "unexpected "+r.Header.Get("X-Amz-Target"), http.StatusBadRequest)
 	}
 }
 
-func TestKillSwitchAndSQSDLQAgainstTheAWSProtocols(t *testing.T) {
-	srv := httptest.NewServer(&fakeOps{param: "true"})
-	defer srv.Close()
+func opsEnv(t *testing.T, f *fakeOps) func(args ...string) (string, error) {
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
 	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_ACCESS_KEY_ID", "k")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "s")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	cli := func(args ...string) string {
-		t.Helper()
+	return func(args ...string) (string, error) {
 		var out, errb bytes.Buffer
-		if err := run(context.Background(), args, nil, &out, &errb); err != nil {
-			t.Fatalf("%v: %v %s", args, err, errb.String())
-		}
-		return out.String()
+		err := run(context.Background(), args, nil, &out, &errb)
+		return out.String() + errb.String(), err
 	}
+}
+
+func TestKillSwitchAgainstSSM(t *testing.T) {
+	cli := opsEnv(t, &fakeOps{param: "true"})
 	p := "--parameter=/alchemiser/trading-enabled"
-	if got := cli("killswitch", "status", p); !strings.Contains(got, "on (trading)") {
-		t.Errorf("status: %q", got)
+	for _, c := range [][2]string{{"status", "on (trading)"}, {"off", "trading disabled"}, {"status", "off (no trading)"}, {"on", "trading enabled"}} {
+		out, err := cli("killswitch", c[0], p)
+		if err != nil || !strings.Contains(out, c[1]) {
+			t.Errorf("killswitch %s: %q %v", c[0], out, err)
+		}
 	}
-	if got := cli("killswitch", "off", p); !strings.Contains(got, "trading disabled") {
-		t.Errorf("off: %q", got)
+	if out, err := cli("killswitch", "maybe", p); err == nil {
+		t.Errorf("killswitch maybe: %q", out)
 	}
-	if got := cli("killswitch", "status", p); !strings.Contains(got, "off (no trading)") {
-		t.Errorf("status after off: %q", got)
+}
+
+func TestDLQListAndRedriveAgainstSQSAndEventBridge(t *testing.T) {
+	event := `{"version":"0","id":"1","detail-type":"RebalancePlanned","source":"alchemiser.portfolio","detail":{"metadata":{"event_id":"E1"}}}`
+	record, _ := json.Marshal(map[string]any{"requestPayload": json.RawMessage(`{"detail-type":"SignalGenerated","source":"alchemiser.strategy","detail":{"metadata":{"event_id":"E2"}}}`),
+		"responsePayload": map[string]any{"errorMessage": "planner exploded"}})
+	f := &fakeOps{messages: []map[string]any{
+		{"MessageId": "q-1", "ReceiptHandle": "h1", "Body": event,
+			"MessageAttributes": map[string]any{"ERROR_CODE": map[string]any{"DataType": "String", "StringValue": "ResourceNotFoundException"}}},
+		{"MessageId": "q-2", "ReceiptHandle": "h2", "Body": string(record)},
+		{"MessageId": "q-3", "ReceiptHandle": "h3", "Body": "not an event"},
+	}}
+	cli := opsEnv(t, f)
+	url := "https://sqs.us-east-1.amazonaws.com/1/alchemiser-events-dlq"
+	out, err := cli("dlq", "list", "--queue-url", url)
+	if err != nil || !strings.Contains(out, "q-1") || !strings.Contains(out, "ResourceNotFoundException") || !strings.Contains(out, "function error: planner exploded") {
+		t.Fatalf("dlq list: %q %v", out, err)
 	}
-	if got := cli("dlq", "list", "--queue-url", srv.URL+"/000000000000/alchemiser-events-dlq"); !strings.Contains(got, "q-1") || !strings.Contains(got, "ResourceNotFoundException: gone") {
-		t.Errorf("dlq list: %q", got)
+	out, err = cli("dlq", "redrive", "--queue-url", url, "--bus", "alchemiser-bus")
+	if err == nil || !strings.Contains(out, "2 redriven, 1 failed") || !strings.Contains(out, "q-3: the message does not hold an EventBridge event") {
+		t.Fatalf("redrive: %q %v", out, err)
+	}
+	if len(f.put) != 2 || f.put[0]["DetailType"] != "RebalancePlanned" || f.put[1]["Source"] != "alchemiser.strategy" ||
+		!strings.Contains(f.put[1]["Detail"].(string), `"E2"`) || f.put[0]["EventBusName"] != "alchemiser-bus" {
+		t.Errorf("put %v", f.put)
+	}
+	if len(f.messages) != 1 || f.messages[0]["MessageId"] != "q-3" {
+		t.Errorf("left in the queue: %v (only the unredrivable message should stay)", f.messages)
+	}
+}
+
+func TestReplayAgainstEventBridge(t *testing.T) {
+	f := &fakeOps{}
+	cli := opsEnv(t, f)
+	out, err := cli("replay", "start", "--archive", "arn:aws:events:us-east-1:1:archive/a", "--bus", "arn:aws:events:us-east-1:1:event-bus/b",
+		"--from", "2026-11-20T14:00:00Z", "--to", "2026-11-20T15:00:00Z", "--name", "incident-42")
+	if err != nil || !strings.Contains(out, "replay incident-42 STARTING") || len(f.replays) != 1 || f.replays[0]["EventSourceArn"] != "arn:aws:events:us-east-1:1:archive/a" {
+		t.Fatalf("start: %q %v %v", out, err, f.replays)
+	}
+	if out, err := cli("replay", "status", "incident-42"); err != nil || !strings.Contains(out, "COMPLETED") {
+		t.Errorf("status: %q %v", out, err)
+	}
+	if _, err := cli("replay", "start", "--archive", "a", "--bus", "b", "--from", "2026-11-20T15:00:00Z", "--to", "2026-11-20T14:00:00Z"); err == nil {
+		t.Error("a reversed range is accepted")
 	}
 }
