@@ -237,6 +237,19 @@ func TestIncidentBrokerDegraded(t *testing.T) {
 	}
 	assertNothingOnACleanRun(t, "broker-degraded", nil)
 
+	// The broker goes down once the plan is made: every execution call
+	// fails, the breaker opens, and its alarm fires.
+	down, _ := scenario(t, 1, 31, Chaos{}, func(s *Stack) {
+		s.Bus.Tap(func(d Delivered) {
+			if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
+				s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{503: 1}})
+			}
+		})
+	})
+	if states := column(t, savedQuery(t, down.Dir, "broker-degraded", nil), "to"); !slices.Contains(states, "open") {
+		t.Errorf("no breaker transition to open in the logs: %v", states)
+	}
+	assertAlarm(t, down.Dir, "broker-breaker-open")
 }
 
 func strconvItoa(n int) string { return fmt.Sprint(n) }
