@@ -28,10 +28,11 @@ import (
 // It also serves Secrets Manager's GetSecretValue and SSM's GetParameter
 // (JSON 1.1): the Alpaca secret and the kill switch.
 type fakeAWS struct {
-	mu      sync.Mutex
-	entries []map[string]any
-	publish []url.Values
-	trading string // the kill switch parameter's value
+	mu       sync.Mutex
+	entries  []map[string]any
+	publish  []url.Values
+	trading  string // the kill switch parameter's value
+	slackURL string // the Slack webhook secret's value
 }
 
 func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -41,6 +42,12 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Header.Get("X-Amz-Target") {
 	case "secretsmanager.GetSecretValue":
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		var in struct{ SecretId string }
+		_ = json.Unmarshal(body, &in)
+		if in.SecretId == slackSecretARN {
+			io.WriteString(w, `{"ARN":"`+slackSecretARN+`","Name":"alchemiser/slack","SecretString":"`+f.slackURL+`"}`)
+			return
+		}
 		io.WriteString(w, `{"ARN":"`+alpacaSecretARN+`","Name":"alchemiser/alpaca","SecretString":"{\"key_id\":\"K\",\"secret_key\":\"S\"}"}`)
 		return
 	case "AmazonSSM.GetParameter":
@@ -84,13 +91,31 @@ func build(t testing.TB, fn string) string {
 	return bin
 }
 
-const alpacaSecretARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:alchemiser/alpaca"
+const (
+	alpacaSecretARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:alchemiser/alpaca"
+	slackSecretARN  = "arn:aws:secretsmanager:us-east-1:000000000000:secret:alchemiser/slack"
+)
 
 type env struct {
 	aws      *fakeAWS
 	exchange string
 	dynamo   string // dynalite's endpoint, holding the idempotency table
 	x        *paper.Exchange
+	slack    *slackHook
+}
+
+// slackHook records Slack incoming-webhook posts.
+type slackHook struct {
+	mu    sync.Mutex
+	posts []string
+}
+
+func (s *slackHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	s.posts = append(s.posts, string(b))
+	s.mu.Unlock()
+	io.WriteString(w, "ok")
 }
 
 func setup(t testing.TB) env {
@@ -102,12 +127,15 @@ func setup(t testing.TB) env {
 	_ = x.AddAccount("K", "S", paper.AccountConfig{Cash: decimal.NewFromInt(10000)})
 	xs := httptest.NewServer(x)
 	t.Cleanup(xs.Close)
-	f := &fakeAWS{trading: "true"}
+	slack := &slackHook{}
+	ss := httptest.NewServer(slack)
+	t.Cleanup(ss.Close)
+	f := &fakeAWS{trading: "true", slackURL: ss.URL}
 	as := httptest.NewServer(f)
 	t.Cleanup(as.Close)
 	endpoint, client := dynalitetest.Start(t)
 	dynalitetest.CreateTable(t, client, "alchemiser-idempotency")
-	return env{aws: f, exchange: xs.URL + "|" + as.URL, dynamo: endpoint, x: x}
+	return env{aws: f, exchange: xs.URL + "|" + as.URL, dynamo: endpoint, x: x, slack: slack}
 }
 
 // invoke runs the function's bootstrap under the Runtime API with event.
@@ -126,7 +154,7 @@ func invoke(t *testing.T, e env, fn string, event []byte) runtimeapi.Result {
 		"AWS_ENDPOINT_URL="+awsURL, "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_ENDPOINT_URL_DYNAMODB="+e.dynamo, "IDEMPOTENCY_TABLE=alchemiser-idempotency",
 		"EVENT_BUS_NAME=alchemiser-test", "NOTIFY_TOPIC_ARN=arn:aws:sns:us-east-1:000000000000:n",
-		"KILL_SWITCH_PARAMETER=/alchemiser/trading-enabled", "ALPACA_SECRET_ARN="+alpacaSecretARN,
+		"KILL_SWITCH_PARAMETER=/alchemiser/trading-enabled", "ALPACA_SECRET_ARN="+alpacaSecretARN, "SLACK_WEBHOOK_SECRET_ARN="+slackSecretARN,
 		"ALPACA_BASE_URL="+exchange, "ALPACA_DATA_URL="+exchange)
 	var logs strings.Builder
 	cmd.Stdout, cmd.Stderr = &logs, &logs
@@ -187,6 +215,11 @@ func TestBootstrapsRunUnderTheRuntimeAPI(t *testing.T) {
 	}
 	if len(e.aws.publish) != 1 || !strings.Contains(e.aws.publish[0].Get("Subject"), "FAILED at strategy") {
 		t.Errorf("SNS publishes %v", e.aws.publish)
+	}
+	e.slack.mu.Lock()
+	defer e.slack.mu.Unlock()
+	if len(e.slack.posts) != 1 || !strings.Contains(e.slack.posts[0], "FAILED at strategy") {
+		t.Errorf("Slack posts (webhook URL from Secrets Manager) %v", e.slack.posts)
 	}
 }
 

@@ -15,13 +15,17 @@ import (
 
 func main() { wiring.Run("notifications", build) }
 
-func build(_ context.Context, env wiring.Env) (handlers.Func, error) {
+func build(ctx context.Context, env wiring.Env) (handlers.Func, error) {
 	topic := os.Getenv("NOTIFY_TOPIC_ARN")
 	if topic == "" {
 		return nil, errors.New("NOTIFY_TOPIC_ARN is not set")
 	}
 	notifiers := notify.Multi{&notify.SNS{Client: sns.NewFromConfig(env.AWS), TopicARN: topic}}
-	if hook := os.Getenv("SLACK_WEBHOOK_URL"); hook != "" {
+	if arn := os.Getenv("SLACK_WEBHOOK_SECRET_ARN"); arn != "" {
+		hook, err := wiring.Secret(ctx, env.AWS, arn)
+		if err != nil {
+			return nil, err
+		}
 		notifiers = append(notifiers, &notify.Slack{WebhookURL: hook})
 	}
 	where := os.Getenv("LOG_LOCATION")

@@ -13,7 +13,8 @@
 //	CLAIM_CHECK_BUCKET    S3 bucket for details over the 256 KB entry limit
 //	KILL_SWITCH_PARAMETER SSM parameter; "false" stops execution (execution only)
 //	NOTIFY_TOPIC_ARN      SNS topic for workflow summaries (notifications)
-//	SLACK_WEBHOOK_URL     optional Slack incoming webhook (notifications)
+//	SLACK_WEBHOOK_SECRET_ARN  optional Secrets Manager secret holding a Slack
+//	                      incoming webhook URL (notifications), read at cold start
 //	LOG_LOCATION          where summaries say the logs are, e.g. a Logs Insights link
 //	ALCHEMISER_TELEMETRY  "off" runs the bare handler with a plain JSON logger
 //	                      (for cold-start comparisons, or if telemetry itself fails)
@@ -184,6 +185,15 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// Secret reads a Secrets Manager secret's string once (cold start).
+func Secret(ctx context.Context, cfg aws.Config, arn string) (string, error) {
+	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+	if err != nil {
+		return "", fmt.Errorf("could not read the secret %s: %w", arn, err)
+	}
+	return strings.TrimSpace(aws.ToString(out.SecretString)), nil
 }
 
 // KillSwitch reads the SSM parameter KILL_SWITCH_PARAMETER before each
