@@ -569,6 +569,20 @@ func (p *parser) call(name token) (expr, error) {
 	if f, ok := functions[fn]; ok && (len(args) < f.min || f.max >= 0 && len(args) > f.max) {
 		return nil, p.errorf(name, "%s takes %s, got %d", name.text, f.arity(), len(args))
 	}
+	if isAggregate(fn) {
+		want := map[string][2]int{"count": {0, 1}, "pct": {2, 2}}[fn]
+		if want == [2]int{} {
+			want = [2]int{1, 1}
+		}
+		if len(args) < want[0] || len(args) > want[1] {
+			return nil, p.errorf(name, "%s takes %d to %d argument(s), got %d", name.text, want[0], want[1], len(args))
+		}
+		if fn == "pct" {
+			if _, ok := args[1].(numLit); !ok {
+				return nil, p.errorf(name, "pct's second argument must be a number (the percentile)")
+			}
+		}
+	}
 	return call{name: fn, args: args, src: p.textFrom(name)}, nil
 }
 
