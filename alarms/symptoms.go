@@ -24,6 +24,12 @@ var Functions = []struct {
 	Timeout int
 }{{"scheduler", 60}, {"strategy", 120}, {"portfolio", 60}, {"execution", 300}, {"notifications", 60}}
 
+// Budgets of the symptom alarms.
+const (
+	DuplicateSpikePerHour = 2       // duplicate deliveries per hour that make a spike
+	LogBytesPerHour       = 500_000 // log bytes per function per hour (a workflow writes a few kB)
+)
+
 // Symptoms are the incident catalogue's direct-signal alarms: both dead-
 // letter queues non-empty; per function errors, throttles and durations
 // near the timeout; the breaker opening; publish failures.
@@ -45,6 +51,11 @@ func Symptoms(spec *Spec) []Symptom {
 			Namespace:   spec.Namespace, MetricName: "BreakerStateChanges", Stat: "Sum",
 			Dimensions: [][2]string{{"function", "execution"}, {"service", spec.Service}, {"state", "open"}}, Period: 300, EvaluationPeriods: 1,
 			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		{LogicalID: "DuplicateDeliveriesAlarm", Name: "duplicate-delivery-spike", Incident: "duplicate-delivery", Query: "duplicate-delivery",
+			Description: fmt.Sprintf("more than %d duplicate deliveries in an hour (EventBridge redelivers rarely; a spike means retries or a replay)", DuplicateSpikePerHour),
+			Namespace:   spec.Namespace, MetricName: "DuplicateEvents", Stat: "Sum", Threshold: DuplicateSpikePerHour,
+			Dimensions: [][2]string{sv}, Period: 3600, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 		{LogicalID: "PublishFailuresAlarm", Name: "publish-failures", Incident: "publish-failed", Query: "publish-failed",
 			Description: "PutEvents did not accept events (throttling, partial failure, size)",
 			Namespace:   spec.Namespace, MetricName: "PublishFailures", Stat: "Sum",
@@ -60,6 +71,11 @@ func Symptoms(spec *Spec) []Symptom {
 			Symptom{LogicalID: camel(f.Name) + "ThrottlesAlarm", Name: f.Name + "-throttles", Incident: "handler-error", Query: "handler-error",
 				Description: "the " + f.Name + " function was throttled", Namespace: "AWS/Lambda", MetricName: "Throttles", Stat: "Sum",
 				Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+			Symptom{LogicalID: camel(f.Name) + "LogVolumeAlarm", Name: f.Name + "-log-volume", Incident: "log-volume-spike", Query: "log-volume-spike",
+				Description: fmt.Sprintf("the %s function wrote more than %d bytes of logs in an hour", f.Name, LogBytesPerHour),
+				Namespace:   "AWS/Logs", MetricName: "IncomingBytes", Stat: "Sum", Threshold: LogBytesPerHour,
+				Dimensions: [][2]string{{"LogGroupName", fmt.Sprintf("!Ref %sLogGroup", camel(f.Name))}}, Period: 3600, EvaluationPeriods: 1,
+				Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 			Symptom{LogicalID: camel(f.Name) + "NearTimeoutAlarm", Name: f.Name + "-near-timeout", Incident: "lambda-timeout", Query: "lambda-timeout",
 				Description: fmt.Sprintf("an invocation of %s ran over 80%% of its %d s timeout", f.Name, f.Timeout),
 				Namespace:   "AWS/Lambda", MetricName: "Duration", Stat: "Maximum", Threshold: 0.8 * float64(f.Timeout) * 1000,

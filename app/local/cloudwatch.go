@@ -38,6 +38,11 @@ type LogGroup struct {
 	partial []byte
 	cold    bool
 	init    time.Duration
+	// ingested counts the bytes put since the last report; Ingested, when
+	// set, receives them at each report, as CloudWatch's AWS/Logs
+	// IncomingBytes for the group.
+	ingested int
+	Ingested func(group string, bytes int)
 }
 
 // GroupFile is where a log group's events are kept in a run directory.
@@ -83,6 +88,7 @@ func (g *LogGroup) Write(p []byte) (int, error) {
 
 func (g *LogGroup) put(t time.Time, msg string) error {
 	ms := t.UnixMilli()
+	g.ingested += len(msg)
 	line, _ := json.Marshal(LogEvent{LogGroupName: g.Name, LogStreamName: g.Stream, Timestamp: ms, IngestionTime: ms + 1, Message: msg})
 	_, err := g.f.Write(append(line, '\n'))
 	return err
@@ -121,6 +127,12 @@ func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memory
 	initMs := float64(g.init.Microseconds()) / 1000
 	cold := g.cold
 	g.cold = false
+	defer func() {
+		if g.Ingested != nil {
+			g.Ingested(g.Name, g.ingested)
+		}
+		g.ingested = 0
+	}()
 	if g.format == "JSON" {
 		status := "success"
 		if timedOut {

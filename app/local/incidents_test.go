@@ -273,6 +273,11 @@ func TestIncidentDuplicateDelivery(t *testing.T) {
 		t.Errorf("duplicate-delivery counts %d duplicates, the bus delivered %d", total, rep.Bus.DuplicateDeliveries)
 	}
 	assertNothingOnACleanRun(t, "duplicate-delivery", nil)
+	if rep.Bus.DuplicateDeliveries > alarms.DuplicateSpikePerHour {
+		assertAlarm(t, s.Dir, "duplicate-delivery-spike")
+	} else {
+		t.Errorf("only %d duplicates: the spike alarm's proof needs more", rep.Bus.DuplicateDeliveries)
+	}
 }
 
 func TestIncidentPublishFailed(t *testing.T) {
@@ -343,6 +348,7 @@ func TestIncidentLogVolumeSpike(t *testing.T) {
 		t.Errorf("functions %v", fns)
 	}
 	assertNothingOnACleanRun(t, "log-volume-spike", nil)
+	assertAlarm(t, s.Dir, "portfolio-log-volume")
 }
 
 func TestIncidentWorkflowSlow(t *testing.T) {
@@ -482,8 +488,12 @@ func loadTop(t *testing.T) *topology.Topology {
 func resolveDim(t *testing.T, top *topology.Topology, v string) string {
 	switch {
 	case strings.HasPrefix(v, "!Ref "):
-		if f, ok := top.Functions[strings.TrimPrefix(v, "!Ref ")]; ok {
+		id := strings.TrimPrefix(v, "!Ref ")
+		if f, ok := top.Functions[id]; ok {
 			return f.Name
+		}
+		if f, ok := top.Functions[strings.TrimSuffix(id, "LogGroup")+"Function"]; ok && strings.HasSuffix(id, "LogGroup") {
+			return f.LogGroup
 		}
 	case strings.HasPrefix(v, "!GetAtt "):
 		id, _, _ := strings.Cut(strings.TrimPrefix(v, "!GetAtt "), ".")

@@ -242,6 +242,9 @@ func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 		return nil, err
 	}
 	s.Bus.Groups[LogicalID(fn)] = group
+	group.Ingested = func(name string, bytes int) {
+		s.Bus.metricValue("AWS/Logs", "IncomingBytes", "Bytes", "LogGroupName", name, float64(bytes))
+	}
 	s.groups = append(s.groups, group)
 	defer func() { group.init = time.Since(began) }()
 	time.Sleep(s.chaos.InitDelay[fn])
