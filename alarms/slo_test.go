@@ -218,3 +218,31 @@ func TestTemplateDeploysTheSLOAlarms(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricFilters(t *testing.T) {
+	report := `{"time":"2026-11-20T14:35:00Z","type":"platform.report","record":{"requestId":"r","metrics":{"durationMs":40.1,"initDurationMs":1250.5},"status":"timeout"}}`
+	at := time.Unix(1800000000, 0)
+	got := map[string]float64{}
+	for _, f := range MetricFilters {
+		if p, ok := f.Apply("Alchemiser", report, at); ok {
+			got[p.Name] = p.Values[0]
+		}
+	}
+	if got["LambdaTimeouts"] != 1 || got["LambdaInitDuration"] != 1250.5 {
+		t.Errorf("metrics %v", got)
+	}
+	for _, msg := range []string{
+		`{"type":"platform.report","record":{"status":"success","metrics":{"durationMs":3}}}`, // no timeout, no init
+		`{"type":"platform.start","record":{"status":"timeout"}}`,
+		`REPORT RequestId: r Duration: 1 ms`,
+	} {
+		for _, f := range MetricFilters {
+			if _, ok := f.Apply("Alchemiser", msg, at); ok {
+				t.Errorf("%s matched %s", f.Name, msg)
+			}
+		}
+	}
+	if _, err := compilePattern(`$.a = 1`); err == nil {
+		t.Error("a non-JSON pattern compiled")
+	}
+}

@@ -27,6 +27,7 @@ var Functions = []struct {
 // Budgets of the symptom alarms.
 const (
 	DuplicateSpikePerHour = 2       // duplicate deliveries per hour that make a spike
+	InitBaselineMs        = 1000    // the slowest acceptable init (cold start)
 	LogBytesPerHour       = 500_000 // log bytes per function per hour (a workflow writes a few kB)
 )
 
@@ -55,6 +56,14 @@ func Symptoms(spec *Spec) []Symptom {
 			Description: fmt.Sprintf("more than %d duplicate deliveries in an hour (EventBridge redelivers rarely; a spike means retries or a replay)", DuplicateSpikePerHour),
 			Namespace:   spec.Namespace, MetricName: "DuplicateEvents", Stat: "Sum", Threshold: DuplicateSpikePerHour,
 			Dimensions: [][2]string{sv}, Period: 3600, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		{LogicalID: "LambdaTimeoutsAlarm", Name: "lambda-timeouts", Incident: "lambda-timeout", Query: "lambda-timeout",
+			Description: "an invocation timed out (from the platform reports, by metric filter)",
+			Namespace:   spec.Namespace, MetricName: "LambdaTimeouts", Stat: "Sum", Period: 300, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		{LogicalID: "SlowInitAlarm", Name: "cold-start-slow-init", Incident: "cold-start-spike", Query: "cold-start-spike",
+			Description: fmt.Sprintf("a cold start's init took over %d ms (from the platform reports, by metric filter)", InitBaselineMs),
+			Namespace:   spec.Namespace, MetricName: "LambdaInitDuration", Stat: "Maximum", Threshold: InitBaselineMs, Period: 3600, EvaluationPeriods: 1,
 			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 		{LogicalID: "PublishFailuresAlarm", Name: "publish-failures", Incident: "publish-failed", Query: "publish-failed",
 			Description: "PutEvents did not accept events (throttling, partial failure, size)",
@@ -97,7 +106,9 @@ func writeSymptom(b *strings.Builder, s Symptom) {
 	fmt.Fprintf(b, "      AlarmDescription: !Sub %q\n", fmt.Sprintf("Incident %s: %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s",
 		s.Incident, s.Description, s.Incident, s.Query))
 	fmt.Fprintf(b, "      Namespace: %s\n      MetricName: %s\n      Statistic: %s\n", s.Namespace, s.MetricName, s.Stat)
-	b.WriteString("      Dimensions:\n")
+	if len(s.Dimensions) > 0 {
+		b.WriteString("      Dimensions:\n")
+	}
 	for _, d := range s.Dimensions {
 		fmt.Fprintf(b, "        - Name: %s\n          Value: %s\n", d[0], d[1])
 	}

@@ -328,16 +328,18 @@ func TestIncidentLambdaTimeout(t *testing.T) {
 	if got := column(t, r, "correlation_id"); len(got) == 0 || len(got) > len(traded) {
 		t.Error("timed-out invocations carry no correlation id")
 	}
+	assertAlarm(t, s.Dir, "lambda-timeouts")
 	assertNothingOnACleanRun(t, "lambda-timeout", nil)
 }
 
 func TestIncidentColdStartSpike(t *testing.T) {
-	s, _ := scenario(t, 1, 31, Chaos{InitDelay: map[string]time.Duration{"strategy": 60 * time.Millisecond}}, nil)
+	s, _ := scenario(t, 1, 31, Chaos{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}, nil)
 	r := savedQuery(t, s.Dir, "cold-start-spike", map[string]string{"init_ms": "40"})
 	if got := column(t, r, "@log"); len(got) != 1 || !strings.HasSuffix(got[0], "-strategy") {
 		t.Errorf("cold-start-spike groups %v", got)
 	}
 	assertNothingOnACleanRun(t, "cold-start-spike", map[string]string{"init_ms": "40"})
+	assertAlarm(t, s.Dir, "cold-start-slow-init")
 }
 
 func TestIncidentLogVolumeSpike(t *testing.T) {
@@ -467,6 +469,9 @@ func alarmFired(t *testing.T, dir, name string) bool {
 			continue
 		}
 		m := alarms.Metric{Namespace: s.Namespace, Name: s.MetricName, Dims: map[string]string{}}
+		if len(s.Dimensions) == 0 {
+			m.Dims = nil
+		}
 		for _, d := range s.Dimensions {
 			m.Dims[d[0]] = resolveDim(t, top, d[1])
 		}
@@ -519,6 +524,11 @@ func recordedMetrics(t *testing.T, dir string) []alarms.EMFPoint {
 		}
 		_ = insights.ReadEvents(f, name, "", func(ev *insights.Event) bool {
 			out = append(out, alarms.ParseEMF([]byte(ev.Message))...)
+			for _, mf := range alarms.MetricFilters { // the template's metric filters, on every log group
+				if p, ok := mf.Apply("Alchemiser", ev.Message, time.UnixMilli(ev.Timestamp)); ok {
+					out = append(out, p)
+				}
+			}
 			return true
 		})
 		f.Close()
