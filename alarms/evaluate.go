@@ -20,14 +20,15 @@ type Series map[string][]Point
 
 // plan is how a metric alarm computes its value for one period.
 type plan struct {
-	stats  map[string]string   // metric id -> statistic
-	exprs  map[string]mathExpr // expression id -> expression
-	order  []string            // expression ids, dependencies first
-	result string              // the id whose value is compared
+	stats   map[string]string        // metric id -> statistic
+	periods map[string]time.Duration // metric id -> its own period, when it has one
+	exprs   map[string]mathExpr      // expression id -> expression
+	order   []string                 // expression ids, dependencies first
+	result  string                   // the id whose value is compared
 }
 
 func (a *MetricAlarm) plan() (*plan, error) {
-	p := &plan{stats: map[string]string{}, exprs: map[string]mathExpr{}}
+	p := &plan{stats: map[string]string{}, exprs: map[string]mathExpr{}, periods: map[string]time.Duration{}}
 	if len(a.Metrics) == 0 {
 		p.stats["m1"], p.result = a.Statistic, "m1"
 		return p, nil
@@ -38,6 +39,9 @@ func (a *MetricAlarm) plan() (*plan, error) {
 		switch {
 		case m.MetricStat != nil:
 			p.stats[m.Id] = m.MetricStat.Stat
+			if m.MetricStat.Period > 0 {
+				p.periods[m.Id] = time.Duration(m.MetricStat.Period) * time.Second
+			}
 		case m.Expression != "":
 			x, refs, err := parseMath(m.Expression)
 			if err != nil {
@@ -98,7 +102,11 @@ func (a *MetricAlarm) plan() (*plan, error) {
 func (p *plan) value(s Series, start, end time.Time) float64 {
 	vals := map[string]float64{}
 	for id, stat := range p.stats {
-		if v, ok := aggregate(s[id], start, end, stat); ok {
+		from := start
+		if d, ok := p.periods[id]; ok { // each metric over its own period, ending together
+			from = end.Add(-d)
+		}
+		if v, ok := aggregate(s[id], from, end, stat); ok {
 			vals[id] = v
 		}
 	}

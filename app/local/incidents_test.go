@@ -213,6 +213,7 @@ func TestIncidentHandlerErrorDeadLetteredAndStuck(t *testing.T) {
 		assertNothingOnACleanRun(t, name, nil)
 	}
 	assertAlarm(t, s.Dir, "failed-invocations-not-empty")
+	assertAlarm(t, s.Dir, "workflows-stuck")
 	assertAlarm(t, s.Dir, "portfolio-errors")
 }
 
@@ -365,6 +366,23 @@ func TestIncidentWorkflowSlow(t *testing.T) {
 		t.Errorf("workflow-steps: %v", steps.Rows)
 	}
 	assertNothingOnACleanRun(t, "workflow-slow", map[string]string{"threshold_ms": "250"})
+	// The latency SLO's alarms, with the query's 250 ms as the threshold
+	// (the deployed 120 s cannot be reached locally).
+	spec, err := alarms.LoadSpec("../../alarms/slos.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range spec.SLOs {
+		if spec.SLOs[i].Latency != nil {
+			spec.SLOs[i].Latency.ThresholdMs = 250
+		}
+	}
+	if !alarmFiredWith(t, spec, s.Dir, "slo-workflow-latency-page") {
+		t.Error("slo-workflow-latency-page did not fire on the slow run")
+	}
+	if alarmFiredWith(t, spec, cleanRun(t), "slo-workflow-latency-page") {
+		t.Error("slo-workflow-latency-page fired on a clean run")
+	}
 }
 
 func TestIncidentWorkflowNotStarted(t *testing.T) {
@@ -398,6 +416,11 @@ func alarmFired(t *testing.T, dir, name string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return alarmFiredWith(t, spec, dir, name)
+}
+
+func alarmFiredWith(t *testing.T, spec *alarms.Spec, dir, name string) bool {
+	t.Helper()
 	emf := recordedMetrics(t, dir)
 	if len(emf) == 0 {
 		t.Fatal("the run recorded no metrics")
@@ -406,7 +429,7 @@ func alarmFired(t *testing.T, dir, name string) bool {
 	for _, p := range emf {
 		from, to = minTime(from, p.At), maxTime(to, p.At)
 	}
-	from, to = from.Truncate(time.Minute).Add(time.Minute), to.Add(15*time.Minute)
+	from, to = from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute)
 	fired := func(a alarms.MetricAlarm, series alarms.Series) []bool {
 		samples, err := alarms.Evaluate(&a, series, from, to, time.Minute)
 		if err != nil {
@@ -433,6 +456,10 @@ func alarmFired(t *testing.T, dir, name string) bool {
 		return fired(g.Alarm, series)
 	}
 	any := func(st []bool) bool { return slices.Contains(st, true) }
+	if name == "workflows-stuck" {
+		a := alarms.StuckAlarm(spec)
+		return any(burn(alarms.Generated{Alarm: a}))
+	}
 	for i := range spec.SLOs {
 		gens, comps := alarms.BurnAlarms(spec, &spec.SLOs[i])
 		states := map[string][]bool{}
