@@ -111,6 +111,15 @@ func (a *MetricAlarm) Validate() error {
 	default:
 		return fmt.Errorf("alarm %s: TreatMissingData %q (missing, ignore, breaching, notBreaching)", a.AlarmName, a.TreatMissingData)
 	}
+	// A metric-math alarm evaluates one period: every metric it
+	// retrieves must use the alarm's period (REFERENCE.md, "CloudWatch
+	// alarms"; the console offers one period for the whole alarm).
+	for _, m := range a.Metrics {
+		if m.MetricStat != nil && m.MetricStat.Period != a.period() {
+			return fmt.Errorf("alarm %s: metric %s has Period %d s, the alarm's others %d s; a metric-math alarm has one period",
+				a.AlarmName, m.Id, m.MetricStat.Period, a.period())
+		}
+	}
 	if len(a.Metrics) > 0 {
 		_, err := a.plan()
 		return err

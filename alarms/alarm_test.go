@@ -137,9 +137,65 @@ func TestMetricMath(t *testing.T) {
 	if x, _, err := parseMath("a / b"); err != nil || !math.IsNaN(x.eval(map[string]float64{"a": 1, "b": 0})) {
 		t.Error("division by zero must give no point")
 	}
+	missing := []struct {
+		expr string
+		vals map[string]float64
+		want float64 // NaN: no point
+	}{
+		{"a - b", map[string]float64{"a": 3}, 3},             // b has no point: 0
+		{"a - b", map[string]float64{"b": 2}, -2},            // a has no point: 0
+		{"a - b", map[string]float64{}, math.NaN()},          // neither
+		{"a * 2", map[string]float64{}, math.NaN()},          // a scalar is not a series
+		{"a > 0", map[string]float64{}, math.NaN()},          // nor here
+		{"(a + 1) - b", map[string]float64{"b": 1}, -1},      // a + 1 is a series
+		{"FILL(a, 0) - b", map[string]float64{}, math.NaN()}, // FILL(a, 0) is 0, b counts as 0 then: see next
+	}
+	missing[len(missing)-1].want = 0
+	for _, c := range missing {
+		x, _, err := parseMath(c.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := x.eval(c.vals); !(got == c.want || math.IsNaN(got) && math.IsNaN(c.want)) {
+			t.Errorf("%s with %v = %v, want %v", c.expr, c.vals, got, c.want)
+		}
+	}
 	for _, bad := range []string{"a +", "FOO(a)", "IF(a, b)", "(a"} {
 		if _, _, err := parseMath(bad); err == nil {
 			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
+func TestValidateRejects(t *testing.T) {
+	no := false
+	ok := MetricAlarm{AlarmName: "a", Period: 60, EvaluationPeriods: 3, DatapointsToAlarm: 2, ComparisonOperator: "GreaterThanThreshold"}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid alarm rejected: %v", err)
+	}
+	stat := func(id string, period int) MetricQuery {
+		return MetricQuery{Id: id, ReturnData: &no, MetricStat: &MetricStat{Period: period, Stat: "Sum"}}
+	}
+	for name, c := range map[string]struct {
+		edit func(a *MetricAlarm)
+		want string
+	}{
+		"no evaluation periods": {func(a *MetricAlarm) { a.EvaluationPeriods = 0 }, "EvaluationPeriods must be at least 1"},
+		"M over N":              {func(a *MetricAlarm) { a.DatapointsToAlarm = 4 }, "DatapointsToAlarm must be between"},
+		"odd period":            {func(a *MetricAlarm) { a.Period = 45 }, "Period 45 s is not 10, 20, 30"},
+		"over seven days":       {func(a *MetricAlarm) { a.Period, a.EvaluationPeriods = 86400, 8 }, "seven days"},
+		"short period, long":    {func(a *MetricAlarm) { a.Period, a.EvaluationPeriods = 300, 289 }, "allows one day"},
+		"comparison":            {func(a *MetricAlarm) { a.ComparisonOperator = "Bigger" }, `unknown ComparisonOperator "Bigger"`},
+		"missing data":          {func(a *MetricAlarm) { a.TreatMissingData = "zero" }, `TreatMissingData "zero"`},
+		"two periods": {func(a *MetricAlarm) {
+			a.Period = 0
+			a.Metrics = []MetricQuery{stat("m1", 300), stat("m2", 900), {Id: "e1", Expression: "m1 - m2"}}
+		}, "metric m2 has Period 900 s, the alarm's others 300 s"},
+	} {
+		a := ok
+		c.edit(&a)
+		if err := a.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error containing %q", name, err, c.want)
 		}
 	}
 }

@@ -12,9 +12,11 @@ import (
 // numbers, metric ids, + - * /, comparisons (> >= < <= == !=) giving 1
 // or 0, AND / OR, IF(cond, a, b) and FILL(m, value).
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
-// Decisions: an operation with a missing input is missing (CloudWatch
-// aligns series by timestamp and produces no point where one is absent);
-// division by zero gives no point either; FILL replaces missing points.
+// Missing points (REFERENCE.md, "Metric math"): in an operation of two
+// series, a series without a point at a time counts as 0 when the other
+// has one there; with neither, or with a scalar on the other side, the
+// result has no point. Division by zero gives no point; FILL replaces
+// missing points.
 type mathExpr interface {
 	eval(vals map[string]float64) float64 // NaN: missing
 }
@@ -55,7 +57,14 @@ func (i mIf) eval(v map[string]float64) float64 {
 }
 func (b mBin) eval(v map[string]float64) float64 {
 	l, r := b.l.eval(v), b.r.eval(v)
-	if math.IsNaN(l) || math.IsNaN(r) {
+	switch ln, rn := math.IsNaN(l), math.IsNaN(r); {
+	case ln && rn:
+		return math.NaN()
+	case ln && !constant(b.r) && !constant(b.l):
+		l = 0
+	case rn && !constant(b.l) && !constant(b.r):
+		r = 0
+	case ln || rn:
 		return math.NaN()
 	}
 	t := func(ok bool) float64 {
@@ -94,6 +103,21 @@ func (b mBin) eval(v map[string]float64) float64 {
 		return t(l != 0 || r != 0)
 	}
 	return math.NaN()
+}
+
+// constant reports whether x uses no metric: a scalar, not a series.
+func constant(x mathExpr) bool {
+	switch x := x.(type) {
+	case mNum:
+		return true
+	case mBin:
+		return constant(x.l) && constant(x.r)
+	case mIf:
+		return constant(x.c) && constant(x.a) && constant(x.b)
+	case mFill:
+		return constant(x.x)
+	}
+	return false
 }
 
 // parseMath parses an expression; refs lists the ids it uses.

@@ -65,6 +65,19 @@ func Symptoms(spec *Spec) []Symptom {
 			Description: fmt.Sprintf("a cold start's init took over %d ms (from the platform reports, by metric filter)", InitBaselineMs),
 			Namespace:   spec.Namespace, MetricName: "LambdaInitDuration", Stat: "Maximum", Threshold: InitBaselineMs, Period: 3600, EvaluationPeriods: 1,
 			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		// The watchdog's gauges (handlers.Scheduler.watch): a point every
+		// five minutes of the session. Outside it there is no data, which
+		// says nothing: "ignore" keeps the state until the next check.
+		{LogicalID: "WorkflowNotStartedAlarm", Name: "workflow-not-started", Incident: "workflow-not-started", Query: "workflow-not-started",
+			Description: "no scheduled workflow started by 09:45 New York time on a trading day (watchdog)",
+			Namespace:   spec.Namespace, MetricName: "WorkflowsNotStarted", Stat: "Maximum",
+			Dimensions: [][2]string{sv}, Period: 300, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "ignore"},
+		{LogicalID: "WorkflowStuckAlarm", Name: "workflows-stuck", Incident: "workflow-stuck", Query: "workflow-stuck",
+			Description: "the scheduled workflow has no terminal event 15 minutes after its scheduled start (watchdog)",
+			Namespace:   spec.Namespace, MetricName: "WorkflowsStuck", Stat: "Maximum",
+			Dimensions: [][2]string{sv}, Period: 300, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "ignore"},
 		{LogicalID: "PublishFailuresAlarm", Name: "publish-failures", Incident: "publish-failed", Query: "publish-failed",
 			Description: "PutEvents did not accept events (throttling, partial failure, size)",
 			Namespace:   spec.Namespace, MetricName: "PublishFailures", Stat: "Sum",

@@ -32,7 +32,6 @@ func TemplateSection(spec *Spec) string {
 	for _, s := range Symptoms(spec) {
 		writeSymptom(&b, s)
 	}
-	writeStuck(&b, spec)
 	for _, fn := range Functions {
 		for _, f := range MetricFilters {
 			fmt.Fprintf(&b, "  %s%sFilter:\n    Type: AWS::Logs::MetricFilter\n    Properties:\n", camel(fn.Name), f.Name)

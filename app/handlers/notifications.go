@@ -19,6 +19,9 @@ type Notifications struct {
 	Notifier    notify.Notifier
 	LogLocation func(correlationID string) string
 	Dashboard   string // the CloudWatch dashboard alarm notifications link
+	// Ledger, when set, is told the scheduled workflow ended, so the
+	// watchdog does not report it stuck.
+	Ledger *Ledger
 }
 
 // Handle implements Func.
@@ -46,6 +49,12 @@ func (h *Notifications) Handle(ctx context.Context, raw json.RawMessage) error {
 			"trading_date", e.TradingDate, "duration_ms", float64(d.Microseconds())/1000)
 	default:
 		return &UnexpectedTypeError{Handler: "notifications", Got: ev.EventType()}
+	}
+	if h.Ledger != nil {
+		m := ev.Meta()
+		if err := h.Ledger.End(ctx, s.TradingDate, m.CorrelationID, s.Status, m.OccurredAt, h.now()); err != nil {
+			return fmt.Errorf("could not record the workflow's end in the ledger: %w", err)
+		}
 	}
 	if h.LogLocation != nil {
 		s.LogLocation = h.LogLocation(s.CorrelationID)

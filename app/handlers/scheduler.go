@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -34,6 +35,9 @@ func mustLoad(name string) *time.Location {
 // WorkflowStarted, the root of the workflow's events and of its trace.
 type Scheduler struct {
 	Deps
+	// Ledger, when set, makes the schedule start at most one workflow per
+	// trading date and lets the watchdog check it (see watch).
+	Ledger *Ledger
 }
 
 // Handle implements Func.
@@ -43,13 +47,34 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 		h.log().ErrorContext(ctx, "schedule input rejected", "error", err.Error(), "error_type", "permanent")
 		return err
 	}
+	if in.Trigger == "watchdog" {
+		if h.Ledger == nil {
+			return &ScheduleInputError{Msg: "trigger watchdog needs the workflow ledger (IDEMPOTENCY_TABLE)"}
+		}
+		return h.watch(ctx, in)
+	}
 	id := h.ids().New()
 	if h.Adopt != nil {
 		h.Adopt(ctx, id)
 	}
 	start := &events.WorkflowStarted{Metadata: events.Root(id, h.now()), Trigger: in.Trigger,
 		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: h.now()}}
+	scheduled := in.Trigger == "schedule" && h.Ledger != nil
+	if scheduled {
+		prev, err := h.Ledger.Start(ctx, LedgerEntry{TradingDate: start.TradingDate, CorrelationID: id, ScheduledTime: in.ScheduledTime}, h.now())
+		if errors.Is(err, errAlreadyStarted) {
+			h.log().WarnContext(ctx, "workflow already started for this trading date; not starting another",
+				"trading_date", start.TradingDate, "started_correlation_id", prev.correlationID())
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("could not record the workflow in the ledger: %w", err)
+		}
+	}
 	if err := h.Publisher.Publish(ctx, start); err != nil {
+		if scheduled {
+			err = errors.Join(err, h.Ledger.Release(ctx, start.TradingDate))
+		}
 		return fmt.Errorf("could not publish WorkflowStarted: %w", err)
 	}
 	h.log().InfoContext(ctx, "workflow started", "correlation_id", id, "trading_date", start.TradingDate, "trigger", in.Trigger)
@@ -72,8 +97,8 @@ func decodeSchedule(raw json.RawMessage) (ScheduleInput, error) {
 	switch {
 	case in.ScheduledTime.IsZero():
 		return in, &ScheduleInputError{Msg: "scheduled_time is missing"}
-	case in.Trigger != "schedule" && in.Trigger != "manual" && in.Trigger != "loadtest":
-		return in, &ScheduleInputError{Msg: fmt.Sprintf("trigger %q is not schedule, manual or loadtest", in.Trigger)}
+	case in.Trigger != "schedule" && in.Trigger != "manual" && in.Trigger != "loadtest" && in.Trigger != "watchdog":
+		return in, &ScheduleInputError{Msg: fmt.Sprintf("trigger %q is not schedule, manual, loadtest or watchdog", in.Trigger)}
 	}
 	return in, nil
 }

@@ -390,11 +390,25 @@ func TestIncidentWorkflowNotStarted(t *testing.T) {
 	days := ds.TradingDays()
 	skipped := days[len(days)-2].Format(time.DateOnly)
 	s, _ := scenario(t, 3, 31, Chaos{SkipDays: map[string]bool{skipped: true}}, nil)
-	got := column(t, savedQuery(t, s.Dir, "workflow-not-started", nil), "trading_date")
-	want := []string{days[len(days)-3].Format(time.DateOnly), days[len(days)-1].Format(time.DateOnly)}
-	if !slices.Equal(got, want) {
-		t.Errorf("dates started %v, want %v (not %s)", got, want, skipped)
+	r := savedQuery(t, s.Dir, "workflow-not-started", nil)
+	started, checks := map[string]string{}, map[string]string{}
+	at := func(name string) int { return slices.Index(r.Columns, name) }
+	for _, row := range r.Rows {
+		started[row[at("trading_date")]], checks[row[at("trading_date")]] = row[at("started")], row[at("not_started_checks")]
 	}
+	for _, d := range days[len(days)-3:] {
+		date, want := d.Format(time.DateOnly), "1"
+		if date == skipped {
+			want = "0"
+		}
+		if started[date] != want {
+			t.Errorf("%s: started %q, want %s", date, started[date], want)
+		}
+		if (checks[date] != "0") != (date == skipped) {
+			t.Errorf("%s: the watchdog said not started %s times", date, checks[date])
+		}
+	}
+	assertAlarm(t, s.Dir, "workflow-not-started")
 }
 
 func TestMain(m *testing.M) {
@@ -456,10 +470,6 @@ func alarmFiredWith(t *testing.T, spec *alarms.Spec, dir, name string) bool {
 		return fired(g.Alarm, series)
 	}
 	any := func(st []bool) bool { return slices.Contains(st, true) }
-	if name == "workflows-stuck" {
-		a := alarms.StuckAlarm(spec)
-		return any(burn(alarms.Generated{Alarm: a}))
-	}
 	for i := range spec.SLOs {
 		gens, comps := alarms.BurnAlarms(spec, &spec.SLOs[i])
 		states := map[string][]bool{}
@@ -539,32 +549,12 @@ func resolveDim(t *testing.T, top *topology.Topology, v string) string {
 	return ""
 }
 
-// recordedMetrics are every EMF metric of a run: the functions' (in
-// their log groups) and the platform's (the bus's log).
+// recordedMetrics are every metric of a run (alarms.RunMetrics).
 func recordedMetrics(t *testing.T, dir string) []alarms.EMFPoint {
-	var out []alarms.EMFPoint
-	files, _ := filepath.Glob(filepath.Join(dir, "cloudwatch", "*.jsonl"))
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = insights.ReadEvents(f, name, "", func(ev *insights.Event) bool {
-			out = append(out, alarms.ParseEMF([]byte(ev.Message))...)
-			for _, mf := range alarms.MetricFilters { // the template's metric filters, on every log group
-				if p, ok := mf.Apply("Alchemiser", ev.Message, time.UnixMilli(ev.Timestamp)); ok {
-					out = append(out, p)
-				}
-			}
-			return true
-		})
-		f.Close()
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "logs", "eventbridge.log"))
-	if err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			out = append(out, alarms.ParseEMF([]byte(line))...)
-		}
+	t.Helper()
+	out, err := alarms.RunMetrics(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

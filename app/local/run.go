@@ -178,11 +178,12 @@ func (s *Stack) workflow(ctx context.Context, day time.Time, ends *terminals) Re
 	s.ids.SetClock(func() time.Time { return at })
 	date := day.Format(time.DateOnly)
 	res := Result{TradingDate: date, Status: "stuck", RunDir: s.Dir}
+	defer s.watch(ctx, day)
 	if s.chaos.SkipDays[date] {
 		res.Status, res.Reason = "not_started", "chaos: the schedule did not fire"
 		return res
 	}
-	if err := s.Bus.FireSchedule(ctx, s.Top.Schedules[0], at); err != nil {
+	if err := s.Bus.FireSchedule(ctx, s.Top.Schedule("WorkflowSchedule"), at); err != nil {
 		res.Reason = err.Error()
 		return res
 	}
@@ -194,6 +195,24 @@ func (s *Stack) workflow(ctx context.Context, day time.Time, ends *terminals) Re
 		res.Reason = "no WorkflowCompleted or WorkflowFailed was published; see queues/ and logs/eventbridge.log"
 	}
 	return res
+}
+
+// watchChecks are the watchdog schedule's firings the local stack runs
+// after each workflow: the start deadline, and the first two checks at
+// which a workflow scheduled at 09:35 can be stuck (WatchdogSchedule
+// fires every five minutes; the later ones would repeat these).
+var watchChecks = [][2]int{{9, 45}, {9, 50}, {9, 55}}
+
+// watch fires the watchdog schedule at watchChecks of day, one at a time.
+func (s *Stack) watch(ctx context.Context, day time.Time) {
+	for _, hm := range watchChecks {
+		at := time.Date(day.Year(), day.Month(), day.Day(), hm[0], hm[1], 0, 0, newYork)
+		if err := s.Bus.FireSchedule(ctx, s.Top.Schedule("WatchdogSchedule"), at); err != nil {
+			s.Bus.Log.Error("watchdog schedule not fired", "error", err.Error())
+			return
+		}
+		s.Bus.Wait()
+	}
 }
 
 func fill(res *Result, ev events.Event) {

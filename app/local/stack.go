@@ -198,6 +198,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 		return err
 	}
 	guard := idempotency.New(store, idempotency.Config{})
+	ledger := &handlers.Ledger{Store: store}
 	for _, fn := range Functions[1:] { // the scheduler's input is not an event
 		d := deps[fn]
 		s.guards[fn] = func(h handlers.Func) handlers.Func { return handlers.Idempotent(guard, fn, d, h) }
@@ -205,11 +206,11 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 	sched := deps["scheduler"]
 	sched.IDs, sched.Adopt = s.ids, telemetry.AdoptCorrelation
 	return errors.Join(
-		s.register(tels["scheduler"], "scheduler", (&handlers.Scheduler{Deps: sched}).Handle),
+		s.register(tels["scheduler"], "scheduler", (&handlers.Scheduler{Deps: sched, Ledger: ledger}).Handle),
 		s.register(tels["strategy"], "strategy", (&handlers.Strategy{Deps: deps["strategy"], Engine: engine, Prices: prices}).Handle),
 		s.register(tels["portfolio"], "portfolio", (&handlers.Portfolio{Deps: deps["portfolio"], Broker: b, Planner: planner}).Handle),
 		s.register(tels["execution"], "execution", (&handlers.Execution{Deps: deps["execution"], Broker: b, Executor: exec}).Handle),
-		s.register(tels["notifications"], "notifications", (&handlers.Notifications{Deps: deps["notifications"], Notifier: s.Outbox,
+		s.register(tels["notifications"], "notifications", (&handlers.Notifications{Deps: deps["notifications"], Notifier: s.Outbox, Ledger: ledger,
 			LogLocation: func(string) string { return logs }}).Handle))
 }
 

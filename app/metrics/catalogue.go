@@ -30,6 +30,8 @@ const (
 	DuplicateEvents     = "DuplicateEvents"
 	PublishRetries      = "PublishRetries"
 	ClaimChecks         = "ClaimChecks"
+	WorkflowsNotStarted = "WorkflowsNotStarted"
+	WorkflowsStuck      = "WorkflowsStuck"
 )
 
 // Business is the workflow's own metrics.
@@ -66,6 +68,10 @@ var Business = telemetry.Catalogue{
 		Description: "PutEvents entries sent again after a retryable failure (throttling, internal failure), by error code."},
 	{Name: ClaimChecks, Unit: "{event}", Kind: telemetry.Counter, Dimensions: []string{"event_type", "function"},
 		Description: "Events whose detail exceeded PutEvents' 256 KB entry limit and was moved to the claim-check bucket."},
+	{Name: WorkflowsNotStarted, Unit: "{workflow}", Kind: telemetry.Counter, Dimensions: []string{"function"},
+		Description: "Watchdog check (every 5 minutes of the session, from 09:45 New York): 1 when no scheduled workflow started for the trading date, else 0.", HappyPath: true},
+	{Name: WorkflowsStuck, Unit: "{workflow}", Kind: telemetry.Counter, Dimensions: []string{"function"},
+		Description: "Watchdog check: 1 when the scheduled workflow has no terminal event 15 minutes after its scheduled start, else 0.", HappyPath: true},
 }
 
 // All is the complete catalogue: the wrapper's invocation metrics and the

@@ -69,6 +69,22 @@ func (r *Recorder) record(ctx context.Context, name string, v float64, attrs ...
 	r.histograms[name].Record(context.WithoutCancel(ctx), v, metric.WithAttributes(append(attrs, r.fn)...))
 }
 
+// WatchdogChecked records one watchdog check of the scheduled workflow:
+// 1 or 0 for each of WorkflowsNotStarted and WorkflowsStuck, so both
+// metrics have a point at every check (their alarms return to OK on 0).
+func (r *Recorder) WatchdogChecked(ctx context.Context, notStarted, stuck bool) {
+	if r == nil {
+		return
+	}
+	for name, v := range map[string]bool{WorkflowsNotStarted: notStarted, WorkflowsStuck: stuck} {
+		n := int64(0)
+		if v {
+			n = 1
+		}
+		r.counters[name].Add(context.WithoutCancel(ctx), n, metric.WithAttributes(r.fn))
+	}
+}
+
 // WorkflowStarted counts a workflow reaching the strategy function.
 func (r *Recorder) WorkflowStarted(ctx context.Context) { r.add(ctx, WorkflowsStarted) }
 

@@ -29,6 +29,6 @@ func build(ctx context.Context, env wiring.Env) (handlers.Func, error) {
 		notifiers = append(notifiers, &notify.Slack{WebhookURL: hook})
 	}
 	where := os.Getenv("LOG_LOCATION")
-	return (&handlers.Notifications{Deps: env.Deps, Notifier: notifiers, Dashboard: os.Getenv("DASHBOARD_NAME"),
+	return (&handlers.Notifications{Deps: env.Deps, Notifier: notifiers, Ledger: env.Ledger, Dashboard: os.Getenv("DASHBOARD_NAME"),
 		LogLocation: func(string) string { return where }}).Handle, nil
 }

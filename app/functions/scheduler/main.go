@@ -1,5 +1,6 @@
 // Command scheduler is the scheduler Lambda: EventBridge Scheduler invokes
-// it at 09:35 New York time on weekdays; it publishes WorkflowStarted.
+// it at 09:35 New York time on weekdays, and publishes WorkflowStarted;
+// and every five minutes of the session as the workflow watchdog.
 package main
 
 import (
@@ -13,5 +14,5 @@ import (
 func main() { wiring.Run("scheduler", build) }
 
 func build(_ context.Context, env wiring.Env) (handlers.Func, error) {
-	return (&handlers.Scheduler{Deps: env.Deps}).Handle, nil
+	return (&handlers.Scheduler{Deps: env.Deps, Ledger: env.Ledger}).Handle, nil
 }

@@ -32,6 +32,16 @@ type Topology struct {
 	Resources map[string]Resource
 }
 
+// Schedule returns the schedule with logicalID, or nil.
+func (t *Topology) Schedule(logicalID string) *Schedule {
+	for _, s := range t.Schedules {
+		if s.LogicalID == logicalID {
+			return s
+		}
+	}
+	return nil
+}
+
 // Resource is one resolved resource of the template.
 type Resource struct {
 	Type       string

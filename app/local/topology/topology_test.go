@@ -57,8 +57,13 @@ func TestTemplateTopology(t *testing.T) {
 	if len(top.Archives) != 1 || top.Archives[0].Bus != "Bus" {
 		t.Errorf("archives %+v", top.Archives)
 	}
-	if len(top.Schedules) != 1 || top.Schedules[0].Function != "SchedulerFunction" || top.Schedules[0].Timezone != "America/New_York" {
-		t.Errorf("schedules %+v", top.Schedules[0])
+	if len(top.Schedules) != 2 {
+		t.Errorf("%d schedules, want the workflow and the watchdog", len(top.Schedules))
+	}
+	for _, id := range []string{"WorkflowSchedule", "WatchdogSchedule"} {
+		if s := top.Schedule(id); s == nil || s.Function != "SchedulerFunction" || s.Timezone != "America/New_York" {
+			t.Errorf("schedule %s: %+v", id, s)
+		}
 	}
 	if _, ok := top.Resources["NotificationEmail"]; ok {
 		t.Error("a resource whose condition is false was kept")

@@ -51,6 +51,9 @@ type Env struct {
 	AWS    aws.Config
 	Deps   handlers.Deps
 	Alpaca alpaca.Config
+	// Ledger is the scheduled workflows' ledger in IDEMPOTENCY_TABLE; nil
+	// when the table is not set.
+	Ledger *handlers.Ledger
 }
 
 // Build makes a function's handler.
@@ -104,6 +107,11 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 		}
 		env.Deps.Metrics.Log = tel.Logger()
 	}
+	var store idempotency.Store
+	if table := os.Getenv("IDEMPOTENCY_TABLE"); table != "" {
+		store = idempotency.NewDynamoStore(dynamodb.NewFromConfig(cfg), table)
+		env.Ledger = &handlers.Ledger{Store: store}
+	}
 	env.Deps.Publisher = publisher(cfg, bus, fn, claims, env.Deps.Metrics)
 	if env.Deps.Metrics != nil {
 		env.Deps.Publisher = metrics.Publisher{Next: env.Deps.Publisher, Recorder: env.Deps.Metrics}
@@ -113,9 +121,8 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 		return nil, err
 	}
 	if fn != "scheduler" { // the scheduler's input is a schedule, not an event
-		if table := os.Getenv("IDEMPOTENCY_TABLE"); table != "" {
-			guard := idempotency.New(idempotency.NewDynamoStore(dynamodb.NewFromConfig(cfg), table), idempotency.Config{})
-			h = handlers.Idempotent(guard, fn, env.Deps, h)
+		if store != nil {
+			h = handlers.Idempotent(idempotency.New(store, idempotency.Config{}), fn, env.Deps, h)
 		}
 		h = handlers.ResolvingClaims(claims, h)
 	}
