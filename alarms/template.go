@@ -98,12 +98,18 @@ func writeComposite(b *strings.Builder, c Composite) {
 // Splice replaces the generated section of a template (or inserts it
 // before Outputs:).
 func Splice(template, section string) (string, error) {
-	if i := strings.Index(template, BeginMarker); i >= 0 {
-		j := strings.Index(template, EndMarker)
+	return SpliceSection(template, BeginMarker, EndMarker, section)
+}
+
+// SpliceSection replaces the lines from begin to end (both included) with
+// section, or inserts section before Outputs: when begin is absent.
+func SpliceSection(template, begin, end, section string) (string, error) {
+	if i := strings.Index(template, begin); i >= 0 {
+		j := strings.Index(template, end)
 		if j < i {
-			return "", fmt.Errorf("template.yaml has %q without %q", BeginMarker, EndMarker)
+			return "", fmt.Errorf("template.yaml has %q without %q", begin, end)
 		}
-		return template[:i] + section + template[j+len(EndMarker)+1:], nil
+		return template[:i] + section + template[j+len(end)+1:], nil
 	}
 	i := strings.Index(template, "\nOutputs:")
 	if i < 0 {

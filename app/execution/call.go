@@ -10,6 +10,18 @@ import (
 	"github.com/sony/gobreaker/v2"
 )
 
+// The broker endpoints the executor calls: the endpoint dimension of
+// BrokerLatency and BrokerErrors, one line each on the dashboard.
+const (
+	EndpointAccount       = "GET /v2/account"
+	EndpointLatestQuote   = "GET /v2/stocks/quotes/latest"
+	EndpointPlaceOrder    = "POST /v2/orders"
+	EndpointOrderByClient = "GET /v2/orders:by_client_order_id"
+)
+
+// Endpoints lists them.
+var Endpoints = []string{EndpointAccount, EndpointLatestQuote, EndpointPlaceOrder, EndpointOrderByClient}
+
 // call runs f through the breaker, retrying retryable failures with
 // exponential backoff and full jitter, never sleeping past the deadline
 // minus the margin. It returns the number of attempts made.

@@ -16,7 +16,7 @@ import (
 // Buys that scale to nothing are returned as failed outcomes.
 func (e *Executor) fitBuys(ctx context.Context, req Request, buys []Intent) ([]Intent, []Outcome, error) {
 	var acct broker.Account
-	if _, err := e.call(ctx, "GET /v2/account", func(ctx context.Context) (err error) {
+	if _, err := e.call(ctx, EndpointAccount, func(ctx context.Context) (err error) {
 		acct, err = e.b.Account(ctx)
 		return err
 	}); err != nil {
@@ -53,7 +53,7 @@ func (e *Executor) priceCap(it Intent) decimal.Decimal {
 func (e *Executor) splitExisting(ctx context.Context, req Request, buys []Intent) (fresh, existing []Intent, err error) {
 	for _, it := range buys {
 		id := ClientOrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)
-		_, err := e.call(ctx, "GET /v2/orders:by_client_order_id", func(ctx context.Context) error {
+		_, err := e.call(ctx, EndpointOrderByClient, func(ctx context.Context) error {
 			_, err := e.b.OrderByClientOrderID(ctx, id)
 			return err
 		})

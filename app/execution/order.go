@@ -15,7 +15,7 @@ func (e *Executor) order(ctx context.Context, req Request, it Intent) Outcome {
 		ClientOrderID: ClientOrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)}
 	defer func() { e.cfg.Observer.OrderDone(ctx, out) }()
 	var q marketdata.Quote
-	n, err := e.call(ctx, "GET /v2/stocks/quotes/latest", func(ctx context.Context) (err error) {
+	n, err := e.call(ctx, EndpointLatestQuote, func(ctx context.Context) (err error) {
 		q, err = e.b.LatestQuote(ctx, it.Symbol)
 		return err
 	})
@@ -25,7 +25,7 @@ func (e *Executor) order(ctx context.Context, req Request, it Intent) Outcome {
 		return out
 	}
 	var o broker.Order
-	n, err = e.call(ctx, "POST /v2/orders", func(ctx context.Context) (err error) {
+	n, err = e.call(ctx, EndpointPlaceOrder, func(ctx context.Context) (err error) {
 		o, err = e.b.PlaceOrder(ctx, e.request(out.ClientOrderID, it, q))
 		return err
 	})
@@ -55,7 +55,7 @@ func (e *Executor) order(ctx context.Context, req Request, it Intent) Outcome {
 
 func (e *Executor) wait(ctx context.Context, id string) (broker.Order, error) {
 	var o broker.Order
-	_, err := e.call(ctx, "GET /v2/orders:by_client_order_id", func(ctx context.Context) (err error) {
+	_, err := e.call(ctx, EndpointOrderByClient, func(ctx context.Context) (err error) {
 		wctx, cancel := e.bounded(ctx)
 		defer cancel()
 		o, err = e.b.WaitForTerminal(wctx, id)

@@ -1,0 +1,19 @@
+// Package dashboards defines the stack's CloudWatch dashboards as typed Go:
+// the operations overview (SLO status, burn rates and error budget left;
+// the workflow; events and dead-letter queues; functions; the broker;
+// orders; log bytes per workflow) and the investigation dashboard (every
+// saved query as a log widget, every alarm's state, a function picker and
+// a stage variable).
+//
+// `make generate` writes each body to dashboards/<name>.json (with the
+// CloudFormation references ${AWS::Region}, ${AWS::AccountId},
+// ${AWS::StackName} and ${RunbookBaseUrl} left in) and into template.yaml
+// as AWS::CloudWatch::Dashboard resources whose DashboardBody is a !Sub:
+// there every other "${" (CloudWatch's dynamic labels such as ${SUM}) is
+// written "${!", which !Sub turns back into a literal "${". A test fails on
+// drift. `alchemiser dashboard validate` checks the bodies against the
+// metric catalogue, the saved queries and the template's alarms;
+// `alchemiser dashboard render` previews them from a local run.
+package dashboards
+
+//go:generate go run ./internal/gendashboards ../alarms/slos.yaml ../template.yaml .
