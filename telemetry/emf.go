@@ -63,7 +63,7 @@ func WithNamespace(ns string) EMFOption { return func(e *EMFExporter) { e.namesp
 
 // WithDimensions sets the attribute keys allowed as dimensions, besides
 // "service" (default: service, function, event_type, step, endpoint, status,
-// side, reason, outcome, error_type).
+// side, reason, outcome, error_type, state, code).
 func WithDimensions(keys ...string) EMFOption {
 	return func(e *EMFExporter) {
 		e.allow = map[string]bool{"service": true}
@@ -87,7 +87,7 @@ func WithEMFLevel(l slog.Level) EMFOption {
 func WithWarnLogger(l *slog.Logger) EMFOption { return func(e *EMFExporter) { e.warn = l } }
 
 // DefaultDimensions are the attribute keys allowed as dimensions by default.
-var DefaultDimensions = []string{"function", "event_type", "step", "endpoint", "status", "side", "reason", "outcome", "error_type", "state"}
+var DefaultDimensions = []string{"function", "event_type", "step", "endpoint", "status", "side", "reason", "outcome", "error_type", "state", "code"}
 
 // NewEMFExporter returns an exporter writing to w (stdout in Lambda).
 func NewEMFExporter(w io.Writer, opts ...EMFOption) *EMFExporter {
