@@ -16,8 +16,9 @@ test: lint tools ## run every test (after lint)
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -count=1 -race ./app/local/... ./telemetry/... ./app/broker/... ./app/execution/...
 
-tools: ## install what tests need (dynalite from npm), once
+tools: ## install what tests need (dynalite from npm, chromium from Debian), once
 	./scripts/dynalite.sh install
+	./scripts/chromium.sh install
 
 lint: ## gofmt and go vet
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \

@@ -15,8 +15,9 @@ const maxWorkflows = 250
 
 func newRunCmd() *cobra.Command {
 	var (
-		cfg    local.Config
-		asJSON bool
+		cfg     local.Config
+		asJSON  bool
+		preview bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -53,6 +54,9 @@ Exit status: 0 when every workflow completed, 1 when any failed, 2 on bad usage.
 				err = writeJSON(cmd.OutOrStdout(), rep)
 			} else {
 				err = writeText(cmd.OutOrStdout(), rep)
+				if err == nil && preview {
+					err = previewRun(cmd.OutOrStdout(), rep.RunDir)
+				}
 			}
 			if err != nil {
 				return err
@@ -71,6 +75,7 @@ Exit status: 0 when every workflow completed, 1 when any failed, 2 on bad usage.
 	f.Float64Var(&cfg.Duplicates, "duplicates", 0, "share of EventBridge deliveries made twice, 0 to 1 (at-least-once delivery)")
 	f.Float64Var(&cfg.TimeScale, "time-scale", local.DefaultTimeScale, "factor applied to EventBridge and Lambda retry waits (1 = real time)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per workflow instead of summaries")
+	f.BoolVar(&preview, "preview", true, "render the dashboards' preview of the run into RUN_DIR/dashboard.html (text output only)")
 	return cmd
 }
 

@@ -1,0 +1,108 @@
+package alarms
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Resolver turns a symptom alarm's dimension value, a CloudFormation
+// expression such as "!Ref SchedulerFunction" or
+// "!GetAtt EventsDLQ.QueueName" (or a literal), into the deployed value.
+type Resolver func(expr string) (string, error)
+
+// GeneratedStates evaluates every alarm the template generates from spec,
+// as CloudWatch would on the recorded metric points emf: the symptom
+// alarms, each SLO's burn-rate alarms and its page and ticket composites.
+// Each is evaluated every `every` (one minute when zero) from `from` to
+// `to` inclusive, starting in INSUFFICIENT_DATA; the result maps the
+// alarm's name (without the stack prefix, e.g. "portfolio-errors" or
+// "slo-workflow-success-page") to its samples. An SLO's metrics in
+// spec.Namespace are read with the dimension set [service], the rollup
+// the functions emit; platform metrics without dimensions.
+func GeneratedStates(spec *Spec, emf []EMFPoint, resolve Resolver, from, to time.Time, every time.Duration) (map[string][]Sample, error) {
+	out := map[string][]Sample{}
+	for _, s := range Symptoms(spec) {
+		m := Metric{Namespace: s.Namespace, Name: s.MetricName}
+		for _, d := range s.Dimensions {
+			v, err := resolve(d[1])
+			if err != nil {
+				return nil, fmt.Errorf("could not resolve dimension %s of alarm %s: %w", d[0], s.Name, err)
+			}
+			if m.Dims == nil {
+				m.Dims = map[string]string{}
+			}
+			m.Dims[d[0]] = v
+		}
+		a := s.Alarm()
+		samples, err := Evaluate(&a, Series{"m1": Points(emf, m)}, from, to, every)
+		if err != nil {
+			return nil, err
+		}
+		out[s.Name] = samples
+	}
+	for i := range spec.SLOs {
+		if err := sloStates(spec, &spec.SLOs[i], emf, from, to, every, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// sloStates evaluates an SLO's burn-rate alarms, then its composites, in
+// order, on their children's states at each evaluation.
+func sloStates(spec *Spec, s *SLO, emf []EMFPoint, from, to time.Time, every time.Duration, out map[string][]Sample) error {
+	gens, comps := BurnAlarms(spec, s)
+	if len(gens) == 0 {
+		return nil
+	}
+	byID := map[string][]Sample{}
+	for _, g := range gens {
+		series := Series{}
+		for _, q := range g.Alarm.Metrics {
+			if q.MetricStat == nil {
+				continue
+			}
+			m := Metric{Namespace: q.MetricStat.Metric.Namespace, Name: q.MetricStat.Metric.MetricName}
+			if m.Namespace == spec.Namespace {
+				m.Dims = map[string]string{"service": spec.Service}
+			}
+			series[q.Id] = Points(emf, m)
+		}
+		samples, err := Evaluate(&g.Alarm, series, from, to, every)
+		if err != nil {
+			return err
+		}
+		byID[g.LogicalID], out[g.Name] = samples, samples
+	}
+	for _, c := range comps {
+		rule, err := ParseRule(strings.NewReplacer("{{", "", "}}", "").Replace(c.Rule))
+		if err != nil {
+			return fmt.Errorf("composite %s: %w", c.Name, err)
+		}
+		n := len(byID[gens[0].LogicalID])
+		samples := make([]Sample, n)
+		for i := range n {
+			children := map[string]State{}
+			for id, st := range byID {
+				children[id] = st[i].State
+			}
+			samples[i] = Sample{At: byID[gens[0].LogicalID][i].At, State: rule.State(children)}
+		}
+		// The ticket composite reads the page composite: evaluated first.
+		byID[c.LogicalID], out[c.Name] = samples, samples
+	}
+	return nil
+}
+
+// Transitions are the samples at which the state changed, the first
+// sample included: an alarm's history as the console lists it.
+func Transitions(samples []Sample) []Sample {
+	var out []Sample
+	for i, s := range samples {
+		if i == 0 || s.State != samples[i-1].State {
+			out = append(out, s)
+		}
+	}
+	return out
+}
