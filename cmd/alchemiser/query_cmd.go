@@ -155,49 +155,13 @@ func logSource(path string, groups []string) (func(yield func(*insights.Event) b
 	if err != nil {
 		return nil, fmt.Errorf("could not read logs: %w", err)
 	}
-	files := []string{path}
-	if st.IsDir() {
-		files, _ = filepath.Glob(filepath.Join(path, "cloudwatch", "*.jsonl"))
-		if len(files) == 0 {
-			return nil, fmt.Errorf("%s has no cloudwatch/*.jsonl log groups: is it a run directory?", path)
-		}
+	if !st.IsDir() {
+		return func(yield func(*insights.Event) bool) error { return insights.FileEvents(path, groups, yield) }, nil
 	}
-	return func(yield func(*insights.Event) bool) error {
-		for _, name := range files {
-			f, err := os.Open(name)
-			if err != nil {
-				return err
-			}
-			stop := false
-			err = insights.ReadEvents(f, name, "", func(ev *insights.Event) bool {
-				if !groupWanted(ev.LogGroup, groups) {
-					return true
-				}
-				if !yield(ev) {
-					stop = true
-					return false
-				}
-				return true
-			})
-			f.Close()
-			if err != nil || stop {
-				return err
-			}
-		}
-		return nil
-	}, nil
-}
-
-func groupWanted(group string, wanted []string) bool {
-	if len(wanted) == 0 || group == "" {
-		return true
+	if files, _ := filepath.Glob(filepath.Join(path, "cloudwatch", "*.jsonl")); len(files) == 0 {
+		return nil, fmt.Errorf("%s has no cloudwatch/*.jsonl log groups: is it a run directory?", path)
 	}
-	for _, w := range wanted {
-		if group == w || strings.HasSuffix(group, "-"+w) || strings.HasSuffix(group, "/"+w) {
-			return true
-		}
-	}
-	return false
+	return func(yield func(*insights.Event) bool) error { return insights.RunDirEvents(path, groups, yield) }, nil
 }
 
 func writeResult(w io.Writer, res *insights.Result, format string) error {

@@ -24,6 +24,14 @@ func RunDirEvents(dir string, groups []string, yield func(*Event) bool) error {
 	return nil
 }
 
+// FileEvents reads one file of log events (a run directory's log group,
+// or events exported from AWS) and yields those of the groups MatchGroup
+// accepts, until yield returns false.
+func FileEvents(name string, groups []string, yield func(*Event) bool) error {
+	_, err := readGroupFile(name, groups, yield)
+	return err
+}
+
 func readGroupFile(name string, groups []string, yield func(*Event) bool) (stop bool, err error) {
 	f, err := os.Open(name)
 	if err != nil {
