@@ -4,7 +4,7 @@ FUNCTIONS := scheduler strategy portfolio execution notifications
 BIN       := bin
 PKGS      := ./...
 
-.PHONY: run test tools lint build bench fuzz generate clean help
+.PHONY: run test tools lint build bench fuzz generate loadtest clean help
 
 help: ## list targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ build: ## one Lambda bootstrap per function, linux/arm64 for provided.al2023
 build-%Function:
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath \
 	  -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./app/functions/$(shell echo $* | tr A-Z a-z)
+
+loadtest: ## drive the local stack at 2x its expected peak (loadtest/profiles/peak.yaml) and check the SLOs
+	$(GO) run ./cmd/alchemiser loadtest
 
 bench: ## benchmarks, side by side with their baselines (see BENCHMARKS.md)
 	./scripts/bench.sh

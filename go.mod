@@ -3,6 +3,7 @@ module github.com/alchemiser/alchemiser
 go 1.26
 
 require (
+	github.com/HdrHistogram/hdrhistogram-go v1.4.0
 	github.com/alpacahq/alpaca-trade-api-go/v3 v3.9.1
 	github.com/aws-cloudformation/rain v1.23.0
 	github.com/aws/aws-lambda-go v1.55.1

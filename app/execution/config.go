@@ -35,7 +35,7 @@ type Config struct {
 	DeadlineMargin time.Duration
 	Sleep          func(ctx context.Context, d time.Duration) error
 	Now            func() time.Time
-	Rand           *rand.Rand // jitter; seeded from the clock when nil
+	Rand           *rand.Rand // jitter; math/rand/v2's global source (safe for concurrent use) when nil
 	Observer       Observer
 	// OnBreakerStateChange is called when the breaker changes state.
 	OnBreakerStateChange func(from, to string)
@@ -70,7 +70,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.Now = time.Now
 	}
 	if c.Rand == nil {
-		c.Rand = rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))
+		c.Rand = rand.New(globalSource{})
 	}
 	if c.Observer == nil {
 		c.Observer = nopObserver{}
@@ -85,3 +85,10 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	return c, nil
 }
+
+// globalSource is math/rand/v2's global generator as a Source: unlike a
+// *rand.Rand of its own, it is safe for concurrent use, so one executor can
+// serve concurrent executions (the local stack runs many at once).
+type globalSource struct{}
+
+func (globalSource) Uint64() uint64 { return rand.Uint64() }

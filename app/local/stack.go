@@ -72,6 +72,7 @@ type stackConfig struct {
 	timeScale  float64 // EventBridge and Lambda waits are scaled by this
 	duplicates float64 // share of deliveries made twice
 	chaos      Chaos
+	load       *loadHooks // a load-test stack's wiring (loadtest.go); nil for Run
 }
 
 // Chaos injects faults a scenario needs beyond the exchange's and the
@@ -108,7 +109,8 @@ func newStack(ctx context.Context, c stackConfig) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.wire(alpaca.Config{BaseURL: base, DataURL: base, KeyID: key, Secret: secret, PollInterval: 20 * time.Millisecond}); err != nil {
+	if err := s.wire(alpaca.Config{BaseURL: base, DataURL: base, KeyID: key, Secret: secret, PollInterval: 20 * time.Millisecond,
+		HTTPClient: c.load.httpClient()}, c.load); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -156,7 +158,7 @@ func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
 }
 
 // wire builds each function's handler and registers it.
-func (s *Stack) wire(cfg alpaca.Config) error {
+func (s *Stack) wire(cfg alpaca.Config, load *loadHooks) error {
 	b := alpaca.New(cfg)
 	engineCfg, err := strategy.DefaultConfig()
 	if err != nil {
@@ -187,13 +189,13 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 			Log: tel.Logger(), Metrics: rec}
 	}
 	rec := deps["execution"].Metrics
-	exec, err := execution.New(b, execution.Config{Observer: rec, OnBreakerStateChange: rec.BreakerStateChange})
+	exec, err := execution.New(b, execution.Config{Observer: rec, OnBreakerStateChange: rec.BreakerStateChange, Rand: load.jitter()})
 	if err != nil {
 		return err
 	}
 	prices := marketdata.NewAlpacaSource(marketdata.AlpacaConfig{BaseURL: cfg.DataURL, KeyID: cfg.KeyID, Secret: cfg.Secret})
 	logs := filepath.Join(s.Dir, "logs")
-	store, err := idempotency.NewFileStore(filepath.Join(s.Dir, "idempotency.json"))
+	store, err := load.idempotencyStore(filepath.Join(s.Dir, "idempotency.json"))
 	if err != nil {
 		return err
 	}
@@ -204,9 +206,9 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 		s.guards[fn] = func(h handlers.Func) handlers.Func { return handlers.Idempotent(guard, fn, d, h) }
 	}
 	sched := deps["scheduler"]
-	sched.IDs, sched.Adopt = s.ids, telemetry.AdoptCorrelation
+	sched.IDs, sched.Adopt = s.ids, load.adopt(telemetry.AdoptCorrelation)
 	return errors.Join(
-		s.register(tels["scheduler"], "scheduler", (&handlers.Scheduler{Deps: sched, Ledger: ledger}).Handle),
+		s.register(tels["scheduler"], "scheduler", load.scheduler((&handlers.Scheduler{Deps: sched, Ledger: ledger}).Handle)),
 		s.register(tels["strategy"], "strategy", (&handlers.Strategy{Deps: deps["strategy"], Engine: engine, Prices: prices}).Handle),
 		s.register(tels["portfolio"], "portfolio", (&handlers.Portfolio{Deps: deps["portfolio"], Broker: b, Planner: planner}).Handle),
 		s.register(tels["execution"], "execution", (&handlers.Execution{Deps: deps["execution"], Broker: b, Executor: exec}).Handle),

@@ -20,6 +20,11 @@ type AlpacaConfig struct {
 	Secret     string
 	Feed       string // "iex" or "sip"; the account's default when empty
 	HTTPClient *http.Client
+	// Retries of a transient failure (429, 5xx, transport), with a backoff
+	// doubling from RetryBackoff: DefaultRetries and DefaultRetryBackoff
+	// when zero; negative Retries: none.
+	Retries      int
+	RetryBackoff time.Duration
 }
 
 // AlpacaSource is a Source over Alpaca's market data API, through the
@@ -53,9 +58,13 @@ func (s *AlpacaSource) client(ctx context.Context) *md.Client {
 // then reversed), dated by their New York session.
 func (s *AlpacaSource) DailyBars(ctx context.Context, symbol string, end time.Time, limit int) ([]Bar, error) {
 	endOfDay := time.Date(end.Year(), end.Month(), end.Day(), 23, 59, 59, 0, newYork)
-	bars, err := s.client(ctx).GetBars(symbol, md.GetBarsRequest{
-		TimeFrame: md.OneDay, End: endOfDay, TotalLimit: limit, Sort: md.SortDesc,
-		Start: endOfDay.AddDate(0, 0, -2*limit-10), // calendar days covering limit sessions
+	var bars []md.Bar
+	err := s.retry(ctx, "bars of "+symbol, func() (err error) {
+		bars, err = s.client(ctx).GetBars(symbol, md.GetBarsRequest{
+			TimeFrame: md.OneDay, End: endOfDay, TotalLimit: limit, Sort: md.SortDesc,
+			Start: endOfDay.AddDate(0, 0, -2*limit-10), // calendar days covering limit sessions
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("could not get bars of %s: %w", symbol, err)
@@ -75,7 +84,11 @@ func (s *AlpacaSource) DailyBars(ctx context.Context, symbol string, end time.Ti
 
 // LatestQuote returns the latest quote of symbol.
 func (s *AlpacaSource) LatestQuote(ctx context.Context, symbol string) (Quote, error) {
-	q, err := s.client(ctx).GetLatestQuote(symbol, md.GetLatestQuoteRequest{})
+	var q *md.Quote
+	err := s.retry(ctx, "quote of "+symbol, func() (err error) {
+		q, err = s.client(ctx).GetLatestQuote(symbol, md.GetLatestQuoteRequest{})
+		return err
+	})
 	if err != nil {
 		return Quote{}, fmt.Errorf("could not get quote of %s: %w", symbol, err)
 	}

@@ -1,0 +1,159 @@
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/idempotency"
+	"github.com/alchemiser/alchemiser/app/marketdata"
+)
+
+// LoadConfig configures NewLoadStack: a stack for load tests, where many
+// workflows run at once on one trading day of the bundled data set.
+type LoadConfig struct {
+	RunDir string    // the run directory, created; must not exist
+	Day    time.Time // the session every workflow trades; the data set's last when zero
+	Seed   uint64    // fixes the starting account, the emulator's jitter and duplicates, the exchange's faults
+	// Account is the starting state of each workflow's paper account; when
+	// zero, Run's: $100,000, of which a seed-chosen 30% sits in three
+	// positions, so every plan sells and buys.
+	Account paper.AccountConfig
+	// SharedAccount makes every workflow trade on one account, as in
+	// production, instead of one account each. Plans made at the same
+	// time from the same snapshot then compete for its cash and shares:
+	// after the first executions, the others' orders are refused or
+	// scaled to nothing and their workflows fail, whatever the cash.
+	SharedAccount bool
+	// TimeScale compresses EventBridge's and Lambda's retry waits;
+	// DefaultTimeScale when zero.
+	TimeScale  float64
+	Duplicates float64      // share of EventBridge deliveries made twice, 0..1
+	Faults     paper.Faults // the paper exchange's injected latency and errors
+	// DurableIdempotency keeps the idempotency records in the file store
+	// Run uses, which rewrites and syncs idempotency.json under one lock
+	// at every change: every function of every workflow waits for it. By
+	// default the records are kept in memory and idempotency.json is
+	// written once, by Close.
+	DurableIdempotency bool
+}
+
+// LoadStack is a local stack for load tests: StartWorkflow starts a
+// workflow and returns its correlation id, Counts says what the stack
+// counted beyond the bus's Stats. Its methods are safe for concurrent use.
+type LoadStack struct {
+	*Stack
+	hooks  *loadHooks
+	memory *idempotency.MemoryStore // nil with DurableIdempotency
+	plans  *planIndex
+}
+
+// NewLoadStack starts a load-test stack in cfg.RunDir.
+func NewLoadStack(ctx context.Context, cfg LoadConfig) (*LoadStack, error) {
+	if cfg.RunDir == "" {
+		return nil, errors.New("could not start the load-test stack: no run directory")
+	}
+	ds, err := marketdata.Synthetic()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Day.IsZero() {
+		days := ds.TradingDays()
+		cfg.Day = days[len(days)-1]
+	}
+	if cfg.Account.Cash.IsZero() && len(cfg.Account.Positions) == 0 {
+		if cfg.Account, err = startingAccount(ds, cfg.Day, cfg.Seed); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.TimeScale == 0 {
+		cfg.TimeScale = DefaultTimeScale
+	}
+	if err := newRunDir(cfg.RunDir); err != nil {
+		return nil, err
+	}
+	s := &LoadStack{hooks: newLoadHooks(), plans: &planIndex{byClientID: map[string]intent{}}}
+	if s.hooks.store, s.memory, err = newLoadStore(cfg); err != nil {
+		return nil, err
+	}
+	st, err := newStack(ctx, stackConfig{dir: cfg.RunDir, day: cfg.Day, seed: cfg.Seed, timeScale: cfg.TimeScale,
+		duplicates: cfg.Duplicates, account: cfg.Account, load: s.hooks})
+	if err != nil {
+		return nil, err
+	}
+	s.Stack = st
+	if !cfg.SharedAccount {
+		s.hooks.broker.accounts = &workflowAccounts{x: st.Exchange, start: cfg.Account, keys: map[string][2]string{}}
+	}
+	st.Exchange.SetFaults(cfg.Faults)
+	st.Bus.Tap(s.plans.record)
+	return s, nil
+}
+
+// newLoadStore is the idempotency store behind the request counter, and
+// the memory store Close saves (nil when the file store saves itself).
+func newLoadStore(cfg LoadConfig) (*countingStore, *idempotency.MemoryStore, error) {
+	if cfg.DurableIdempotency {
+		fs, err := idempotency.NewFileStore(filepath.Join(cfg.RunDir, "idempotency.json"))
+		if err != nil {
+			return nil, nil, err
+		}
+		return &countingStore{next: fs}, nil, nil
+	}
+	m := idempotency.NewMemoryStore()
+	return &countingStore{next: m}, m, nil
+}
+
+// Close waits for everything in flight (deliveries, retries, starts)
+// until ctx ends, then stops the stack (flushing telemetry and closing
+// the logs) and writes idempotency.json. After ctx ends, what is still in
+// flight loses what it writes.
+func (s *LoadStack) Close(ctx context.Context) error {
+	idle := make(chan struct{})
+	go func() { s.Bus.Wait(); close(idle) }()
+	var err error
+	select {
+	case <-idle:
+	case <-ctx.Done():
+		err = fmt.Errorf("could not wait for the stack to settle: %w", ctx.Err())
+	}
+	s.Stack.Close()
+	s.hooks.transport.CloseIdleConnections()
+	if s.memory != nil {
+		err = errors.Join(err, writeRecords(filepath.Join(s.Dir, "idempotency.json"), s.memory.Records()))
+	}
+	return err
+}
+
+// writeRecords writes the idempotency records as the file store does:
+// one JSON record a line, by key.
+func writeRecords(path string, records []idempotency.Record) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("could not write idempotency records: %w", err)
+	}
+	enc := json.NewEncoder(f)
+	for _, r := range records {
+		if err := enc.Encode(r); err != nil {
+			f.Close()
+			return fmt.Errorf("could not write idempotency records: %w", err)
+		}
+	}
+	return f.Close()
+}
+
+// loadTransport is the load stack's connection pool to the paper
+// exchange. http.DefaultTransport keeps two idle connections per host, so
+// dozens of concurrent workflows would open (and leave in TIME_WAIT) a
+// connection per request; each Lambda environment keeps its own pool.
+func loadTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 512, 512
+	return t
+}

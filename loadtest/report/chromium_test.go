@@ -1,0 +1,392 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alchemiser/alchemiser/loadtest"
+)
+
+// TestReportInChromium writes the report of a realistic run and looks at
+// it in headless Chromium: the DOM has every chart with its points and
+// series, and in the screenshot each chart's plot holds pixels of each of
+// its series' colours. The same check must fail for the page with its
+// series removed and for a run without data (whose charts say "no data"),
+// or it proves nothing.
+func TestReportInChromium(t *testing.T) {
+	browser := findChromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	dir := artefacts(t)
+
+	r := realisticResult(t, 1)
+	if len(r.Samples) < 200 || len(r.Timeline) < 50 {
+		t.Fatalf("the fixture has %d samples and %d intervals; want a few hundred and about 60", len(r.Samples), len(r.Timeline))
+	}
+	page := render(t, r)
+	file := writeFile(t, dir, "report.html", page)
+	dom := string(runChromium(ctx, t, browser, dir, "--dump-dom", fileURL(file)))
+	want := charts(r)
+	got := domCharts(dom)
+	checkDOM(t, dom, want, got)
+
+	shot := screenshot(ctx, t, browser, dir, file)
+	if err := chartsDrawn(shot, got); err != nil {
+		t.Errorf("the report: %v", err)
+	} else {
+		t.Logf("every series drawn in its plot: %s", seriesPixels(shot, got))
+	}
+
+	// Negative controls: without its data, the same check fails.
+	stripped := writeFile(t, dir, "stripped.html", seriesGroup.ReplaceAllString(page, ""))
+	if err := chartsDrawn(screenshot(ctx, t, browser, dir, stripped), got); err == nil {
+		t.Error("the page with its series removed passes the check: the check proves nothing")
+	} else {
+		t.Logf("the page with its series removed fails, as it must: %v", err)
+	}
+	emptyFile := writeFile(t, dir, "empty.html", render(t, emptyResult()))
+	if err := chartsDrawn(screenshot(ctx, t, browser, dir, emptyFile), got); err == nil {
+		t.Error("the page of a run without data passes the check")
+	} else {
+		t.Logf("the page of a run without data fails, as it must: %v", err)
+	}
+	emptyDOM := string(runChromium(ctx, t, browser, dir, "--dump-dom", fileURL(emptyFile)))
+	for _, c := range domCharts(emptyDOM) {
+		if c.points != 0 || !c.noData {
+			t.Errorf("the empty run's %s chart has %d points and says no data: %v", c.id, c.points, c.noData)
+		}
+	}
+	if n := len(domCharts(emptyDOM)); n != len(want) {
+		t.Errorf("the empty run's page has %d charts, want %d", n, len(want))
+	}
+}
+
+// domChart is a chart as Chromium parsed it.
+type domChart struct {
+	id     string
+	points int
+	noData bool
+	series []domSeries
+}
+
+type domSeries struct {
+	id     string
+	points int
+	color  [3]int
+}
+
+var (
+	chartTag    = regexp.MustCompile(`(?s)<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="([^"]+)" data-points="(\d+)" data-series="(\d+)"[^>]*>(.*?)</svg>`)
+	seriesTag   = regexp.MustCompile(`<g class="series" data-series="([^"]+)" data-points="(\d+)" data-color="(#[0-9a-f]{6})">`)
+	seriesGroup = regexp.MustCompile(`(?s)<g class="series"[^>]*>.*?</g>`)
+)
+
+func domCharts(dom string) []domChart {
+	var out []domChart
+	for _, m := range chartTag.FindAllStringSubmatch(dom, -1) {
+		c := domChart{id: m[1], noData: strings.Contains(m[4], ">no data</text>")}
+		c.points, _ = strconv.Atoi(m[2])
+		for _, s := range seriesTag.FindAllStringSubmatch(m[4], -1) {
+			n, _ := strconv.Atoi(s[2])
+			c.series = append(c.series, domSeries{id: s[1], points: n, color: hexRGB(s[3])})
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// checkDOM compares the charts Chromium loaded with the model: the same
+// charts in the same order, each with its points and series.
+func checkDOM(t *testing.T, dom string, want []chart, got []domChart) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("the DOM has %d charts, want %d", len(got), len(want))
+	}
+	colors := map[[3]int]string{}
+	for i, w := range want {
+		g := got[i]
+		if g.id != w.ID || g.points != w.Points || g.points == 0 || g.noData {
+			t.Errorf("chart %d: DOM has %s with %d points (no data: %v); want %s with %d", i, g.id, g.points, g.noData, w.ID, w.Points)
+		}
+		if len(g.series) != len(w.Legend) {
+			t.Errorf("chart %s: %d series in the DOM, want %d", w.ID, len(g.series), len(w.Legend))
+		}
+		for _, s := range g.series {
+			if s.points == 0 {
+				t.Errorf("chart %s: series %s has no points", w.ID, s.id)
+			}
+			if other, ok := colors[s.color]; ok {
+				t.Errorf("series %s and %s share a colour", other, s.id)
+			}
+			colors[s.color] = s.id
+		}
+	}
+	for _, s := range []string{`data-verdict="FAIL"`, "1 of 4 thresholds failed", "ramp-to-peak", `data-prices-as-of="`} {
+		if !strings.Contains(dom, s) {
+			t.Errorf("the DOM lacks %q", s)
+		}
+	}
+	if strings.Contains(dom, "<script") {
+		t.Error("the page has a script")
+	}
+}
+
+// chartsDrawn finds the plot frames (2 px of frameColor) in a screenshot,
+// in page order, and checks there is one per chart and that each holds at
+// least 20 pixels of each of its chart's series colours. Grid, axes and
+// labels are grey, so only drawn data passes.
+func chartsDrawn(img image.Image, charts []domChart) error {
+	frames := findFrames(img)
+	if len(frames) != len(charts) {
+		return fmt.Errorf("%d plot frames in the screenshot, want %d: %v", len(frames), len(charts), frames)
+	}
+	var missing []string
+	for i, c := range charts {
+		for _, s := range c.series {
+			if n := colored(img, frames[i], s.color); n < 20 {
+				missing = append(missing, fmt.Sprintf("%s/%s: %d pixels", c.id, s.id, n))
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("series not drawn in their plots: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// seriesPixels counts each series' pixels in its plot, for the log.
+func seriesPixels(img image.Image, charts []domChart) string {
+	frames := findFrames(img)
+	var out []string
+	for i, c := range charts {
+		for _, s := range c.series {
+			if i < len(frames) {
+				out = append(out, fmt.Sprintf("%s/%s %d", c.id, s.id, colored(img, frames[i], s.color)))
+			}
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// findFrames returns the insides of the plot frames, top to bottom and
+// left to right: horizontal runs of the frame colour at least 40 px long
+// make bands; a band with another below it over the same columns, joined
+// by frame-coloured sides, is a frame.
+func findFrames(img image.Image) []image.Rectangle {
+	fc := hexRGB(frameColor)
+	type band struct{ x0, x1, top, bottom int }
+	var bands []band
+	bnd := img.Bounds()
+	for y := bnd.Min.Y; y < bnd.Max.Y; y++ {
+		for x := bnd.Min.X; x < bnd.Max.X; {
+			if !near(img, x, y, fc, 10) {
+				x++
+				continue
+			}
+			x0 := x
+			for x < bnd.Max.X && near(img, x, y, fc, 10) {
+				x++
+			}
+			if x-x0 < 40 {
+				continue
+			}
+			joined := false
+			for i := range bands {
+				if b := &bands[i]; abs(b.x0-x0) <= 2 && abs(b.x1-x) <= 2 && y-b.bottom <= 1 {
+					b.bottom, joined = y, true
+					break
+				}
+			}
+			if !joined {
+				bands = append(bands, band{x0, x, y, y})
+			}
+		}
+	}
+	var out []image.Rectangle
+	used := make([]bool, len(bands))
+	for i, top := range bands {
+		if used[i] {
+			continue
+		}
+		for j := i + 1; j < len(bands); j++ {
+			bot := bands[j]
+			if used[j] || abs(bot.x0-top.x0) > 2 || abs(bot.x1-top.x1) > 2 || bot.top-top.bottom < 10 {
+				continue
+			}
+			if side(img, top.x0, top.bottom+1, bot.top-1, fc) {
+				used[i], used[j] = true, true
+				out = append(out, image.Rect(top.x0+3, top.bottom+2, top.x1-3, bot.top-1))
+			}
+			break
+		}
+	}
+	slices.SortFunc(out, func(a, b image.Rectangle) int {
+		return cmp.Or(cmp.Compare(a.Min.Y/10, b.Min.Y/10), cmp.Compare(a.Min.X, b.Min.X))
+	})
+	return out
+}
+
+// side reports whether column x (or its neighbour) is frame-coloured from
+// y0 to y1.
+func side(img image.Image, x, y0, y1 int, fc [3]int) bool {
+	for _, cx := range []int{x, x + 1} {
+		n := 0
+		for y := y0; y <= y1; y++ {
+			if near(img, cx, y, fc, 10) {
+				n++
+			}
+		}
+		if n >= (y1-y0+1)*9/10 {
+			return true
+		}
+	}
+	return false
+}
+
+func colored(img image.Image, r image.Rectangle, c [3]int) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if near(img, x, y, c, 24) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func near(img image.Image, x, y int, c [3]int, tol int) bool {
+	r, g, b, _ := img.At(x, y).RGBA()
+	dr, dg, db := int(r>>8)-c[0], int(g>>8)-c[1], int(b>>8)-c[2]
+	return dr*dr+dg*dg+db*db <= tol*tol
+}
+
+func hexRGB(s string) [3]int {
+	v, _ := strconv.ParseUint(strings.TrimPrefix(s, "#"), 16, 32)
+	return [3]int{int(v >> 16 & 0xff), int(v >> 8 & 0xff), int(v & 0xff)}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func render(t *testing.T, r *loadtest.Result) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteHTML(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// artefacts is where the pages and screenshots go: $PREVIEW_DIR/TestName
+// to keep them for a look, else a temporary directory.
+func artefacts(t *testing.T) string {
+	keep := os.Getenv("PREVIEW_DIR")
+	if keep == "" {
+		return t.TempDir()
+	}
+	dir := filepath.Join(keep, t.Name())
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("pages and screenshots in %s", dir)
+	return dir
+}
+
+// findChromium finds the browser as scripts/chromium.sh does: $CHROMIUM,
+// then the usual names on PATH.
+func findChromium(t *testing.T) string {
+	t.Helper()
+	if c := os.Getenv("CHROMIUM"); c != "" {
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if out, err := exec.Command("../../scripts/chromium.sh", "path").Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	t.Fatal("no Chromium on PATH: run `make tools` (or scripts/chromium.sh install) to install it; $CHROMIUM may name one")
+	return ""
+}
+
+// runChromium runs headless Chromium with a fresh profile, bounded by the
+// context and a minute, and returns its standard output.
+func runChromium(ctx context.Context, t *testing.T, browser, dir string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	profile, err := os.MkdirTemp(dir, "profile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+		"--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1", "--user-data-dir=" + profile}
+	cmd := exec.CommandContext(ctx, browser, append(base, args...)...)
+	killGroup(cmd)
+	cmd.WaitDelay = 5 * time.Second // its helpers may hold the pipes
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	defer func() { t.Logf("chromium %s: %v", args[0], time.Since(start).Round(time.Millisecond)) }()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %s: %v (context: %v)\n%s", strings.Join(args, " "), err, ctx.Err(), lastLines(stderr.String(), 20))
+	}
+	return stdout.Bytes()
+}
+
+func screenshot(ctx context.Context, t *testing.T, browser, dir, file string) image.Image {
+	t.Helper()
+	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(file), ".html")+".png")
+	runChromium(ctx, t, browser, dir, "--screenshot="+out, "--window-size=1400,3000", fileURL(file))
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatalf("chromium wrote no screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("the screenshot is not a PNG: %v", err)
+	}
+	return img
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func fileURL(path string) string {
+	abs, _ := filepath.Abs(path)
+	return "file://" + filepath.ToSlash(abs)
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}

@@ -1,0 +1,62 @@
+package loadtest
+
+import (
+	"context"
+	"time"
+)
+
+// Arrival is one workflow start the open model schedules: its intended
+// start is fixed before the run, independently of how the system responds.
+type Arrival struct {
+	Seq      int       // 0, 1, ... in intended order
+	Intended time.Time // when the workflow is meant to start
+	Phase    string    // the profile phase that scheduled it
+}
+
+// Outcome is how one workflow ended, as the target observed it.
+type Outcome struct {
+	CorrelationID string
+	Status        string    // completed or failed
+	Ended         time.Time // when the terminal event (WorkflowCompleted/WorkflowFailed) occurred
+	Orders        int       // orders submitted
+}
+
+// TargetStats are what the target counted over the run, for thresholds
+// and the cost estimate.
+type TargetStats struct {
+	DeadLettered           int     `json:"dead_lettered"`           // messages in both kinds of DLQ
+	DuplicateOrders        int     `json:"duplicate_orders"`        // client order ids the exchange saw twice
+	DuplicateNotifications int     `json:"duplicate_notifications"` // notifications sent twice for one workflow
+	Invocations            int     `json:"invocations"`             // Lambda invocations
+	LambdaGBSeconds        float64 `json:"lambda_gb_seconds"`       // billed duration × memory
+	EventsPublished        int     `json:"events_published"`        // PutEvents entries (custom events)
+	LogBytes               int64   `json:"log_bytes"`               // bytes ingested by CloudWatch Logs
+	CustomMetricValues     int     `json:"custom_metric_values"`    // EMF metric values
+	CustomMetrics          int     `json:"custom_metrics"`          // distinct metric name + dimension sets
+	CustomMetricHours      int     `json:"custom_metric_hours"`     // distinct (metric, UTC clock hour) pairs with a value: what CloudWatch bills; 0 if not counted
+	DynamoDBRequests       int     `json:"dynamodb_requests"`       // idempotency and ledger reads and writes
+	RunDir                 string  `json:"run_dir,omitempty"`       // local target: the run directory
+
+	// DuplicateOrderAttempts are order submissions the exchange refused
+	// because it already had their client order id: idempotent retries
+	// that placed nothing (local target).
+	DuplicateOrderAttempts int `json:"duplicate_order_attempts,omitempty"`
+	// MalformedResults are results-queue messages that were not a
+	// terminal event (aws target): left in the queue, counted once each.
+	MalformedResults int `json:"malformed_results,omitempty"`
+}
+
+// Target starts workflows and observes their ends. Start must return
+// quickly: a workflow runs asynchronously, and the executor never waits
+// for one before starting the next.
+type Target interface {
+	// Name is "local", "aws" or "noop".
+	Name() string
+	// Start starts the workflow of arrival a and returns its correlation id.
+	Start(ctx context.Context, a Arrival) (correlationID string, err error)
+	// Ends delivers each started workflow's outcome once, as observed.
+	Ends() <-chan Outcome
+	// Close stops the target once the executor has what it waits for (or
+	// gave up), and reports its counts.
+	Close(ctx context.Context) (TargetStats, error)
+}

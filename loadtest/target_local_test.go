@@ -1,0 +1,204 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// safety bounds how long a test waits for ends that may never come, so
+// a broken target fails instead of hanging; it is not a performance limit.
+const safety = 2 * time.Minute
+
+func newLocal(t *testing.T, cfg LocalConfig) *Local {
+	t.Helper()
+	cfg.RunDir = filepath.Join(t.TempDir(), "run")
+	l, err := NewLocal(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// startAllAtOnce starts n workflows from n goroutines and returns their
+// ids and when each Start was called, by arrival.
+func startAllAtOnce(t *testing.T, tg Target, n int) ([]string, []time.Time) {
+	t.Helper()
+	ids, called := make([]string, n), make([]time.Time, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			called[i] = time.Now()
+			id, err := tg.Start(context.Background(), Arrival{Seq: i, Intended: called[i]})
+			if err != nil {
+				t.Errorf("start %d: %v", i, err)
+			}
+			ids[i] = id
+		})
+	}
+	wg.Wait()
+	return ids, called
+}
+
+// collect reads n outcomes, by correlation id.
+func collect(t *testing.T, tg Target, n int) map[string]Outcome {
+	t.Helper()
+	got := map[string]Outcome{}
+	deadline := time.After(safety)
+	for len(got) < n {
+		select {
+		case o := <-tg.Ends():
+			if _, dup := got[o.CorrelationID]; dup {
+				t.Errorf("outcome of %s delivered twice", o.CorrelationID)
+			}
+			got[o.CorrelationID] = o
+		case <-deadline:
+			t.Fatalf("%d of %d outcomes after %s", len(got), n, safety)
+		}
+	}
+	return got
+}
+
+func TestLocalRunsConcurrentWorkflowsToCompletion(t *testing.T) {
+	const n = 20
+	l := newLocal(t, LocalConfig{Seed: 3})
+	ids, called := startAllAtOnce(t, l, n)
+	ends := collect(t, l, n)
+	seen := map[string]bool{}
+	for i, id := range ids {
+		if id == "" || seen[id] {
+			t.Fatalf("start %d: correlation id %q empty or repeated", i, id)
+		}
+		seen[id] = true
+		o, ok := ends[id]
+		switch {
+		case !ok:
+			t.Errorf("no outcome for %s", id)
+		case o.Status != StatusCompleted:
+			t.Errorf("%s ended %s", id, o.Status)
+		case !o.Ended.After(called[i]):
+			t.Errorf("%s ended at %s, before its start at %s", id, o.Ended, called[i])
+		case o.Orders == 0:
+			t.Errorf("%s submitted no order: every workflow's account starts with trades to make", id)
+		}
+	}
+	st, err := l.Close(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, open := <-l.Ends(); open {
+		t.Error("Ends still open after Close")
+	}
+	if st.DeadLettered != 0 || st.DuplicateOrders != 0 || st.DuplicateOrderAttempts != 0 || st.DuplicateNotifications != 0 {
+		t.Errorf("a healthy run counted failures or duplicates: %+v", st)
+	}
+	// Per workflow: five functions invoked once; five events
+	// (WorkflowStarted, SignalGenerated, RebalancePlanned, TradeExecuted,
+	// WorkflowCompleted); four guarded functions each acquire and
+	// complete a key, and notifications reads the ledger once.
+	if st.Invocations != 5*n || st.EventsPublished != 5*n || st.DynamoDBRequests != 9*n {
+		t.Errorf("invocations %d, events %d, DynamoDB requests %d; want %d, %d, %d", st.Invocations, st.EventsPublished,
+			st.DynamoDBRequests, 5*n, 5*n, 9*n)
+	}
+	// Each REPORT bills at least 1 ms at the template's 256 MB.
+	if minimum := float64(5*n) * 0.001 * 0.25; st.LambdaGBSeconds < minimum {
+		t.Errorf("%f GB-s, want at least %f", st.LambdaGBSeconds, minimum)
+	}
+	if st.LogBytes == 0 || st.CustomMetrics == 0 || st.CustomMetricValues < st.CustomMetrics || st.CustomMetricHours < st.CustomMetrics {
+		t.Errorf("logs and metrics not counted: %+v", st)
+	}
+	traces, err := os.ReadFile(filepath.Join(st.RunDir, "traces.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if !bytes.Contains(traces, []byte(id)) {
+			t.Errorf("the run's spans do not carry %s", id)
+		}
+	}
+}
+
+// With every broker request answered 500, the strategy cannot read
+// prices: that is permanent for it, so it publishes WorkflowFailed at
+// once and nothing is dead-lettered or ordered.
+// A permanent refusal of every broker request (403: the strategy cannot
+// read market data, and no retry can help) fails each workflow at its
+// strategy step, visibly: WorkflowFailed, no orders, nothing dead-lettered.
+// (A 500 is transient: the strategy retries, and Lambda after it.)
+func TestLocalBrokerErrorsFailWorkflows(t *testing.T) {
+	const n = 5
+	l := newLocal(t, LocalConfig{BrokerErrorRates: map[int]float64{403: 1}})
+	ids, _ := startAllAtOnce(t, l, n)
+	ends := collect(t, l, n)
+	for _, id := range ids {
+		if o := ends[id]; o.Status != StatusFailed || o.Orders != 0 {
+			t.Errorf("%s: %+v, want failed without orders", id, o)
+		}
+	}
+	st, err := l.Close(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.DeadLettered != 0 || st.DuplicateOrders != 0 || st.DuplicateNotifications != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+// When only order placement fails, execution's breaker opens and it
+// returns an error: Lambda retries it twice, then the invocation record
+// goes to the on-failure destination. No terminal event is published, so
+// the harness sees these workflows as lost, and the DLQs hold one record
+// each.
+func TestLocalOrderErrorsDeadLetterWithoutEnds(t *testing.T) {
+	const n = 3
+	l := newLocal(t, LocalConfig{BrokerErrorRates: map[int]float64{500: 1}, BrokerPaths: []string{"/v2/orders"}})
+	startAllAtOnce(t, l, n)
+	l.stack.Bus.Wait()
+	l.ends.mu.Lock()
+	ended := len(l.ends.settled) + len(l.ends.early)
+	l.ends.mu.Unlock()
+	if ended != 0 {
+		t.Errorf("%d workflows ended, want none", ended)
+	}
+	st, err := l.Close(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.DeadLettered != n || st.DuplicateOrders != 0 {
+		t.Errorf("dead-lettered %d, duplicate orders %d; want %d, 0", st.DeadLettered, st.DuplicateOrders, n)
+	}
+}
+
+// EventBridge delivering every event twice must not place an order or
+// send a notification twice, nor deliver an outcome twice. (A second
+// copy that finds the first still holding its idempotency key fails and
+// is retried by Lambda; if the compressed retries run out first, its
+// record is dead-lettered: harmless, so not asserted here.)
+func TestLocalDuplicateDeliveriesAreHarmless(t *testing.T) {
+	const n = 5
+	l := newLocal(t, LocalConfig{Duplicates: 1, TimeScale: 1.0 / 60})
+	ids, _ := startAllAtOnce(t, l, n)
+	ends := collect(t, l, n)
+	for _, id := range ids {
+		if ends[id].Status != StatusCompleted {
+			t.Errorf("%s: %+v", id, ends[id])
+		}
+	}
+	st, err := l.Close(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for o := range l.Ends() {
+		t.Errorf("outcome after the first: %+v", o)
+	}
+	if st.DuplicateOrders != 0 || st.DuplicateNotifications != 0 {
+		t.Errorf("stats %+v", st)
+	}
+	if st.Invocations <= 5*n {
+		t.Errorf("%d invocations: the duplicates were not delivered", st.Invocations)
+	}
+}
