@@ -1,13 +1,10 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
-	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/internal/chromiumtest"
 )
 
 // TestPreviewInChromium runs the local stack, renders the page, and
@@ -24,7 +22,7 @@ import (
 // colours. The same check must fail on the page with its series removed
 // and on a run without data, or it proves nothing.
 func TestPreviewInChromium(t *testing.T) {
-	browser := findChromium(t)
+	browser := chromiumtest.Find(t, "../../scripts")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 
@@ -39,11 +37,11 @@ func TestPreviewInChromium(t *testing.T) {
 		t.Fatalf("the run has %d workflows, want 3", len(rep.Results))
 	}
 	p, page := renderRun(t, runDir, testDashboards(t))
-	dir := artefacts(t)
+	dir := chromiumtest.Artefacts(t)
 	file := writeFile(t, dir, "preview.html", page)
 
 	// The DOM as Chromium parsed it: every widget, every chart, every series.
-	dom := string(runChromium(ctx, t, browser, dir, "--dump-dom", fileURL(file)))
+	dom := chromiumtest.DumpDOM(ctx, t, browser, dir, file)
 	checkDOM(t, p, dom)
 
 	charts := chartWidgets(p)
@@ -51,14 +49,14 @@ func TestPreviewInChromium(t *testing.T) {
 		t.Fatalf("the run gives %d charts with data; the test dashboards have 9 chart widgets", charts)
 	}
 	colors := seriesColors(page)
-	shot := screenshot(ctx, t, browser, dir, file, 2400)
+	shot := chromiumtest.Screenshot(ctx, t, browser, dir, file, 1400, 2400)
 	if err := chartsDrawn(shot, colors, charts); err != nil {
 		t.Errorf("the preview: %v", err)
 	}
 
 	// Negative controls: the check fails without the data.
 	stripped := writeFile(t, dir, "stripped.html", seriesGroup.ReplaceAllString(page, ""))
-	if err := chartsDrawn(screenshot(ctx, t, browser, dir, stripped, 2400), colors, charts); err == nil {
+	if err := chartsDrawn(chromiumtest.Screenshot(ctx, t, browser, dir, stripped, 1400, 2400), colors, charts); err == nil {
 		t.Error("the page with its series removed passes the check: the check proves nothing")
 	} else {
 		t.Logf("the page with its series removed fails, as it must: %v", err)
@@ -66,10 +64,10 @@ func TestPreviewInChromium(t *testing.T) {
 	empty := emptyRun(t)
 	_, emptyPage := renderRun(t, empty, testDashboards(t))
 	emptyFile := writeFile(t, dir, "empty.html", emptyPage)
-	if err := chartsDrawn(screenshot(ctx, t, browser, dir, emptyFile, 2400), colors, charts); err == nil {
+	if err := chartsDrawn(chromiumtest.Screenshot(ctx, t, browser, dir, emptyFile, 1400, 2400), colors, charts); err == nil {
 		t.Error("the page of a run without data passes the check")
 	}
-	if emptyDOM := string(runChromium(ctx, t, browser, dir, "--dump-dom", fileURL(emptyFile))); strings.Count(emptyDOM, "no data in this run") < charts {
+	if emptyDOM := chromiumtest.DumpDOM(ctx, t, browser, dir, emptyFile); strings.Count(emptyDOM, "no data in this run") < charts {
 		t.Error("the empty run's page does not say 'no data in this run' for every chart")
 	}
 }
@@ -85,7 +83,7 @@ func TestStackDashboardsInChromium(t *testing.T) {
 		}
 		ds = append(ds, d)
 	}
-	browser := findChromium(t)
+	browser := chromiumtest.Find(t, "../../scripts")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	runDir := filepath.Join(t.TempDir(), "run")
@@ -93,88 +91,12 @@ func TestStackDashboardsInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, page := renderRun(t, runDir, ds)
-	dir := artefacts(t)
+	dir := chromiumtest.Artefacts(t)
 	file := writeFile(t, dir, "stack.html", page)
-	checkDOM(t, p, string(runChromium(ctx, t, browser, dir, "--dump-dom", fileURL(file))))
-	if err := chartsDrawn(screenshot(ctx, t, browser, dir, file, pageHeight(p)), seriesColors(page), chartWidgets(p)); err != nil {
+	checkDOM(t, p, chromiumtest.DumpDOM(ctx, t, browser, dir, file))
+	if err := chartsDrawn(chromiumtest.Screenshot(ctx, t, browser, dir, file, 1400, pageHeight(p)), seriesColors(page), chartWidgets(p)); err != nil {
 		t.Errorf("the stack's dashboards: %v", err)
 	}
-}
-
-// artefacts is where the pages and screenshots go: $PREVIEW_DIR/TestName
-// to keep them for a look, else a temporary directory.
-func artefacts(t *testing.T) string {
-	keep := os.Getenv("PREVIEW_DIR")
-	if keep == "" {
-		return t.TempDir()
-	}
-	dir := filepath.Join(keep, t.Name())
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("pages and screenshots in %s", dir)
-	return dir
-}
-
-// findChromium finds the browser on PATH, as scripts/chromium.sh does.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	if c := os.Getenv("CHROMIUM"); c != "" {
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if out, err := exec.Command("../../scripts/chromium.sh", "path").Output(); err == nil {
-		return strings.TrimSpace(string(out))
-	}
-	t.Fatal("no Chromium on PATH: run `make tools` (or scripts/chromium.sh install) to install it; $CHROMIUM may name one")
-	return ""
-}
-
-// runChromium runs headless Chromium with a fresh profile, bounded by
-// the context and a minute, and returns its standard output.
-func runChromium(ctx context.Context, t *testing.T, browser, dir string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	profile, err := os.MkdirTemp(dir, "profile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-		"--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1", "--user-data-dir=" + profile}
-	cmd := exec.CommandContext(ctx, browser, append(base, args...)...)
-	killGroup(cmd)
-	cmd.WaitDelay = 5 * time.Second // its helpers may hold the pipes
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	defer func() { t.Logf("chromium %s: %v", args[0], time.Since(start).Round(time.Millisecond)) }()
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %s: %v (context: %v)\n%s", strings.Join(args, " "), err, ctx.Err(), lastLines(stderr.String(), 20))
-	}
-	return stdout.Bytes()
-}
-
-func screenshot(ctx context.Context, t *testing.T, browser, dir, file string, height int) image.Image {
-	t.Helper()
-	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(file), ".html")+".png")
-	runChromium(ctx, t, browser, dir, "--screenshot="+out, fmt.Sprintf("--window-size=1400,%d", height), fileURL(file))
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatalf("chromium wrote no screenshot: %v", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("the screenshot is not a PNG: %v", err)
-	}
-	return img
 }
 
 var (
@@ -404,11 +326,6 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return path
 }
 
-func fileURL(path string) string {
-	abs, _ := filepath.Abs(path)
-	return "file://" + filepath.ToSlash(abs)
-}
-
 // emptyRun is a run directory whose log group recorded nothing.
 func emptyRun(t *testing.T) string {
 	dir := t.TempDir()
@@ -417,9 +334,4 @@ func emptyRun(t *testing.T) string {
 	}
 	writeFile(t, filepath.Join(dir, "cloudwatch"), "aws-lambda-alchemiser-scheduler.jsonl", "")
 	return dir
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

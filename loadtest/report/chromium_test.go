@@ -6,9 +6,7 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alchemiser/alchemiser/internal/chromiumtest"
 	"github.com/alchemiser/alchemiser/loadtest"
 )
 
@@ -27,10 +26,10 @@ import (
 // series removed and for a run without data (whose charts say "no data"),
 // or it proves nothing.
 func TestReportInChromium(t *testing.T) {
-	browser := findChromium(t)
+	browser := chromiumtest.Find(t, "../../scripts")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	dir := artefacts(t)
+	dir := chromiumtest.Artefacts(t)
 
 	r := realisticResult(t, 1)
 	if len(r.Samples) < 200 || len(r.Timeline) < 50 {
@@ -38,12 +37,12 @@ func TestReportInChromium(t *testing.T) {
 	}
 	page := render(t, r)
 	file := writeFile(t, dir, "report.html", page)
-	dom := string(runChromium(ctx, t, browser, dir, "--dump-dom", fileURL(file)))
+	dom := chromiumtest.DumpDOM(ctx, t, browser, dir, file)
 	want := charts(r)
 	got := domCharts(dom)
 	checkDOM(t, dom, want, got)
 
-	shot := screenshot(ctx, t, browser, dir, file)
+	shot := chromiumtest.Screenshot(ctx, t, browser, dir, file, 1400, 3000)
 	if err := chartsDrawn(shot, got); err != nil {
 		t.Errorf("the report: %v", err)
 	} else {
@@ -52,18 +51,18 @@ func TestReportInChromium(t *testing.T) {
 
 	// Negative controls: without its data, the same check fails.
 	stripped := writeFile(t, dir, "stripped.html", seriesGroup.ReplaceAllString(page, ""))
-	if err := chartsDrawn(screenshot(ctx, t, browser, dir, stripped), got); err == nil {
+	if err := chartsDrawn(chromiumtest.Screenshot(ctx, t, browser, dir, stripped, 1400, 3000), got); err == nil {
 		t.Error("the page with its series removed passes the check: the check proves nothing")
 	} else {
 		t.Logf("the page with its series removed fails, as it must: %v", err)
 	}
 	emptyFile := writeFile(t, dir, "empty.html", render(t, emptyResult()))
-	if err := chartsDrawn(screenshot(ctx, t, browser, dir, emptyFile), got); err == nil {
+	if err := chartsDrawn(chromiumtest.Screenshot(ctx, t, browser, dir, emptyFile, 1400, 3000), got); err == nil {
 		t.Error("the page of a run without data passes the check")
 	} else {
 		t.Logf("the page of a run without data fails, as it must: %v", err)
 	}
-	emptyDOM := string(runChromium(ctx, t, browser, dir, "--dump-dom", fileURL(emptyFile)))
+	emptyDOM := chromiumtest.DumpDOM(ctx, t, browser, dir, emptyFile)
 	for _, c := range domCharts(emptyDOM) {
 		if c.points != 0 || !c.noData {
 			t.Errorf("the empty run's %s chart has %d points and says no data: %v", c.id, c.points, c.noData)
@@ -295,83 +294,6 @@ func render(t *testing.T, r *loadtest.Result) string {
 	return b.String()
 }
 
-// artefacts is where the pages and screenshots go: $PREVIEW_DIR/TestName
-// to keep them for a look, else a temporary directory.
-func artefacts(t *testing.T) string {
-	keep := os.Getenv("PREVIEW_DIR")
-	if keep == "" {
-		return t.TempDir()
-	}
-	dir := filepath.Join(keep, t.Name())
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("pages and screenshots in %s", dir)
-	return dir
-}
-
-// findChromium finds the browser as scripts/chromium.sh does: $CHROMIUM,
-// then the usual names on PATH.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	if c := os.Getenv("CHROMIUM"); c != "" {
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if out, err := exec.Command("../../scripts/chromium.sh", "path").Output(); err == nil {
-		return strings.TrimSpace(string(out))
-	}
-	t.Fatal("no Chromium on PATH: run `make tools` (or scripts/chromium.sh install) to install it; $CHROMIUM may name one")
-	return ""
-}
-
-// runChromium runs headless Chromium with a fresh profile, bounded by the
-// context and a minute, and returns its standard output.
-func runChromium(ctx context.Context, t *testing.T, browser, dir string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	profile, err := os.MkdirTemp(dir, "profile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-		"--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1", "--user-data-dir=" + profile}
-	cmd := exec.CommandContext(ctx, browser, append(base, args...)...)
-	killGroup(cmd)
-	cmd.WaitDelay = 5 * time.Second // its helpers may hold the pipes
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	defer func() { t.Logf("chromium %s: %v", args[0], time.Since(start).Round(time.Millisecond)) }()
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %s: %v (context: %v)\n%s", strings.Join(args, " "), err, ctx.Err(), lastLines(stderr.String(), 20))
-	}
-	return stdout.Bytes()
-}
-
-func screenshot(ctx context.Context, t *testing.T, browser, dir, file string) image.Image {
-	t.Helper()
-	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(file), ".html")+".png")
-	runChromium(ctx, t, browser, dir, "--screenshot="+out, "--window-size=1400,3000", fileURL(file))
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatalf("chromium wrote no screenshot: %v", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("the screenshot is not a PNG: %v", err)
-	}
-	return img
-}
-
 func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
@@ -379,14 +301,4 @@ func writeFile(t *testing.T, dir, name, content string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-func fileURL(path string) string {
-	abs, _ := filepath.Abs(path)
-	return "file://" + filepath.ToSlash(abs)
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package render
-
-import "os/exec"
-
-// killGroup leaves the default: the context kills the browser process.
-func killGroup(*exec.Cmd) {}
