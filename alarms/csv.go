@@ -4,19 +4,21 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // ReadPoints reads timestamp,metric_id,value rows (RFC 3339 timestamps;
-// a header row is allowed). Errors name the line.
+// a header row is allowed; values finite, as CloudWatch accepts no NaN or
+// infinity). Errors name the record's line.
 func ReadPoints(r io.Reader, name string) (Series, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 3
 	cr.TrimLeadingSpace = true
 	s := Series{}
-	for line := 1; ; line++ {
+	for first := true; ; first = false {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return s, nil
@@ -24,7 +26,8 @@ func ReadPoints(r io.Reader, name string) (Series, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		if line == 1 && strings.EqualFold(rec[0], "timestamp") {
+		line, _ := cr.FieldPos(0) // a quoted field may span lines
+		if first && strings.EqualFold(rec[0], "timestamp") {
 			continue
 		}
 		at, err := time.Parse(time.RFC3339Nano, rec[0])
@@ -32,8 +35,8 @@ func ReadPoints(r io.Reader, name string) (Series, error) {
 			return nil, fmt.Errorf("%s:%d: timestamp %q is not RFC 3339", name, line, rec[0])
 		}
 		v, err := strconv.ParseFloat(rec[2], 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: value %q is not a number", name, line, rec[2])
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%s:%d: value %q is not a finite number", name, line, rec[2])
 		}
 		if rec[1] == "" {
 			return nil, fmt.Errorf("%s:%d: no metric_id", name, line)
