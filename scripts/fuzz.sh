@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every native fuzz target of the module for a short time each.
-# Usage: scripts/fuzz.sh [DURATION]   (default 10s per target)
+# Usage: scripts/fuzz.sh [DURATION or COUNT]   (default 10s per target; "1000x"
+# runs 1000 inputs, as make test does)
 set -eu
 cd "$(dirname "$0")/.."
 time="${1:-10s}"
