@@ -5,11 +5,12 @@ package alarms
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 // Spec is alarms/slos.yaml.
@@ -60,7 +61,7 @@ func (s *SLO) PeriodDuration() time.Duration {
 // name exists: catalogue metrics by name, platform metrics as
 // "AWS/<Namespace>:<Name>".
 func LoadSpec(path string, known func(metric string) bool) (*Spec, error) {
-	src, err := os.ReadFile(path)
+	src, err := inputs.ReadFile(path, inputs.Config)
 	if err != nil {
 		return nil, err
 	}

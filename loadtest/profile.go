@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 // Profile is a load profile: the expected peak as data
@@ -97,7 +98,7 @@ func (p *Profile) Duration() time.Duration {
 
 // LoadProfile reads and validates a profile.
 func LoadProfile(path string) (*Profile, error) {
-	src, err := os.ReadFile(path)
+	src, err := inputs.ReadFile(path, inputs.Config)
 	if err != nil {
 		return nil, fmt.Errorf("could not read the profile: %w", err)
 	}

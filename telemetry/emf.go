@@ -51,6 +51,7 @@ type EMFExporter struct {
 	docs      map[string]*emfDoc
 	keys      []string // sorted keys of docs
 	buf       []byte   // scratch for the lines of one Export
+	redactor  redactor // secret values redacted from dimension values
 }
 
 var _ sdkmetric.Exporter = (*EMFExporter)(nil)
@@ -85,6 +86,12 @@ func WithEMFLevel(l slog.Level) EMFOption {
 
 // WithWarnLogger receives the one-time warnings about dropped dimensions.
 func WithWarnLogger(l *slog.Logger) EMFOption { return func(e *EMFExporter) { e.warn = l } }
+
+// WithEMFSecrets redacts these values from dimension values (an attribute
+// that happened to carry a credential), as the log handler does.
+func WithEMFSecrets(values ...string) EMFOption {
+	return func(e *EMFExporter) { e.redactor = newRedactor(values) }
+}
 
 // DefaultDimensions are the attribute keys allowed as dimensions by default.
 var DefaultDimensions = []string{"function", "event_type", "step", "endpoint", "status", "side", "reason", "outcome", "error_type", "state", "code"}
@@ -213,7 +220,7 @@ func (e *EMFExporter) dimensions(service string, attrs attribute.Set) [][2]strin
 			e.dropOnce(k)
 			continue
 		}
-		dims = append(dims, [2]string{k, kv.Value.Emit()})
+		dims = append(dims, [2]string{k, e.redactor.redact(kv.Value.Emit())})
 	}
 	sort.Slice(dims, func(i, j int) bool { return dims[i][0] < dims[j][0] })
 	return dims

@@ -41,7 +41,10 @@ type Telemetry struct {
 	inst   instruments
 	cold   atomic.Bool
 	rngMu  chan struct{}
-	rng    *rand.Rand
+	// redactor redacts the configured secrets from what leaves outside the
+	// log handler: the error and panic returned to the runtime.
+	redactor redactor
+	rng      *rand.Rand
 
 	attrCache sync.Map // event type -> metric.MeasurementOption
 	peekMu    sync.Mutex
@@ -71,7 +74,9 @@ func Init(ctx context.Context, creds aws.CredentialsProvider, opts ...Option) (*
 	if err := t.traces(ctx, res, creds); err != nil {
 		return nil, err
 	}
-	t.emf = NewEMFExporter(cfg.out, WithNamespace(cfg.namespace), WithEMFLevel(cfg.level), WithWarnLogger(t.log))
+	t.redactor = newRedactor(cfg.secrets)
+	t.emf = NewEMFExporter(cfg.out, WithNamespace(cfg.namespace), WithEMFLevel(cfg.level), WithWarnLogger(t.log),
+		WithEMFSecrets(cfg.secrets...))
 	// A manual reader, collected by ForceFlush in the caller's goroutine:
 	// a frozen environment runs no periodic timers anyway.
 	t.reader = sdkmetric.NewManualReader(sdkmetric.WithTemporalitySelector(t.emf.Temporality),
@@ -127,6 +132,7 @@ func (t *Telemetry) traces(ctx context.Context, res *resource.Resource, creds aw
 	}
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
 	if exp != nil {
+		exp = RedactSpans(exp, t.cfg.secrets...) // error texts end up in span status and events
 		opts = append(opts, sdktrace.WithSpanProcessor(newInvocationProcessor(exp)))
 	}
 	t.tp = sdktrace.NewTracerProvider(opts...)

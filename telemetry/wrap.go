@@ -64,9 +64,15 @@ func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFu
 			err = fmt.Errorf("panic: %v", p)
 			t.log.ErrorContext(ctx, "invocation panicked", "error", err.Error(), "error_type", "panic", "stack", string(debug.Stack()))
 			t.finish(ctx, span, start, attrs, err, "panic", ev.Source)
-			panic(p) // the runtime reports the crash; telemetry has been recorded once
+			// The runtime reports the crash (telemetry has been recorded
+			// once), with the value's text: redacted if it holds a secret.
+			if s := fmt.Sprint(p); t.redactor.redact(s) != s {
+				panic(t.redactor.redact(s))
+			}
+			panic(p)
 		}
 		t.finish(ctx, span, start, attrs, err, errorType(err), ev.Source)
+		err = t.redactor.redactErr(err) // aws-lambda-go logs and reports its text
 	}()
 	return h(ctx, raw)
 }
@@ -147,7 +153,7 @@ func errorType(err error) string {
 	}
 	t := fmt.Sprintf("%T", err)
 	for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
-		if s := fmt.Sprintf("%T", e); s != "*errors.errorString" && s != "*fmt.wrapError" && s != "*fmt.wrapErrors" {
+		if s := fmt.Sprintf("%T", e); s != "*errors.errorString" && s != "*fmt.wrapError" && s != "*fmt.wrapErrors" && s != "*telemetry.redactedError" {
 			t = s
 		}
 	}

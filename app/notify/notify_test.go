@@ -195,4 +195,10 @@ func TestSlack(t *testing.T) {
 	if err := s.Notify(context.Background(), m); err == nil || !strings.Contains(err.Error(), "status 400: no_text") {
 		t.Errorf("err = %v", err)
 	}
+	// The webhook URL is a credential: a transport error must not print it.
+	srv.Close()
+	s.WebhookURL = srv.URL + "/services/T000/B000/secret-token-xyz"
+	if err := s.Notify(context.Background(), m); err == nil || strings.Contains(err.Error(), "secret-token-xyz") {
+		t.Errorf("transport error leaks the webhook URL: %v", err)
+	}
 }

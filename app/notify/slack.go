@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 )
 
 // Slack posts messages to an incoming webhook.
@@ -40,6 +42,12 @@ func (s *Slack) Notify(ctx context.Context, m Message) error {
 	}
 	resp, err := c.Do(req)
 	if err != nil {
+		// The webhook URL is the secret, and *url.Error's text carries it:
+		// report the cause without the URL.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return fmt.Errorf("could not post to Slack: %w", err)
 	}
 	defer resp.Body.Close()

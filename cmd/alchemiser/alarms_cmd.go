@@ -8,8 +8,10 @@ import (
 	"os"
 	"time"
 
-	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/spf13/cobra"
+
+	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 func newAlarmsCmd() *cobra.Command {
@@ -45,7 +47,7 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 			if alarmFile == "" || dataFile == "" {
 				return usageError{errors.New("--alarm and --data are both required")}
 			}
-			b, err := os.ReadFile(alarmFile)
+			b, err := inputs.ReadFile(alarmFile, inputs.Config)
 			if err != nil {
 				return usageError{err}
 			}
@@ -63,7 +65,7 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 				return usageError{err}
 			}
 			defer f.Close()
-			series, err := alarms.ReadPoints(f, dataFile)
+			series, err := alarms.ReadPoints(inputs.Reader(f, dataFile, inputs.Points), dataFile)
 			if err != nil {
 				return usageError{err}
 			}

@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/spf13/cobra"
 
 	"github.com/alchemiser/alchemiser/app/local/eventpattern"
-	"github.com/spf13/cobra"
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 func newEventsCmd() *cobra.Command {
@@ -73,7 +74,7 @@ is not a JSON object (the error names what is wrong and where).`,
 
 func readArg(stdin io.Reader, name string) ([]byte, error) {
 	if name == "-" {
-		return io.ReadAll(stdin)
+		return inputs.ReadAll(stdin, "standard input", inputs.Event)
 	}
-	return os.ReadFile(name)
+	return inputs.ReadFile(name, inputs.Event)
 }

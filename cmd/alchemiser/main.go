@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 func main() {
@@ -46,7 +48,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "alchemiser:", err)
 	var u usageError
-	if errors.As(err, &u) || strings.HasPrefix(err.Error(), "unknown command") {
+	if errors.As(err, &u) || inputs.IsTooLarge(err) || strings.HasPrefix(err.Error(), "unknown command") {
 		return exitUsage
 	}
 	return exitFailed

@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/spf13/cobra"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 // newTraceCmd is the workflow-trace query under a short name.
@@ -162,8 +164,9 @@ func localDLQ(dir string) ([]dlqMessage, error) {
 			return nil, err
 		}
 		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 4<<20)
-		for line := 1; sc.Scan(); line++ {
+		sc.Buffer(nil, inputs.LogLine)
+		line := 1
+		for ; sc.Scan(); line++ {
 			var m dlqMessage
 			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 				f.Close()
@@ -172,6 +175,14 @@ func localDLQ(dir string) ([]dlqMessage, error) {
 			out = append(out, m)
 		}
 		f.Close()
+		// A line past the scanner's limit must not end the file silently:
+		// the messages after it would go unlisted.
+		if errors.Is(sc.Err(), bufio.ErrTooLong) {
+			return nil, &inputs.TooLargeError{Name: name, Line: line, Limit: inputs.LogLine}
+		}
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
 	}
 	return out, nil
 }

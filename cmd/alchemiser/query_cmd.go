@@ -12,9 +12,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
-	"github.com/spf13/cobra"
 )
 
 func newQueryCmd() *cobra.Command {
@@ -110,7 +112,7 @@ Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 // resolveQuery finds a saved query by name, or reads a query file.
 func resolveQuery(arg string) (*queries.Saved, error) {
 	if _, err := os.Stat(arg); err == nil {
-		b, err := os.ReadFile(arg)
+		b, err := inputs.ReadFile(arg, inputs.Query)
 		if err != nil {
 			return nil, err
 		}

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 // Dashboard is one dashboard to render: a CloudWatch dashboard body and
@@ -21,7 +22,7 @@ type Dashboard struct {
 // string or object) as PutDashboard and AWS::CloudWatch::Dashboard take
 // them. The name is DashboardName, or the file's base name.
 func ReadDashboard(path string) (Dashboard, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputs.ReadFile(path, inputs.Config)
 	if err != nil {
 		return Dashboard{}, fmt.Errorf("could not read dashboard: %w", err)
 	}

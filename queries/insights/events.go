@@ -3,9 +3,12 @@ package insights
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 // exported is a log event as `aws logs filter-log-events` returns it.
@@ -24,8 +27,9 @@ type exported struct {
 // naming its line.
 func ReadEvents(r io.Reader, name, group string, yield func(*Event) bool) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-	for line := 1; sc.Scan(); line++ {
+	sc.Buffer(make([]byte, 0, 64<<10), inputs.LogLine)
+	line := 1
+	for ; sc.Scan(); line++ {
 		b := sc.Bytes()
 		if len(b) == 0 {
 			continue
@@ -47,6 +51,9 @@ func ReadEvents(r io.Reader, name, group string, yield func(*Event) bool) error 
 		if !yield(ev) {
 			return nil
 		}
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return &inputs.TooLargeError{Name: name, Line: line, Limit: inputs.LogLine}
 	}
 	return sc.Err()
 }

@@ -11,11 +11,12 @@ package topology
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/aws-cloudformation/rain/cft/parse"
 	"gopkg.in/yaml.v3"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 // Topology is what a template declares, resolved.
@@ -149,7 +150,7 @@ func (o Options) withDefaults() Options {
 
 // LoadFile reads and resolves the template at path.
 func LoadFile(path string, opts Options) (*Topology, error) {
-	src, err := os.ReadFile(path)
+	src, err := inputs.ReadFile(path, inputs.Config)
 	if err != nil {
 		return nil, fmt.Errorf("could not read template: %w", err)
 	}

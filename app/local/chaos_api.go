@@ -1,0 +1,101 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/idempotency"
+	"github.com/alchemiser/alchemiser/app/marketdata"
+)
+
+// ChaosConfig configures a chaos scenario's stack (package chaos): the
+// incident tests' stack, exported.
+type ChaosConfig struct {
+	Dir        string // the run directory; created when missing
+	Workflows  int    // the last Workflows sessions of the data set; 1 when zero
+	Seed       uint64
+	Duplicates float64 // share of deliveries made twice
+	TimeScale  float64 // DefaultTimeScale/10 when zero, as the incident tests
+	Chaos      Chaos
+	// Unguarded disables the protection against redelivery: the
+	// idempotency store forgets every record, so the guard and the
+	// ledgers handle each delivery as new. For tests that show an
+	// invariant catching the missing protection; never in a real run. It
+	// wires the stack as a load test does (loadstart.go: a pooled HTTP
+	// transport, a concurrency-safe jitter), with the forgetful store.
+	Unguarded bool
+}
+
+// ChaosStack is a stack prepared for a chaos scenario.
+type ChaosStack struct {
+	*Stack
+	Days  []time.Time // the sessions the run will trade
+	plans *planIndex
+}
+
+// NewChaosStack starts a stack for c; hooks may then inject faults on it
+// before RunDays.
+func NewChaosStack(ctx context.Context, c ChaosConfig) (*ChaosStack, error) {
+	if c.Workflows == 0 {
+		c.Workflows = 1
+	}
+	if c.TimeScale == 0 {
+		c.TimeScale = DefaultTimeScale / 10
+	}
+	ds, err := marketdata.Synthetic()
+	if err != nil {
+		return nil, err
+	}
+	days := ds.TradingDays()
+	if c.Workflows < 1 || c.Workflows > len(days)-Warmup {
+		return nil, fmt.Errorf("could not run: %d workflows, want 1 to %d", c.Workflows, len(days)-Warmup)
+	}
+	days = days[len(days)-c.Workflows:]
+	account, err := startingAccount(ds, days[0], c.Seed)
+	if err != nil {
+		return nil, err
+	}
+	sc := stackConfig{dir: c.Dir, account: account, day: days[0], seed: c.Seed, timeScale: c.TimeScale,
+		duplicates: c.Duplicates, chaos: c.Chaos}
+	if c.Unguarded {
+		h := newLoadHooks()
+		h.store = &countingStore{next: forgetfulStore{}}
+		sc.load = h
+	}
+	s, err := newStack(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	cs := &ChaosStack{Stack: s, Days: days, plans: &planIndex{byClientID: map[string]intent{}}}
+	s.Bus.Tap(cs.plans.record)
+	return cs, nil
+}
+
+// RunDays runs one workflow per day of Days, as Run does.
+func (c *ChaosStack) RunDays(ctx context.Context, progress io.Writer) (*Report, error) {
+	return c.run(ctx, Config{Progress: progress}, c.Days)
+}
+
+// DuplicateOrders are accepted orders beyond the first for one order of
+// one workflow (LoadCounts.DuplicateOrders' definition).
+func (c *ChaosStack) DuplicateOrders() int { return c.plans.duplicates(c.Orders()) }
+
+// Inject puts a raw event on bus as if a producer had, bypassing the
+// publisher's validation (a poison event).
+func (c *ChaosStack) Inject(bus string, raw []byte, id string) { c.Bus.put(bus, raw, id) }
+
+// forgetfulStore remembers nothing: every Acquire succeeds.
+type forgetfulStore struct{}
+
+var _ idempotency.Store = forgetfulStore{}
+
+func (forgetfulStore) Acquire(context.Context, idempotency.Record, time.Time) (*idempotency.Record, error) {
+	return nil, nil
+}
+func (forgetfulStore) Complete(context.Context, idempotency.Record) error { return nil }
+func (forgetfulStore) Delete(context.Context, string) error               { return nil }
+func (forgetfulStore) Get(context.Context, string) (*idempotency.Record, error) {
+	return nil, nil
+}

@@ -1,0 +1,42 @@
+package chaos
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestAllScenariosHoldEveryInvariant(t *testing.T) {
+	for _, sc := range Scenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			rep, err := Run(context.Background(), sc, Options{SpecFile: "../alarms/slos.yaml"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range rep.Checks {
+				t.Log(c)
+				if !c.Pass {
+					t.Errorf("%s: %s", sc.Name, c)
+				}
+			}
+		})
+	}
+}
+
+func TestNamedListsTheScenariosOfAnUnknownName(t *testing.T) {
+	_, err := Named("nope")
+	if !errors.Is(err, ErrUnknownScenario) || !strings.Contains(err.Error(), "workflow-failed") {
+		t.Errorf("Named(nope) = %v", err)
+	}
+	seen := map[string]bool{}
+	for _, sc := range Scenarios() {
+		if seen[sc.Name] {
+			t.Errorf("scenario %s twice", sc.Name)
+		}
+		seen[sc.Name] = true
+		if sc.Name != "clean" && (len(sc.Alarms) == 0 || sc.Query == "") {
+			t.Errorf("scenario %s names no alarm or no query", sc.Name)
+		}
+	}
+}

@@ -1,0 +1,50 @@
+// Package chaos runs fault-injection scenarios on the embedded local stack
+// (app/local) and checks the system's invariants on each run:
+//
+//   - accounting: every workflow the scheduler started (its "workflow
+//     started" log lines) ended completed or failed (the run's terminal
+//     events) or has a message in the run's queues (the events DLQs and the
+//     on-failure destinations, attributed by correlation id); nothing is
+//     unaccounted for, and nothing ended that never started;
+//   - no duplicate orders: no order of one workflow was accepted twice at
+//     the paper exchange, by client order id or by (workflow, symbol, side)
+//     under two client order ids (local.LoadCounts.DuplicateOrders);
+//   - no duplicate notifications: the outbox holds at most one
+//     notification per correlation id;
+//   - every failure alerted: the scenario's alarms reach ALARM when the
+//     generated alarms (alarms.GeneratedStates) are evaluated on the run's
+//     metrics once a minute, from the first metric to 20 minutes after the
+//     last; a scenario that names no alarm (clean) must fire none;
+//   - findable: the incident's saved query returns the affected workflows
+//     (exactly, where the scenario knows them; at least one row otherwise);
+//     on the clean scenario every incident query returns nothing.
+//
+// A scenario is one incident type of INCIDENTS.md: its stack setup
+// (local.Chaos, duplicates, a hook on the stack before the run, an action
+// after it), the alarms that must fire and the saved query that must find
+// it. Scenarios lists them: "clean" injects nothing; one per incident type
+// the local stack can produce; then the recoveries: "redelivery-after-timeout"
+// (the first execution attempt times out, Lambda's retry trades once),
+// "dlq-redrive" (dead letters put back on the bus once the fault is gone)
+// and "archive-replay" (a clean run's archive replayed: nothing may trade
+// or notify twice).
+//
+// Terminal statuses come from the run's report, completed by the outbox's
+// notifications (<correlation id>-<status>) for workflows that ended after
+// the run, e.g. on a redrive. A workflow that both ended and was
+// dead-lettered counts once, as ended.
+//
+// Options.Unguarded (the idempotency store forgets everything),
+// Options.Tamper and Options.SpecEdit exist so tests can show each
+// invariant failing when its protection is missing.
+//
+// Defaults: a scenario's own workflow count (2 or 3) when Options.Workflows
+// is zero; a temporary run directory, removed after the checks unless
+// Options.Dir or Options.Keep is set; the SLO spec alarms/slos.yaml
+// relative to the working directory. Limits: runs are sequential and take
+// a few seconds each; timing scenarios (workflow-slow, lambda-timeout,
+// cold-start-spike, redelivery-after-timeout) inject latencies of a few
+// hundred milliseconds and so assume a machine that is not overloaded.
+// The clean scenario's "no alarm" and "nothing found" cover every
+// generated alarm and the incident queries listed in cleanQueries.
+package chaos

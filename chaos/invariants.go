@@ -1,0 +1,517 @@
+package chaos
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	alchemiser "github.com/alchemiser/alchemiser"
+	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/queries"
+	"github.com/alchemiser/alchemiser/queries/insights"
+)
+
+// Observed is what a run left behind, read from its directory and the
+// stack, before any judgement.
+type Observed struct {
+	Dir     string
+	Results []local.Result
+	// Started are the correlation ids of the scheduler's "workflow
+	// started" log lines.
+	Started []string
+	// DeadLettered are the correlation ids found in the run's queues (the
+	// events DLQs and on-failure destinations), once each.
+	DeadLettered []string
+	// Orders the exchange accepted, and those accepted twice.
+	Orders, DuplicateOrders int
+	// Notifications counts the outbox's notifications by correlation id.
+	Notifications map[string]int
+}
+
+// Check is one invariant's verdict on a run.
+type Check struct {
+	Name   string `json:"name"`
+	Pass   bool   `json:"pass"`
+	Detail string `json:"detail"`
+}
+
+func (c Check) String() string {
+	verdict := "PASS"
+	if !c.Pass {
+		verdict = "FAIL"
+	}
+	return fmt.Sprintf("%s %s: %s", verdict, c.Name, c.Detail)
+}
+
+// The invariants' names.
+const (
+	Accounting         = "accounting"
+	NoDuplicateOrders  = "no duplicate orders"
+	NoDuplicateNotices = "no duplicate notifications"
+	EveryFailureAlert  = "every failure alerted"
+	Findable           = "findable"
+)
+
+// Report is a scenario's run and its checks.
+type Report struct {
+	Scenario  string  `json:"scenario"`
+	Incident  string  `json:"incident,omitempty"`
+	RunDir    string  `json:"run_dir,omitempty"` // empty when the run directory was temporary
+	Workflows int     `json:"workflows"`
+	Checks    []Check `json:"checks"`
+	Pass      bool    `json:"pass"`
+}
+
+// Check returns the named check, or a failed one when absent.
+func (r *Report) Check(name string) Check {
+	for _, c := range r.Checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	return Check{Name: name, Detail: "not checked"}
+}
+
+func observe(dir string, rep *local.Report, dupOrders, orders int) (*Observed, error) {
+	o := &Observed{Dir: dir, Orders: orders, DuplicateOrders: dupOrders}
+	var err error
+	if o.Started, err = startedIDs(filepath.Join(dir, "logs", "scheduler.log")); err != nil {
+		return nil, err
+	}
+	if o.DeadLettered, err = deadLettered(filepath.Join(dir, "queues")); err != nil {
+		return nil, err
+	}
+	if o.Notifications, err = notifications(filepath.Join(dir, "outbox")); err != nil {
+		return nil, err
+	}
+	ended, err := endings(filepath.Join(dir, "outbox"))
+	if err != nil {
+		return nil, err
+	}
+	o.Results = slices.Clone(rep.Results)
+	for i, r := range o.Results {
+		if st := ended[r.CorrelationID]; r.Status == "stuck" && st != "" {
+			o.Results[i].Status = st // ended after the run: a redrive
+		}
+	}
+	return o, nil
+}
+
+// endings are the terminal statuses the outbox's notifications
+// (<correlation id>-<status>.json) record, by correlation id.
+func endings(dir string) (map[string]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, name := range files {
+		id, st, ok := cutLast(strings.TrimSuffix(filepath.Base(name), ".json"), "-")
+		if ok && (st == "completed" || st == "failed") {
+			out[id] = st
+		}
+	}
+	return out, nil
+}
+
+func cutLast(s, sep string) (string, string, bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
+}
+
+// startedIDs reads the scheduler's "workflow started" lines.
+func startedIDs(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read the scheduler's log: %w", err)
+	}
+	defer f.Close()
+	var ids []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var line struct {
+			Message       string `json:"message"`
+			CorrelationID string `json:"correlation_id"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Message == "workflow started" && line.CorrelationID != "" {
+			ids = append(ids, line.CorrelationID)
+		}
+	}
+	return uniq(ids), sc.Err()
+}
+
+var correlationRE = regexp.MustCompile(`\\*"correlation_id\\*"\s*:\s*\\*"([0-9A-Za-z]+)`)
+
+// deadLettered reads every queue file and returns the correlation ids its
+// messages carry (an event's metadata, or the request payload of a
+// failed invocation).
+func deadLettered(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, name := range files {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("could not read queue: %w", err)
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			if m := correlationRE.FindStringSubmatch(line); m != nil {
+				ids = append(ids, m[1])
+			}
+		}
+	}
+	return uniq(ids), nil
+}
+
+// notifications counts the outbox's messages (<correlation id>-<status>.json)
+// by correlation id.
+func notifications(dir string) (map[string]int, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, name := range files {
+		base := strings.TrimSuffix(filepath.Base(name), ".json")
+		if i := strings.LastIndex(base, "-"); i > 0 {
+			base = base[:i]
+		}
+		out[base]++
+	}
+	return out, nil
+}
+
+func uniq(ids []string) []string {
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// checkAccounting: started = completed + failed + dead-lettered, each
+// started workflow counted once (a terminal event wins over a dead
+// letter), and nothing ended that never started.
+func checkAccounting(o *Observed) Check {
+	started := map[string]bool{}
+	for _, id := range o.Started {
+		started[id] = true
+	}
+	status := map[string]string{}
+	var orphans []string
+	for _, r := range o.Results {
+		if r.Status != "completed" && r.Status != "failed" || r.CorrelationID == "" {
+			continue
+		}
+		status[r.CorrelationID] = r.Status
+		if !started[r.CorrelationID] {
+			orphans = append(orphans, r.CorrelationID)
+		}
+	}
+	dead := map[string]bool{}
+	for _, id := range o.DeadLettered {
+		dead[id] = true
+	}
+	var completed, failed, dl int
+	var unaccounted []string
+	for _, id := range o.Started {
+		switch {
+		case status[id] == "completed":
+			completed++
+		case status[id] == "failed":
+			failed++
+		case dead[id]:
+			dl++
+		default:
+			unaccounted = append(unaccounted, id)
+		}
+	}
+	c := Check{Name: Accounting, Pass: len(unaccounted) == 0 && len(orphans) == 0,
+		Detail: fmt.Sprintf("started %d = completed %d + failed %d + dead-lettered %d", len(o.Started), completed, failed, dl)}
+	if len(unaccounted) > 0 {
+		c.Detail = fmt.Sprintf("started %d != completed %d + failed %d + dead-lettered %d; unaccounted %v",
+			len(o.Started), completed, failed, dl, unaccounted)
+	}
+	if len(orphans) > 0 {
+		c.Detail += fmt.Sprintf("; ended without a start %v", orphans)
+	}
+	return c
+}
+
+func checkOrders(o *Observed) Check {
+	return Check{Name: NoDuplicateOrders, Pass: o.DuplicateOrders == 0,
+		Detail: fmt.Sprintf("%d duplicates among %d accepted orders", o.DuplicateOrders, o.Orders)}
+}
+
+func checkNotifications(o *Observed) Check {
+	total := 0
+	var dups []string
+	for id, n := range o.Notifications {
+		total += n
+		if n > 1 {
+			dups = append(dups, id)
+		}
+	}
+	slices.Sort(dups)
+	c := Check{Name: NoDuplicateNotices, Pass: len(dups) == 0,
+		Detail: fmt.Sprintf("%d notifications for %d workflows", total, len(o.Notifications))}
+	if len(dups) > 0 {
+		c.Detail += fmt.Sprintf("; more than one for %v", dups)
+	}
+	return c
+}
+
+// check runs every invariant on obs.
+func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
+	alert, err := checkAlerted(sc, o, obs.Dir)
+	if err != nil {
+		return nil, err
+	}
+	find, err := checkFindable(sc, obs)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Scenario: sc.Name, Incident: sc.Incident, RunDir: obs.Dir, Workflows: len(obs.Results),
+		Checks: []Check{checkAccounting(obs), checkOrders(obs), checkNotifications(obs), alert, find}}
+	r.Pass = !slices.ContainsFunc(r.Checks, func(c Check) bool { return !c.Pass })
+	return r, nil
+}
+
+// checkAlerted evaluates the generated alarms on the run's metrics.
+func checkAlerted(sc Scenario, o Options, dir string) (Check, error) {
+	fired, err := firedAlarms(sc, o, dir)
+	if err != nil {
+		return Check{}, err
+	}
+	c := Check{Name: EveryFailureAlert, Pass: true}
+	if len(sc.Alarms) == 0 {
+		c.Pass = len(fired) == 0
+		c.Detail = fmt.Sprintf("no alarm expected; fired %v", fired)
+		return c, nil
+	}
+	var missing []string
+	for _, a := range sc.Alarms {
+		if !slices.Contains(fired, a) {
+			missing = append(missing, a)
+		}
+	}
+	c.Pass = len(missing) == 0
+	c.Detail = fmt.Sprintf("expected %v; missing %v", sc.Alarms, missing)
+	if c.Pass {
+		c.Detail = fmt.Sprintf("%v reached ALARM", sc.Alarms)
+	}
+	return c, nil
+}
+
+// firedAlarms are the generated alarms that reach ALARM on the run's
+// metrics, evaluated once a minute from the first metric to 20 minutes
+// after the last, sorted.
+func firedAlarms(sc Scenario, o Options, dir string) ([]string, error) {
+	specFile := o.SpecFile
+	if specFile == "" {
+		specFile = "alarms/slos.yaml"
+	}
+	spec, err := alarms.LoadSpec(specFile, nil)
+	if err != nil {
+		return nil, fmt.Errorf("could not load the SLO spec: %w", err)
+	}
+	if sc.Spec != nil {
+		sc.Spec(spec)
+	}
+	if o.SpecEdit != nil {
+		o.SpecEdit(spec)
+	}
+	emf, err := alarms.RunMetrics(dir)
+	if err != nil {
+		return nil, fmt.Errorf("could not read the run's metrics: %w", err)
+	}
+	if len(emf) == 0 {
+		return nil, errors.New("the run recorded no metrics")
+	}
+	from, to := emf[0].At, emf[0].At
+	for _, p := range emf {
+		from, to = minTime(from, p.At), maxTime(to, p.At)
+	}
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		return nil, err
+	}
+	states, err := alarms.GeneratedStates(spec, emf, resolver(top), from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute), time.Minute)
+	if err != nil {
+		return nil, fmt.Errorf("could not evaluate the alarms: %w", err)
+	}
+	var fired []string
+	for name, samples := range states {
+		if slices.ContainsFunc(samples, func(s alarms.Sample) bool { return s.State == alarms.Alarm }) {
+			fired = append(fired, name)
+		}
+	}
+	slices.Sort(fired)
+	return fired, nil
+}
+
+// resolver turns a symptom's dimension expression into the local value.
+func resolver(top *topology.Topology) alarms.Resolver {
+	return func(v string) (string, error) {
+		switch {
+		case strings.HasPrefix(v, "!Ref "):
+			id := strings.TrimPrefix(v, "!Ref ")
+			if f, ok := top.Functions[id]; ok {
+				return f.Name, nil
+			}
+			if f, ok := top.Functions[strings.TrimSuffix(id, "LogGroup")+"Function"]; ok && strings.HasSuffix(id, "LogGroup") {
+				return f.LogGroup, nil
+			}
+		case strings.HasPrefix(v, "!GetAtt "):
+			id, _, _ := strings.Cut(strings.TrimPrefix(v, "!GetAtt "), ".")
+			if q, ok := top.Queues[id]; ok {
+				return q.Name, nil
+			}
+		default:
+			return v, nil
+		}
+		return "", fmt.Errorf("could not resolve %s", v)
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// cleanQueries must return nothing on the clean scenario.
+var cleanQueries = []struct {
+	name   string
+	params map[string]string
+}{
+	{"workflow-failed", nil}, {"order-rejected", nil}, {"workflow-stuck", nil}, {"event-dead-lettered", nil},
+	{"handler-error", nil}, {"broker-degraded", nil}, {"duplicate-delivery", nil}, {"publish-failed", nil},
+	{"poison-event", nil}, {"lambda-timeout", nil}, {"log-volume-spike", nil},
+}
+
+// checkFindable runs the scenario's saved query on the run's logs.
+func checkFindable(sc Scenario, o *Observed) (Check, error) {
+	c := Check{Name: Findable}
+	if sc.Query == "" {
+		var noisy []string
+		for _, q := range cleanQueries {
+			r, err := savedQuery(o.Dir, q.name, q.params)
+			if err != nil {
+				return c, err
+			}
+			if len(r.Rows) > 0 {
+				noisy = append(noisy, fmt.Sprintf("%s (%d rows)", q.name, len(r.Rows)))
+			}
+		}
+		c.Pass = len(noisy) == 0
+		c.Detail = fmt.Sprintf("%d incident queries return nothing", len(cleanQueries))
+		if !c.Pass {
+			c.Detail = fmt.Sprintf("incident queries found rows on a clean run: %v", noisy)
+		}
+		return c, nil
+	}
+	r, err := savedQuery(o.Dir, sc.Query, sc.Params)
+	if err != nil {
+		return c, err
+	}
+	if sc.Column == "" || sc.Affected == nil {
+		c.Pass = len(r.Rows) > 0
+		c.Detail = fmt.Sprintf("%s returned %d rows", sc.Query, len(r.Rows))
+		return c, nil
+	}
+	got, want := column(r, sc.Column), sc.Affected(o)
+	if sc.Found != nil {
+		got = sc.Found(r)
+	}
+	c.Pass = len(want) > 0 && slices.Equal(got, want)
+	c.Detail = fmt.Sprintf("%s returned %d of %d affected workflows", sc.Query, len(got), len(want))
+	if !c.Pass {
+		c.Detail += fmt.Sprintf(": got %v, want %v", got, want)
+	}
+	return c, nil
+}
+
+// savedQuery runs saved query name over the run directory's log groups.
+func savedQuery(dir, name string, params map[string]string) (*insights.Result, error) {
+	sq, err := queries.Get(name)
+	if err != nil {
+		return nil, err
+	}
+	text, err := sq.Query(params)
+	if err != nil {
+		return nil, err
+	}
+	q, err := insights.Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("could not parse query %s: %w", name, err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "cloudwatch", "*.jsonl"))
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s has no log groups", dir)
+	}
+	var readErr error
+	res := q.Run(func(yield func(*insights.Event) bool) {
+		for _, file := range files {
+			f, err := os.Open(file)
+			if err != nil {
+				readErr = err
+				return
+			}
+			err = insights.ReadEvents(f, file, "", func(ev *insights.Event) bool {
+				return !inGroups(ev.LogGroup, sq.LogGroups) || yield(ev)
+			})
+			f.Close()
+			if err != nil {
+				readErr = err
+				return
+			}
+		}
+	}, insights.Options{})
+	if readErr != nil {
+		return nil, fmt.Errorf("could not read the run's logs: %w", readErr)
+	}
+	return res, nil
+}
+
+func inGroups(group string, fns []string) bool {
+	if len(fns) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(fns, func(fn string) bool { return strings.HasSuffix(group, "-"+fn) })
+}
+
+// column returns the distinct non-empty values of a result column, sorted.
+func column(r *insights.Result, name string) []string {
+	i := slices.Index(r.Columns, name)
+	if i < 0 {
+		return nil
+	}
+	var out []string
+	for _, row := range r.Rows {
+		if row[i] != "" {
+			out = append(out, row[i])
+		}
+	}
+	return uniq(out)
+}

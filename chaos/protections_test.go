@@ -1,0 +1,98 @@
+package chaos
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/alchemiser/alchemiser/alarms"
+)
+
+// Each invariant can fail: a protection is disabled, or a count
+// tampered with, and the invariant's check catches it.
+
+func run(t *testing.T, name string, o Options) *Report {
+	t.Helper()
+	sc, err := Named(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.SpecFile = "../alarms/slos.yaml"
+	rep, err := Run(context.Background(), sc, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func assertFails(t *testing.T, rep *Report, names ...string) {
+	t.Helper()
+	if rep.Pass {
+		t.Errorf("%s passed every invariant", rep.Scenario)
+	}
+	for _, name := range names {
+		c := rep.Check(name)
+		t.Log(c)
+		if c.Pass {
+			t.Errorf("%s did not catch it: %s", name, c)
+		}
+	}
+}
+
+// A replay of the archive without the idempotency guard trades again:
+// the replayed signals are planned on today's positions, under new client
+// order ids for the same workflows.
+func TestReplayWithoutIdempotencyTradesTwice(t *testing.T) {
+	rep := run(t, "archive-replay", Options{Unguarded: true})
+	assertFails(t, rep, NoDuplicateOrders)
+}
+
+// Without the guard, concurrent duplicate deliveries may or may not trade
+// twice (it depends on which copy plans first), but the duplicates are no
+// longer seen at all: the guard is what logs and counts them, so the
+// incident is neither alerted nor findable.
+func TestDuplicateDeliveryWithoutIdempotencyIsInvisible(t *testing.T) {
+	rep := run(t, "duplicate-delivery", Options{Unguarded: true})
+	assertFails(t, rep, EveryFailureAlert, Findable)
+	t.Log(rep.Check(NoDuplicateOrders), "; ", rep.Check(NoDuplicateNotices))
+}
+
+func TestAccountingCatchesAMissingDeadLetter(t *testing.T) {
+	rep := run(t, "handler-error", Options{Tamper: func(o *Observed) { o.DeadLettered = o.DeadLettered[1:] }})
+	assertFails(t, rep, Accounting)
+}
+
+func TestAccountingCatchesAnEndWithoutAStart(t *testing.T) {
+	rep := run(t, "clean", Options{Workflows: 2, Tamper: func(o *Observed) { o.Started = o.Started[1:] }})
+	assertFails(t, rep, Accounting)
+}
+
+func TestDuplicateNotificationsAreCaught(t *testing.T) {
+	rep := run(t, "clean", Options{Workflows: 1, Tamper: func(o *Observed) {
+		for id := range o.Notifications {
+			o.Notifications[id]++ // a second notification, e.g. -failed after -completed
+		}
+	}})
+	assertFails(t, rep, NoDuplicateNotices)
+}
+
+func TestDuplicateOrdersAreCaught(t *testing.T) {
+	rep := run(t, "clean", Options{Workflows: 1, Tamper: func(o *Observed) { o.DuplicateOrders = 1 }})
+	assertFails(t, rep, NoDuplicateOrders)
+}
+
+func TestAlertCatchesARemovedAlarm(t *testing.T) {
+	rep := run(t, "workflow-failed", Options{Workflows: 2, SpecEdit: func(s *alarms.Spec) {
+		s.SLOs = slices.DeleteFunc(s.SLOs, func(slo alarms.SLO) bool { return slo.Name == "workflow-success" })
+	}})
+	assertFails(t, rep, EveryFailureAlert)
+}
+
+func TestFindableCatchesAMissedWorkflow(t *testing.T) {
+	rep := run(t, "workflow-failed", Options{Workflows: 2, Tamper: func(o *Observed) {
+		o.Results = append(o.Results, o.Results[0])
+		o.Results[len(o.Results)-1].CorrelationID = strings.Repeat("Z", 26) // a failure the query cannot see
+	}})
+	assertFails(t, rep, Findable)
+}

@@ -1,0 +1,193 @@
+package chaos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/queries/insights"
+)
+
+// Scenario is one injected incident and how it must show.
+type Scenario struct {
+	Name        string
+	Incident    string // the INCIDENTS.md id; "" for clean
+	Description string
+	Workflows   int // the default number of workflows
+	Seed        uint64
+	Duplicates  float64 // share of deliveries made twice
+	// TimeScale compresses the bus's and Lambda's retry waits;
+	// local.DefaultTimeScale/10 when zero.
+	TimeScale float64
+	// Chaos returns the stack's faults for the sessions the run trades.
+	Chaos func(days []time.Time) local.Chaos
+	// Setup injects faults on the stack before the run.
+	Setup func(s *local.ChaosStack)
+	// After acts on the stack once the workflows have run (a redrive, a
+	// replay); the checks see what it caused.
+	After func(ctx context.Context, s *local.ChaosStack) error
+	// Alarms must reach ALARM; when empty, no alarm may.
+	Alarms []string
+	// Spec adjusts the SLO spec before the alarms are evaluated (a
+	// threshold the local stack can reach).
+	Spec func(*alarms.Spec)
+	// Query is the saved query that finds the incident, with Params.
+	Query  string
+	Params map[string]string
+	// Column names the affected workflows in Query's result; Affected, when
+	// set, returns exactly the workflows it must list.
+	Column   string
+	Affected func(o *Observed) []string
+	// Found, when set, picks the affected workflows from Query's result
+	// instead of Column's distinct values.
+	Found func(r *insights.Result) []string
+}
+
+// ErrUnknownScenario is returned by Named for a name not in Scenarios.
+var ErrUnknownScenario = errors.New("unknown chaos scenario")
+
+// Named returns the scenario called name.
+func Named(name string) (Scenario, error) {
+	for _, s := range Scenarios() {
+		if s.Name == name {
+			return s, nil
+		}
+	}
+	return Scenario{}, fmt.Errorf("%w %q (have %v)", ErrUnknownScenario, name, Names())
+}
+
+// Names are the scenarios' names, in order.
+func Names() []string {
+	var out []string
+	for _, s := range Scenarios() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// Options tune Run.
+type Options struct {
+	Workflows int       // the scenario's own count when zero
+	Dir       string    // the run directory, created (must not exist) and kept; a temporary one when empty
+	Keep      bool      // keep the temporary run directory
+	SpecFile  string    // alarms/slos.yaml when empty
+	Progress  io.Writer // one line per workflow; silent when nil
+	// Unguarded disables the idempotency protection (local.ChaosConfig);
+	// for tests showing an invariant catch its absence.
+	Unguarded bool
+	// Tamper, when set, alters the observations before they are checked;
+	// for tests showing a check catch a wrong count.
+	Tamper func(*Observed)
+	// SpecEdit, when set, alters the SLO spec after the scenario's Spec.
+	SpecEdit func(*alarms.Spec)
+}
+
+// Run runs sc on a fresh local stack and checks the invariants. An error
+// means the run itself could not be made or read; a failed invariant is
+// in the report.
+func Run(ctx context.Context, sc Scenario, o Options) (*Report, error) {
+	dir, cleanup, err := runDir(o)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	cfg, err := stackConfig(sc, o, dir)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := local.NewChaosStack(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("could not start the stack: %w", err)
+	}
+	if sc.Setup != nil {
+		sc.Setup(cs)
+	}
+	rep, err := cs.RunDays(ctx, o.Progress)
+	if err == nil && sc.After != nil {
+		err = sc.After(ctx, cs)
+		cs.Bus.Wait()
+	}
+	cs.Close() // flush the log groups
+	if err != nil {
+		return nil, fmt.Errorf("could not run scenario %s: %w", sc.Name, err)
+	}
+	obs, err := observe(dir, rep, cs.DuplicateOrders(), len(cs.Orders()))
+	if err != nil {
+		return nil, err
+	}
+	if o.Tamper != nil {
+		o.Tamper(obs)
+	}
+	r, err := check(sc, o, obs)
+	if err == nil && o.Dir == "" && !o.Keep {
+		r.RunDir = "" // removed on return
+	}
+	return r, err
+}
+
+func stackConfig(sc Scenario, o Options, dir string) (local.ChaosConfig, error) {
+	n := cmp(o.Workflows, sc.Workflows)
+	cfg := local.ChaosConfig{Dir: dir, Workflows: n, Seed: sc.Seed, Duplicates: sc.Duplicates, TimeScale: sc.TimeScale,
+		Unguarded: o.Unguarded}
+	if sc.Chaos == nil {
+		return cfg, nil
+	}
+	ds, err := marketdata.Synthetic()
+	if err != nil {
+		return cfg, err
+	}
+	days := ds.TradingDays()
+	if n < 1 || n > len(days) {
+		return cfg, fmt.Errorf("could not run: %d workflows", n)
+	}
+	cfg.Chaos = sc.Chaos(days[len(days)-n:])
+	return cfg, nil
+}
+
+func cmp(a, b int) int {
+	if a > 0 {
+		return a
+	}
+	return max(b, 1)
+}
+
+// runDir returns the run directory and what removes it afterwards.
+func runDir(o Options) (string, func(), error) {
+	if o.Dir != "" {
+		if err := os.MkdirAll(filepath.Dir(o.Dir), 0o755); err != nil {
+			return "", nil, fmt.Errorf("could not create run directory: %w", err)
+		}
+		if err := os.Mkdir(o.Dir, 0o755); err != nil {
+			return "", nil, fmt.Errorf("could not create run directory (it must not exist): %w", err)
+		}
+		return o.Dir, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "chaos-run")
+	if err != nil {
+		return "", nil, fmt.Errorf("could not create run directory: %w", err)
+	}
+	if o.Keep {
+		return dir, func() {}, nil
+	}
+	return dir, func() { _ = os.RemoveAll(dir) }, nil
+}
+
+// affectedIDs returns the ids of o's results whose status is in statuses.
+func affectedIDs(o *Observed, statuses ...string) []string {
+	var out []string
+	for _, r := range o.Results {
+		if slices.Contains(statuses, r.Status) && r.CorrelationID != "" {
+			out = append(out, r.CorrelationID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

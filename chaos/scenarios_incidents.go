@@ -1,0 +1,165 @@
+package chaos
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/queries/insights"
+)
+
+// Scenarios are the chaos scenarios: clean, one per incident type of
+// INCIDENTS.md that the local stack can produce (built as the proofs in
+// app/local/incidents_test.go build them), then the recoveries.
+func Scenarios() []Scenario {
+	return append(incidentScenarios(), recoveryScenarios()...)
+}
+
+func incidentScenarios() []Scenario {
+	return []Scenario{
+		{Name: "clean", Description: "no fault: every workflow completes, no alarm fires, no incident query finds anything",
+			Workflows: 3, Seed: 31},
+		{Name: "workflow-failed", Incident: "workflow-failed", Description: "the exchange rejects every order; workflows end in WorkflowFailed",
+			Workflows: 3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-workflow-success-page"},
+			Query: "workflow-failed", Column: "correlation_id", Affected: failed},
+		{Name: "order-rejected", Incident: "order-rejected", Description: "the exchange rejects every order",
+			Workflows: 3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-order-success-page"},
+			Query: "order-rejected", Column: "correlation_id", Affected: failed},
+		{Name: "handler-error", Incident: "handler-error", Description: "GET /v2/account fails with 500: the portfolio function errors on every attempt",
+			Workflows: 2, Seed: 31, Setup: accountDown, Alarms: []string{"portfolio-errors"}, Query: "handler-error"},
+		{Name: "event-dead-lettered", Incident: "event-dead-lettered", Description: "the portfolio function fails all async retries; its event goes to the on-failure destination",
+			Workflows: 2, Seed: 31, Setup: accountDown, Alarms: []string{"failed-invocations-not-empty"},
+			Query: "event-dead-lettered", Column: "correlation_id", Affected: stuck},
+		{Name: "workflow-stuck", Incident: "workflow-stuck", Description: "started workflows never end (their event was dead-lettered)",
+			Workflows: 2, Seed: 31, Setup: accountDown, Alarms: []string{"workflows-stuck"},
+			Query: "workflow-stuck", Column: "correlation_id", Affected: stuck},
+		{Name: "broker-degraded", Incident: "broker-degraded", Description: "the broker answers 503 to everything once the plan is made; the breaker opens",
+			Workflows: 1, Seed: 31, Setup: brokerDownAfterPlan, Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
+		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
+			Workflows: 3, Seed: 21, Duplicates: 0.3, Alarms: []string{"duplicate-delivery-spike"}, Query: "duplicate-delivery"},
+		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
+			Workflows: 2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failures"},
+			Query: "publish-failed", Column: "correlation_id", Affected: started},
+		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
+			Workflows: 1, Seed: 32, Setup: poison, Alarms: []string{"portfolio-errors"}, Query: "poison-event"},
+		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",
+			Workflows: 2, Seed: 31, Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),
+			Setup: orderLatency(100 * time.Millisecond), Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
+		{Name: "cold-start-spike", Incident: "cold-start-spike", Description: "the strategy function's init takes 200 ms over the baseline",
+			Workflows: 1, Seed: 31, Chaos: constant(local.Chaos{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}),
+			Alarms: []string{"cold-start-slow-init"}, Query: "cold-start-spike", Params: map[string]string{"init_ms": "40"}},
+		{Name: "log-volume-spike", Incident: "log-volume-spike", Description: "the portfolio function logs 1500 extra lines per invocation",
+			Workflows: 2, Seed: 31, Chaos: constant(local.Chaos{LogNoise: map[string]int{"portfolio": 1500}}),
+			Alarms: []string{"portfolio-log-volume"}, Query: "log-volume-spike", Column: "correlation_id", Affected: all},
+		{Name: "workflow-slow", Incident: "workflow-slow", Description: "order POSTs take 150 ms; the latency threshold is 1 s (the deployed 120 s cannot be reached locally)",
+			Workflows: 2, Seed: 31, Setup: orderLatency(150 * time.Millisecond), Spec: latencyThreshold(1000),
+			Alarms: []string{"slo-workflow-latency-page"}, Query: "workflow-slow", Params: map[string]string{"threshold_ms": "1000"},
+			Column: "correlation_id", Affected: slowerThan(1000)},
+		{Name: "workflow-not-started", Incident: "workflow-not-started", Description: "the schedule does not fire on the second of three sessions",
+			Workflows: 3, Seed: 31, Chaos: skipSecondLast, Alarms: []string{"workflow-not-started"},
+			Query: "workflow-not-started", Column: "trading_date", Affected: notStarted, Found: unstartedDates},
+	}
+}
+
+func constant(c local.Chaos) func([]time.Time) local.Chaos {
+	return func([]time.Time) local.Chaos { return c }
+}
+
+func rejectAll(s *local.ChaosStack) { s.Exchange.RejectSymbols(s.Dataset.Symbols()...) }
+
+func accountDown(s *local.ChaosStack) {
+	s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{500: 1}, Paths: []string{"/v2/account"}})
+}
+
+func brokerDownAfterPlan(s *local.ChaosStack) {
+	s.Bus.Tap(func(d local.Delivered) {
+		if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
+			s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{503: 1}})
+		}
+	})
+}
+
+func throttleSignals(s *local.ChaosStack) {
+	s.Bus.PutFailure = func(_, detailType string) (string, string) {
+		if detailType == "SignalGenerated" {
+			return "ThrottlingException", "Rate exceeded"
+		}
+		return "", ""
+	}
+}
+
+// poisonEvent is a producer on a newer schema: MAJOR 9 is not supported.
+const poisonEvent = `{"version":"0","id":"p1","detail-type":"SignalGenerated","source":"alchemiser.strategy","account":"000000000000",` +
+	`"time":"2026-11-20T14:35:00Z","region":"us-east-1","resources":[],"detail":{"metadata":{"event_id":"01POISON","correlation_id":"01POISON",` +
+	`"causation_id":"01POISON","schema_version":"9.0","occurred_at":"2026-11-20T14:35:00Z"}}}`
+
+func poison(s *local.ChaosStack) {
+	s.Inject("Bus", []byte(poisonEvent), "p1")
+	s.Bus.Wait()
+}
+
+func orderLatency(d time.Duration) func(*local.ChaosStack) {
+	return func(s *local.ChaosStack) {
+		s.Exchange.SetFaults(paper.Faults{Latency: d, Paths: []string{"/v2/orders"}})
+	}
+}
+
+func latencyThreshold(ms float64) func(*alarms.Spec) {
+	return func(spec *alarms.Spec) {
+		for i := range spec.SLOs {
+			if spec.SLOs[i].Latency != nil {
+				spec.SLOs[i].Latency.ThresholdMs = ms
+			}
+		}
+	}
+}
+
+// skipSecondLast skips the second-last session (the only one of a
+// one-workflow run), so a later workflow shows the schedule is back.
+func skipSecondLast(days []time.Time) local.Chaos {
+	day := days[max(len(days)-2, 0)]
+	return local.Chaos{SkipDays: map[string]bool{day.Format(time.DateOnly): true}}
+}
+
+func failed(o *Observed) []string  { return affectedIDs(o, "failed") }
+func stuck(o *Observed) []string   { return affectedIDs(o, "stuck") }
+func all(o *Observed) []string     { return affectedIDs(o, "completed", "failed", "stuck") }
+func started(o *Observed) []string { return slices.Clone(o.Started) }
+
+func slowerThan(ms float64) func(*Observed) []string {
+	return func(o *Observed) []string {
+		var out []string
+		for _, r := range o.Results {
+			if r.Status == "completed" && r.DurationMs > ms {
+				out = append(out, r.CorrelationID)
+			}
+		}
+		return uniq(out)
+	}
+}
+
+// notStarted are the trading dates of the workflows that did not start.
+func notStarted(o *Observed) []string {
+	var out []string
+	for _, r := range o.Results {
+		if r.Status == "not_started" {
+			out = append(out, r.TradingDate)
+		}
+	}
+	return out
+}
+
+// unstartedDates are the workflow-not-started rows with no start.
+func unstartedDates(r *insights.Result) []string {
+	date, n := slices.Index(r.Columns, "trading_date"), slices.Index(r.Columns, "started")
+	var out []string
+	for _, row := range r.Rows {
+		if date >= 0 && n >= 0 && row[n] == "0" && row[date] != "" {
+			out = append(out, row[date])
+		}
+	}
+	return uniq(out)
+}

@@ -1,0 +1,119 @@
+package chaos
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+)
+
+// recoveryScenarios are the operator's recoveries after an incident: a
+// redrive of the dead letters, a replay of the archive.
+func recoveryScenarios() []Scenario {
+	return []Scenario{
+		{Name: "redelivery-after-timeout", Incident: "lambda-timeout", Description: "the first execution attempt times out " +
+			"(order requests hang for 1 s, the timeout is 300 ms); Lambda retries it once the exchange is back, and it trades once",
+			Workflows: 1, Seed: 31, TimeScale: 1.0 / 60, // Lambda's first retry wait is 1 s
+			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 300 * time.Millisecond}}),
+			Setup: hangOrdersOnce, Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
+		{Name: "dlq-redrive", Incident: "event-dead-lettered", Description: "the account endpoint fails and the portfolio events are dead-lettered; " +
+			"once it is back, the queues are redriven onto the bus (as alchemiser dlq redrive does) and the workflows end",
+			Workflows: 2, Seed: 31, Setup: accountDown, After: redrive, Alarms: []string{"failed-invocations-not-empty"},
+			Query: "event-dead-lettered", Column: "correlation_id", Affected: redriven},
+		{Name: "archive-replay", Incident: "duplicate-delivery", Description: "after a clean run the whole archive is replayed onto the bus: " +
+			"the handlers skip what they already handled, nothing trades or notifies twice",
+			Workflows: 2, Seed: 31, After: replayArchive, Alarms: []string{"duplicate-delivery-spike"}, Query: "duplicate-delivery"},
+	}
+}
+
+// hangOrdersOnce makes order requests hang from the first plan for
+// 700 ms: long enough to time out the first execution attempt (300 ms),
+// over before Lambda's retry (1 s later).
+func hangOrdersOnce(s *local.ChaosStack) {
+	var once sync.Once
+	s.Bus.Tap(func(d local.Delivered) {
+		if !strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
+			return
+		}
+		once.Do(func() {
+			s.Exchange.SetFaults(paper.Faults{Latency: time.Second, Paths: []string{"/v2/orders"}})
+			time.AfterFunc(700*time.Millisecond, func() { s.Exchange.SetFaults(paper.Faults{}) })
+		})
+	})
+}
+
+// redrive clears the exchange's faults and puts every dead-lettered
+// event back on the bus with PutEvents (a new event id, the same detail).
+func redrive(ctx context.Context, s *local.ChaosStack) error {
+	s.Exchange.SetFaults(paper.Faults{})
+	bus := s.Top.Functions[local.LogicalID("scheduler")].Env["EVENT_BUS_NAME"]
+	for id := range s.Top.Queues {
+		for _, m := range s.Queues.Messages(id) {
+			entry, err := redriveEntry(m.Body, bus)
+			if err != nil {
+				return fmt.Errorf("could not redrive %s: %w", m.ID, err)
+			}
+			out, err := s.Bus.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{entry}})
+			if err != nil {
+				return fmt.Errorf("could not redrive %s: %w", m.ID, err)
+			}
+			if out.FailedEntryCount > 0 {
+				return fmt.Errorf("could not redrive %s: %s", m.ID, aws.ToString(out.Entries[0].ErrorCode))
+			}
+		}
+	}
+	return nil
+}
+
+// redriveEntry is the event a dead-lettered message carries: the body
+// (rule DLQ) or the record's requestPayload (on-failure destination).
+func redriveEntry(body, bus string) (types.PutEventsRequestEntry, error) {
+	var rec struct {
+		RequestPayload json.RawMessage `json:"requestPayload"`
+	}
+	raw := []byte(body)
+	if json.Unmarshal(raw, &rec) == nil && len(rec.RequestPayload) > 0 {
+		raw = rec.RequestPayload
+	}
+	var ev struct {
+		Source     string          `json:"source"`
+		DetailType string          `json:"detail-type"`
+		Detail     json.RawMessage `json:"detail"`
+	}
+	if err := json.Unmarshal(raw, &ev); err != nil || ev.Source == "" || len(ev.Detail) == 0 {
+		return types.PutEventsRequestEntry{}, fmt.Errorf("the message does not hold an EventBridge event")
+	}
+	return types.PutEventsRequestEntry{EventBusName: aws.String(bus), Source: aws.String(ev.Source),
+		DetailType: aws.String(ev.DetailType), Detail: aws.String(string(ev.Detail))}, nil
+}
+
+// replayArchive replays every archive's events, in archive order.
+func replayArchive(ctx context.Context, s *local.ChaosStack) error {
+	for _, a := range s.Top.Archives {
+		if _, err := s.Bus.Replay(ctx, "chaos-replay", s.Archive.Events(a.LogicalID)); err != nil {
+			return fmt.Errorf("could not replay %s: %w", a.LogicalID, err)
+		}
+	}
+	return nil
+}
+
+// redriven are the workflows that were dead-lettered, then ended (a
+// redriven event of an earlier session may fail on today's exchange).
+func redriven(o *Observed) []string {
+	var out []string
+	for _, id := range o.DeadLettered {
+		if slices.Contains(affectedIDs(o, "completed", "failed"), id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
