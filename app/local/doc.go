@@ -18,7 +18,19 @@
 //	  idempotency.json      which function handled which event
 //	  claim-checks/         details too large for PutEvents
 //	  outbox/               the notifications (.txt, .html, .json)
+//	  cloudwatch/<group>.jsonl  the log groups as CloudWatch Logs holds them
+//	  dashboard.html        the dashboards' preview (written by the CLI)
 //	  run.json              the results and the bus's counters
+//
+// After each workflow the watchdog schedule fires at 09:45, 09:50 and 09:55
+// of its session (handlers.Scheduler.watch).
+//
+// Two other entry points drive the same stack: NewLoadStack (the load
+// test's local target: many workflows at once, started as EventBridge
+// Scheduler would with trigger loadtest, per-workflow paper accounts by
+// default, counted usage) and NewChaosStack (the chaos scenarios: the
+// incident proofs' setups, event injection, an unguarded mode without
+// idempotency to show what it protects).
 //
 // Determinism: the seed fixes the starting portfolio, the workflows'
 // correlation ids (ULIDs stamped 09:35 New York of their session, with
