@@ -37,7 +37,9 @@ func incidentScenarios() []Scenario {
 			Workflows: 2, Seed: 31, Setup: accountDown, Alarms: []string{"workflows-stuck"},
 			Query: "workflow-stuck", Column: "correlation_id", Affected: stuck},
 		{Name: "broker-degraded", Incident: "broker-degraded", Description: "the broker answers 503 to everything once the plan is made; the breaker opens",
-			Workflows: 1, Seed: 31, Setup: brokerDownAfterPlan, Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
+			Workflows: 1, Seed: 31, Setup: brokerAfterPlan(503), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
+		{Name: "broker-rate-limited", Incident: "broker-degraded", Description: "the broker answers 429 to everything once the plan is made; retries, then the breaker opens",
+			Workflows: 1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
 			Workflows: 3, Seed: 21, Duplicates: 0.3, Alarms: []string{"duplicate-delivery-spike"}, Query: "duplicate-delivery"},
 		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
@@ -74,12 +76,16 @@ func accountDown(s *local.ChaosStack) {
 	s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{500: 1}, Paths: []string{"/v2/account"}})
 }
 
-func brokerDownAfterPlan(s *local.ChaosStack) {
-	s.Bus.Tap(func(d local.Delivered) {
-		if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
-			s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{503: 1}})
-		}
-	})
+// brokerAfterPlan makes the broker answer status to every request once
+// a plan is on the bus: the orders meet it, not the planning.
+func brokerAfterPlan(status int) func(s *local.ChaosStack) {
+	return func(s *local.ChaosStack) {
+		s.Bus.Tap(func(d local.Delivered) {
+			if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
+				s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{status: 1}})
+			}
+		})
+	}
 }
 
 func throttleSignals(s *local.ChaosStack) {
