@@ -2,12 +2,13 @@ package chaos
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	alcbus "github.com/alchemiser/alchemiser/app/bus"
 
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/local"
@@ -74,28 +75,6 @@ func redrive(ctx context.Context, s *local.ChaosStack) error {
 	return nil
 }
 
-// redriveEntry is the event a dead-lettered message carries: the body
-// (rule DLQ) or the record's requestPayload (on-failure destination).
-func redriveEntry(body, bus string) (types.PutEventsRequestEntry, error) {
-	var rec struct {
-		RequestPayload json.RawMessage `json:"requestPayload"`
-	}
-	raw := []byte(body)
-	if json.Unmarshal(raw, &rec) == nil && len(rec.RequestPayload) > 0 {
-		raw = rec.RequestPayload
-	}
-	var ev struct {
-		Source     string          `json:"source"`
-		DetailType string          `json:"detail-type"`
-		Detail     json.RawMessage `json:"detail"`
-	}
-	if err := json.Unmarshal(raw, &ev); err != nil || ev.Source == "" || len(ev.Detail) == 0 {
-		return types.PutEventsRequestEntry{}, fmt.Errorf("the message does not hold an EventBridge event")
-	}
-	return types.PutEventsRequestEntry{EventBusName: aws.String(bus), Source: aws.String(ev.Source),
-		DetailType: aws.String(ev.DetailType), Detail: aws.String(string(ev.Detail))}, nil
-}
-
 // replayArchive replays every archive's events, in archive order.
 func replayArchive(ctx context.Context, s *local.ChaosStack) error {
 	for _, a := range s.Top.Archives {
@@ -116,4 +95,15 @@ func redriven(o *Observed) []string {
 		}
 	}
 	return out
+}
+
+// redriveEntry is the PutEvents entry that puts a dead-lettered message's
+// event back on bus.
+func redriveEntry(body, bus string) (types.PutEventsRequestEntry, error) {
+	source, detailType, detail, err := alcbus.DeadLettered(body)
+	if err != nil {
+		return types.PutEventsRequestEntry{}, err
+	}
+	return types.PutEventsRequestEntry{EventBusName: aws.String(bus), Source: aws.String(source),
+		DetailType: aws.String(detailType), Detail: aws.String(detail)}, nil
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/bus"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -274,28 +276,6 @@ Exit status: 0, 1 when SSM cannot be reached, 2 on bad usage.`,
 	return cmd
 }
 
-// redriveEvent is the EventBridge event a dead-lettered message carries:
-// the message body (rule DLQ) or the record's requestPayload (Lambda's
-// on-failure destination).
-func redriveEvent(body string) (source, detailType, detail string, err error) {
-	var rec struct {
-		RequestPayload json.RawMessage `json:"requestPayload"`
-	}
-	raw := []byte(body)
-	if json.Unmarshal(raw, &rec) == nil && len(rec.RequestPayload) > 0 {
-		raw = rec.RequestPayload
-	}
-	var ev struct {
-		Source     string          `json:"source"`
-		DetailType string          `json:"detail-type"`
-		Detail     json.RawMessage `json:"detail"`
-	}
-	if err := json.Unmarshal(raw, &ev); err != nil || ev.Source == "" || ev.DetailType == "" || len(ev.Detail) == 0 {
-		return "", "", "", fmt.Errorf("the message does not hold an EventBridge event")
-	}
-	return ev.Source, ev.DetailType, string(ev.Detail), nil
-}
-
 func newDLQRedriveCmd() *cobra.Command {
 	var queueURL, busName string
 	var max int
@@ -359,7 +339,7 @@ handled does nothing. Exit status: 0 when every message was redriven, 1 otherwis
 }
 
 func redriveOne(ctx context.Context, eb *eventbridge.Client, q *sqs.Client, queueURL, busName string, m sqstypes.Message) error {
-	source, detailType, detail, err := redriveEvent(aws.ToString(m.Body))
+	source, detailType, detail, err := bus.DeadLettered(aws.ToString(m.Body))
 	if err != nil {
 		return err
 	}
