@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/app/local"
 )
 
 // Each invariant can fail: a protection is disabled, or a count
@@ -95,4 +97,16 @@ func TestFindableCatchesAMissedWorkflow(t *testing.T) {
 		o.Results[len(o.Results)-1].CorrelationID = strings.Repeat("Z", 26) // a failure the query cannot see
 	}})
 	assertFails(t, rep, Findable)
+}
+
+// Without the executor's per-call timeout a hung broker holds each
+// execution attempt until its Lambda timeout: the breaker never sees a
+// failure, so the broker alarm the incident needs stays quiet (the
+// timeouts alarm fires instead, pointing the operator at the wrong runbook).
+func TestBrokerTimeoutsWithoutACallTimeoutAreNotAlerted(t *testing.T) {
+	rep := run(t, "broker-timeouts", Options{Unprotect: func(c *local.ChaosConfig) {
+		c.Chaos.BrokerCallTimeout = -1
+		c.Chaos.Timeouts = map[string]time.Duration{"execution": time.Second}
+	}})
+	assertFails(t, rep, EveryFailureAlert)
 }

@@ -83,6 +83,10 @@ type Options struct {
 	// Unguarded disables the idempotency protection (local.ChaosConfig);
 	// for tests showing an invariant catch its absence.
 	Unguarded bool
+	// Unprotect, when set, alters the stack's configuration after the
+	// scenario's: tests remove a protection with it (a timeout, a retry)
+	// and show an invariant catch the regression.
+	Unprotect func(*local.ChaosConfig)
 	// Tamper, when set, alters the observations before they are checked;
 	// for tests showing a check catch a wrong count.
 	Tamper func(*Observed)
@@ -102,6 +106,9 @@ func Run(ctx context.Context, sc Scenario, o Options) (*Report, error) {
 	cfg, err := stackConfig(sc, o, dir)
 	if err != nil {
 		return nil, err
+	}
+	if o.Unprotect != nil {
+		o.Unprotect(&cfg)
 	}
 	cs, err := local.NewChaosStack(ctx, cfg)
 	if err != nil {

@@ -40,6 +40,10 @@ func incidentScenarios() []Scenario {
 			Workflows: 1, Seed: 31, Setup: brokerAfterPlan(503), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "broker-rate-limited", Incident: "broker-degraded", Description: "the broker answers 429 to everything once the plan is made; retries, then the breaker opens",
 			Workflows: 1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
+		{Name: "broker-timeouts", Incident: "broker-degraded", Description: "the broker holds every request open once the plan is made; " +
+			"each attempt ends at the 100 ms call timeout and is retried, then the breaker opens",
+			Workflows: 1, Seed: 31, Chaos: constant(local.Chaos{BrokerCallTimeout: 100 * time.Millisecond}), Setup: brokerHangsAfterPlan,
+			Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
 			Workflows: 3, Seed: 21, Duplicates: 0.3, Alarms: []string{"duplicate-delivery-spike"}, Query: "duplicate-delivery"},
 		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
@@ -86,6 +90,16 @@ func brokerAfterPlan(status int) func(s *local.ChaosStack) {
 			}
 		})
 	}
+}
+
+// brokerHangsAfterPlan makes the broker hold every request open, until
+// the client gives up, once a plan is on the bus.
+func brokerHangsAfterPlan(s *local.ChaosStack) {
+	s.Bus.Tap(func(d local.Delivered) {
+		if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
+			s.Exchange.SetFaults(paper.Faults{TimeoutRate: 1})
+		}
+	})
 }
 
 func throttleSignals(s *local.ChaosStack) {

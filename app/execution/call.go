@@ -22,15 +22,25 @@ const (
 // Endpoints lists them.
 var Endpoints = []string{EndpointAccount, EndpointLatestQuote, EndpointPlaceOrder, EndpointOrderByClient}
 
-// call runs f through the breaker, retrying retryable failures with
-// exponential backoff and full jitter, never sleeping past the deadline
-// minus the margin. It returns the number of attempts made.
+// call runs f through the breaker, each attempt bounded by CallTimeout,
+// retrying retryable failures with exponential backoff and full jitter,
+// never sleeping past the deadline minus the margin. It returns the number
+// of attempts made.
 func (e *Executor) call(ctx context.Context, endpoint string, f func(context.Context) error) (int, error) {
+	return e.callWithin(ctx, endpoint, e.cfg.CallTimeout, f)
+}
+
+// callWithin is call with each attempt bounded by timeout (none when
+// negative): the wait for fills polls until the order ends, bounded by the
+// deadline instead.
+func (e *Executor) callWithin(ctx context.Context, endpoint string, timeout time.Duration, f func(context.Context) error) (int, error) {
 	var err error
 	for attempt := 1; ; attempt++ {
 		start := e.cfg.Now()
 		sctx, span := startCall(ctx, endpoint, attempt)
-		_, err = e.breaker.Execute(func() (any, error) { return nil, f(sctx) })
+		actx, cancel := bound(sctx, timeout)
+		_, err = e.breaker.Execute(func() (any, error) { return nil, f(actx) })
+		cancel()
 		endCall(span, err)
 		e.cfg.Observer.BrokerCall(ctx, endpoint, e.cfg.Now().Sub(start), err)
 		switch {
@@ -45,6 +55,13 @@ func (e *Executor) call(ctx context.Context, endpoint string, f func(context.Con
 			return attempt, fmt.Errorf("%w (after %w)", serr, err)
 		}
 	}
+}
+
+func bound(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	if timeout < 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, timeout)
 }
 
 // backoff sleeps before attempt+1: a random duration in

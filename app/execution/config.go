@@ -33,10 +33,16 @@ type Config struct {
 	BreakerTrips   uint32        // consecutive retryable failures that open the breaker
 	BreakerTimeout time.Duration // how long it stays open
 	DeadlineMargin time.Duration
-	Sleep          func(ctx context.Context, d time.Duration) error
-	Now            func() time.Time
-	Rand           *rand.Rand // jitter; math/rand/v2's global source (safe for concurrent use) when nil
-	Observer       Observer
+	// CallTimeout bounds each attempt of a broker call but the wait for
+	// fills, so a broker that holds a request open fails that attempt (it is
+	// retried and counts towards the breaker) instead of spending the whole
+	// invocation. 10 s when zero; negative for none (tests showing what it
+	// protects).
+	CallTimeout time.Duration
+	Sleep       func(ctx context.Context, d time.Duration) error
+	Now         func() time.Time
+	Rand        *rand.Rand // jitter; math/rand/v2's global source (safe for concurrent use) when nil
+	Observer    Observer
 	// OnBreakerStateChange is called when the breaker changes state.
 	OnBreakerStateChange func(from, to string)
 }
@@ -63,6 +69,7 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.MaxBackoff, 5*time.Second)
 	def(&c.BreakerTimeout, 30*time.Second)
 	def(&c.DeadlineMargin, 2*time.Second)
+	def(&c.CallTimeout, 10*time.Second)
 	if c.Sleep == nil {
 		c.Sleep = wait.Sleep
 	}

@@ -15,6 +15,10 @@
 //     transport failures and timeouts), MaxAttempts times in all, with
 //     exponential backoff and full jitter between BaseBackoff and MaxBackoff.
 //     A rejection (4xx) fails that symbol at once.
+//   - Each attempt but the wait for fills is bounded by CallTimeout: a
+//     broker that holds requests open fails attempts (retryable transport
+//     errors) that open the breaker, instead of running the invocation into
+//     its Lambda timeout.
 //   - A circuit breaker (sony/gobreaker) wraps every broker call. Only
 //     retryable failures count towards opening it: a rejected order is not an
 //     outage. While open, calls fail fast with ErrBreakerOpen.
@@ -33,5 +37,5 @@
 // Marketable limit orders with a 50 bps price cap (buy limit = ask × 1.005,
 // sell limit = bid × 0.995, rounded to the tick: $0.01 at or above $1,
 // $0.0001 below); MaxAttempts 4; backoff 200 ms to 5 s; breaker opens after
-// 5 consecutive retryable failures for 30 s; DeadlineMargin 2 s.
+// 5 consecutive retryable failures for 30 s; CallTimeout 10 s; DeadlineMargin 2 s.
 package execution

@@ -141,6 +141,25 @@ func TestBreakerOpensAndFailsFast(t *testing.T) {
 	}
 }
 
+// A broker that holds order requests open fails each attempt at
+// CallTimeout: the attempt is retried, and the invocation's own deadline
+// (none here) is never what ends it.
+func TestHungRequestsEndAtTheCallTimeoutAndAreRetried(t *testing.T) {
+	f := newFake("1000")
+	f.hang = 2
+	e, r := executor(t, f, Config{CallTimeout: time.Millisecond})
+	rep, err := e.Execute(context.Background(), plan(buy("A", "1")))
+	if err != nil || !rep.Succeeded() || rep.Orders[0].Attempts != 1+3 || len(r.sleeps) != 2 {
+		t.Fatalf("report %+v, %v, sleeps %v", rep, err, r.sleeps)
+	}
+	f.hang = 10
+	e, _ = executor(t, f, Config{CallTimeout: time.Millisecond, MaxAttempts: 2, BreakerTrips: 2})
+	_, err = e.Execute(context.Background(), plan(buy("B", "1")))
+	if !errors.Is(err, ErrRetryable) || !errors.Is(err, context.DeadlineExceeded) || f.hang != 10-2 {
+		t.Fatalf("err %v after %d hung calls, want a retryable timeout after 2", err, 10-f.hang)
+	}
+}
+
 func TestRejectionsDoNotOpenTheBreaker(t *testing.T) {
 	f := newFake("1000")
 	f.failNext["place"] = []error{rejected(), rejected(), rejected(), rejected(), rejected(), rejected()}

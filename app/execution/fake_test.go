@@ -20,6 +20,7 @@ type fakeBroker struct {
 	calls    []string                      // "place SYMBOL side", in order
 	failNext map[string][]error            // by method name: errors to return first
 	status   map[string]broker.OrderStatus // final status by symbol (default filled)
+	hang     int                           // PlaceOrder calls to hold open until their context ends
 	seq      int
 }
 
@@ -64,8 +65,14 @@ func (f *fakeBroker) LatestQuote(_ context.Context, s string) (marketdata.Quote,
 	return marketdata.Quote{Symbol: s, BidPrice: p, AskPrice: p}, nil
 }
 
-func (f *fakeBroker) PlaceOrder(_ context.Context, req broker.OrderRequest) (broker.Order, error) {
+func (f *fakeBroker) PlaceOrder(ctx context.Context, req broker.OrderRequest) (broker.Order, error) {
 	f.mu.Lock()
+	if f.hang > 0 {
+		f.hang--
+		f.mu.Unlock()
+		<-ctx.Done() // a broker that never answers: the caller's context ends the call
+		return broker.Order{}, broker.NewTransportError("POST /v2/orders", ctx.Err())
+	}
 	defer f.mu.Unlock()
 	if err := f.fail("place"); err != nil {
 		return broker.Order{}, err

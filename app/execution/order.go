@@ -55,7 +55,7 @@ func (e *Executor) order(ctx context.Context, req Request, it Intent) Outcome {
 
 func (e *Executor) wait(ctx context.Context, id string) (broker.Order, error) {
 	var o broker.Order
-	_, err := e.call(ctx, EndpointOrderByClient, func(ctx context.Context) (err error) {
+	_, err := e.callWithin(ctx, EndpointOrderByClient, -1, func(ctx context.Context) (err error) {
 		wctx, cancel := e.bounded(ctx)
 		defer cancel()
 		o, err = e.b.WaitForTerminal(wctx, id)

@@ -82,6 +82,9 @@ type Chaos struct {
 	InitDelay map[string]time.Duration // added to a function's init (its cold start)
 	LogNoise  map[string]int           // extra INFO lines a function logs per invocation
 	SkipDays  map[string]bool          // trading dates (YYYY-MM-DD) the schedule does not fire
+	// BrokerCallTimeout is the executor's per-attempt timeout instead of
+	// its default (execution.Config.CallTimeout; negative for none).
+	BrokerCallTimeout time.Duration
 }
 
 // newStack starts the paper exchange and wires the four handlers.
@@ -189,7 +192,8 @@ func (s *Stack) wire(cfg alpaca.Config, load *loadHooks) error {
 			Log: tel.Logger(), Metrics: rec}
 	}
 	rec := deps["execution"].Metrics
-	exec, err := execution.New(b, execution.Config{Observer: rec, OnBreakerStateChange: rec.BreakerStateChange, Rand: load.jitter()})
+	exec, err := execution.New(b, execution.Config{Observer: rec, OnBreakerStateChange: rec.BreakerStateChange, Rand: load.jitter(),
+		CallTimeout: s.chaos.BrokerCallTimeout})
 	if err != nil {
 		return err
 	}
