@@ -427,7 +427,15 @@ func checkFindable(sc Scenario, o *Observed) (Check, error) {
 		c.Pass = len(noisy) == 0
 		c.Detail = fmt.Sprintf("%d incident queries return nothing", len(cleanQueries))
 		if !c.Pass {
-			c.Detail = fmt.Sprintf("incident queries found rows on a clean run: %v", noisy)
+			c.Detail = fmt.Sprintf("incident queries found rows where none may: %v", noisy)
+		}
+		if sc.Absorbed != "" {
+			n, err := metricSum(o.Dir, sc.Absorbed)
+			if err != nil {
+				return c, err
+			}
+			c.Pass = c.Pass && n > 0
+			c.Detail += fmt.Sprintf("; %s counted %g", sc.Absorbed, n)
 		}
 		return c, nil
 	}
@@ -450,6 +458,25 @@ func checkFindable(sc Scenario, o *Observed) (Check, error) {
 		c.Detail += fmt.Sprintf(": got %v, want %v", got, want)
 	}
 	return c, nil
+}
+
+// metricSum is the sum of the run's values of the custom metric name,
+// over every dimension set.
+func metricSum(dir, name string) (float64, error) {
+	points, err := alarms.RunMetrics(dir)
+	if err != nil {
+		return 0, fmt.Errorf("could not read the run's metrics: %w", err)
+	}
+	var sum float64
+	for _, p := range points {
+		if p.Name != name || p.Namespace == "AWS/Lambda" {
+			continue
+		}
+		for i, v := range p.Values {
+			sum += v * max(p.Counts[i], 1)
+		}
+	}
+	return sum, nil
 }
 
 // savedQuery runs saved query name over the run directory's log groups.

@@ -110,3 +110,10 @@ func TestBrokerTimeoutsWithoutACallTimeoutAreNotAlerted(t *testing.T) {
 	}})
 	assertFails(t, rep, EveryFailureAlert)
 }
+
+// Without the publishers' retries, throttling the bus absorbed becomes
+// failed publishes: alarms fire and the publish-failed query finds them.
+func TestThrottlingWithoutPublishRetriesFails(t *testing.T) {
+	rep := run(t, "publish-throttled", Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.PublishAttempts = 1 }})
+	assertFails(t, rep, EveryFailureAlert, Findable)
+}

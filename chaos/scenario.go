@@ -36,6 +36,10 @@ type Scenario struct {
 	After func(ctx context.Context, s *local.ChaosStack) error
 	// Alarms must reach ALARM; when empty, no alarm may.
 	Alarms []string
+	// Absorbed names the metric that shows a fault the system absorbed
+	// (publish retries, claim checks): no alarm may fire, no incident query
+	// may find anything, and the metric must have counted it.
+	Absorbed string
 	// Spec adjusts the SLO spec before the alarms are evaluated (a
 	// threshold the local stack can reach).
 	Spec func(*alarms.Spec)

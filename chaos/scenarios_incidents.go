@@ -3,6 +3,7 @@ package chaos
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
@@ -49,6 +50,9 @@ func incidentScenarios() []Scenario {
 		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
 			Workflows: 2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failures"},
 			Query: "publish-failed", Column: "correlation_id", Affected: started},
+		{Name: "publish-throttled", Description: "PutEvents throttles two of every three entries of each event type: " +
+			"the publishers' retries carry every event through",
+			Workflows: 2, Seed: 31, Setup: throttleBursts, Absorbed: "PublishRetries"},
 		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
 			Workflows: 1, Seed: 32, Setup: poison, Alarms: []string{"portfolio-errors"}, Query: "poison-event"},
 		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",
@@ -105,6 +109,23 @@ func brokerHangsAfterPlan(s *local.ChaosStack) {
 func throttleSignals(s *local.ChaosStack) {
 	s.Bus.PutFailure = func(_, detailType string) (string, string) {
 		if detailType == "SignalGenerated" {
+			return "ThrottlingException", "Rate exceeded"
+		}
+		return "", ""
+	}
+}
+
+// throttleBursts throttles two of every three PutEvents entries of each
+// detail type: each entry's first two attempts while workflows run one at
+// a time.
+func throttleBursts(s *local.ChaosStack) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	s.Bus.PutFailure = func(_, detailType string) (string, string) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[detailType]++
+		if seen[detailType]%3 != 0 {
 			return "ThrottlingException", "Rate exceeded"
 		}
 		return "", ""

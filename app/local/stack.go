@@ -85,6 +85,9 @@ type Chaos struct {
 	// BrokerCallTimeout is the executor's per-attempt timeout instead of
 	// its default (execution.Config.CallTimeout; negative for none).
 	BrokerCallTimeout time.Duration
+	// PublishAttempts is how often the publishers try an entry instead
+	// of their default (bus.WithRetry).
+	PublishAttempts int
 }
 
 // newStack starts the paper exchange and wires the four handlers.
@@ -157,7 +160,11 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 // putting events on the emulated bus.
 func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
 	name := s.Top.Functions[LogicalID(fn)].Env["EVENT_BUS_NAME"]
-	return bus.NewEventBridge(s.Bus, name, events.Source(fn), bus.WithClaimCheck(s.claims), bus.WithObserver(rec))
+	opts := []bus.Option{bus.WithClaimCheck(s.claims), bus.WithObserver(rec)}
+	if n := s.chaos.PublishAttempts; n > 0 {
+		opts = append(opts, bus.WithRetry(n, 50*time.Millisecond, 2*time.Second))
+	}
+	return bus.NewEventBridge(s.Bus, name, events.Source(fn), opts...)
 }
 
 // wire builds each function's handler and registers it.
