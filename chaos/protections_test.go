@@ -117,3 +117,12 @@ func TestThrottlingWithoutPublishRetriesFails(t *testing.T) {
 	rep := run(t, "publish-throttled", Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.PublishAttempts = 1 }})
 	assertFails(t, rep, EveryFailureAlert, Findable)
 }
+
+// The crash's retry re-executes the plan; only the client order ids,
+// derived from the workflow and the plan, make the broker answer with the
+// orders already placed. With a fresh id per attempt the retry trades
+// again.
+func TestCrashRetryWithoutDerivedOrderIDsTradesTwice(t *testing.T) {
+	rep := run(t, "crash-after-order", Options{Workflows: 1, Unprotect: func(c *local.ChaosConfig) { c.Chaos.RandomOrderIDs = true }})
+	assertFails(t, rep, NoDuplicateOrders)
+}

@@ -26,6 +26,13 @@ func recoveryScenarios() []Scenario {
 			Workflows: 1, Seed: 31, TimeScale: 1.0 / 60, // Lambda's first retry wait is 1 s
 			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 300 * time.Millisecond}}),
 			Setup: hangOrdersOnce, Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
+		{Name: "crash-after-order", Incident: "handler-error", Description: "the execution function's process dies after placing its orders, " +
+			"before TradeExecuted is published; Lambda retries once the crashed invocation's timeout (1 s here) has passed, " +
+			"finds every order by its client order id, and the workflow ends once",
+			Workflows: 2, Seed: 31, TimeScale: 1.0 / 30, // Lambda's first retry wait is 2 s
+			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": time.Second}}),
+			Setup: func(s *local.ChaosStack) { s.CrashOnPublish("TradeExecuted", 1) }, Alarms: []string{"execution-errors"},
+			Query: "handler-error", Column: "record.errorType", Affected: func(*Observed) []string { return []string{"Runtime.ExitError"} }},
 		{Name: "dlq-redrive", Incident: "event-dead-lettered", Description: "the account endpoint fails and the portfolio events are dead-lettered; " +
 			"once it is back, the queues are redriven onto the bus (as alchemiser dlq redrive does) and the workflows end",
 			Workflows: 2, Seed: 31, Setup: accountDown, After: redrive, Alarms: []string{"failed-invocations-not-empty"},

@@ -39,10 +39,14 @@ type Config struct {
 	// invocation. 10 s when zero; negative for none (tests showing what it
 	// protects).
 	CallTimeout time.Duration
-	Sleep       func(ctx context.Context, d time.Duration) error
-	Now         func() time.Time
-	Rand        *rand.Rand // jitter; math/rand/v2's global source (safe for concurrent use) when nil
-	Observer    Observer
+	// OrderID derives an order's client order id; ClientOrderID when nil.
+	// Only tests replace it, to show what the derivation protects (a
+	// retried plan that gets new ids trades twice).
+	OrderID  func(correlationID, planID, symbol string, side broker.Side) string
+	Sleep    func(ctx context.Context, d time.Duration) error
+	Now      func() time.Time
+	Rand     *rand.Rand // jitter; math/rand/v2's global source (safe for concurrent use) when nil
+	Observer Observer
 	// OnBreakerStateChange is called when the breaker changes state.
 	OnBreakerStateChange func(from, to string)
 }
@@ -70,6 +74,9 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.BreakerTimeout, 30*time.Second)
 	def(&c.DeadlineMargin, 2*time.Second)
 	def(&c.CallTimeout, 10*time.Second)
+	if c.OrderID == nil {
+		c.OrderID = ClientOrderID
+	}
 	if c.Sleep == nil {
 		c.Sleep = wait.Sleep
 	}

@@ -127,7 +127,7 @@ func (e *Executor) Execute(ctx context.Context, req Request) (Report, error) {
 		}
 		for _, it := range buys {
 			rep.add(Outcome{Symbol: it.Symbol, Side: it.Side, Qty: it.Qty, Err: err,
-				ClientOrderID: ClientOrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)})
+				ClientOrderID: e.cfg.OrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)})
 		}
 		return rep, nil
 	}

@@ -52,7 +52,7 @@ func (e *Executor) priceCap(it Intent) decimal.Decimal {
 
 func (e *Executor) splitExisting(ctx context.Context, req Request, buys []Intent) (fresh, existing []Intent, err error) {
 	for _, it := range buys {
-		id := ClientOrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)
+		id := e.cfg.OrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)
 		_, err := e.call(ctx, EndpointOrderByClient, func(ctx context.Context) error {
 			_, err := e.b.OrderByClientOrderID(ctx, id)
 			return err

@@ -12,7 +12,7 @@ import (
 // order places one order and waits for it to end.
 func (e *Executor) order(ctx context.Context, req Request, it Intent) Outcome {
 	out := Outcome{Symbol: it.Symbol, Side: it.Side, Qty: it.Qty,
-		ClientOrderID: ClientOrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)}
+		ClientOrderID: e.cfg.OrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)}
 	defer func() { e.cfg.Observer.OrderDone(ctx, out) }()
 	var q marketdata.Quote
 	n, err := e.call(ctx, EndpointLatestQuote, func(ctx context.Context) (err error) {

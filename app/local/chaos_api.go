@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
 	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/alchemiser/alchemiser/app/marketdata"
@@ -85,6 +89,22 @@ func (c *ChaosStack) DuplicateOrders() int { return c.plans.duplicates(c.Orders(
 // Inject puts a raw event on bus as if a producer had, bypassing the
 // publisher's validation (a poison event).
 func (c *ChaosStack) Inject(bus string, raw []byte, id string) { c.Bus.put(bus, raw, id) }
+
+// CrashOnPublish makes the function that publishes an event of
+// detailType crash (Crash) just before its PutEvents call, the first n
+// times: its side effects are done, its event is never sent. Lambda then
+// retries the invocation as after any runtime exit.
+func (c *ChaosStack) CrashOnPublish(detailType string, n int) {
+	var left atomic.Int64
+	left.Store(int64(n))
+	c.Bus.BeforePut = func(ctx context.Context, in *eventbridge.PutEventsInput) {
+		for _, e := range in.Entries {
+			if aws.ToString(e.DetailType) == detailType && left.Add(-1) >= 0 {
+				Crash(ctx)
+			}
+		}
+	}
+}
 
 // forgetfulStore remembers nothing: every Acquire succeeds.
 type forgetfulStore struct{}

@@ -109,11 +109,16 @@ func (g *LogGroup) start(requestID string, t time.Time) {
 	_ = g.put(t, fmt.Sprintf("START RequestId: %s Version: $LATEST", requestID))
 }
 
-// report writes END and REPORT (and "Task timed out"), with Lambda's
+// report writes END and REPORT (and "Task timed out", or the runtime's
+// exit), with Lambda's
 // metrics: duration, billed duration (rounded up to the millisecond),
 // memory size, max memory used (the process's heap here: one process
 // hosts every function locally) and, on a cold start, init duration.
-func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memoryMB int, timeout time.Duration, timedOut bool) {
+// status is the invocation's: success, timeout or error (the runtime
+// exited: Runtime.ExitError, after which Lambda starts a new execution
+// environment, so the next invocation is a cold start).
+// https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html
+func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memoryMB int, timeout time.Duration, status string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var ms runtime.MemStats
@@ -126,7 +131,8 @@ func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memory
 	}
 	initMs := float64(g.init.Microseconds()) / 1000
 	cold := g.cold
-	g.cold = false
+	g.cold = status == "error"
+	timedOut := status == "timeout"
 	defer func() {
 		if g.Ingested != nil {
 			g.Ingested(g.Name, g.ingested)
@@ -134,21 +140,24 @@ func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memory
 		g.ingested = 0
 	}()
 	if g.format == "JSON" {
-		status := "success"
-		if timedOut {
-			status = "timeout"
+		errType := ""
+		if status == "error" {
+			errType = `,"errorType":"Runtime.ExitError"`
 		}
 		metrics := fmt.Sprintf(`"durationMs":%.2f,"billedDurationMs":%d,"memorySizeMB":%d,"maxMemoryUsedMB":%d`, durMs, billed, memoryMB, used)
 		if cold {
 			metrics += fmt.Sprintf(`,"initDurationMs":%.2f`, initMs)
 		}
 		ts := t.UTC().Format(time.RFC3339Nano)
-		_ = g.put(t, fmt.Sprintf(`{"time":%q,"type":"platform.runtimeDone","record":{"requestId":%q,"status":%q}}`, ts, requestID, status))
+		_ = g.put(t, fmt.Sprintf(`{"time":%q,"type":"platform.runtimeDone","record":{"requestId":%q,"status":%q%s}}`, ts, requestID, status, errType))
 		_ = g.put(t, fmt.Sprintf(`{"time":%q,"type":"platform.report","record":{"requestId":%q,"metrics":{%s},"status":%q}}`, ts, requestID, metrics, status))
 		return
 	}
 	if timedOut {
 		_ = g.put(t, fmt.Sprintf("%s %s Task timed out after %.2f seconds", t.UTC().Format(time.RFC3339Nano), requestID, timeout.Seconds()))
+	}
+	if status == "error" {
+		_ = g.put(t, fmt.Sprintf("RequestId: %s Error: Runtime exited with error: signal: killed\nRuntime.ExitError", requestID))
 	}
 	_ = g.put(t, fmt.Sprintf("END RequestId: %s", requestID))
 	line := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",

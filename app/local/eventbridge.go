@@ -66,6 +66,9 @@ type EventBridge struct {
 	// PutFailure, when set, may fail a PutEvents entry with an error code
 	// and message, as AWS reports throttling or internal failures (chaos).
 	PutFailure func(source, detailType string) (code, msg string)
+	// BeforePut, when set, sees every PutEvents call first, with the
+	// caller's context (chaos: ChaosStack.CrashOnPublish).
+	BeforePut func(ctx context.Context, in *eventbridge.PutEventsInput)
 	// Metrics receives EMF lines for the AWS/Events and AWS/Lambda
 	// metrics the platform would publish; nil writes none.
 	Metrics io.Writer
@@ -171,7 +174,10 @@ func (e *EventBridge) Stats() *Stats { return &e.stats }
 // DetailType of at most 128 characters, a Detail that is a JSON object,
 // and a bus of the template. Invalid entries fail one by one, as AWS
 // reports them.
-func (e *EventBridge) PutEvents(_ context.Context, in *eventbridge.PutEventsInput, _ ...func(*eventbridge.Options)) (*eventbridge.PutEventsOutput, error) {
+func (e *EventBridge) PutEvents(ctx context.Context, in *eventbridge.PutEventsInput, _ ...func(*eventbridge.Options)) (*eventbridge.PutEventsOutput, error) {
+	if e.BeforePut != nil {
+		e.BeforePut(ctx, in)
+	}
 	if n := len(in.Entries); n == 0 || n > 10 {
 		return nil, fmt.Errorf("ValidationException: 1 to 10 entries per PutEvents call, got %d", n)
 	}
@@ -408,7 +414,9 @@ func (e *EventBridge) invokeAsync(f *function, input []byte) {
 }
 
 // invoke runs one invocation with its timeout and a Lambda context,
-// turning a panic into an error as the runtime reports a crash.
+// turning a panic into an error as the runtime reports a crash. The
+// handler runs on its own goroutine so that Crash can end the invocation
+// the way a dying process does: nothing after the crash point runs.
 func (e *EventBridge) invoke(f *function, input []byte) (err error) {
 	timeout := f.Timeout
 	if timeout <= 0 {
@@ -418,26 +426,67 @@ func (e *EventBridge) invoke(f *function, input []byte) (err error) {
 	defer cancel()
 	requestID := uuid()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: requestID, InvokedFunctionArn: f.ARN})
+	crashed := make(chan struct{})
+	ctx = context.WithValue(ctx, crashKey{}, &crashSignal{c: crashed})
 	group := e.Groups[f.LogicalID]
 	start := time.Now()
 	if group != nil {
 		group.start(requestID, start)
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%s panicked: %v", f.Name, p)
-		}
-		timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded)
-		if timedOut {
-			err = fmt.Errorf("Task timed out after %.2f seconds", timeout.Seconds())
-		}
-		d := time.Since(start)
-		if group != nil {
-			group.report(requestID, time.Now(), d, f.MemoryMB, timeout, timedOut)
-		}
-		e.metricValue("AWS/Lambda", "Duration", "Milliseconds", "FunctionName", f.Name, float64(d.Microseconds())/1000)
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- fmt.Errorf("%s panicked: %v", f.Name, p)
+			}
+		}()
+		done <- f.handle(ctx, input)
 	}()
-	return f.handle(ctx, input)
+	status := "success"
+	select {
+	case err = <-done:
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			status, err = "timeout", fmt.Errorf("Task timed out after %.2f seconds", timeout.Seconds())
+		}
+	case <-crashed:
+		status, err = "error", &RuntimeExitError{Function: f.Name}
+	}
+	d := time.Since(start)
+	if group != nil {
+		group.report(requestID, time.Now(), d, f.MemoryMB, timeout, status)
+	}
+	e.metricValue("AWS/Lambda", "Duration", "Milliseconds", "FunctionName", f.Name, float64(d.Microseconds())/1000)
+	return err
+}
+
+// RuntimeExitError is how Lambda reports an invocation whose runtime
+// process exited (killed, out of memory, a fatal error) before it answered:
+// errorType Runtime.ExitError; an asynchronous invocation is retried.
+type RuntimeExitError struct{ Function string }
+
+func (e *RuntimeExitError) Error() string {
+	return e.Function + ": Runtime exited with error: signal: killed"
+}
+
+type crashKey struct{}
+
+type crashSignal struct {
+	once sync.Once
+	c    chan struct{}
+}
+
+// Crash ends the invocation ctx belongs to as if its process died here:
+// the emulator reports Runtime.ExitError and retries as Lambda does, and
+// the calling goroutine never returns (as a killed process runs no
+// deferred code, flushes no telemetry, publishes nothing). It panics
+// outside an invocation of the emulator.
+func Crash(ctx context.Context) {
+	sig, ok := ctx.Value(crashKey{}).(*crashSignal)
+	if !ok {
+		panic("local.Crash called outside an invocation")
+	}
+	sig.once.Do(func() { close(sig.c) })
+	select {} // the process is gone; its goroutine stays parked
 }
 
 func (e *EventBridge) toDLQ(r compiledRule, t topology.Target, raw []byte, id, code, msg string, attempts int) {
@@ -492,6 +541,9 @@ func (e *EventBridge) toDestination(f *function, input []byte, err error, attemp
 // errorType names err's type as aws-lambda-go reports it: the type's
 // name without its package or pointer.
 func errorType(err error) string {
+	if _, ok := err.(*RuntimeExitError); ok {
+		return "Runtime.ExitError"
+	}
 	t := reflect.TypeOf(err)
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()

@@ -113,12 +113,17 @@ func (p *planIndex) record(d Delivered) {
 }
 
 // duplicates counts accepted orders beyond the first per client order
-// id, and per workflow intent across client order ids. Orders of no
-// known plan are counted by client order id only.
+// id, and per workflow intent across client order ids. Orders under ids
+// no plan produced cannot be tied to a workflow: per symbol and side some
+// plan has, those beyond the workflows that planned it and have no order
+// yet are duplicates (so a client order id scheme that changes between
+// attempts is still caught).
 func (p *planIndex) duplicates(orders []paper.Order) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	type symbolSide struct{ symbol, side string }
 	byID, byIntent := map[string]int{}, map[intent]map[string]bool{}
+	unknown := map[symbolSide]int{}
 	n := 0
 	for _, o := range orders {
 		if byID[o.ClientOrderID]++; byID[o.ClientOrderID] > 1 {
@@ -127,6 +132,7 @@ func (p *planIndex) duplicates(orders []paper.Order) int {
 		}
 		it, ok := p.byClientID[o.ClientOrderID]
 		if !ok {
+			unknown[symbolSide{o.Symbol, o.Side}]++
 			continue
 		}
 		if byIntent[it] == nil {
@@ -136,6 +142,29 @@ func (p *planIndex) duplicates(orders []paper.Order) int {
 		if len(byIntent[it]) > 1 {
 			n++
 		}
+	}
+	if len(unknown) == 0 {
+		return n
+	}
+	planned := map[symbolSide]map[string]bool{}
+	for _, it := range p.byClientID {
+		k := symbolSide{it.symbol, it.side}
+		if planned[k] == nil {
+			planned[k] = map[string]bool{}
+		}
+		planned[k][it.correlationID] = true
+	}
+	for k, u := range unknown {
+		if len(planned[k]) == 0 {
+			continue // orders of no plan (placed by hand)
+		}
+		ordered := 0
+		for it := range byIntent {
+			if it.symbol == k.symbol && it.side == k.side {
+				ordered++
+			}
+		}
+		n += max(0, u+ordered-len(planned[k]))
 	}
 	return n
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -123,16 +124,24 @@ func TestDuplicateOrdersCountsSecondAcceptances(t *testing.T) {
 	spy1 := execution.ClientOrderID("W1", "plan-one", "SPY", "buy")
 	spy2 := execution.ClientOrderID("W1", "plan-two", "SPY", "buy")
 	tlt1 := execution.ClientOrderID("W1", "plan-one", "TLT", "sell")
+	random := func(symbol, side string) paper.Order {
+		return paper.Order{ClientOrderID: "random-" + randomHex(4), Symbol: symbol, Side: side}
+	}
 	for _, c := range []struct {
-		ids  []string
-		want int
+		ids   []string
+		extra []paper.Order // under ids no plan produced
+		want  int
 	}{
-		{[]string{spy1, tlt1}, 0},
-		{[]string{spy1, spy2, tlt1}, 1},       // SPY bought under both plans
-		{[]string{tlt1, tlt1}, 1},             // one client order id accepted twice
-		{[]string{"manual-1", "manual-2"}, 0}, // orders of no plan
+		{[]string{spy1, tlt1}, nil, 0},
+		{[]string{spy1, spy2, tlt1}, nil, 1},       // SPY bought under both plans
+		{[]string{tlt1, tlt1}, nil, 1},             // one client order id accepted twice
+		{[]string{"manual-1", "manual-2"}, nil, 0}, // orders of no plan
+		{nil, []paper.Order{random("SPY", "buy")}, 0},
+		{[]string{spy1}, []paper.Order{random("SPY", "buy")}, 1},             // the plan's id, then a fresh one
+		{nil, []paper.Order{random("SPY", "buy"), random("SPY", "buy")}, 1},  // two fresh ids for one intent
+		{nil, []paper.Order{random("GLD", "buy"), random("SPY", "sell")}, 0}, // nobody planned these
 	} {
-		var orders []paper.Order
+		orders := slices.Clone(c.extra)
 		for _, id := range c.ids {
 			orders = append(orders, paper.Order{ClientOrderID: id})
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	alchemiser "github.com/alchemiser/alchemiser"
+	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/broker/alpaca"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/bus"
@@ -88,6 +89,20 @@ type Chaos struct {
 	// PublishAttempts is how often the publishers try an entry instead
 	// of their default (bus.WithRetry).
 	PublishAttempts int
+	// RandomOrderIDs gives every order attempt a fresh client order id,
+	// removing the protection against placing an order twice (tests only).
+	RandomOrderIDs bool
+}
+
+// orderIDs is the executor's client order id scheme: the default, or a
+// random id per call when RandomOrderIDs removes the protection.
+func (c Chaos) orderIDs() func(string, string, string, broker.Side) string {
+	if !c.RandomOrderIDs {
+		return nil
+	}
+	return func(_, _, symbol string, _ broker.Side) string {
+		return "random-" + symbol + "-" + randomHex(8)
+	}
 }
 
 // newStack starts the paper exchange and wires the four handlers.
@@ -200,7 +215,7 @@ func (s *Stack) wire(cfg alpaca.Config, load *loadHooks) error {
 	}
 	rec := deps["execution"].Metrics
 	exec, err := execution.New(b, execution.Config{Observer: rec, OnBreakerStateChange: rec.BreakerStateChange, Rand: load.jitter(),
-		CallTimeout: s.chaos.BrokerCallTimeout})
+		CallTimeout: s.chaos.BrokerCallTimeout, OrderID: s.chaos.orderIDs()})
 	if err != nil {
 		return err
 	}
