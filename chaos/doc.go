@@ -14,20 +14,26 @@
 //   - every failure alerted: the scenario's alarms reach ALARM when the
 //     generated alarms (alarms.GeneratedStates) are evaluated on the run's
 //     metrics once a minute, from the first metric to 20 minutes after the
-//     last; a scenario that names no alarm (clean) must fire none;
+//     last; a scenario that names no alarm (clean, or a fault the system
+//     absorbs) must fire none;
 //   - findable: the incident's saved query returns the affected workflows
 //     (exactly, where the scenario knows them; at least one row otherwise);
-//     on the clean scenario every incident query returns nothing.
+//     on the clean scenario every incident query returns nothing, and so on
+//     an absorbed fault, whose metric (Scenario.Absorbed, e.g.
+//     PublishRetries) must show it happened.
 //
 // A scenario is one incident type of INCIDENTS.md: its stack setup
 // (local.Chaos, duplicates, a hook on the stack before the run, an action
 // after it), the alarms that must fire and the saved query that must find
 // it. Scenarios lists them: "clean" injects nothing; one per incident type
-// the local stack can produce; then the recoveries: "redelivery-after-timeout"
-// (the first execution attempt times out, Lambda's retry trades once),
-// "dlq-redrive" (dead letters put back on the bus once the fault is gone)
-// and "archive-replay" (a clean run's archive replayed: nothing may trade
-// or notify twice).
+// the local stack can produce, with variants (broker 503, 429 and hung
+// requests; publishing throttled for good or absorbed by retries); then the
+// recoveries: "redelivery-after-timeout" (the first execution attempt
+// times out, Lambda's retry trades once), "crash-after-order" (the
+// execution runtime dies between placing its orders and publishing; the
+// retry finds the orders by client order id), "dlq-redrive" (dead letters
+// put back on the bus once the fault is gone) and "archive-replay" (a
+// clean run's archive replayed: nothing may trade or notify twice).
 //
 // Terminal statuses come from the run's report, completed by the outbox's
 // notifications (<correlation id>-<status>) for workflows that ended after
@@ -35,8 +41,10 @@
 // dead-lettered counts once, as ended.
 //
 // Options.Unguarded (the idempotency store forgets everything),
-// Options.Tamper and Options.SpecEdit exist so tests can show each
-// invariant failing when its protection is missing.
+// Options.Unprotect (a stack without a protection: no per-call broker
+// timeout, no publish retries, fresh client order ids per attempt, no
+// claim check), Options.Tamper and Options.SpecEdit exist so tests can
+// show each invariant failing when its protection is missing.
 //
 // Defaults: a scenario's own workflow count (2 or 3) when Options.Workflows
 // is zero; a temporary run directory, removed after the checks unless

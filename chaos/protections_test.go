@@ -126,3 +126,11 @@ func TestCrashRetryWithoutDerivedOrderIDsTradesTwice(t *testing.T) {
 	rep := run(t, "crash-after-order", Options{Workflows: 1, Unprotect: func(c *local.ChaosConfig) { c.Chaos.RandomOrderIDs = true }})
 	assertFails(t, rep, NoDuplicateOrders)
 }
+
+// Without a claim-check store an oversize event cannot be published: the
+// portfolio function fails on every attempt, its event is dead-lettered
+// and the workflow never ends.
+func TestOversizeWithoutAClaimStoreStopsTheWorkflow(t *testing.T) {
+	rep := run(t, "oversize-payload", Options{Workflows: 1, Unprotect: func(c *local.ChaosConfig) { c.Chaos.NoClaimCheck = true }})
+	assertFails(t, rep, EveryFailureAlert, Findable)
+}

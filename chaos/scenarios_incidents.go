@@ -53,6 +53,9 @@ func incidentScenarios() []Scenario {
 		{Name: "publish-throttled", Description: "PutEvents throttles two of every three entries of each event type: " +
 			"the publishers' retries carry every event through",
 			Workflows: 2, Seed: 31, Setup: throttleBursts, Absorbed: "PublishRetries"},
+		{Name: "oversize-payload", Description: "the account holds 1,200 dust positions (0.001 share each, too small to sell): " +
+			"the plan and the workflow's end list them all, exceed PutEvents' 256 KB entry limit and travel as claim checks",
+			Workflows: 2, Seed: 31, Dust: 1200, Absorbed: "ClaimChecks"},
 		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
 			Workflows: 1, Seed: 32, Setup: poison, Alarms: []string{"portfolio-errors"}, Query: "poison-event"},
 		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",

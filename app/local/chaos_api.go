@@ -9,7 +9,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/shopspring/decimal"
 
+	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 )
@@ -23,6 +25,13 @@ type ChaosConfig struct {
 	Duplicates float64 // share of deliveries made twice
 	TimeScale  float64 // DefaultTimeScale/10 when zero, as the incident tests
 	Chaos      Chaos
+	// Dust adds that many dust positions to the account: 0.001 share,
+	// worth well under a dollar, of fractionable symbols no strategy trades
+	// (copies of the bundled ones, named DUST0001...). The planner holds
+	// them (too small to sell), so they add no orders, but every plan item
+	// and portfolio in the events lists them: a few hundred push the plan
+	// and the workflow's end past PutEvents' 256 KB entry limit.
+	Dust int
 	// Unguarded disables the protection against redelivery: the
 	// idempotency store forgets every record, so the guard and the
 	// ledgers handle each delivery as new. For tests that show an
@@ -63,6 +72,11 @@ func NewChaosStack(ctx context.Context, c ChaosConfig) (*ChaosStack, error) {
 	}
 	sc := stackConfig{dir: c.Dir, account: account, day: days[0], seed: c.Seed, timeScale: c.TimeScale,
 		duplicates: c.Duplicates, chaos: c.Chaos}
+	if c.Dust > 0 {
+		if sc.dataset, err = withDust(ds, account, c.Dust); err != nil {
+			return nil, err
+		}
+	}
 	if c.Unguarded {
 		h := newLoadHooks()
 		h.store = &countingStore{next: forgetfulStore{}}
@@ -104,6 +118,24 @@ func (c *ChaosStack) CrashOnPublish(detailType string, n int) {
 			}
 		}
 	}
+}
+
+// withDust returns ds with n dust symbols, copies of its fractionable
+// ones, and puts 0.001 share of each in account.
+func withDust(ds *marketdata.Dataset, account paper.AccountConfig, n int) (*marketdata.Dataset, error) {
+	var frac []string
+	for _, s := range ds.Symbols() {
+		if ds.Fractionable(s) {
+			frac = append(frac, s)
+		}
+	}
+	copies := map[string]string{}
+	for i := range n {
+		name := fmt.Sprintf("DUST%04d", i+1)
+		copies[name] = frac[i%len(frac)]
+		account.Positions[name] = decimal.New(1, -3)
+	}
+	return ds.WithCopies(copies)
 }
 
 // forgetfulStore remembers nothing: every Acquire succeeds.

@@ -73,7 +73,8 @@ type stackConfig struct {
 	timeScale  float64 // EventBridge and Lambda waits are scaled by this
 	duplicates float64 // share of deliveries made twice
 	chaos      Chaos
-	load       *loadHooks // a load-test stack's wiring (loadtest.go); nil for Run
+	load       *loadHooks          // a load-test stack's wiring (loadtest.go); nil for Run
+	dataset    *marketdata.Dataset // the bundled synthetic set when nil
 }
 
 // Chaos injects faults a scenario needs beyond the exchange's and the
@@ -92,6 +93,9 @@ type Chaos struct {
 	// RandomOrderIDs gives every order attempt a fresh client order id,
 	// removing the protection against placing an order twice (tests only).
 	RandomOrderIDs bool
+	// NoClaimCheck leaves the publishers without a claim-check store, so
+	// an oversize event fails to publish (tests only).
+	NoClaimCheck bool
 }
 
 // orderIDs is the executor's client order id scheme: the default, or a
@@ -110,6 +114,9 @@ func newStack(ctx context.Context, c stackConfig) (*Stack, error) {
 	ds, err := marketdata.Synthetic()
 	if err != nil {
 		return nil, err
+	}
+	if c.dataset != nil {
+		ds = c.dataset
 	}
 	x, err := paper.New(paper.Config{Dataset: ds, Day: c.day, Seed: c.seed})
 	if err != nil {
@@ -149,7 +156,7 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 		return err
 	}
 	s.Top = top
-	s.claims = bus.DirClaims{Dir: filepath.Join(c.dir, "claim-checks")}
+	s.claims = bus.DirClaims{Dir: c.dir} // keys start with claim-checks/
 	s.Queues = NewQueues(top, filepath.Join(c.dir, "queues"))
 	s.Archive = &Archive{Dir: filepath.Join(c.dir, "archive")}
 	if s.Bus, err = NewEventBridge(ctx, top, s.Queues, s.Archive); err != nil {
@@ -175,7 +182,10 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 // putting events on the emulated bus.
 func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
 	name := s.Top.Functions[LogicalID(fn)].Env["EVENT_BUS_NAME"]
-	opts := []bus.Option{bus.WithClaimCheck(s.claims), bus.WithObserver(rec)}
+	opts := []bus.Option{bus.WithObserver(rec)}
+	if !s.chaos.NoClaimCheck {
+		opts = append(opts, bus.WithClaimCheck(s.claims))
+	}
 	if n := s.chaos.PublishAttempts; n > 0 {
 		opts = append(opts, bus.WithRetry(n, 50*time.Millisecond, 2*time.Second))
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,6 +93,27 @@ func parseRow(text string) (string, Bar, error) {
 		return "", Bar{}, fmt.Errorf("volume %q: %w", f[6], err)
 	}
 	return f[0], Bar{Time: day, Open: px[0], High: px[1], Low: px[2], Close: px[3], Volume: vol}, nil
+}
+
+// WithCopies returns a data set with d's symbols and, for each copy →
+// original of copies, a symbol trading exactly like original (its bars,
+// name and fractionability). The local stack's chaos uses it for an
+// account holding many more symbols than the bundled twelve. A copy that
+// names an existing symbol, or an original that does not exist, is an
+// error.
+func (d *Dataset) WithCopies(copies map[string]string) (*Dataset, error) {
+	out := &Dataset{bars: maps.Clone(d.bars), days: d.days, names: maps.Clone(d.names), frac: maps.Clone(d.frac)}
+	for c, orig := range copies {
+		if _, ok := d.bars[c]; ok {
+			return nil, fmt.Errorf("could not copy %s as %s: %s already exists", orig, c, c)
+		}
+		bars, ok := d.bars[orig]
+		if !ok {
+			return nil, fmt.Errorf("could not copy %s as %s: %w", orig, c, ErrUnknownSymbol)
+		}
+		out.bars[c], out.names[c], out.frac[c] = bars, d.names[orig]+" (copy)", d.frac[orig]
+	}
+	return out, nil
 }
 
 // Symbols returns the tickers, sorted.

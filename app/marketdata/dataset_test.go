@@ -107,3 +107,31 @@ func FuzzParseCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestWithCopiesTradesLikeTheOriginal(t *testing.T) {
+	ds, err := Synthetic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := ds.WithCopies(map[string]string{"OLD1": "SPY", "OLD2": "BIL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy, _ := ds.Bars("SPY")
+	old1, err := cp.Bars("OLD1")
+	if err != nil || len(old1) != len(spy) || old1[len(old1)-1] != spy[len(spy)-1] {
+		t.Errorf("OLD1 bars differ from SPY's: %v", err)
+	}
+	if cp.Fractionable("OLD2") != ds.Fractionable("BIL") || len(cp.Symbols()) != len(ds.Symbols())+2 {
+		t.Errorf("copies: %v", cp.Symbols())
+	}
+	if _, err := ds.Bars("OLD1"); err == nil {
+		t.Error("the original data set changed")
+	}
+	if _, err := ds.WithCopies(map[string]string{"SPY": "TLT"}); err == nil {
+		t.Error("a copy over an existing symbol was accepted")
+	}
+	if _, err := ds.WithCopies(map[string]string{"NEW": "NOPE"}); !errors.Is(err, ErrUnknownSymbol) {
+		t.Errorf("copy of an unknown symbol: %v", err)
+	}
+}

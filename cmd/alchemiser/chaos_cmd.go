@@ -32,9 +32,11 @@ of INCIDENTS.md, or clean) and checks on the run:
   no duplicate orders         no order accepted twice at the paper exchange
   no duplicate notifications  at most one notification per workflow
   every failure alerted       the scenario's alarm reaches ALARM on the run's
-                              metrics (none on the clean scenario)
+                              metrics (none on the clean scenario, nor on a
+                              fault the system absorbs: publish-throttled)
   findable                    the incident's saved query returns the affected
-                              workflows (none of them anything on a clean run)
+                              workflows (none of them anything on a clean run;
+                              an absorbed fault shows in its metric instead)
 
 Scenarios: ` + strings.Join(chaos.Names(), ", ") + `; all runs every one.
 
