@@ -134,3 +134,38 @@ func TestOversizeWithoutAClaimStoreStopsTheWorkflow(t *testing.T) {
 	rep := run(t, "oversize-payload", Options{Workflows: 1, Unprotect: func(c *local.ChaosConfig) { c.Chaos.NoClaimCheck = true }})
 	assertFails(t, rep, EveryFailureAlert, Findable)
 }
+
+// The on-failure destination is what keeps an event that failed every
+// attempt: without it the event is dropped and its workflow is neither
+// ended nor dead-lettered, which accounting catches.
+func TestDeadLetteringWithoutADestinationLosesTheWorkflow(t *testing.T) {
+	for _, name := range []string{"event-dead-lettered", "dlq-redrive"} {
+		t.Run(name, func(t *testing.T) {
+			rep := run(t, name, Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.NoDestinations = true }})
+			assertFails(t, rep, Accounting)
+		})
+	}
+}
+
+// The retry after a timeout re-executes the plan while the first
+// attempt's orders may already be at the exchange; fresh client order ids
+// per attempt trade them twice.
+func TestRedeliveryWithoutDerivedOrderIDsTradesTwice(t *testing.T) {
+	rep := run(t, "redelivery-after-timeout", Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.RandomOrderIDs = true }})
+	assertFails(t, rep, NoDuplicateOrders)
+}
+
+// Detection is the protection of the SLO incidents: without the SLO's
+// burn alarms, the failure goes unalerted.
+func TestSLOIncidentsWithoutTheirSLOAreNotAlerted(t *testing.T) {
+	for _, c := range []struct{ scenario, slo string }{
+		{"order-rejected", "order-success"}, {"workflow-slow", "workflow-latency"},
+	} {
+		t.Run(c.scenario, func(t *testing.T) {
+			rep := run(t, c.scenario, Options{Workflows: 2, SpecEdit: func(s *alarms.Spec) {
+				s.SLOs = slices.DeleteFunc(s.SLOs, func(slo alarms.SLO) bool { return slo.Name == c.slo })
+			}})
+			assertFails(t, rep, EveryFailureAlert)
+		})
+	}
+}

@@ -25,6 +25,7 @@ type Scenario struct {
 	Seed        uint64
 	Duplicates  float64 // share of deliveries made twice
 	Dust        int     // dust positions in the account (local.ChaosConfig.Dust)
+	CashOnly    bool    // the account starts with cash only: the first plan buys
 	// TimeScale compresses the bus's and Lambda's retry waits;
 	// local.DefaultTimeScale/10 when zero.
 	TimeScale float64
@@ -148,7 +149,7 @@ func Run(ctx context.Context, sc Scenario, o Options) (*Report, error) {
 func stackConfig(sc Scenario, o Options, dir string) (local.ChaosConfig, error) {
 	n := cmp(o.Workflows, sc.Workflows)
 	cfg := local.ChaosConfig{Dir: dir, Workflows: n, Seed: sc.Seed, Duplicates: sc.Duplicates, TimeScale: sc.TimeScale,
-		Unguarded: o.Unguarded, Dust: sc.Dust}
+		Unguarded: o.Unguarded, Dust: sc.Dust, CashOnly: sc.CashOnly}
 	if sc.Chaos == nil {
 		return cfg, nil
 	}

@@ -21,9 +21,10 @@ import (
 // redrive of the dead letters, a replay of the archive.
 func recoveryScenarios() []Scenario {
 	return []Scenario{
-		{Name: "redelivery-after-timeout", Incident: "lambda-timeout", Description: "the first execution attempt times out " +
-			"(order requests hang for 1 s, the timeout is 300 ms); Lambda retries it once the exchange is back, and it trades once",
-			Workflows: 1, Seed: 31, TimeScale: 1.0 / 60, // Lambda's first retry wait is 1 s
+		{Name: "redelivery-after-timeout", Incident: "lambda-timeout", Description: "on a cash-only account, the first execution " +
+			"attempt times out (the exchange places its first buy but holds the answer for 1 s; the timeout is 300 ms); Lambda " +
+			"retries it once the exchange is back, finds the order by its client order id, and buys once",
+			Workflows: 1, Seed: 31, CashOnly: true, TimeScale: 1.0 / 60, // Lambda's first retry wait is 1 s
 			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 300 * time.Millisecond}}),
 			Setup: hangOrdersOnce, Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
 		{Name: "crash-after-order", Incident: "handler-error", Description: "the execution function's process dies after placing its orders, " +
@@ -43,9 +44,10 @@ func recoveryScenarios() []Scenario {
 	}
 }
 
-// hangOrdersOnce makes order requests hang from the first plan for
-// 700 ms: long enough to time out the first execution attempt (300 ms),
-// over before Lambda's retry (1 s later).
+// hangOrdersOnce makes the exchange hold its answers to order requests
+// (the orders are placed) from the first plan for 700 ms: long enough to
+// time out the first execution attempt (300 ms) after it placed an order
+// it never heard of, over before Lambda's retry (1 s later).
 func hangOrdersOnce(s *local.ChaosStack) {
 	var once sync.Once
 	s.Bus.Tap(func(d local.Delivered) {
@@ -53,7 +55,7 @@ func hangOrdersOnce(s *local.ChaosStack) {
 			return
 		}
 		once.Do(func() {
-			s.Exchange.SetFaults(paper.Faults{Latency: time.Second, Paths: []string{"/v2/orders"}})
+			s.Exchange.SetFaults(paper.Faults{AnswerDelay: time.Second, Paths: []string{"/v2/orders"}})
 			time.AfterFunc(700*time.Millisecond, func() { s.Exchange.SetFaults(paper.Faults{}) })
 		})
 	})

@@ -25,6 +25,10 @@ type ChaosConfig struct {
 	Duplicates float64 // share of deliveries made twice
 	TimeScale  float64 // DefaultTimeScale/10 when zero, as the incident tests
 	Chaos      Chaos
+	// CashOnly starts the account with cash and no positions, so the
+	// first plan only buys (buys are what a retry could repeat: the
+	// exchange refuses to sell shares the account no longer holds).
+	CashOnly bool
 	// Dust adds that many dust positions to the account: 0.001 share,
 	// worth well under a dollar, of fractionable symbols no strategy trades
 	// (copies of the bundled ones, named DUST0001...). The planner holds
@@ -69,6 +73,9 @@ func NewChaosStack(ctx context.Context, c ChaosConfig) (*ChaosStack, error) {
 	account, err := startingAccount(ds, days[0], c.Seed)
 	if err != nil {
 		return nil, err
+	}
+	if c.CashOnly {
+		account = paper.AccountConfig{Cash: StartingCash, Positions: map[string]decimal.Decimal{}}
 	}
 	sc := stackConfig{dir: c.Dir, account: account, day: days[0], seed: c.Seed, timeScale: c.TimeScale,
 		duplicates: c.Duplicates, chaos: c.Chaos}

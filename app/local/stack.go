@@ -96,6 +96,10 @@ type Chaos struct {
 	// NoClaimCheck leaves the publishers without a claim-check store, so
 	// an oversize event fails to publish (tests only).
 	NoClaimCheck bool
+	// NoDestinations removes every function's on-failure destination, as
+	// a template without EventInvokeConfig would: an event that fails all
+	// of Lambda's attempts is dropped (tests only).
+	NoDestinations bool
 }
 
 // orderIDs is the executor's client order id scheme: the default, or a
@@ -167,6 +171,11 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 	s.chaos = c.chaos
 	for fn, d := range c.chaos.Timeouts {
 		top.Functions[LogicalID(fn)].Timeout = d
+	}
+	for _, f := range top.Functions {
+		if c.chaos.NoDestinations {
+			f.Async.OnFailure = ""
+		}
 	}
 	s.Bus.SetSeed(c.seed)
 	f, err := s.logFile("eventbridge")

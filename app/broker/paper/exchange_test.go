@@ -2,6 +2,7 @@ package paper
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -188,4 +189,27 @@ func FuzzDecodeOrder(f *testing.F) {
 			t.Fatalf("limit without price accepted")
 		}
 	})
+}
+
+// An order whose answer is held places the order even when the client
+// gives up before the answer; a client that waits gets the usual answer.
+func TestAnswerDelayPlacesTheOrderTheClientGaveUpOn(t *testing.T) {
+	x := exchange(t)
+	x.SetFaults(Faults{AnswerDelay: time.Hour, Paths: []string{"/v2/orders"}})
+	body := `{"symbol":"SPY","side":"buy","type":"market","qty":"1","client_order_id":"given-up"}`
+	r := httptest.NewRequest(http.MethodPost, "/v2/orders", strings.NewReader(body))
+	r.Header.Set("APCA-API-KEY-ID", "K")
+	r.Header.Set("APCA-API-SECRET-KEY", "S")
+	ctx, cancel := context.WithCancel(r.Context())
+	cancel() // the client has gone before the answer
+	w := httptest.NewRecorder()
+	x.ServeHTTP(w, r.WithContext(ctx))
+	if w.Body.Len() != 0 || len(x.Orders("K")) != 1 || x.Orders("K")[0].ClientOrderID != "given-up" {
+		t.Fatalf("answer %q, orders %+v", w.Body.String(), x.Orders("K"))
+	}
+	x.SetFaults(Faults{AnswerDelay: time.Millisecond})
+	code, out := post(t, x, strings.Replace(body, "given-up", "waited", 1))
+	if code != http.StatusOK || out["client_order_id"] != "waited" {
+		t.Errorf("held answer: %d %v", code, out)
+	}
 }

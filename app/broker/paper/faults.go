@@ -1,6 +1,9 @@
 package paper
 
 import (
+	"bytes"
+	"context"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -12,7 +15,11 @@ type Faults struct {
 	ErrorRates  map[int]float64 // HTTP status -> probability, e.g. {500: 0.1}
 	RateLimit   float64         // probability of a 429
 	TimeoutRate float64         // probability of holding the request until the client gives up
-	Paths       []string        // path prefixes the faults apply to; all when empty
+	// AnswerDelay carries the request out, then holds its answer: a
+	// client that gives up meanwhile never learns that its order was
+	// placed (the hazard a retry with the same client order id survives).
+	AnswerDelay time.Duration
+	Paths       []string // path prefixes the faults apply to; all when empty
 }
 
 // SetFaults replaces the active faults.
@@ -67,9 +74,48 @@ func (x *Exchange) withFaults(h http.HandlerFunc) http.HandlerFunc {
 			writeError(w, status, 50010000, "internal server error (injected)")
 			return
 		}
+		if answer := x.answerDelay(r.URL.Path); answer > 0 {
+			held(w, r, answer, h)
+			return
+		}
 		h(w, r)
 	}
 }
+
+func (x *Exchange) answerDelay(path string) time.Duration {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if len(x.faults.Paths) > 0 && !hasPrefix(path, x.faults.Paths) {
+		return 0
+	}
+	return x.faults.AnswerDelay
+}
+
+// held runs h to completion on a buffered answer, then sends the answer
+// after d unless the client has gone by then.
+func held(w http.ResponseWriter, r *http.Request, d time.Duration, h http.HandlerFunc) {
+	b := &bufferedAnswer{header: http.Header{}, status: http.StatusOK}
+	h(b, r.WithContext(context.WithoutCancel(r.Context())))
+	select {
+	case <-time.After(d):
+	case <-r.Context().Done():
+		return
+	}
+	maps.Copy(w.Header(), b.header)
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
+}
+
+// bufferedAnswer is an http.ResponseWriter that keeps the answer.
+type bufferedAnswer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedAnswer) Header() http.Header         { return b.header }
+func (b *bufferedAnswer) WriteHeader(status int)      { b.status = status }
+func (b *bufferedAnswer) Write(p []byte) (int, error) { return b.body.Write(p) }
 
 func hasPrefix(path string, prefixes []string) bool {
 	for _, p := range prefixes {
