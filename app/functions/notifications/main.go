@@ -21,12 +21,8 @@ func build(ctx context.Context, env wiring.Env) (handlers.Func, error) {
 		return nil, errors.New("NOTIFY_TOPIC_ARN is not set")
 	}
 	notifiers := notify.Multi{&notify.SNS{Client: sns.NewFromConfig(env.AWS), TopicARN: topic}}
-	if arn := os.Getenv("SLACK_WEBHOOK_SECRET_ARN"); arn != "" {
-		hook, err := wiring.Secret(ctx, env.AWS, arn)
-		if err != nil {
-			return nil, err
-		}
-		notifiers = append(notifiers, &notify.Slack{WebhookURL: hook})
+	if env.SlackWebhook != "" { // read by wiring, so telemetry redacts it
+		notifiers = append(notifiers, &notify.Slack{WebhookURL: env.SlackWebhook})
 	}
 	where := os.Getenv("LOG_LOCATION")
 	return (&handlers.Notifications{Deps: env.Deps, Notifier: notifiers, Ledger: env.Ledger, Dashboard: os.Getenv("DASHBOARD_NAME"),

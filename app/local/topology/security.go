@@ -49,7 +49,8 @@ type statement struct {
 // cannot be checked here; every SNS topic is encrypted
 // unless unencryptedTopics documents why; buckets block public access;
 // resource policies and Lambda permissions that name a service or "*"
-// are scoped by a source condition; no parameter is named like a secret;
+// are scoped by a source condition, and so are role trust policies, which
+// trust no other account; no parameter is named like a secret;
 // an environment variable named like a secret holds an ARN or a parameter
 // name, never a literal. src is the template text, for the comments.
 func CheckSecurity(src []byte, t *Topology) []Finding {
@@ -98,6 +99,10 @@ func checkResource(id string, r Resource, comment string, add func(string, strin
 		}
 	case "AWS::Lambda::Permission":
 		checkPermission(id, p, add)
+	case "AWS::IAM::Role":
+		for _, st := range statementsOf(dig(p, "AssumeRolePolicyDocument", "Statement")) {
+			checkTrust(id, st, add)
+		}
 	case "AWS::Serverless::Function", "AWS::Lambda::Function":
 		checkSecretEnv(id, p, add)
 	}
@@ -157,6 +162,32 @@ func checkGrant(id string, st map[string]any, add func(string, string, ...any)) 
 		add(id, "statement %v grants Principal \"*\" without a condition limiting it to the account", st["Sid"])
 	case kind == "service" && !keys["aws:sourcearn"] && !keys["aws:sourceaccount"]:
 		add(id, "statement %v grants a service without an aws:SourceArn or aws:SourceAccount condition", st["Sid"])
+	}
+}
+
+// checkTrust checks a role's trust policy statement as a resource policy
+// (checkGrant: a service needs a source condition against the confused
+// deputy), and that an AWS principal is this account: a role another
+// account can assume is a door this template should not open.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+func checkTrust(id string, st map[string]any, add func(string, string, ...any)) {
+	checkGrant(id, st, add)
+	if st["Effect"] == "Deny" {
+		return
+	}
+	switch principalKind(st["Principal"]) {
+	case "*":
+		add(id, "trust policy statement %v trusts Principal \"*\"; name the principal that assumes the role", st["Sid"])
+		return
+	case "service", "":
+		return
+	}
+	who := fmt.Sprint(st["Principal"])
+	if m, ok := st["Principal"].(map[string]any); ok {
+		who = fmt.Sprint(m["AWS"])
+	}
+	if !strings.Contains(who, "AWS::AccountId") {
+		add(id, "trust policy statement %v lets principal %s assume the role; only this account's principals may", st["Sid"], who)
 	}
 }
 

@@ -126,6 +126,12 @@ func TestSecurityRulesCatchViolations(t *testing.T) {
 		{"plaintext secret in a function", "          ALPACA_SECRET_ARN: !Ref AlpacaCredentials\n      EventInvokeConfig:\n        MaximumRetryAttempts: 2\n        MaximumEventAgeInSeconds: 3600\n        DestinationConfig:\n          OnFailure: {Type: SQS, Destination: !GetAtt FailedInvocationsQueue.Arn}\n      Events:\n        WorkflowStarted",
 			"          ALPACA_SECRET_ARN: !Ref AlpacaCredentials\n          ALPACA_SECRET_KEY: abc\n      EventInvokeConfig:\n        MaximumRetryAttempts: 2\n        MaximumEventAgeInSeconds: 3600\n        DestinationConfig:\n          OnFailure: {Type: SQS, Destination: !GetAtt FailedInvocationsQueue.Arn}\n      Events:\n        WorkflowStarted",
 			"StrategyFunction: environment variable ALPACA_SECRET_KEY is named like a secret and holds a literal"},
+		{"trust policy without a source", "            Condition:\n              StringEquals:\n                aws:SourceAccount: !Ref AWS::AccountId\n      Policies:", "      Policies:",
+			"ScheduleRole: statement <nil> grants a service without an aws:SourceArn or aws:SourceAccount condition"},
+		{"trust policy open to everyone", "            Principal: {Service: scheduler.amazonaws.com}", "            Principal: {AWS: \"*\"}",
+			`ScheduleRole: trust policy statement <nil> trusts Principal "*"`},
+		{"trust policy of another account", "            Principal: {Service: scheduler.amazonaws.com}", "            Principal: {AWS: \"arn:aws:iam::111122223333:root\"}",
+			"ScheduleRole: trust policy statement <nil> lets principal arn:aws:iam::111122223333:root assume the role"},
 		{"plaintext secret in Globals", "        OTEL_SERVICE_NAME: alchemiser\n", "        OTEL_SERVICE_NAME: alchemiser\n        SLACK_WEBHOOK: https://hooks.example.com/x\n",
 			"ExecutionFunction: environment variable SLACK_WEBHOOK is named like a secret and holds a literal"},
 	} {

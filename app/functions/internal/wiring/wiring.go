@@ -54,6 +54,10 @@ type Env struct {
 	// Ledger is the scheduled workflows' ledger in IDEMPOTENCY_TABLE; nil
 	// when the table is not set.
 	Ledger *handlers.Ledger
+	// SlackWebhook is the Slack incoming webhook URL read from
+	// SLACK_WEBHOOK_SECRET_ARN, "" when it is not set. It is a secret
+	// (whoever has it can post to the channel): telemetry redacts it.
+	SlackWebhook string
 }
 
 // Build makes a function's handler.
@@ -94,11 +98,16 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 		return nil, err
 	}
 	env := Env{AWS: cfg, Alpaca: creds}
+	if arn := os.Getenv("SLACK_WEBHOOK_SECRET_ARN"); arn != "" {
+		if env.SlackWebhook, err = Secret(ctx, cfg, arn); err != nil {
+			return nil, err
+		}
+	}
 	claims := claimStore(cfg)
 	env.Deps.Log = Logger(fn)
 	var tel *telemetry.Telemetry
 	if os.Getenv("ALCHEMISER_TELEMETRY") != "off" {
-		if tel, err = telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(creds.Secret, creds.KeyID)); err != nil {
+		if tel, err = telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(creds.Secret, creds.KeyID, env.SlackWebhook)); err != nil {
 			return nil, err
 		}
 		env.Deps.Log, env.Deps.Adopt = tel.Logger(), telemetry.AdoptCorrelation
