@@ -29,8 +29,17 @@
 // test's local target: many workflows at once, started as EventBridge
 // Scheduler would with trigger loadtest, per-workflow paper accounts by
 // default, counted usage) and NewChaosStack (the chaos scenarios: the
-// incident proofs' setups, event injection, an unguarded mode without
-// idempotency to show what it protects).
+// incident proofs' setups, event injection, a runtime crash before a
+// publish (Crash, CrashOnPublish), an account with dust positions whose
+// events need claim checks, and modes without a protection — idempotency,
+// the per-call broker timeout, publish retries, derived client order ids,
+// the claim store, on-failure destinations — to show what each protects).
+//
+// Crash ends an invocation as a dying runtime process would: the handler's
+// goroutine is parked forever (no deferred code, no telemetry flush, no
+// publish), the log group gets platform.runtimeDone with status "error" and
+// errorType Runtime.ExitError, the next invocation is a cold start, and
+// Lambda's asynchronous retries follow as after any function error.
 //
 // Determinism: the seed fixes the starting portfolio, the workflows'
 // correlation ids (ULIDs stamped 09:35 New York of their session, with
