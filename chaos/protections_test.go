@@ -169,3 +169,25 @@ func TestSLOIncidentsWithoutTheirSLOAreNotAlerted(t *testing.T) {
 		})
 	}
 }
+
+// The watchdog is what notices a workflow that never started or never
+// ended: nothing else emits a metric for something that did not happen.
+func TestMissingWorkflowsWithoutTheWatchdogAreNotAlerted(t *testing.T) {
+	for _, name := range []string{"workflow-stuck", "workflow-not-started"} {
+		t.Run(name, func(t *testing.T) {
+			rep := run(t, name, Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.NoWatchdog = true }})
+			assertFails(t, rep, EveryFailureAlert)
+		})
+	}
+}
+
+// Without the breaker, a broker outage is retried call after call: no
+// breaker alarm names the broker, and the exchange takes every request.
+func TestBrokerOutageWithoutTheBreakerIsNotAlerted(t *testing.T) {
+	for _, name := range []string{"broker-degraded", "broker-rate-limited"} {
+		t.Run(name, func(t *testing.T) {
+			rep := run(t, name, Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.NoBreaker = true }})
+			assertFails(t, rep, EveryFailureAlert)
+		})
+	}
+}

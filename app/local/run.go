@@ -205,6 +205,9 @@ var watchChecks = [][2]int{{9, 45}, {9, 50}, {9, 55}}
 
 // watch fires the watchdog schedule at watchChecks of day, one at a time.
 func (s *Stack) watch(ctx context.Context, day time.Time) {
+	if s.chaos.NoWatchdog {
+		return
+	}
 	for _, hm := range watchChecks {
 		at := time.Date(day.Year(), day.Month(), day.Day(), hm[0], hm[1], 0, 0, newYork)
 		if err := s.Bus.FireSchedule(ctx, s.Top.Schedule("WatchdogSchedule"), at); err != nil {

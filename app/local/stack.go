@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
@@ -100,6 +101,12 @@ type Chaos struct {
 	// a template without EventInvokeConfig would: an event that fails all
 	// of Lambda's attempts is dropped (tests only).
 	NoDestinations bool
+	// NoWatchdog never fires the watchdog schedule, as if it were
+	// disabled (tests only).
+	NoWatchdog bool
+	// NoBreaker keeps the executor's circuit breaker closed whatever
+	// fails (tests only).
+	NoBreaker bool
 }
 
 // orderIDs is the executor's client order id scheme: the default, or a
@@ -111,6 +118,14 @@ func (c Chaos) orderIDs() func(string, string, string, broker.Side) string {
 	return func(_, _, symbol string, _ broker.Side) string {
 		return "random-" + symbol + "-" + randomHex(8)
 	}
+}
+
+// breakerTrips is the executor's default (0), or never when NoBreaker.
+func (c Chaos) breakerTrips() uint32 {
+	if c.NoBreaker {
+		return math.MaxUint32
+	}
+	return 0
 }
 
 // newStack starts the paper exchange and wires the four handlers.
@@ -234,7 +249,7 @@ func (s *Stack) wire(cfg alpaca.Config, load *loadHooks) error {
 	}
 	rec := deps["execution"].Metrics
 	exec, err := execution.New(b, execution.Config{Observer: rec, OnBreakerStateChange: rec.BreakerStateChange, Rand: load.jitter(),
-		CallTimeout: s.chaos.BrokerCallTimeout, OrderID: s.chaos.orderIDs()})
+		CallTimeout: s.chaos.BrokerCallTimeout, OrderID: s.chaos.orderIDs(), BreakerTrips: s.chaos.breakerTrips()})
 	if err != nil {
 		return err
 	}
