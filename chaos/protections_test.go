@@ -28,6 +28,17 @@ func run(t *testing.T, name string, o Options) *Report {
 	return rep
 }
 
+// unprotected runs each scenario with unprotect applied and asserts that
+// the checks named fail.
+func unprotected(t *testing.T, scenarios []string, unprotect func(*local.ChaosConfig), checks ...string) {
+	t.Helper()
+	for _, name := range scenarios {
+		t.Run(name, func(t *testing.T) {
+			assertFails(t, run(t, name, Options{Unprotect: unprotect}), checks...)
+		})
+	}
+}
+
 func assertFails(t *testing.T, rep *Report, names ...string) {
 	t.Helper()
 	if rep.Pass {
@@ -139,12 +150,7 @@ func TestOversizeWithoutAClaimStoreStopsTheWorkflow(t *testing.T) {
 // attempt: without it the event is dropped and its workflow is neither
 // ended nor dead-lettered, which accounting catches.
 func TestDeadLetteringWithoutADestinationLosesTheWorkflow(t *testing.T) {
-	for _, name := range []string{"event-dead-lettered", "dlq-redrive"} {
-		t.Run(name, func(t *testing.T) {
-			rep := run(t, name, Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.NoDestinations = true }})
-			assertFails(t, rep, Accounting)
-		})
-	}
+	unprotected(t, []string{"event-dead-lettered", "dlq-redrive"}, func(c *local.ChaosConfig) { c.Chaos.NoDestinations = true }, Accounting)
 }
 
 // The retry after a timeout re-executes the plan while the first
@@ -173,21 +179,11 @@ func TestSLOIncidentsWithoutTheirSLOAreNotAlerted(t *testing.T) {
 // The watchdog is what notices a workflow that never started or never
 // ended: nothing else emits a metric for something that did not happen.
 func TestMissingWorkflowsWithoutTheWatchdogAreNotAlerted(t *testing.T) {
-	for _, name := range []string{"workflow-stuck", "workflow-not-started"} {
-		t.Run(name, func(t *testing.T) {
-			rep := run(t, name, Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.NoWatchdog = true }})
-			assertFails(t, rep, EveryFailureAlert)
-		})
-	}
+	unprotected(t, []string{"workflow-stuck", "workflow-not-started"}, func(c *local.ChaosConfig) { c.Chaos.NoWatchdog = true }, EveryFailureAlert)
 }
 
 // Without the breaker, a broker outage is retried call after call: no
 // breaker alarm names the broker, and the exchange takes every request.
 func TestBrokerOutageWithoutTheBreakerIsNotAlerted(t *testing.T) {
-	for _, name := range []string{"broker-degraded", "broker-rate-limited"} {
-		t.Run(name, func(t *testing.T) {
-			rep := run(t, name, Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.NoBreaker = true }})
-			assertFails(t, rep, EveryFailureAlert)
-		})
-	}
+	unprotected(t, []string{"broker-degraded", "broker-rate-limited"}, func(c *local.ChaosConfig) { c.Chaos.NoBreaker = true }, EveryFailureAlert)
 }
