@@ -5,10 +5,14 @@
 //     started" log lines) ended completed or failed (the run's terminal
 //     events) or has a message in the run's queues (the events DLQs and the
 //     on-failure destinations, attributed by correlation id); nothing is
-//     unaccounted for, and nothing ended that never started;
+//     unaccounted for, nothing ended that never started, and the bus and
+//     Lambda dropped no event for want of a DLQ or destination (their
+//     "event dropped" lines in logs/eventbridge.log);
 //   - no duplicate orders: no order of one workflow was accepted twice at
 //     the paper exchange, by client order id or by (workflow, symbol, side)
-//     under two client order ids (local.LoadCounts.DuplicateOrders);
+//     under two client order ids, or under ids no plan produced beyond the
+//     workflows that planned that symbol and side
+//     (local.LoadCounts.DuplicateOrders);
 //   - no duplicate notifications: the outbox holds at most one
 //     notification per correlation id;
 //   - every failure alerted: the scenario's alarms reach ALARM when the

@@ -35,6 +35,9 @@ type Observed struct {
 	Orders, DuplicateOrders int
 	// Notifications counts the outbox's notifications by correlation id.
 	Notifications map[string]int
+	// Dropped are the events the bus or Lambda dropped for want of a
+	// dead-letter queue or on-failure destination (logs/eventbridge.log).
+	Dropped int
 }
 
 // Check is one invariant's verdict on a run.
@@ -93,6 +96,9 @@ func observe(dir string, rep *local.Report, dupOrders, orders int) (*Observed, e
 	if o.Notifications, err = notifications(filepath.Join(dir, "outbox")); err != nil {
 		return nil, err
 	}
+	if o.Dropped, err = dropped(filepath.Join(dir, "logs", "eventbridge.log")); err != nil {
+		return nil, err
+	}
 	ended, err := endings(filepath.Join(dir, "outbox"))
 	if err != nil {
 		return nil, err
@@ -129,6 +135,23 @@ func cutLast(s, sep string) (string, string, bool) {
 		return s, "", false
 	}
 	return s[:i], s[i+len(sep):], true
+}
+
+// dropped counts the emulator's "event dropped" lines: an event that
+// failed for good with nowhere to go.
+func dropped(path string) (int, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0, fmt.Errorf("could not read the bus's log: %w", err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(raw), "\n") {
+		var l struct{ Msg string }
+		if json.Unmarshal([]byte(line), &l) == nil && strings.HasSuffix(l.Msg, "event dropped") {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // startedIDs reads the scheduler's "workflow started" lines.
@@ -203,7 +226,9 @@ func uniq(ids []string) []string {
 
 // checkAccounting: started = completed + failed + dead-lettered, each
 // started workflow counted once (a terminal event wins over a dead
-// letter), and nothing ended that never started.
+// letter), nothing ended that never started, and no event was dropped
+// (a poison event belongs to no started workflow, but it must not vanish
+// either).
 func checkAccounting(o *Observed) Check {
 	started := map[string]bool{}
 	for _, id := range o.Started {
@@ -238,7 +263,7 @@ func checkAccounting(o *Observed) Check {
 			unaccounted = append(unaccounted, id)
 		}
 	}
-	c := Check{Name: Accounting, Pass: len(unaccounted) == 0 && len(orphans) == 0,
+	c := Check{Name: Accounting, Pass: len(unaccounted) == 0 && len(orphans) == 0 && o.Dropped == 0,
 		Detail: fmt.Sprintf("started %d = completed %d + failed %d + dead-lettered %d", len(o.Started), completed, failed, dl)}
 	if len(unaccounted) > 0 {
 		c.Detail = fmt.Sprintf("started %d != completed %d + failed %d + dead-lettered %d; unaccounted %v",
@@ -246,6 +271,9 @@ func checkAccounting(o *Observed) Check {
 	}
 	if len(orphans) > 0 {
 		c.Detail += fmt.Sprintf("; ended without a start %v", orphans)
+	}
+	if o.Dropped > 0 {
+		c.Detail += fmt.Sprintf("; %d events dropped with no dead-letter queue or destination", o.Dropped)
 	}
 	return c
 }

@@ -148,9 +148,11 @@ func TestOversizeWithoutAClaimStoreStopsTheWorkflow(t *testing.T) {
 
 // The on-failure destination is what keeps an event that failed every
 // attempt: without it the event is dropped and its workflow is neither
-// ended nor dead-lettered, which accounting catches.
-func TestDeadLetteringWithoutADestinationLosesTheWorkflow(t *testing.T) {
-	unprotected(t, []string{"event-dead-lettered", "dlq-redrive"}, func(c *local.ChaosConfig) { c.Chaos.NoDestinations = true }, Accounting)
+// ended nor dead-lettered (a poison event, of no workflow, simply
+// vanishes), which accounting catches.
+func TestFailedEventsWithoutADestinationAreLost(t *testing.T) {
+	unprotected(t, []string{"handler-error", "event-dead-lettered", "workflow-stuck", "publish-failed", "poison-event", "lambda-timeout", "dlq-redrive"},
+		func(c *local.ChaosConfig) { c.Chaos.NoDestinations = true }, Accounting)
 }
 
 // The retry after a timeout re-executes the plan while the first

@@ -28,7 +28,8 @@ func newChaosCmd() *cobra.Command {
 		Long: `chaos runs a fault-injection scenario on the embedded local stack (one incident type
 of INCIDENTS.md, or clean) and checks on the run:
 
-  accounting                  started = completed + failed + dead-lettered
+  accounting                  started = completed + failed + dead-lettered,
+                              and no event dropped for want of a DLQ
   no duplicate orders         no order accepted twice at the paper exchange
   no duplicate notifications  at most one notification per workflow
   every failure alerted       the scenario's alarm reaches ALARM on the run's
