@@ -62,38 +62,19 @@ func ReadEvents(r io.Reader, name, group string, yield func(*Event) bool) error 
 // "let encoding/json try, and explain".
 func decodeEvent(s string, e *exported) bool {
 	d := jsonDiscoverer{s: s}
-	d.ws()
-	if d.peek() != '{' {
+	if d.ws(); d.peek() != '{' {
 		return false
 	}
-	d.i++
-	for {
-		d.ws()
-		if d.peek() == '}' {
-			return true
-		}
-		if d.peek() != '"' {
+	ok := d.members(func(key string) bool {
+		if foreignSpelling(key) {
 			return false
 		}
-		key, ok := d.str()
-		if !ok {
-			return false
-		}
-		d.ws()
-		if d.peek() != ':' {
-			return false
-		}
-		d.i++
-		d.ws()
 		switch key {
 		case "message", "logGroupName", "logStreamName":
 			if d.peek() != '"' {
 				return false
 			}
-			v, ok := d.str()
-			if !ok {
-				return false
-			}
+			v, ok := d.strictString(true)
 			switch key {
 			case "message":
 				e.Message = v
@@ -102,33 +83,45 @@ func decodeEvent(s string, e *exported) bool {
 			default:
 				e.LogStreamName = v
 			}
+			return ok
 		case "timestamp", "ingestionTime":
-			start := d.i
-			for d.i < len(d.s) && (d.s[d.i] >= '0' && d.s[d.i] <= '9' || d.s[d.i] == '-') {
-				d.i++
-			}
-			n, err := strconv.ParseInt(d.s[start:d.i], 10, 64)
-			if err != nil {
-				return false
-			}
+			n, ok := d.integer()
 			if key == "timestamp" {
 				e.Timestamp = &n
 			} else {
 				e.IngestionTime = n
 			}
-		default:
-			if !d.skip() {
-				return false
-			}
+			return ok
 		}
-		d.ws()
-		switch d.peek() {
-		case ',':
-			d.i++
-		case '}':
-			return true
-		default:
-			return false
-		}
+		return d.strictValue(1)
+	})
+	return ok && d.end()
+}
+
+// end reports whether only whitespace is left: encoding/json refuses
+// anything after the top-level value.
+func (d *jsonDiscoverer) end() bool {
+	d.ws()
+	return d.i == len(d.s)
+}
+
+// integer reads a JSON number that is an integer, -?(0|[1-9][0-9]*), and
+// fits an int64; a fraction or exponent is left to encoding/json.
+func (d *jsonDiscoverer) integer() (int64, bool) {
+	start := d.i
+	if d.peek() == '-' {
+		d.i++
 	}
+	digits := d.i
+	for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
+		d.i++
+	}
+	switch {
+	case d.i == digits, d.s[digits] == '0' && d.i-digits > 1:
+		return 0, false
+	case d.i < len(d.s) && (d.s[d.i] == '.' || d.s[d.i] == 'e' || d.s[d.i] == 'E'):
+		return 0, false
+	}
+	n, err := strconv.ParseInt(d.s[start:d.i], 10, 64)
+	return n, err == nil
 }

@@ -237,3 +237,40 @@ func TestSystemFieldsCommentsAndTheFieldLimit(t *testing.T) {
 		t.Errorf("row %q", got)
 	}
 }
+
+// FuzzReadEvents: the exported log events `query`, `trace` and `dlq list
+// --logs` read. Where the hand-written fast path accepts a line it must
+// read exactly what encoding/json reads; any other line is an error naming
+// the file and line, never a panic.
+func FuzzReadEvents(f *testing.F) {
+	f.Add(`{"logGroupName":"/aws/lambda/x","logStreamName":"s","timestamp":1795185300000,"ingestionTime":1795185300001,"message":"{\"a\":\"\\u00e9\"}"}`)
+	f.Add(`{"logStreamName":"s","timestamp":-1,"message":"x","extra":{"a":[1,{"b":null}]},"message":"y"}`)
+	f.Add(`{"timestamp":1e3,"message":"\ud83d"}`)
+	f.Add(`[1]`)
+	f.Fuzz(func(t *testing.T, line string) {
+		var fast, slow exported
+		if decodeEvent(line, &fast) {
+			if err := json.Unmarshal([]byte(line), &slow); err != nil {
+				t.Fatalf("fast path accepted what encoding/json refuses (%v): %q", err, line)
+			}
+			if !sameEvent(fast, slow) {
+				t.Fatalf("fast path read %+v, encoding/json %+v: %q", fast, slow, line)
+			}
+		}
+		err := ReadEvents(strings.NewReader(line), "logs.jsonl", "g", func(*Event) bool { return true })
+		if err != nil && !strings.HasPrefix(err.Error(), "logs.jsonl") {
+			t.Fatalf("error without the file name: %v", err)
+		}
+	})
+}
+
+func sameEvent(a, b exported) bool {
+	ts := func(p *int64) any {
+		if p == nil {
+			return nil
+		}
+		return *p
+	}
+	return a.LogGroupName == b.LogGroupName && a.LogStreamName == b.LogStreamName && ts(a.Timestamp) == ts(b.Timestamp) &&
+		a.IngestionTime == b.IngestionTime && a.Message == b.Message
+}

@@ -244,15 +244,8 @@ func (d *jsonDiscoverer) value(path string) bool {
 			} else if !d.skip() {
 				return false
 			}
-			d.ws()
-			switch d.peek() {
-			case ',':
-				d.i++
-			case '}':
-				d.i++
-				return true
-			default:
-				return false
+			if more, ok := d.more('}'); !more {
+				return ok
 			}
 		}
 	case c == '[':
@@ -271,15 +264,8 @@ func (d *jsonDiscoverer) value(path string) bool {
 			} else if !d.skip() {
 				return false
 			}
-			d.ws()
-			switch d.peek() {
-			case ',':
-				d.i++
-			case ']':
-				d.i++
-				return true
-			default:
-				return false
+			if more, ok := d.more(']'); !more {
+				return ok
 			}
 		}
 	case c == '"':
