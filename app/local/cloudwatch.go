@@ -116,7 +116,12 @@ func (g *LogGroup) start(requestID string, t time.Time) {
 // hosts every function locally) and, on a cold start, init duration.
 // status is the invocation's: success, timeout or error (the runtime
 // exited: Runtime.ExitError, after which Lambda starts a new execution
-// environment, so the next invocation is a cold start).
+// environment, so the next invocation is a cold start). The Telemetry API
+// reference lists success, failure and error, with an errorType for the
+// last two, but not which one a runtime exit gets; the handler-error query
+// matches both. A handler that returns an error is reported here as
+// success, as before (its own "invocation failed" line is what the
+// queries read).
 // https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html
 func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memoryMB int, timeout time.Duration, status string) {
 	g.mu.Lock()
