@@ -134,8 +134,7 @@ func TestThrottlingWithoutPublishRetriesFails(t *testing.T) {
 // orders already placed. With a fresh id per attempt the retry trades
 // again.
 func TestCrashRetryWithoutDerivedOrderIDsTradesTwice(t *testing.T) {
-	rep := run(t, "crash-after-order", Options{Workflows: 1, Unprotect: func(c *local.ChaosConfig) { c.Chaos.RandomOrderIDs = true }})
-	assertFails(t, rep, NoDuplicateOrders)
+	unprotected(t, []string{"crash-after-order", "crash-dead-lettered"}, func(c *local.ChaosConfig) { c.Chaos.RandomOrderIDs = true }, NoDuplicateOrders)
 }
 
 // Without a claim-check store an oversize event cannot be published: the

@@ -34,6 +34,14 @@ func recoveryScenarios() []Scenario {
 			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": time.Second}}),
 			Setup: func(s *local.ChaosStack) { s.CrashOnPublish("TradeExecuted", 1) }, Alarms: []string{"execution-errors"},
 			Query: "handler-error", Column: "record.errorType", Affected: func(*Observed) []string { return []string{"Runtime.ExitError"} }},
+		{Name: "crash-dead-lettered", Incident: "event-dead-lettered", Description: "crash-after-order at AWS's proportions: " +
+			"the crashed invocation's in-progress record lives until its timeout (3 s here, 300 s deployed), longer than Lambda's " +
+			"two retries (1 and 3 minutes deployed), which both find it in progress; the event goes to the on-failure destination " +
+			"and, once the timeout has passed, is redriven: every order is found by its client order id",
+			Workflows: 1, Seed: 31, Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}}),
+			Setup: func(s *local.ChaosStack) { s.CrashOnPublish("TradeExecuted", 1) }, After: redriveAfter(3 * time.Second),
+			Alarms: []string{"failed-invocations-not-empty", "execution-errors"},
+			Query:  "event-dead-lettered", Column: "correlation_id", Affected: redriven},
 		{Name: "dlq-redrive", Incident: "event-dead-lettered", Description: "the account endpoint fails and the portfolio events are dead-lettered; " +
 			"once it is back, the queues are redriven onto the bus (as alchemiser dlq redrive does) and the workflows end",
 			Workflows: 2, Seed: 31, Setup: accountDown, After: redrive, Alarms: []string{"failed-invocations-not-empty"},
@@ -82,6 +90,19 @@ func redrive(ctx context.Context, s *local.ChaosStack) error {
 		}
 	}
 	return nil
+}
+
+// redriveAfter waits out d (an in-progress lease) before redriving, as
+// the runbook tells the operator to.
+func redriveAfter(d time.Duration) func(context.Context, *local.ChaosStack) error {
+	return func(ctx context.Context, s *local.ChaosStack) error {
+		select {
+		case <-time.After(d):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return redrive(ctx, s)
+	}
 }
 
 // replayArchive replays every archive's events, in archive order.
