@@ -186,13 +186,13 @@ func pageHeight(p *Page) int {
 // pixels of a series colour. Annotations and grid lines are grey or
 // translucent, so only drawn data passes.
 func chartsDrawn(img image.Image, colors [][3]int, want int) error {
-	frames := findFrames(img)
+	frames := chromiumtest.FindFrames(img, frameColor)
 	if len(frames) != want {
 		return fmt.Errorf("%d plot frames in the screenshot, want %d: %v", len(frames), want, frames)
 	}
 	var empty []string
 	for _, f := range frames {
-		if n := colored(img, f, colors); n < 10 {
+		if n := chromiumtest.Colored(img, f, colors...); n < 10 {
 			empty = append(empty, fmt.Sprintf("%v (%d series pixels)", f, n))
 		}
 	}
@@ -200,121 +200,6 @@ func chartsDrawn(img image.Image, colors [][3]int, want int) error {
 		return fmt.Errorf("%d of %d plot frames hold no series: %s", len(empty), len(frames), strings.Join(empty, ", "))
 	}
 	return nil
-}
-
-func rgb(img image.Image, x, y int) (int, int, int) {
-	r, g, b, _ := img.At(x, y).RGBA()
-	return int(r >> 8), int(g >> 8), int(b >> 8)
-}
-
-func near(r, g, b int, c [3]int, tol int) bool {
-	dr, dg, db := r-c[0], g-c[1], b-c[2]
-	return dr*dr+dg*dg+db*db <= tol*tol
-}
-
-// findFrames returns the insides of the plot frames: horizontal runs of
-// the frame colour at least 40 px long make bands; a band with another
-// below it over the same columns, joined by frame-coloured sides, is a
-// frame.
-func findFrames(img image.Image) []image.Rectangle {
-	fc := hexRGB(frameColor)
-	type band struct{ x0, x1, top, bottom int }
-	var bands []band
-	bnd := img.Bounds()
-	for y := bnd.Min.Y; y < bnd.Max.Y; y++ {
-		for x := bnd.Min.X; x < bnd.Max.X; {
-			r, g, b := rgb(img, x, y)
-			if !near(r, g, b, fc, 10) {
-				x++
-				continue
-			}
-			x0 := x
-			for x < bnd.Max.X {
-				if r, g, b := rgb(img, x, y); !near(r, g, b, fc, 10) {
-					break
-				}
-				x++
-			}
-			if x-x0 < 40 {
-				continue
-			}
-			joined := false
-			for i := range bands {
-				bd := &bands[i]
-				if abs(bd.x0-x0) <= 2 && abs(bd.x1-x) <= 2 && y-bd.bottom <= 1 {
-					bd.bottom, joined = y, true
-					break
-				}
-			}
-			if !joined {
-				bands = append(bands, band{x0, x, y, y})
-			}
-		}
-	}
-	var out []image.Rectangle
-	used := make([]bool, len(bands))
-	for i, top := range bands {
-		if used[i] {
-			continue
-		}
-		for j := i + 1; j < len(bands); j++ {
-			bot := bands[j]
-			if used[j] || abs(bot.x0-top.x0) > 2 || abs(bot.x1-top.x1) > 2 || bot.top-top.bottom < 10 {
-				continue
-			}
-			if side(img, top.x0, top.bottom+1, bot.top-1, fc) {
-				used[i], used[j] = true, true
-				out = append(out, image.Rect(top.x0+3, top.bottom+2, top.x1-3, bot.top-1))
-			}
-			break
-		}
-	}
-	return out
-}
-
-// side reports whether the column x (or its neighbour) is frame-coloured
-// from y0 to y1.
-func side(img image.Image, x, y0, y1 int, fc [3]int) bool {
-	for _, cx := range []int{x, x + 1} {
-		n := 0
-		for y := y0; y <= y1; y++ {
-			if r, g, b := rgb(img, cx, y); near(r, g, b, fc, 10) {
-				n++
-			}
-		}
-		if n >= (y1-y0+1)*9/10 {
-			return true
-		}
-	}
-	return false
-}
-
-func colored(img image.Image, r image.Rectangle, colors [][3]int) int {
-	n := 0
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			cr, cg, cb := rgb(img, x, y)
-			for _, c := range colors {
-				if near(cr, cg, cb, c, 24) {
-					n++
-					break
-				}
-			}
-		}
-	}
-	return n
-}
-
-func hexRGB(s string) [3]int {
-	v, _ := strconv.ParseUint(strings.TrimPrefix(s, "#"), 16, 32)
-	return [3]int{int(v >> 16 & 0xff), int(v >> 8 & 0xff), int(v & 0xff)}
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 func writeFile(t *testing.T, dir, name, content string) string {

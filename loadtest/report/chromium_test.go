@@ -2,14 +2,12 @@ package report
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"image"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,7 +98,7 @@ func domCharts(dom string) []domChart {
 		c.points, _ = strconv.Atoi(m[2])
 		for _, s := range seriesTag.FindAllStringSubmatch(m[4], -1) {
 			n, _ := strconv.Atoi(s[2])
-			c.series = append(c.series, domSeries{id: s[1], points: n, color: hexRGB(s[3])})
+			c.series = append(c.series, domSeries{id: s[1], points: n, color: chromiumtest.HexRGB(s[3])})
 		}
 		out = append(out, c)
 	}
@@ -148,14 +146,14 @@ func checkDOM(t *testing.T, dom string, want []chart, got []domChart) {
 // least 20 pixels of each of its chart's series colours. Grid, axes and
 // labels are grey, so only drawn data passes.
 func chartsDrawn(img image.Image, charts []domChart) error {
-	frames := findFrames(img)
+	frames := chromiumtest.FindFrames(img, frameColor)
 	if len(frames) != len(charts) {
 		return fmt.Errorf("%d plot frames in the screenshot, want %d: %v", len(frames), len(charts), frames)
 	}
 	var missing []string
 	for i, c := range charts {
 		for _, s := range c.series {
-			if n := colored(img, frames[i], s.color); n < 20 {
+			if n := chromiumtest.Colored(img, frames[i], s.color); n < 20 {
 				missing = append(missing, fmt.Sprintf("%s/%s: %d pixels", c.id, s.id, n))
 			}
 		}
@@ -168,121 +166,16 @@ func chartsDrawn(img image.Image, charts []domChart) error {
 
 // seriesPixels counts each series' pixels in its plot, for the log.
 func seriesPixels(img image.Image, charts []domChart) string {
-	frames := findFrames(img)
+	frames := chromiumtest.FindFrames(img, frameColor)
 	var out []string
 	for i, c := range charts {
 		for _, s := range c.series {
 			if i < len(frames) {
-				out = append(out, fmt.Sprintf("%s/%s %d", c.id, s.id, colored(img, frames[i], s.color)))
+				out = append(out, fmt.Sprintf("%s/%s %d", c.id, s.id, chromiumtest.Colored(img, frames[i], s.color)))
 			}
 		}
 	}
 	return strings.Join(out, ", ")
-}
-
-// findFrames returns the insides of the plot frames, top to bottom and
-// left to right: horizontal runs of the frame colour at least 40 px long
-// make bands; a band with another below it over the same columns, joined
-// by frame-coloured sides, is a frame.
-func findFrames(img image.Image) []image.Rectangle {
-	fc := hexRGB(frameColor)
-	type band struct{ x0, x1, top, bottom int }
-	var bands []band
-	bnd := img.Bounds()
-	for y := bnd.Min.Y; y < bnd.Max.Y; y++ {
-		for x := bnd.Min.X; x < bnd.Max.X; {
-			if !near(img, x, y, fc, 10) {
-				x++
-				continue
-			}
-			x0 := x
-			for x < bnd.Max.X && near(img, x, y, fc, 10) {
-				x++
-			}
-			if x-x0 < 40 {
-				continue
-			}
-			joined := false
-			for i := range bands {
-				if b := &bands[i]; abs(b.x0-x0) <= 2 && abs(b.x1-x) <= 2 && y-b.bottom <= 1 {
-					b.bottom, joined = y, true
-					break
-				}
-			}
-			if !joined {
-				bands = append(bands, band{x0, x, y, y})
-			}
-		}
-	}
-	var out []image.Rectangle
-	used := make([]bool, len(bands))
-	for i, top := range bands {
-		if used[i] {
-			continue
-		}
-		for j := i + 1; j < len(bands); j++ {
-			bot := bands[j]
-			if used[j] || abs(bot.x0-top.x0) > 2 || abs(bot.x1-top.x1) > 2 || bot.top-top.bottom < 10 {
-				continue
-			}
-			if side(img, top.x0, top.bottom+1, bot.top-1, fc) {
-				used[i], used[j] = true, true
-				out = append(out, image.Rect(top.x0+3, top.bottom+2, top.x1-3, bot.top-1))
-			}
-			break
-		}
-	}
-	slices.SortFunc(out, func(a, b image.Rectangle) int {
-		return cmp.Or(cmp.Compare(a.Min.Y/10, b.Min.Y/10), cmp.Compare(a.Min.X, b.Min.X))
-	})
-	return out
-}
-
-// side reports whether column x (or its neighbour) is frame-coloured from
-// y0 to y1.
-func side(img image.Image, x, y0, y1 int, fc [3]int) bool {
-	for _, cx := range []int{x, x + 1} {
-		n := 0
-		for y := y0; y <= y1; y++ {
-			if near(img, cx, y, fc, 10) {
-				n++
-			}
-		}
-		if n >= (y1-y0+1)*9/10 {
-			return true
-		}
-	}
-	return false
-}
-
-func colored(img image.Image, r image.Rectangle, c [3]int) int {
-	n := 0
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			if near(img, x, y, c, 24) {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-func near(img image.Image, x, y int, c [3]int, tol int) bool {
-	r, g, b, _ := img.At(x, y).RGBA()
-	dr, dg, db := int(r>>8)-c[0], int(g>>8)-c[1], int(b>>8)-c[2]
-	return dr*dr+dg*dg+db*db <= tol*tol
-}
-
-func hexRGB(s string) [3]int {
-	v, _ := strconv.ParseUint(strings.TrimPrefix(s, "#"), 16, 32)
-	return [3]int{int(v >> 16 & 0xff), int(v >> 8 & 0xff), int(v & 0xff)}
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 func render(t *testing.T, r *loadtest.Result) string {
