@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/alchemiser/alchemiser/internal/inputs"
 	"gopkg.in/yaml.v3"
 )
 
@@ -241,7 +241,7 @@ func DefaultPrices() (*Prices, error) {
 
 // LoadPrices reads and validates a price table.
 func LoadPrices(path string) (*Prices, error) {
-	src, err := os.ReadFile(path)
+	src, err := inputs.ReadFile(path, inputs.Config)
 	if err != nil {
 		return nil, fmt.Errorf("could not read the price table: %w", err)
 	}
