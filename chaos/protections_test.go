@@ -188,3 +188,22 @@ func TestMissingWorkflowsWithoutTheWatchdogAreNotAlerted(t *testing.T) {
 func TestBrokerOutageWithoutTheBreakerIsNotAlerted(t *testing.T) {
 	unprotected(t, []string{"broker-degraded", "broker-rate-limited"}, func(c *local.ChaosConfig) { c.Chaos.NoBreaker = true }, EveryFailureAlert)
 }
+
+// Lambda's platform lines are the only record of a timeout or an init
+// duration: without the template's metric filters on them, no metric
+// exists and the incident goes unalerted.
+func TestPlatformIncidentsWithoutTheirMetricFilterAreNotAlerted(t *testing.T) {
+	for _, c := range []struct{ scenario, filter string }{
+		{"cold-start-spike", "InitDuration"}, {"lambda-timeout", "Timeouts"},
+	} {
+		t.Run(c.scenario, func(t *testing.T) {
+			kept := alarms.MetricFilters
+			t.Cleanup(func() { alarms.MetricFilters = kept })
+			alarms.MetricFilters = slices.DeleteFunc(slices.Clone(kept), func(f alarms.MetricFilter) bool { return f.Name == c.filter })
+			if len(alarms.MetricFilters) != len(kept)-1 {
+				t.Fatalf("no metric filter %s", c.filter)
+			}
+			assertFails(t, run(t, c.scenario, Options{}), EveryFailureAlert)
+		})
+	}
+}
