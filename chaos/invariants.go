@@ -329,16 +329,28 @@ func checkAlerted(sc Scenario, o Options, dir string) (Check, error) {
 		c.Detail = fmt.Sprintf("no alarm expected; fired %v", fired)
 		return c, nil
 	}
-	var missing []string
+	var missing, loud []string
 	for _, a := range sc.Alarms {
 		if !slices.Contains(fired, a) {
 			missing = append(missing, a)
 		}
 	}
-	c.Pass = len(missing) == 0
-	c.Detail = fmt.Sprintf("expected %v; missing %v", sc.Alarms, missing)
-	if c.Pass {
+	for _, a := range sc.Quiet {
+		if slices.Contains(fired, a) {
+			loud = append(loud, a)
+		}
+	}
+	c.Pass = len(missing) == 0 && len(loud) == 0
+	switch {
+	case c.Pass:
 		c.Detail = fmt.Sprintf("%v reached ALARM", sc.Alarms)
+		if len(sc.Quiet) > 0 {
+			c.Detail += fmt.Sprintf("; %v stayed quiet", sc.Quiet)
+		}
+	case len(missing) > 0:
+		c.Detail = fmt.Sprintf("expected %v; missing %v", sc.Alarms, missing)
+	default:
+		c.Detail = fmt.Sprintf("%v reached ALARM, but %v fired too (the system should have recovered)", sc.Alarms, loud)
 	}
 	return c, nil
 }

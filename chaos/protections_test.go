@@ -129,6 +129,15 @@ func TestThrottlingWithoutPublishRetriesFails(t *testing.T) {
 	assertFails(t, rep, EveryFailureAlert, Findable)
 }
 
+// Without the idempotency lease a crashed invocation's record stays in
+// progress until its deadline, longer than Lambda's retries wait: the
+// event is dead-lettered and the on-failure alarm pages for what the
+// lease lets the system recover from by itself.
+func TestCrashWithoutTheLeaseIsDeadLettered(t *testing.T) {
+	rep := run(t, "crash-after-order", Options{Workflows: 1, Unprotect: func(c *local.ChaosConfig) { c.Chaos.Lease = -1 }})
+	assertFails(t, rep, EveryFailureAlert)
+}
+
 // The crash's retry re-executes the plan; only the client order ids,
 // derived from the workflow and the plan, make the broker answer with the
 // orders already placed. With a fresh id per attempt the retry trades

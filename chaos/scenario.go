@@ -38,6 +38,9 @@ type Scenario struct {
 	After func(ctx context.Context, s *local.ChaosStack) error
 	// Alarms must reach ALARM; when empty, no alarm may.
 	Alarms []string
+	// Quiet alarms must not fire: the system recovered by itself, so
+	// the alarm of the unrecovered case would be a false page.
+	Quiet []string
 	// Absorbed names the metric that shows a fault the system absorbed
 	// (publish retries, claim checks): no alarm may fire, no incident query
 	// may find anything, and the metric must have counted it.

@@ -27,18 +27,20 @@ func recoveryScenarios() []Scenario {
 			Workflows: 1, Seed: 31, CashOnly: true, TimeScale: 1.0 / 60, // Lambda's first retry wait is 1 s
 			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 300 * time.Millisecond}}),
 			Setup: hangOrdersOnce, Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
-		{Name: "crash-after-order", Incident: "handler-error", Description: "the execution function's process dies after placing its orders, " +
-			"before TradeExecuted is published; Lambda retries once the crashed invocation's timeout (1 s here) has passed, " +
-			"finds every order by its client order id, and the workflow ends once",
-			Workflows: 2, Seed: 31, TimeScale: 1.0 / 30, // Lambda's first retry wait is 2 s
-			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": time.Second}}),
+		{Name: "crash-after-order", Incident: "handler-error", Description: "the execution function's process dies after placing its " +
+			"orders, before TradeExecuted is published; at AWS's proportions (timeout 3 s for 300 s, idempotency lease 200 ms for " +
+			"20 s, Lambda's first retry 600 ms for 1 min) the dead invocation's lease has lapsed when Lambda retries: the retry " +
+			"finds every order by its client order id and the workflow ends once, with nothing dead-lettered",
+			Workflows: 2, Seed: 31, TimeScale: 1.0 / 100,
+			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}, Lease: 200 * time.Millisecond}),
 			Setup: func(s *local.ChaosStack) { s.CrashOnPublish("TradeExecuted", 1) }, Alarms: []string{"execution-errors"},
+			Quiet: []string{"failed-invocations-not-empty", "workflows-stuck"},
 			Query: "handler-error", Column: "record.errorType", Affected: func(*Observed) []string { return []string{"Runtime.ExitError"} }},
-		{Name: "crash-dead-lettered", Incident: "event-dead-lettered", Description: "crash-after-order at AWS's proportions: " +
-			"the crashed invocation's in-progress record lives until its timeout (3 s here, 300 s deployed), longer than Lambda's " +
-			"two retries (1 and 3 minutes deployed), which both find it in progress; the event goes to the on-failure destination " +
-			"and, once the timeout has passed, is redriven: every order is found by its client order id",
-			Workflows: 1, Seed: 31, Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}}),
+		{Name: "crash-dead-lettered", Incident: "event-dead-lettered", Description: "the same crash without the idempotency lease " +
+			"(Powertools' rule: in progress until the invocation's deadline, 3 s here for 300 s): both of Lambda's retries find " +
+			"the dead invocation's record in progress, the event goes to the on-failure destination and, once the deadline has " +
+			"passed, is redriven; every order is found by its client order id",
+			Workflows: 1, Seed: 31, Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}, Lease: -1}),
 			Setup: func(s *local.ChaosStack) { s.CrashOnPublish("TradeExecuted", 1) }, After: redriveAfter(3 * time.Second),
 			Alarms: []string{"failed-invocations-not-empty", "execution-errors"},
 			Query:  "event-dead-lettered", Column: "correlation_id", Affected: redriven},

@@ -3,9 +3,20 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/alchemiser/alchemiser/app/idempotency"
 )
+
+// IdempotencyLease is the in-progress lease the functions' guards hold
+// and renew (idempotency.Config.Lease): far shorter than Lambda's first
+// asynchronous retry wait (about a minute), so the retry of an invocation
+// whose process died is not turned away by the dead invocation's record,
+// which would otherwise stay in progress until its deadline (300 s for
+// execution: longer than both retries, and the event would be
+// dead-lettered). A live invocation renews it every third of the lease.
+// https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+const IdempotencyLease = 20 * time.Second
 
 // Idempotent makes h handle each event at most once per function: the key
 // is the function and the event's metadata.event_id, the payload its

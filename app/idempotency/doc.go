@@ -20,7 +20,16 @@
 //   - on the handler's success, stores COMPLETE with the response and the
 //     expiry; on its error (or panic), deletes the record so a retry runs.
 //
-// One difference from Powertools: it compares payloads for any existing
+// Leases (Config.Lease) are a difference from Powertools: the
+// in-progress expiry is at most a lease away, and the holder renews it
+// (Store.Extend, conditional on the record's owner token) every third of
+// the lease while the handler runs. An invocation whose process died stops
+// renewing, so Lambda's retry a minute later finds the key free, where
+// Powertools' rule (the invocation's deadline, 300 s for execution) would
+// turn both retries away and dead-letter the event. The functions use
+// handlers.IdempotencyLease.
+//
+// Another difference from Powertools: it compares payloads for any existing
 // record, so a reused key is rejected even while the first call runs; here
 // only a completed record is compared, and a call that races a running one
 // is told to retry (if the first call fails, the retry runs).

@@ -34,7 +34,7 @@ func TestDynamoStore(t *testing.T) {
 }
 
 // The item has Powertools' attributes and types, so the table's TTL
-// (on expiration) and other Powertools clients read it.
+// (on expiration) and other Powertools clients read it, plus owner.
 func TestDynamoStoreItemLayout(t *testing.T) {
 	client, c := dynalite(t), newClock()
 	g := New(NewDynamoStore(client, "idempotency"), Config{Now: c.now})
@@ -55,6 +55,11 @@ func TestDynamoStoreItemLayout(t *testing.T) {
 		"data":                   &types.AttributeValueMemberB{Value: []byte("orders")},
 		"validation":             &types.AttributeValueMemberS{Value: Hash([]byte("p"))},
 	}
+	// owner, the acquisition's random token, is this kit's own attribute.
+	if o, ok := out.Item["owner"].(*types.AttributeValueMemberS); !ok || len(o.Value) != 24 {
+		t.Errorf("owner %#v, want a 24-hex-digit string", out.Item["owner"])
+	}
+	delete(out.Item, "owner")
 	if got, wantS := describe(out.Item), describe(want); got != wantS {
 		t.Fatalf("item\n %s\nwant\n %s", got, wantS)
 	}

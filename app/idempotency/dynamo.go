@@ -31,6 +31,7 @@ const (
 	attrInProgressExpiry = "in_progress_expiration" // N, unix milliseconds
 	attrData             = "data"                   // B, the response
 	attrValidation       = "validation"             // S, the payload hash
+	attrOwner            = "owner"                  // S, the acquisition's token (not a Powertools attribute)
 )
 
 // DynamoStore keeps records in a DynamoDB table with partition key "id"
@@ -107,6 +108,27 @@ func (s *DynamoStore) Complete(ctx context.Context, r Record) error {
 	return nil
 }
 
+// Extend implements Store with a conditional UpdateItem.
+func (s *DynamoStore) Extend(ctx context.Context, k, owner string, until time.Time) error {
+	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.table), Key: key(k),
+		UpdateExpression:         aws.String("SET #in_progress_expiry = :until"),
+		ConditionExpression:      aws.String("#status = :inprogress AND #owner = :owner"),
+		ExpressionAttributeNames: map[string]string{"#in_progress_expiry": attrInProgressExpiry, "#status": attrStatus, "#owner": attrOwner},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":until":      number(until.UnixMilli()),
+			":inprogress": &types.AttributeValueMemberS{Value: string(InProgress)},
+			":owner":      &types.AttributeValueMemberS{Value: owner},
+		}})
+	var failed *types.ConditionalCheckFailedException
+	switch {
+	case errors.As(err, &failed):
+		return ErrLeaseLost
+	case err != nil:
+		return fmt.Errorf("could not extend idempotency record %s in table %s: %w", k, s.table, err)
+	}
+	return nil
+}
+
 // Delete implements Store.
 func (s *DynamoStore) Delete(ctx context.Context, k string) error {
 	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(k)})
@@ -145,11 +167,14 @@ func item(r Record) map[string]types.AttributeValue {
 	if len(r.Response) > 0 {
 		it[attrData] = &types.AttributeValueMemberB{Value: r.Response}
 	}
+	if r.Owner != "" {
+		it[attrOwner] = &types.AttributeValueMemberS{Value: r.Owner}
+	}
 	return it
 }
 
 func record(it map[string]types.AttributeValue) (*Record, error) {
-	r := &Record{Key: str(it[attrID]), Status: Status(str(it[attrStatus])), PayloadHash: str(it[attrValidation])}
+	r := &Record{Key: str(it[attrID]), Status: Status(str(it[attrStatus])), PayloadHash: str(it[attrValidation]), Owner: str(it[attrOwner])}
 	exp, err := strconv.ParseInt(str(it[attrExpiry]), 10, 64)
 	if err != nil {
 		return nil, fmt.Errorf("idempotency record %s has a malformed %s: %w", r.Key, attrExpiry, err)

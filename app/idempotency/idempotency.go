@@ -2,6 +2,7 @@ package idempotency
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -26,6 +27,9 @@ type Record struct {
 	InProgressExpiry time.Time `json:"in_progress_expiry"`
 	Response         []byte    `json:"response,omitempty"`
 	PayloadHash      string    `json:"payload_hash"`
+	// Owner is the acquisition's random token: only its holder may extend
+	// an in-progress record (Store.Extend).
+	Owner string `json:"owner,omitempty"`
 }
 
 // acquirable reports whether a new acquisition at now may replace r. It
@@ -52,6 +56,9 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 	// Get returns key's record, or nil, nil when there is none.
 	Get(ctx context.Context, key string) (*Record, error)
+	// Extend sets the in-progress expiry of key's record to until, if the
+	// record is still INPROGRESS and held by owner; ErrLeaseLost if not.
+	Extend(ctx context.Context, key, owner string, until time.Time) error
 }
 
 // Errors. Guard returns them wrapped in a *KeyError that names the key.
@@ -64,6 +71,9 @@ var (
 	// ErrPayloadMismatch is the key of a completed call reused with other
 	// content. Not retryable.
 	ErrPayloadMismatch = errors.New("key reused with a different payload")
+	// ErrLeaseLost is a store's answer to Extend when the record is no
+	// longer the caller's in-progress record.
+	ErrLeaseLost = errors.New("in-progress record no longer held")
 )
 
 // KeyError names the key of an idempotency error.
@@ -88,6 +98,15 @@ type Config struct {
 	Expiry            time.Duration    // of a completed record; 1 h when zero
 	DefaultInProgress time.Duration    // in-progress expiry when ctx has no deadline; 15 min when zero
 	Now               func() time.Time // time.Now when nil
+	// Lease, when set, bounds how long an in-progress record outlives a
+	// holder that stops renewing it: the record expires Lease after its
+	// last renewal (never after the invocation's deadline), and the
+	// holder renews it every Lease/3 while fn runs. An invocation whose
+	// process died then blocks retries for at most Lease instead of until
+	// its deadline, which may be longer than Lambda's retries wait. Zero:
+	// no renewal, the in-progress expiry is the deadline (Powertools'
+	// rule).
+	Lease time.Duration
 }
 
 // Guard runs functions at most once per key.
@@ -125,7 +144,7 @@ func Hash(payload []byte) string {
 func (g *Guard) Do(ctx context.Context, key string, payload []byte, fn func(ctx context.Context) ([]byte, error)) (resp []byte, replayed bool, err error) {
 	now := g.cfg.Now()
 	rec := Record{Key: key, Status: InProgress, Expiry: now.Add(g.cfg.Expiry),
-		InProgressExpiry: g.inProgressExpiry(ctx, now), PayloadHash: Hash(payload)}
+		InProgressExpiry: g.inProgressExpiry(ctx, now), PayloadHash: Hash(payload), Owner: owner()}
 	existing, err := g.store.Acquire(ctx, rec, now)
 	switch {
 	case errors.Is(err, ErrExists):
@@ -133,7 +152,9 @@ func (g *Guard) Do(ctx context.Context, key string, payload []byte, fn func(ctx 
 	case err != nil:
 		return nil, false, fmt.Errorf("could not acquire idempotency key %s: %w", key, err)
 	}
+	stop := g.renew(ctx, key, rec.Owner)
 	resp, err = g.run(ctx, key, fn)
+	stop()
 	if err != nil {
 		return nil, false, err
 	}
@@ -148,11 +169,55 @@ func (g *Guard) Do(ctx context.Context, key string, payload []byte, fn func(ctx 
 // now plus the invocation's remaining time, as Powertools uses the Lambda
 // context's. The remaining time is measured on the wall clock, which the
 // deadline is on, and added to the configured clock.
+// With a Lease, it is at most Lease away.
 func (g *Guard) inProgressExpiry(ctx context.Context, now time.Time) time.Time {
+	until := now.Add(g.cfg.DefaultInProgress)
 	if d, ok := ctx.Deadline(); ok {
-		return now.Add(time.Until(d))
+		until = now.Add(time.Until(d))
 	}
-	return now.Add(g.cfg.DefaultInProgress)
+	if g.cfg.Lease > 0 && now.Add(g.cfg.Lease).Before(until) {
+		until = now.Add(g.cfg.Lease)
+	}
+	return until
+}
+
+// renew extends the in-progress record every Lease/3 until the returned
+// stop is called (it waits for the last renewal to end) or ctx ends. A
+// lost lease stops renewing: the record is someone else's, or gone.
+func (g *Guard) renew(ctx context.Context, key, owner string) (stop func()) {
+	if g.cfg.Lease <= 0 {
+		return func() {}
+	}
+	done, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		tick := time.NewTicker(g.cfg.Lease / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done(): // the invocation is over (its deadline passed, or its runtime went)
+				return
+			case <-tick.C:
+				until := g.inProgressExpiry(ctx, g.cfg.Now())
+				if err := g.store.Extend(context.WithoutCancel(ctx), key, owner, until); errors.Is(err, ErrLeaseLost) {
+					return
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-ended
+	}
+}
+
+// owner is a random acquisition token.
+func owner() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // run calls fn holding the key. When fn fails or panics it deletes the

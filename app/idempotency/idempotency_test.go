@@ -203,6 +203,83 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 			t.Errorf("with 10 minutes left: %v, want in (now, now + 10 min]; now is %v", got, c.now())
 		}
 	})
+	t.Run("only the holder extends an in-progress record", func(t *testing.T) {
+		s, c := newStore(t), newClock()
+		r := holder("a14", c, time.Second)
+		r.Owner = "o1"
+		if _, err := s.Acquire(ctx, r, c.now()); err != nil {
+			t.Fatal(err)
+		}
+		until := c.now().Add(time.Minute)
+		if err := s.Extend(ctx, "a14", "o1", until); err != nil {
+			t.Fatalf("holder's extend: %v", err)
+		}
+		if got, err := s.Get(ctx, "a14"); err != nil || got.Owner != "o1" || !got.InProgressExpiry.Equal(until) {
+			t.Fatalf("after extend: %+v %v, want owner o1 until %v", got, err, until)
+		}
+		if err := s.Extend(ctx, "a14", "o2", until.Add(time.Hour)); !errors.Is(err, ErrLeaseLost) {
+			t.Errorf("another owner's extend: %v, want ErrLeaseLost", err)
+		}
+		r.Status = Complete
+		if err := s.Complete(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Extend(ctx, "a14", "o1", until); !errors.Is(err, ErrLeaseLost) {
+			t.Errorf("extend of a completed record: %v, want ErrLeaseLost", err)
+		}
+		if err := s.Extend(ctx, "absent", "o1", until); !errors.Is(err, ErrLeaseLost) {
+			t.Errorf("extend of no record: %v, want ErrLeaseLost", err)
+		}
+	})
+	t.Run("with a lease, the in-progress expiry is at most the lease away", func(t *testing.T) {
+		s, c := newStore(t), newClock()
+		g := New(s, Config{Now: c.now, Lease: 30 * time.Second})
+		dctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+		defer cancel()
+		_, _, err := g.Do(dctx, "a15", []byte("p"), func(ctx context.Context) ([]byte, error) {
+			r, err := s.Get(ctx, "a15")
+			if err == nil && (r == nil || !r.InProgressExpiry.Equal(c.now().Add(30*time.Second)) || r.Owner == "") {
+				t.Errorf("record %+v, want in progress until now + 30 s, with an owner", r)
+			}
+			return nil, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("a running holder renews its lease", func(t *testing.T) {
+		s := newStore(t)
+		g := New(s, Config{Lease: 60 * time.Millisecond})
+		_, _, err := g.Do(ctx, "a16", []byte("p"), func(ctx context.Context) ([]byte, error) {
+			first, err := s.Get(ctx, "a16")
+			if err != nil || first == nil {
+				return nil, errors.Join(errors.New("no record"), err)
+			}
+			// Wait (without a time limit on the renewal itself) until the
+			// expiry has moved twice: the record outlives its first lease.
+			seen, last := 0, first.InProgressExpiry
+			for seen < 2 {
+				time.Sleep(5 * time.Millisecond)
+				r, err := s.Get(ctx, "a16")
+				if err != nil || r == nil {
+					return nil, errors.Join(errors.New("record lost"), err)
+				}
+				if r.InProgressExpiry.After(last) {
+					seen, last = seen+1, r.InProgressExpiry
+				}
+			}
+			if _, _, err := g.Do(ctx, "a16", []byte("p"), mustNotRun(t)); !errors.Is(err, ErrInProgress) {
+				t.Errorf("a duplicate after the first lease: %v, want ErrInProgress", err)
+			}
+			return []byte("done"), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := s.Get(ctx, "a16"); err != nil || r.Status != Complete {
+			t.Fatalf("after the run: %+v %v, want COMPLETE", r, err)
+		}
+	})
 	t.Run("concurrent duplicates of a running call are told to retry", func(t *testing.T) {
 		g := New(newStore(t), Config{Now: newClock().now})
 		var runs, busy, others atomic.Int32

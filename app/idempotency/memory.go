@@ -62,6 +62,18 @@ func (s *MemoryStore) Delete(_ context.Context, key string) error {
 	return s.change(key, nil)
 }
 
+// Extend implements Store.
+func (s *MemoryStore) Extend(_ context.Context, key, owner string, until time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.records[key]
+	if !ok || r.Status != InProgress || r.Owner != owner {
+		return ErrLeaseLost
+	}
+	r.InProgressExpiry = until
+	return s.change(key, &r)
+}
+
 // Get implements Store.
 func (s *MemoryStore) Get(_ context.Context, key string) (*Record, error) {
 	s.mu.Lock()

@@ -153,8 +153,9 @@ var _ idempotency.Store = forgetfulStore{}
 func (forgetfulStore) Acquire(context.Context, idempotency.Record, time.Time) (*idempotency.Record, error) {
 	return nil, nil
 }
-func (forgetfulStore) Complete(context.Context, idempotency.Record) error { return nil }
-func (forgetfulStore) Delete(context.Context, string) error               { return nil }
+func (forgetfulStore) Complete(context.Context, idempotency.Record) error      { return nil }
+func (forgetfulStore) Delete(context.Context, string) error                    { return nil }
+func (forgetfulStore) Extend(context.Context, string, string, time.Time) error { return nil }
 func (forgetfulStore) Get(context.Context, string) (*idempotency.Record, error) {
 	return nil, nil
 }

@@ -75,6 +75,11 @@ func (c *countingStore) Delete(ctx context.Context, key string) error {
 	return c.next.Delete(ctx, key)
 }
 
+func (c *countingStore) Extend(ctx context.Context, key, owner string, until time.Time) error {
+	c.requests.Add(1)
+	return c.next.Extend(ctx, key, owner, until)
+}
+
 func (c *countingStore) Get(ctx context.Context, key string) (*idempotency.Record, error) {
 	c.requests.Add(1)
 	return c.next.Get(ctx, key)

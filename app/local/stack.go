@@ -107,6 +107,11 @@ type Chaos struct {
 	// NoBreaker keeps the executor's circuit breaker closed whatever
 	// fails (tests only).
 	NoBreaker bool
+	// Lease is the idempotency guards' in-progress lease instead of
+	// handlers.IdempotencyLease (scaled down with a scenario's time);
+	// negative for none: a record stays in progress until its
+	// invocation's deadline.
+	Lease time.Duration
 }
 
 // orderIDs is the executor's client order id scheme: the default, or a
@@ -259,7 +264,11 @@ func (s *Stack) wire(cfg alpaca.Config, load *loadHooks) error {
 	if err != nil {
 		return err
 	}
-	guard := idempotency.New(store, idempotency.Config{})
+	lease := handlers.IdempotencyLease
+	if s.chaos.Lease != 0 {
+		lease = s.chaos.Lease
+	}
+	guard := idempotency.New(store, idempotency.Config{Lease: max(lease, 0)})
 	ledger := &handlers.Ledger{Store: store}
 	for _, fn := range Functions[1:] { // the scheduler's input is not an event
 		d := deps[fn]

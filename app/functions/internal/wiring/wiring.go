@@ -131,7 +131,7 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 	}
 	if fn != "scheduler" { // the scheduler's input is a schedule, not an event
 		if store != nil {
-			h = handlers.Idempotent(idempotency.New(store, idempotency.Config{}), fn, env.Deps, h)
+			h = handlers.Idempotent(idempotency.New(store, idempotency.Config{Lease: handlers.IdempotencyLease}), fn, env.Deps, h)
 		}
 		h = handlers.ResolvingClaims(claims, h)
 	}
