@@ -34,11 +34,12 @@
 // requests; publishing throttled for good or absorbed by retries); then the
 // recoveries: "redelivery-after-timeout" (the first execution attempt
 // times out, Lambda's retry trades once), "crash-after-order" (the
-// execution runtime dies between placing its orders and publishing; the
-// retry finds the orders by client order id), "crash-dead-lettered" (the
-// same at AWS's proportions: the retries meet the crashed attempt's
-// in-progress record, the event is dead-lettered and redriven once the
-// record expires), "dlq-redrive" (dead letters
+// execution runtime dies between placing its orders and publishing; at
+// AWS's proportions its idempotency lease lapses before Lambda's retry,
+// which finds the orders by client order id, with no dead letter and no
+// on-failure page: Scenario.Quiet), "crash-dead-lettered" (the same
+// without the lease: the retries meet the dead attempt's in-progress
+// record, the event is dead-lettered and redriven once it expires), "dlq-redrive" (dead letters
 // put back on the bus once the fault is gone) and "archive-replay" (a
 // clean run's archive replayed: nothing may trade or notify twice).
 //
