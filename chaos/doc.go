@@ -19,7 +19,8 @@
 //     generated alarms (alarms.GeneratedStates) are evaluated on the run's
 //     metrics once a minute, from the first metric to 20 minutes after the
 //     last; a scenario that names no alarm (clean, or a fault the system
-//     absorbs) must fire none;
+//     absorbs) must fire none, and a scenario the system recovers from by
+//     itself names the alarms that must stay quiet (Scenario.Quiet);
 //   - findable: the incident's saved query returns the affected workflows
 //     (exactly, where the scenario knows them; at least one row otherwise);
 //     on the clean scenario every incident query returns nothing, and so on
