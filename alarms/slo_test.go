@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -244,5 +245,19 @@ func TestMetricFilters(t *testing.T) {
 	}
 	if _, err := compilePattern(`$.a = 1`); err == nil {
 		t.Error("a non-JSON pattern compiled")
+	}
+}
+
+func TestDefaultSpecIsSlosYAML(t *testing.T) {
+	built, err := DefaultSpec(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := LoadSpec("slos.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(built, file) || len(built.SLOs) == 0 {
+		t.Errorf("built-in spec %+v differs from slos.yaml %+v", built, file)
 	}
 }

@@ -57,8 +57,8 @@
 //
 // Defaults: a scenario's own workflow count (2 or 3) when Options.Workflows
 // is zero; a temporary run directory, removed after the checks unless
-// Options.Dir or Options.Keep is set; the SLO spec alarms/slos.yaml
-// relative to the working directory. Limits: runs are sequential and take
+// Options.Dir or Options.Keep is set; the SLO spec built into the binary
+// (alarms.DefaultSpec). Limits: runs are sequential and take
 // a few seconds each; timing scenarios (workflow-slow, lambda-timeout,
 // cold-start-spike, redelivery-after-timeout) inject latencies of a few
 // hundred milliseconds and so assume a machine that is not overloaded.

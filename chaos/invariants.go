@@ -359,11 +359,10 @@ func checkAlerted(sc Scenario, o Options, dir string) (Check, error) {
 // metrics, evaluated once a minute from the first metric to 20 minutes
 // after the last, sorted.
 func firedAlarms(sc Scenario, o Options, dir string) ([]string, error) {
-	specFile := o.SpecFile
-	if specFile == "" {
-		specFile = "alarms/slos.yaml"
+	spec, err := alarms.DefaultSpec(nil)
+	if o.SpecFile != "" {
+		spec, err = alarms.LoadSpec(o.SpecFile, nil)
 	}
-	spec, err := alarms.LoadSpec(specFile, nil)
 	if err != nil {
 		return nil, fmt.Errorf("could not load the SLO spec: %w", err)
 	}

@@ -87,7 +87,7 @@ type Options struct {
 	Workflows int       // the scenario's own count when zero
 	Dir       string    // the run directory, created (must not exist) and kept; a temporary one when empty
 	Keep      bool      // keep the temporary run directory
-	SpecFile  string    // alarms/slos.yaml when empty
+	SpecFile  string    // the built-in alarms/slos.yaml when empty
 	Progress  io.Writer // one line per workflow; silent when nil
 	// Unguarded disables the idempotency protection (local.ChaosConfig);
 	// for tests showing an invariant catch its absence.

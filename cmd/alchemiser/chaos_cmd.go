@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 
+	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/chaos"
 	"github.com/spf13/cobra"
 )
@@ -15,15 +17,15 @@ import (
 var errInvariants = errors.New("one or more invariants failed")
 
 type chaosFlags struct {
-	workflows int
-	spec, out string
-	asJSON    bool
+	workflows    int
+	spec, out    string
+	asJSON, list bool
 }
 
 func newChaosCmd() *cobra.Command {
 	var f chaosFlags
 	cmd := &cobra.Command{
-		Use:   "chaos SCENARIO|all [--workflows N] [--json]",
+		Use:   "chaos SCENARIO|all [--workflows N] [--json] | chaos --list [--json]",
 		Short: "Inject an incident on the local stack and check the invariants",
 		Long: `chaos runs a fault-injection scenario on the embedded local stack (one incident type
 of INCIDENTS.md, or clean) and checks on the run:
@@ -43,22 +45,33 @@ Scenarios: ` + strings.Join(chaos.Names(), ", ") + `; all runs every one.
 
 Prints a block of PASS/FAIL lines per scenario, or one JSON object per scenario
 with --json. Run directories are temporary unless --out is set. Progress goes to
-stderr.
+stderr. --list prints every scenario with its incident and what it injects.
 
 Exit status: 0 when every invariant holds, 1 when one fails, 2 for an unknown
 scenario.`,
-		Example: "  alchemiser chaos duplicate-delivery\n  alchemiser chaos all --json",
+		Example: "  alchemiser chaos --list\n  alchemiser chaos duplicate-delivery\n  alchemiser chaos all --json",
 		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
+			switch {
+			case f.list && len(args) > 0:
+				return usageError{fmt.Errorf("--list takes no scenario, got %v", args)}
+			case f.list:
+				return nil
+			case len(args) != 1:
 				return usageError{fmt.Errorf("want one scenario or all, got %d arguments (scenarios: %s)", len(args), strings.Join(chaos.Names(), ", "))}
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runChaos(cmd, args[0], f) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.list {
+				return listChaos(cmd, f.asJSON)
+			}
+			return runChaos(cmd, args[0], f)
+		},
 	}
 	fl := cmd.Flags()
 	fl.IntVar(&f.workflows, "workflows", 0, "workflows per scenario (the scenario's own count when 0)")
-	fl.StringVar(&f.spec, "spec", "alarms/slos.yaml", "SLO spec")
+	fl.StringVar(&f.spec, "spec", "", "SLO spec file (the built-in alarms/slos.yaml when empty)")
+	fl.BoolVar(&f.list, "list", false, "list the scenarios instead of running one")
 	fl.StringVar(&f.out, "out", "", "keep each run directory under DIR/<scenario>")
 	fl.BoolVar(&f.asJSON, "json", false, "one JSON object per scenario")
 	return cmd
@@ -71,6 +84,11 @@ func runChaos(cmd *cobra.Command, name string, f chaosFlags) error {
 	}
 	if f.workflows < 0 {
 		return usageError{fmt.Errorf("--workflows must be positive, got %d", f.workflows)}
+	}
+	if f.spec != "" { // refuse a bad spec before running anything
+		if _, err := alarms.LoadSpec(f.spec, nil); err != nil {
+			return usageError{fmt.Errorf("could not load the SLO spec: %w", err)}
+		}
 	}
 	failed := false
 	for _, sc := range scenarios {
@@ -90,6 +108,25 @@ func runChaos(cmd *cobra.Command, name string, f chaosFlags) error {
 	}
 	if failed {
 		return errInvariants
+	}
+	return nil
+}
+
+// listChaos prints every scenario: name, incident, description.
+func listChaos(cmd *cobra.Command, asJSON bool) error {
+	out := cmd.OutOrStdout()
+	for _, sc := range chaos.Scenarios() {
+		incident := cmp.Or(sc.Incident, "-")
+		if asJSON {
+			line, err := json.Marshal(map[string]any{"scenario": sc.Name, "incident": sc.Incident, "description": sc.Description,
+				"alarms": sc.Alarms, "quiet": sc.Quiet, "query": sc.Query, "absorbed": sc.Absorbed, "workflows": sc.Workflows})
+			if err != nil {
+				return fmt.Errorf("could not encode scenario %s: %w", sc.Name, err)
+			}
+			fmt.Fprintln(out, string(line))
+			continue
+		}
+		fmt.Fprintf(out, "%-25s %-21s %s\n", sc.Name, incident, sc.Description)
 	}
 	return nil
 }
