@@ -3,6 +3,7 @@ package functions_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -104,19 +105,30 @@ type env struct {
 	slack    *slackHook
 }
 
-// slackHook records Slack incoming-webhook posts.
+// slackHook records Slack incoming-webhook posts. With echo set it
+// fails them as a misconfigured proxy might, quoting the URL it was sent.
 type slackHook struct {
 	mu    sync.Mutex
 	posts []string
+	echo  bool
 }
 
 func (s *slackHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
 	s.posts = append(s.posts, string(b))
+	echo := s.echo
 	s.mu.Unlock()
+	if echo {
+		w.WriteHeader(http.StatusBadGateway)
+		io.WriteString(w, "upstream error for POST http://"+r.Host+r.URL.Path)
+		return
+	}
 	io.WriteString(w, "ok")
 }
+
+// slackPath is the secret part of the test webhook URL.
+const slackPath = "/services/T0000/B0000/s3cr3tW3bh00kT0k3n"
 
 func setup(t testing.TB) env {
 	ds, _ := marketdata.Synthetic()
@@ -130,7 +142,7 @@ func setup(t testing.TB) env {
 	slack := &slackHook{}
 	ss := httptest.NewServer(slack)
 	t.Cleanup(ss.Close)
-	f := &fakeAWS{trading: "true", slackURL: ss.URL}
+	f := &fakeAWS{trading: "true", slackURL: ss.URL + slackPath}
 	as := httptest.NewServer(f)
 	t.Cleanup(as.Close)
 	endpoint, client := dynalitetest.Start(t)
@@ -138,8 +150,20 @@ func setup(t testing.TB) env {
 	return env{aws: f, exchange: xs.URL + "|" + as.URL, dynamo: endpoint, x: x, slack: slack}
 }
 
-// invoke runs the function's bootstrap under the Runtime API with event.
+// invoke runs the function's bootstrap under the Runtime API with event;
+// the invocation must succeed.
 func invoke(t *testing.T, e env, fn string, event []byte) runtimeapi.Result {
+	t.Helper()
+	res, logs := run(t, e, fn, event)
+	if res.Error != nil {
+		t.Fatalf("%s failed: %+v\nlogs:\n%s", fn, res.Error, logs)
+	}
+	return res
+}
+
+// run runs the function's bootstrap under the Runtime API with event and
+// returns the result and everything the process wrote.
+func run(t *testing.T, e env, fn string, event []byte) (runtimeapi.Result, string) {
 	t.Helper()
 	rt, err := runtimeapi.Start()
 	if err != nil {
@@ -168,10 +192,9 @@ func invoke(t *testing.T, e env, fn string, event []byte) runtimeapi.Result {
 	if err != nil {
 		t.Fatalf("%s: %v\nlogs:\n%s", fn, err, logs.String())
 	}
-	if res.Error != nil {
-		t.Fatalf("%s failed: %+v\nlogs:\n%s", fn, res.Error, logs.String())
-	}
-	return res
+	_ = cmd.Process.Kill() // flushes nothing more: the invocation is over
+	_ = cmd.Wait()
+	return res, logs.String()
 }
 
 func wrap(t testing.TB, ev events.Event) []byte {
@@ -220,6 +243,28 @@ func TestBootstrapsRunUnderTheRuntimeAPI(t *testing.T) {
 	defer e.slack.mu.Unlock()
 	if len(e.slack.posts) != 1 || !strings.Contains(e.slack.posts[0], "FAILED at strategy") {
 		t.Errorf("Slack posts (webhook URL from Secrets Manager) %v", e.slack.posts)
+	}
+}
+
+// The Slack webhook URL is a secret (whoever has it posts to the
+// channel): when Slack's answer quotes it, neither the function's logs nor
+// the error it returns to Lambda may carry it.
+func TestSlackWebhookNeverReachesTheLogs(t *testing.T) {
+	e := setup(t)
+	e.slack.echo = true
+	st := start()
+	done := &events.WorkflowFailed{Metadata: st.Child(events.DefaultIDs().New(), time.Now()), Workflow: st.Workflow,
+		Step: "strategy", Reason: "test", ErrorType: "T"}
+	res, logs := run(t, e, "notifications", wrap(t, done))
+	if res.Error == nil || !strings.Contains(logs, "could not post to Slack: status 502") {
+		t.Fatalf("want the Slack failure reported; error %+v, logs:\n%s", res.Error, logs)
+	}
+	secret := strings.TrimPrefix(slackPath, "/services/")
+	if strings.Contains(logs, secret) || strings.Contains(fmt.Sprint(res.Error), secret) {
+		t.Errorf("the webhook URL leaked:\nerror %+v\nlogs:\n%s", res.Error, logs)
+	}
+	if !strings.Contains(logs, "[REDACTED]") {
+		t.Errorf("no redaction in the logs:\n%s", logs)
 	}
 }
 
