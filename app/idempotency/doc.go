@@ -18,7 +18,9 @@
 //   - when a live INPROGRESS record blocks it, returns [ErrInProgress], a
 //     retryable error: the other invocation ends, or its deadline passes;
 //   - on the handler's success, stores COMPLETE with the response and the
-//     expiry; on its error (or panic), deletes the record so a retry runs.
+//     expiry; on its error (or panic), releases the record so a retry runs
+//     (Store.Release: only if it is still this call's in-progress record,
+//     so a holder whose lease lapsed cannot free a key another now holds).
 //
 // Leases (Config.Lease) are a difference from Powertools: the
 // in-progress expiry is at most a lease away, and the holder renews it

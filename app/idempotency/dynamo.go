@@ -129,6 +129,23 @@ func (s *DynamoStore) Extend(ctx context.Context, k, owner string, until time.Ti
 	return nil
 }
 
+// Release implements Store with a conditional DeleteItem; a failed
+// condition means the record is not the caller's, which is no error.
+func (s *DynamoStore) Release(ctx context.Context, k, owner string) error {
+	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(k),
+		ConditionExpression:      aws.String("#status = :inprogress AND #owner = :owner"),
+		ExpressionAttributeNames: map[string]string{"#status": attrStatus, "#owner": attrOwner},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":inprogress": &types.AttributeValueMemberS{Value: string(InProgress)},
+			":owner":      &types.AttributeValueMemberS{Value: owner},
+		}})
+	var failed *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &failed) {
+		return fmt.Errorf("could not release idempotency record %s in table %s: %w", k, s.table, err)
+	}
+	return nil
+}
+
 // Delete implements Store.
 func (s *DynamoStore) Delete(ctx context.Context, k string) error {
 	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(k)})

@@ -60,6 +60,10 @@ type Store interface {
 	// Extend sets the in-progress expiry of key's record to until, if the
 	// record is still INPROGRESS and held by owner; ErrLeaseLost if not.
 	Extend(ctx context.Context, key, owner string, until time.Time) error
+	// Release deletes key's record if it is INPROGRESS and held by owner,
+	// and leaves any other record alone (nil either way): a holder whose
+	// lease lapsed must not free a key another invocation now holds.
+	Release(ctx context.Context, key, owner string) error
 }
 
 // Errors. Guard returns them wrapped in a *KeyError that names the key.
@@ -154,7 +158,7 @@ func (g *Guard) Do(ctx context.Context, key string, payload []byte, fn func(ctx 
 		return nil, false, fmt.Errorf("could not acquire idempotency key %s: %w", key, err)
 	}
 	stop := g.renew(ctx, key, rec.Owner)
-	resp, err = g.run(ctx, key, fn)
+	resp, err = g.run(ctx, key, rec.Owner, fn)
 	stop()
 	if err != nil {
 		return nil, false, err
@@ -227,10 +231,11 @@ func owner() string {
 	return hex.EncodeToString(b[:])
 }
 
-// run calls fn holding the key. When fn fails or panics it deletes the
-// record, so a retry runs instead of waiting for the in-progress expiry.
-func (g *Guard) run(ctx context.Context, key string, fn func(ctx context.Context) ([]byte, error)) (resp []byte, err error) {
-	release := func() error { return g.store.Delete(context.WithoutCancel(ctx), key) }
+// run calls fn holding the key. When fn fails or panics it releases the
+// record (if still its own), so a retry runs instead of waiting for the
+// in-progress expiry.
+func (g *Guard) run(ctx context.Context, key, owner string, fn func(ctx context.Context) ([]byte, error)) (resp []byte, err error) {
+	release := func() error { return g.store.Release(context.WithoutCancel(ctx), key, owner) }
 	defer func() {
 		if p := recover(); p != nil {
 			_ = release() // the panic is the news; a failed delete only delays retries

@@ -231,6 +231,56 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 			t.Errorf("extend of no record: %v, want ErrLeaseLost", err)
 		}
 	})
+	t.Run("only the holder releases an in-progress record", func(t *testing.T) {
+		s, c := newStore(t), newClock()
+		r := holder("a17", c, time.Second)
+		r.Owner = "o1"
+		if _, err := s.Acquire(ctx, r, c.now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Release(ctx, "a17", "o2"); err != nil {
+			t.Fatalf("another owner's release: %v, want nil (nothing of its own to release)", err)
+		}
+		if got, err := s.Get(ctx, "a17"); err != nil || got == nil {
+			t.Fatalf("another owner's release removed the record: %+v %v", got, err)
+		}
+		if err := s.Release(ctx, "a17", "o1"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Get(ctx, "a17"); err != nil || got != nil {
+			t.Fatalf("after the holder's release: %+v %v, want no record", got, err)
+		}
+		r.Status = Complete
+		if _, err := s.Acquire(ctx, holder("a17", c, time.Second), c.now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Complete(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Release(ctx, "a17", "o1"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Get(ctx, "a17"); err != nil || got == nil || got.Status != Complete {
+			t.Fatalf("a release removed a completed record: %+v %v", got, err)
+		}
+	})
+	t.Run("a failure of a holder whose lease lapsed leaves the new holder's record", func(t *testing.T) {
+		s, c := newStore(t), newClock()
+		g := New(s, Config{Now: c.now})
+		_, _, err := g.Do(ctx, "a18", []byte("p"), func(ctx context.Context) ([]byte, error) {
+			c.advance(16 * time.Minute) // past the default in-progress expiry: the key is free
+			if _, err := s.Acquire(ctx, holder("a18", c, time.Minute), c.now()); err != nil {
+				t.Fatalf("a new holder could not take the lapsed key: %v", err)
+			}
+			return nil, errors.New("failed late")
+		})
+		if err == nil {
+			t.Fatal("want the handler's error")
+		}
+		if got, err := s.Get(ctx, "a18"); err != nil || got == nil || got.Status != InProgress {
+			t.Fatalf("the new holder's record: %+v %v, want it kept", got, err)
+		}
+	})
 	t.Run("with a lease, the in-progress expiry is at most the lease away", func(t *testing.T) {
 		s, c := newStore(t), newClock()
 		g := New(s, Config{Now: c.now, Lease: 30 * time.Second})

@@ -74,6 +74,16 @@ func (s *MemoryStore) Extend(_ context.Context, key, owner string, until time.Ti
 	return s.change(key, &r)
 }
 
+// Release implements Store.
+func (s *MemoryStore) Release(_ context.Context, key, owner string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.records[key]; !ok || r.Status != InProgress || r.Owner != owner {
+		return nil
+	}
+	return s.change(key, nil)
+}
+
 // Get implements Store.
 func (s *MemoryStore) Get(_ context.Context, key string) (*Record, error) {
 	s.mu.Lock()

@@ -156,6 +156,7 @@ func (forgetfulStore) Acquire(context.Context, idempotency.Record, time.Time) (*
 func (forgetfulStore) Complete(context.Context, idempotency.Record) error      { return nil }
 func (forgetfulStore) Delete(context.Context, string) error                    { return nil }
 func (forgetfulStore) Extend(context.Context, string, string, time.Time) error { return nil }
+func (forgetfulStore) Release(context.Context, string, string) error           { return nil }
 func (forgetfulStore) Get(context.Context, string) (*idempotency.Record, error) {
 	return nil, nil
 }

@@ -80,6 +80,11 @@ func (c *countingStore) Extend(ctx context.Context, key, owner string, until tim
 	return c.next.Extend(ctx, key, owner, until)
 }
 
+func (c *countingStore) Release(ctx context.Context, key, owner string) error {
+	c.requests.Add(1)
+	return c.next.Release(ctx, key, owner)
+}
+
 func (c *countingStore) Get(ctx context.Context, key string) (*idempotency.Record, error) {
 	c.requests.Add(1)
 	return c.next.Get(ctx, key)
