@@ -4,6 +4,7 @@ package alarms
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -18,6 +19,16 @@ type Spec struct {
 	Service   string `yaml:"service"`
 	Namespace string `yaml:"namespace"`
 	SLOs      []SLO  `yaml:"slos"`
+	// Symptoms are the symptom alarms' budgets; zero fields take the
+	// defaults (DuplicateSpikePerHour, InitBaselineMs, LogBytesPerHour).
+	Symptoms Budgets `yaml:"symptoms"`
+}
+
+// Budgets are the thresholds of the symptom alarms that are not "any".
+type Budgets struct {
+	DuplicatesPerHour int `yaml:"duplicate_deliveries_per_hour"` // duplicate deliveries in an hour that make a spike
+	InitMs            int `yaml:"init_ms"`                       // the slowest acceptable cold-start init
+	LogBytesPerHour   int `yaml:"log_bytes_per_hour"`            // log bytes one function may write in an hour
 }
 
 // SLO is one service level objective. Its SLI is good/total (or
@@ -44,6 +55,14 @@ type SLO struct {
 type Latency struct {
 	Metric      string  `yaml:"metric"`
 	ThresholdMs float64 `yaml:"threshold_ms"`
+}
+
+// withDefaults fills the zero budgets with the defaults.
+func (b Budgets) withDefaults() Budgets {
+	b.DuplicatesPerHour = cmp.Or(b.DuplicatesPerHour, DuplicateSpikePerHour)
+	b.InitMs = cmp.Or(b.InitMs, InitBaselineMs)
+	b.LogBytesPerHour = cmp.Or(b.LogBytesPerHour, LogBytesPerHour)
+	return b
 }
 
 // Budget is the error budget, as a fraction.
@@ -83,6 +102,10 @@ func ParseSpec(file string, src []byte, known func(string) bool) (*Spec, error) 
 	if spec.Namespace == "" {
 		spec.Namespace = "Alchemiser"
 	}
+	if b := spec.Symptoms; b.DuplicatesPerHour < 0 || b.InitMs < 0 || b.LogBytesPerHour < 0 {
+		return nil, fmt.Errorf("%s: symptoms: budgets must be positive, got %+v", file, b)
+	}
+	spec.Symptoms = spec.Symptoms.withDefaults()
 	// line numbers of each SLO, for errors
 	if len(node.Content) > 0 {
 		for i := 0; i+1 < len(node.Content[0].Content); i += 2 {

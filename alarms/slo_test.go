@@ -261,3 +261,27 @@ func TestDefaultSpecIsSlosYAML(t *testing.T) {
 		t.Errorf("built-in spec %+v differs from slos.yaml %+v", built, file)
 	}
 }
+
+func TestSymptomBudgetsComeFromTheSpec(t *testing.T) {
+	spec, err := ParseSpec("s.yaml", []byte("service: a\nsymptoms:\n  log_bytes_per_hour: 123\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Budgets{DuplicatesPerHour: DuplicateSpikePerHour, InitMs: InitBaselineMs, LogBytesPerHour: 123}
+	if spec.Symptoms != want {
+		t.Errorf("budgets %+v, want %+v", spec.Symptoms, want)
+	}
+	for _, s := range Symptoms(spec) {
+		if s.MetricName == "IncomingBytes" && s.Threshold != 123 {
+			t.Errorf("%s threshold %v, want 123", s.Name, s.Threshold)
+		}
+	}
+	_, err = ParseSpec("s.yaml", []byte("service: a\nsymptoms:\n  init_ms: -5\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "s.yaml: symptoms: budgets must be positive") {
+		t.Errorf("negative budget: %v", err)
+	}
+	_, err = ParseSpec("s.yaml", []byte("service: a\nsymptoms:\n  log_bytes: 5\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "s.yaml") || !strings.Contains(err.Error(), "log_bytes") {
+		t.Errorf("unknown budget: %v", err)
+	}
+}

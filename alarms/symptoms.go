@@ -24,7 +24,7 @@ var Functions = []struct {
 	Timeout int
 }{{"scheduler", 60}, {"strategy", 120}, {"portfolio", 60}, {"execution", 300}, {"notifications", 60}}
 
-// Budgets of the symptom alarms.
+// Default budgets of the symptom alarms (Spec.Symptoms overrides them).
 const (
 	DuplicateSpikePerHour = 2       // duplicate deliveries per hour that make a spike
 	InitBaselineMs        = 1000    // the slowest acceptable init (cold start)
@@ -36,6 +36,7 @@ const (
 // near the timeout; the breaker opening; publish failures.
 func Symptoms(spec *Spec) []Symptom {
 	sv := [2]string{"service", spec.Service}
+	budgets := spec.Symptoms.withDefaults()
 	out := []Symptom{
 		{LogicalID: "EventsDLQNotEmptyAlarm", Name: "events-dlq-not-empty", Incident: "event-dead-lettered", Query: "event-dead-lettered",
 			Description: "events a rule target could not take are in the events DLQ",
@@ -53,8 +54,8 @@ func Symptoms(spec *Spec) []Symptom {
 			Dimensions: [][2]string{{"function", "execution"}, {"service", spec.Service}, {"state", "open"}}, Period: 300, EvaluationPeriods: 1,
 			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 		{LogicalID: "DuplicateDeliveriesAlarm", Name: "duplicate-delivery-spike", Incident: "duplicate-delivery", Query: "duplicate-delivery",
-			Description: fmt.Sprintf("more than %d duplicate deliveries in an hour (EventBridge redelivers rarely; a spike means retries or a replay)", DuplicateSpikePerHour),
-			Namespace:   spec.Namespace, MetricName: "DuplicateEvents", Stat: "Sum", Threshold: DuplicateSpikePerHour,
+			Description: fmt.Sprintf("more than %d duplicate deliveries in an hour (EventBridge redelivers rarely; a spike means retries or a replay)", budgets.DuplicatesPerHour),
+			Namespace:   spec.Namespace, MetricName: "DuplicateEvents", Stat: "Sum", Threshold: float64(budgets.DuplicatesPerHour),
 			Dimensions: [][2]string{sv}, Period: 3600, EvaluationPeriods: 1,
 			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 		{LogicalID: "LambdaTimeoutsAlarm", Name: "lambda-timeouts", Incident: "lambda-timeout", Query: "lambda-timeout",
@@ -62,8 +63,8 @@ func Symptoms(spec *Spec) []Symptom {
 			Namespace:   spec.Namespace, MetricName: "LambdaTimeouts", Stat: "Sum", Period: 300, EvaluationPeriods: 1,
 			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 		{LogicalID: "SlowInitAlarm", Name: "cold-start-slow-init", Incident: "cold-start-spike", Query: "cold-start-spike",
-			Description: fmt.Sprintf("a cold start's init took over %d ms (from the platform reports, by metric filter)", InitBaselineMs),
-			Namespace:   spec.Namespace, MetricName: "LambdaInitDuration", Stat: "Maximum", Threshold: InitBaselineMs, Period: 3600, EvaluationPeriods: 1,
+			Description: fmt.Sprintf("a cold start's init took over %d ms (from the platform reports, by metric filter)", budgets.InitMs),
+			Namespace:   spec.Namespace, MetricName: "LambdaInitDuration", Stat: "Maximum", Threshold: float64(budgets.InitMs), Period: 3600, EvaluationPeriods: 1,
 			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 		// The watchdog's gauges (handlers.Scheduler.watch): a point every
 		// five minutes of the session. Outside it there is no data, which
@@ -94,8 +95,8 @@ func Symptoms(spec *Spec) []Symptom {
 				Description: "the " + f.Name + " function was throttled", Namespace: "AWS/Lambda", MetricName: "Throttles", Stat: "Sum",
 				Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 			Symptom{LogicalID: camel(f.Name) + "LogVolumeAlarm", Name: f.Name + "-log-volume", Incident: "log-volume-spike", Query: "log-volume-spike",
-				Description: fmt.Sprintf("the %s function wrote more than %d bytes of logs in an hour", f.Name, LogBytesPerHour),
-				Namespace:   "AWS/Logs", MetricName: "IncomingBytes", Stat: "Sum", Threshold: LogBytesPerHour,
+				Description: fmt.Sprintf("the %s function wrote more than %d bytes of logs in an hour", f.Name, budgets.LogBytesPerHour),
+				Namespace:   "AWS/Logs", MetricName: "IncomingBytes", Stat: "Sum", Threshold: float64(budgets.LogBytesPerHour),
 				Dimensions: [][2]string{{"LogGroupName", fmt.Sprintf("!Ref %sLogGroup", camel(f.Name))}}, Period: 3600, EvaluationPeriods: 1,
 				Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 			Symptom{LogicalID: camel(f.Name) + "NearTimeoutAlarm", Name: f.Name + "-near-timeout", Incident: "lambda-timeout", Query: "lambda-timeout",

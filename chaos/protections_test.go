@@ -216,3 +216,10 @@ func TestPlatformIncidentsWithoutTheirMetricFilterAreNotAlerted(t *testing.T) {
 		})
 	}
 }
+
+// The log-volume alarm's budget is what separates a spike from a busy
+// day: above what the spike writes, it lets it through.
+func TestLogVolumeSpikeAboveItsBudgetIsNotAlerted(t *testing.T) {
+	rep := run(t, "log-volume-spike", Options{SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogBytesPerHour = 1 << 40 }})
+	assertFails(t, rep, EveryFailureAlert)
+}
