@@ -52,8 +52,10 @@
 // Options.Unguarded (the idempotency store forgets everything),
 // Options.Unprotect (a stack without a protection: no per-call broker
 // timeout, no publish retries, fresh client order ids per attempt, no
-// claim check), Options.Tamper and Options.SpecEdit exist so tests can
-// show each invariant failing when its protection is missing.
+// claim store, no on-failure destinations, no watchdog, no breaker, no
+// idempotency lease), Options.Tamper and Options.SpecEdit exist so tests
+// can show each invariant failing when its protection is missing;
+// chaos/protections_test.go does so for every scenario.
 //
 // Defaults: a scenario's own workflow count (2 or 3) when Options.Workflows
 // is zero; a temporary run directory, removed after the checks unless
