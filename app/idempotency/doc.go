@@ -18,9 +18,10 @@
 //   - when a live INPROGRESS record blocks it, returns [ErrInProgress], a
 //     retryable error: the other invocation ends, or its deadline passes;
 //   - on the handler's success, stores COMPLETE with the response and the
-//     expiry; on its error (or panic), releases the record so a retry runs
-//     (Store.Release: only if it is still this call's in-progress record,
-//     so a holder whose lease lapsed cannot free a key another now holds).
+//     expiry; on its error (or panic), releases the record so a retry runs.
+//     Both only while the record is still this call's (the owner token): a
+//     holder whose lease lapsed neither completes nor frees a key another
+//     invocation now holds.
 //
 // Leases (Config.Lease) are a difference from Powertools: the
 // in-progress expiry is at most a lease away, and the holder renews it

@@ -85,7 +85,7 @@ func (s *DynamoStore) Acquire(ctx context.Context, r Record, now time.Time) (*Re
 }
 
 // Complete implements Store with an UpdateItem of the fields completion
-// changes, as Powertools does.
+// changes, as Powertools does, conditional on the owner when r has one.
 func (s *DynamoStore) Complete(ctx context.Context, r Record) error {
 	update := "SET #status = :status, #expiry = :expiry, #validation = :validation"
 	names := map[string]string{"#status": attrStatus, "#expiry": attrExpiry, "#validation": attrValidation, "#data": attrData}
@@ -100,9 +100,18 @@ func (s *DynamoStore) Complete(ctx context.Context, r Record) error {
 	} else {
 		update += " REMOVE #data" // an empty binary is not storable everywhere (dynalite)
 	}
-	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.table), Key: key(r.Key),
-		UpdateExpression: aws.String(update), ExpressionAttributeNames: names, ExpressionAttributeValues: values})
-	if err != nil {
+	in := &dynamodb.UpdateItemInput{TableName: aws.String(s.table), Key: key(r.Key),
+		UpdateExpression: aws.String(update), ExpressionAttributeNames: names, ExpressionAttributeValues: values}
+	if r.Owner != "" {
+		in.ConditionExpression = aws.String("#owner = :owner")
+		names["#owner"], values[":owner"] = attrOwner, &types.AttributeValueMemberS{Value: r.Owner}
+	}
+	_, err := s.client.UpdateItem(ctx, in)
+	var failed *types.ConditionalCheckFailedException
+	switch {
+	case errors.As(err, &failed):
+		return ErrLeaseLost
+	case err != nil:
 		return fmt.Errorf("could not update idempotency record %s in table %s: %w", r.Key, s.table, err)
 	}
 	return nil

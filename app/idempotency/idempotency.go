@@ -51,7 +51,10 @@ type Store interface {
 	// then it returns that record (nil if it vanished meanwhile) and
 	// ErrExists.
 	Acquire(ctx context.Context, r Record, now time.Time) (*Record, error)
-	// Complete stores r: status COMPLETE, response, expiry.
+	// Complete stores r: status COMPLETE, response, expiry. When r has an
+	// Owner, only if the stored record is still that owner's
+	// (ErrLeaseLost otherwise): a holder whose lease lapsed must not mark
+	// another holder's run complete.
 	Complete(ctx context.Context, r Record) error
 	// Delete removes key's record.
 	Delete(ctx context.Context, key string) error
@@ -164,7 +167,14 @@ func (g *Guard) Do(ctx context.Context, key string, payload []byte, fn func(ctx 
 		return nil, false, err
 	}
 	rec.Status, rec.Response, rec.Expiry = Complete, resp, g.cfg.Now().Add(g.cfg.Expiry)
-	if err := g.store.Complete(context.WithoutCancel(ctx), rec); err != nil {
+	err = g.store.Complete(context.WithoutCancel(ctx), rec)
+	switch {
+	case errors.Is(err, ErrLeaseLost):
+		// The lease lapsed and another invocation holds the key: fn ran,
+		// its response stands, and the other holder's record decides what
+		// later deliveries see.
+		return resp, false, nil
+	case err != nil:
 		return resp, false, fmt.Errorf("could not complete idempotency key %s: %w", key, err)
 	}
 	return resp, false, nil

@@ -250,10 +250,10 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 		if got, err := s.Get(ctx, "a17"); err != nil || got != nil {
 			t.Fatalf("after the holder's release: %+v %v, want no record", got, err)
 		}
-		r.Status = Complete
-		if _, err := s.Acquire(ctx, holder("a17", c, time.Second), c.now()); err != nil {
+		if _, err := s.Acquire(ctx, r, c.now()); err != nil {
 			t.Fatal(err)
 		}
+		r.Status = Complete
 		if err := s.Complete(ctx, r); err != nil {
 			t.Fatal(err)
 		}
@@ -279,6 +279,25 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 		if got, err := s.Get(ctx, "a18"); err != nil || got == nil || got.Status != InProgress {
 			t.Fatalf("the new holder's record: %+v %v, want it kept", got, err)
+		}
+	})
+	t.Run("a holder whose lease lapsed does not complete the new holder's record", func(t *testing.T) {
+		s, c := newStore(t), newClock()
+		g := New(s, Config{Now: c.now})
+		resp, replayed, err := g.Do(ctx, "a19", []byte("p"), func(ctx context.Context) ([]byte, error) {
+			c.advance(16 * time.Minute) // past the default in-progress expiry: the key is free
+			r := holder("a19", c, time.Minute)
+			r.Owner = "new"
+			if _, err := s.Acquire(ctx, r, c.now()); err != nil {
+				t.Fatalf("a new holder could not take the lapsed key: %v", err)
+			}
+			return []byte("late"), nil
+		})
+		if err != nil || replayed || string(resp) != "late" {
+			t.Fatalf("the late holder's call: %q replayed=%v %v, want its response", resp, replayed, err)
+		}
+		if got, err := s.Get(ctx, "a19"); err != nil || got == nil || got.Status != InProgress || got.Owner != "new" {
+			t.Fatalf("the new holder's record: %+v %v, want it in progress", got, err)
 		}
 	})
 	t.Run("with a lease, the in-progress expiry is at most the lease away", func(t *testing.T) {

@@ -52,6 +52,9 @@ func (s *MemoryStore) Acquire(_ context.Context, r Record, now time.Time) (*Reco
 func (s *MemoryStore) Complete(_ context.Context, r Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if old, ok := s.records[r.Key]; r.Owner != "" && (!ok || old.Owner != r.Owner) {
+		return ErrLeaseLost
+	}
 	return s.change(r.Key, &r)
 }
 
