@@ -3,19 +3,15 @@ package chaos
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
-	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/app/local"
-	"github.com/alchemiser/alchemiser/app/local/topology"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
@@ -372,71 +368,7 @@ func firedAlarms(sc Scenario, o Options, dir string) ([]string, error) {
 	if o.SpecEdit != nil {
 		o.SpecEdit(spec)
 	}
-	emf, err := alarms.RunMetrics(dir)
-	if err != nil {
-		return nil, fmt.Errorf("could not read the run's metrics: %w", err)
-	}
-	if len(emf) == 0 {
-		return nil, errors.New("the run recorded no metrics")
-	}
-	from, to := emf[0].At, emf[0].At
-	for _, p := range emf {
-		from, to = minTime(from, p.At), maxTime(to, p.At)
-	}
-	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
-	if err != nil {
-		return nil, err
-	}
-	states, err := alarms.GeneratedStates(spec, emf, resolver(top), from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute), time.Minute)
-	if err != nil {
-		return nil, fmt.Errorf("could not evaluate the alarms: %w", err)
-	}
-	var fired []string
-	for name, samples := range states {
-		if slices.ContainsFunc(samples, func(s alarms.Sample) bool { return s.State == alarms.Alarm }) {
-			fired = append(fired, name)
-		}
-	}
-	slices.Sort(fired)
-	return fired, nil
-}
-
-// resolver turns a symptom's dimension expression into the local value.
-func resolver(top *topology.Topology) alarms.Resolver {
-	return func(v string) (string, error) {
-		switch {
-		case strings.HasPrefix(v, "!Ref "):
-			id := strings.TrimPrefix(v, "!Ref ")
-			if f, ok := top.Functions[id]; ok {
-				return f.Name, nil
-			}
-			if f, ok := top.Functions[strings.TrimSuffix(id, "LogGroup")+"Function"]; ok && strings.HasSuffix(id, "LogGroup") {
-				return f.LogGroup, nil
-			}
-		case strings.HasPrefix(v, "!GetAtt "):
-			id, _, _ := strings.Cut(strings.TrimPrefix(v, "!GetAtt "), ".")
-			if q, ok := top.Queues[id]; ok {
-				return q.Name, nil
-			}
-		default:
-			return v, nil
-		}
-		return "", fmt.Errorf("could not resolve %s", v)
-	}
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
+	return local.FiredAlarms(spec, dir)
 }
 
 // cleanQueries must return nothing on the clean scenario.

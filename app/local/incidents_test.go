@@ -11,10 +11,8 @@ import (
 	"testing"
 	"time"
 
-	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
-	"github.com/alchemiser/alchemiser/app/local/topology"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
@@ -437,17 +435,7 @@ func alarmFired(t *testing.T, dir, name string) bool {
 
 func alarmFiredWith(t *testing.T, spec *alarms.Spec, dir, name string) bool {
 	t.Helper()
-	emf := recordedMetrics(t, dir)
-	if len(emf) == 0 {
-		t.Fatal("the run recorded no metrics")
-	}
-	from, to := emf[0].At, emf[0].At
-	for _, p := range emf {
-		from, to = minTime(from, p.At), maxTime(to, p.At)
-	}
-	from, to = from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute)
-	top := loadTop(t)
-	states, err := alarms.GeneratedStates(spec, emf, func(v string) (string, error) { return resolveDim(t, top, v), nil }, from, to, time.Minute)
+	states, err := AlarmStates(spec, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,61 +444,6 @@ func alarmFiredWith(t *testing.T, spec *alarms.Spec, dir, name string) bool {
 		t.Fatalf("no generated alarm %q", name)
 	}
 	return slices.ContainsFunc(samples, func(s alarms.Sample) bool { return s.State == alarms.Alarm })
-}
-
-func loadTop(t *testing.T) *topology.Topology {
-	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return top
-}
-
-// resolveDim turns a symptom's dimension expression into the local value.
-func resolveDim(t *testing.T, top *topology.Topology, v string) string {
-	switch {
-	case strings.HasPrefix(v, "!Ref "):
-		id := strings.TrimPrefix(v, "!Ref ")
-		if f, ok := top.Functions[id]; ok {
-			return f.Name
-		}
-		if f, ok := top.Functions[strings.TrimSuffix(id, "LogGroup")+"Function"]; ok && strings.HasSuffix(id, "LogGroup") {
-			return f.LogGroup
-		}
-	case strings.HasPrefix(v, "!GetAtt "):
-		id, _, _ := strings.Cut(strings.TrimPrefix(v, "!GetAtt "), ".")
-		if q, ok := top.Queues[id]; ok {
-			return q.Name
-		}
-	default:
-		return v
-	}
-	t.Fatalf("cannot resolve %s", v)
-	return ""
-}
-
-// recordedMetrics are every metric of a run (alarms.RunMetrics).
-func recordedMetrics(t *testing.T, dir string) []alarms.EMFPoint {
-	t.Helper()
-	out, err := alarms.RunMetrics(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // assertAlarm: the incident's alarm fires on the faulty run's metrics,

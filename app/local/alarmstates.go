@@ -1,0 +1,87 @@
+package local
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	alchemiser "github.com/alchemiser/alchemiser"
+	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/app/local/topology"
+)
+
+// AlarmStates evaluates the template's generated alarms (spec's burn-rate
+// and symptom alarms) on the metrics a run recorded in dir
+// (alarms.RunMetrics), once a minute from the minute after the first
+// metric to 20 minutes after the last, with the symptoms' dimensions
+// resolved to the local stack's names.
+func AlarmStates(spec *alarms.Spec, dir string) (map[string][]alarms.Sample, error) {
+	emf, err := alarms.RunMetrics(dir)
+	if err != nil {
+		return nil, fmt.Errorf("could not read the run's metrics: %w", err)
+	}
+	if len(emf) == 0 {
+		return nil, errors.New("the run recorded no metrics")
+	}
+	from, to := emf[0].At, emf[0].At
+	for _, p := range emf {
+		if p.At.Before(from) {
+			from = p.At
+		}
+		if p.At.After(to) {
+			to = p.At
+		}
+	}
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		return nil, err
+	}
+	states, err := alarms.GeneratedStates(spec, emf, resolver(top), from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute), time.Minute)
+	if err != nil {
+		return nil, fmt.Errorf("could not evaluate the alarms: %w", err)
+	}
+	return states, nil
+}
+
+// FiredAlarms are the names of AlarmStates' alarms that reached ALARM,
+// sorted.
+func FiredAlarms(spec *alarms.Spec, dir string) ([]string, error) {
+	states, err := AlarmStates(spec, dir)
+	if err != nil {
+		return nil, err
+	}
+	var fired []string
+	for name, samples := range states {
+		if slices.ContainsFunc(samples, func(s alarms.Sample) bool { return s.State == alarms.Alarm }) {
+			fired = append(fired, name)
+		}
+	}
+	slices.Sort(fired)
+	return fired, nil
+}
+
+// resolver turns a symptom's dimension expression into the local value.
+func resolver(top *topology.Topology) alarms.Resolver {
+	return func(v string) (string, error) {
+		switch {
+		case strings.HasPrefix(v, "!Ref "):
+			id := strings.TrimPrefix(v, "!Ref ")
+			if f, ok := top.Functions[id]; ok {
+				return f.Name, nil
+			}
+			if f, ok := top.Functions[strings.TrimSuffix(id, "LogGroup")+"Function"]; ok && strings.HasSuffix(id, "LogGroup") {
+				return f.LogGroup, nil
+			}
+		case strings.HasPrefix(v, "!GetAtt "):
+			id, _, _ := strings.Cut(strings.TrimPrefix(v, "!GetAtt "), ".")
+			if q, ok := top.Queues[id]; ok {
+				return q.Name, nil
+			}
+		default:
+			return v, nil
+		}
+		return "", fmt.Errorf("could not resolve %s", v)
+	}
+}
