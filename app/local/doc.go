@@ -35,6 +35,11 @@
 // the per-call broker timeout, publish retries, derived client order ids,
 // the claim store, on-failure destinations — to show what each protects).
 //
+// AlarmStates and FiredAlarms evaluate the template's generated alarms on
+// a run directory's metrics, with the symptoms' dimensions resolved to the
+// local names: how the chaos scenarios and the incident proofs tell that an
+// incident was alerted.
+//
 // Crash ends an invocation as a dying runtime process would: the handler's
 // goroutine is parked forever (no deferred code, no telemetry flush, no
 // publish), the log group gets platform.runtimeDone with status "error" and
