@@ -163,7 +163,9 @@ func TestRunNoticesItFellBehind(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Dropped != 0 || res.Completed != 50 || res.Latency.Min < 50 {
+		// Each workflow takes at least 50 ms; the histogram keeps 3
+		// significant digits, so its minimum may read up to 0.1% lower.
+		if res.Dropped != 0 || res.Completed != 50 || res.Latency.Min < 50*(1-0.001) {
 			t.Errorf("dropped %d completed %d latency %+v", res.Dropped, res.Completed, res.Latency)
 		}
 	})
