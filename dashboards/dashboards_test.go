@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/alchemiser/alchemiser/alarms"
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 func spec(t *testing.T) *alarms.Spec {

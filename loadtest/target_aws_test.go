@@ -18,8 +18,8 @@ import (
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/app/events"
-	"github.com/alchemiser/alchemiser/app/local/eventpattern"
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/emulator/eventpattern"
+	"github.com/alchemiser/alchemiser/topology"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 

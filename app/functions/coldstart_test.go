@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alchemiser/alchemiser/app/local/runtimeapi"
+	"github.com/alchemiser/alchemiser/emulator/runtimeapi"
 )
 
 // BenchmarkColdStart runs the built strategy bootstrap as Lambda would,

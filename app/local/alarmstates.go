@@ -9,7 +9,7 @@ import (
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/alarms"
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // AlarmStates evaluates the template's generated alarms (spec's burn-rate

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alchemiser/alchemiser/app/local/eventpattern"
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/emulator/eventpattern"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // Archived is one event kept by an archive.

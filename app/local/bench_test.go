@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	alchemiser "github.com/alchemiser/alchemiser"
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // BenchmarkTemplateRouting matches one ~1 KB SignalGenerated envelope

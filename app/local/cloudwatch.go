@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // LogEvent is one CloudWatch Logs event, in the shape

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/bus"
-	"github.com/alchemiser/alchemiser/app/local/eventpattern"
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/emulator/eventpattern"
+	"github.com/alchemiser/alchemiser/topology"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"

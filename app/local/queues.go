@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // Message is one SQS message of a local queue.

@@ -26,7 +26,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/idempotency"
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/topology"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/app/notify"

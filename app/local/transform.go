@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // transform builds what a target receives: the whole event, or its

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 const transformEvent = `{"version":"0","id":"e1","detail-type":"WorkflowFailed","source":"alchemiser.execution",` +

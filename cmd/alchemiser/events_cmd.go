@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/alchemiser/alchemiser/app/local/eventpattern"
+	"github.com/alchemiser/alchemiser/emulator/eventpattern"
 	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 

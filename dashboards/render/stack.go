@@ -9,7 +9,7 @@ import (
 )
 
 // Local stack defaults: the pseudo parameters the local stack runs with
-// (app/local/topology's defaults).
+// (topology's defaults).
 const (
 	DefaultStackName = "alchemiser"
 	DefaultRegion    = "us-east-1"

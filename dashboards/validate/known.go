@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/alchemiser/alchemiser/alarms"
-	"github.com/alchemiser/alchemiser/app/local/topology"
+	"github.com/alchemiser/alchemiser/topology"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/telemetry"
 )
