@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-const templatePath = "../../../template.yaml"
+const templatePath = "../template.yaml"
 
 func loadTemplate(t *testing.T) *Topology {
 	t.Helper()
