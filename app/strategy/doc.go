@@ -26,7 +26,9 @@
 // # Indicators
 //
 // All work on daily closes, oldest first, and return float64 (comparisons
-// are evaluated in float64; weights stay decimal):
+// are evaluated in float64; weights stay decimal). A windowed indicator takes
+// one options map whose only key is :window, given once; any other key is an
+// error at its own file:line:col, wherever it stands in the map:
 //
 //   - current-price: the last close (the workflow runs at the open, so this
 //     is the previous session's close);

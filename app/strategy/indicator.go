@@ -67,18 +67,28 @@ func parseIndicator(f form, withSymbol bool) (Indicator, error) {
 	return ind, err
 }
 
+// windowOf reads the options map of a windowed indicator. :window is the
+// only option and must appear once; any other key is an error at its own
+// position, wherever it stands in the map.
 func windowOf(m form, name string) (int, error) {
+	window := 0
 	for i := 0; i < len(m.Items); i += 2 {
 		k, v := m.Items[i], m.Items[i+1]
 		if k.Kind != kKeyword || k.Text != "window" {
 			return 0, errorf(k.Pos, "%s: unknown option %s", name, k.Text)
 		}
+		if window != 0 {
+			return 0, errorf(k.Pos, "%s: duplicate option :window", name)
+		}
 		if v.Kind != kNumber || v.Num != math.Trunc(v.Num) || v.Num < 1 || v.Num > maxWindow {
 			return 0, errorf(v.Pos, "%s: window must be a whole number from 1 to %d, got %s", name, maxWindow, v.Text)
 		}
-		return int(v.Num), nil
+		window = int(v.Num)
 	}
-	return 0, errorf(m.Pos, "%s: missing :window", name)
+	if window == 0 {
+		return 0, errorf(m.Pos, "%s: missing :window", name)
+	}
+	return window, nil
 }
 
 func parseFilter(f form) (Node, error) {
