@@ -1,7 +1,6 @@
 package telemetry
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -189,7 +188,7 @@ func (e *EMFExporter) doc(docs map[string]*emfDoc, service string, attrs attribu
 	for it := attrs.Iter(); it.Next(); {
 		kv := it.Attribute()
 		if k := string(kv.Key); e.allow[k] && k != "service" {
-			key = append(append(append(append(key, k...), '='), kv.Value.Emit()...), 0)
+			key = append(append(append(append(key, k...), '='), kv.Value.String()...), 0)
 		} else {
 			e.dropOnce(k)
 		}
@@ -220,7 +219,7 @@ func (e *EMFExporter) dimensions(service string, attrs attribute.Set) [][2]strin
 			e.dropOnce(k)
 			continue
 		}
-		dims = append(dims, [2]string{k, e.redactor.redact(kv.Value.Emit())})
+		dims = append(dims, [2]string{k, e.redactor.redact(kv.Value.String())})
 	}
 	sort.Slice(dims, func(i, j int) bool { return dims[i][0] < dims[j][0] })
 	return dims
@@ -402,17 +401,6 @@ func (d *emfDoc) appendLines(b []byte, ns, level string) []byte {
 			b = d.appendLine(b, ns, level, round[start:min(start+maxEMFMetrics, len(round))])
 		}
 	}
-}
-
-// lines renders the document as separate lines (for tests and writeSingle).
-func (d *emfDoc) lines(ns, level string) [][]byte {
-	var out [][]byte
-	for _, l := range bytes.SplitAfter(d.appendLines(nil, ns, level), []byte("\n")) {
-		if len(l) > 0 {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 func hasDim(dims [][2]string, key string) bool {

@@ -39,14 +39,14 @@ type logCore struct {
 	version   string
 	secrets   []string
 	redactKey func(string) bool
-	buffering bool
 }
 
 // LogOption configures NewLogHandler.
 type LogOption func(*logCore)
 
 // WithLogLevel sets the minimum level written (default INFO). Below it,
-// DEBUG lines of an invocation are buffered (see WithDebugBuffering).
+// DEBUG lines of an invocation are kept in a per-invocation buffer, written
+// when the invocation logs an ERROR and dropped otherwise.
 func WithLogLevel(l slog.Leveler) LogOption { return func(c *logCore) { c.level = l } }
 
 // WithIdentity sets the service, function and version keys.
@@ -67,14 +67,9 @@ func WithSecretValues(values ...string) LogOption {
 	}
 }
 
-// WithDebugBuffering keeps DEBUG lines below the level in a per-invocation
-// buffer, written when the invocation logs an ERROR and dropped otherwise
-// (default on).
-func WithDebugBuffering(on bool) LogOption { return func(c *logCore) { c.buffering = on } }
-
 // NewLogHandler returns a handler writing to w.
 func NewLogHandler(w io.Writer, opts ...LogOption) *LogHandler {
-	c := &logCore{w: w, level: slog.LevelInfo, buffering: true, redactKey: sensitiveKey}
+	c := &logCore{w: w, level: slog.LevelInfo, redactKey: sensitiveKey}
 	for _, o := range opts {
 		o(c)
 	}
@@ -86,7 +81,7 @@ func (h *LogHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	if l >= h.core.level.Level() {
 		return true
 	}
-	if !h.core.buffering || l < slog.LevelDebug {
+	if l < slog.LevelDebug {
 		return false
 	}
 	inv := InvocationFrom(ctx)

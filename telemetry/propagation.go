@@ -30,13 +30,6 @@ type EventPropagator struct {
 
 var _ propagation.TextMapPropagator = EventPropagator{}
 
-// NewEventPropagator returns the propagator for W3C trace context, baggage
-// and the X-Ray fallback.
-func NewEventPropagator() EventPropagator {
-	p, _ := ParsePropagators("")
-	return p
-}
-
 // ParsePropagators builds the propagator OTEL_PROPAGATORS names: a comma
 // list of tracecontext, baggage, xray (the X-Ray header fallback), or none.
 // Empty means "tracecontext,baggage,xray".

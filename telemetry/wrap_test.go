@@ -77,7 +77,7 @@ func (f fixture) invoke(t *testing.T, ctx context.Context, raw []byte, h Handler
 func attr(s tracetest.SpanStub, key string) string {
 	for _, a := range s.Attributes {
 		if string(a.Key) == key {
-			return a.Value.Emit()
+			return a.Value.String()
 		}
 	}
 	return ""
@@ -148,7 +148,8 @@ func TestColdStartOnlyOnce(t *testing.T) {
 
 func TestXRayHeaderIsTheFallback(t *testing.T) {
 	f := setup(t, nil)
-	ctx := context.WithValue(lambdaCtx(), xrayContextKey, XRayHeader(producer)) //nolint:staticcheck // aws-lambda-go's key
+	//lint:ignore SA1029 aws-lambda-go stores the X-Ray header under this plain string key
+	ctx := context.WithValue(lambdaCtx(), xrayContextKey, XRayHeader(producer))
 	_ = f.invoke(t, ctx, event(t, false, nil), func(context.Context, json.RawMessage) error { return nil })
 	s := f.spans.GetSpans()[0]
 	if s.SpanContext.TraceID() != producer.TraceID() || s.Parent.SpanID() != producer.SpanID() {
@@ -257,7 +258,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 
 func TestXRayFallbackCanBeTurnedOff(t *testing.T) {
 	f := setup(t, map[string]string{"OTEL_PROPAGATORS": "tracecontext,baggage"})
-	ctx := context.WithValue(lambdaCtx(), xrayContextKey, XRayHeader(producer)) //nolint:staticcheck // aws-lambda-go's key
+	//lint:ignore SA1029 aws-lambda-go stores the X-Ray header under this plain string key
+	ctx := context.WithValue(lambdaCtx(), xrayContextKey, XRayHeader(producer))
 	_ = f.invoke(t, ctx, event(t, false, nil), func(context.Context, json.RawMessage) error { return nil })
 	if s := f.spans.GetSpans()[0]; s.Parent.IsValid() {
 		t.Error("X-Ray header used although OTEL_PROPAGATORS leaves xray out")

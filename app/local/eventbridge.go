@@ -446,6 +446,7 @@ func (e *EventBridge) invoke(f *function, input []byte) (err error) {
 	select {
 	case err = <-done:
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			//lint:ignore ST1005 Lambda's own message, verbatim: the lambda-timeout query matches it
 			status, err = "timeout", fmt.Errorf("Task timed out after %.2f seconds", timeout.Seconds())
 		}
 	case <-crashed:

@@ -25,13 +25,6 @@ type Weighted struct {
 	Symphony *Symphony
 }
 
-type configFile struct {
-	Strategies []struct {
-		File   string `yaml:"file"`
-		Weight string `yaml:"weight"`
-	} `yaml:"strategies"`
-}
-
 // LoadConfig reads a YAML config at p in fsys, and the strategy files it
 // names (relative to the config's directory):
 //

@@ -3,7 +3,6 @@ package strategy
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"time"
 
@@ -65,9 +64,6 @@ func NewEngine(cfg Config) (*Engine, error) {
 	sort.Strings(e.symbols)
 	return e, nil
 }
-
-// Symbols returns every ticker the strategies may reference, sorted.
-func (e *Engine) Symbols() []string { return slices.Clone(e.symbols) }
 
 // Evaluate runs every strategy on closes up to and including asOf.
 func (e *Engine) Evaluate(ctx context.Context, hist PriceHistory, asOf time.Time) (Result, error) {

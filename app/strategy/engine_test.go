@@ -50,14 +50,6 @@ func engineFor(t *testing.T, files map[string]string, cfg string) *Engine {
 	return e
 }
 
-func rising(n int, from float64) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = from + float64(i)
-	}
-	return out
-}
-
 func TestEngineCombinesStrategiesByWeight(t *testing.T) {
 	e := engineFor(t, map[string]string{
 		"a.clj": `(defsymphony "A" {} (if (> (current-price "SPY") 100) [(asset "SPY")] [(asset "BIL")]))`,

@@ -184,14 +184,6 @@ func unit(line bool) string {
 	return "file"
 }
 
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	return s
-}
-
 // zeros reads as an endless run of zero bytes.
 type zeros struct{}
 

@@ -154,5 +154,5 @@ func safeURL(u string) bool {
 		}
 	}
 	colon := strings.IndexByte(u, ':')
-	return u != "" && (colon < 0 || strings.IndexAny(u[:colon], "/?#") >= 0)
+	return u != "" && (colon < 0 || strings.ContainsAny(u[:colon], "/?#"))
 }

@@ -203,13 +203,6 @@ func (d *jsonDiscoverer) keep(path string, v value) {
 	}
 }
 
-func join(prefix, key string) string {
-	if prefix == "" {
-		return key
-	}
-	return prefix + "." + key
-}
-
 // value reads the value at d.i; path is its field name ("" at the top).
 func (d *jsonDiscoverer) value(path string) bool {
 	d.ws()

@@ -91,7 +91,7 @@ func (x *Exchange) place(a *account, req orderRequest) (*Order, *rejection) {
 	if req.Side == "sell" {
 		price = q.BidPrice
 	}
-	qty := decimal.Zero
+	var qty decimal.Decimal
 	if req.Qty != nil {
 		qty = *req.Qty
 	} else {
