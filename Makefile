@@ -4,6 +4,12 @@ FUNCTIONS := scheduler strategy portfolio execution notifications
 BIN       := bin
 PKGS      := ./...
 
+TOOLS_BIN           := .tools/bin
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK         := $(TOOLS_BIN)/staticcheck
+# Lint also sees the files of the tests that need external tools.
+LINT_TAGS           := external
+
 .PHONY: run test tools lint build bench fuzz generate loadtest clean help
 
 help: ## list targets
@@ -17,14 +23,27 @@ test: lint tools ## run every test (after lint), then every fuzz target briefly 
 	$(GO) test -count=1 -race ./app/local/... ./telemetry/... ./app/broker/... ./app/execution/...
 	./scripts/fuzz.sh $(or $(CI_FUZZTIME),1000x)
 
-tools: ## install what tests need (dynalite from npm, chromium from Debian), once
-	./scripts/dynalite.sh install
-	./scripts/chromium.sh install
+tools: $(STATICCHECK) ## install what lint and tests need (staticcheck, dynalite from npm, chromium from Debian), once
+	@./scripts/dynalite.sh install
+	@./scripts/chromium.sh install
 
-lint: ## gofmt and go vet
+# staticcheck is pinned (2026.2.2 is the release that knows Go 1.26) and
+# installed into .tools/bin, not the user's GOBIN. The stamp carries the
+# version, so changing STATICCHECK_VERSION reinstalls; otherwise nothing runs.
+$(STATICCHECK): $(TOOLS_BIN)/.staticcheck-$(STATICCHECK_VERSION)
+	@echo "tools: installing staticcheck $(STATICCHECK_VERSION) into $(TOOLS_BIN)"
+	@out="$$(GOBIN='$(CURDIR)/$(TOOLS_BIN)' $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) 2>&1)" || \
+	  { echo "$$out" >&2; exit 1; }
+	@touch $@
+
+$(TOOLS_BIN)/.staticcheck-$(STATICCHECK_VERSION):
+	@mkdir -p $(TOOLS_BIN) && rm -f $(TOOLS_BIN)/.staticcheck-* && touch $@
+
+lint: $(STATICCHECK) ## gofmt, go vet and staticcheck: any finding fails
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet $(PKGS)
+	$(GO) vet -tags $(LINT_TAGS) $(PKGS)
+	$(STATICCHECK) -tags $(LINT_TAGS) $(PKGS)
 
 build: ## one Lambda bootstrap per function, linux/arm64 for provided.al2023
 	@for f in $(FUNCTIONS); do \
