@@ -73,8 +73,8 @@ func value(attrs []kv, key string) string {
 	return ""
 }
 
-// TestEachWorkflowIsOneTraceAndEveryLineIsCorrelated is issue 3's
-// acceptance: per workflow, one trace id and one span tree from strategy to
+// TestEachWorkflowIsOneTraceAndEveryLineIsCorrelated is the telemetry
+// layer's acceptance test: per workflow, one trace id and one span tree from strategy to
 // notifications; every log line valid, carrying the workflow's correlation
 // id and trace id; every EMF line valid EMF with a level.
 func TestEachWorkflowIsOneTraceAndEveryLineIsCorrelated(t *testing.T) {
