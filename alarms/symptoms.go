@@ -31,9 +31,10 @@ const (
 	LogBytesPerHour       = 500_000 // log bytes per function per hour (a workflow writes a few kB)
 )
 
-// Symptoms are the incident catalogue's direct-signal alarms: both dead-
-// letter queues non-empty; per function errors, throttles and durations
-// near the timeout; the breaker opening; publish failures.
+// Symptoms are the direct-signal alarms of the incident catalogue
+// (docs/INCIDENTS.md): both dead-letter queues non-empty; per function
+// errors, throttles and durations near the timeout; the breaker opening;
+// publish failures.
 func Symptoms(spec *Spec) []Symptom {
 	sv := [2]string{"service", spec.Service}
 	budgets := spec.Symptoms.withDefaults()

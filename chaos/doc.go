@@ -27,7 +27,7 @@
 //     an absorbed fault, whose metric (Scenario.Absorbed, e.g.
 //     PublishRetries) must show it happened.
 //
-// A scenario is one incident type of INCIDENTS.md: its stack setup
+// A scenario is one incident type of docs/INCIDENTS.md: its stack setup
 // (local.Chaos, duplicates, a hook on the stack before the run, an action
 // after it), the alarms that must fire and the saved query that must find
 // it. Scenarios lists them: "clean" injects nothing; one per incident type

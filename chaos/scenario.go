@@ -19,7 +19,7 @@ import (
 // Scenario is one injected incident and how it must show.
 type Scenario struct {
 	Name        string
-	Incident    string // the INCIDENTS.md id; "" for clean
+	Incident    string // the incident id of docs/INCIDENTS.md; "" for clean
 	Description string
 	Workflows   int // the default number of workflows
 	Seed        uint64

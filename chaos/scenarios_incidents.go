@@ -13,7 +13,7 @@ import (
 )
 
 // Scenarios are the chaos scenarios: clean, one per incident type of
-// INCIDENTS.md that the local stack can produce (built as the proofs in
+// docs/INCIDENTS.md that the local stack can produce (built as the proofs in
 // app/local/incidents_test.go build them), then the recoveries.
 func Scenarios() []Scenario {
 	return append(incidentScenarios(), recoveryScenarios()...)

@@ -1,6 +1,6 @@
 // Package queries holds the saved CloudWatch Logs Insights queries, one
-// per incident type of the incident catalogue (plus workflow-trace and
-// workflow-steps), as *.insights files with a header:
+// per incident type of the incident catalogue, docs/INCIDENTS.md (plus
+// workflow-trace and workflow-steps), as *.insights files with a header:
 //
 //	# name: workflow-failed
 //	# version: 1

@@ -1,4 +1,5 @@
 // Package runbooks holds one markdown runbook per alarm and incident
-// type; its test checks them against the alarms, the saved queries and
-// the CLI.
+// type; its tests check them against the alarms, the saved queries, the
+// CLI and the incident catalogue, docs/INCIDENTS.md (which they also check
+// against the alarms, queries and chaos scenarios, both ways).
 package runbooks

@@ -10,7 +10,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/idempotency"
 )
 
-// Deadlines of the scheduled workflow (INCIDENTS.md): it must have started
+// Deadlines of the scheduled workflow (docs/INCIDENTS.md): it must have started
 // by 09:45 New York time on a trading day, and have ended 15 minutes after
 // its scheduled start.
 const (

@@ -28,7 +28,7 @@ func newChaosCmd() *cobra.Command {
 		Use:   "chaos SCENARIO|all [--workflows N] [--json] | chaos --list [--json]",
 		Short: "Inject an incident on the local stack and check the invariants",
 		Long: `chaos runs a fault-injection scenario on the embedded local stack (one incident type
-of INCIDENTS.md, or clean) and checks on the run:
+of docs/INCIDENTS.md, or clean) and checks on the run:
 
   accounting                  started = completed + failed + dead-lettered,
                               and no event dropped for want of a DLQ
