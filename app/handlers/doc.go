@@ -1,17 +1,61 @@
-// Package handlers holds the four Lambda handlers of the workflow as plain
-// Go values: each decodes its EventBridge event strictly, calls the domain
+// Package handlers holds the five Lambda handlers of the Alchemiser as
+// plain Go values: each decodes its input strictly, calls the domain
 // packages, and publishes the next event. They know nothing of Lambda, AWS
-// or the local stack; app/functions/*/main.go and app/local wire them.
+// or the local stack; app/functions/*/main.go and the local stack wire
+// them, with their dependencies as fields (Deps and each handler's own).
 //
-// Every handler has the signature of Func. Error policy, shared by all:
+//   - Scheduler: invoked by EventBridge Scheduler with a ScheduleInput.
+//     Trigger "schedule" (or a manual one) publishes WorkflowStarted, the
+//     root of the workflow's events and trace, for the New York trading
+//     date of the scheduled time; with a Ledger, a scheduled start is
+//     claimed per trading date first, so the schedule's retries start one
+//     workflow. Trigger "watchdog" runs the watchdog instead (below).
+//   - Strategy: WorkflowStarted in, SignalGenerated out.
+//   - Portfolio: SignalGenerated in, RebalancePlanned out, or
+//     WorkflowCompleted (outcome no_trades) when the plan only holds.
+//   - Execution: RebalancePlanned in; places the orders (sells, then buys)
+//     under the kill switch (TradingEnabled), then publishes TradeExecuted
+//     and WorkflowCompleted or WorkflowFailed.
+//   - Notifications: WorkflowCompleted and WorkflowFailed in, a summary to
+//     the owner out, and the workflow's end in the Ledger; it also turns
+//     the CloudWatch alarm messages of the alarm topic (SNS records) into
+//     alarm notifications.
 //
-//   - an event that cannot be decoded, or of a type the handler does not
-//     consume, returns a permanent error (events.Permanent reports true):
-//     the invoker must dead-letter it without retrying;
-//   - a transient failure (broker unavailable, publish failed, deadline)
-//     returns the error so Lambda's asynchronous retries run again; every
-//     step is idempotent, so a retry repeats nothing already done;
-//   - a business failure (no data for a symbol, orders rejected) publishes
-//     WorkflowFailed naming the step and returns nil: the workflow has
-//     ended, and retrying would fail the same way.
+// Every handler has the signature of Func. Two middlewares wrap the four
+// event consumers (not the scheduler, whose input is a schedule):
+// ResolvingClaims puts back the detail of an event that travelled as a
+// claim check, and Idempotent (given an idempotency store) runs a handler
+// at most once per function and metadata.event_id, skipping and counting a duplicate delivery or an
+// archive replay. Its in-progress record is a lease of IdempotencyLease
+// that the running invocation renews, not the invocation's deadline, so
+// Lambda's retry of an invocation whose process died is not turned away.
+//
+// # Watchdog
+//
+// EventBridge Scheduler invokes the scheduler every five minutes of the
+// session with trigger "watchdog". From the start deadline (09:45 New
+// York) on, each check reads the Ledger and records the gauges
+// WorkflowsNotStarted and WorkflowsStuck (0 or 1), logging its verdict:
+// not started when no scheduled workflow was claimed for the date, stuck
+// when the claimed one has no end StuckAfter (15 minutes) after its
+// scheduled start. Only the scheduled workflow is watched.
+//
+// # Error policy
+//
+//   - An undecodable event, an unknown schema MAJOR, an event of a type the
+//     handler does not consume or a schedule input that can never start a
+//     workflow returns a permanent error (events.Permanent reports true),
+//     logged once as such. Lambda still retries
+//     it (it retries every function error); then it lands in the
+//     function's on-failure destination with the error in Lambda's record.
+//   - A transient failure (broker or market data unavailable after the
+//     retries of their clients, publish failed, deadline, an invocation of
+//     the same event still running) returns the error, so Lambda's
+//     asynchronous retries run again. Every step is idempotent: execution
+//     derives client order ids from the correlation id, plan id, symbol and
+//     side, so a retried or duplicated delivery never places a second order.
+//   - A business failure (no data for a symbol, orders rejected or
+//     unfilled, trading disabled) publishes WorkflowFailed naming the step
+//     and returns nil: the workflow has ended, and retrying would fail the
+//     same way.
 package handlers
