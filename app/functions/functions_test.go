@@ -19,8 +19,8 @@ import (
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/idempotency/dynalitetest"
-	"github.com/alchemiser/alchemiser/emulator/runtimeapi"
 	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/emulator/runtimeapi"
 	"github.com/shopspring/decimal"
 )
 

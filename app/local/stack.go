@@ -26,13 +26,13 @@ import (
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/idempotency"
-	"github.com/alchemiser/alchemiser/topology"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/app/notify"
 	"github.com/alchemiser/alchemiser/app/portfolio"
 	"github.com/alchemiser/alchemiser/app/strategy"
 	"github.com/alchemiser/alchemiser/telemetry"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // Functions are the names of the workflow's functions; function f is

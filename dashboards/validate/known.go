@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/alchemiser/alchemiser/alarms"
-	"github.com/alchemiser/alchemiser/topology"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/telemetry"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // Known is what a dashboard may reference.
