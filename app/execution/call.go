@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/broker"
+	"github.com/alchemiser/alchemiser/app/internal/retry"
 	"github.com/sony/gobreaker/v2"
 )
 
@@ -32,29 +33,25 @@ func (e *Executor) call(ctx context.Context, endpoint string, f func(context.Con
 
 // callWithin is call with each attempt bounded by timeout (none when
 // negative): the wait for fills polls until the order ends, bounded by the
-// deadline instead.
+// deadline instead. An open breaker and a failure no retry can fix end the
+// retries at once.
 func (e *Executor) callWithin(ctx context.Context, endpoint string, timeout time.Duration, f func(context.Context) error) (int, error) {
-	var err error
-	for attempt := 1; ; attempt++ {
+	return retry.Do(ctx, e.retry, func(attempt int) error {
 		start := e.cfg.Now()
 		sctx, span := startCall(ctx, endpoint, attempt)
 		actx, cancel := bound(sctx, timeout)
-		_, err = e.breaker.Execute(func() (any, error) { return nil, f(actx) })
+		_, err := e.breaker.Execute(func() (any, error) { return nil, f(actx) })
 		cancel()
 		endCall(span, err)
 		e.cfg.Observer.BrokerCall(ctx, endpoint, e.cfg.Now().Sub(start), err)
 		switch {
-		case err == nil:
-			return attempt, nil
 		case errors.Is(err, gobreaker.ErrOpenState), errors.Is(err, gobreaker.ErrTooManyRequests):
-			return attempt, fmt.Errorf("%w: %s", ErrBreakerOpen, endpoint)
-		case !broker.IsRetryable(err) || attempt >= e.cfg.MaxAttempts:
-			return attempt, err
+			return retry.Permanent(fmt.Errorf("%w: %s", ErrBreakerOpen, endpoint))
+		case err != nil && !broker.IsRetryable(err):
+			return retry.Permanent(err)
 		}
-		if serr := e.backoff(ctx, attempt); serr != nil {
-			return attempt, fmt.Errorf("%w (after %w)", serr, err)
-		}
-	}
+		return err
+	})
 }
 
 func bound(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
@@ -64,16 +61,18 @@ func bound(ctx context.Context, timeout time.Duration) (context.Context, context
 	return context.WithTimeout(ctx, timeout)
 }
 
-// backoff sleeps before attempt+1: a random duration in
-// [0, min(MaxBackoff, BaseBackoff × 2^(attempt−1))] ("full jitter").
-func (e *Executor) backoff(ctx context.Context, attempt int) error {
-	ceiling := e.cfg.BaseBackoff << (attempt - 1)
-	if ceiling > e.cfg.MaxBackoff || ceiling <= 0 {
-		ceiling = e.cfg.MaxBackoff
+// retryPolicy is MaxAttempts calls, with full-jitter waits in
+// [0, min(MaxBackoff, BaseBackoff × 2^(attempt−1))], each refused with
+// ErrDeadline when it would end past the deadline minus the margin.
+func retryPolicy(cfg Config) retry.Policy {
+	return retry.Policy{
+		Attempts: cfg.MaxAttempts,
+		Backoff:  retry.Backoff{Base: cfg.BaseBackoff, Max: cfg.MaxBackoff, Jitter: retry.FullJitter(cfg.Rand)},
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			if dl, ok := ctx.Deadline(); ok && cfg.Now().Add(d).After(dl.Add(-cfg.DeadlineMargin)) {
+				return fmt.Errorf("%w: backoff of %s", ErrDeadline, d.Round(time.Millisecond))
+			}
+			return cfg.Sleep(ctx, d)
+		},
 	}
-	d := time.Duration(e.cfg.Rand.Int64N(int64(ceiling) + 1))
-	if dl, ok := ctx.Deadline(); ok && e.cfg.Now().Add(d).After(dl.Add(-e.cfg.DeadlineMargin)) {
-		return fmt.Errorf("%w: backoff of %s", ErrDeadline, d.Round(time.Millisecond))
-	}
-	return e.cfg.Sleep(ctx, d)
 }

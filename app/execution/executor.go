@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/alchemiser/alchemiser/app/broker"
+	"github.com/alchemiser/alchemiser/app/internal/retry"
 	"github.com/shopspring/decimal"
 	"github.com/sony/gobreaker/v2"
 )
@@ -74,6 +75,7 @@ type Executor struct {
 	b       broker.Broker
 	cfg     Config
 	breaker *gobreaker.CircuitBreaker[any]
+	retry   retry.Policy
 }
 
 // New returns an executor trading through b.
@@ -82,7 +84,7 @@ func New(b broker.Broker, cfg Config) (*Executor, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Executor{b: b, cfg: cfg}
+	e := &Executor{b: b, cfg: cfg, retry: retryPolicy(cfg)}
 	e.breaker = gobreaker.NewCircuitBreaker[any](gobreaker.Settings{
 		Name:        "broker",
 		Timeout:     cfg.BreakerTimeout,

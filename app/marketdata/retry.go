@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/internal/retry"
 	alp "github.com/alpacahq/alpaca-trade-api-go/v3/alpaca"
 )
 
@@ -72,22 +73,18 @@ func (s *AlpacaSource) retry(ctx context.Context, op string, call func() error) 
 	if backoff == 0 {
 		backoff = DefaultRetryBackoff
 	}
-	for attempt := 0; ; attempt++ {
+	p := retry.Policy{Attempts: 1 + retries, Backoff: retry.Backoff{Base: backoff}}
+	_, err := retry.Do(ctx, p, func(int) error {
 		err := call()
 		if err == nil {
 			return nil
 		}
 		err = classify(op, err)
 		var u *UnavailableError
-		if !errors.As(err, &u) || attempt >= retries || ctx.Err() != nil {
-			return err
+		if !errors.As(err, &u) {
+			return retry.Permanent(err)
 		}
-		t := time.NewTimer(backoff << attempt)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		case <-t.C:
-		}
-	}
+		return err
+	})
+	return err
 }

@@ -7,8 +7,12 @@ import (
 	"time"
 )
 
-// Sleep waits d, or returns ctx's error as soon as ctx ends.
+// Sleep waits d, or returns ctx's error as soon as ctx ends: at once when
+// it has already ended, even for a zero d.
 func Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
