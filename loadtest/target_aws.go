@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/bus"
+	ebpub "github.com/alchemiser/alchemiser/app/bus/eventbridge"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -111,7 +112,7 @@ func NewAWS(ctx context.Context, cfg AWSConfig) (*AWS, error) {
 			o.BaseEndpoint = aws.String(cfg.SQSEndpoint)
 		}
 	})
-	return newAWS(cfg, bus.NewEventBridge(eb, cfg.EventBus, events.Source("scheduler")), q)
+	return newAWS(cfg, ebpub.New(eb, cfg.EventBus, events.Source("scheduler")), q)
 }
 
 func fillAWSDefaults(cfg *AWSConfig) error {

@@ -6,20 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/alchemiser/alchemiser/app/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// ClaimStore keeps details too large for an event.
+// ClaimStore keeps details too large for an event. Implementations are
+// safe for concurrent use and honour ctx: DirClaims here, the S3 bucket's
+// in app/bus/s3claims.
 type ClaimStore interface {
 	// Put stores body under key and returns its URI.
 	Put(ctx context.Context, key string, body []byte) (uri string, err error)
@@ -39,6 +33,24 @@ type ClaimCheck struct {
 type claimChecked struct {
 	Metadata   events.Metadata `json:"metadata"`
 	ClaimCheck *ClaimCheck     `json:"claim_check"`
+}
+
+// PutClaimCheck stores ev's encoded detail in store under
+// claim-checks/<event type>/<event id>.json and returns the detail that
+// takes its place in the event: ev's metadata and a ClaimCheck with the
+// stored body's URI, size and SHA-256.
+func PutClaimCheck(ctx context.Context, store ClaimStore, ev events.Event, detail []byte) (pointer []byte, uri string, err error) {
+	m := ev.Meta()
+	key := fmt.Sprintf("claim-checks/%s/%s.json", ev.EventType(), m.EventID)
+	if uri, err = store.Put(ctx, key, detail); err != nil {
+		return nil, "", fmt.Errorf("could not store the claim check of %s %s: %w", ev.EventType(), m.EventID, err)
+	}
+	sum := sha256.Sum256(detail)
+	pointer, err = json.Marshal(claimChecked{Metadata: *m, ClaimCheck: &ClaimCheck{URI: uri, Bytes: len(detail), SHA256: hex.EncodeToString(sum[:])}})
+	if err != nil {
+		return nil, "", fmt.Errorf("could not encode the claim check of %s %s: %w", ev.EventType(), m.EventID, err)
+	}
+	return pointer, uri, nil
 }
 
 // ResolveClaimCheck returns the event raw with a claim-checked detail
@@ -80,65 +92,3 @@ func (e *ClaimCheckError) Error() string {
 
 // Retryable is false: the stored object will not change by itself.
 func (e *ClaimCheckError) Retryable() bool { return false }
-
-// DirClaims keeps claim checks as files under Dir (the local stack's
-// stand-in for the claim-check bucket).
-type DirClaims struct{ Dir string }
-
-// Put implements ClaimStore.
-func (d DirClaims) Put(_ context.Context, key string, body []byte) (string, error) {
-	path := filepath.Join(d.Dir, filepath.FromSlash(key))
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(path, body, 0o644); err != nil {
-		return "", err
-	}
-	return "file://" + filepath.ToSlash(path), nil
-}
-
-// Get implements ClaimStore.
-func (d DirClaims) Get(_ context.Context, uri string) ([]byte, error) {
-	path, ok := strings.CutPrefix(uri, "file://")
-	if !ok {
-		return nil, fmt.Errorf("%s is not a file claim check", uri)
-	}
-	return os.ReadFile(filepath.FromSlash(path))
-}
-
-// S3API is the part of the S3 client S3Claims uses.
-type S3API interface {
-	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
-	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
-}
-
-// S3Claims keeps claim checks in an S3 bucket (template.yaml's
-// ClaimCheckBucket, which expires them after 14 days).
-type S3Claims struct {
-	Client S3API
-	Bucket string
-}
-
-// Put implements ClaimStore.
-func (c S3Claims) Put(ctx context.Context, key string, body []byte) (string, error) {
-	_, err := c.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(c.Bucket), Key: aws.String(key),
-		Body: bytes.NewReader(body), ContentType: aws.String("application/json")})
-	if err != nil {
-		return "", fmt.Errorf("s3 PutObject %s/%s: %w", c.Bucket, key, err)
-	}
-	return "s3://" + c.Bucket + "/" + key, nil
-}
-
-// Get implements ClaimStore.
-func (c S3Claims) Get(ctx context.Context, uri string) ([]byte, error) {
-	u, err := url.Parse(uri)
-	if err != nil || u.Scheme != "s3" {
-		return nil, errors.Join(fmt.Errorf("%s is not an s3:// claim check", uri), err)
-	}
-	out, err := c.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(u.Host), Key: aws.String(strings.TrimPrefix(u.Path, "/"))})
-	if err != nil {
-		return nil, fmt.Errorf("s3 GetObject %s: %w", uri, err)
-	}
-	defer out.Body.Close()
-	return io.ReadAll(out.Body)
-}

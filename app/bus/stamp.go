@@ -40,20 +40,6 @@ func StartPublish(ctx context.Context, source string, ev events.Event) (context.
 	return ctx, span
 }
 
-// xrayHeader formats the span as an X-Ray trace header for PutEvents'
-// TraceHeader, so X-Ray's service map links producer and consumer.
-func xrayHeader(sc trace.SpanContext) string {
-	if !sc.IsValid() {
-		return ""
-	}
-	id := sc.TraceID().String()
-	sampled := "0"
-	if sc.IsSampled() {
-		sampled = "1"
-	}
-	return "Root=1-" + id[:8] + "-" + id[8:] + ";Parent=" + sc.SpanID().String() + ";Sampled=" + sampled
-}
-
 // withIDs puts the published event's workflow ids in the baggage: its
 // correlation id and its cause, exactly as its metadata says.
 func withIDs(ctx context.Context, m *events.Metadata) context.Context {

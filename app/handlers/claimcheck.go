@@ -8,7 +8,7 @@ import (
 )
 
 // ResolvingClaims gives h events whose detail was moved to a claim check
-// (bus.WithClaimCheck) with the stored detail back in place, so handlers
+// (bus.PutClaimCheck) with the stored detail back in place, so handlers
 // never see the pointer.
 func ResolvingClaims(store bus.ClaimStore, h Func) Func {
 	return func(ctx context.Context, raw json.RawMessage) error {

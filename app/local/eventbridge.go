@@ -17,7 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/alchemiser/alchemiser/app/bus"
+	ebpub "github.com/alchemiser/alchemiser/app/bus/eventbridge"
 	"github.com/alchemiser/alchemiser/emulator/eventpattern"
 	"github.com/alchemiser/alchemiser/topology"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -33,7 +33,7 @@ type Handler = func(ctx context.Context, raw json.RawMessage) error
 // its buses, rules (with the same event patterns), targets with their
 // retry policies and dead-letter queues, archives, and the functions'
 // asynchronous invocation configs. It implements PutEvents, so the real
-// publisher (bus.EventBridge) runs against it.
+// publisher (app/bus/eventbridge) runs against it.
 //
 // Delivery follows what AWS documents:
 //   - at least once: Duplicates is the share of deliveries made twice;
@@ -169,7 +169,7 @@ func (e *EventBridge) Wait() { e.inflight.Wait() }
 // Stats returns the counters.
 func (e *EventBridge) Stats() *Stats { return &e.stats }
 
-// PutEvents implements bus.PutEventsAPI with PutEvents' validation:
+// PutEvents implements ebpub.PutEventsAPI with PutEvents' validation:
 // at most 10 entries, each under 256 KB by AWS's size rule, a Source, a
 // DetailType of at most 128 characters, a Detail that is a JSON object,
 // and a bus of the template. Invalid entries fail one by one, as AWS
@@ -183,9 +183,9 @@ func (e *EventBridge) PutEvents(ctx context.Context, in *eventbridge.PutEventsIn
 	}
 	total := 0
 	for _, entry := range in.Entries {
-		total += bus.EntrySize(entry)
+		total += ebpub.EntrySize(entry)
 	}
-	if total >= bus.MaxEntrySize {
+	if total >= ebpub.MaxEntrySize {
 		return nil, fmt.Errorf("ValidationException: the entries total %d bytes; a PutEvents call must be under 256 KB", total)
 	}
 	out := &eventbridge.PutEventsOutput{}
@@ -215,8 +215,8 @@ func (e *EventBridge) putEntry(entry types.PutEventsRequestEntry) types.PutEvent
 		return fail("InvalidArgument", "Parameter DetailType is not valid. Reason: over 128 characters.")
 	case !json.Valid([]byte(aws.ToString(entry.Detail))) || !strings.HasPrefix(strings.TrimSpace(aws.ToString(entry.Detail)), "{"):
 		return fail("MalformedDetail", "Detail is malformed.")
-	case bus.EntrySize(entry) >= bus.MaxEntrySize:
-		return fail("ValidationException", fmt.Sprintf("entry is %d bytes; the limit is 256 KB", bus.EntrySize(entry)))
+	case ebpub.EntrySize(entry) >= ebpub.MaxEntrySize:
+		return fail("ValidationException", fmt.Sprintf("entry is %d bytes; the limit is 256 KB", ebpub.EntrySize(entry)))
 	}
 	if e.PutFailure != nil {
 		if code, msg := e.PutFailure(aws.ToString(entry.Source), aws.ToString(entry.DetailType)); code != "" {

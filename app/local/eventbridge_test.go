@@ -19,6 +19,7 @@ import (
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/app/bus"
+	ebpub "github.com/alchemiser/alchemiser/app/bus/eventbridge"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
@@ -283,7 +284,7 @@ func TestOversizeEventsArriveWholeThroughAClaimCheck(t *testing.T) {
 	for range 8000 {
 		sig.Allocations = append(sig.Allocations, events.Allocation{Symbol: "SYMBOLXYZ", Weight: decimal.RequireFromString("0.000125")})
 	}
-	pub := bus.NewEventBridge(e, "alchemiser-bus", "alchemiser.strategy", bus.WithClaimCheck(claims))
+	pub := ebpub.New(e, "alchemiser-bus", "alchemiser.strategy", ebpub.WithClaimCheck(claims))
 	if err := pub.Publish(context.Background(), sig); err != nil {
 		t.Fatal(err)
 	}

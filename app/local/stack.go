@@ -22,6 +22,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/broker/alpaca"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/bus"
+	"github.com/alchemiser/alchemiser/app/bus/eventbridge"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/handlers"
@@ -89,7 +90,7 @@ type Chaos struct {
 	// its default (execution.Config.CallTimeout; negative for none).
 	BrokerCallTimeout time.Duration
 	// PublishAttempts is how often the publishers try an entry instead
-	// of their default (bus.WithRetry).
+	// of their default (eventbridge.WithRetry).
 	PublishAttempts int
 	// RandomOrderIDs gives every order attempt a fresh client order id,
 	// removing the protection against placing an order twice (tests only).
@@ -211,14 +212,14 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 // putting events on the emulated bus.
 func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
 	name := s.Top.Functions[LogicalID(fn)].Env["EVENT_BUS_NAME"]
-	opts := []bus.Option{bus.WithObserver(rec)}
+	opts := []eventbridge.Option{eventbridge.WithObserver(rec)}
 	if !s.chaos.NoClaimCheck {
-		opts = append(opts, bus.WithClaimCheck(s.claims))
+		opts = append(opts, eventbridge.WithClaimCheck(s.claims))
 	}
 	if n := s.chaos.PublishAttempts; n > 0 {
-		opts = append(opts, bus.WithRetry(n, 50*time.Millisecond, 2*time.Second))
+		opts = append(opts, eventbridge.WithRetry(n, 50*time.Millisecond, 2*time.Second))
 	}
-	return bus.NewEventBridge(s.Bus, name, events.Source(fn), opts...)
+	return eventbridge.New(s.Bus, name, events.Source(fn), opts...)
 }
 
 // wire builds each function's handler and registers it.

@@ -113,12 +113,12 @@ func (r *Recorder) DuplicateSkipped(ctx context.Context, eventType string) {
 	r.add(ctx, DuplicateEvents, attribute.String("event_type", eventType))
 }
 
-// PublishRetried implements bus.Observer.
+// PublishRetried implements eventbridge.Observer (app/bus/eventbridge).
 func (r *Recorder) PublishRetried(ctx context.Context, eventType, code string) {
 	r.add(ctx, PublishRetries, attribute.String("event_type", eventType), attribute.String("code", code))
 }
 
-// ClaimChecked implements bus.Observer.
+// ClaimChecked implements eventbridge.Observer (app/bus/eventbridge).
 func (r *Recorder) ClaimChecked(ctx context.Context, eventType string, _ int) {
 	r.add(ctx, ClaimChecks, attribute.String("event_type", eventType))
 }

@@ -35,7 +35,9 @@ func TestDoRetriesUntilSuccess(t *testing.T) {
 	r := &recorded{}
 	var notified []string
 	p := Policy{Attempts: 4, Backoff: Backoff{Base: time.Millisecond}, Sleep: r.sleep,
-		Notify: func(err error, attempt int, d time.Duration) { notified = append(notified, fmt.Sprintf("%d:%v:%v", attempt, err, d)) }}
+		Notify: func(err error, attempt int, d time.Duration) {
+			notified = append(notified, fmt.Sprintf("%d:%v:%v", attempt, err, d))
+		}}
 	n, err := Do(context.Background(), p, failing(2, errBusy))
 	if n != 3 || err != nil {
 		t.Fatalf("%d calls, %v; want 3, nil", n, err)

@@ -30,6 +30,8 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/broker/alpaca"
 	"github.com/alchemiser/alchemiser/app/bus"
+	ebpub "github.com/alchemiser/alchemiser/app/bus/eventbridge"
+	"github.com/alchemiser/alchemiser/app/bus/s3claims"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/idempotency"
@@ -142,14 +144,14 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 }
 
 func publisher(cfg aws.Config, busName, fn string, claims bus.ClaimStore, rec *metrics.Recorder) bus.Publisher {
-	var opts []bus.Option
+	var opts []ebpub.Option
 	if claims != nil {
-		opts = append(opts, bus.WithClaimCheck(claims))
+		opts = append(opts, ebpub.WithClaimCheck(claims))
 	}
 	if rec != nil {
-		opts = append(opts, bus.WithObserver(rec))
+		opts = append(opts, ebpub.WithObserver(rec))
 	}
-	return bus.NewEventBridge(eventbridge.NewFromConfig(cfg), busName, events.Source(fn), opts...)
+	return ebpub.New(eventbridge.NewFromConfig(cfg), busName, events.Source(fn), opts...)
 }
 
 func claimStore(cfg aws.Config) bus.ClaimStore {
@@ -157,7 +159,7 @@ func claimStore(cfg aws.Config) bus.ClaimStore {
 	if bucket == "" {
 		return nil
 	}
-	return bus.S3Claims{Client: s3.NewFromConfig(cfg), Bucket: bucket}
+	return s3claims.Store{Client: s3.NewFromConfig(cfg), Bucket: bucket}
 }
 
 // alpacaSecret is the JSON of the Alpaca credentials secret.

@@ -1,11 +1,8 @@
-package bus
+package eventbridge
 
 import (
 	"context"
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,12 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/shopspring/decimal"
 )
 
@@ -62,7 +58,7 @@ func TestOnlyFailedEntriesAreRetried(t *testing.T) {
 		},
 	}}
 	obs := &observed{}
-	p := NewEventBridge(c, "bus", "alchemiser.test", withSleep(noSleep), WithObserver(obs))
+	p := New(c, "bus", "alchemiser.test", withSleep(noSleep), WithObserver(obs))
 	if err := p.Publish(context.Background(), started(5, "manual")...); err != nil {
 		t.Fatal(err)
 	}
@@ -87,9 +83,9 @@ func TestPermanentEntryErrorsAreNotRetried(t *testing.T) {
 		},
 	}}
 	evs := started(2, "manual")
-	err := NewEventBridge(c, "bus", "alchemiser.test", withSleep(noSleep)).Publish(context.Background(), evs...)
-	var perr *PublishError
-	if !errors.As(err, &perr) || !errors.Is(err, ErrPartialFailure) || len(perr.Failed) != 1 ||
+	err := New(c, "bus", "alchemiser.test", withSleep(noSleep)).Publish(context.Background(), evs...)
+	var perr *bus.PublishError
+	if !errors.As(err, &perr) || !errors.Is(err, bus.ErrPartialFailure) || len(perr.Failed) != 1 ||
 		!perr.Has(evs[0].Meta().EventID) || perr.Has(evs[1].Meta().EventID) || perr.Retryable() || events.Permanent(err) == false {
 		t.Fatalf("error %v", err)
 	}
@@ -104,10 +100,10 @@ func TestPersistentThrottlingGivesUpAfterTheAttempts(t *testing.T) {
 		c.script = append(c.script, func(int, types.PutEventsRequestEntry) string { return "ThrottlingException" })
 	}
 	var waits []time.Duration
-	p := NewEventBridge(c, "bus", "alchemiser.test", WithRetry(4, 10*time.Millisecond, 40*time.Millisecond),
+	p := New(c, "bus", "alchemiser.test", WithRetry(4, 10*time.Millisecond, 40*time.Millisecond),
 		withSleep(func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }))
 	err := p.Publish(context.Background(), started(1, "manual")...)
-	var perr *PublishError
+	var perr *bus.PublishError
 	if !errors.As(err, &perr) || !perr.Retryable() || perr.Failed[0].Code != "ThrottlingException" {
 		t.Fatalf("error %v", err)
 	}
@@ -128,8 +124,8 @@ func TestADeadlineStopsTheRetries(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := NewEventBridge(c, "bus", "alchemiser.test").Publish(ctx, started(1, "manual")...)
-	if !errors.Is(err, ErrPartialFailure) || len(c.calls) != 1 {
+	err := New(c, "bus", "alchemiser.test").Publish(ctx, started(1, "manual")...)
+	if !errors.Is(err, bus.ErrPartialFailure) || len(c.calls) != 1 {
 		t.Fatalf("error %v after %d calls; want one call, then the context's end", err, len(c.calls))
 	}
 }
@@ -148,7 +144,7 @@ func signalOf(t *testing.T, size int) *events.SignalGenerated {
 func TestBatchesStayUnderTheCallSizeLimit(t *testing.T) {
 	c := &scripted{}
 	evs := []events.Event{signalOf(t, 100_000), signalOf(t, 100_000), signalOf(t, 100_000)}
-	if err := NewEventBridge(c, "bus", "alchemiser.test").Publish(context.Background(), evs...); err != nil {
+	if err := New(c, "bus", "alchemiser.test").Publish(context.Background(), evs...); err != nil {
 		t.Fatal(err)
 	}
 	if got := lens(c.calls); len(got) != 2 || got[0] != 2 || got[1] != 1 {
@@ -167,10 +163,10 @@ func TestBatchesStayUnderTheCallSizeLimit(t *testing.T) {
 
 func TestOversizeDetailGoesToTheClaimStore(t *testing.T) {
 	c := &scripted{}
-	store := DirClaims{Dir: t.TempDir()}
+	store := bus.DirClaims{Dir: t.TempDir()}
 	sig := signalOf(t, 300_000)
 	obs := &observed{}
-	if err := NewEventBridge(c, "bus", "alchemiser.strategy", WithClaimCheck(store), WithObserver(obs)).Publish(context.Background(), sig); err != nil {
+	if err := New(c, "bus", "alchemiser.strategy", WithClaimCheck(store), WithObserver(obs)).Publish(context.Background(), sig); err != nil {
 		t.Fatal(err)
 	}
 	if len(obs.claims) != 1 || obs.claims[0] != "SignalGenerated" {
@@ -182,7 +178,7 @@ func TestOversizeDetailGoesToTheClaimStore(t *testing.T) {
 		t.Fatalf("entry of %d bytes: %.300s", EntrySize(sent), aws.ToString(sent.Detail))
 	}
 	env := `{"version":"0","id":"x","detail-type":"SignalGenerated","source":"alchemiser.strategy","account":"0","time":"2026-11-20T14:35:00Z","region":"us-east-1","resources":[],"detail":` + aws.ToString(sent.Detail) + `}`
-	resolved, err := ResolveClaimCheck(context.Background(), store, []byte(env))
+	resolved, err := bus.ResolveClaimCheck(context.Background(), store, []byte(env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,15 +195,15 @@ func TestOversizeDetailGoesToTheClaimStore(t *testing.T) {
 		t.Fatalf("claim files %v", files)
 	}
 	_ = os.WriteFile(files[0], []byte(`{"tampered":true}`), 0o644)
-	_, err = ResolveClaimCheck(context.Background(), store, []byte(env))
-	var cerr *ClaimCheckError
+	_, err = bus.ResolveClaimCheck(context.Background(), store, []byte(env))
+	var cerr *bus.ClaimCheckError
 	if !errors.As(err, &cerr) || !events.Permanent(err) {
 		t.Fatalf("error %v, want a permanent ClaimCheckError", err)
 	}
 }
 
 func TestOversizeWithoutAClaimStoreIsAnError(t *testing.T) {
-	err := NewEventBridge(&scripted{}, "bus", "alchemiser.strategy").Publish(context.Background(), signalOf(t, 300_000))
+	err := New(&scripted{}, "bus", "alchemiser.strategy").Publish(context.Background(), signalOf(t, 300_000))
 	if err == nil || !strings.Contains(err.Error(), "over PutEvents' 256 KB entry limit") {
 		t.Fatalf("error %v", err)
 	}
@@ -222,53 +218,6 @@ func TestEntrySizeFollowsAWSRule(t *testing.T) {
 	e.Time = aws.Time(time.Now())
 	if got := EntrySize(e); got != 21 {
 		t.Errorf("size with Time %d, want 21", got)
-	}
-}
-
-// fakeS3 speaks S3's REST protocol for PutObject and GetObject, path style.
-type fakeS3 struct {
-	mu      sync.Mutex
-	objects map[string][]byte
-}
-
-func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	switch r.Method {
-	case http.MethodPut:
-		b := make([]byte, r.ContentLength)
-		_, _ = io.ReadFull(r.Body, b)
-		f.objects[r.URL.Path] = b
-		w.Header().Set("ETag", `"1"`)
-	case http.MethodGet:
-		b, ok := f.objects[r.URL.Path]
-		if !ok {
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`<Error><Code>NoSuchKey</Code><Message>missing</Message></Error>`))
-			return
-		}
-		_, _ = w.Write(b)
-	default:
-		w.WriteHeader(http.StatusMethodNotAllowed)
-	}
-}
-
-func TestS3ClaimsRoundTrip(t *testing.T) {
-	srv := httptest.NewServer(&fakeS3{objects: map[string][]byte{}})
-	defer srv.Close()
-	client := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider("k", "s", "")})
-	store := S3Claims{Client: client, Bucket: "claims"}
-	uri, err := store.Put(context.Background(), "claim-checks/X/1.json", []byte(`{"a":1}`))
-	if err != nil || uri != "s3://claims/claim-checks/X/1.json" {
-		t.Fatalf("%q %v", uri, err)
-	}
-	got, err := store.Get(context.Background(), uri)
-	if err != nil || string(got) != `{"a":1}` {
-		t.Fatalf("%q %v", got, err)
-	}
-	if _, err := store.Get(context.Background(), "s3://claims/missing"); err == nil {
-		t.Error("a missing object is not an error")
 	}
 }
 

@@ -1,4 +1,4 @@
-package bus
+package eventbridge
 
 import (
 	"context"
@@ -16,7 +16,7 @@ func TestPublishStampsTraceContextAndXRayHeader(t *testing.T) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
 	ctx, parent := tp.Tracer("test").Start(context.Background(), "invocation")
 	fake := &fakeEventBridge{}
-	p := NewEventBridge(newClient(t, fake), "b", "alchemiser.strategy")
+	p := New(newClient(t, fake), "b", "alchemiser.strategy")
 	if err := p.Publish(ctx, started(1, "manual")...); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestPublishStampsTraceContextAndXRayHeader(t *testing.T) {
 
 func TestPublishCarriesTheEventsIDsAsBaggage(t *testing.T) {
 	fake := &fakeEventBridge{}
-	p := NewEventBridge(newClient(t, fake), "b", "alchemiser.strategy")
+	p := New(newClient(t, fake), "b", "alchemiser.strategy")
 	ev := started(1, "manual")[0]
 	if err := p.Publish(context.Background(), ev); err != nil {
 		t.Fatal(err)

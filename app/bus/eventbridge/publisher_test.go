@@ -1,4 +1,4 @@
-package bus
+package eventbridge
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -83,7 +84,7 @@ func started(n int, trigger string) []events.Event {
 
 func TestEventBridgeBatchesByTen(t *testing.T) {
 	fake := &fakeEventBridge{}
-	p := NewEventBridge(newClient(t, fake), "alchemiser-bus", "alchemiser.test")
+	p := New(newClient(t, fake), "alchemiser-bus", "alchemiser.test")
 	if err := p.Publish(context.Background(), started(23, "manual")...); err != nil {
 		t.Fatal(err)
 	}
@@ -106,25 +107,13 @@ func TestEventBridgeBatchesByTen(t *testing.T) {
 
 func TestEventBridgeReportsPartialFailure(t *testing.T) {
 	fake := &fakeEventBridge{}
-	p := NewEventBridge(newClient(t, fake), "b", "alchemiser.test")
+	p := New(newClient(t, fake), "b", "alchemiser.test")
 	evs := append(started(2, "manual"), started(1, failMarker)...)
 	err := p.Publish(context.Background(), evs...)
-	if !errors.Is(err, ErrPartialFailure) {
+	if !errors.Is(err, bus.ErrPartialFailure) {
 		t.Fatalf("err = %v, want ErrPartialFailure", err)
 	}
 	if !strings.Contains(err.Error(), "ThrottlingException") || !strings.Contains(err.Error(), evs[2].Meta().EventID) {
 		t.Errorf("error does not name the failed entry: %v", err)
-	}
-}
-
-func TestRecorder(t *testing.T) {
-	var r Recorder
-	_ = r.Publish(context.Background(), started(2, "manual")...)
-	if len(r.OfType(events.TypeWorkflowStarted)) != 2 || len(r.OfType(events.TypeWorkflowFailed)) != 0 {
-		t.Errorf("recorded %v", r.Events())
-	}
-	r.Err = errors.New("down")
-	if err := r.Publish(context.Background(), started(1, "manual")...); err == nil || len(r.Events()) != 2 {
-		t.Errorf("Err not honoured")
 	}
 }
