@@ -75,7 +75,7 @@ type LocalConfig struct {
 //   - CustomMetricValues, CustomMetrics, CustomMetricHours: EMF and metric
 //     filter points (alarms.RunMetrics) outside the AWS/ namespaces;
 //   - DynamoDBRequests: idempotency store operations, counted by a wrapper
-//     as DynamoStore would issue them.
+//     as the DynamoDB store (app/idempotency/dynamodb) would issue them.
 //
 // Limits: the emulator does not model reserved concurrency (the template
 // gives the execution function ReservedConcurrentExecutions: 1, so in AWS

@@ -44,10 +44,12 @@
 // on PutItem; a failed check reads the blocking record with a consistent
 // GetItem.
 //
-// Stores: [DynamoStore] (aws-sdk-go-v2; the table of template.yaml), and
-// [MemoryStore] for the local stack, which [NewFileStore] persists to a
-// JSON-lines file so records survive a restart. All make the same decision
-// at the same resolution (seconds for the expiry, milliseconds for the
-// in-progress expiry); one contract test suite runs against each, the
-// DynamoDB store on dynalite (scripts/dynalite.sh).
+// Stores: [MemoryStore] for the local stack, which [NewFileStore] persists
+// to a JSON-lines file so records survive a restart, and the DynamoDB store
+// of the functions in AWS (the table of template.yaml), in
+// app/idempotency/dynamodb so that this package links no AWS SDK. All make
+// the same decision at the same resolution (seconds for the expiry,
+// milliseconds for the in-progress expiry); one contract test suite
+// (app/idempotency/idempotencytest) runs against each, the DynamoDB store
+// on dynalite (app/idempotency/dynalitetest, scripts/dynalite.sh).
 package idempotency

@@ -34,7 +34,7 @@ type Record struct {
 }
 
 // acquirable reports whether a new acquisition at now may replace r. It
-// is DynamoStore's condition expression, at the resolutions DynamoDB
+// is the DynamoDB store's condition expression, at the resolutions DynamoDB
 // stores (seconds for the expiry, milliseconds for the in-progress
 // expiry), so every store decides alike at the boundaries.
 func (r *Record) acquirable(now time.Time) bool {

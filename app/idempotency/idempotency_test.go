@@ -1,4 +1,4 @@
-package idempotency
+package idempotency_test
 
 import (
 	"bufio"
@@ -9,422 +9,26 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/alchemiser/alchemiser/app/idempotency"
+	"github.com/alchemiser/alchemiser/app/idempotency/idempotencytest"
 )
 
-// clock is a controllable time source for Config.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Unix(1_800_000_000, 0)} }
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func respond(resp string) func(context.Context) ([]byte, error) {
-	return func(context.Context) ([]byte, error) { return []byte(resp), nil }
-}
-
-// mustNotRun is a handler for calls that must replay or be refused.
-func mustNotRun(t *testing.T) func(context.Context) ([]byte, error) {
-	return func(context.Context) ([]byte, error) {
-		t.Error("the handler ran")
-		return nil, nil
-	}
-}
-
-// holder is a record an invocation wrote and never completed (it
-// crashed, or still runs): in progress until ipe.
-func holder(key string, c *clock, ipe time.Duration) Record {
-	return Record{Key: key, Status: InProgress, Expiry: c.now().Add(time.Hour),
-		InProgressExpiry: c.now().Add(ipe), PayloadHash: Hash([]byte("p"))}
-}
-
-// testStore is the contract every store meets: the Guard's semantics
-// over it, and the store's own conditional write.
-func testStore(t *testing.T, newStore func(t *testing.T) Store) {
-	ctx := context.Background()
-	t.Run("first acquire writes an in-progress record", func(t *testing.T) {
-		s, c := newStore(t), newClock()
-		if r, err := s.Get(ctx, "a1"); r != nil || err != nil {
-			t.Fatalf("absent key: %+v %v, want nil, nil", r, err)
-		}
-		want := holder("a1", c, 1500*time.Millisecond)
-		if r, err := s.Acquire(ctx, want, c.now()); r != nil || err != nil {
-			t.Fatalf("first acquire: %+v %v, want nil, nil", r, err)
-		}
-		got, err := s.Get(ctx, "a1")
-		if err != nil || got == nil || got.Key != "a1" || got.Status != InProgress || !got.Expiry.Equal(want.Expiry) ||
-			!got.InProgressExpiry.Equal(want.InProgressExpiry) || got.PayloadHash != want.PayloadHash || len(got.Response) != 0 {
-			t.Fatalf("stored %+v %v, want %+v", got, err, want)
-		}
-		existing, err := s.Acquire(ctx, holder("a1", c, time.Minute), c.now())
-		if !errors.Is(err, ErrExists) || existing == nil || existing.Status != InProgress {
-			t.Fatalf("second acquire: %+v %v, want the in-progress record and ErrExists", existing, err)
-		}
-	})
-	t.Run("a call while one runs is told to retry", func(t *testing.T) {
-		g := New(newStore(t), Config{Now: newClock().now})
-		var inner error
-		_, _, err := g.Do(ctx, "a2", []byte("p"), func(ctx context.Context) ([]byte, error) {
-			_, _, inner = g.Do(ctx, "a2", []byte("p"), mustNotRun(t))
-			return []byte("outer"), nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !errors.Is(inner, ErrInProgress) || !IsRetryable(inner) || !strings.Contains(inner.Error(), "a2") {
-			t.Fatalf("error %v, want a retryable ErrInProgress naming a2", inner)
-		}
-	})
-	t.Run("an in-progress record blocks until its in-progress expiry passes", func(t *testing.T) {
-		s, c := newStore(t), newClock()
-		g := New(s, Config{Now: c.now})
-		if _, err := s.Acquire(ctx, holder("a3", c, 30*time.Second), c.now()); err != nil {
-			t.Fatal(err)
-		}
-		c.advance(30 * time.Second) // at the expiry: not yet passed
-		if _, _, err := g.Do(ctx, "a3", []byte("p"), mustNotRun(t)); !errors.Is(err, ErrInProgress) {
-			t.Fatalf("at the in-progress expiry: %v, want ErrInProgress", err)
-		}
-		c.advance(time.Millisecond)
-		if resp, replayed, err := g.Do(ctx, "a3", []byte("p"), respond("took over")); err != nil || replayed || string(resp) != "took over" {
-			t.Fatalf("after it: %q replayed=%v %v", resp, replayed, err)
-		}
-	})
-	t.Run("a completed call is replayed, not run", func(t *testing.T) {
-		g := New(newStore(t), Config{Now: newClock().now})
-		resp, replayed, err := g.Do(ctx, "a4", []byte("p"), respond("first"))
-		if err != nil || replayed || string(resp) != "first" {
-			t.Fatalf("first: %q replayed=%v %v", resp, replayed, err)
-		}
-		resp, replayed, err = g.Do(ctx, "a4", []byte("p"), mustNotRun(t))
-		if err != nil || !replayed || string(resp) != "first" {
-			t.Fatalf("second: %q replayed=%v %v, want the stored response", resp, replayed, err)
-		}
-	})
-	t.Run("an empty response is replayed", func(t *testing.T) {
-		g := New(newStore(t), Config{Now: newClock().now})
-		_, _, _ = g.Do(ctx, "a5", []byte("p"), func(context.Context) ([]byte, error) { return nil, nil })
-		if resp, replayed, err := g.Do(ctx, "a5", []byte("p"), mustNotRun(t)); err != nil || !replayed || len(resp) != 0 {
-			t.Fatalf("second: %q replayed=%v %v", resp, replayed, err)
-		}
-	})
-	t.Run("a completed record runs again once expired", func(t *testing.T) {
-		s, c := newStore(t), newClock()
-		g := New(s, Config{Now: c.now, Expiry: time.Hour})
-		_, _, _ = g.Do(ctx, "a6", []byte("p"), respond("a"))
-		c.advance(time.Hour) // at the expiry: not yet passed
-		if resp, replayed, err := g.Do(ctx, "a6", []byte("p"), mustNotRun(t)); err != nil || !replayed || string(resp) != "a" {
-			t.Fatalf("at the expiry: %q replayed=%v %v", resp, replayed, err)
-		}
-		c.advance(time.Second)
-		if resp, replayed, err := g.Do(ctx, "a6", []byte("p"), respond("b")); err != nil || replayed || string(resp) != "b" {
-			t.Fatalf("after it: %q replayed=%v %v", resp, replayed, err)
-		}
-		if r, _ := s.Get(ctx, "a6"); r == nil || string(r.Response) != "b" || !r.Expiry.Equal(c.now().Add(time.Hour)) {
-			t.Fatalf("record %+v, want b's, expiring an hour after it", r)
-		}
-	})
-	t.Run("a reused key with another payload is refused", func(t *testing.T) {
-		g := New(newStore(t), Config{Now: newClock().now})
-		_, _, _ = g.Do(ctx, "a7", []byte("p"), respond("a"))
-		_, _, err := g.Do(ctx, "a7", []byte("other"), mustNotRun(t))
-		var ke *KeyError
-		if !errors.Is(err, ErrPayloadMismatch) || IsRetryable(err) || !errors.As(err, &ke) || ke.Key != "a7" || ke.Retryable() {
-			t.Fatalf("error %v, want a non-retryable payload mismatch naming a7", err)
-		}
-		if resp, replayed, err := g.Do(ctx, "a7", []byte("p"), mustNotRun(t)); err != nil || !replayed || string(resp) != "a" {
-			t.Fatalf("the original payload: %q replayed=%v %v, want its replay", resp, replayed, err)
-		}
-	})
-	t.Run("a failure releases the key", func(t *testing.T) {
-		s := newStore(t)
-		g := New(s, Config{Now: newClock().now})
-		boom := errors.New("boom")
-		if _, _, err := g.Do(ctx, "a8", []byte("p"), func(context.Context) ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
-			t.Fatalf("error %v, want the handler's", err)
-		}
-		if r, err := s.Get(ctx, "a8"); r != nil || err != nil {
-			t.Fatalf("record kept after the failure: %+v %v", r, err)
-		}
-		if resp, replayed, err := g.Do(ctx, "a8", []byte("p"), respond("retried")); err != nil || replayed || string(resp) != "retried" {
-			t.Fatalf("retry: %q replayed=%v %v", resp, replayed, err)
-		}
-	})
-	t.Run("a panic releases the key", func(t *testing.T) {
-		s := newStore(t)
-		g := New(s, Config{Now: newClock().now})
-		func() {
-			defer func() {
-				if p := recover(); p != "boom" {
-					t.Fatalf("recovered %v, want the handler's panic", p)
-				}
-			}()
-			_, _, _ = g.Do(ctx, "a9", []byte("p"), func(context.Context) ([]byte, error) { panic("boom") })
-		}()
-		if r, err := s.Get(ctx, "a9"); r != nil || err != nil {
-			t.Fatalf("record kept after the panic: %+v %v", r, err)
-		}
-	})
-	t.Run("the in-progress expiry is the deadline, or the default", func(t *testing.T) {
-		s, c := newStore(t), newClock()
-		g := New(s, Config{Now: c.now, DefaultInProgress: time.Hour})
-		ipe := func(ctx context.Context, key string) (got time.Time) {
-			_, _, err := g.Do(ctx, key, []byte("p"), func(ctx context.Context) ([]byte, error) {
-				r, err := s.Get(ctx, key)
-				if r != nil {
-					got = r.InProgressExpiry
-				}
-				return nil, err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return got
-		}
-		if got, want := ipe(ctx, "a10"), c.now().Add(time.Hour); !got.Equal(want) {
-			t.Errorf("without a deadline: %v, want now + the default, %v", got, want)
-		}
-		dctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-		defer cancel()
-		// The remaining time only shrinks, so it is at most 10 minutes.
-		if got := ipe(dctx, "a11"); got.After(c.now().Add(10*time.Minute)) || !got.After(c.now()) {
-			t.Errorf("with 10 minutes left: %v, want in (now, now + 10 min]; now is %v", got, c.now())
-		}
-	})
-	t.Run("only the holder extends an in-progress record", func(t *testing.T) {
-		s, c := newStore(t), newClock()
-		r := holder("a14", c, time.Second)
-		r.Owner = "o1"
-		if _, err := s.Acquire(ctx, r, c.now()); err != nil {
-			t.Fatal(err)
-		}
-		until := c.now().Add(time.Minute)
-		if err := s.Extend(ctx, "a14", "o1", until); err != nil {
-			t.Fatalf("holder's extend: %v", err)
-		}
-		if got, err := s.Get(ctx, "a14"); err != nil || got.Owner != "o1" || !got.InProgressExpiry.Equal(until) {
-			t.Fatalf("after extend: %+v %v, want owner o1 until %v", got, err, until)
-		}
-		if err := s.Extend(ctx, "a14", "o2", until.Add(time.Hour)); !errors.Is(err, ErrLeaseLost) {
-			t.Errorf("another owner's extend: %v, want ErrLeaseLost", err)
-		}
-		r.Status = Complete
-		if err := s.Complete(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Extend(ctx, "a14", "o1", until); !errors.Is(err, ErrLeaseLost) {
-			t.Errorf("extend of a completed record: %v, want ErrLeaseLost", err)
-		}
-		if err := s.Extend(ctx, "absent", "o1", until); !errors.Is(err, ErrLeaseLost) {
-			t.Errorf("extend of no record: %v, want ErrLeaseLost", err)
-		}
-	})
-	t.Run("only the holder releases an in-progress record", func(t *testing.T) {
-		s, c := newStore(t), newClock()
-		r := holder("a17", c, time.Second)
-		r.Owner = "o1"
-		if _, err := s.Acquire(ctx, r, c.now()); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Release(ctx, "a17", "o2"); err != nil {
-			t.Fatalf("another owner's release: %v, want nil (nothing of its own to release)", err)
-		}
-		if got, err := s.Get(ctx, "a17"); err != nil || got == nil {
-			t.Fatalf("another owner's release removed the record: %+v %v", got, err)
-		}
-		if err := s.Release(ctx, "a17", "o1"); err != nil {
-			t.Fatal(err)
-		}
-		if got, err := s.Get(ctx, "a17"); err != nil || got != nil {
-			t.Fatalf("after the holder's release: %+v %v, want no record", got, err)
-		}
-		if _, err := s.Acquire(ctx, r, c.now()); err != nil {
-			t.Fatal(err)
-		}
-		r.Status = Complete
-		if err := s.Complete(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Release(ctx, "a17", "o1"); err != nil {
-			t.Fatal(err)
-		}
-		if got, err := s.Get(ctx, "a17"); err != nil || got == nil || got.Status != Complete {
-			t.Fatalf("a release removed a completed record: %+v %v", got, err)
-		}
-	})
-	t.Run("a failure of a holder whose lease lapsed leaves the new holder's record", func(t *testing.T) {
-		s, c := newStore(t), newClock()
-		g := New(s, Config{Now: c.now})
-		_, _, err := g.Do(ctx, "a18", []byte("p"), func(ctx context.Context) ([]byte, error) {
-			c.advance(16 * time.Minute) // past the default in-progress expiry: the key is free
-			if _, err := s.Acquire(ctx, holder("a18", c, time.Minute), c.now()); err != nil {
-				t.Fatalf("a new holder could not take the lapsed key: %v", err)
-			}
-			return nil, errors.New("failed late")
-		})
-		if err == nil {
-			t.Fatal("want the handler's error")
-		}
-		if got, err := s.Get(ctx, "a18"); err != nil || got == nil || got.Status != InProgress {
-			t.Fatalf("the new holder's record: %+v %v, want it kept", got, err)
-		}
-	})
-	t.Run("a holder whose lease lapsed does not complete the new holder's record", func(t *testing.T) {
-		s, c := newStore(t), newClock()
-		g := New(s, Config{Now: c.now})
-		resp, replayed, err := g.Do(ctx, "a19", []byte("p"), func(ctx context.Context) ([]byte, error) {
-			c.advance(16 * time.Minute) // past the default in-progress expiry: the key is free
-			r := holder("a19", c, time.Minute)
-			r.Owner = "new"
-			if _, err := s.Acquire(ctx, r, c.now()); err != nil {
-				t.Fatalf("a new holder could not take the lapsed key: %v", err)
-			}
-			return []byte("late"), nil
-		})
-		if err != nil || replayed || string(resp) != "late" {
-			t.Fatalf("the late holder's call: %q replayed=%v %v, want its response", resp, replayed, err)
-		}
-		if got, err := s.Get(ctx, "a19"); err != nil || got == nil || got.Status != InProgress || got.Owner != "new" {
-			t.Fatalf("the new holder's record: %+v %v, want it in progress", got, err)
-		}
-	})
-	t.Run("with a lease, the in-progress expiry is at most the lease away", func(t *testing.T) {
-		s, c := newStore(t), newClock()
-		g := New(s, Config{Now: c.now, Lease: 30 * time.Second})
-		dctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-		defer cancel()
-		_, _, err := g.Do(dctx, "a15", []byte("p"), func(ctx context.Context) ([]byte, error) {
-			r, err := s.Get(ctx, "a15")
-			if err == nil && (r == nil || !r.InProgressExpiry.Equal(c.now().Add(30*time.Second)) || r.Owner == "") {
-				t.Errorf("record %+v, want in progress until now + 30 s, with an owner", r)
-			}
-			return nil, err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Run("a running holder renews its lease", func(t *testing.T) {
-		s := newStore(t)
-		g := New(s, Config{Lease: 60 * time.Millisecond})
-		_, _, err := g.Do(ctx, "a16", []byte("p"), func(ctx context.Context) ([]byte, error) {
-			first, err := s.Get(ctx, "a16")
-			if err != nil || first == nil {
-				return nil, errors.Join(errors.New("no record"), err)
-			}
-			// Wait (without a time limit on the renewal itself) until the
-			// expiry has moved twice: the record outlives its first lease.
-			seen, last := 0, first.InProgressExpiry
-			for seen < 2 {
-				time.Sleep(5 * time.Millisecond)
-				r, err := s.Get(ctx, "a16")
-				if err != nil || r == nil {
-					return nil, errors.Join(errors.New("record lost"), err)
-				}
-				if r.InProgressExpiry.After(last) {
-					seen, last = seen+1, r.InProgressExpiry
-				}
-			}
-			if _, _, err := g.Do(ctx, "a16", []byte("p"), mustNotRun(t)); !errors.Is(err, ErrInProgress) {
-				t.Errorf("a duplicate after the first lease: %v, want ErrInProgress", err)
-			}
-			return []byte("done"), nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r, err := s.Get(ctx, "a16"); err != nil || r.Status != Complete {
-			t.Fatalf("after the run: %+v %v, want COMPLETE", r, err)
-		}
-	})
-	t.Run("concurrent duplicates of a running call are told to retry", func(t *testing.T) {
-		g := New(newStore(t), Config{Now: newClock().now})
-		var runs, busy, others atomic.Int32
-		release := make(chan struct{})
-		var wg sync.WaitGroup
-		for range 20 {
-			wg.Go(func() {
-				_, _, err := g.Do(ctx, "a12", []byte("p"), func(context.Context) ([]byte, error) {
-					runs.Add(1)
-					<-release
-					return []byte("done"), nil
-				})
-				switch {
-				case errors.Is(err, ErrInProgress):
-					busy.Add(1)
-				case err != nil:
-					t.Error(err)
-					others.Add(1)
-				default:
-					others.Add(1)
-				}
-			})
-		}
-		// The running call holds the key until every duplicate has
-		// returned, so each of them must have found it in progress. A
-		// second run would block too: stop waiting then, and fail.
-		for busy.Load()+others.Load() < 19 && runs.Load() < 2 {
-			time.Sleep(time.Millisecond)
-		}
-		close(release)
-		wg.Wait()
-		if runs.Load() != 1 || busy.Load() != 19 {
-			t.Fatalf("runs %d, in progress %d, other answers %d; want 1 run and 19 in progress", runs.Load(), busy.Load(), others.Load())
-		}
-	})
-	t.Run("concurrent duplicates run once", func(t *testing.T) {
-		g := New(newStore(t), Config{Now: newClock().now})
-		var runs, busy, replays atomic.Int32
-		var wg sync.WaitGroup
-		for range 20 {
-			wg.Go(func() {
-				resp, replayed, err := g.Do(ctx, "a13", []byte("p"), func(context.Context) ([]byte, error) {
-					runs.Add(1)
-					return []byte("done"), nil
-				})
-				switch {
-				case errors.Is(err, ErrInProgress):
-					busy.Add(1)
-				case err != nil:
-					t.Error(err)
-				case replayed && string(resp) == "done":
-					replays.Add(1)
-				case replayed:
-					t.Errorf("replayed %q, want done", resp)
-				}
-			})
-		}
-		wg.Wait()
-		if runs.Load() != 1 || busy.Load()+replays.Load() != 19 {
-			t.Fatalf("runs %d, in progress %d, replays %d; want 1 run and 19 others", runs.Load(), busy.Load(), replays.Load())
-		}
-		t.Logf("in progress %d, replays %d", busy.Load(), replays.Load())
-	})
-}
-
 func TestMemoryStore(t *testing.T) {
-	testStore(t, func(*testing.T) Store { return NewMemoryStore() })
+	idempotencytest.Run(t, func(*testing.T) idempotency.Store { return idempotency.NewMemoryStore() })
 }
 
 func TestFileStore(t *testing.T) {
-	testStore(t, func(t *testing.T) Store { return openFileStore(t, filepath.Join(t.TempDir(), "idempotency.json")) })
+	idempotencytest.Run(t, func(t *testing.T) idempotency.Store {
+		return openFileStore(t, filepath.Join(t.TempDir(), "idempotency.json"))
+	})
 }
 
-func openFileStore(t *testing.T, path string) *MemoryStore {
+func openFileStore(t *testing.T, path string) *idempotency.MemoryStore {
 	t.Helper()
-	s, err := NewFileStore(path)
+	s, err := idempotency.NewFileStore(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,13 +36,13 @@ func openFileStore(t *testing.T, path string) *MemoryStore {
 }
 
 func TestFileStoreSurvivesARestart(t *testing.T) {
-	ctx, c := context.Background(), newClock()
+	ctx, c := context.Background(), idempotencytest.NewClock()
 	path := filepath.Join(t.TempDir(), "run", "idempotency.json")
 	s := openFileStore(t, path)
-	g := New(s, Config{Now: c.now})
-	_, _, _ = g.Do(ctx, Key("execution", "E1"), []byte("p"), respond("orders"))
-	_, _, _ = g.Do(ctx, Key("execution", "E2"), []byte("p"), func(context.Context) ([]byte, error) { return nil, errors.New("boom") })
-	if _, err := s.Acquire(ctx, holder(Key("portfolio", "E1"), c, time.Minute), c.now()); err != nil {
+	g := idempotency.New(s, idempotency.Config{Now: c.Now})
+	_, _, _ = g.Do(ctx, idempotency.Key("execution", "E1"), []byte("p"), idempotencytest.Respond("orders"))
+	_, _, _ = g.Do(ctx, idempotency.Key("execution", "E2"), []byte("p"), func(context.Context) ([]byte, error) { return nil, errors.New("boom") })
+	if _, err := s.Acquire(ctx, idempotencytest.Holder(idempotency.Key("portfolio", "E1"), c, time.Minute), c.Now()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -446,19 +50,19 @@ func TestFileStoreSurvivesARestart(t *testing.T) {
 	if got, want := again.Records(), s.Records(); !sameRecords(got, want) {
 		t.Fatalf("reloaded %+v, want %+v", got, want)
 	}
-	g = New(again, Config{Now: c.now})
-	if resp, replayed, err := g.Do(ctx, "execution#E1", []byte("p"), mustNotRun(t)); err != nil || !replayed || string(resp) != "orders" {
+	g = idempotency.New(again, idempotency.Config{Now: c.Now})
+	if resp, replayed, err := g.Do(ctx, "execution#E1", []byte("p"), idempotencytest.MustNotRun(t)); err != nil || !replayed || string(resp) != "orders" {
 		t.Fatalf("completed: %q replayed=%v %v, want the replay", resp, replayed, err)
 	}
-	if _, _, err := g.Do(ctx, "portfolio#E1", []byte("p"), mustNotRun(t)); !errors.Is(err, ErrInProgress) {
+	if _, _, err := g.Do(ctx, "portfolio#E1", []byte("p"), idempotencytest.MustNotRun(t)); !errors.Is(err, idempotency.ErrInProgress) {
 		t.Fatalf("in progress: %v, want ErrInProgress", err)
 	}
-	if resp, _, err := g.Do(ctx, "execution#E2", []byte("p"), respond("retried")); err != nil || string(resp) != "retried" {
+	if resp, _, err := g.Do(ctx, "execution#E2", []byte("p"), idempotencytest.Respond("retried")); err != nil || string(resp) != "retried" {
 		t.Fatalf("failed: %q %v, want a run", resp, err)
 	}
 }
 
-func sameRecords(a, b []Record) bool {
+func sameRecords(a, b []idempotency.Record) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return len(a) > 0 && bytes.Equal(x, y)
@@ -466,9 +70,9 @@ func sameRecords(a, b []Record) bool {
 
 func TestFileStoreWritesJSONLines(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "idempotency.json")
-	g := New(openFileStore(t, path), Config{Now: newClock().now})
+	g := idempotency.New(openFileStore(t, path), idempotency.Config{Now: idempotencytest.NewClock().Now})
 	for _, k := range []string{"b", "a"} {
-		_, _, _ = g.Do(context.Background(), k, []byte("p"), respond("r-"+k))
+		_, _, _ = g.Do(context.Background(), k, []byte("p"), idempotencytest.Respond("r-"+k))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -477,7 +81,7 @@ func TestFileStoreWritesJSONLines(t *testing.T) {
 	defer f.Close()
 	var keys []string
 	for sc := bufio.NewScanner(f); sc.Scan(); {
-		var r Record
+		var r idempotency.Record
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
@@ -498,7 +102,7 @@ func TestFileStoreLoadsTheEarlierArrayFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := openFileStore(t, path).Get(context.Background(), "execution#E1")
-	if err != nil || r == nil || r.Status != Complete || r.PayloadHash != "h" {
+	if err != nil || r == nil || r.Status != idempotency.Complete || r.PayloadHash != "h" {
 		t.Fatalf("loaded %+v %v", r, err)
 	}
 }
@@ -508,7 +112,7 @@ func TestFileStoreRejectsACorruptFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`{"key":"a","status":"COMPLETE"}`+"\n{not json\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewFileStore(path); err == nil || !strings.Contains(err.Error(), path) {
+	if _, err := idempotency.NewFileStore(path); err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("error %v, want one naming %s", err, path)
 	}
 }
@@ -516,10 +120,10 @@ func TestFileStoreRejectsACorruptFile(t *testing.T) {
 // A change the file could not take did not happen: otherwise the process
 // would keep a key the next one does not know about.
 func TestFileStoreUndoesAChangeItCouldNotSave(t *testing.T) {
-	ctx, c := context.Background(), newClock()
+	ctx, c := context.Background(), idempotencytest.NewClock()
 	dir := filepath.Join(t.TempDir(), "run")
 	s := openFileStore(t, filepath.Join(dir, "idempotency.json"))
-	if _, err := s.Acquire(ctx, holder("kept", c, time.Minute), c.now()); err != nil {
+	if _, err := s.Acquire(ctx, idempotencytest.Holder("kept", c, time.Minute), c.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.RemoveAll(dir); err != nil { // the run directory becomes a file: no write can succeed
@@ -528,7 +132,7 @@ func TestFileStoreUndoesAChangeItCouldNotSave(t *testing.T) {
 	if err := os.WriteFile(dir, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Acquire(ctx, holder("new", c, time.Minute), c.now()); err == nil || !strings.Contains(err.Error(), "new") {
+	if _, err := s.Acquire(ctx, idempotencytest.Holder("new", c, time.Minute), c.Now()); err == nil || !strings.Contains(err.Error(), "new") {
 		t.Fatalf("acquire: %v, want an error naming the key", err)
 	}
 	if err := s.Delete(ctx, "kept"); err == nil {
@@ -543,14 +147,14 @@ func TestFileStoreUndoesAChangeItCouldNotSave(t *testing.T) {
 }
 
 func TestKey(t *testing.T) {
-	if got := Key("execution", "01J0ABC"); got != "execution#01J0ABC" {
+	if got := idempotency.Key("execution", "01J0ABC"); got != "execution#01J0ABC" {
 		t.Fatalf("Key = %q", got)
 	}
 }
 
 func TestHashIsSHA256Hex(t *testing.T) {
 	// sha256("p"), from `printf p | sha256sum`.
-	if got := Hash([]byte("p")); got != "148de9c5a7a44d19e56cd9ae1a554bf67847afb0c58f6e12fa29ac7ddfca9940" {
+	if got := idempotency.Hash([]byte("p")); got != "148de9c5a7a44d19e56cd9ae1a554bf67847afb0c58f6e12fa29ac7ddfca9940" {
 		t.Fatalf("Hash = %s", got)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // LoadCounts is what a load-test stack counted beyond the bus's Stats.
 type LoadCounts struct {
 	// StoreRequests are the idempotency store's operations as DynamoDB
-	// requests, by idempotency.DynamoStore's mapping: Acquire is a
+	// requests, by the DynamoDB store's mapping (app/idempotency/dynamodb): Acquire is a
 	// conditional PutItem (and a GetItem when the condition fails),
 	// Complete an UpdateItem, Delete a DeleteItem, Get a GetItem.
 	StoreRequests int64
@@ -60,7 +60,7 @@ func (c *countingStore) Acquire(ctx context.Context, r idempotency.Record, now t
 	c.requests.Add(1)
 	rec, err := c.next.Acquire(ctx, r, now)
 	if errors.Is(err, idempotency.ErrExists) {
-		c.requests.Add(1) // DynamoStore reads the blocking record
+		c.requests.Add(1) // the DynamoDB store reads the blocking record
 	}
 	return rec, err
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/idempotency"
+	ddbstore "github.com/alchemiser/alchemiser/app/idempotency/dynamodb"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/telemetry"
 	"github.com/aws/aws-lambda-go/lambda"
@@ -120,7 +121,7 @@ func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) 
 	}
 	var store idempotency.Store
 	if table := os.Getenv("IDEMPOTENCY_TABLE"); table != "" {
-		store = idempotency.NewDynamoStore(dynamodb.NewFromConfig(cfg), table)
+		store = ddbstore.New(dynamodb.NewFromConfig(cfg), table)
 		env.Ledger = &handlers.Ledger{Store: store}
 	}
 	env.Deps.Publisher = publisher(cfg, bus, fn, claims, env.Deps.Metrics)

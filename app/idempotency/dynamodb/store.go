@@ -1,4 +1,4 @@
-package idempotency
+package dynamodb
 
 import (
 	"context"
@@ -7,20 +7,21 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// DynamoAPI is the part of *dynamodb.Client the store uses.
-type DynamoAPI interface {
+// API is the part of *dynamodb.Client the store uses.
+type API interface {
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 }
 
-var _ DynamoAPI = (*dynamodb.Client)(nil)
+var _ API = (*dynamodb.Client)(nil)
 
 // Attribute names: Powertools' defaults, so the table is the one its
 // documentation describes.
@@ -34,16 +35,19 @@ const (
 	attrOwner            = "owner"                  // S, the acquisition's token (not a Powertools attribute)
 )
 
-// DynamoStore keeps records in a DynamoDB table with partition key "id"
-// (S); see the attr constants for the other attributes.
-type DynamoStore struct {
-	client DynamoAPI
+// Store keeps records in a DynamoDB table with partition key "id" (S);
+// see the attr constants for the other attributes. Safe for concurrent
+// use.
+type Store struct {
+	client API
 	table  string
 }
 
-// NewDynamoStore returns a store over table.
-func NewDynamoStore(client DynamoAPI, table string) *DynamoStore {
-	return &DynamoStore{client: client, table: table}
+var _ idempotency.Store = (*Store)(nil)
+
+// New returns a store over table.
+func New(client API, table string) *Store {
+	return &Store{client: client, table: table}
 }
 
 // acquireCondition is Powertools' condition: no record, or an expired
@@ -53,11 +57,11 @@ func NewDynamoStore(client DynamoAPI, table string) *DynamoStore {
 const acquireCondition = "attribute_not_exists(#id) OR #expiry < :now OR " +
 	"(#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_ms)"
 
-// Acquire implements Store with one conditional PutItem. When the
+// Acquire implements idempotency.Store with one conditional PutItem. When the
 // condition fails it reads the blocking record with a consistent read:
 // ReturnValuesOnConditionCheckFailure would save the read, but dynalite,
 // which the tests run on, ignores it.
-func (s *DynamoStore) Acquire(ctx context.Context, r Record, now time.Time) (*Record, error) {
+func (s *Store) Acquire(ctx context.Context, r idempotency.Record, now time.Time) (*idempotency.Record, error) {
 	_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:           aws.String(s.table),
 		Item:                item(r),
@@ -67,7 +71,7 @@ func (s *DynamoStore) Acquire(ctx context.Context, r Record, now time.Time) (*Re
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":now":        number(now.Unix()),
 			":now_ms":     number(now.UnixMilli()),
-			":inprogress": &types.AttributeValueMemberS{Value: string(InProgress)},
+			":inprogress": &types.AttributeValueMemberS{Value: string(idempotency.InProgress)},
 		},
 	})
 	var failed *types.ConditionalCheckFailedException
@@ -77,16 +81,16 @@ func (s *DynamoStore) Acquire(ctx context.Context, r Record, now time.Time) (*Re
 		if gerr != nil {
 			return nil, gerr
 		}
-		return existing, ErrExists
+		return existing, idempotency.ErrExists
 	case err != nil:
 		return nil, fmt.Errorf("could not put idempotency record %s in table %s: %w", r.Key, s.table, err)
 	}
 	return nil, nil
 }
 
-// Complete implements Store with an UpdateItem of the fields completion
+// Complete implements idempotency.Store with an UpdateItem of the fields completion
 // changes, as Powertools does, conditional on the owner when r has one.
-func (s *DynamoStore) Complete(ctx context.Context, r Record) error {
+func (s *Store) Complete(ctx context.Context, r idempotency.Record) error {
 	update := "SET #status = :status, #expiry = :expiry, #validation = :validation"
 	names := map[string]string{"#status": attrStatus, "#expiry": attrExpiry, "#validation": attrValidation, "#data": attrData}
 	values := map[string]types.AttributeValue{
@@ -110,42 +114,42 @@ func (s *DynamoStore) Complete(ctx context.Context, r Record) error {
 	var failed *types.ConditionalCheckFailedException
 	switch {
 	case errors.As(err, &failed):
-		return ErrLeaseLost
+		return idempotency.ErrLeaseLost
 	case err != nil:
 		return fmt.Errorf("could not update idempotency record %s in table %s: %w", r.Key, s.table, err)
 	}
 	return nil
 }
 
-// Extend implements Store with a conditional UpdateItem.
-func (s *DynamoStore) Extend(ctx context.Context, k, owner string, until time.Time) error {
+// Extend implements idempotency.Store with a conditional UpdateItem.
+func (s *Store) Extend(ctx context.Context, k, owner string, until time.Time) error {
 	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.table), Key: key(k),
 		UpdateExpression:         aws.String("SET #in_progress_expiry = :until"),
 		ConditionExpression:      aws.String("#status = :inprogress AND #owner = :owner"),
 		ExpressionAttributeNames: map[string]string{"#in_progress_expiry": attrInProgressExpiry, "#status": attrStatus, "#owner": attrOwner},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":until":      number(until.UnixMilli()),
-			":inprogress": &types.AttributeValueMemberS{Value: string(InProgress)},
+			":inprogress": &types.AttributeValueMemberS{Value: string(idempotency.InProgress)},
 			":owner":      &types.AttributeValueMemberS{Value: owner},
 		}})
 	var failed *types.ConditionalCheckFailedException
 	switch {
 	case errors.As(err, &failed):
-		return ErrLeaseLost
+		return idempotency.ErrLeaseLost
 	case err != nil:
 		return fmt.Errorf("could not extend idempotency record %s in table %s: %w", k, s.table, err)
 	}
 	return nil
 }
 
-// Release implements Store with a conditional DeleteItem; a failed
+// Release implements idempotency.Store with a conditional DeleteItem; a failed
 // condition means the record is not the caller's, which is no error.
-func (s *DynamoStore) Release(ctx context.Context, k, owner string) error {
+func (s *Store) Release(ctx context.Context, k, owner string) error {
 	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(k),
 		ConditionExpression:      aws.String("#status = :inprogress AND #owner = :owner"),
 		ExpressionAttributeNames: map[string]string{"#status": attrStatus, "#owner": attrOwner},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":inprogress": &types.AttributeValueMemberS{Value: string(InProgress)},
+			":inprogress": &types.AttributeValueMemberS{Value: string(idempotency.InProgress)},
 			":owner":      &types.AttributeValueMemberS{Value: owner},
 		}})
 	var failed *types.ConditionalCheckFailedException
@@ -155,8 +159,8 @@ func (s *DynamoStore) Release(ctx context.Context, k, owner string) error {
 	return nil
 }
 
-// Delete implements Store.
-func (s *DynamoStore) Delete(ctx context.Context, k string) error {
+// Delete implements idempotency.Store.
+func (s *Store) Delete(ctx context.Context, k string) error {
 	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(k)})
 	if err != nil {
 		return fmt.Errorf("could not delete idempotency record %s from table %s: %w", k, s.table, err)
@@ -164,9 +168,9 @@ func (s *DynamoStore) Delete(ctx context.Context, k string) error {
 	return nil
 }
 
-// Get implements Store with a strongly consistent read, so it sees the
+// Get implements idempotency.Store with a strongly consistent read, so it sees the
 // write that just failed the condition.
-func (s *DynamoStore) Get(ctx context.Context, k string) (*Record, error) {
+func (s *Store) Get(ctx context.Context, k string) (*idempotency.Record, error) {
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key(k),
 		ConsistentRead: aws.Bool(true)})
 	if err != nil {
@@ -182,7 +186,7 @@ func key(k string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{attrID: &types.AttributeValueMemberS{Value: k}}
 }
 
-func item(r Record) map[string]types.AttributeValue {
+func item(r idempotency.Record) map[string]types.AttributeValue {
 	it := map[string]types.AttributeValue{
 		attrID:               &types.AttributeValueMemberS{Value: r.Key},
 		attrStatus:           &types.AttributeValueMemberS{Value: string(r.Status)},
@@ -199,8 +203,8 @@ func item(r Record) map[string]types.AttributeValue {
 	return it
 }
 
-func record(it map[string]types.AttributeValue) (*Record, error) {
-	r := &Record{Key: str(it[attrID]), Status: Status(str(it[attrStatus])), PayloadHash: str(it[attrValidation]), Owner: str(it[attrOwner])}
+func record(it map[string]types.AttributeValue) (*idempotency.Record, error) {
+	r := &idempotency.Record{Key: str(it[attrID]), Status: idempotency.Status(str(it[attrStatus])), PayloadHash: str(it[attrValidation]), Owner: str(it[attrOwner])}
 	exp, err := strconv.ParseInt(str(it[attrExpiry]), 10, 64)
 	if err != nil {
 		return nil, fmt.Errorf("idempotency record %s has a malformed %s: %w", r.Key, attrExpiry, err)

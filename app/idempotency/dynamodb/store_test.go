@@ -1,4 +1,4 @@
-package idempotency
+package dynamodb
 
 import (
 	"context"
@@ -13,7 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/alchemiser/alchemiser/app/idempotency/dynalitetest"
+	"github.com/alchemiser/alchemiser/app/idempotency/idempotencytest"
 )
 
 // The DynamoDB store runs on dynalite, which the test starts on loopback
@@ -27,19 +29,19 @@ func dynalite(t *testing.T) *dynamodb.Client {
 	return client
 }
 
-func TestDynamoStore(t *testing.T) {
+func TestStore(t *testing.T) {
 	client := dynalite(t)
 	// One table for the suite: its subtests use distinct keys.
-	testStore(t, func(*testing.T) Store { return NewDynamoStore(client, "idempotency") })
+	idempotencytest.Run(t, func(*testing.T) idempotency.Store { return New(client, "idempotency") })
 }
 
 // The item has Powertools' attributes and types, so the table's TTL
 // (on expiration) and other Powertools clients read it, plus owner.
-func TestDynamoStoreItemLayout(t *testing.T) {
-	client, c := dynalite(t), newClock()
-	g := New(NewDynamoStore(client, "idempotency"), Config{Now: c.now})
-	key := Key("execution", "01J #:x") // characters that would break a concatenated expression
-	if _, _, err := g.Do(context.Background(), key, []byte("p"), respond("orders")); err != nil {
+func TestItemLayout(t *testing.T) {
+	client, c := dynalite(t), idempotencytest.NewClock()
+	g := idempotency.New(New(client, "idempotency"), idempotency.Config{Now: c.Now})
+	key := idempotency.Key("execution", "01J #:x") // characters that would break a concatenated expression
+	if _, _, err := g.Do(context.Background(), key, []byte("p"), idempotencytest.Respond("orders")); err != nil {
 		t.Fatal(err)
 	}
 	out, err := client.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String("idempotency"),
@@ -50,10 +52,10 @@ func TestDynamoStoreItemLayout(t *testing.T) {
 	want := map[string]types.AttributeValue{
 		"id":                     &types.AttributeValueMemberS{Value: key},
 		"status":                 &types.AttributeValueMemberS{Value: "COMPLETE"},
-		"expiration":             &types.AttributeValueMemberN{Value: strconv.FormatInt(c.now().Unix()+3600, 10)},
-		"in_progress_expiration": &types.AttributeValueMemberN{Value: strconv.FormatInt(c.now().Add(15*time.Minute).UnixMilli(), 10)},
+		"expiration":             &types.AttributeValueMemberN{Value: strconv.FormatInt(c.Now().Unix()+3600, 10)},
+		"in_progress_expiration": &types.AttributeValueMemberN{Value: strconv.FormatInt(c.Now().Add(15*time.Minute).UnixMilli(), 10)},
 		"data":                   &types.AttributeValueMemberB{Value: []byte("orders")},
-		"validation":             &types.AttributeValueMemberS{Value: Hash([]byte("p"))},
+		"validation":             &types.AttributeValueMemberS{Value: idempotency.Hash([]byte("p"))},
 	}
 	// owner, the acquisition's random token, is this kit's own attribute.
 	if o, ok := out.Item["owner"].(*types.AttributeValueMemberS); !ok || len(o.Value) != 24 {
@@ -86,31 +88,31 @@ func describe(it map[string]types.AttributeValue) string {
 
 // A record another producer wrote without in_progress_expiration (or a
 // hash) still reads, and blocks or replays as its status says.
-func TestDynamoStoreReadsSparseRecords(t *testing.T) {
-	client, c := dynalite(t), newClock()
+func TestReadsSparseRecords(t *testing.T) {
+	client, c := dynalite(t), idempotencytest.NewClock()
 	ctx := context.Background()
 	_, err := client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("idempotency"), Item: map[string]types.AttributeValue{
 		"id":         &types.AttributeValueMemberS{Value: "sparse"},
 		"status":     &types.AttributeValueMemberS{Value: "COMPLETE"},
-		"expiration": number(c.now().Unix() + 60),
+		"expiration": number(c.Now().Unix() + 60),
 		"data":       &types.AttributeValueMemberB{Value: []byte("old")},
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := New(NewDynamoStore(client, "idempotency"), Config{Now: c.now})
-	if resp, replayed, err := g.Do(ctx, "sparse", []byte("p"), mustNotRun(t)); err != nil || !replayed || string(resp) != "old" {
+	g := idempotency.New(New(client, "idempotency"), idempotency.Config{Now: c.Now})
+	if resp, replayed, err := g.Do(ctx, "sparse", []byte("p"), idempotencytest.MustNotRun(t)); err != nil || !replayed || string(resp) != "old" {
 		t.Fatalf("%q replayed=%v %v, want the replay", resp, replayed, err)
 	}
 }
 
 // A DynamoDB failure is an error naming the key, not a duplicate.
-func TestDynamoStoreErrorsNameTheKey(t *testing.T) {
-	client, c := dynalite(t), newClock()
-	g := New(NewDynamoStore(client, "no-such-table"), Config{Now: c.now})
-	_, _, err := g.Do(context.Background(), "k-missing", []byte("p"), mustNotRun(t))
+func TestErrorsNameTheKey(t *testing.T) {
+	client, c := dynalite(t), idempotencytest.NewClock()
+	g := idempotency.New(New(client, "no-such-table"), idempotency.Config{Now: c.Now})
+	_, _, err := g.Do(context.Background(), "k-missing", []byte("p"), idempotencytest.MustNotRun(t))
 	var notFound *types.ResourceNotFoundException
-	if err == nil || errors.Is(err, ErrExists) || IsRetryable(err) || !errors.As(err, &notFound) ||
+	if err == nil || errors.Is(err, idempotency.ErrExists) || idempotency.IsRetryable(err) || !errors.As(err, &notFound) ||
 		!strings.Contains(err.Error(), "k-missing") || !strings.Contains(err.Error(), "no-such-table") {
 		t.Fatalf("error %v, want DynamoDB's ResourceNotFoundException naming the key and the table", err)
 	}
