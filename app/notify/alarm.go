@@ -108,7 +108,7 @@ func AlarmMessage(a *Alarm, links AlarmLinks) Message {
 	}
 	return Message{
 		Key:     strings.Join([]string{a.AlarmName, a.NewStateValue, a.StateChangeTime}, "#"),
-		Subject: subject(fmt.Sprintf("%s: %s", a.NewStateValue, a.AlarmName)),
+		Subject: Subject(fmt.Sprintf("%s: %s", a.NewStateValue, a.AlarmName)),
 		Text:    b.String(),
 		HTML:    "<pre>" + htmlEscape(b.String()) + "</pre>",
 	}

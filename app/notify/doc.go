@@ -5,8 +5,9 @@
 //
 //   - Outbox writes <key>.txt, .html and .json into a directory, atomically
 //     (temporary file, then rename); used locally and in tests;
-//   - SNS publishes to a topic through aws-sdk-go-v2, with a JSON message
-//     structure so e-mail subscribers get the text and others the JSON;
+//   - app/notify/sns publishes to a topic through aws-sdk-go-v2 (apart, so
+//     this package links no AWS SDK), with a JSON message structure so
+//     e-mail subscribers get the text and others the default;
 //   - Slack posts to an incoming webhook;
 //   - Multi fans out to several and joins their errors.
 //
@@ -18,6 +19,6 @@
 // Limits: SNS subjects are at most 100 printable ASCII characters without
 // line breaks, and messages at most 256 KiB
 // (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html); NewMessage
-// keeps subjects within that, and SNS truncates an oversize text body with
-// a marker rather than fail.
+// keeps subjects within that (Subject), and the SNS notifier truncates an
+// oversize text body with a marker rather than fail.
 package notify

@@ -26,6 +26,7 @@ type Notifier interface {
 }
 
 // maxSubject is SNS's subject limit.
+// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
 const maxSubject = 100
 
 // NewMessage renders s into a message.
@@ -36,14 +37,14 @@ func NewMessage(s Summary) (Message, error) {
 	}
 	return Message{
 		Key:     s.CorrelationID + "-" + s.Status,
-		Subject: subject("Alchemiser: " + headline(s)),
+		Subject: Subject("Alchemiser: " + headline(s)),
 		Text:    RenderText(s),
 		HTML:    html,
 	}, nil
 }
 
 // subject keeps printable ASCII and cuts to maxSubject characters.
-func subject(s string) string {
+func Subject(s string) string {
 	var b strings.Builder
 	for _, c := range s {
 		if b.Len() == maxSubject {

@@ -7,16 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/shopspring/decimal"
 )
 
@@ -134,45 +130,6 @@ func TestOutboxIsIdempotentAndComplete(t *testing.T) {
 	err := Multi{o, o}.Notify(context.Background(), m)
 	if err != nil {
 		t.Errorf("Multi treats duplicates as errors: %v", err)
-	}
-}
-
-// fakeSNS speaks the SNS Query protocol for Publish.
-func fakeSNS(t *testing.T, got *url.Values) *sns.Client {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		v, _ := url.ParseQuery(string(body))
-		*got = v
-		w.Header().Set("Content-Type", "text/xml")
-		io.WriteString(w, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>`)
-	}))
-	t.Cleanup(srv.Close)
-	return sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
-		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
-}
-
-func TestSNSPublishesJSONStructure(t *testing.T) {
-	var got url.Values
-	n := &SNS{Client: fakeSNS(t, &got), TopicARN: "arn:aws:sns:us-east-1:123456789012:alchemiser-notifications"}
-	m, _ := NewMessage(completed())
-	if err := n.Notify(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
-	if got.Get("Action") != "Publish" || got.Get("TopicArn") != n.TopicARN || got.Get("MessageStructure") != "json" || got.Get("Subject") != m.Subject {
-		t.Errorf("request %v", got)
-	}
-	if !strings.Contains(got.Get("Message"), `"email":`) || !strings.Contains(got.Get("Message"), "Rebalance plan") {
-		t.Errorf("message %s", got.Get("Message"))
-	}
-}
-
-func TestSNSTruncatesOversizeBodies(t *testing.T) {
-	body, err := snsBody(strings.Repeat("line of text\n", 40000))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(body) > maxSNSBytes || !strings.Contains(body, "[truncated") {
-		t.Errorf("body of %d bytes", len(body))
 	}
 }
 

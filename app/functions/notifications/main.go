@@ -10,6 +10,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/functions/internal/wiring"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/notify"
+	snsnotify "github.com/alchemiser/alchemiser/app/notify/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
@@ -20,7 +21,7 @@ func build(ctx context.Context, env wiring.Env) (handlers.Func, error) {
 	if topic == "" {
 		return nil, errors.New("NOTIFY_TOPIC_ARN is not set")
 	}
-	notifiers := notify.Multi{&notify.SNS{Client: sns.NewFromConfig(env.AWS), TopicARN: topic}}
+	notifiers := notify.Multi{&snsnotify.Notifier{Client: sns.NewFromConfig(env.AWS), TopicARN: topic}}
 	if env.SlackWebhook != "" { // read by wiring, so telemetry redacts it
 		notifiers = append(notifiers, &notify.Slack{WebhookURL: env.SlackWebhook})
 	}
