@@ -1,6 +1,10 @@
 package telemetry
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/alchemiser/alchemiser/internal/errtype"
+)
 
 // redactor replaces configured secret values with [REDACTED]: the same rule
 // as the log handler's (values shorter than 4 bytes are ignored, they
@@ -37,6 +41,9 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.text }
 func (e *redactedError) Unwrap() error { return e.err }
+
+// ErrorType is the original's: redaction changes the text, not the kind.
+func (e *redactedError) ErrorType() string { return errtype.Of(e.err) }
 
 // redactErr returns err, or a redactedError when its text holds a secret.
 func (r redactor) redactErr(err error) error {

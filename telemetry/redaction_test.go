@@ -118,7 +118,11 @@ func TestSecretsNeverReachTheWrappersErrorPaths(t *testing.T) {
 			t.Fatal("no error")
 		}
 		assertClean(t, "wrapper logs", f.out.String())
-		assertClean(t, "the error the wrapper returns to the Lambda runtime", err.Error())
+		assertClean(t, "the error Invoke returns to the local stack", err.Error())
+		_, err = f.tel.Wrap(func(context.Context, json.RawMessage) error {
+			return fmt.Errorf("could not authenticate with %s/%s", secretKeyID, secretValue)
+		}).Invoke(lambdaCtx(), event(t, true, nil))
+		assertClean(t, "the error the wrapper returns to the Lambda runtime", fmt.Sprintf("%+v", err))
 	})
 	t.Run("panic", func(t *testing.T) {
 		f := redactSetup(t)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-lambda-go/otellambda"
 	"go.opentelemetry.io/otel/attribute"
@@ -18,6 +19,8 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/alchemiser/alchemiser/internal/errtype"
 )
 
 // HandlerFunc is the handler shape the wrapper takes: the raw EventBridge
@@ -30,24 +33,48 @@ type HandlerFunc func(ctx context.Context, event json.RawMessage) error
 // the handler's error recorded on it, an invocation in the context for the
 // logger, invocation metrics, and a flush of traces and metrics before the
 // invocation returns: on success, error and panic. Pass the result to
-// lambda.Start.
+// lambda.Start. The runtime reports a failed invocation with the error's
+// errtype name (the error_type of the logs, spans and metrics) as its
+// errorType, not the wrapper type aws-lambda-go would name.
 func (t *Telemetry) Wrap(h HandlerFunc) lambda.Handler {
 	inner := handlerFunc(func(ctx context.Context, raw []byte) ([]byte, error) {
 		return nil, t.invoke(ctx, raw, h)
 	})
-	return otellambda.WrapHandler(inner,
+	return runtimeHandler{otellambda.WrapHandler(inner,
 		otellambda.WithTracerProvider(t.tp),
 		otellambda.WithPropagator(t.prop),
 		otellambda.WithFlusher(t), // otellambda's default flusher does nothing
 		otellambda.WithEventToCarrier(func(raw []byte) propagation.TextMapCarrier { return t.peek(raw).carrier() }),
-	)
+	)}
 }
 
 // Invoke runs one invocation of a wrapped handler outside the Lambda
-// runtime, as the local stack does: ctx should carry a lambdacontext.
+// runtime, as the local stack does: ctx should carry a lambdacontext. It
+// returns the handler's error itself (redacted), whose errtype name is
+// the errorType the runtime would report.
 func Invoke(ctx context.Context, h lambda.Handler, raw []byte) error {
+	if r, ok := h.(runtimeHandler); ok {
+		h = r.inner
+	}
 	_, err := h.Invoke(ctx, raw)
 	return err
+}
+
+// runtimeHandler hands aws-lambda-go a failed invocation's error as the
+// error response it posts (messages.InvokeResponse_Error, which the
+// runtime passes on as it is: lambda/errors.go), so Lambda's errorType is
+// errtype's name of the error rather than "wrapError".
+type runtimeHandler struct{ inner lambda.Handler }
+
+var _ lambda.Handler = runtimeHandler{}
+
+// Invoke implements lambda.Handler.
+func (r runtimeHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	out, err := r.inner.Invoke(ctx, payload)
+	if err != nil {
+		return out, messages.InvokeResponse_Error{Message: err.Error(), Type: errtype.Of(err)}
+	}
+	return out, nil
 }
 
 func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFunc) (err error) {
@@ -71,7 +98,7 @@ func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFu
 			}
 			panic(p)
 		}
-		t.finish(ctx, span, start, attrs, err, errorType(err), ev.Source)
+		t.finish(ctx, span, start, attrs, err, errtype.Of(err), ev.Source)
 		err = t.redactor.redactErr(err) // aws-lambda-go logs and reports its text
 	}()
 	return h(ctx, raw)
@@ -144,20 +171,6 @@ func (t *Telemetry) finish(ctx context.Context, span trace.Span, start time.Time
 func permanent(err error) bool {
 	var r interface{ Retryable() bool }
 	return errors.As(err, &r) && !r.Retryable()
-}
-
-// errorType names the innermost typed error of err's chain.
-func errorType(err error) string {
-	if err == nil {
-		return ""
-	}
-	t := fmt.Sprintf("%T", err)
-	for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
-		if s := fmt.Sprintf("%T", e); s != "*errors.errorString" && s != "*fmt.wrapError" && s != "*fmt.wrapErrors" && s != "*telemetry.redactedError" {
-			t = s
-		}
-	}
-	return t
 }
 
 // peek parses raw once per invocation: otellambda hands the same bytes to

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
+	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"go.opentelemetry.io/otel/codes"
@@ -288,5 +290,32 @@ func TestSigV4SignsForXRay(t *testing.T) {
 	}
 	if got.Header.Get("X-Amz-Date") != "20261124T000000Z" {
 		t.Errorf("date %q", got.Header.Get("X-Amz-Date"))
+	}
+}
+
+type leaseError struct{ key string }
+
+func (e *leaseError) Error() string { return "lease lost on " + e.key }
+
+// One name for a failure: the log line, the Errors metric's dimension and
+// the errorType the Lambda runtime reports (aws-lambda-go would say
+// "wrapError" of the handler's error itself).
+func TestTheErrorTypeIsOneNameEverywhere(t *testing.T) {
+	f := setup(t, nil)
+	h := f.tel.Wrap(func(context.Context, json.RawMessage) error {
+		return fmt.Errorf("could not execute: %w", &leaseError{key: "K"})
+	})
+	_, err := h.Invoke(lambdaCtx(), event(t, true, nil))
+	var ie messages.InvokeResponse_Error
+	if !errors.As(err, &ie) || ie.Type != "leaseError" || ie.Message != "could not execute: lease lost on K" {
+		t.Fatalf("the runtime gets %#v", err)
+	}
+	out := f.out.String()
+	if !strings.Contains(out, `"error_type":"leaseError"`) || strings.Count(out, `"error_type":"leaseError"`) != 2 {
+		t.Errorf("want the log line and the EMF dimension to say leaseError:\n%s", out)
+	}
+	err = Invoke(lambdaCtx(), h, event(t, true, nil))
+	if le := (*leaseError)(nil); !errors.As(err, &le) {
+		t.Errorf("Invoke (the local stack's path) returns %#v, not the handler's error", err)
 	}
 }

@@ -266,6 +266,10 @@ func TestSlackWebhookNeverReachesTheLogs(t *testing.T) {
 	if !strings.Contains(logs, "[REDACTED]") {
 		t.Errorf("no redaction in the logs:\n%s", logs)
 	}
+	// The runtime reports the error type the logs give, not the wrapper's.
+	if want := `"error_type":"` + res.Error.Type + `"`; res.Error.Type == "" || !strings.Contains(logs, want) {
+		t.Errorf("the runtime's errorType %q is not the logs' error_type:\n%s", res.Error.Type, logs)
+	}
 }
 
 // TestExecutionHonoursTheKillSwitchAndRunsOncePerEvent: with the SSM

@@ -10,6 +10,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/execution"
+	"github.com/alchemiser/alchemiser/internal/errtype"
 )
 
 // Execution consumes RebalancePlanned, places the orders (sells, then
@@ -64,7 +65,7 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 		// Execute fails as a whole only when it could not proceed (breaker
 		// open, deadline, account unreadable): a retry of the invocation
 		// resumes safely thanks to the client order ids.
-		log.WarnContext(ctx, "execution interrupted", "plan_id", plan.PlanID, "error", err.Error(), "error_type", errorType(err))
+		log.WarnContext(ctx, "execution interrupted", "plan_id", plan.PlanID, "error", err.Error(), "error_type", errtype.Of(err))
 		return fmt.Errorf("could not execute plan %s: %w", plan.PlanID, err)
 	}
 	after, err := h.after(ctx)
@@ -75,7 +76,7 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 		args := []any{"plan_id", plan.PlanID, "symbol", o.Symbol, "side", string(o.Side), "qty", o.Qty.String(),
 			"filled_qty", o.FilledQty.String(), "status", string(o.Status), "client_order_id", o.ClientOrderID, "attempts", o.Attempts}
 		if o.Err != nil {
-			log.WarnContext(ctx, "order failed", append(args, "error", o.Err.Error(), "error_type", errorType(o.Err))...)
+			log.WarnContext(ctx, "order failed", append(args, "error", o.Err.Error(), "error_type", errtype.Of(o.Err))...)
 			continue
 		}
 		log.InfoContext(ctx, "order done", args...)

@@ -10,6 +10,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/metrics"
+	"github.com/alchemiser/alchemiser/internal/errtype"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -88,26 +89,7 @@ func failed(d Deps, parent *events.Metadata, wf events.Workflow, step string, ca
 		Workflow:  wf,
 		Step:      step,
 		Reason:    cause.Error(),
-		ErrorType: errorType(cause),
-	}
-}
-
-// errorType names an error for grouping: the innermost typed error in the
-// chain, falling back to the outer type.
-func errorType(err error) string {
-	t := fmt.Sprintf("%T", err)
-	for {
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return t
-		}
-		err = u.Unwrap()
-		if err == nil {
-			return t
-		}
-		if s := fmt.Sprintf("%T", err); s != "*errors.errorString" && s != "*fmt.wrapError" {
-			t = s
-		}
+		ErrorType: errtype.Of(cause),
 	}
 }
 

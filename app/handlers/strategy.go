@@ -8,6 +8,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/strategy"
+	"github.com/alchemiser/alchemiser/internal/errtype"
 )
 
 // Strategy consumes WorkflowStarted and publishes SignalGenerated: the
@@ -41,7 +42,7 @@ func (h *Strategy) Handle(ctx context.Context, raw json.RawMessage) error {
 	endStage(span, err)
 	if err != nil {
 		if transient(ctx, err) {
-			log.WarnContext(ctx, "strategy evaluation interrupted", "error", err.Error(), "error_type", errorType(err))
+			log.WarnContext(ctx, "strategy evaluation interrupted", "error", err.Error(), "error_type", errtype.Of(err))
 			return err
 		}
 		return h.fail(ctx, start, fmt.Errorf("could not evaluate strategies: %w", err))

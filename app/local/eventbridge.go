@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	mrand "math/rand/v2"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	ebpub "github.com/alchemiser/alchemiser/app/bus/eventbridge"
 	"github.com/alchemiser/alchemiser/emulator/eventpattern"
+	"github.com/alchemiser/alchemiser/internal/errtype"
 	"github.com/alchemiser/alchemiser/topology"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -469,6 +469,9 @@ func (e *RuntimeExitError) Error() string {
 	return e.Function + ": Runtime exited with error: signal: killed"
 }
 
+// ErrorType is Lambda's name for it.
+func (e *RuntimeExitError) ErrorType() string { return "Runtime.ExitError" }
+
 type crashKey struct{}
 
 type crashSignal struct {
@@ -532,24 +535,11 @@ func (e *EventBridge) toDestination(f *function, input []byte, err error, attemp
 			"condition": "RetriesExhausted", "approximateInvokeCount": attempts},
 		"requestPayload":  json.RawMessage(input),
 		"responseContext": map[string]any{"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
-		"responsePayload": map[string]any{"errorMessage": err.Error(), "errorType": errorType(err)},
+		"responsePayload": map[string]any{"errorMessage": err.Error(), "errorType": errtype.Of(err)},
 	}
 	body, _ := json.Marshal(record)
 	e.Queues.Send(f.Async.OnFailure, string(body), nil)
 	e.queueDepth(f.Async.OnFailure)
-}
-
-// errorType names err's type as aws-lambda-go reports it: the type's
-// name without its package or pointer.
-func errorType(err error) string {
-	if _, ok := err.(*RuntimeExitError); ok {
-		return "Runtime.ExitError"
-	}
-	t := reflect.TypeOf(err)
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t.Name()
 }
 
 func uuid() string {
