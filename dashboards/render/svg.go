@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alchemiser/alchemiser/internal/svgchart"
 )
 
 // Series colours: CloudWatch's default palette (d3's category10) less
@@ -17,15 +19,18 @@ import (
 // tell drawn data from an empty chart.
 var palette = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf"}
 
-// Chart colours. frameColor outlines every plot area that draws data
-// (2 px, crisp), and nothing else uses it.
+// The kit's colours and padding. frameColor outlines every plot area
+// that draws data (2 px, crisp), and nothing else uses it.
 const (
-	frameColor = "#c5c6c7"
-	gridColor  = "#ececec"
-	axisText   = "#555555"
+	frameColor = svgchart.FrameColor
+	gridColor  = svgchart.GridColor
+	axisText   = svgchart.AxisText
 	lineAlpha  = 0.55 // annotations' opacity
-	framePad   = 6    // between the frame and the data
+	framePad   = svgchart.Pad
 )
+
+// axes are the dashboard's axis text and ticks.
+var axes = svgchart.Style{FontSize: 10, CharWidth: 6.2, YLabelDy: 3, TickLen: 3, XLabelDy: 15}
 
 var hexColor = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 
@@ -47,27 +52,18 @@ func annotationColor(given string) string {
 
 var esc = html.EscapeString
 
-// plot maps values to pixels inside a frame.
+// plot maps values to pixels inside a frame: time across, values up.
 type plot struct {
-	left, top, right, bottom float64
-	from, to                 time.Time
-	lo, hi                   float64
+	svgchart.Area
+	from, to time.Time
+	lo, hi   float64
 }
 
 func (p plot) x(t time.Time) float64 {
-	span := p.to.Sub(p.from)
-	if span <= 0 {
-		return (p.left + p.right) / 2
-	}
-	return p.left + float64(t.Sub(p.from))/float64(span)*(p.right-p.left)
+	return p.X(0, float64(p.to.Sub(p.from))).At(float64(t.Sub(p.from)))
 }
 
-func (p plot) y(v float64) float64 {
-	if p.hi == p.lo {
-		return (p.top + p.bottom) / 2
-	}
-	return p.bottom - (v-p.lo)/(p.hi-p.lo)*(p.bottom-p.top)
-}
+func (p plot) y(v float64) float64 { return p.Y(p.lo, p.hi).At(v) }
 
 // timeChart draws a widget's series as lines over [from, to], with axes,
 // ticks, horizontal annotations and a legend.
@@ -77,43 +73,33 @@ func timeChart(w *Widget, width, height int, from, to time.Time) string {
 	if !w.NoLegend {
 		legend, legendH = legendSVG(w.Series, width, height)
 	}
-	p := plot{left: 52 + framePad, top: 6 + framePad, right: float64(width) - 10 - framePad,
-		bottom: float64(height-28-legendH) - framePad, from: from, to: to}
+	p := plot{Area: svgchart.Area{Left: 52 + framePad, Top: 6 + framePad, Right: float64(width) - 10 - framePad,
+		Bottom: float64(height-28-legendH) - framePad}, from: from, to: to}
 	p.lo, p.hi = valueRange(w)
-	ticks := niceTicks(p.lo, p.hi, max(2, int((p.bottom-p.top)/28)))
+	ticks := svgchart.Ticks(p.lo, p.hi, max(2, int((p.Bottom-p.Top)/28)))
 	p.lo, p.hi = min(p.lo, ticks[0]), max(p.hi, ticks[len(ticks)-1])
 	svgOpen(&b, w, width, height)
-	frame(&b, p)
+	p.Frame(&b)
 	if w.YLabel != "" {
 		fmt.Fprintf(&b, `<text transform="translate(10,%.1f) rotate(-90)" text-anchor="middle" font-size="10" fill="%s">%s</text>`,
-			(p.top+p.bottom)/2, axisText, esc(clip(w.YLabel, int((p.bottom-p.top)/6))))
+			(p.Top+p.Bottom)/2, axisText, esc(clip(w.YLabel, int((p.Bottom-p.Top)/6))))
 	}
-	for _, v := range ticks {
-		y := p.y(v)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s"/>`, p.left, y, p.right, y, gridColor)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="10" fill="%s">%s</text>`, p.left-framePad-4, y+3, axisText, esc(fmtValue(v)))
-	}
-	step := timeStep(to.Sub(from), max(2, int((p.right-p.left)/95)))
+	axes.YAxis(&b, p.Area, p.Y(p.lo, p.hi), ticks, fmtValue)
+	step := svgchart.TimeStep(to.Sub(from), max(2, int((p.Right-p.Left)/95)))
 	for t := from.Truncate(step); !t.After(to); t = t.Add(step) {
-		if t.Before(from) {
-			continue
+		if !t.Before(from) {
+			axes.XTick(&b, p.Area, p.x(t), fmtTick(t, step), float64(width))
 		}
-		x, label := p.x(t), fmtTick(t, step)
-		if half := 3.1 * float64(len(label)); x-half < 0 || x+half > float64(width) {
-			continue // it would not fit
-		}
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s"/>`, x, p.bottom+framePad+1, x, p.bottom+framePad+4, axisText)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="10" fill="%s">%s</text>`, x, p.bottom+framePad+15, axisText, esc(label))
 	}
 	for _, l := range w.Lines {
 		y := p.y(l.Value)
 		fmt.Fprintf(&b, `<line class="annotation" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-opacity="%g" stroke-dasharray="6 4"/>`,
-			p.left, y, p.right, y, esc(l.Color), lineAlpha)
+			p.Left, y, p.Right, y, esc(l.Color), lineAlpha)
 		ty := y - 3
-		if ty-10 < p.top-framePad+2 { // keep the label off the frame
+		if ty-10 < p.Top-framePad+2 { // keep the label off the frame
 			ty = y + 11
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="10" fill="%s">%s</text>`, p.right-4, ty, axisText, esc(l.Label+" "+fmtValue(l.Value)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="10" fill="%s">%s</text>`, p.Right-4, ty, axisText, esc(l.Label+" "+fmtValue(l.Value)))
 	}
 	for _, s := range w.Series {
 		seriesSVG(&b, p, s)
@@ -130,28 +116,21 @@ func svgOpen(b *strings.Builder, w *Widget, width, height int) {
 		w.Index, w.Points(), width, height, width, height, esc(w.Title))
 }
 
-// frame outlines the plot, framePad px outside the area data is drawn
-// in, so no line or dot ever covers it.
-func frame(b *strings.Builder, p plot) {
-	fmt.Fprintf(b, `<rect class="plot" x="%.0f" y="%.0f" width="%.0f" height="%.0f" fill="#ffffff" stroke="%s" stroke-width="2" shape-rendering="crispEdges"/>`,
-		p.left-framePad, p.top-framePad, p.right-p.left+2*framePad, p.bottom-p.top+2*framePad, frameColor)
-}
-
 // seriesSVG draws a line through the points, and a dot on each when
 // they are few enough to see (always for a lone point).
 func seriesSVG(b *strings.Builder, p plot, s Series) {
 	if len(s.Points) == 0 {
 		return
 	}
-	var pts []string
-	for _, pt := range s.Points {
-		pts = append(pts, fmt.Sprintf("%.1f,%.1f", p.x(pt.At), p.y(pt.Value)))
+	pts := make([]svgchart.Point, len(s.Points))
+	for i, pt := range s.Points {
+		pts[i] = svgchart.Point{X: p.x(pt.At), Y: p.y(pt.Value)}
 	}
 	fmt.Fprintf(b, `<g class="series" data-series="%s" data-points="%d" data-color="%s">`, esc(s.ID), len(s.Points), esc(s.Color))
 	if len(pts) > 1 {
-		fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2" stroke-linejoin="round"/>`, strings.Join(pts, " "), esc(s.Color))
+		fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2" stroke-linejoin="round"/>`, svgchart.Points(pts, 1), esc(s.Color))
 	}
-	if len(pts) == 1 || float64(len(pts)) <= (p.right-p.left)/8 {
+	if len(pts) == 1 || float64(len(pts)) <= (p.Right-p.Left)/8 {
 		for _, pt := range s.Points {
 			fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`, p.x(pt.At), p.y(pt.Value), esc(s.Color))
 		}
@@ -236,48 +215,6 @@ func valueRange(w *Widget) (float64, float64) {
 	return lo, hi
 }
 
-// niceTicks are about n round values covering [lo, hi].
-func niceTicks(lo, hi float64, n int) []float64 {
-	step := niceStep((hi - lo) / float64(max(1, n)))
-	start := math.Floor(lo/step) * step
-	var out []float64
-	for v := start; v <= hi+step*1e-9 || len(out) < 2; v += step {
-		out = append(out, math.Round(v/step)*step)
-		if len(out) > 50 {
-			break
-		}
-	}
-	if out[len(out)-1] < hi {
-		out = append(out, out[len(out)-1]+step)
-	}
-	return out
-}
-
-func niceStep(raw float64) float64 {
-	if raw <= 0 || math.IsNaN(raw) || math.IsInf(raw, 0) {
-		return 1
-	}
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if raw <= m*mag {
-			return m * mag
-		}
-	}
-	return 10 * mag
-}
-
-var tickSteps = append(append([]time.Duration(nil), steps...), 2*time.Hour, 6*time.Hour, 12*time.Hour, 24*time.Hour)
-
-// timeStep is the shortest tick step giving at most n ticks over span.
-func timeStep(span time.Duration, n int) time.Duration {
-	for _, s := range tickSteps {
-		if span/s <= time.Duration(n) {
-			return s
-		}
-	}
-	return tickSteps[len(tickSteps)-1]
-}
-
 // fmtTick prints a tick as precisely as its step needs, in UTC.
 func fmtTick(t time.Time, step time.Duration) string {
 	t = t.UTC()
@@ -326,25 +263,25 @@ func barChart(w *Widget, width, height int) string {
 	var b strings.Builder
 	svgOpen(&b, w, width, height)
 	labelW := math.Min(float64(width)*0.4, 200)
-	p := plot{left: labelW + 8 + framePad, top: 2 + framePad, right: float64(width) - 50 - framePad, bottom: float64(height) - 2 - framePad}
-	p.lo, p.hi = valueRange(&Widget{Values: w.Values, YMin: w.YMin, YMax: w.YMax})
-	frame(&b, p)
+	a := svgchart.Area{Left: labelW + 8 + framePad, Top: 2 + framePad, Right: float64(width) - 50 - framePad, Bottom: float64(height) - 2 - framePad}
+	lo, hi := valueRange(&Widget{Values: w.Values, YMin: w.YMin, YMax: w.YMax})
+	a.Frame(&b)
 	n := len(w.Values)
-	rowH := (p.bottom - p.top) / float64(max(1, n))
-	xOf := func(v float64) float64 { return p.left + (v-p.lo)/(p.hi-p.lo)*(p.right-p.left) }
+	rowH := (a.Bottom - a.Top) / float64(max(1, n))
+	xOf := a.X(lo, hi).At
 	for i, v := range w.Values {
-		y := p.top + rowH*float64(i)
+		y := a.Top + rowH*float64(i)
 		mid := y + rowH/2
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="11" fill="#222222">%s</text>`, labelW+2, mid+4, esc(clip(v.Label, int(labelW/6.2))))
 		if !v.OK {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="%s">no data</text>`, p.left+6, mid+4, axisText)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="%s">no data</text>`, a.Left+6, mid+4, axisText)
 			continue
 		}
-		x0, x1 := xOf(math.Max(p.lo, 0)), xOf(v.Value)
+		x0, x1 := xOf(math.Max(lo, 0)), xOf(v.Value)
 		bh := math.Max(2, math.Min(rowH*0.7, 26))
 		fmt.Fprintf(&b, `<g class="series" data-series="%d" data-points="1" data-color="%s"><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/></g>`,
 			i+1, esc(v.Color), math.Min(x0, x1), mid-bh/2, math.Max(1, math.Abs(x1-x0)), bh, esc(v.Color))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="#222222">%s</text>`, p.right+framePad+5, mid+4, esc(fmtValue(v.Value)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="#222222">%s</text>`, a.Right+framePad+5, mid+4, esc(fmtValue(v.Value)))
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
@@ -360,7 +297,7 @@ func gaugeChart(w *Widget, width, height int) string {
 	for i, v := range w.Values {
 		lo, hi := 0.0, 100.0
 		if v.OK {
-			t := niceTicks(math.Min(0, v.Value), math.Max(v.Value, 1), 4)
+			t := svgchart.Ticks(math.Min(0, v.Value), math.Max(v.Value, 1), 4)
 			hi = t[len(t)-1]
 		}
 		if w.YMin != nil {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/alchemiser/alchemiser/internal/svgchart"
 	"github.com/alchemiser/alchemiser/loadtest"
 )
 
@@ -97,21 +98,12 @@ func (t timeline) runs(value func(loadtest.Interval) float64, has func(loadtest.
 	return out
 }
 
-var tickSteps = []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 30 * time.Second,
-	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
-	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour}
-
 // ticks label the time axis with the time since the run's first interval,
-// at the shortest round step giving at most 8 labels.
+// at the shortest round step giving at most 8 labels (a second at least:
+// the intervals are whole seconds).
 func (t timeline) ticks() []tick {
 	span := time.Duration(t.xmax() * float64(time.Second))
-	step := tickSteps[len(tickSteps)-1]
-	for _, s := range tickSteps {
-		if span/s <= 8 {
-			step = s
-			break
-		}
-	}
+	step := max(time.Second, svgchart.TimeStep(span, 8))
 	var out []tick
 	for d := time.Duration(0); d <= span; d += step {
 		out = append(out, tick{d.Seconds(), fmtElapsed(d)})
