@@ -464,39 +464,14 @@ func savedQuery(dir, name string, params map[string]string) (*insights.Result, e
 	if err != nil {
 		return nil, fmt.Errorf("could not parse query %s: %w", name, err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "cloudwatch", "*.jsonl"))
-	if len(files) == 0 {
-		return nil, fmt.Errorf("%s has no log groups", dir)
-	}
 	var readErr error
 	res := q.Run(func(yield func(*insights.Event) bool) {
-		for _, file := range files {
-			f, err := os.Open(file)
-			if err != nil {
-				readErr = err
-				return
-			}
-			err = insights.ReadEvents(f, file, "", func(ev *insights.Event) bool {
-				return !inGroups(ev.LogGroup, sq.LogGroups) || yield(ev)
-			})
-			f.Close()
-			if err != nil {
-				readErr = err
-				return
-			}
-		}
+		readErr = insights.RunDirEvents(dir, sq.LogGroups, yield)
 	}, insights.Options{})
 	if readErr != nil {
 		return nil, fmt.Errorf("could not read the run's logs: %w", readErr)
 	}
 	return res, nil
-}
-
-func inGroups(group string, fns []string) bool {
-	if len(fns) == 0 {
-		return true
-	}
-	return slices.ContainsFunc(fns, func(fn string) bool { return strings.HasSuffix(group, "-"+fn) })
 }
 
 // column returns the distinct non-empty values of a result column, sorted.

@@ -47,7 +47,7 @@ type Saved struct {
 	Version     int
 	Incident    string
 	Description string
-	LogGroups   []string // function names; empty means all
+	LogGroups   []string // function names (insights.MatchGroup short names); empty means all
 	Params      []Param
 	Body        string // with {{param}} placeholders
 }

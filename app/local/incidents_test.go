@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -89,40 +88,12 @@ func savedQuery(t *testing.T, dir, name string, params map[string]string) *insig
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "cloudwatch", "*.jsonl"))
-	if len(files) == 0 {
-		t.Fatalf("%s has no log groups", dir)
-	}
-	return q.Run(func(yield func(*insights.Event) bool) {
-		for _, name := range files {
-			f, err := os.Open(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = insights.ReadEvents(f, name, "", func(ev *insights.Event) bool {
-				if !inGroups(ev.LogGroup, sq.LogGroups) {
-					return true
-				}
-				return yield(ev)
-			})
-			f.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
+	res := q.Run(func(yield func(*insights.Event) bool) {
+		if err := insights.RunDirEvents(dir, sq.LogGroups, yield); err != nil {
+			t.Fatal(err)
 		}
 	}, insights.Options{})
-}
-
-func inGroups(group string, fns []string) bool {
-	if len(fns) == 0 {
-		return true
-	}
-	for _, fn := range fns {
-		if strings.HasSuffix(group, "-"+fn) {
-			return true
-		}
-	}
-	return false
+	return res
 }
 
 // column returns the distinct values of a result column, sorted.

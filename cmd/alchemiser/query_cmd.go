@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,8 +37,9 @@ them (logStreamName, timestamp and ingestionTime in epoch ms, message, optionall
 logGroupName), so logs captured from AWS can be queried offline.
 
 A saved query reads the log groups its header names unless --log-group is given
-(repeatable; a group matches by its full name or its last dash-separated part,
-e.g. execution). With no --since/--until every event is in range.
+(repeatable; a group matches by its full name, its last dash-separated part
+(execution), a prefix ending in * (/aws/lambda/alchemiser-*) or its ARN). With no
+--since/--until every event is in range.
 
 --format json prints one JSON array of row objects whose values are strings, as
 GetQueryResults returns them; columns are named as CloudWatch names them.
@@ -159,9 +159,6 @@ func logSource(path string, groups []string) (func(yield func(*insights.Event) b
 	}
 	if !st.IsDir() {
 		return func(yield func(*insights.Event) bool) error { return insights.FileEvents(path, groups, yield) }, nil
-	}
-	if files, _ := filepath.Glob(filepath.Join(path, "cloudwatch", "*.jsonl")); len(files) == 0 {
-		return nil, fmt.Errorf("%s has no cloudwatch/*.jsonl log groups: is it a run directory?", path)
 	}
 	return func(yield func(*insights.Event) bool) error { return insights.RunDirEvents(path, groups, yield) }, nil
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // RunDirEvents reads the log groups of a local stack's run directory
@@ -46,20 +45,4 @@ func readGroupFile(name string, groups []string, yield func(*Event) bool) (stop 
 		return !stop
 	})
 	return stop, err
-}
-
-// MatchGroup reports whether a log group is one of wanted: by its full
-// name, or by its last dash- or slash-separated part ("execution" matches
-// /aws/lambda/alchemiser-execution), as `alchemiser query --log-group`
-// matches them. An empty wanted, or an event without a group, matches.
-func MatchGroup(group string, wanted []string) bool {
-	if len(wanted) == 0 || group == "" {
-		return true
-	}
-	for _, w := range wanted {
-		if group == w || strings.HasSuffix(group, "-"+w) || strings.HasSuffix(group, "/"+w) {
-			return true
-		}
-	}
-	return false
 }

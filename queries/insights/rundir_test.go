@@ -7,26 +7,6 @@ import (
 	"testing"
 )
 
-func TestMatchGroup(t *testing.T) {
-	for _, tt := range []struct {
-		group  string
-		wanted []string
-		want   bool
-	}{
-		{"/aws/lambda/alchemiser-execution", nil, true},
-		{"/aws/lambda/alchemiser-execution", []string{"/aws/lambda/alchemiser-execution"}, true},
-		{"/aws/lambda/alchemiser-execution", []string{"execution"}, true},
-		{"/aws/lambda/alchemiser-execution", []string{"alchemiser-execution"}, true},
-		{"/aws/lambda/alchemiser-execution", []string{"cution"}, false},
-		{"/aws/lambda/alchemiser-execution", []string{"/aws/lambda/alchemiser-strategy"}, false},
-		{"", []string{"strategy"}, true},
-	} {
-		if got := MatchGroup(tt.group, tt.wanted); got != tt.want {
-			t.Errorf("MatchGroup(%q, %q) = %v, want %v", tt.group, tt.wanted, got, tt.want)
-		}
-	}
-}
-
 func TestRunDirEvents(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "cloudwatch"), 0o755); err != nil {
