@@ -41,7 +41,8 @@
 // on-failure page: Scenario.Quiet), "crash-dead-lettered" (the same
 // without the lease: the retries meet the dead attempt's in-progress
 // record, the event is dead-lettered and redriven once it expires), "dlq-redrive" (dead letters
-// put back on the bus once the fault is gone) and "archive-replay" (a
+// put back on the bus once the fault is gone; both redrives run dlq.Redrive, the
+// code of alchemiser dlq redrive, over the local queues) and "archive-replay" (a
 // clean run's archive replayed: nothing may trade or notify twice).
 //
 // Terminal statuses come from the run's report, completed by the outbox's

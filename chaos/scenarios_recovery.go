@@ -3,18 +3,14 @@ package chaos
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	alcbus "github.com/alchemiser/alchemiser/app/bus"
-
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/local"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 )
 
 // recoveryScenarios are the operator's recoveries after an incident: a
@@ -71,27 +67,13 @@ func hangOrdersOnce(s *local.ChaosStack) {
 	})
 }
 
-// redrive clears the exchange's faults and puts every dead-lettered
-// event back on the bus with PutEvents (a new event id, the same detail).
+// redrive clears the exchange's faults and drains every queue onto the
+// bus, as alchemiser dlq redrive drains one (dlq.Redrive: a new event id,
+// the same detail; the message deleted once the bus took it).
 func redrive(ctx context.Context, s *local.ChaosStack) error {
 	s.Exchange.SetFaults(paper.Faults{})
 	bus := s.Top.Functions[local.LogicalID("scheduler")].Env["EVENT_BUS_NAME"]
-	for id := range s.Top.Queues {
-		for _, m := range s.Queues.Messages(id) {
-			entry, err := redriveEntry(m.Body, bus)
-			if err != nil {
-				return fmt.Errorf("could not redrive %s: %w", m.ID, err)
-			}
-			out, err := s.Bus.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{entry}})
-			if err != nil {
-				return fmt.Errorf("could not redrive %s: %w", m.ID, err)
-			}
-			if out.FailedEntryCount > 0 {
-				return fmt.Errorf("could not redrive %s: %s", m.ID, aws.ToString(out.Entries[0].ErrorCode))
-			}
-		}
-	}
-	return nil
+	return redriveQueues(ctx, s.Queues, slices.Sorted(maps.Keys(s.Top.Queues)), s.Bus, bus)
 }
 
 // redriveAfter waits out d (an in-progress lease) before redriving, as
@@ -127,15 +109,4 @@ func redriven(o *Observed) []string {
 		}
 	}
 	return out
-}
-
-// redriveEntry is the PutEvents entry that puts a dead-lettered message's
-// event back on bus.
-func redriveEntry(body, bus string) (types.PutEventsRequestEntry, error) {
-	source, detailType, detail, err := alcbus.DeadLettered(body)
-	if err != nil {
-		return types.PutEventsRequestEntry{}, err
-	}
-	return types.PutEventsRequestEntry{EventBusName: aws.String(bus), Source: aws.String(source),
-		DetailType: aws.String(detailType), Detail: aws.String(detail)}, nil
 }

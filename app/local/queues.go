@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -60,6 +61,21 @@ func (q *Queues) Messages(id string) []Message {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return append([]Message(nil), q.msgs[id]...)
+}
+
+// Delete removes message messageID from queue id, as SQS's
+// DeleteMessage does once a consumer is done with it, and reports whether
+// it was there. The queue's file keeps it: it records what was sent.
+func (q *Queues) Delete(id, messageID string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ms := q.msgs[id]
+	i := slices.IndexFunc(ms, func(m Message) bool { return m.ID == messageID })
+	if i < 0 {
+		return false
+	}
+	q.msgs[id] = slices.Delete(ms, i, i+1)
+	return true
 }
 
 // Count is the number of messages in every queue.

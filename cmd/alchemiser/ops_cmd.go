@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alchemiser/alchemiser/app/bus"
+	"github.com/alchemiser/alchemiser/app/bus/dlq"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -297,37 +297,21 @@ handled does nothing. Exit status: 0 when every message was redriven, 1 otherwis
 			if err != nil {
 				return err
 			}
-			q, eb := sqs.NewFromConfig(cfg), eventbridge.NewFromConfig(cfg)
-			done, failed := 0, 0
-			seen := map[string]bool{} // a message that failed comes back after its visibility timeout
-			for done+failed < max {
-				res, err := q.ReceiveMessage(cmd.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(queueURL),
-					MaxNumberOfMessages: 10, VisibilityTimeout: 60})
-				if err != nil {
-					return fmt.Errorf("sqs ReceiveMessage: %w", err)
-				}
-				fresh := 0
-				for _, m := range res.Messages {
-					if seen[aws.ToString(m.MessageId)] {
-						continue
+			q := dlq.SQS{Client: sqs.NewFromConfig(cfg), URL: queueURL}
+			sum, err := dlq.Redrive(cmd.Context(), q, eventbridge.NewFromConfig(cfg), busName, dlq.WithMax(max),
+				dlq.WithReport(func(o dlq.Outcome) {
+					if o.Err != nil {
+						fmt.Fprintf(cmd.ErrOrStderr(), "message %s: %v\n", o.Message.ID, o.Err)
+						return
 					}
-					seen[aws.ToString(m.MessageId)] = true
-					fresh++
-					if err := redriveOne(cmd.Context(), eb, q, queueURL, busName, m); err != nil {
-						failed++
-						fmt.Fprintf(cmd.ErrOrStderr(), "message %s: %v\n", aws.ToString(m.MessageId), err)
-						continue
-					}
-					done++
-					fmt.Fprintf(cmd.OutOrStdout(), "redriven %s\n", aws.ToString(m.MessageId))
-				}
-				if fresh == 0 {
-					break
-				}
+					fmt.Fprintf(cmd.OutOrStdout(), "redriven %s\n", o.Message.ID)
+				}))
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d redriven, %d failed\n", done, failed)
-			if failed > 0 {
-				return fmt.Errorf("%d message(s) could not be redriven; they stay in the queue", failed)
+			fmt.Fprintf(cmd.OutOrStdout(), "%d redriven, %d failed\n", sum.Redriven, sum.Failed)
+			if sum.Failed > 0 {
+				return fmt.Errorf("%d message(s) could not be redriven; they stay in the queue", sum.Failed)
 			}
 			return nil
 		},
@@ -336,23 +320,6 @@ handled does nothing. Exit status: 0 when every message was redriven, 1 otherwis
 	cmd.Flags().StringVar(&busName, "bus", "", "event bus name")
 	cmd.Flags().IntVar(&max, "max", 1000, "most messages to redrive")
 	return cmd
-}
-
-func redriveOne(ctx context.Context, eb *eventbridge.Client, q *sqs.Client, queueURL, busName string, m sqstypes.Message) error {
-	source, detailType, detail, err := bus.DeadLettered(aws.ToString(m.Body))
-	if err != nil {
-		return err
-	}
-	out, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
-		EventBusName: aws.String(busName), Source: aws.String(source), DetailType: aws.String(detailType), Detail: aws.String(detail)}}})
-	if err != nil {
-		return fmt.Errorf("PutEvents: %w", err)
-	}
-	if out.FailedEntryCount > 0 {
-		return fmt.Errorf("PutEvents: %s", aws.ToString(out.Entries[0].ErrorMessage))
-	}
-	_, err = q.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(queueURL), ReceiptHandle: m.ReceiptHandle})
-	return err
 }
 
 func newReplayCmd() *cobra.Command {
