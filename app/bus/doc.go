@@ -27,5 +27,5 @@
 // ClaimCheckError, which no retry fixes.
 //
 // DeadLettered reads the event out of a dead-lettered message, for a
-// redrive.
+// redrive (app/bus/dlq).
 package bus
