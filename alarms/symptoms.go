@@ -3,6 +3,8 @@ package alarms
 import (
 	"fmt"
 	"strings"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // Symptom is a single-metric alarm on a direct signal of an incident.
@@ -109,9 +111,9 @@ func Symptoms(spec *Spec) []Symptom {
 	return out
 }
 
-// Alarm is the symptom as a MetricAlarm, for validation and evaluation.
-func (s Symptom) Alarm() MetricAlarm {
-	return MetricAlarm{AlarmName: s.Name, Period: s.Period, EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold,
+// Alarm is the symptom as a cwalarm.MetricAlarm, for validation and evaluation.
+func (s Symptom) Alarm() cwalarm.MetricAlarm {
+	return cwalarm.MetricAlarm{AlarmName: s.Name, Period: s.Period, EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold,
 		ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData, Namespace: s.Namespace, MetricName: s.MetricName, Statistic: s.Stat}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/queries"
@@ -201,7 +202,7 @@ func budgetRemaining(spec *alarms.Spec, s *alarms.SLO) MetricProps {
 // of window w has them, hidden, and the id of the ratio.
 func sloRows(spec *alarms.Spec, s *alarms.SLO, w time.Duration) ([]MetricRow, string) {
 	gens, _ := alarms.BurnAlarms(spec, s)
-	var a *alarms.MetricAlarm
+	var a *cwalarm.MetricAlarm
 	for i := range gens {
 		if gens[i].Window == w {
 			a = &gens[i].Alarm

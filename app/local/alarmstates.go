@@ -9,6 +9,7 @@ import (
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
@@ -17,7 +18,7 @@ import (
 // (alarms.RunMetrics), once a minute from the minute after the first
 // metric to 20 minutes after the last, with the symptoms' dimensions
 // resolved to the local stack's names.
-func AlarmStates(spec *alarms.Spec, dir string) (map[string][]alarms.Sample, error) {
+func AlarmStates(spec *alarms.Spec, dir string) (map[string][]cwalarm.Sample, error) {
 	emf, err := alarms.RunMetrics(dir)
 	if err != nil {
 		return nil, fmt.Errorf("could not read the run's metrics: %w", err)
@@ -54,7 +55,7 @@ func FiredAlarms(spec *alarms.Spec, dir string) ([]string, error) {
 	}
 	var fired []string
 	for name, samples := range states {
-		if slices.ContainsFunc(samples, func(s alarms.Sample) bool { return s.State == alarms.Alarm }) {
+		if slices.ContainsFunc(samples, func(s cwalarm.Sample) bool { return s.State == cwalarm.Alarm }) {
 			fired = append(fired, name)
 		}
 	}

@@ -10,7 +10,7 @@
 //
 // Metrics are alarms.RunMetrics (the functions' EMF, the template's metric
 // filters, the emulator's AWS/Lambda, AWS/Events, AWS/SQS and AWS/Logs
-// metrics); a metric row selects its points with alarms.Points, by exact
+// metrics); a metric row selects its points with cwalarm.Points, by exact
 // dimension set, as CloudWatch does. Logs are the run's cloudwatch/*.jsonl
 // log groups. The run's time range is its first to its last event or
 // metric point; the body's start and end are ignored (the page says so).
