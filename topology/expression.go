@@ -3,6 +3,7 @@ package topology
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/aws-cloudformation/rain/cft/parse"
@@ -57,6 +58,23 @@ func (t *Topology) Resolve(expr string) (string, error) {
 		return "", nil
 	}
 	return str(v), nil
+}
+
+// Variable is what ${name} gives in an Fn::Sub string of template t: a
+// pseudo parameter (AWS::Region), a parameter, a resource's Ref, or for
+// Resource.Attribute its Fn::GetAtt; ok is false when t has no such name.
+// Dashboard bodies use it to resolve the variables CloudFormation would
+// and leave their own (${SUM}) alone. It is safe for concurrent use.
+func (t *Topology) Variable(name string) (string, bool) {
+	if t.exprs == nil {
+		return "", false
+	}
+	t.exprs.mu.Lock()
+	defer t.exprs.mu.Unlock()
+	if id, attr, ok := strings.Cut(name, "."); ok {
+		return t.exprs.l.physical(id, attr)
+	}
+	return t.exprs.l.r.variable(name)
 }
 
 func (x *expressions) value(n *yaml.Node) (any, error) {

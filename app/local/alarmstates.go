@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	alchemiser "github.com/alchemiser/alchemiser"
@@ -39,7 +38,7 @@ func AlarmStates(spec *alarms.Spec, dir string) (map[string][]cwalarm.Sample, er
 	if err != nil {
 		return nil, err
 	}
-	states, err := alarms.GeneratedStates(spec, emf, resolver(top), from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute), time.Minute)
+	states, err := alarms.GeneratedStates(spec, emf, top.Resolve, from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute), time.Minute)
 	if err != nil {
 		return nil, fmt.Errorf("could not evaluate the alarms: %w", err)
 	}
@@ -61,28 +60,4 @@ func FiredAlarms(spec *alarms.Spec, dir string) ([]string, error) {
 	}
 	slices.Sort(fired)
 	return fired, nil
-}
-
-// resolver turns a symptom's dimension expression into the local value.
-func resolver(top *topology.Topology) alarms.Resolver {
-	return func(v string) (string, error) {
-		switch {
-		case strings.HasPrefix(v, "!Ref "):
-			id := strings.TrimPrefix(v, "!Ref ")
-			if f, ok := top.Functions[id]; ok {
-				return f.Name, nil
-			}
-			if f, ok := top.Functions[strings.TrimSuffix(id, "LogGroup")+"Function"]; ok && strings.HasSuffix(id, "LogGroup") {
-				return f.LogGroup, nil
-			}
-		case strings.HasPrefix(v, "!GetAtt "):
-			id, _, _ := strings.Cut(strings.TrimPrefix(v, "!GetAtt "), ".")
-			if q, ok := top.Queues[id]; ok {
-				return q.Name, nil
-			}
-		default:
-			return v, nil
-		}
-		return "", fmt.Errorf("could not resolve %s", v)
-	}
 }

@@ -18,9 +18,10 @@
 // # Substitution
 //
 // Bodies are deployed through !Sub, so ${AWS::StackName}, ${AWS::Region},
-// ${AWS::AccountId}, ${AWS::Partition}, ${AWS::URLSuffix} and the
-// template's parameters (at their defaults) are replaced; by default with
-// the local stack's values (DefaultStackName, DefaultRegion,
+// ${AWS::AccountId}, ${AWS::Partition}, ${AWS::URLSuffix}, the
+// template's parameters (at their defaults) and its resources (${Bus},
+// ${EventsDLQ.Arn}) are replaced as topology resolves them; by default
+// with the local stack's values (DefaultStackName, DefaultRegion,
 // DefaultAccountID, template.yaml). Other ${...} stay (dynamic labels).
 // Dashboard variables take their default value: a pattern variable
 // replaces its pattern everywhere, a property variable the value of that
