@@ -32,10 +32,10 @@ func TemplateSection(spec *Spec) string {
 	for _, s := range Symptoms(spec) {
 		writeSymptom(&b, s)
 	}
-	for _, fn := range Functions {
+	for _, fn := range spec.Functions {
 		for _, f := range MetricFilters {
-			fmt.Fprintf(&b, "  %s%sFilter:\n    Type: AWS::Logs::MetricFilter\n    Properties:\n", camel(fn.Name), f.Name)
-			fmt.Fprintf(&b, "      LogGroupName: !Ref %sLogGroup\n      FilterPattern: '%s'\n", camel(fn.Name), f.Pattern)
+			fmt.Fprintf(&b, "  %s%sFilter:\n    Type: AWS::Logs::MetricFilter\n    Properties:\n", strings.TrimSuffix(fn.LogicalID, "Function"), f.Name)
+			fmt.Fprintf(&b, "      LogGroupName: !Ref %s\n      FilterPattern: '%s'\n", fn.LogGroupID, f.Pattern)
 			fmt.Fprintf(&b, "      MetricTransformations:\n        - MetricNamespace: %s\n          MetricName: %s\n          MetricValue: '%s'\n          Unit: %s\n",
 				spec.Namespace, f.MetricName, f.MetricValue, f.Unit)
 		}

@@ -138,3 +138,23 @@ func TestOperationsCoversTheIssueList(t *testing.T) {
 		}
 	}
 }
+
+// The dashboards name the functions and their log groups as the
+// template does.
+func TestFunctionNamesAreTheTemplates(t *testing.T) {
+	top, err := topology.LoadFile("../template.yaml", topology.Options{StackName: "stk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fns := functions(spec(t))
+	if !reflect.DeepEqual(fns, top.FunctionNames()) {
+		t.Errorf("functions %v, template %v", fns, top.FunctionNames())
+	}
+	for _, fn := range fns {
+		f := top.Functions[topology.LogicalID(fn)]
+		name := strings.ReplaceAll(functionName(fn), Stack, "stk")
+		if f == nil || f.Name != name || f.LogGroup != "/aws/lambda/"+name {
+			t.Errorf("%s: dashboards say %s, template %+v", fn, name, f)
+		}
+	}
+}

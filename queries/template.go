@@ -3,6 +3,9 @@ package queries
 import (
 	"fmt"
 	"strings"
+
+	alchemiser "github.com/alchemiser/alchemiser"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // Markers delimit the generated part of template.yaml.
@@ -11,13 +14,15 @@ const (
 	EndMarker   = "  # END saved queries"
 )
 
-var allFunctions = []string{"scheduler", "strategy", "portfolio", "execution", "notifications"}
-
 // TemplateSection renders every saved query as an
 // AWS::Logs::QueryDefinition over its functions' log groups, with the
 // parameters' defaults filled in.
 func TemplateSection() (string, error) {
 	all, err := All()
+	if err != nil {
+		return "", err
+	}
+	groups, names, err := logGroups()
 	if err != nil {
 		return "", err
 	}
@@ -33,12 +38,16 @@ func TemplateSection() (string, error) {
 		}
 		fns := s.LogGroups
 		if len(fns) == 0 {
-			fns = allFunctions
+			fns = names
 		}
 		fmt.Fprintf(&b, "  %s:\n    Type: AWS::Logs::QueryDefinition\n    Properties:\n", logicalID(s))
 		fmt.Fprintf(&b, "      Name: %q\n      LogGroupNames:\n", s.DeployedName())
 		for _, fn := range fns {
-			fmt.Fprintf(&b, "        - !Ref %s%sLogGroup\n", strings.ToUpper(fn[:1]), fn[1:])
+			id := groups[fn]
+			if id == "" {
+				return "", fmt.Errorf("%s: log-groups: template.yaml has no function %q with a log group resource (%s)", s.File, fn, strings.Join(names, ", "))
+			}
+			fmt.Fprintf(&b, "        - !Ref %s\n", id)
 		}
 		b.WriteString("      QueryString: |\n")
 		for _, line := range strings.Split(q, "\n") {
@@ -47,6 +56,23 @@ func TemplateSection() (string, error) {
 	}
 	b.WriteString(EndMarker + "\n")
 	return b.String(), nil
+}
+
+// logGroups are the logical ids of the template's functions' log groups
+// by function name (scheduler), and the names in template order.
+func logGroups() (map[string]string, []string, error) {
+	fns, err := alchemiser.Functions()
+	if err != nil {
+		return nil, nil, err
+	}
+	groups := map[string]string{}
+	var names []string
+	for _, f := range fns {
+		name := topology.FunctionName(f.LogicalID)
+		groups[name] = f.LogGroupID
+		names = append(names, name)
+	}
+	return groups, names, nil
 }
 
 // logicalID is a query's resource name: WorkflowFailedQueryV1.
