@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
+	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 )
 
 // catalogue reads the generated metric catalogue; platform metrics are
@@ -203,7 +204,7 @@ func TestTemplateDeploysTheSLOAlarms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := Splice(string(src), TemplateSection(spec(t)))
+	want, err := cfnyaml.Splice(string(src), TemplateSection(spec(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

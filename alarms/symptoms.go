@@ -119,20 +119,3 @@ func (s Symptom) Alarm() cwalarm.MetricAlarm {
 	return cwalarm.MetricAlarm{AlarmName: s.Name, Period: s.Period, EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold,
 		ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData, Namespace: s.Namespace, MetricName: s.MetricName, Statistic: s.Stat}
 }
-
-func writeSymptom(b *strings.Builder, s Symptom) {
-	fmt.Fprintf(b, "  %s:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n", s.LogicalID)
-	fmt.Fprintf(b, "      AlarmName: !Sub ${AWS::StackName}-%s\n", s.Name)
-	fmt.Fprintf(b, "      AlarmDescription: !Sub %q\n", fmt.Sprintf("Incident %s: %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s",
-		s.Incident, s.Description, s.Incident, s.Query))
-	fmt.Fprintf(b, "      Namespace: %s\n      MetricName: %s\n      Statistic: %s\n", s.Namespace, s.MetricName, s.Stat)
-	if len(s.Dimensions) > 0 {
-		b.WriteString("      Dimensions:\n")
-	}
-	for _, d := range s.Dimensions {
-		fmt.Fprintf(b, "        - Name: %s\n          Value: %s\n", d[0], d[1])
-	}
-	fmt.Fprintf(b, "      Period: %d\n      EvaluationPeriods: %d\n      Threshold: %g\n", s.Period, s.EvaluationPeriods, s.Threshold)
-	fmt.Fprintf(b, "      ComparisonOperator: %s\n      TreatMissingData: %s\n", s.Comparison, s.TreatMissingData)
-	b.WriteString("      AlarmActions: [!Ref AlarmTopic]\n      OKActions: [!Ref AlarmTopic]\n")
-}

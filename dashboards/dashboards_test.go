@@ -42,7 +42,11 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 			t.Errorf("dashboards/%s is stale: run make generate", d.FileName())
 		}
 	}
-	section, err := TemplateSection(ds)
+	sec, err := TemplateSection(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	section, err := sec.Text()
 	if err != nil {
 		t.Fatal(err)
 	}
