@@ -6,6 +6,12 @@
 // and resolves Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::If and
 // conditions as far as the topology needs. Problems are reported as
 // file:line:col.
+//
+// A loaded Topology also resolves single expressions the way it resolved
+// the template (Resolve: "!Ref SchedulerFunction" is the function's
+// name; Variable: what ${Name} gives in a !Sub), and names the functions
+// as the code and the Makefile do (FunctionNames in template order,
+// LogicalID and FunctionName between "scheduler" and SchedulerFunction).
 package topology
 
 import (
