@@ -17,6 +17,10 @@
 // generated alarm on the metrics a local run recorded (RunMetrics), and
 // Simulate runs traffic scenarios through an SLO's burn-rate alarms.
 //
-// The symptom budgets default to DuplicateSpikePerHour, InitBaselineMs and
-// LogBytesPerHour.
+// The functions are template.yaml's (ParseSpec fills Spec.Functions from
+// the embedded template), so a near-timeout alarm fires at 80% of the
+// function's Timeout there. The symptom budgets default to
+// DuplicateSpikePerHour, InitBaselineMs and LogBytesPerHour.
+// TemplateSection writes the resources as typed values through
+// internal/cfnyaml.
 package alarms
