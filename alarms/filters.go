@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // MetricFilter turns log events of every function's log group into a
@@ -119,18 +121,18 @@ func (c condition) holds(doc map[string]any) bool {
 
 // Apply runs the filter over one log event's message: the metric point it
 // yields, if the event matches.
-func (f MetricFilter) Apply(namespace, message string, at time.Time) (EMFPoint, bool) {
+func (f MetricFilter) Apply(namespace, message string, at time.Time) (cwalarm.EMFPoint, bool) {
 	conds, err := compilePattern(f.Pattern)
 	if err != nil {
-		return EMFPoint{}, false
+		return cwalarm.EMFPoint{}, false
 	}
 	var doc map[string]any
 	if json.Unmarshal([]byte(message), &doc) != nil {
-		return EMFPoint{}, false
+		return cwalarm.EMFPoint{}, false
 	}
 	for _, c := range conds {
 		if !c.holds(doc) {
-			return EMFPoint{}, false
+			return cwalarm.EMFPoint{}, false
 		}
 	}
 	value := 1.0
@@ -138,10 +140,10 @@ func (f MetricFilter) Apply(namespace, message string, at time.Time) (EMFPoint, 
 		v, ok := lookup(doc, f.MetricValue)
 		n, isNum := v.(float64)
 		if !ok || !isNum {
-			return EMFPoint{}, false
+			return cwalarm.EMFPoint{}, false
 		}
 		value = n
 	}
-	return EMFPoint{Namespace: namespace, Name: f.MetricName, Sets: [][]string{{}}, Dims: map[string]string{}, At: at,
+	return cwalarm.EMFPoint{Namespace: namespace, Name: f.MetricName, Sets: [][]string{{}}, Dims: map[string]string{}, At: at,
 		Values: []float64{value}, Counts: []float64{1}}, true
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // Generated is one alarm the generator makes for an SLO tier window.
@@ -13,7 +15,7 @@ type Generated struct {
 	SLO       *SLO
 	Tier      Tier
 	Window    time.Duration
-	Alarm     MetricAlarm
+	Alarm     cwalarm.MetricAlarm
 }
 
 // Composite is a tier group's composite alarm (page or ticket).
@@ -60,11 +62,21 @@ func BurnAlarms(spec *Spec, s *SLO) ([]Generated, []Composite) {
 	return out, comps
 }
 
-func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) MetricAlarm {
+// AlarmRule is the composite's rule with its children's logical ids for
+// names, as the alarms are known before deployment.
+func (c Composite) AlarmRule() (*cwalarm.Rule, error) {
+	r, err := cwalarm.ParseRule(strings.NewReplacer("{{", "", "}}", "").Replace(c.Rule))
+	if err != nil {
+		return nil, fmt.Errorf("could not parse the rule of composite %s: %w", c.Name, err)
+	}
+	return r, nil
+}
+
+func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) cwalarm.MetricAlarm {
 	period := int(w / time.Second)
 	no := false
-	stat := func(id, metric, statistic string) MetricQuery {
-		q := MetricQuery{Id: id, ReturnData: &no, MetricStat: &MetricStat{Period: period, Stat: statistic}}
+	stat := func(id, metric, statistic string) cwalarm.MetricQuery {
+		q := cwalarm.MetricQuery{Id: id, ReturnData: &no, MetricStat: &cwalarm.MetricStat{Period: period, Stat: statistic}}
 		ns, name := spec.Namespace, metric
 		if strings.HasPrefix(metric, "AWS/") {
 			ns, name, _ = strings.Cut(metric, ":")
@@ -72,8 +84,8 @@ func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) MetricAlarm {
 		q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName = ns, name
 		return q
 	}
-	sum := func(prefix string, metrics []string) ([]MetricQuery, string) {
-		var qs []MetricQuery
+	sum := func(prefix string, metrics []string) ([]cwalarm.MetricQuery, string) {
+		var qs []cwalarm.MetricQuery
 		var terms []string
 		for i, m := range metrics {
 			id := fmt.Sprintf("%s%d", prefix, i)
@@ -82,11 +94,11 @@ func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) MetricAlarm {
 		}
 		return qs, strings.Join(terms, " + ")
 	}
-	var metrics []MetricQuery
+	var metrics []cwalarm.MetricQuery
 	var bad, total string
 	switch {
 	case s.Latency != nil:
-		metrics = []MetricQuery{stat("good0", s.Latency.Metric, fmt.Sprintf("TC(0:%g)", s.Latency.ThresholdMs)),
+		metrics = []cwalarm.MetricQuery{stat("good0", s.Latency.Metric, fmt.Sprintf("TC(0:%g)", s.Latency.ThresholdMs)),
 			stat("total0", s.Latency.Metric, "SampleCount")}
 		total = "FILL(total0, 0)"
 		bad = "FILL(total0, 0) - FILL(good0, 0)"
@@ -104,9 +116,9 @@ func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) MetricAlarm {
 		}
 	}
 	metrics = append(metrics,
-		MetricQuery{Id: "total", Expression: total, ReturnData: &no},
-		MetricQuery{Id: "ratio", Expression: fmt.Sprintf("IF(total >= %d, (%s) / total, 0)", max(s.MinimumVolume, 1), bad)})
-	return MetricAlarm{EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: t.Burn * s.Budget(),
+		cwalarm.MetricQuery{Id: "total", Expression: total, ReturnData: &no},
+		cwalarm.MetricQuery{Id: "ratio", Expression: fmt.Sprintf("IF(total >= %d, (%s) / total, 0)", max(s.MinimumVolume, 1), bad)})
+	return cwalarm.MetricAlarm{EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: t.Burn * s.Budget(),
 		ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching", Metrics: metrics}
 }
 

@@ -2,9 +2,10 @@ package alarms
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // Scenario is per-minute traffic for an SLO: events and bad events per
@@ -79,7 +80,7 @@ type Firing struct {
 // evaluation a minute, and reports each alarm's and composite's first
 // firing. Every generated alarm has one evaluation period and treats
 // missing data as not breaching, so the value of its window decides.
-func Simulate(spec *Spec, s *SLO, sc Scenario) []Firing {
+func Simulate(spec *Spec, s *SLO, sc Scenario) ([]Firing, error) {
 	gens, comps := BurnAlarms(spec, s)
 	n := sc.Warmup + sc.Minutes
 	prefixTotal, prefixBad := make([]float64, n+1), make([]float64, n+1)
@@ -91,60 +92,69 @@ func Simulate(spec *Spec, s *SLO, sc Scenario) []Firing {
 		prefixTotal[m+1] = prefixTotal[m] + sc.Total(m-sc.Warmup)
 		prefixBad[m+1] = prefixBad[m] + sc.Bad(m-sc.Warmup)
 	}
-	window := func(p []float64, end int, w time.Duration) float64 {
-		start := max(0, end-int(w/time.Minute))
-		return p[end] - p[start]
-	}
 	// The budget of the whole period at the scenario's average traffic.
 	periodEvents := prefixTotal[n] / float64(n) * s.PeriodDuration().Minutes()
 	from := sc.Warmup
 	budget := s.Budget() * periodEvents
 	states := map[string][]bool{}
-	for _, g := range gens {
-		st := make([]bool, n+1)
-		p, err := g.Alarm.plan()
-		if err != nil {
-			panic(err) // generated alarms always plan
-		}
-		for end := 1; end <= n; end++ {
-			total, bad := window(prefixTotal, end, g.Window), window(prefixBad, end, g.Window)
-			vals := map[string]float64{}
-			for id := range p.stats {
-				if v := metricValue(s, id, total, bad); v > 0 {
-					vals[id] = v // a window without events has no data point
-				}
-			}
-			for _, id := range p.order {
-				if v := p.exprs[id].eval(vals); !math.IsNaN(v) {
-					vals[id] = v
-				}
-			}
-			v, ok := vals[p.result]
-			st[end] = ok && comparisons[g.Alarm.ComparisonOperator](v, g.Alarm.Threshold)
-		}
-		states[g.LogicalID] = st
-	}
 	var out []Firing
 	for _, g := range gens {
-		out = append(out, firing(g.Name, states[g.LogicalID][from:], prefixBad[from:], budget))
+		st, err := simulateAlarm(s, g, prefixTotal, prefixBad)
+		if err != nil {
+			return nil, err
+		}
+		states[g.LogicalID] = st
+		out = append(out, firing(g.Name, st[from:], prefixBad[from:], budget))
 	}
 	for _, c := range comps {
-		rule, _ := ParseRule(strings.NewReplacer("{{", "", "}}", "").Replace(c.Rule))
+		rule, err := c.AlarmRule()
+		if err != nil {
+			return nil, err
+		}
 		st := make([]bool, n+1)
 		for end := 1; end <= n; end++ {
-			children := map[string]State{}
+			children := map[string]cwalarm.State{}
 			for id, s := range states {
-				children[id] = verdict(s[end])
+				children[id] = cwalarm.OK
+				if s[end] {
+					children[id] = cwalarm.Alarm
+				}
 			}
-			st[end] = rule.State(children) == Alarm
+			st[end] = rule.State(children) == cwalarm.Alarm
 		}
 		states[c.LogicalID] = st
 		out = append(out, firing(c.Name, st[from:], prefixBad[from:], budget))
 	}
-	return out
+	return out, nil
 }
 
-// metricValue is a generated MetricStat's window value: the SLO's bad
+// simulateAlarm is whether alarm g is in ALARM after each minute, given
+// the running totals of all and of bad events.
+func simulateAlarm(s *SLO, g Generated, prefixTotal, prefixBad []float64) ([]bool, error) {
+	p, err := g.Alarm.Plan()
+	if err != nil {
+		return nil, fmt.Errorf("could not plan alarm %s: %w", g.Name, err)
+	}
+	window := func(prefix []float64, end int) float64 {
+		return prefix[end] - prefix[max(0, end-int(g.Window/time.Minute))]
+	}
+	metrics := p.Metrics()
+	st := make([]bool, len(prefixTotal))
+	for end := 1; end < len(prefixTotal); end++ {
+		total, bad := window(prefixTotal, end), window(prefixBad, end)
+		vals := map[string]float64{}
+		for _, id := range metrics {
+			if v := metricValue(s, id, total, bad); v > 0 {
+				vals[id] = v // a window without events has no data point
+			}
+		}
+		v, ok := p.Value(vals)
+		st[end] = ok && g.Alarm.Breaches(v)
+	}
+	return st, nil
+}
+
+// metricValue is a generated cwalarm.MetricStat's window value: the SLO's bad
 // and total events mapped onto its good, bad and total metrics.
 func metricValue(s *SLO, id string, total, bad float64) float64 {
 	switch {

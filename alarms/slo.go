@@ -11,7 +11,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/internal/inputs"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // Spec is alarms/slos.yaml.
@@ -22,6 +24,10 @@ type Spec struct {
 	// Symptoms are the symptom alarms' budgets; zero fields take the
 	// defaults (DuplicateSpikePerHour, InitBaselineMs, LogBytesPerHour).
 	Symptoms Budgets `yaml:"symptoms"`
+	// Functions are the functions the per-function symptom alarms and
+	// metric filters watch, in template order: not part of the spec file,
+	// ParseSpec fills them from the embedded template.yaml.
+	Functions []topology.Function `yaml:"-"`
 }
 
 // Budgets are the thresholds of the symptom alarms that are not "any".
@@ -96,7 +102,8 @@ func ParseSpec(file string, src []byte, known func(string) bool) (*Spec, error) 
 	var spec Spec
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
-	if err := dec.Decode(&spec); err != nil {
+	err := dec.Decode(&spec)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if spec.Namespace == "" {
@@ -106,6 +113,9 @@ func ParseSpec(file string, src []byte, known func(string) bool) (*Spec, error) 
 		return nil, fmt.Errorf("%s: symptoms: budgets must be positive, got %+v", file, b)
 	}
 	spec.Symptoms = spec.Symptoms.withDefaults()
+	if spec.Functions, err = templateFunctions(); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
 	// line numbers of each SLO, for errors
 	if len(node.Content) > 0 {
 		for i := 0; i+1 < len(node.Content[0].Content); i += 2 {
@@ -130,6 +140,21 @@ func ParseSpec(file string, src []byte, known func(string) bool) (*Spec, error) 
 		seen[s.Name] = true
 	}
 	return &spec, nil
+}
+
+// templateFunctions are the embedded template's functions, each with the
+// log group resource its alarms and metric filters name.
+func templateFunctions() ([]topology.Function, error) {
+	fns, err := alchemiser.Functions()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fns {
+		if f.LogGroupID == "" {
+			return nil, fmt.Errorf("template.yaml: function %s logs to no log group of the template (LoggingConfig.LogGroup): its log-volume alarm and metric filters need one", f.LogicalID)
+		}
+	}
+	return fns, nil
 }
 
 func (s *SLO) validate(known func(string) bool) error {

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
+	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 )
 
 // catalogue reads the generated metric catalogue; platform metrics are
@@ -86,6 +89,15 @@ func TestSpecValidation(t *testing.T) {
 	}
 }
 
+func simulate(t *testing.T, spec *Spec, s *SLO, sc Scenario) []Firing {
+	t.Helper()
+	fs, err := Simulate(spec, s, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
 func firingOf(t *testing.T, fs []Firing, name string) Firing {
 	for _, f := range fs {
 		if f.Alarm == name {
@@ -105,7 +117,7 @@ func TestDetectionTimesMatchTheWorkbook(t *testing.T) {
 	check := func(scenario string, ratio float64, tier Tier, firesAs string) {
 		t.Helper()
 		sc, _ := ScenarioNamed(scenario)
-		fs := Simulate(sp, s, sc)
+		fs := simulate(t, sp, s, sc)
 		want := max(DetectionTime(tier, tier.Long, s.Budget(), ratio), DetectionTime(tier, tier.Short, s.Budget(), ratio))
 		got := firingOf(t, fs, firesAs).Fired
 		if got < 0 || (got-want).Abs() > 2*time.Minute {
@@ -113,17 +125,17 @@ func TestDetectionTimesMatchTheWorkbook(t *testing.T) {
 		}
 	}
 	check("outage", 1, tiers[0], "slo-event-delivery-page")
-	if f := firingOf(t, Simulate(sp, s, mustScenario(t, "outage")), "slo-event-delivery-page"); f.Fired > 2*time.Minute {
+	if f := firingOf(t, simulate(t, sp, s, mustScenario(t, "outage")), "slo-event-delivery-page"); f.Fired > 2*time.Minute {
 		t.Errorf("a total outage pages after %v", f.Fired)
 	}
 	// 1% errors burn at 10x: too slow for the 14.4x tier, caught by 6x.
-	fs := Simulate(sp, s, mustScenario(t, "errors-1pct"))
+	fs := simulate(t, sp, s, mustScenario(t, "errors-1pct"))
 	if f := firingOf(t, fs, "slo-event-delivery-page-1-1h"); f.Fired >= 0 {
 		t.Errorf("1%% errors fired the 1h tier at %v", f.Fired)
 	}
 	check("errors-1pct", 0.01, tiers[1], "slo-event-delivery-page")
 	// 0.05% burns at 0.5x: within budget, never pages or tickets.
-	fs = Simulate(sp, s, mustScenario(t, "steady-0.05pct"))
+	fs = simulate(t, sp, s, mustScenario(t, "steady-0.05pct"))
 	for _, name := range []string{"slo-event-delivery-page", "slo-event-delivery-ticket"} {
 		if f := firingOf(t, fs, name); f.Fired >= 0 {
 			t.Errorf("0.05%% errors fired %s at %v", name, f.Fired)
@@ -137,7 +149,7 @@ func TestDetectionTimesMatchTheWorkbook(t *testing.T) {
 // this is the documented low-traffic behaviour (minimum_volume 1).
 func TestLowTrafficBehaviour(t *testing.T) {
 	s := slo(t, "workflow-success")
-	f := firingOf(t, Simulate(spec(t), s, mustScenario(t, "low-traffic")), "slo-workflow-success-page")
+	f := firingOf(t, simulate(t, spec(t), s, mustScenario(t, "low-traffic")), "slo-workflow-success-page")
 	failedAt := time.Duration(2*24*60+9*60+36) * time.Minute
 	if f.Fired != failedAt || f.Reset != failedAt+30*time.Minute {
 		t.Errorf("page fired %v reset %v; want %v and 30 minutes later", f.Fired, f.Reset, failedAt)
@@ -153,21 +165,21 @@ func TestSimulateMatchesEvaluate(t *testing.T) {
 	g := gens[1] // page-1, 5 minutes
 	sc.Warmup = 0
 	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	series := Series{}
+	series := cwalarm.Series{}
 	for m := range sc.Minutes {
 		at := start.Add(time.Duration(m)*time.Minute + 30*time.Second)
-		series["total0"] = append(series["total0"], Point{at, sc.Total(m)})
-		series["good0"] = append(series["good0"], Point{at, sc.Total(m) - sc.Bad(m)})
+		series["total0"] = append(series["total0"], cwalarm.Point{At: at, Value: sc.Total(m)})
+		series["good0"] = append(series["good0"], cwalarm.Point{At: at, Value: sc.Total(m) - sc.Bad(m)})
 	}
 	a := g.Alarm
-	samples, err := Evaluate(&a, series, start.Add(time.Minute), start.Add(time.Duration(sc.Minutes)*time.Minute), time.Minute)
+	samples, err := cwalarm.Evaluate(&a, series, start.Add(time.Minute), start.Add(time.Duration(sc.Minutes)*time.Minute), time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fast := firingOf(t, Simulate(spec(t), s, sc), g.Name)
+	fast := firingOf(t, simulate(t, spec(t), s, sc), g.Name)
 	var firstAlarm time.Duration = -1
 	for _, x := range samples {
-		if x.State == Alarm {
+		if x.State == cwalarm.Alarm {
 			firstAlarm = x.At.Sub(start)
 			break
 		}
@@ -192,7 +204,7 @@ func TestTemplateDeploysTheSLOAlarms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := Splice(string(src), TemplateSection(spec(t)))
+	want, err := cfnyaml.Splice(string(src), TemplateSection(spec(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,8 +225,8 @@ func TestTemplateDeploysTheSLOAlarms(t *testing.T) {
 			}
 		}
 		for _, c := range comps {
-			if _, err := ParseRule(strings.NewReplacer("{{", "", "}}", "").Replace(c.Rule)); err != nil {
-				t.Errorf("%s: %v", c.Name, err)
+			if _, err := c.AlarmRule(); err != nil {
+				t.Errorf("%v", err)
 			}
 		}
 	}

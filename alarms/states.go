@@ -2,8 +2,9 @@ package alarms
 
 import (
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // Resolver turns a symptom alarm's dimension value, a CloudFormation
@@ -20,10 +21,10 @@ type Resolver func(expr string) (string, error)
 // "slo-workflow-success-page") to its samples. An SLO's metrics in
 // spec.Namespace are read with the dimension set [service], the rollup
 // the functions emit; platform metrics without dimensions.
-func GeneratedStates(spec *Spec, emf []EMFPoint, resolve Resolver, from, to time.Time, every time.Duration) (map[string][]Sample, error) {
-	out := map[string][]Sample{}
+func GeneratedStates(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from, to time.Time, every time.Duration) (map[string][]cwalarm.Sample, error) {
+	out := map[string][]cwalarm.Sample{}
 	for _, s := range Symptoms(spec) {
-		m := Metric{Namespace: s.Namespace, Name: s.MetricName}
+		m := cwalarm.Metric{Namespace: s.Namespace, Name: s.MetricName}
 		for _, d := range s.Dimensions {
 			v, err := resolve(d[1])
 			if err != nil {
@@ -35,7 +36,7 @@ func GeneratedStates(spec *Spec, emf []EMFPoint, resolve Resolver, from, to time
 			m.Dims[d[0]] = v
 		}
 		a := s.Alarm()
-		samples, err := Evaluate(&a, Series{"m1": Points(emf, m)}, from, to, every)
+		samples, err := cwalarm.Evaluate(&a, cwalarm.Series{"m1": cwalarm.Points(emf, m)}, from, to, every)
 		if err != nil {
 			return nil, err
 		}
@@ -51,58 +52,46 @@ func GeneratedStates(spec *Spec, emf []EMFPoint, resolve Resolver, from, to time
 
 // sloStates evaluates an SLO's burn-rate alarms, then its composites, in
 // order, on their children's states at each evaluation.
-func sloStates(spec *Spec, s *SLO, emf []EMFPoint, from, to time.Time, every time.Duration, out map[string][]Sample) error {
+func sloStates(spec *Spec, s *SLO, emf []cwalarm.EMFPoint, from, to time.Time, every time.Duration, out map[string][]cwalarm.Sample) error {
 	gens, comps := BurnAlarms(spec, s)
 	if len(gens) == 0 {
 		return nil
 	}
-	byID := map[string][]Sample{}
+	byID := map[string][]cwalarm.Sample{}
 	for _, g := range gens {
-		series := Series{}
+		series := cwalarm.Series{}
 		for _, q := range g.Alarm.Metrics {
 			if q.MetricStat == nil {
 				continue
 			}
-			m := Metric{Namespace: q.MetricStat.Metric.Namespace, Name: q.MetricStat.Metric.MetricName}
+			m := cwalarm.Metric{Namespace: q.MetricStat.Metric.Namespace, Name: q.MetricStat.Metric.MetricName}
 			if m.Namespace == spec.Namespace {
 				m.Dims = map[string]string{"service": spec.Service}
 			}
-			series[q.Id] = Points(emf, m)
+			series[q.Id] = cwalarm.Points(emf, m)
 		}
-		samples, err := Evaluate(&g.Alarm, series, from, to, every)
+		samples, err := cwalarm.Evaluate(&g.Alarm, series, from, to, every)
 		if err != nil {
 			return err
 		}
 		byID[g.LogicalID], out[g.Name] = samples, samples
 	}
 	for _, c := range comps {
-		rule, err := ParseRule(strings.NewReplacer("{{", "", "}}", "").Replace(c.Rule))
+		rule, err := c.AlarmRule()
 		if err != nil {
-			return fmt.Errorf("composite %s: %w", c.Name, err)
+			return err
 		}
 		n := len(byID[gens[0].LogicalID])
-		samples := make([]Sample, n)
+		samples := make([]cwalarm.Sample, n)
 		for i := range n {
-			children := map[string]State{}
+			children := map[string]cwalarm.State{}
 			for id, st := range byID {
 				children[id] = st[i].State
 			}
-			samples[i] = Sample{At: byID[gens[0].LogicalID][i].At, State: rule.State(children)}
+			samples[i] = cwalarm.Sample{At: byID[gens[0].LogicalID][i].At, State: rule.State(children)}
 		}
 		// The ticket composite reads the page composite: evaluated first.
 		byID[c.LogicalID], out[c.Name] = samples, samples
 	}
 	return nil
-}
-
-// Transitions are the samples at which the state changed, the first
-// sample included: an alarm's history as the console lists it.
-func Transitions(samples []Sample) []Sample {
-	var out []Sample
-	for i, s := range samples {
-		if i == 0 || s.State != samples[i-1].State {
-			out = append(out, s)
-		}
-	}
-	return out
 }

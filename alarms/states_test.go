@@ -2,10 +2,11 @@ package alarms
 
 import (
 	"errors"
-	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 func TestGeneratedStates(t *testing.T) {
@@ -14,7 +15,7 @@ func TestGeneratedStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 20, 14, 35, 12, 0, time.UTC)
-	emf := []EMFPoint{
+	emf := []cwalarm.EMFPoint{
 		{Namespace: "AWS/Lambda", Name: "Errors", Sets: [][]string{{"FunctionName"}}, Dims: map[string]string{"FunctionName": "stk-portfolio"},
 			At: at, Values: []float64{1}, Counts: []float64{1}},
 		{Namespace: spec.Namespace, Name: "WorkflowsFailed", Sets: [][]string{{"service"}}, Dims: map[string]string{"service": spec.Service},
@@ -31,14 +32,14 @@ func TestGeneratedStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]State{
-		"portfolio-errors":               Alarm,            // the error, within the 5-minute period
-		"strategy-errors":                OK,               // no data, notBreaching
-		"workflow-not-started":           InsufficientData, // no data, ignore: the initial state stays
-		"slo-workflow-success-page-1-1h": Alarm,            // one failure of one: a burn of 100
-		"slo-workflow-success-page":      Alarm,
-		"slo-workflow-success-ticket":    OK, // suppressed while the page fires
-		"slo-order-success-page":         OK,
+	want := map[string]cwalarm.State{
+		"portfolio-errors":               cwalarm.Alarm,            // the error, within the 5-minute period
+		"strategy-errors":                cwalarm.OK,               // no data, notBreaching
+		"workflow-not-started":           cwalarm.InsufficientData, // no data, ignore: the initial state stays
+		"slo-workflow-success-page-1-1h": cwalarm.Alarm,            // one failure of one: a burn of 100
+		"slo-workflow-success-page":      cwalarm.Alarm,
+		"slo-workflow-success-ticket":    cwalarm.OK, // suppressed while the page fires
+		"slo-order-success-page":         cwalarm.OK,
 	}
 	for name, st := range want {
 		samples := states[name]
@@ -63,48 +64,5 @@ func TestGeneratedStatesResolverError(t *testing.T) {
 	_, err = GeneratedStates(spec, nil, func(string) (string, error) { return "", boom }, time.Now(), time.Now(), time.Minute)
 	if !errors.Is(err, boom) {
 		t.Errorf("err %v, want the resolver's", err)
-	}
-}
-
-func TestTransitions(t *testing.T) {
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var samples []Sample
-	for i, s := range []State{InsufficientData, InsufficientData, Alarm, Alarm, OK} {
-		samples = append(samples, Sample{At: t0.Add(time.Duration(i) * time.Minute), State: s})
-	}
-	got := Transitions(samples)
-	if len(got) != 3 || got[0] != samples[0] || got[1] != samples[2] || got[2] != samples[4] {
-		t.Errorf("transitions %v", got)
-	}
-	if Transitions(nil) != nil {
-		t.Error("transitions of nothing")
-	}
-}
-
-func TestExpression(t *testing.T) {
-	x, err := ParseExpression("100 * FILL(errors, 0) / invocations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if refs := x.Refs(); len(refs) != 2 || refs[0] != "errors" || refs[1] != "invocations" {
-		t.Errorf("refs %v", refs)
-	}
-	for _, tt := range []struct {
-		vals map[string]float64
-		want float64
-		ok   bool
-	}{
-		{map[string]float64{"errors": 1, "invocations": 4}, 25, true},
-		{map[string]float64{"invocations": 4}, 0, true}, // FILL
-		{map[string]float64{"errors": 1, "invocations": 0}, 0, false},
-		{map[string]float64{}, 0, false},
-	} {
-		v, ok := x.Eval(tt.vals)
-		if ok != tt.ok || ok && math.Abs(v-tt.want) > 1e-9 {
-			t.Errorf("Eval(%v) = %v, %v; want %v, %v", tt.vals, v, ok, tt.want, tt.ok)
-		}
-	}
-	if _, err := ParseExpression("RATE(m1)"); err == nil || !strings.Contains(err.Error(), "RATE") {
-		t.Errorf("RATE: %v", err)
 	}
 }

@@ -3,6 +3,9 @@ package alarms
 import (
 	"fmt"
 	"strings"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // Symptom is a single-metric alarm on a direct signal of an incident.
@@ -16,13 +19,6 @@ type Symptom struct {
 	Threshold                    float64
 	Comparison, TreatMissingData string
 }
-
-// Functions are the template's functions, by logical id prefix, with their
-// timeouts in seconds (near-timeout alarms fire at 80% of it).
-var Functions = []struct {
-	Name    string
-	Timeout int
-}{{"scheduler", 60}, {"strategy", 120}, {"portfolio", 60}, {"execution", 300}, {"notifications", 60}}
 
 // Default budgets of the symptom alarms (Spec.Symptoms overrides them).
 const (
@@ -86,48 +82,40 @@ func Symptoms(spec *Spec) []Symptom {
 			Dimensions: [][2]string{sv}, Period: 300, EvaluationPeriods: 1,
 			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
 	}
-	for _, f := range Functions {
-		fn := [2]string{"FunctionName", fmt.Sprintf("!Ref %sFunction", camel(f.Name))}
-		out = append(out,
-			Symptom{LogicalID: camel(f.Name) + "ErrorsAlarm", Name: f.Name + "-errors", Incident: "handler-error", Query: "handler-error",
-				Description: "the " + f.Name + " function returned errors", Namespace: "AWS/Lambda", MetricName: "Errors", Stat: "Sum",
-				Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
-			Symptom{LogicalID: camel(f.Name) + "ThrottlesAlarm", Name: f.Name + "-throttles", Incident: "handler-error", Query: "handler-error",
-				Description: "the " + f.Name + " function was throttled", Namespace: "AWS/Lambda", MetricName: "Throttles", Stat: "Sum",
-				Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
-			Symptom{LogicalID: camel(f.Name) + "LogVolumeAlarm", Name: f.Name + "-log-volume", Incident: "log-volume-spike", Query: "log-volume-spike",
-				Description: fmt.Sprintf("the %s function wrote more than %d bytes of logs in an hour", f.Name, budgets.LogBytesPerHour),
-				Namespace:   "AWS/Logs", MetricName: "IncomingBytes", Stat: "Sum", Threshold: float64(budgets.LogBytesPerHour),
-				Dimensions: [][2]string{{"LogGroupName", fmt.Sprintf("!Ref %sLogGroup", camel(f.Name))}}, Period: 3600, EvaluationPeriods: 1,
-				Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
-			Symptom{LogicalID: camel(f.Name) + "NearTimeoutAlarm", Name: f.Name + "-near-timeout", Incident: "lambda-timeout", Query: "lambda-timeout",
-				Description: fmt.Sprintf("an invocation of %s ran over 80%% of its %d s timeout", f.Name, f.Timeout),
-				Namespace:   "AWS/Lambda", MetricName: "Duration", Stat: "Maximum", Threshold: 0.8 * float64(f.Timeout) * 1000,
-				Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
-		)
+	for _, f := range spec.Functions {
+		out = append(out, functionSymptoms(f, budgets)...)
 	}
 	return out
 }
 
-// Alarm is the symptom as a MetricAlarm, for validation and evaluation.
-func (s Symptom) Alarm() MetricAlarm {
-	return MetricAlarm{AlarmName: s.Name, Period: s.Period, EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold,
-		ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData, Namespace: s.Namespace, MetricName: s.MetricName, Statistic: s.Stat}
+// functionSymptoms are function f's errors, throttles, log volume and
+// near-timeout alarms; the last fires at 80% of f's Timeout.
+func functionSymptoms(f topology.Function, budgets Budgets) []Symptom {
+	name := topology.FunctionName(f.LogicalID)
+	prefix := strings.TrimSuffix(f.LogicalID, "Function")
+	fn := [2]string{"FunctionName", "!Ref " + f.LogicalID}
+	timeout := f.Timeout.Seconds()
+	return []Symptom{
+		{LogicalID: prefix + "ErrorsAlarm", Name: name + "-errors", Incident: "handler-error", Query: "handler-error",
+			Description: "the " + name + " function returned errors", Namespace: "AWS/Lambda", MetricName: "Errors", Stat: "Sum",
+			Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		{LogicalID: prefix + "ThrottlesAlarm", Name: name + "-throttles", Incident: "handler-error", Query: "handler-error",
+			Description: "the " + name + " function was throttled", Namespace: "AWS/Lambda", MetricName: "Throttles", Stat: "Sum",
+			Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		{LogicalID: prefix + "LogVolumeAlarm", Name: name + "-log-volume", Incident: "log-volume-spike", Query: "log-volume-spike",
+			Description: fmt.Sprintf("the %s function wrote more than %d bytes of logs in an hour", name, budgets.LogBytesPerHour),
+			Namespace:   "AWS/Logs", MetricName: "IncomingBytes", Stat: "Sum", Threshold: float64(budgets.LogBytesPerHour),
+			Dimensions: [][2]string{{"LogGroupName", "!Ref " + f.LogGroupID}}, Period: 3600, EvaluationPeriods: 1,
+			Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+		{LogicalID: prefix + "NearTimeoutAlarm", Name: name + "-near-timeout", Incident: "lambda-timeout", Query: "lambda-timeout",
+			Description: fmt.Sprintf("an invocation of %s ran over 80%% of its %g s timeout", name, timeout),
+			Namespace:   "AWS/Lambda", MetricName: "Duration", Stat: "Maximum", Threshold: 0.8 * timeout * 1000,
+			Dimensions: [][2]string{fn}, Period: 300, EvaluationPeriods: 1, Comparison: "GreaterThanThreshold", TreatMissingData: "notBreaching"},
+	}
 }
 
-func writeSymptom(b *strings.Builder, s Symptom) {
-	fmt.Fprintf(b, "  %s:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n", s.LogicalID)
-	fmt.Fprintf(b, "      AlarmName: !Sub ${AWS::StackName}-%s\n", s.Name)
-	fmt.Fprintf(b, "      AlarmDescription: !Sub %q\n", fmt.Sprintf("Incident %s: %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s",
-		s.Incident, s.Description, s.Incident, s.Query))
-	fmt.Fprintf(b, "      Namespace: %s\n      MetricName: %s\n      Statistic: %s\n", s.Namespace, s.MetricName, s.Stat)
-	if len(s.Dimensions) > 0 {
-		b.WriteString("      Dimensions:\n")
-	}
-	for _, d := range s.Dimensions {
-		fmt.Fprintf(b, "        - Name: %s\n          Value: %s\n", d[0], d[1])
-	}
-	fmt.Fprintf(b, "      Period: %d\n      EvaluationPeriods: %d\n      Threshold: %g\n", s.Period, s.EvaluationPeriods, s.Threshold)
-	fmt.Fprintf(b, "      ComparisonOperator: %s\n      TreatMissingData: %s\n", s.Comparison, s.TreatMissingData)
-	b.WriteString("      AlarmActions: [!Ref AlarmTopic]\n      OKActions: [!Ref AlarmTopic]\n")
+// Alarm is the symptom as a metric alarm, for validation and evaluation.
+func (s Symptom) Alarm() cwalarm.MetricAlarm {
+	return cwalarm.MetricAlarm{AlarmName: s.Name, Period: s.Period, EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold,
+		ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData, Namespace: s.Namespace, MetricName: s.MetricName, Statistic: s.Stat}
 }

@@ -3,6 +3,9 @@ package alarms
 import (
 	"fmt"
 	"strings"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
+	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 )
 
 // Markers delimit the generated alarms in template.yaml.
@@ -11,109 +14,168 @@ const (
 	EndMarker   = "  # END SLO alarms"
 )
 
-// TemplateSection renders every SLO's burn-rate alarms and composites as
-// CloudFormation resources. The metric alarms have no actions (the
+// alarmTopic is the topic the symptom alarms notify.
+const alarmTopic cfnyaml.Ref = "AlarmTopic"
+
+// TemplateSection is every SLO's burn-rate alarms and composites, the
+// symptom alarms and the metric filters as CloudFormation resources,
+// between the markers. The burn-rate alarms have no actions (the
 // composites notify); the page and ticket composites notify the SLO's
-// routing topic; every description names the runbook (under the
-// template's RunbookBaseUrl parameter) and the saved query to run.
-func TemplateSection(spec *Spec) string {
-	var b strings.Builder
-	b.WriteString(BeginMarker + "\n")
+// routing topic, the symptoms AlarmTopic; every description names the
+// runbook (under the template's RunbookBaseUrl parameter) and the saved
+// query to run.
+func TemplateSection(spec *Spec) *cfnyaml.Section {
+	s := &cfnyaml.Section{Begin: BeginMarker, End: EndMarker}
 	for i := range spec.SLOs {
-		s := &spec.SLOs[i]
-		gens, comps := BurnAlarms(spec, s)
+		gens, comps := BurnAlarms(spec, &spec.SLOs[i])
 		for _, g := range gens {
-			writeMetricAlarm(&b, spec, g)
+			s.Add(g.LogicalID, "AWS::CloudWatch::Alarm", burnAlarmProperties(spec, g))
 		}
 		for _, c := range comps {
-			writeComposite(&b, c)
+			s.Add(c.LogicalID, "AWS::CloudWatch::CompositeAlarm", compositeProperties(c))
 		}
 	}
-	for _, s := range Symptoms(spec) {
-		writeSymptom(&b, s)
+	for _, sym := range Symptoms(spec) {
+		s.Add(sym.LogicalID, "AWS::CloudWatch::Alarm", symptomProperties(sym))
 	}
-	for _, fn := range Functions {
+	for _, fn := range spec.Functions {
 		for _, f := range MetricFilters {
-			fmt.Fprintf(&b, "  %s%sFilter:\n    Type: AWS::Logs::MetricFilter\n    Properties:\n", camel(fn.Name), f.Name)
-			fmt.Fprintf(&b, "      LogGroupName: !Ref %sLogGroup\n      FilterPattern: '%s'\n", camel(fn.Name), f.Pattern)
-			fmt.Fprintf(&b, "      MetricTransformations:\n        - MetricNamespace: %s\n          MetricName: %s\n          MetricValue: '%s'\n          Unit: %s\n",
-				spec.Namespace, f.MetricName, f.MetricValue, f.Unit)
+			s.Add(strings.TrimSuffix(fn.LogicalID, "Function")+f.Name+"Filter", "AWS::Logs::MetricFilter", metricFilter{
+				LogGroupName: cfnyaml.Ref(fn.LogGroupID), FilterPattern: cfnyaml.SingleQuoted(f.Pattern),
+				MetricTransformations: []metricTransformation{{MetricNamespace: spec.Namespace, MetricName: f.MetricName,
+					MetricValue: cfnyaml.SingleQuoted(f.MetricValue), Unit: f.Unit}}})
 		}
 	}
-	b.WriteString(EndMarker + "\n")
-	return b.String()
+	return s
 }
 
-func description(s *SLO, what string) string {
-	return fmt.Sprintf("SLO %s (%v%%): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Name, s.Objective, what, s.Runbook, s.Query)
+// alarm is an AWS::CloudWatch::Alarm's properties: a metric-math alarm
+// (Metrics) or a single-metric one (Namespace to Dimensions, Period).
+type alarm struct {
+	AlarmName          cfnyaml.Sub       `yaml:"AlarmName"`
+	AlarmDescription   cfnyaml.QuotedSub `yaml:"AlarmDescription"`
+	Namespace          string            `yaml:"Namespace,omitempty"`
+	MetricName         string            `yaml:"MetricName,omitempty"`
+	Statistic          string            `yaml:"Statistic,omitempty"`
+	Dimensions         []dimension       `yaml:"Dimensions,omitempty"`
+	Period             int               `yaml:"Period,omitempty"`
+	EvaluationPeriods  int               `yaml:"EvaluationPeriods"`
+	DatapointsToAlarm  int               `yaml:"DatapointsToAlarm,omitempty"`
+	Threshold          float64           `yaml:"Threshold"`
+	ComparisonOperator string            `yaml:"ComparisonOperator"`
+	TreatMissingData   string            `yaml:"TreatMissingData"`
+	Metrics            []metricQuery     `yaml:"Metrics,omitempty"`
+	AlarmActions       []cfnyaml.Ref     `yaml:"AlarmActions,flow,omitempty"`
+	OKActions          []cfnyaml.Ref     `yaml:"OKActions,flow,omitempty"`
 }
 
-func writeMetricAlarm(b *strings.Builder, spec *Spec, g Generated) {
+type dimension struct {
+	Name  string       `yaml:"Name"`
+	Value cfnyaml.Expr `yaml:"Value"`
+}
+
+type metricQuery struct {
+	Id         string         `yaml:"Id"`
+	ReturnData *bool          `yaml:"ReturnData,omitempty"`
+	Expression cfnyaml.Quoted `yaml:"Expression,omitempty"`
+	Label      string         `yaml:"Label,omitempty"`
+	MetricStat *metricStat    `yaml:"MetricStat,omitempty"`
+}
+
+type metricStat struct {
+	Metric struct {
+		Namespace  string                    `yaml:"Namespace"`
+		MetricName string                    `yaml:"MetricName"`
+		Dimensions []cfnyaml.Flow[dimension] `yaml:"Dimensions,omitempty"`
+	} `yaml:"Metric"`
+	Period int            `yaml:"Period"`
+	Stat   cfnyaml.Quoted `yaml:"Stat"`
+}
+
+// composite is an AWS::CloudWatch::CompositeAlarm's properties.
+type composite struct {
+	AlarmName        cfnyaml.Sub       `yaml:"AlarmName"`
+	AlarmDescription cfnyaml.QuotedSub `yaml:"AlarmDescription"`
+	AlarmRule        cfnyaml.QuotedSub `yaml:"AlarmRule"`
+	AlarmActions     []cfnyaml.Ref     `yaml:"AlarmActions,flow"`
+	OKActions        []cfnyaml.Ref     `yaml:"OKActions,flow"`
+}
+
+// metricFilter is an AWS::Logs::MetricFilter's properties.
+type metricFilter struct {
+	LogGroupName          cfnyaml.Ref            `yaml:"LogGroupName"`
+	FilterPattern         cfnyaml.SingleQuoted   `yaml:"FilterPattern"`
+	MetricTransformations []metricTransformation `yaml:"MetricTransformations"`
+}
+
+type metricTransformation struct {
+	MetricNamespace string               `yaml:"MetricNamespace"`
+	MetricName      string               `yaml:"MetricName"`
+	MetricValue     cfnyaml.SingleQuoted `yaml:"MetricValue"`
+	Unit            string               `yaml:"Unit"`
+}
+
+func alarmName(name string) cfnyaml.Sub { return cfnyaml.Sub("${AWS::StackName}-" + name) }
+
+func description(s *SLO, what string) cfnyaml.QuotedSub {
+	return cfnyaml.QuotedSub(fmt.Sprintf("SLO %s (%v%%): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Name, s.Objective, what, s.Runbook, s.Query))
+}
+
+// burnAlarmProperties writes a burn-rate alarm; its metrics in the spec's
+// namespace are read with the dimension set [service].
+func burnAlarmProperties(spec *Spec, g Generated) alarm {
 	a := g.Alarm
-	fmt.Fprintf(b, "  %s:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n", g.LogicalID)
-	fmt.Fprintf(b, "      AlarmName: !Sub ${AWS::StackName}-%s\n", g.Name)
-	fmt.Fprintf(b, "      AlarmDescription: !Sub %q\n", description(g.SLO,
-		fmt.Sprintf("error budget burning over %.4gx across %s (tier %s)", g.Tier.Burn, fmtWindow(g.Window), g.Tier.Name)))
-	fmt.Fprintf(b, "      EvaluationPeriods: %d\n      DatapointsToAlarm: %d\n      Threshold: %g\n", a.EvaluationPeriods, a.DatapointsToAlarm, a.Threshold)
-	fmt.Fprintf(b, "      ComparisonOperator: %s\n      TreatMissingData: %s\n      Metrics:\n", a.ComparisonOperator, a.TreatMissingData)
+	p := alarm{AlarmName: alarmName(g.Name), EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm,
+		Threshold: a.Threshold, ComparisonOperator: a.ComparisonOperator, TreatMissingData: a.TreatMissingData,
+		AlarmDescription: description(g.SLO, fmt.Sprintf("error budget burning over %.4gx across %s (tier %s)", g.Tier.Burn, fmtWindow(g.Window), g.Tier.Name))}
 	for _, m := range a.Metrics {
-		fmt.Fprintf(b, "        - Id: %s\n", m.Id)
-		if m.ReturnData != nil && !*m.ReturnData {
-			b.WriteString("          ReturnData: false\n")
-		}
-		if m.Expression != "" {
-			fmt.Fprintf(b, "          Expression: %q\n", m.Expression)
-			if m.Id == "ratio" {
-				fmt.Fprintf(b, "          Label: error ratio over %s\n", fmtWindow(g.Window))
-			}
-			continue
-		}
-		ms := m.MetricStat
-		fmt.Fprintf(b, "          MetricStat:\n            Metric:\n              Namespace: %s\n              MetricName: %s\n", ms.Metric.Namespace, ms.Metric.MetricName)
-		if ms.Metric.Namespace == spec.Namespace {
-			fmt.Fprintf(b, "              Dimensions:\n                - {Name: service, Value: %s}\n", spec.Service)
-		}
-		fmt.Fprintf(b, "            Period: %d\n            Stat: %q\n", ms.Period, ms.Stat)
+		p.Metrics = append(p.Metrics, query(spec, g, m))
 	}
+	return p
 }
 
-func writeComposite(b *strings.Builder, c Composite) {
-	rule := c.Rule
-	for strings.Contains(rule, "{{") {
-		i := strings.Index(rule, "{{")
-		j := strings.Index(rule, "}}")
-		rule = rule[:i] + "${" + rule[i+2:j] + "}" + rule[j+2:]
+func query(spec *Spec, g Generated, m cwalarm.MetricQuery) metricQuery {
+	q := metricQuery{Id: m.Id}
+	if m.ReturnData != nil && !*m.ReturnData {
+		q.ReturnData = m.ReturnData
 	}
+	if m.Expression != "" {
+		q.Expression = cfnyaml.Quoted(m.Expression)
+		if m.Id == "ratio" {
+			q.Label = "error ratio over " + fmtWindow(g.Window)
+		}
+		return q
+	}
+	ms := &metricStat{Period: m.MetricStat.Period, Stat: cfnyaml.Quoted(m.MetricStat.Stat)}
+	ms.Metric.Namespace, ms.Metric.MetricName = m.MetricStat.Metric.Namespace, m.MetricStat.Metric.MetricName
+	if ms.Metric.Namespace == spec.Namespace {
+		ms.Metric.Dimensions = []cfnyaml.Flow[dimension]{{V: dimension{Name: "service", Value: cfnyaml.Expr(spec.Service)}}}
+	}
+	q.MetricStat = ms
+	return q
+}
+
+// compositeProperties writes a page or ticket composite, its rule naming
+// the children through !Sub.
+func compositeProperties(c Composite) composite {
 	kind, topic := "ticket", c.SLO.Ticket
 	if c.Page {
 		kind, topic = "page", c.SLO.Page
 	}
-	fmt.Fprintf(b, "  %s:\n    Type: AWS::CloudWatch::CompositeAlarm\n    Properties:\n", c.LogicalID)
-	fmt.Fprintf(b, "      AlarmName: !Sub ${AWS::StackName}-%s\n", c.Name)
-	fmt.Fprintf(b, "      AlarmDescription: !Sub %q\n", description(c.SLO, "multiwindow burn-rate "+kind))
-	fmt.Fprintf(b, "      AlarmRule: !Sub %q\n", rule)
-	fmt.Fprintf(b, "      AlarmActions: [!Ref %s]\n      OKActions: [!Ref %s]\n", topic, topic)
+	rule := strings.NewReplacer("{{", "${", "}}", "}").Replace(c.Rule)
+	return composite{AlarmName: alarmName(c.Name), AlarmDescription: description(c.SLO, "multiwindow burn-rate "+kind),
+		AlarmRule: cfnyaml.QuotedSub(rule), AlarmActions: []cfnyaml.Ref{cfnyaml.Ref(topic)}, OKActions: []cfnyaml.Ref{cfnyaml.Ref(topic)}}
 }
 
-// Splice replaces the generated section of a template (or inserts it
-// before Outputs:).
-func Splice(template, section string) (string, error) {
-	return SpliceSection(template, BeginMarker, EndMarker, section)
-}
-
-// SpliceSection replaces the lines from begin to end (both included) with
-// section, or inserts section before Outputs: when begin is absent.
-func SpliceSection(template, begin, end, section string) (string, error) {
-	if i := strings.Index(template, begin); i >= 0 {
-		j := strings.Index(template, end)
-		if j < i {
-			return "", fmt.Errorf("template.yaml has %q without %q", begin, end)
-		}
-		return template[:i] + section + template[j+len(end)+1:], nil
+// symptomProperties writes a symptom alarm, which notifies AlarmTopic.
+func symptomProperties(s Symptom) alarm {
+	p := alarm{AlarmName: alarmName(s.Name),
+		AlarmDescription: cfnyaml.QuotedSub(fmt.Sprintf("Incident %s: %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Incident, s.Description, s.Incident, s.Query)),
+		Namespace:        s.Namespace, MetricName: s.MetricName, Statistic: s.Stat, Period: s.Period, EvaluationPeriods: s.EvaluationPeriods,
+		Threshold: s.Threshold, ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData,
+		AlarmActions: []cfnyaml.Ref{alarmTopic}, OKActions: []cfnyaml.Ref{alarmTopic}}
+	for _, d := range s.Dimensions {
+		p.Dimensions = append(p.Dimensions, dimension{Name: d[0], Value: cfnyaml.Expr(d[1])})
 	}
-	i := strings.Index(template, "\nOutputs:")
-	if i < 0 {
-		return "", fmt.Errorf("template.yaml has no Outputs: section")
-	}
-	return template[:i+1] + "\n" + section + template[i+1:], nil
+	return p
 }

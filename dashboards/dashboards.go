@@ -6,9 +6,11 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/queries"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // CloudFormation references the bodies use; the template deploys them
@@ -19,9 +21,6 @@ const (
 	Account = "${AWS::AccountId}"
 	Runbook = "${RunbookBaseUrl}"
 )
-
-// Functions are the stack's functions, in workflow order.
-var Functions = []string{"scheduler", "strategy", "portfolio", "execution", "notifications"}
 
 // Colours of the series the preview test looks for; CloudWatch uses them
 // too, so the deployed and previewed dashboards look alike.
@@ -56,6 +55,17 @@ func timeSeries(title string, rows ...MetricRow) MetricProps {
 	return MetricProps{Title: title, Region: Region, View: "timeSeries", Period: 300, Stat: "Sum", Metrics: rows}
 }
 
+// functions are the short names of the stack's functions (scheduler), in
+// the template's order, which is the workflow's.
+func functions(spec *alarms.Spec) []string {
+	out := make([]string, len(spec.Functions))
+	for i, f := range spec.Functions {
+		out[i] = topology.FunctionName(f.LogicalID)
+	}
+	return out
+}
+
+// functionName is function fn's FunctionName as the template sets it.
 func functionName(fn string) string { return Stack + "-" + fn }
 
 func alarmARN(name string) string {
@@ -122,7 +132,7 @@ func Operations(spec *alarms.Spec) *Dashboard {
 	// Functions.
 	perFunction := func(title, ns, name, stat string) MetricProps {
 		var rows []MetricRow
-		for _, fn := range Functions {
+		for _, fn := range functions(spec) {
 			rows = append(rows, MetricRow{Namespace: ns, Name: name, Dims: [][2]string{{"FunctionName", functionName(fn)}},
 				Options: RowOptions{Stat: stat, Label: fn}})
 		}
@@ -135,7 +145,7 @@ func Operations(spec *alarms.Spec) *Dashboard {
 	g.add("metric", 6, 6, perFunction("Duration p99 by function (ms)", "AWS/Lambda", "Duration", "p99"))
 	g.add("metric", 6, 6, perFunction("Throttles by function", "AWS/Lambda", "Throttles", "Sum"))
 	var cold []MetricRow
-	for _, fn := range Functions {
+	for _, fn := range functions(spec) {
 		cold = append(cold, MetricRow{Namespace: metrics.Namespace, Name: "ColdStart", Dims: [][2]string{{"function", fn}, {"service", spec.Service}},
 			Options: RowOptions{Label: fn}})
 	}
@@ -201,7 +211,7 @@ func budgetRemaining(spec *alarms.Spec, s *alarms.SLO) MetricProps {
 // of window w has them, hidden, and the id of the ratio.
 func sloRows(spec *alarms.Spec, s *alarms.SLO, w time.Duration) ([]MetricRow, string) {
 	gens, _ := alarms.BurnAlarms(spec, s)
-	var a *alarms.MetricAlarm
+	var a *cwalarm.MetricAlarm
 	for i := range gens {
 		if gens[i].Window == w {
 			a = &gens[i].Alarm
@@ -255,7 +265,7 @@ func logBytesPerWorkflow(spec *alarms.Spec) MetricProps {
 	hidden := false
 	var rows []MetricRow
 	var ids []string
-	for i, fn := range Functions {
+	for i, fn := range functions(spec) {
 		id := fmt.Sprintf("b%d", i)
 		ids = append(ids, id)
 		rows = append(rows, MetricRow{Namespace: "AWS/Logs", Name: "IncomingBytes", Dims: [][2]string{{"LogGroupName", "/aws/lambda/" + functionName(fn)}},
@@ -287,8 +297,9 @@ func Investigation(spec *alarms.Spec) (*Dashboard, error) {
 		all = append(all, alarmARN("slo-"+s.Name+"-page"), alarmARN("slo-"+s.Name+"-ticket"))
 	}
 	g.add("alarm", 24, 6, AlarmProps{Title: "All alarms", Alarms: all, SortBy: "stateUpdatedTimestamp"})
+	fns := functions(spec)
 	fn := func(name, stat, color string) MetricRow {
-		return MetricRow{Namespace: "AWS/Lambda", Name: name, Dims: [][2]string{{"FunctionName", functionName(Functions[0])}},
+		return MetricRow{Namespace: "AWS/Lambda", Name: name, Dims: [][2]string{{"FunctionName", functionName(fns[0])}},
 			Options: RowOptions{Stat: stat, Label: name, Color: color}}
 	}
 	g.add("metric", 12, 6, timeSeries("Selected function: invocations, errors, throttles",
@@ -301,25 +312,25 @@ func Investigation(spec *alarms.Spec) (*Dashboard, error) {
 		if err != nil {
 			return nil, fmt.Errorf("saved query %s: %w", s.Name, err)
 		}
-		g.add("log", 12, 6, LogProps{Title: s.Name + ": " + s.Description, Region: Region, View: "table", Query: sources(s.LogGroups) + q})
+		g.add("log", 12, 6, LogProps{Title: s.Name + ": " + s.Description, Region: Region, View: "table", Query: sources(fns, s.LogGroups) + q})
 	}
-	values := make([]VariableValue, len(Functions))
-	for i, f := range Functions {
+	values := make([]VariableValue, len(fns))
+	for i, f := range fns {
 		values[i] = VariableValue{Value: functionName(f), Label: f}
 	}
 	return &Dashboard{Name: "investigation", Start: "-PT3H", Widgets: g.widgets, Variables: []Variable{
 		{Type: "property", Property: "FunctionName", InputType: "select", ID: "function", Label: "Function",
-			DefaultValue: functionName(Functions[0]), Visible: true, Values: values},
+			DefaultValue: functionName(fns[0]), Visible: true, Values: values},
 		{Type: "pattern", Pattern: Stack, InputType: "input", ID: "stage", Label: "Stage (stack name)",
 			DefaultValue: Stack, Visible: true},
 	}}, nil
 }
 
-// sources is the SOURCE clauses of a log widget for the functions' log
-// groups (all of them when fns is empty).
-func sources(fns []string) string {
+// sources is the SOURCE clauses of a log widget for the log groups of
+// functions fns (all of them when fns is empty).
+func sources(all, fns []string) string {
 	if len(fns) == 0 {
-		fns = Functions
+		fns = all
 	}
 	var b strings.Builder
 	for _, f := range fns {

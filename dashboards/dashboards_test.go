@@ -42,7 +42,11 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 			t.Errorf("dashboards/%s is stale: run make generate", d.FileName())
 		}
 	}
-	section, err := TemplateSection(ds)
+	sec, err := TemplateSection(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	section, err := sec.Text()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +139,26 @@ func TestOperationsCoversTheIssueList(t *testing.T) {
 		"budget left", "slo-workflow-success-page"} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("the operations dashboard has no %s", want)
+		}
+	}
+}
+
+// The dashboards name the functions and their log groups as the
+// template does.
+func TestFunctionNamesAreTheTemplates(t *testing.T) {
+	top, err := topology.LoadFile("../template.yaml", topology.Options{StackName: "stk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fns := functions(spec(t))
+	if !reflect.DeepEqual(fns, top.FunctionNames()) {
+		t.Errorf("functions %v, template %v", fns, top.FunctionNames())
+	}
+	for _, fn := range fns {
+		f := top.Functions[topology.LogicalID(fn)]
+		name := strings.ReplaceAll(functionName(fn), Stack, "stk")
+		if f == nil || f.Name != name || f.LogGroup != "/aws/lambda/"+name {
+			t.Errorf("%s: dashboards say %s, template %+v", fn, name, f)
 		}
 	}
 }

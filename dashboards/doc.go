@@ -3,7 +3,7 @@
 // the workflow; events and dead-letter queues; functions; the broker;
 // orders; log bytes per workflow) and the investigation dashboard (every
 // saved query as a log widget, every alarm's state, a function picker and
-// a stage variable).
+// a stage variable). The functions are template.yaml's (Spec.Functions).
 //
 // `make generate` writes each body to dashboards/<name>.json (with the
 // CloudFormation references ${AWS::Region}, ${AWS::AccountId},

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 )
 
 // Markers delimit the generated dashboards in template.yaml.
@@ -62,29 +64,30 @@ func EscapeSub(s string) string {
 	})
 }
 
+// dashboard is an AWS::CloudWatch::Dashboard's properties.
+type dashboard struct {
+	DashboardName cfnyaml.Sub       `yaml:"DashboardName"`
+	DashboardBody cfnyaml.QuotedSub `yaml:"DashboardBody"`
+}
+
 // TemplateSection is the dashboards' resources for template.yaml, between
-// the markers.
-func TemplateSection(ds []*Dashboard) (string, error) {
-	var b strings.Builder
-	b.WriteString(BeginMarker + "\n")
+// the markers, a blank line after each. The body is the compact JSON in
+// ASCII (asciiJSON), escaped for !Sub (EscapeSub).
+func TemplateSection(ds []*Dashboard) (*cfnyaml.Section, error) {
+	s := &cfnyaml.Section{Begin: BeginMarker, End: EndMarker, Spaced: true}
 	for _, d := range ds {
 		compact, err := json.Marshal(d)
 		if err != nil {
-			return "", err
+			return nil, fmt.Errorf("could not write dashboard %s: %w", d.FileName(), err)
 		}
 		id := "OperationsDashboard"
 		if d.Name != "" {
 			id = strings.ToUpper(d.Name[:1]) + d.Name[1:] + "Dashboard"
 		}
-		fmt.Fprintf(&b, "  %s:\n    Type: AWS::CloudWatch::Dashboard\n    Properties:\n", id)
-		fmt.Fprintf(&b, "      DashboardName: !Sub %s\n", d.DashboardName())
-		// A JSON string in a YAML double-quoted scalar: JSON's escapes are
-		// YAML's, so the quoted form of the compact body is exact.
-		quoted, _ := json.Marshal(EscapeSub(asciiJSON(compact)))
-		fmt.Fprintf(&b, "      DashboardBody: !Sub %s\n\n", quoted)
+		s.Add(id, "AWS::CloudWatch::Dashboard", dashboard{DashboardName: cfnyaml.Sub(d.DashboardName()),
+			DashboardBody: cfnyaml.QuotedSub(EscapeSub(asciiJSON(compact)))})
 	}
-	b.WriteString(EndMarker + "\n")
-	return b.String(), nil
+	return s, nil
 }
 
 // asciiJSON writes every non-ASCII character of a JSON text as a \u

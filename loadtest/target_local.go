@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/local"
@@ -186,7 +187,7 @@ func (l *Local) stats() (TargetStats, error) {
 // and one dimension set with its values: CloudWatch keeps each set of an
 // EMF line as its own metric) and the distinct (metric, UTC clock hour)
 // pairs, outside the AWS/ namespaces the platform publishes for free.
-func customMetrics(points []alarms.EMFPoint) (values, metrics, hours int) {
+func customMetrics(points []cwalarm.EMFPoint) (values, metrics, hours int) {
 	seen, perHour := map[string]bool{}, map[string]bool{}
 	for _, p := range points {
 		if strings.HasPrefix(p.Namespace, "AWS/") {

@@ -6,7 +6,7 @@
 //	# version: 1
 //	# incident: workflow-failed
 //	# description: one line
-//	# log-groups: notifications          (functions; all when absent)
+//	# log-groups: notifications          (template.yaml's functions; all when absent)
 //	# param: threshold_ms = 120000  what it means
 //
 // The body uses {{param}} placeholders. template.yaml deploys every file

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 )
 
 var incidents = []string{"workflow-failed", "workflow-stuck", "workflow-slow", "workflow-not-started", "event-dead-lettered",
@@ -73,7 +75,7 @@ func TestTemplateDeploysTheSavedQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := Splice(string(src), section)
+	want, err := cfnyaml.Splice(string(src), section)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,6 +64,7 @@ func (l *loader) load() (*Topology, error) {
 	if err := l.link(); err != nil {
 		return nil, err
 	}
+	t.exprs = &expressions{l: l}
 	return t, nil
 }
 
@@ -146,7 +147,8 @@ func (l *loader) function(id string, props map[string]any, n *yaml.Node) error {
 	f := &Function{LogicalID: id, Name: l.name(id), ARN: l.arn(id), Env: map[string]string{},
 		Timeout:  time.Duration(num(props["Timeout"], 3)) * time.Second,
 		Async:    AsyncConfig{MaxRetries: 2, MaxAge: 6 * time.Hour},
-		MemoryMB: num(props["MemorySize"], 128), LogFormat: str(dig(props, "LoggingConfig", "LogFormat"))}
+		MemoryMB: num(props["MemorySize"], 128), LogFormat: str(dig(props, "LoggingConfig", "LogFormat")),
+		Line: n.Line, Col: n.Column}
 	if f.LogFormat == "" {
 		f.LogFormat = "Text"
 	}
@@ -277,7 +279,14 @@ func (l *loader) link() error {
 			}
 		}
 	}
+	groups := map[string]string{} // log group name -> logical id
+	for id, r := range t.Resources {
+		if r.Type == "AWS::Logs::LogGroup" {
+			groups[l.name(id)] = id
+		}
+	}
 	for _, f := range t.Functions {
+		f.LogGroupID = groups[f.LogGroup]
 		if f.Async.OnFailure != "" {
 			id, ok := byARN[f.Async.OnFailure]
 			if !ok {

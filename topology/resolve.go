@@ -233,16 +233,22 @@ func (r *resolver) subVar(at *yaml.Node, name string, vars map[string]string) (s
 	if v, ok := vars[name]; ok {
 		return v, nil
 	}
-	if v, ok := r.pseudo[name]; ok {
-		return v, nil
-	}
-	if v, ok := r.params[name]; ok {
-		return v, nil
-	}
-	if v, ok := r.physical(name, ""); ok {
+	if v, ok := r.variable(name); ok {
 		return v, nil
 	}
 	return "", r.errorf(at, "Fn::Sub ${%s}: no such variable, parameter or resource", name)
+}
+
+// variable is what ${name} gives in an Fn::Sub string without its own
+// variables: a pseudo parameter, a parameter or a resource's Ref.
+func (r *resolver) variable(name string) (string, bool) {
+	if v, ok := r.pseudo[name]; ok {
+		return v, true
+	}
+	if v, ok := r.params[name]; ok {
+		return v, true
+	}
+	return r.physical(name, "")
 }
 
 func (r *resolver) join(arg *yaml.Node) (any, error) {

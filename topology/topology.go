@@ -6,6 +6,12 @@
 // and resolves Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::If and
 // conditions as far as the topology needs. Problems are reported as
 // file:line:col.
+//
+// A loaded Topology also resolves single expressions the way it resolved
+// the template (Resolve: "!Ref SchedulerFunction" is the function's
+// name; Variable: what ${Name} gives in a !Sub), and names the functions
+// as the code and the Makefile do (FunctionNames in template order,
+// LogicalID and FunctionName between "scheduler" and SchedulerFunction).
 package topology
 
 import (
@@ -31,6 +37,8 @@ type Topology struct {
 	// Resources are every resource's type and resolved properties, for
 	// policy checks that look beyond the topology.
 	Resources map[string]Resource
+
+	exprs *expressions // for Resolve
 }
 
 // Schedule returns the schedule with logicalID, or nil.
@@ -56,6 +64,9 @@ type Bus struct {
 }
 
 // Function is a Lambda function with its async invocation configuration.
+// Timeout, MemoryMB and the other properties are SAM Globals merged with
+// the function's own, at Lambda's defaults (3 s, 128 MB) when neither
+// sets them.
 type Function struct {
 	LogicalID, Name, ARN string
 	Env                  map[string]string
@@ -63,7 +74,12 @@ type Function struct {
 	MemoryMB             int
 	LogFormat            string // LoggingConfig.LogFormat: JSON or Text
 	LogGroup             string // the log group's name
-	Async                AsyncConfig
+	// LogGroupID is the logical id of the AWS::Logs::LogGroup resource
+	// named by LoggingConfig.LogGroup; "" when the function logs to a group
+	// the template does not declare (Lambda's default one).
+	LogGroupID string
+	Async      AsyncConfig
+	Line, Col  int // where the template declares the function
 }
 
 // AsyncConfig is a function's EventInvokeConfig. Lambda's defaults are two

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
@@ -17,7 +17,7 @@ import (
 // (alarms.RunMetrics), once a minute from the minute after the first
 // metric to 20 minutes after the last, with the symptoms' dimensions
 // resolved to the local stack's names.
-func AlarmStates(spec *alarms.Spec, dir string) (map[string][]alarms.Sample, error) {
+func AlarmStates(spec *alarms.Spec, dir string) (map[string][]cwalarm.Sample, error) {
 	emf, err := alarms.RunMetrics(dir)
 	if err != nil {
 		return nil, fmt.Errorf("could not read the run's metrics: %w", err)
@@ -38,7 +38,7 @@ func AlarmStates(spec *alarms.Spec, dir string) (map[string][]alarms.Sample, err
 	if err != nil {
 		return nil, err
 	}
-	states, err := alarms.GeneratedStates(spec, emf, resolver(top), from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute), time.Minute)
+	states, err := alarms.GeneratedStates(spec, emf, top.Resolve, from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute), time.Minute)
 	if err != nil {
 		return nil, fmt.Errorf("could not evaluate the alarms: %w", err)
 	}
@@ -54,34 +54,10 @@ func FiredAlarms(spec *alarms.Spec, dir string) ([]string, error) {
 	}
 	var fired []string
 	for name, samples := range states {
-		if slices.ContainsFunc(samples, func(s alarms.Sample) bool { return s.State == alarms.Alarm }) {
+		if slices.ContainsFunc(samples, func(s cwalarm.Sample) bool { return s.State == cwalarm.Alarm }) {
 			fired = append(fired, name)
 		}
 	}
 	slices.Sort(fired)
 	return fired, nil
-}
-
-// resolver turns a symptom's dimension expression into the local value.
-func resolver(top *topology.Topology) alarms.Resolver {
-	return func(v string) (string, error) {
-		switch {
-		case strings.HasPrefix(v, "!Ref "):
-			id := strings.TrimPrefix(v, "!Ref ")
-			if f, ok := top.Functions[id]; ok {
-				return f.Name, nil
-			}
-			if f, ok := top.Functions[strings.TrimSuffix(id, "LogGroup")+"Function"]; ok && strings.HasSuffix(id, "LogGroup") {
-				return f.LogGroup, nil
-			}
-		case strings.HasPrefix(v, "!GetAtt "):
-			id, _, _ := strings.Cut(strings.TrimPrefix(v, "!GetAtt "), ".")
-			if q, ok := top.Queues[id]; ok {
-				return q.Name, nil
-			}
-		default:
-			return v, nil
-		}
-		return "", fmt.Errorf("could not resolve %s", v)
-	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/queries"
@@ -414,7 +415,7 @@ func alarmFiredWith(t *testing.T, spec *alarms.Spec, dir, name string) bool {
 	if !ok {
 		t.Fatalf("no generated alarm %q", name)
 	}
-	return slices.ContainsFunc(samples, func(s alarms.Sample) bool { return s.State == alarms.Alarm })
+	return slices.ContainsFunc(samples, func(s cwalarm.Sample) bool { return s.State == cwalarm.Alarm })
 }
 
 // assertAlarm: the incident's alarm fires on the faulty run's metrics,

@@ -41,7 +41,7 @@ import (
 var Functions = []string{"scheduler", "strategy", "portfolio", "execution", "notifications"}
 
 // LogicalID is function fn's logical id in template.yaml.
-func LogicalID(fn string) string { return strings.ToUpper(fn[:1]) + fn[1:] + "Function" }
+func LogicalID(fn string) string { return topology.LogicalID(fn) }
 
 // Stack is a running local stack.
 type Stack struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
@@ -27,7 +28,7 @@ func newAlarmsEvaluateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "evaluate --alarm ALARM.json --data POINTS.csv",
 		Short: "Evaluate a metric alarm over data points, as CloudWatch would",
-		Long: `evaluate replays how CloudWatch evaluates a metric alarm (the alarms package
+		Long: `evaluate replays how CloudWatch evaluates a metric alarm (package alarms/cwalarm
 documents the rules: evaluation range, TreatMissingData, premature alarms, metric
 math). ALARM.json holds PutMetricAlarm request fields (EvaluationPeriods,
 DatapointsToAlarm, Threshold, ComparisonOperator, TreatMissingData, and either
@@ -51,7 +52,7 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 			if err != nil {
 				return usageError{err}
 			}
-			var a alarms.MetricAlarm
+			var a cwalarm.MetricAlarm
 			dec := json.NewDecoder(bytesReader(b))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&a); err != nil {
@@ -65,7 +66,7 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 				return usageError{err}
 			}
 			defer f.Close()
-			series, err := alarms.ReadPoints(inputs.Reader(f, dataFile, inputs.Points), dataFile)
+			series, err := cwalarm.ReadPoints(inputs.Reader(f, dataFile, inputs.Points), dataFile)
 			if err != nil {
 				return usageError{err}
 			}
@@ -83,7 +84,7 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 					return usageError{fmt.Errorf("--to: %w", err)}
 				}
 			}
-			samples, err := alarms.Evaluate(&a, series, start, end, every)
+			samples, err := cwalarm.Evaluate(&a, series, start, end, every)
 			if err != nil {
 				return usageError{err}
 			}
@@ -148,8 +149,12 @@ Exit status: 0, or 2 for an unknown SLO or scenario.`,
 			if err != nil {
 				return usageError{err}
 			}
+			firings, err := alarms.Simulate(spec, slo, sc)
+			if err != nil {
+				return err
+			}
 			out := cmd.OutOrStdout()
-			for _, f := range alarms.Simulate(spec, slo, sc) {
+			for _, f := range firings {
 				if asJSON {
 					line, _ := json.Marshal(map[string]any{"alarm": f.Alarm, "fired_after": dur(f.Fired), "reset_after": dur(f.Reset),
 						"budget_spent": f.BudgetSpent})

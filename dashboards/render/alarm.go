@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // alarmProps are an alarm status widget's properties.
@@ -48,7 +49,7 @@ func (b *builder) alarmStates(arns []string) []AlarmState {
 		case !ok || !known:
 			a.Note = "not an alarm the template generates: not evaluated locally"
 		default:
-			a.Transitions = alarms.Transitions(samples)
+			a.Transitions = cwalarm.Transitions(samples)
 			a.State = samples[len(samples)-1].State
 		}
 		out = append(out, a)

@@ -42,63 +42,24 @@ func TestReadDashboardForms(t *testing.T) {
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
 
 func TestParseBodySubstitutes(t *testing.T) {
-	st, err := newStack([]byte("Parameters:\n  RunbookBaseUrl:\n    Type: String\n    Default: https://runbooks\n"), "stk", "eu-west-1", "123")
+	tmpl := "Parameters:\n  RunbookBaseUrl:\n    Type: String\n    Default: https://runbooks\n" +
+		"Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties:\n      Name: !Sub ${AWS::StackName}-bus\n"
+	st, err := newStack([]byte(tmpl), "stk", "eu-west-1", "123")
 	if err != nil {
 		t.Fatal(err)
 	}
 	src := `{"variables":[{"type":"pattern","pattern":"STAGE","defaultValue":"${AWS::StackName}"},
 		{"type":"property","property":"FunctionName","defaultValue":"${AWS::StackName}-fn"}],
-	"widgets":[{"type":"text","properties":{"markdown":"STAGE in ${AWS::Region}/${AWS::AccountId}: ${RunbookBaseUrl} ${SUM} ${Unknown}"}}]}`
+	"widgets":[{"type":"text","properties":{"markdown":"STAGE in ${AWS::Region}/${AWS::AccountId}: ${RunbookBaseUrl} ${Bus} ${Bus.Arn} ${SUM} ${Unknown}"}}]}`
 	b, props, err := parseBody([]byte(src), st.subst)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := string(b.Widgets[0].Properties), `{"markdown":"stk in eu-west-1/123: https://runbooks ${SUM} ${Unknown}"}`; got != want {
+	if got, want := string(b.Widgets[0].Properties), `{"markdown":"stk in eu-west-1/123: https://runbooks stk-bus arn:aws:events:eu-west-1:123:event-bus/stk-bus ${SUM} ${Unknown}"}`; got != want {
 		t.Errorf("properties\n got %s\nwant %s", got, want)
 	}
 	if props["FunctionName"] != "stk-fn" {
 		t.Errorf("property variables %v", props)
-	}
-}
-
-func TestStackResolvesTemplateNames(t *testing.T) {
-	tmpl := `Resources:
-  SchedulerFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      FunctionName: !Sub ${AWS::StackName}-scheduler
-  EventsDLQ:
-    Type: AWS::SQS::Queue
-    Properties:
-      QueueName: !Sub ${AWS::StackName}-events-dlq
-  SchedulerLogGroup:
-    Type: AWS::Logs::LogGroup
-    Properties:
-      LogGroupName:
-        Fn::Sub: /aws/lambda/${AWS::StackName}-scheduler
-  Unnamed:
-    Type: AWS::SQS::Queue
-`
-	st, err := newStack([]byte(tmpl), "alchemiser", "us-east-1", "0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for expr, want := range map[string]string{
-		"!Ref SchedulerFunction":      "alchemiser-scheduler",
-		"!GetAtt EventsDLQ.QueueName": "alchemiser-events-dlq",
-		"!Ref SchedulerLogGroup":      "/aws/lambda/alchemiser-scheduler",
-		"!Ref Unnamed":                "alchemiser-Unnamed",
-		"!Ref AWS::Region":            "us-east-1",
-		"literal":                     "literal",
-	} {
-		if got, err := st.resolve(expr); err != nil || got != want {
-			t.Errorf("resolve(%q) = %q, %v; want %q", expr, got, err, want)
-		}
-	}
-	for _, expr := range []string{"!Ref Missing", "!GetAtt EventsDLQ.Arn", "!Join [a, b]"} {
-		if _, err := st.resolve(expr); err == nil {
-			t.Errorf("resolve(%q) succeeded", expr)
-		}
 	}
 }
 

@@ -10,7 +10,7 @@
 //
 // Metrics are alarms.RunMetrics (the functions' EMF, the template's metric
 // filters, the emulator's AWS/Lambda, AWS/Events, AWS/SQS and AWS/Logs
-// metrics); a metric row selects its points with alarms.Points, by exact
+// metrics); a metric row selects its points with cwalarm.Points, by exact
 // dimension set, as CloudWatch does. Logs are the run's cloudwatch/*.jsonl
 // log groups. The run's time range is its first to its last event or
 // metric point; the body's start and end are ignored (the page says so).
@@ -18,9 +18,10 @@
 // # Substitution
 //
 // Bodies are deployed through !Sub, so ${AWS::StackName}, ${AWS::Region},
-// ${AWS::AccountId}, ${AWS::Partition}, ${AWS::URLSuffix} and the
-// template's parameters (at their defaults) are replaced; by default with
-// the local stack's values (DefaultStackName, DefaultRegion,
+// ${AWS::AccountId}, ${AWS::Partition}, ${AWS::URLSuffix}, the
+// template's parameters (at their defaults) and its resources (${Bus},
+// ${EventsDLQ.Arn}) are replaced as topology resolves them; by default
+// with the local stack's values (DefaultStackName, DefaultRegion,
 // DefaultAccountID, template.yaml). Other ${...} stay (dynamic labels).
 // Dashboard variables take their default value: a pattern variable
 // replaces its pattern everywhere, a property variable the value of that

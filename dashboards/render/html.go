@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // The grid: CloudWatch's 24 columns, at a fixed size so the page looks
@@ -136,7 +136,7 @@ func (a AlarmState) History() string {
 	return strings.Join(parts, " → ")
 }
 
-func stateLabel(s alarms.State) string {
+func stateLabel(s cwalarm.State) string {
 	if s == "" {
 		return "NOT EVALUATED"
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // metricProps are a metric widget's properties.
@@ -112,7 +112,7 @@ func (b *builder) rowsData(w *Widget, rows []row, widgetStat string, single wind
 		if r.Period > 0 && time.Duration(r.Period)*time.Second != w.Period.Requested {
 			period = choosePeriod(time.Duration(r.Period)*time.Second, b.run.span(), b.cfg.MinPoints)
 		}
-		pts := alarms.Points(b.run.metrics, alarms.Metric{Namespace: r.Namespace, Name: r.Name, Dims: r.dims()})
+		pts := cwalarm.Points(b.run.metrics, cwalarm.Metric{Namespace: r.Namespace, Name: r.Name, Dims: r.dims()})
 		data[r.ID] = metricData(pts, stat, period, single)
 	}
 	for _, r := range rows {
@@ -125,7 +125,7 @@ func (b *builder) rowsData(w *Widget, rows []row, widgetStat string, single wind
 
 // metricData aggregates a metric's points by period and over the
 // single-value window.
-func metricData(pts []alarms.Point, stat string, period time.Duration, single window) *rowData {
+func metricData(pts []cwalarm.Point, stat string, period time.Duration, single window) *rowData {
 	d := &rowData{buckets: map[time.Time]float64{}, samples: len(pts)}
 	f, err := statFunc(stat)
 	if err != nil {
@@ -164,7 +164,7 @@ func (b *builder) expression(id string, rows map[string]row, data map[string]*ro
 		d.err = fmt.Sprintf("not evaluated: no metric or expression has id %q", id)
 		return d
 	}
-	x, err := alarms.ParseExpression(r.Expression)
+	x, err := cwalarm.ParseExpression(r.Expression)
 	if err != nil {
 		d.err = "not evaluated locally: " + err.Error()
 		return d

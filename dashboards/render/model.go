@@ -4,7 +4,7 @@ import (
 	"html/template"
 	"time"
 
-	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // Page is what WriteHTML draws: the run, and one section per dashboard.
@@ -115,16 +115,16 @@ type Table struct {
 
 // AlarmState is one alarm's state over the run.
 type AlarmState struct {
-	Name        string       // as the widget names it (stack prefix included)
-	State       alarms.State // at the last evaluation; "" when not evaluated
-	Transitions []alarms.Sample
+	Name        string        // as the widget names it (stack prefix included)
+	State       cwalarm.State // at the last evaluation; "" when not evaluated
+	Transitions []cwalarm.Sample
 	Note        string // why it was not evaluated
 }
 
 // Fired reports whether the alarm was in ALARM at some evaluation.
 func (a AlarmState) Fired() bool {
 	for _, t := range a.Transitions {
-		if t.State == alarms.Alarm {
+		if t.State == cwalarm.Alarm {
 			return true
 		}
 	}

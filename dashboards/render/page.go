@@ -33,7 +33,7 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	if c.Template == nil {
+	if len(c.Template) == 0 {
 		c.Template = alchemiser.Template
 	}
 	if c.StackName == "" {

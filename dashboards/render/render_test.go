@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
 
@@ -83,7 +84,7 @@ func widgetHTML(t testing.TB, page string, w *Widget) string {
 	return page[start : start+end]
 }
 
-func runMetrics(t testing.TB) []alarms.EMFPoint {
+func runMetrics(t testing.TB) []cwalarm.EMFPoint {
 	t.Helper()
 	emf, err := alarms.RunMetrics(fixtureRun)
 	if err != nil {
@@ -94,7 +95,7 @@ func runMetrics(t testing.TB) []alarms.EMFPoint {
 
 // byPeriod aggregates raw points as a chart should, independently of the
 // renderer: period starts to the sum, or to the values.
-func byPeriod(pts []alarms.Point, period time.Duration) map[time.Time][]float64 {
+func byPeriod(pts []cwalarm.Point, period time.Duration) map[time.Time][]float64 {
 	out := map[time.Time][]float64{}
 	for _, p := range pts {
 		k := p.At.Truncate(period)
@@ -103,8 +104,8 @@ func byPeriod(pts []alarms.Point, period time.Duration) map[time.Time][]float64 
 	return out
 }
 
-func lambda(name, fn string) alarms.Metric {
-	return alarms.Metric{Namespace: "AWS/Lambda", Name: name, Dims: map[string]string{"FunctionName": "alchemiser-" + fn}}
+func lambda(name, fn string) cwalarm.Metric {
+	return cwalarm.Metric{Namespace: "AWS/Lambda", Name: name, Dims: map[string]string{"FunctionName": "alchemiser-" + fn}}
 }
 
 func TestMetricChartHasTheRunsPoints(t *testing.T) {
@@ -117,7 +118,7 @@ func TestMetricChartHasTheRunsPoints(t *testing.T) {
 	total := 0
 	html := widgetHTML(t, page, w)
 	for i, fn := range []string{"scheduler", "strategy", "portfolio"} {
-		raw := alarms.Points(emf, lambda("Invocations", fn))
+		raw := cwalarm.Points(emf, lambda("Invocations", fn))
 		if len(raw) == 0 {
 			t.Fatalf("the fixture has no %s invocations", fn)
 		}
@@ -144,7 +145,7 @@ func TestMetricChartHasTheRunsPoints(t *testing.T) {
 	if !strings.Contains(html, fmt.Sprintf(`data-points="%d"`, total)) || !strings.Contains(html, `<svg`) {
 		t.Errorf("the widget does not draw %d points:\n%s", total, html)
 	}
-	if want := fmt.Sprintf("scheduler (%d in range)", len(alarms.Points(emf, lambda("Invocations", "scheduler")))); w.Series[0].Label != want {
+	if want := fmt.Sprintf("scheduler (%d in range)", len(cwalarm.Points(emf, lambda("Invocations", "scheduler")))); w.Series[0].Label != want {
 		t.Errorf("dynamic label %q, want %q", w.Series[0].Label, want)
 	}
 }
@@ -162,7 +163,7 @@ func TestSingleValueSampleCount(t *testing.T) {
 	w := widgetTitled(t, p, "Lambda invocations measured")
 	emf := runMetrics(t)
 	for i, fn := range []string{"scheduler", "execution"} {
-		want := len(alarms.Points(emf, lambda("Duration", fn)))
+		want := len(cwalarm.Points(emf, lambda("Duration", fn)))
 		if v := w.Values[i]; !v.OK || v.Value != float64(want) {
 			t.Errorf("%s: SampleCount %+v, want %d", fn, v, want)
 		}
@@ -179,8 +180,8 @@ func TestExpressionIsEvaluatedPerPeriod(t *testing.T) {
 		t.Fatalf("series %+v: the hidden metrics are drawn", w.Series)
 	}
 	emf := runMetrics(t)
-	errs := byPeriod(alarms.Points(emf, lambda("Errors", "strategy")), w.Period.Used)
-	invs := byPeriod(alarms.Points(emf, lambda("Invocations", "strategy")), w.Period.Used)
+	errs := byPeriod(cwalarm.Points(emf, lambda("Errors", "strategy")), w.Period.Used)
+	invs := byPeriod(cwalarm.Points(emf, lambda("Invocations", "strategy")), w.Period.Used)
 	if len(w.Series[0].Points) != len(invs) {
 		t.Errorf("%d points, want one per period with invocations (%d)", len(w.Series[0].Points), len(invs))
 	}
@@ -207,7 +208,7 @@ func TestUnsupportedExpressionIsMarked(t *testing.T) {
 	if !strings.Contains(html, "RATE(m1)) is not evaluated locally") || !strings.Contains(html, "the raw metrics are shown instead") {
 		t.Errorf("the expression is not marked:\n%s", html)
 	}
-	raw := alarms.Points(runMetrics(t), lambda("Invocations", "execution"))
+	raw := cwalarm.Points(runMetrics(t), lambda("Invocations", "execution"))
 	if len(w.Series) != 2 || w.Series[0].Samples != len(raw) || len(w.Series[0].Points) == 0 || len(w.Series[1].Points) != 0 {
 		t.Errorf("series %+v: want the raw metric with points and the expression without", w.Series)
 	}
@@ -300,9 +301,9 @@ func TestLogChartsCountTheEvents(t *testing.T) {
 func TestAlarmWidgetShowsGeneratedAlarms(t *testing.T) {
 	p, page := renderRun(t, fixtureRun, testDashboards(t))
 	w := widgetTitled(t, p, "Alarms")
-	want := map[string]alarms.State{
-		"alchemiser-strategy-errors": alarms.Alarm, "alchemiser-events-dlq-not-empty": alarms.OK,
-		"alchemiser-duplicate-delivery-spike": alarms.Alarm, "alchemiser-slo-workflow-success-page": alarms.OK,
+	want := map[string]cwalarm.State{
+		"alchemiser-strategy-errors": cwalarm.Alarm, "alchemiser-events-dlq-not-empty": cwalarm.OK,
+		"alchemiser-duplicate-delivery-spike": cwalarm.Alarm, "alchemiser-slo-workflow-success-page": cwalarm.OK,
 		"alchemiser-hand-made": "",
 	}
 	html := widgetHTML(t, page, w)
@@ -324,13 +325,13 @@ func TestAlarmWidgetShowsGeneratedAlarms(t *testing.T) {
 			continue
 		}
 		a := s.Alarm()
-		samples, err := alarms.Evaluate(&a, alarms.Series{"m1": alarms.Points(runMetrics(t), lambda("Errors", "strategy"))}, p.AlarmsFrom, p.AlarmsTo, time.Minute)
-		if err != nil || samples[len(samples)-1].State != alarms.Alarm {
+		samples, err := cwalarm.Evaluate(&a, cwalarm.Series{"m1": cwalarm.Points(runMetrics(t), lambda("Errors", "strategy"))}, p.AlarmsFrom, p.AlarmsTo, time.Minute)
+		if err != nil || samples[len(samples)-1].State != cwalarm.Alarm {
 			t.Errorf("strategy-errors evaluated alone: %v %v", samples, err)
 		}
 	}
 	graph := widgetTitled(t, p, "Strategy errors (alarm graph)")
-	if len(graph.Series) != 1 || len(graph.Series[0].Points) == 0 || len(graph.Lines) != 1 || graph.Alarms[0].State != alarms.Alarm {
+	if len(graph.Series) != 1 || len(graph.Series[0].Points) == 0 || len(graph.Lines) != 1 || graph.Alarms[0].State != cwalarm.Alarm {
 		t.Errorf("alarm graph: series %+v lines %+v alarms %+v", graph.Series, graph.Lines, graph.Alarms)
 	}
 }
@@ -338,7 +339,7 @@ func TestAlarmWidgetShowsGeneratedAlarms(t *testing.T) {
 func TestPropertyVariableSelectsTheFunction(t *testing.T) {
 	p, _ := renderRun(t, fixtureRun, testDashboards(t))
 	w := widgetTitled(t, p, "Selected function: invocations and errors")
-	want := len(alarms.Points(runMetrics(t), lambda("Invocations", "strategy"))) // the variable's default
+	want := len(cwalarm.Points(runMetrics(t), lambda("Invocations", "strategy"))) // the variable's default
 	if got := w.Series[0].Samples; got != want {
 		t.Errorf("%d invocations drawn, the default function (strategy) has %d", got, want)
 	}

@@ -5,19 +5,20 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
 
 // run is what a local run recorded, read once for every widget.
 type run struct {
 	dir        string
-	metrics    []alarms.EMFPoint          // alarms.RunMetrics
-	events     []*insights.Event          // every log group's events
-	start, end time.Time                  // first and last event or metric point
-	states     map[string][]alarms.Sample // generated alarms by name; nil without a spec
-	evalFrom   time.Time                  // first alarm evaluation
-	evalTo     time.Time                  // last alarm evaluation
-	stateErr   error                      // why alarms were not evaluated
+	metrics    []cwalarm.EMFPoint          // alarms.RunMetrics
+	events     []*insights.Event           // every log group's events
+	start, end time.Time                   // first and last event or metric point
+	states     map[string][]cwalarm.Sample // generated alarms by name; nil without a spec
+	evalFrom   time.Time                   // first alarm evaluation
+	evalTo     time.Time                   // last alarm evaluation
+	stateErr   error                       // why alarms were not evaluated
 }
 
 // loadRun reads a run directory: its metrics, its log events, and, with

@@ -13,7 +13,7 @@ import (
 var errStat = errors.New("statistic not computed locally")
 
 // aggregate applies a CloudWatch statistic to one period's values (a
-// value recorded with a count of n is n values, as alarms.Points gives
+// value recorded with a count of n is n values, as cwalarm.Points gives
 // them): Sum, Average, Minimum, Maximum, SampleCount, pNN (nearest rank),
 // TC(lo:hi) and PR(lo:hi) with absolute bounds. Names are case-insensitive. ok is
 // false when there is no value.

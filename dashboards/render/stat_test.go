@@ -42,7 +42,7 @@ func TestAggregateUnsupported(t *testing.T) {
 	}
 }
 
-// A value recorded with a count is that many values (alarms.Points
+// A value recorded with a count is that many values (cwalarm.Points
 // expands them), so percentiles weigh it.
 func TestPercentileWeighsRepeatedValues(t *testing.T) {
 	vals := []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 100} // 1 with count 9, 100 once

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 )
 
 func main() {
@@ -14,18 +15,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: gentemplate slos.yaml template.yaml")
 		os.Exit(2)
 	}
-	spec, err := alarms.LoadSpec(os.Args[1], nil)
-	if err == nil {
-		var src []byte
-		if src, err = os.ReadFile(os.Args[2]); err == nil {
-			var out string
-			if out, err = alarms.Splice(string(src), alarms.TemplateSection(spec)); err == nil {
-				err = os.WriteFile(os.Args[2], []byte(out), 0o644)
-			}
-		}
-	}
-	if err != nil {
+	if err := run(os.Args[1], os.Args[2]); err != nil {
 		fmt.Fprintln(os.Stderr, "gentemplate:", err)
 		os.Exit(1)
 	}
+}
+
+func run(slos, template string) error {
+	spec, err := alarms.LoadSpec(slos, nil)
+	if err != nil {
+		return err
+	}
+	return cfnyaml.SpliceFile(template, alarms.TemplateSection(spec))
 }

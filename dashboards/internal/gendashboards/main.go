@@ -9,6 +9,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/dashboards"
+	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 )
 
 func main() {
@@ -44,13 +45,5 @@ func run(slos, template, dir string) error {
 	if err != nil {
 		return err
 	}
-	src, err := os.ReadFile(template)
-	if err != nil {
-		return err
-	}
-	out, err := alarms.SpliceSection(string(src), dashboards.BeginMarker, dashboards.EndMarker, section)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(template, []byte(out), 0o644)
+	return cfnyaml.SpliceFile(template, section)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 	"github.com/alchemiser/alchemiser/queries"
 )
 
@@ -14,17 +15,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: gentemplate path/to/template.yaml")
 		os.Exit(2)
 	}
-	src, err := os.ReadFile(os.Args[1])
-	if err == nil {
-		var section, out string
-		if section, err = queries.TemplateSection(); err == nil {
-			if out, err = queries.Splice(string(src), section); err == nil {
-				err = os.WriteFile(os.Args[1], []byte(out), 0o644)
-			}
-		}
-	}
-	if err != nil {
+	if err := run(os.Args[1]); err != nil {
 		fmt.Fprintln(os.Stderr, "gentemplate:", err)
 		os.Exit(1)
 	}
+}
+
+func run(template string) error {
+	section, err := queries.TemplateSection()
+	if err != nil {
+		return err
+	}
+	return cfnyaml.SpliceFile(template, section)
 }

@@ -1,44 +1,8 @@
-// Package alarms evaluates CloudWatch alarms offline, as CloudWatch does:
-// metric alarms over their evaluation range with each TreatMissingData
-// option and the premature-alarm rule, metric-math alarms, and composite
-// alarms. It is standalone: it knows CloudWatch, not this app.
-//
-// The evaluation rules, from "Configuring how CloudWatch alarms treat
-// missing data" and "Avoiding premature transitions to alarm state"
-// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html,
-// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html):
-//
-//  1. At each evaluation CloudWatch retrieves more data points than
-//     EvaluationPeriods: the evaluation range. The documentation does not
-//     give the number; we use EvaluationPeriods + max(2, EvaluationPeriods/3)
-//     periods (the reading LocalStack also takes), documented as ours.
-//  2. If the range holds at least EvaluationPeriods real points, the most
-//     recent EvaluationPeriods real points are evaluated and
-//     TreatMissingData is not used.
-//  3. Otherwise every real point is used and missing ones are filled with
-//     the TreatMissingData result, as few as needed to make
-//     EvaluationPeriods: breaching and notBreaching fill; missing and
-//     ignore do not.
-//  4. With no real point at all: missing → INSUFFICIENT_DATA, ignore →
-//     keep the state, breaching → ALARM, notBreaching → OK.
-//  5. Premature alarm (missing and ignore only): when the oldest breaching
-//     point among the last EvaluationPeriods periods is at least
-//     DatapointsToAlarm periods old and every more recent point is
-//     breaching or missing, the alarm goes to ALARM even with fewer than
-//     DatapointsToAlarm real points.
-//  6. Periods end at the minute of the evaluation (windows slide by one
-//     minute, CloudWatch's evaluation cadence), not at multiples of the
-//     period: a decision, as the documentation does not say how periods
-//     are aligned; it is what makes a one-hour window react within minutes.
-//  7. The state is ALARM when at least DatapointsToAlarm of the evaluated
-//     points breach; otherwise OK, except that with ignore a shortfall of
-//     real points keeps the current state.
-package alarms
+package cwalarm
 
 import (
 	"fmt"
 	"math"
-	"time"
 )
 
 // State is an alarm state.
@@ -121,7 +85,7 @@ func (a *MetricAlarm) Validate() error {
 		}
 	}
 	if len(a.Metrics) > 0 {
-		_, err := a.plan()
+		_, err := a.Plan()
 		return err
 	}
 	return nil
@@ -246,15 +210,16 @@ func (a *MetricAlarm) premature(last []float64, breach func(v, t float64) bool) 
 	return true
 }
 
+// Breaches says whether value v is beyond the alarm's threshold, by its
+// ComparisonOperator (false for an unknown operator).
+func (a *MetricAlarm) Breaches(v float64) bool {
+	c, ok := comparisons[a.ComparisonOperator]
+	return ok && c(v, a.Threshold)
+}
+
 func verdict(alarm bool) State {
 	if alarm {
 		return Alarm
 	}
 	return OK
-}
-
-// Sample is one evaluation's result.
-type Sample struct {
-	At    time.Time
-	State State
 }

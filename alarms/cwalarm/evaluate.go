@@ -1,8 +1,10 @@
-package alarms
+package cwalarm
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,8 +20,9 @@ type Point struct {
 // Series are raw values by metric id (m1 for a single-metric alarm).
 type Series map[string][]Point
 
-// plan is how a metric alarm computes its value for one period.
-type plan struct {
+// Plan is how a metric alarm computes its value for one period: the
+// statistic of each metric, then the expressions, dependencies first.
+type Plan struct {
 	stats   map[string]string        // metric id -> statistic
 	periods map[string]time.Duration // metric id -> its own period, when it has one
 	exprs   map[string]mathExpr      // expression id -> expression
@@ -27,8 +30,10 @@ type plan struct {
 	result  string                   // the id whose value is compared
 }
 
-func (a *MetricAlarm) plan() (*plan, error) {
-	p := &plan{stats: map[string]string{}, exprs: map[string]mathExpr{}, periods: map[string]time.Duration{}}
+// Plan checks the alarm's metrics and expressions and orders the
+// expressions; exactly one metric or expression must return data.
+func (a *MetricAlarm) Plan() (*Plan, error) {
+	p := &Plan{stats: map[string]string{}, exprs: map[string]mathExpr{}, periods: map[string]time.Duration{}}
 	if len(a.Metrics) == 0 {
 		p.stats["m1"], p.result = a.Statistic, "m1"
 		return p, nil
@@ -99,7 +104,7 @@ func (a *MetricAlarm) plan() (*plan, error) {
 }
 
 // value computes the alarm's value for the period [start, end).
-func (p *plan) value(s Series, start, end time.Time) float64 {
+func (p *Plan) value(s Series, start, end time.Time) float64 {
 	vals := map[string]float64{}
 	for id, stat := range p.stats {
 		from := start
@@ -110,15 +115,34 @@ func (p *plan) value(s Series, start, end time.Time) float64 {
 			vals[id] = v
 		}
 	}
+	if v, ok := p.compute(vals); ok {
+		return v
+	}
+	return math.NaN()
+}
+
+// Metrics are the ids of the alarm's metrics (the MetricStat entries, or
+// m1 for a single-metric alarm), sorted.
+func (p *Plan) Metrics() []string {
+	return slices.Sorted(maps.Keys(p.stats))
+}
+
+// Value is the alarm's value for one period, given the value each metric
+// has in it (a metric without one is a missing point); ok is false when
+// the value has no point.
+func (p *Plan) Value(metrics map[string]float64) (v float64, ok bool) {
+	return p.compute(maps.Clone(metrics))
+}
+
+// compute adds the expressions' values to vals and returns the result's.
+func (p *Plan) compute(vals map[string]float64) (float64, bool) {
 	for _, id := range p.order {
 		if v := p.exprs[id].eval(vals); !math.IsNaN(v) {
 			vals[id] = v
 		}
 	}
-	if v, ok := vals[p.result]; ok {
-		return v
-	}
-	return math.NaN()
+	v, ok := vals[p.result]
+	return v, ok
 }
 
 // aggregate applies a statistic to the points in [start, end).
@@ -167,7 +191,7 @@ func Evaluate(a *MetricAlarm, s Series, from, to time.Time, every time.Duration)
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	p, err := a.plan()
+	p, err := a.Plan()
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package alarms
+package cwalarm
 
 import (
 	"math"
@@ -107,7 +107,7 @@ func TestMetricMath(t *testing.T) {
 			{Id: "total", MetricStat: &MetricStat{Period: 60, Stat: "Sum"}, ReturnData: &no},
 			{Id: "e1", Expression: "IF(total >= 10, FILL(errors, 0) / total, 0)"},
 		}}
-	p, err := a.plan()
+	p, err := a.Plan()
 	if err != nil {
 		t.Fatal(err)
 	}
