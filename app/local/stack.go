@@ -23,15 +23,13 @@ import (
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/bus/eventbridge"
+	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/handlers"
-	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/app/notify"
-	"github.com/alchemiser/alchemiser/app/portfolio"
-	"github.com/alchemiser/alchemiser/app/strategy"
 	"github.com/alchemiser/alchemiser/telemetry"
 	"github.com/alchemiser/alchemiser/topology"
 )
@@ -53,8 +51,8 @@ type Stack struct {
 	Queues   *Queues
 	Archive  *Archive
 	Outbox   *notify.Outbox
-	ids      *events.IDs // the scheduler's event ids (seeded)
-	guards   map[string]func(handlers.Func) handlers.Func
+	ids      *events.IDs         // the scheduler's event ids (seeded)
+	chains   map[string][]string // by function: compose.Function.Chain
 	chaos    Chaos
 	claims   bus.DirClaims // the claim-check bucket
 	groups   []*LogGroup
@@ -157,7 +155,7 @@ func newStack(ctx context.Context, c stackConfig) (*Stack, error) {
 	}
 	s := &Stack{Dir: c.dir, Dataset: ds, Exchange: x, key: key, secret: secret,
 		Outbox: &notify.Outbox{Dir: filepath.Join(c.dir, "outbox")},
-		ids:    events.NewIDs(nil, mrand.NewChaCha8(seedBytes(c.seed))), guards: map[string]func(handlers.Func) handlers.Func{}}
+		ids:    events.NewIDs(nil, mrand.NewChaCha8(seedBytes(c.seed))), chains: map[string][]string{}}
 	if err := s.emulate(ctx, c); err != nil {
 		s.Close()
 		return nil, err
@@ -222,85 +220,72 @@ func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
 	return eventbridge.New(s.Bus, name, events.Source(fn), opts...)
 }
 
-// wire builds each function's handler and registers it.
+// wire builds each function's handler (compose.Build, as in Lambda) and
+// registers it.
 func (s *Stack) wire(cfg alpaca.Config, load *loadHooks) error {
-	b := alpaca.New(cfg)
-	engineCfg, err := strategy.DefaultConfig()
-	if err != nil {
-		return err
-	}
-	engine, err := strategy.NewEngine(engineCfg)
-	if err != nil {
-		return err
-	}
-	planner, err := portfolio.New(portfolio.Config{})
-	if err != nil {
-		return err
-	}
-	deps := map[string]handlers.Deps{}
-	tels := map[string]*telemetry.Telemetry{}
-	for _, fn := range Functions {
-		tel, err := s.telemetry(fn)
-		if err != nil {
-			return err
-		}
-		rec, err := metrics.New(tel.MeterProvider(), fn)
-		if err != nil {
-			return err
-		}
-		rec.Log = tel.Logger()
-		tels[fn] = tel
-		deps[fn] = handlers.Deps{Publisher: metrics.Publisher{Next: s.publisher(fn, rec), Recorder: rec},
-			Log: tel.Logger(), Metrics: rec}
-	}
-	rec := deps["execution"].Metrics
-	exec, err := execution.New(b, execution.Config{Observer: rec, OnBreakerStateChange: rec.BreakerStateChange, Rand: load.jitter(),
-		CallTimeout: s.chaos.BrokerCallTimeout, OrderID: s.chaos.orderIDs(), BreakerTrips: s.chaos.breakerTrips()})
-	if err != nil {
-		return err
-	}
-	prices := marketdata.NewAlpacaSource(marketdata.AlpacaConfig{BaseURL: cfg.DataURL, KeyID: cfg.KeyID, Secret: cfg.Secret})
-	logs := filepath.Join(s.Dir, "logs")
 	store, err := load.idempotencyStore(filepath.Join(s.Dir, "idempotency.json"))
 	if err != nil {
 		return err
 	}
-	lease := handlers.IdempotencyLease
-	if s.chaos.Lease != 0 {
-		lease = s.chaos.Lease
-	}
-	guard := idempotency.New(store, idempotency.Config{Lease: max(lease, 0)})
 	ledger := &handlers.Ledger{Store: store}
-	for _, fn := range Functions[1:] { // the scheduler's input is not an event
-		d := deps[fn]
-		s.guards[fn] = func(h handlers.Func) handlers.Func { return handlers.Idempotent(guard, fn, d, h) }
+	logs := filepath.Join(s.Dir, "logs")
+	var errs []error
+	for _, fn := range Functions {
+		d, err := s.deps(fn, cfg)
+		if err != nil {
+			return err
+		}
+		d.Alpaca, d.Idempotency, d.Lease, d.Ledger = cfg, store, s.chaos.Lease, ledger
+		d.Executor = execution.Config{Rand: load.jitter(), CallTimeout: s.chaos.BrokerCallTimeout,
+			OrderID: s.chaos.orderIDs(), BreakerTrips: s.chaos.breakerTrips()}
+		d.Notifier, d.LogLocation = s.Outbox, func(string) string { return logs }
+		if fn == "scheduler" {
+			d.Handler.IDs, d.Handler.Adopt = s.ids, load.adopt(telemetry.AdoptCorrelation)
+		}
+		var opts []compose.Option
+		if n := s.chaos.LogNoise[fn]; n > 0 {
+			opts = append(opts, compose.WithMiddleware("log-noise", func(h handlers.Func) handlers.Func { return noisy(d.Telemetry, n, h) }))
+		}
+		if fn == "scheduler" && load != nil {
+			opts = append(opts, compose.WithMiddleware("load-start", load.scheduler))
+		}
+		f, err := compose.Build(fn, d, opts...)
+		if err != nil {
+			return err
+		}
+		errs = append(errs, s.register(fn, f))
 	}
-	sched := deps["scheduler"]
-	sched.IDs, sched.Adopt = s.ids, load.adopt(telemetry.AdoptCorrelation)
-	return errors.Join(
-		s.register(tels["scheduler"], "scheduler", load.scheduler((&handlers.Scheduler{Deps: sched, Ledger: ledger}).Handle)),
-		s.register(tels["strategy"], "strategy", (&handlers.Strategy{Deps: deps["strategy"], Engine: engine, Prices: prices}).Handle),
-		s.register(tels["portfolio"], "portfolio", (&handlers.Portfolio{Deps: deps["portfolio"], Broker: b, Planner: planner}).Handle),
-		s.register(tels["execution"], "execution", (&handlers.Execution{Deps: deps["execution"], Broker: b, Executor: exec}).Handle),
-		s.register(tels["notifications"], "notifications", (&handlers.Notifications{Deps: deps["notifications"], Notifier: s.Outbox, Ledger: ledger,
-			LogLocation: func(string) string { return logs }}).Handle))
+	return errors.Join(errs...)
 }
 
-// register wraps h with the function's telemetry, as in Lambda, and
-// gives it to the emulator, which invokes it with a Lambda context.
-func (s *Stack) register(tel *telemetry.Telemetry, fn string, h handlers.Func) error {
-	if g := s.guards[fn]; g != nil {
-		h = g(h)
+// deps are function fn's telemetry, metrics and publisher, as its Lambda
+// environment would have them.
+func (s *Stack) deps(fn string, cfg alpaca.Config) (compose.Deps, error) {
+	tel, err := s.telemetry(fn)
+	if err != nil {
+		return compose.Deps{}, err
 	}
-	h = handlers.ResolvingClaims(s.claims, h)
-	if n := s.chaos.LogNoise[fn]; n > 0 {
-		h = noisy(tel, n, h)
+	rec, err := metrics.New(tel.MeterProvider(), fn)
+	if err != nil {
+		return compose.Deps{}, err
 	}
-	wrapped := tel.Wrap(telemetry.HandlerFunc(h))
+	rec.Log = tel.Logger()
+	return compose.Deps{Telemetry: tel, Claims: s.claims, Handler: handlers.Deps{Log: tel.Logger(), Metrics: rec,
+		Adopt: telemetry.AdoptCorrelation, Publisher: metrics.Publisher{Next: s.publisher(fn, rec), Recorder: rec}}}, nil
+}
+
+// register gives function fn's composed handler to the emulator, which
+// invokes it with a Lambda context.
+func (s *Stack) register(fn string, f *compose.Function) error {
+	s.chains[fn] = f.Chain
 	return s.Bus.Register(LogicalID(fn), func(ctx context.Context, raw json.RawMessage) error {
-		return telemetry.Invoke(ctx, wrapped, raw)
+		return telemetry.Invoke(ctx, f.Handler, raw)
 	})
 }
+
+// Chain names the middleware around function fn's handler, outermost
+// first (compose.Function.Chain).
+func (s *Stack) Chain(fn string) []string { return s.chains[fn] }
 
 // telemetry initialises fn's telemetry as its Lambda environment would,
 // writing logs and EMF to logs/<fn>.log and spans to traces.jsonl.

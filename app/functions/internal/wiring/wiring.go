@@ -32,9 +32,9 @@ import (
 	"github.com/alchemiser/alchemiser/app/bus"
 	ebpub "github.com/alchemiser/alchemiser/app/bus/eventbridge"
 	"github.com/alchemiser/alchemiser/app/bus/s3claims"
+	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/handlers"
-	"github.com/alchemiser/alchemiser/app/idempotency"
 	ddbstore "github.com/alchemiser/alchemiser/app/idempotency/dynamodb"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/telemetry"
@@ -48,27 +48,25 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
-// Env is what a function's build gets: the AWS configuration, the
-// common handler dependencies, and the Alpaca configuration.
+// Env is what a function's build reads besides its environment
+// variables: the AWS configuration, and the Alpaca configuration.
 type Env struct {
 	AWS    aws.Config
-	Deps   handlers.Deps
 	Alpaca alpaca.Config
-	// Ledger is the scheduled workflows' ledger in IDEMPOTENCY_TABLE; nil
-	// when the table is not set.
-	Ledger *handlers.Ledger
 	// SlackWebhook is the Slack incoming webhook URL read from
 	// SLACK_WEBHOOK_SECRET_ARN, "" when it is not set. It is a secret
 	// (whoever has it can post to the channel): telemetry redacts it.
 	SlackWebhook string
 }
 
-// Build makes a function's handler.
-type Build func(ctx context.Context, env Env) (handlers.Func, error)
+// Build adds to d what only its function reads from the environment; nil
+// adds nothing.
+type Build func(ctx context.Context, env Env, d *compose.Deps) error
 
 // Run is each function's main: it builds the handler once per execution
-// environment and hands it to the Lambda runtime. A build failure is logged
-// and exits non-zero, which Lambda reports as an init error.
+// environment (compose.Build) and hands it to the Lambda runtime. A build
+// failure is logged and exits non-zero, which Lambda reports as an init
+// error.
 func Run(fn string, build Build) {
 	ctx := context.Background()
 	h, err := start(ctx, fn, build)
@@ -85,63 +83,68 @@ func Logger(fn string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", fn)
 }
 
-// start reads the configuration, initialises telemetry, builds the
-// handler and wraps it: claim checks resolved, idempotency, telemetry.
+// start reads the configuration and composes the handler.
 func start(ctx context.Context, fn string, build Build) (lambda.Handler, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("could not load AWS configuration: %w", err)
 	}
+	env, d, err := deps(ctx, fn, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if build != nil {
+		if err := build(ctx, env, &d); err != nil {
+			return nil, err
+		}
+	}
+	f, err := compose.Build(fn, d)
+	if err != nil {
+		return nil, err
+	}
+	return f.Handler, nil
+}
+
+// deps reads the environment every function shares: the bus, the
+// Alpaca credentials, telemetry, the idempotency table and the claim
+// checks.
+func deps(ctx context.Context, fn string, cfg aws.Config) (Env, compose.Deps, error) {
+	var d compose.Deps
 	bus := os.Getenv("EVENT_BUS_NAME")
 	if bus == "" {
-		return nil, fmt.Errorf("EVENT_BUS_NAME is not set")
+		return Env{}, d, fmt.Errorf("EVENT_BUS_NAME is not set")
 	}
 	creds, err := alpacaConfig(ctx, cfg, fn)
 	if err != nil {
-		return nil, err
+		return Env{}, d, err
 	}
 	env := Env{AWS: cfg, Alpaca: creds}
 	if arn := os.Getenv("SLACK_WEBHOOK_SECRET_ARN"); arn != "" {
 		if env.SlackWebhook, err = Secret(ctx, cfg, arn); err != nil {
-			return nil, err
+			return env, d, err
 		}
 	}
-	claims := claimStore(cfg)
-	env.Deps.Log = Logger(fn)
-	var tel *telemetry.Telemetry
+	d.Alpaca, d.Claims = creds, claimStore(cfg)
+	d.Handler.Log = Logger(fn)
 	if os.Getenv("ALCHEMISER_TELEMETRY") != "off" {
-		if tel, err = telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(creds.Secret, creds.KeyID, env.SlackWebhook)); err != nil {
-			return nil, err
+		if d.Telemetry, err = telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(creds.Secret, creds.KeyID, env.SlackWebhook)); err != nil {
+			return env, d, err
 		}
-		env.Deps.Log, env.Deps.Adopt = tel.Logger(), telemetry.AdoptCorrelation
-		if env.Deps.Metrics, err = metrics.New(tel.MeterProvider(), fn); err != nil {
-			return nil, err
+		d.Handler.Log, d.Handler.Adopt = d.Telemetry.Logger(), telemetry.AdoptCorrelation
+		if d.Handler.Metrics, err = metrics.New(d.Telemetry.MeterProvider(), fn); err != nil {
+			return env, d, err
 		}
-		env.Deps.Metrics.Log = tel.Logger()
+		d.Handler.Metrics.Log = d.Telemetry.Logger()
 	}
-	var store idempotency.Store
 	if table := os.Getenv("IDEMPOTENCY_TABLE"); table != "" {
-		store = ddbstore.New(dynamodb.NewFromConfig(cfg), table)
-		env.Ledger = &handlers.Ledger{Store: store}
+		d.Idempotency = ddbstore.New(dynamodb.NewFromConfig(cfg), table)
+		d.Ledger = &handlers.Ledger{Store: d.Idempotency}
 	}
-	env.Deps.Publisher = publisher(cfg, bus, fn, claims, env.Deps.Metrics)
-	if env.Deps.Metrics != nil {
-		env.Deps.Publisher = metrics.Publisher{Next: env.Deps.Publisher, Recorder: env.Deps.Metrics}
+	d.Handler.Publisher = publisher(cfg, bus, fn, d.Claims, d.Handler.Metrics)
+	if d.Handler.Metrics != nil {
+		d.Handler.Publisher = metrics.Publisher{Next: d.Handler.Publisher, Recorder: d.Handler.Metrics}
 	}
-	h, err := build(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	if fn != "scheduler" { // the scheduler's input is a schedule, not an event
-		if store != nil {
-			h = handlers.Idempotent(idempotency.New(store, idempotency.Config{Lease: handlers.IdempotencyLease}), fn, env.Deps, h)
-		}
-		h = handlers.ResolvingClaims(claims, h)
-	}
-	if tel == nil {
-		return lambda.NewHandler(h), nil
-	}
-	return tel.Wrap(telemetry.HandlerFunc(h)), nil
+	return env, d, nil
 }
 
 func publisher(cfg aws.Config, busName, fn string, claims bus.ClaimStore, rec *metrics.Recorder) bus.Publisher {
