@@ -20,7 +20,7 @@ run: ## run one trading workflow on the embedded local stack
 
 test: lint tools ## run every test (after lint), then every fuzz target briefly (CI_FUZZTIME, default 1000x: a count, not a time, so a slow machine cannot make it flaky)
 	$(GO) test -count=1 $(PKGS)
-	$(GO) test -count=1 -race ./app/local/... ./telemetry/... ./app/broker/... ./app/execution/...
+	$(GO) test -count=1 -race ./app/local/... ./emulator/... ./telemetry/... ./app/broker/... ./app/execution/...
 	./scripts/fuzz.sh $(or $(CI_FUZZTIME),1000x)
 
 tools: $(STATICCHECK) ## install what lint and tests need (staticcheck, dynalite from npm, chromium from Debian), once

@@ -6,14 +6,14 @@ import (
 	"fmt"
 
 	"github.com/alchemiser/alchemiser/app/bus/dlq"
-	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/emulator"
 )
 
 // localQueue is one of the local stack's queues as a redrive drains it:
 // each Receive hands out messages it has not handed out before (SQS's
 // visibility timeout outlasts a redrive of the local stack).
 type localQueue struct {
-	queues *local.Queues
+	queues *emulator.Queues
 	id     string
 	out    map[string]bool
 }
@@ -45,7 +45,7 @@ func (q *localQueue) Delete(_ context.Context, m dlq.Message) error {
 
 // redriveQueues drains the queues ids onto the bus busName of b, one
 // queue after the other; it fails when a message could not be redriven.
-func redriveQueues(ctx context.Context, queues *local.Queues, ids []string, b dlq.Bus, busName string) error {
+func redriveQueues(ctx context.Context, queues *emulator.Queues, ids []string, b dlq.Bus, busName string) error {
 	var errs []error
 	for _, id := range ids {
 		q := &localQueue{queues: queues, id: id, out: map[string]bool{}}

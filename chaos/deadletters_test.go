@@ -16,6 +16,7 @@ import (
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
@@ -28,11 +29,11 @@ func TestRedriveDrainsTheLocalQueuesOntoTheEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	queues := local.NewQueues(top, "")
-	e, err := local.NewEventBridge(ctx, top, queues, nil)
+	e, err := emulator.New(top)
 	if err != nil {
 		t.Fatal(err)
 	}
+	queues := e.Queues()
 	for id := range top.Functions {
 		_ = e.Register(id, func(context.Context, json.RawMessage) error { return nil })
 	}

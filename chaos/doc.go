@@ -12,7 +12,7 @@
 //     the paper exchange, by client order id or by (workflow, symbol, side)
 //     under two client order ids, or under ids no plan produced beyond the
 //     workflows that planned that symbol and side
-//     (local.LoadCounts.DuplicateOrders);
+//     (local.Stack.DuplicateOrders);
 //   - no duplicate notifications: the outbox holds at most one
 //     notification per correlation id;
 //   - every failure alerted: the scenario's alarms reach ALARM when the
@@ -28,7 +28,7 @@
 //     PublishRetries) must show it happened.
 //
 // A scenario is one incident type of docs/INCIDENTS.md: its stack setup
-// (local.Chaos, duplicates, a hook on the stack before the run, an action
+// (Knobs, duplicates, a hook on the stack before the run, an action
 // after it), the alarms that must fire and the saved query that must find
 // it. Scenarios lists them: "clean" injects nothing; one per incident type
 // the local stack can produce, with variants (broker 503, 429 and hung
@@ -57,6 +57,14 @@
 // idempotency lease), Options.Tamper and Options.SpecEdit exist so tests
 // can show each invariant failing when its protection is missing;
 // chaos/protections_test.go does so for every scenario.
+//
+// NewStack builds a scenario's stack: the local stack (app/local) with
+// Knobs turned into its options and hooks a Setup may set after it is
+// built (SetPutFailure, CrashOnPublish). AlarmStates and FiredAlarms
+// evaluate the template's generated alarms on a run directory's metrics,
+// with the symptoms' dimensions resolved to the local names: how the
+// scenarios and the incident proofs (incidents_test.go) tell that an
+// incident was alerted.
 //
 // Defaults: a scenario's own workflow count (2 or 3) when Options.Workflows
 // is zero; a temporary run directory, removed after the checks unless

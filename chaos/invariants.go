@@ -368,7 +368,7 @@ func firedAlarms(sc Scenario, o Options, dir string) ([]string, error) {
 	if o.SpecEdit != nil {
 		o.SpecEdit(spec)
 	}
-	return local.FiredAlarms(spec, dir)
+	return FiredAlarms(spec, dir)
 }
 
 // cleanQueries must return nothing on the clean scenario.

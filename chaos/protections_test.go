@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
-	"github.com/alchemiser/alchemiser/app/local"
 )
 
 // Each invariant can fail: a protection is disabled, or a count
@@ -30,7 +29,7 @@ func run(t *testing.T, name string, o Options) *Report {
 
 // unprotected runs each scenario with unprotect applied and asserts that
 // the checks named fail.
-func unprotected(t *testing.T, scenarios []string, unprotect func(*local.ChaosConfig), checks ...string) {
+func unprotected(t *testing.T, scenarios []string, unprotect func(*StackConfig), checks ...string) {
 	t.Helper()
 	for _, name := range scenarios {
 		t.Run(name, func(t *testing.T) {
@@ -115,9 +114,9 @@ func TestFindableCatchesAMissedWorkflow(t *testing.T) {
 // failure, so the broker alarm the incident needs stays quiet (the
 // timeouts alarm fires instead, pointing the operator at the wrong runbook).
 func TestBrokerTimeoutsWithoutACallTimeoutAreNotAlerted(t *testing.T) {
-	rep := run(t, "broker-timeouts", Options{Unprotect: func(c *local.ChaosConfig) {
-		c.Chaos.BrokerCallTimeout = -1
-		c.Chaos.Timeouts = map[string]time.Duration{"execution": time.Second}
+	rep := run(t, "broker-timeouts", Options{Unprotect: func(c *StackConfig) {
+		c.Knobs.BrokerCallTimeout = -1
+		c.Knobs.Timeouts = map[string]time.Duration{"execution": time.Second}
 	}})
 	assertFails(t, rep, EveryFailureAlert)
 }
@@ -125,7 +124,7 @@ func TestBrokerTimeoutsWithoutACallTimeoutAreNotAlerted(t *testing.T) {
 // Without the publishers' retries, throttling the bus absorbed becomes
 // failed publishes: alarms fire and the publish-failed query finds them.
 func TestThrottlingWithoutPublishRetriesFails(t *testing.T) {
-	rep := run(t, "publish-throttled", Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.PublishAttempts = 1 }})
+	rep := run(t, "publish-throttled", Options{Unprotect: func(c *StackConfig) { c.Knobs.PublishAttempts = 1 }})
 	assertFails(t, rep, EveryFailureAlert, Findable)
 }
 
@@ -134,7 +133,7 @@ func TestThrottlingWithoutPublishRetriesFails(t *testing.T) {
 // event is dead-lettered and the on-failure alarm pages for what the
 // lease lets the system recover from by itself.
 func TestCrashWithoutTheLeaseIsDeadLettered(t *testing.T) {
-	rep := run(t, "crash-after-order", Options{Workflows: 1, Unprotect: func(c *local.ChaosConfig) { c.Chaos.Lease = -1 }})
+	rep := run(t, "crash-after-order", Options{Workflows: 1, Unprotect: func(c *StackConfig) { c.Knobs.Lease = -1 }})
 	assertFails(t, rep, EveryFailureAlert)
 }
 
@@ -143,14 +142,14 @@ func TestCrashWithoutTheLeaseIsDeadLettered(t *testing.T) {
 // orders already placed. With a fresh id per attempt the retry trades
 // again.
 func TestCrashRetryWithoutDerivedOrderIDsTradesTwice(t *testing.T) {
-	unprotected(t, []string{"crash-after-order", "crash-dead-lettered"}, func(c *local.ChaosConfig) { c.Chaos.RandomOrderIDs = true }, NoDuplicateOrders)
+	unprotected(t, []string{"crash-after-order", "crash-dead-lettered"}, func(c *StackConfig) { c.Knobs.RandomOrderIDs = true }, NoDuplicateOrders)
 }
 
 // Without a claim-check store an oversize event cannot be published: the
 // portfolio function fails on every attempt, its event is dead-lettered
 // and the workflow never ends.
 func TestOversizeWithoutAClaimStoreStopsTheWorkflow(t *testing.T) {
-	rep := run(t, "oversize-payload", Options{Workflows: 1, Unprotect: func(c *local.ChaosConfig) { c.Chaos.NoClaimCheck = true }})
+	rep := run(t, "oversize-payload", Options{Workflows: 1, Unprotect: func(c *StackConfig) { c.Knobs.NoClaimCheck = true }})
 	assertFails(t, rep, EveryFailureAlert, Findable)
 }
 
@@ -160,14 +159,14 @@ func TestOversizeWithoutAClaimStoreStopsTheWorkflow(t *testing.T) {
 // vanishes), which accounting catches.
 func TestFailedEventsWithoutADestinationAreLost(t *testing.T) {
 	unprotected(t, []string{"handler-error", "event-dead-lettered", "workflow-stuck", "publish-failed", "poison-event", "lambda-timeout", "dlq-redrive"},
-		func(c *local.ChaosConfig) { c.Chaos.NoDestinations = true }, Accounting)
+		func(c *StackConfig) { c.Knobs.NoDestinations = true }, Accounting)
 }
 
 // The retry after a timeout re-executes the plan while the first
 // attempt's orders may already be at the exchange; fresh client order ids
 // per attempt trade them twice.
 func TestRedeliveryWithoutDerivedOrderIDsTradesTwice(t *testing.T) {
-	rep := run(t, "redelivery-after-timeout", Options{Unprotect: func(c *local.ChaosConfig) { c.Chaos.RandomOrderIDs = true }})
+	rep := run(t, "redelivery-after-timeout", Options{Unprotect: func(c *StackConfig) { c.Knobs.RandomOrderIDs = true }})
 	assertFails(t, rep, NoDuplicateOrders)
 }
 
@@ -189,13 +188,13 @@ func TestSLOIncidentsWithoutTheirSLOAreNotAlerted(t *testing.T) {
 // The watchdog is what notices a workflow that never started or never
 // ended: nothing else emits a metric for something that did not happen.
 func TestMissingWorkflowsWithoutTheWatchdogAreNotAlerted(t *testing.T) {
-	unprotected(t, []string{"workflow-stuck", "workflow-not-started"}, func(c *local.ChaosConfig) { c.Chaos.NoWatchdog = true }, EveryFailureAlert)
+	unprotected(t, []string{"workflow-stuck", "workflow-not-started"}, func(c *StackConfig) { c.Knobs.NoWatchdog = true }, EveryFailureAlert)
 }
 
 // Without the breaker, a broker outage is retried call after call: no
 // breaker alarm names the broker, and the exchange takes every request.
 func TestBrokerOutageWithoutTheBreakerIsNotAlerted(t *testing.T) {
-	unprotected(t, []string{"broker-degraded", "broker-rate-limited"}, func(c *local.ChaosConfig) { c.Chaos.NoBreaker = true }, EveryFailureAlert)
+	unprotected(t, []string{"broker-degraded", "broker-rate-limited"}, func(c *StackConfig) { c.Knobs.NoBreaker = true }, EveryFailureAlert)
 }
 
 // Lambda's platform lines are the only record of a timeout or an init

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
-	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
@@ -24,18 +23,18 @@ type Scenario struct {
 	Workflows   int // the default number of workflows
 	Seed        uint64
 	Duplicates  float64 // share of deliveries made twice
-	Dust        int     // dust positions in the account (local.ChaosConfig.Dust)
+	Dust        int     // dust positions in the account (StackConfig.Dust)
 	CashOnly    bool    // the account starts with cash only: the first plan buys
 	// TimeScale compresses the bus's and Lambda's retry waits;
 	// local.DefaultTimeScale/10 when zero.
 	TimeScale float64
 	// Chaos returns the stack's faults for the sessions the run trades.
-	Chaos func(days []time.Time) local.Chaos
+	Chaos func(days []time.Time) Knobs
 	// Setup injects faults on the stack before the run.
-	Setup func(s *local.ChaosStack)
+	Setup func(s *Stack)
 	// After acts on the stack once the workflows have run (a redrive, a
 	// replay); the checks see what it caused.
-	After func(ctx context.Context, s *local.ChaosStack) error
+	After func(ctx context.Context, s *Stack) error
 	// Alarms must reach ALARM; when empty, no alarm may.
 	Alarms []string
 	// Quiet alarms must not fire: the system recovered by itself, so
@@ -89,13 +88,13 @@ type Options struct {
 	Keep      bool      // keep the temporary run directory
 	SpecFile  string    // the built-in alarms/slos.yaml when empty
 	Progress  io.Writer // one line per workflow; silent when nil
-	// Unguarded disables the idempotency protection (local.ChaosConfig);
+	// Unguarded disables the idempotency protection (StackConfig);
 	// for tests showing an invariant catch its absence.
 	Unguarded bool
 	// Unprotect, when set, alters the stack's configuration after the
 	// scenario's: tests remove a protection with it (a timeout, a retry)
 	// and show an invariant catch the regression.
-	Unprotect func(*local.ChaosConfig)
+	Unprotect func(*StackConfig)
 	// Tamper, when set, alters the observations before they are checked;
 	// for tests showing a check catch a wrong count.
 	Tamper func(*Observed)
@@ -119,14 +118,14 @@ func Run(ctx context.Context, sc Scenario, o Options) (*Report, error) {
 	if o.Unprotect != nil {
 		o.Unprotect(&cfg)
 	}
-	cs, err := local.NewChaosStack(ctx, cfg)
+	cs, err := NewStack(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("could not start the stack: %w", err)
 	}
 	if sc.Setup != nil {
 		sc.Setup(cs)
 	}
-	rep, err := cs.RunDays(ctx, o.Progress)
+	rep, err := cs.Run(ctx)
 	if err == nil && sc.After != nil {
 		err = sc.After(ctx, cs)
 		cs.Bus.Wait()
@@ -149,10 +148,10 @@ func Run(ctx context.Context, sc Scenario, o Options) (*Report, error) {
 	return r, err
 }
 
-func stackConfig(sc Scenario, o Options, dir string) (local.ChaosConfig, error) {
+func stackConfig(sc Scenario, o Options, dir string) (StackConfig, error) {
 	n := cmp(o.Workflows, sc.Workflows)
-	cfg := local.ChaosConfig{Dir: dir, Workflows: n, Seed: sc.Seed, Duplicates: sc.Duplicates, TimeScale: sc.TimeScale,
-		Unguarded: o.Unguarded, Dust: sc.Dust, CashOnly: sc.CashOnly}
+	cfg := StackConfig{Dir: dir, Workflows: n, Seed: sc.Seed, Duplicates: sc.Duplicates, TimeScale: sc.TimeScale,
+		Progress: o.Progress, Unguarded: o.Unguarded, Dust: sc.Dust, CashOnly: sc.CashOnly}
 	if sc.Chaos == nil {
 		return cfg, nil
 	}
@@ -164,7 +163,7 @@ func stackConfig(sc Scenario, o Options, dir string) (local.ChaosConfig, error) 
 	if n < 1 || n > len(days) {
 		return cfg, fmt.Errorf("could not run: %d workflows", n)
 	}
-	cfg.Chaos = sc.Chaos(days[len(days)-n:])
+	cfg.Knobs = sc.Chaos(days[len(days)-n:])
 	return cfg, nil
 }
 

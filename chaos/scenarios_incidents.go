@@ -8,13 +8,13 @@ import (
 
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
-	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
 
 // Scenarios are the chaos scenarios: clean, one per incident type of
 // docs/INCIDENTS.md that the local stack can produce (built as the proofs in
-// app/local/incidents_test.go build them), then the recoveries.
+// incidents_test.go build them), then the recoveries.
 func Scenarios() []Scenario {
 	return append(incidentScenarios(), recoveryScenarios()...)
 }
@@ -43,7 +43,7 @@ func incidentScenarios() []Scenario {
 			Workflows: 1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "broker-timeouts", Incident: "broker-degraded", Description: "the broker holds every request open once the plan is made; " +
 			"each attempt ends at the 100 ms call timeout and is retried, then the breaker opens",
-			Workflows: 1, Seed: 31, Chaos: constant(local.Chaos{BrokerCallTimeout: 100 * time.Millisecond}), Setup: brokerHangsAfterPlan,
+			Workflows: 1, Seed: 31, Chaos: constant(Knobs{BrokerCallTimeout: 100 * time.Millisecond}), Setup: brokerHangsAfterPlan,
 			Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
 			Workflows: 3, Seed: 21, Duplicates: 0.3, Alarms: []string{"duplicate-delivery-spike"}, Query: "duplicate-delivery"},
@@ -59,13 +59,13 @@ func incidentScenarios() []Scenario {
 		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
 			Workflows: 1, Seed: 32, Setup: poison, Alarms: []string{"portfolio-errors"}, Query: "poison-event"},
 		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",
-			Workflows: 2, Seed: 31, Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),
+			Workflows: 2, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),
 			Setup: orderLatency(100 * time.Millisecond), Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
 		{Name: "cold-start-spike", Incident: "cold-start-spike", Description: "the strategy function's init takes 200 ms over the baseline",
-			Workflows: 1, Seed: 31, Chaos: constant(local.Chaos{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}),
+			Workflows: 1, Seed: 31, Chaos: constant(Knobs{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}),
 			Alarms: []string{"cold-start-slow-init"}, Query: "cold-start-spike", Params: map[string]string{"init_ms": "40"}},
 		{Name: "log-volume-spike", Incident: "log-volume-spike", Description: "the portfolio function logs 1500 extra lines per invocation",
-			Workflows: 2, Seed: 31, Chaos: constant(local.Chaos{LogNoise: map[string]int{"portfolio": 1500}}),
+			Workflows: 2, Seed: 31, Chaos: constant(Knobs{LogNoise: map[string]int{"portfolio": 1500}}),
 			Alarms: []string{"portfolio-log-volume"}, Query: "log-volume-spike", Column: "correlation_id", Affected: all},
 		{Name: "workflow-slow", Incident: "workflow-slow", Description: "order POSTs take 150 ms; the latency threshold is 1 s (the deployed 120 s cannot be reached locally)",
 			Workflows: 2, Seed: 31, Setup: orderLatency(150 * time.Millisecond), Spec: latencyThreshold(1000),
@@ -77,21 +77,21 @@ func incidentScenarios() []Scenario {
 	}
 }
 
-func constant(c local.Chaos) func([]time.Time) local.Chaos {
-	return func([]time.Time) local.Chaos { return c }
+func constant(c Knobs) func([]time.Time) Knobs {
+	return func([]time.Time) Knobs { return c }
 }
 
-func rejectAll(s *local.ChaosStack) { s.Exchange.RejectSymbols(s.Dataset.Symbols()...) }
+func rejectAll(s *Stack) { s.Exchange.RejectSymbols(s.Dataset.Symbols()...) }
 
-func accountDown(s *local.ChaosStack) {
+func accountDown(s *Stack) {
 	s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{500: 1}, Paths: []string{"/v2/account"}})
 }
 
 // brokerAfterPlan makes the broker answer status to every request once
 // a plan is on the bus: the orders meet it, not the planning.
-func brokerAfterPlan(status int) func(s *local.ChaosStack) {
-	return func(s *local.ChaosStack) {
-		s.Bus.Tap(func(d local.Delivered) {
+func brokerAfterPlan(status int) func(s *Stack) {
+	return func(s *Stack) {
+		s.Bus.Tap(func(d emulator.Delivered) {
 			if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
 				s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{status: 1}})
 			}
@@ -101,30 +101,30 @@ func brokerAfterPlan(status int) func(s *local.ChaosStack) {
 
 // brokerHangsAfterPlan makes the broker hold every request open, until
 // the client gives up, once a plan is on the bus.
-func brokerHangsAfterPlan(s *local.ChaosStack) {
-	s.Bus.Tap(func(d local.Delivered) {
+func brokerHangsAfterPlan(s *Stack) {
+	s.Bus.Tap(func(d emulator.Delivered) {
 		if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
 			s.Exchange.SetFaults(paper.Faults{TimeoutRate: 1})
 		}
 	})
 }
 
-func throttleSignals(s *local.ChaosStack) {
-	s.Bus.PutFailure = func(_, detailType string) (string, string) {
+func throttleSignals(s *Stack) {
+	s.SetPutFailure(func(_, detailType string) (string, string) {
 		if detailType == "SignalGenerated" {
 			return "ThrottlingException", "Rate exceeded"
 		}
 		return "", ""
-	}
+	})
 }
 
 // throttleBursts throttles two of every three PutEvents entries of each
 // detail type: each entry's first two attempts while workflows run one at
 // a time.
-func throttleBursts(s *local.ChaosStack) {
+func throttleBursts(s *Stack) {
 	var mu sync.Mutex
 	seen := map[string]int{}
-	s.Bus.PutFailure = func(_, detailType string) (string, string) {
+	s.SetPutFailure(func(_, detailType string) (string, string) {
 		mu.Lock()
 		defer mu.Unlock()
 		seen[detailType]++
@@ -132,7 +132,7 @@ func throttleBursts(s *local.ChaosStack) {
 			return "ThrottlingException", "Rate exceeded"
 		}
 		return "", ""
-	}
+	})
 }
 
 // poisonEvent is a producer on a newer schema: MAJOR 9 is not supported.
@@ -140,13 +140,13 @@ const poisonEvent = `{"version":"0","id":"p1","detail-type":"SignalGenerated","s
 	`"time":"2026-11-20T14:35:00Z","region":"us-east-1","resources":[],"detail":{"metadata":{"event_id":"01POISON","correlation_id":"01POISON",` +
 	`"causation_id":"01POISON","schema_version":"9.0","occurred_at":"2026-11-20T14:35:00Z"}}}`
 
-func poison(s *local.ChaosStack) {
-	s.Inject("Bus", []byte(poisonEvent), "p1")
+func poison(s *Stack) {
+	s.Bus.Inject("Bus", []byte(poisonEvent), "p1")
 	s.Bus.Wait()
 }
 
-func orderLatency(d time.Duration) func(*local.ChaosStack) {
-	return func(s *local.ChaosStack) {
+func orderLatency(d time.Duration) func(*Stack) {
+	return func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{Latency: d, Paths: []string{"/v2/orders"}})
 	}
 }
@@ -163,9 +163,9 @@ func latencyThreshold(ms float64) func(*alarms.Spec) {
 
 // skipSecondLast skips the second-last session (the only one of a
 // one-workflow run), so a later workflow shows the schedule is back.
-func skipSecondLast(days []time.Time) local.Chaos {
+func skipSecondLast(days []time.Time) Knobs {
 	day := days[max(len(days)-2, 0)]
-	return local.Chaos{SkipDays: map[string]bool{day.Format(time.DateOnly): true}}
+	return Knobs{SkipDays: map[string]bool{day.Format(time.DateOnly): true}}
 }
 
 func failed(o *Observed) []string  { return affectedIDs(o, "failed") }

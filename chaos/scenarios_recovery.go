@@ -11,6 +11,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/emulator"
 )
 
 // recoveryScenarios are the operator's recoveries after an incident: a
@@ -21,23 +22,23 @@ func recoveryScenarios() []Scenario {
 			"attempt times out (the exchange places its first buy but holds the answer for 1 s; the timeout is 300 ms); Lambda " +
 			"retries it once the exchange is back, finds the order by its client order id, and buys once",
 			Workflows: 1, Seed: 31, CashOnly: true, TimeScale: 1.0 / 60, // Lambda's first retry wait is 1 s
-			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 300 * time.Millisecond}}),
+			Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 300 * time.Millisecond}}),
 			Setup: hangOrdersOnce, Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
 		{Name: "crash-after-order", Incident: "handler-error", Description: "the execution function's process dies after placing its " +
 			"orders, before TradeExecuted is published; at AWS's proportions (timeout 3 s for 300 s, idempotency lease 200 ms for " +
 			"20 s, Lambda's first retry 600 ms for 1 min) the dead invocation's lease has lapsed when Lambda retries: the retry " +
 			"finds every order by its client order id and the workflow ends once, with nothing dead-lettered",
 			Workflows: 2, Seed: 31, TimeScale: 1.0 / 100,
-			Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}, Lease: 200 * time.Millisecond}),
-			Setup: func(s *local.ChaosStack) { s.CrashOnPublish("TradeExecuted", 1) }, Alarms: []string{"execution-errors"},
+			Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}, Lease: 200 * time.Millisecond}),
+			Setup: func(s *Stack) { s.CrashOnPublish("TradeExecuted", 1) }, Alarms: []string{"execution-errors"},
 			Quiet: []string{"failed-invocations-not-empty", "workflows-stuck"},
 			Query: "handler-error", Column: "record.errorType", Affected: func(*Observed) []string { return []string{"Runtime.ExitError"} }},
 		{Name: "crash-dead-lettered", Incident: "event-dead-lettered", Description: "the same crash without the idempotency lease " +
 			"(Powertools' rule: in progress until the invocation's deadline, 3 s here for 300 s): both of Lambda's retries find " +
 			"the dead invocation's record in progress, the event goes to the on-failure destination and, once the deadline has " +
 			"passed, is redriven; every order is found by its client order id",
-			Workflows: 1, Seed: 31, Chaos: constant(local.Chaos{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}, Lease: -1}),
-			Setup: func(s *local.ChaosStack) { s.CrashOnPublish("TradeExecuted", 1) }, After: redriveAfter(3 * time.Second),
+			Workflows: 1, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}, Lease: -1}),
+			Setup: func(s *Stack) { s.CrashOnPublish("TradeExecuted", 1) }, After: redriveAfter(3 * time.Second),
 			Alarms: []string{"failed-invocations-not-empty", "execution-errors"},
 			Query:  "event-dead-lettered", Column: "correlation_id", Affected: redriven},
 		{Name: "dlq-redrive", Incident: "event-dead-lettered", Description: "the account endpoint fails and the portfolio events are dead-lettered; " +
@@ -54,9 +55,9 @@ func recoveryScenarios() []Scenario {
 // (the orders are placed) from the first plan for 700 ms: long enough to
 // time out the first execution attempt (300 ms) after it placed an order
 // it never heard of, over before Lambda's retry (1 s later).
-func hangOrdersOnce(s *local.ChaosStack) {
+func hangOrdersOnce(s *Stack) {
 	var once sync.Once
-	s.Bus.Tap(func(d local.Delivered) {
+	s.Bus.Tap(func(d emulator.Delivered) {
 		if !strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
 			return
 		}
@@ -70,7 +71,7 @@ func hangOrdersOnce(s *local.ChaosStack) {
 // redrive clears the exchange's faults and drains every queue onto the
 // bus, as alchemiser dlq redrive drains one (dlq.Redrive: a new event id,
 // the same detail; the message deleted once the bus took it).
-func redrive(ctx context.Context, s *local.ChaosStack) error {
+func redrive(ctx context.Context, s *Stack) error {
 	s.Exchange.SetFaults(paper.Faults{})
 	bus := s.Top.Functions[local.LogicalID("scheduler")].Env["EVENT_BUS_NAME"]
 	return redriveQueues(ctx, s.Queues, slices.Sorted(maps.Keys(s.Top.Queues)), s.Bus, bus)
@@ -78,8 +79,8 @@ func redrive(ctx context.Context, s *local.ChaosStack) error {
 
 // redriveAfter waits out d (an in-progress lease) before redriving, as
 // the runbook tells the operator to.
-func redriveAfter(d time.Duration) func(context.Context, *local.ChaosStack) error {
-	return func(ctx context.Context, s *local.ChaosStack) error {
+func redriveAfter(d time.Duration) func(context.Context, *Stack) error {
+	return func(ctx context.Context, s *Stack) error {
 		select {
 		case <-time.After(d):
 		case <-ctx.Done():
@@ -90,7 +91,7 @@ func redriveAfter(d time.Duration) func(context.Context, *local.ChaosStack) erro
 }
 
 // replayArchive replays every archive's events, in archive order.
-func replayArchive(ctx context.Context, s *local.ChaosStack) error {
+func replayArchive(ctx context.Context, s *Stack) error {
 	for _, a := range s.Top.Archives {
 		if _, err := s.Bus.Replay(ctx, "chaos-replay", s.Archive.Events(a.LogicalID)); err != nil {
 			return fmt.Errorf("could not replay %s: %w", a.LogicalID, err)

@@ -14,8 +14,8 @@ import (
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/events"
-	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/app/notify"
+	"github.com/alchemiser/alchemiser/emulator"
 )
 
 // LocalConfig configures the local target.
@@ -46,7 +46,7 @@ type LocalConfig struct {
 	TimeScale float64
 	// SharedAccount trades every workflow on one paper account, as in
 	// production; by default each workflow has its own (see
-	// local.LoadConfig.SharedAccount for why).
+	// localStackConfig.SharedAccount for why).
 	SharedAccount bool
 }
 
@@ -84,7 +84,7 @@ type LocalConfig struct {
 // one process, so one executor and one circuit breaker where Lambda has
 // one per environment.
 type Local struct {
-	stack   *local.LoadStack
+	stack   *localStack
 	at      time.Time // the schedule's time on the session: 09:35 New York
 	trigger string
 	ends    *outcomes
@@ -102,7 +102,7 @@ func NewLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := local.NewLoadStack(ctx, local.LoadConfig{RunDir: dir, Day: cfg.Day, Seed: cfg.Seed, TimeScale: cfg.TimeScale,
+	s, err := newLocalStack(ctx, localStackConfig{RunDir: dir, Day: cfg.Day, Seed: cfg.Seed, TimeScale: cfg.TimeScale,
 		Duplicates: cfg.Duplicates, SharedAccount: cfg.SharedAccount,
 		Faults: paper.Faults{Latency: cfg.BrokerLatency, ErrorRates: cfg.BrokerErrorRates, Paths: cfg.BrokerPaths}})
 	if err != nil {
@@ -138,7 +138,7 @@ func (l *Local) Name() string { return "local" }
 // Start implements Target. The scheduled time is the session's 09:35 New
 // York plus a.Seq nanoseconds, so each start has its own.
 func (l *Local) Start(ctx context.Context, a Arrival) (string, error) {
-	id, err := l.stack.StartWorkflow(ctx, l.at.Add(time.Duration(a.Seq)), l.trigger)
+	id, err := l.stack.startWorkflow(ctx, l.at.Add(time.Duration(a.Seq)), l.trigger)
 	if err != nil {
 		return "", err
 	}
@@ -152,7 +152,7 @@ func (l *Local) Ends() <-chan Outcome { return l.ends.out }
 // record is the bus tap: terminal events become outcomes, read as the
 // aws target reads them from its queue (parseResult); the bus's other
 // events are not.
-func (l *Local) record(d local.Delivered) {
+func (l *Local) record(d emulator.Delivered) {
 	if o, err := parseResult(string(d.Event)); err == nil {
 		l.ends.ended(o)
 	}
@@ -171,10 +171,10 @@ func (l *Local) Close(ctx context.Context) (TargetStats, error) {
 // stats counts what the stack recorded; see TargetStats.
 func (l *Local) stats() (TargetStats, error) {
 	s := l.stack
-	c := s.Counts()
+	c := s.counts()
 	st := TargetStats{DeadLettered: s.Queues.Count(), DuplicateOrders: c.DuplicateOrders, DuplicateOrderAttempts: int(c.DuplicateOrderPosts),
 		EventsPublished: int(s.Bus.Stats().Events.Load()), DynamoDBRequests: int(c.StoreRequests), RunDir: s.Dir}
-	u, uerr := local.ReadUsage(s.Dir)
+	u, uerr := emulator.ReadUsage(s.Dir)
 	st.Invocations, st.LambdaGBSeconds, st.LogBytes = u.Invocations, u.GBSeconds, u.LogBytes
 	points, merr := alarms.RunMetrics(s.Dir)
 	st.CustomMetricValues, st.CustomMetrics, st.CustomMetricHours = customMetrics(points)

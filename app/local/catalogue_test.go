@@ -3,6 +3,7 @@ package local
 import (
 	"bufio"
 	"context"
+	"github.com/alchemiser/alchemiser/app/compose"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,7 +24,7 @@ func TestEmittedMetricsMatchTheCatalogue(t *testing.T) {
 	}
 	cat := metrics.All()
 	seen := map[string]bool{}
-	for _, fn := range Functions {
+	for _, fn := range compose.Functions {
 		f, err := os.Open(filepath.Join(rep.RunDir, "logs", fn+".log"))
 		if err != nil {
 			t.Fatal(err)

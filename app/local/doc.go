@@ -1,13 +1,12 @@
-// Package local is the embedded stack: the five functions' handlers in one
-// process, connected by an EventBridge emulator built from template.yaml
-// (EventBridge: rules, targets with retry policies and DLQs, Lambda's
-// asynchronous invocation with on-failure destinations, archive and
-// replay), trading through the real Alpaca adapter against the paper
-// exchange on 127.0.0.1, with market data from the bundled synthetic data
-// set.
+// Package local is the embedded stack: the five functions, composed as in
+// Lambda (app/compose), in one process, connected by the emulated AWS
+// services built from template.yaml (package emulator), trading through
+// the real Alpaca adapter against the paper exchange on 127.0.0.1, with
+// market data from the bundled synthetic data set.
 //
-// Run executes N workflows on the last N sessions of the data set, one
-// after another on one paper account, and writes a run directory:
+// New assembles a Stack from a Config and Options; Run runs Config.Workflows
+// workflows on the last sessions of the data set, one after another on one
+// paper account, and writes a run directory:
 //
 //	<out>/<UTC time>-seed<S>/
 //	  logs/<function>.log   one JSON object per line (logs and EMF)
@@ -25,26 +24,22 @@
 // After each workflow the watchdog schedule fires at 09:45, 09:50 and 09:55
 // of its session (handlers.Scheduler.watch).
 //
-// Two other entry points drive the same stack: NewLoadStack (the load
-// test's local target: many workflows at once, started as EventBridge
-// Scheduler would with trigger loadtest, per-workflow paper accounts by
-// default, counted usage) and NewChaosStack (the chaos scenarios: the
-// incident proofs' setups, event injection, a runtime crash before a
-// publish (Crash, CrashOnPublish), an account with dust positions whose
-// events need claim checks, and modes without a protection — idempotency,
-// the per-call broker timeout, publish retries, derived client order ids,
-// the claim store, on-failure destinations — to show what each protects).
+// Config is the one configuration (run directory, seed, workflows, time
+// scale, duplicates); the options are what other harnesses change, each
+// with its default: the load test (loadtest's local target: per-workflow
+// accounts through WithHTTPClient, an in-memory counted store through
+// WithIdempotencyStore, a scheduler middleware through
+// WithHandlerMiddleware, WithDay, WithAccount) and the chaos scenarios
+// (package chaos: WithTopology, WithoutDestinations, WithExecutorConfig,
+// WithPublisherOptions, WithEmulatorOptions, WithInitDelay,
+// WithoutSchedule, WithoutWatchdog, WithIdempotencyLease, WithDataset).
+// Stack.Chain names each function's middleware, the same as in Lambda.
 //
-// AlarmStates and FiredAlarms evaluate the template's generated alarms on
-// a run directory's metrics, with the symptoms' dimensions resolved to the
-// local names: how the chaos scenarios and the incident proofs tell that an
-// incident was alerted.
-//
-// Crash ends an invocation as a dying runtime process would: the handler's
-// goroutine is parked forever (no deferred code, no telemetry flush, no
-// publish), the log group gets platform.runtimeDone with status "error" and
-// errorType Runtime.ExitError, the next invocation is a cold start, and
-// Lambda's asynchronous retries follow as after any function error.
+// Defaults: one workflow; the run directory a new one under runs/; time
+// scale DefaultTimeScale (Lambda's one-minute retry wait takes 100 ms);
+// no duplicate deliveries; the file idempotency store. The context given
+// to New bounds the emulator: when it ends, retries stop waiting and
+// invocations in flight are cancelled.
 //
 // Determinism: the seed fixes the starting portfolio, the workflows'
 // correlation ids (ULIDs stamped 09:35 New York of their session, with

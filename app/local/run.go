@@ -17,22 +17,57 @@ import (
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/app/notify"
+	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/shopspring/decimal"
 )
 
-// Config configures Run.
+// Config configures a stack (New) and a run (Run): the one
+// configuration of the local stack; Option changes the rest.
 type Config struct {
-	Workflows int       // 1 when zero
-	Seed      uint64    // fixes the starting portfolio and the correlation ids
-	OutDir    string    // parent of the run directory; "runs" when empty
-	RunDir    string    // the run directory itself, created (must not exist); overrides OutDir
-	Progress  io.Writer // one line per workflow; silent when nil
+	// Workflows is how many workflows Run runs, one a session on the data
+	// set's last Workflows sessions; 1 when zero.
+	Workflows int
+	// Seed fixes the starting portfolio, the correlation ids, the
+	// emulator's jitter and duplicates, and the exchange's faults.
+	Seed uint64
+	// OutDir is the parent of a new run directory named by time and seed;
+	// "runs" when empty.
+	OutDir string
+	// RunDir is the run directory itself, created when missing; it
+	// overrides OutDir. Run refuses one that exists.
+	RunDir   string
+	Progress io.Writer // one line per workflow; silent when nil
 	// Duplicates is the share of EventBridge deliveries made twice
 	// (EventBridge delivers at least once), 0..1.
 	Duplicates float64
 	// TimeScale compresses EventBridge's and Lambda's retry waits (1 is
-	// real time); DefaultTimeScale when zero.
+	// real time); DefaultTimeScale when zero, no waiting when negative.
 	TimeScale float64
+}
+
+func (c Config) withDefaults() Config {
+	if c.Workflows == 0 {
+		c.Workflows = 1
+	}
+	if c.OutDir == "" {
+		c.OutDir = "runs"
+	}
+	if c.TimeScale == 0 {
+		c.TimeScale = DefaultTimeScale
+	}
+	return c
+}
+
+// runDir creates the run directory: RunDir (with its parents), or a new
+// one under OutDir.
+func (c Config) runDir() (string, error) {
+	if c.RunDir == "" {
+		return runDir(c.OutDir, c.Seed)
+	}
+	if err := os.MkdirAll(c.RunDir, 0o755); err != nil {
+		return "", fmt.Errorf("could not create run directory: %w", err)
+	}
+	return c.RunDir, nil
 }
 
 // DefaultTimeScale makes Lambda's one-minute retry wait 100 ms.
@@ -77,7 +112,7 @@ type BusStats struct {
 	Replayed            int64 `json:"replayed"`
 }
 
-func busStats(st *Stats) BusStats {
+func busStats(st *emulator.Stats) BusStats {
 	return BusStats{Events: st.Events.Load(), Unmatched: st.Unmatched.Load(), TargetInvocations: st.Invocations.Load(),
 		FailedInvocations: st.FailedInvocations.Load(), SentToDLQ: st.InvocationsToDLQ.Load(),
 		FunctionInvocations: st.FunctionInvocations.Load(), FunctionErrors: st.FunctionErrors.Load(),
@@ -104,69 +139,46 @@ func (r *Report) AllCompleted() bool {
 // StartingCash is the paper account's value at the start of a run.
 var StartingCash = decimal.NewFromInt(100_000)
 
-// Run runs cfg.Workflows workflows on the local stack.
-func Run(ctx context.Context, cfg Config) (*Report, error) {
-	if cfg.Workflows == 0 {
-		cfg.Workflows = 1
-	}
-	if cfg.OutDir == "" {
-		cfg.OutDir = "runs"
-	}
-	ds, err := marketdata.Synthetic()
-	if err != nil {
-		return nil, err
-	}
-	days := ds.TradingDays()
-	if cfg.Workflows < 1 || cfg.Workflows > len(days)-Warmup {
-		return nil, fmt.Errorf("could not run: %d workflows, want 1 to %d", cfg.Workflows, len(days)-Warmup)
-	}
-	days = days[len(days)-cfg.Workflows:]
-	var dir string
+// Run runs cfg.Workflows workflows on a new stack (New), one after
+// another, and closes it.
+func Run(ctx context.Context, cfg Config, opts ...Option) (*Report, error) {
 	if cfg.RunDir != "" {
-		dir, err = cfg.RunDir, newRunDir(cfg.RunDir)
-	} else {
-		dir, err = runDir(cfg.OutDir, cfg.Seed)
+		if _, err := os.Stat(cfg.RunDir); err == nil {
+			return nil, fmt.Errorf("run directory %s already exists", cfg.RunDir)
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	account, err := startingAccount(ds, days[0], cfg.Seed)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.TimeScale == 0 {
-		cfg.TimeScale = DefaultTimeScale
-	}
-	s, err := newStack(ctx, stackConfig{dir: dir, account: account, day: days[0], seed: cfg.Seed,
-		duplicates: cfg.Duplicates, timeScale: cfg.TimeScale})
+	s, err := New(ctx, cfg, opts...)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	return s.run(ctx, cfg, days)
+	return s.Run(ctx)
 }
 
 // Warmup is how many sessions of history the first workflow keeps: the
 // strategies' longest window needs it.
 const Warmup = 120
 
-func (s *Stack) run(ctx context.Context, cfg Config, days []time.Time) (*Report, error) {
+// Run runs one workflow per session of Days, one after another, and
+// writes run.json.
+func (s *Stack) Run(ctx context.Context) (*Report, error) {
 	ends := &terminals{byID: map[string]events.Event{}, started: map[string]string{}}
 	s.Bus.Tap(ends.record)
 	rep := &Report{RunDir: s.Dir}
+	days := s.Days
 	for i, day := range days {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
 		res := s.workflow(ctx, day, ends)
 		rep.Results = append(rep.Results, res)
-		if cfg.Progress != nil {
-			fmt.Fprintf(cfg.Progress, "workflow %d/%d %s %s: %s, %d orders, %d filled, %.0f ms\n", i+1, len(days),
+		if s.cfg.Progress != nil {
+			fmt.Fprintf(s.cfg.Progress, "workflow %d/%d %s %s: %s, %d orders, %d filled, %.0f ms\n", i+1, len(days),
 				res.TradingDate, res.CorrelationID, res.Status, res.OrdersSubmitted, res.OrdersFilled, res.DurationMs)
 		}
 	}
 	rep.DeadLettered, rep.Bus = s.Queues.Count(), busStats(s.Bus.Stats())
-	return rep, errors.Join(s.Queues.Err(), s.Archive.err, writeReport(s.Dir, rep))
+	return rep, errors.Join(s.Queues.Err(), s.Archive.Err(), writeReport(s.Dir, rep))
 }
 
 // workflow runs one workflow on session day: the schedule fires at 09:35
@@ -179,7 +191,7 @@ func (s *Stack) workflow(ctx context.Context, day time.Time, ends *terminals) Re
 	date := day.Format(time.DateOnly)
 	res := Result{TradingDate: date, Status: "stuck", RunDir: s.Dir}
 	defer s.watch(ctx, day)
-	if s.chaos.SkipDays[date] {
+	if s.opts.skipDates[date] {
 		res.Status, res.Reason = "not_started", "chaos: the schedule did not fire"
 		return res
 	}
@@ -205,13 +217,13 @@ var watchChecks = [][2]int{{9, 45}, {9, 50}, {9, 55}}
 
 // watch fires the watchdog schedule at watchChecks of day, one at a time.
 func (s *Stack) watch(ctx context.Context, day time.Time) {
-	if s.chaos.NoWatchdog {
+	if s.opts.noWatchdog {
 		return
 	}
 	for _, hm := range watchChecks {
 		at := time.Date(day.Year(), day.Month(), day.Day(), hm[0], hm[1], 0, 0, newYork)
 		if err := s.Bus.FireSchedule(ctx, s.Top.Schedule("WatchdogSchedule"), at); err != nil {
-			s.Bus.Log.Error("watchdog schedule not fired", "error", err.Error())
+			s.busLog.Error("watchdog schedule not fired", "error", err.Error())
 			return
 		}
 		s.Bus.Wait()
@@ -250,7 +262,7 @@ type terminals struct {
 	started map[string]string // trading date -> correlation id
 }
 
-func (t *terminals) record(d Delivered) {
+func (t *terminals) record(d emulator.Delivered) {
 	var env events.Envelope
 	if err := json.Unmarshal(d.Event, &env); err != nil {
 		return
@@ -285,9 +297,9 @@ func (t *terminals) get(id string) events.Event {
 	return t.byID[id]
 }
 
-// startingAccount is $100,000, of which a seed-chosen 30% sits in three
+// StartingAccount is $100,000, of which a seed-chosen 30% sits in three
 // whole-share positions, so the first workflow has something to sell.
-func startingAccount(ds *marketdata.Dataset, day time.Time, seed uint64) (paper.AccountConfig, error) {
+func StartingAccount(ds *marketdata.Dataset, day time.Time, seed uint64) (paper.AccountConfig, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x616c63))
 	syms := ds.Symbols()
 	cfg := paper.AccountConfig{Cash: StartingCash, Positions: map[string]decimal.Decimal{}}
@@ -312,20 +324,6 @@ func seedBytes(seed uint64) [32]byte {
 }
 
 // runDir creates a new directory under out named by time and seed.
-// newRunDir creates exactly dir, which must not exist.
-func newRunDir(dir string) error {
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return fmt.Errorf("could not create run directory: %w", err)
-	}
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("run directory %s already exists", dir)
-		}
-		return fmt.Errorf("could not create run directory: %w", err)
-	}
-	return nil
-}
-
 func runDir(out string, seed uint64) (string, error) {
 	base := filepath.Join(out, fmt.Sprintf("%s-seed%d", time.Now().UTC().Format("20060102T150405Z"), seed))
 	dir := base
@@ -351,3 +349,12 @@ func writeReport(dir string, rep *Report) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "run.json"), append(raw, '\n'), 0o644)
 }
+
+// newYork is where the schedules' cron runs.
+var newYork = func() *time.Location {
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()

@@ -3,6 +3,8 @@ package local
 import (
 	"context"
 	"encoding/json"
+	"github.com/alchemiser/alchemiser/app/compose"
+	"github.com/alchemiser/alchemiser/emulator"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,7 +54,7 @@ func TestRunCompletesWorkflowsWithDistinctIDs(t *testing.T) {
 	if traded == 0 {
 		t.Error("no workflow traded")
 	}
-	for _, fn := range Functions {
+	for _, fn := range compose.Functions {
 		if _, err := os.Stat(filepath.Join(rep.RunDir, "logs", fn+".log")); err != nil {
 			t.Errorf("no log for %s: %v", fn, err)
 		}
@@ -112,23 +114,18 @@ func runIDs(t *testing.T, seed uint64) []string {
 }
 
 func TestRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
-	ds, _ := marketdata.Synthetic()
-	account, err := startingAccount(ds, lastDay(t), 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newStack(context.Background(), stackConfig{dir: t.TempDir(), account: account, day: lastDay(t), seed: 3})
+	s, err := New(context.Background(), Config{RunDir: t.TempDir(), Seed: 3, TimeScale: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var planned []Delivered
-	s.Bus.Tap(func(d Delivered) {
+	var planned []emulator.Delivered
+	s.Bus.Tap(func(d emulator.Delivered) {
 		if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
 			planned = append(planned, d)
 		}
 	})
-	rep, err := s.run(context.Background(), Config{}, []time.Time{lastDay(t)})
+	rep, err := s.Run(context.Background())
 	if err != nil || !rep.AllCompleted() || len(planned) != 1 {
 		t.Fatalf("%v %+v planned %d", err, rep, len(planned))
 	}
@@ -136,7 +133,7 @@ func TestRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
 	if before == 0 {
 		t.Fatal("the workflow placed no orders")
 	}
-	s.Bus.put(planned[0].Bus, planned[0].Event, "redelivery") // EventBridge delivers at least once
+	s.Bus.Inject(planned[0].Bus, planned[0].Event, "redelivery") // EventBridge delivers at least once
 	s.Bus.Wait()
 	if after := len(s.Orders()); after != before {
 		t.Errorf("redelivery placed %d new orders", after-before)
@@ -150,20 +147,12 @@ func TestRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
 // exchange, queues and archive afterwards.
 func stackRun(t *testing.T, n int, seed uint64, duplicates float64) (*Stack, *Report) {
 	t.Helper()
-	ds, _ := marketdata.Synthetic()
-	days := ds.TradingDays()
-	days = days[len(days)-n:]
-	account, err := startingAccount(ds, days[0], seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newStack(context.Background(), stackConfig{dir: t.TempDir(), account: account, day: days[0], seed: seed,
-		duplicates: duplicates, timeScale: DefaultTimeScale})
+	s, err := New(context.Background(), Config{RunDir: t.TempDir(), Workflows: n, Seed: seed, Duplicates: duplicates})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	rep, err := s.run(context.Background(), Config{}, days)
+	rep, err := s.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,172 +5,142 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	alchemiser "github.com/alchemiser/alchemiser"
-	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/broker/alpaca"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/bus/eventbridge"
 	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/app/events"
-	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/handlers"
+	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/app/notify"
+	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/alchemiser/alchemiser/telemetry"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
-// Functions are the names of the workflow's functions; function f is
-// template.yaml's <F>Function (LogicalID).
-var Functions = []string{"scheduler", "strategy", "portfolio", "execution", "notifications"}
-
 // LogicalID is function fn's logical id in template.yaml.
 func LogicalID(fn string) string { return topology.LogicalID(fn) }
 
-// Stack is a running local stack.
+// Stack is a running local stack. Its fields are set by New and not
+// changed after; the services behind them are safe for concurrent use.
 type Stack struct {
 	Dir      string
+	Days     []time.Time // the sessions Run trades, one workflow each
 	Dataset  *marketdata.Dataset
 	Exchange *paper.Exchange
 	Top      *topology.Topology
-	Bus      *EventBridge
-	Queues   *Queues
-	Archive  *Archive
+	Bus      *emulator.EventBridge
+	Queues   *emulator.Queues
+	Archive  *emulator.Archive
 	Outbox   *notify.Outbox
-	ids      *events.IDs         // the scheduler's event ids (seeded)
-	chains   map[string][]string // by function: compose.Function.Chain
-	chaos    Chaos
-	claims   bus.DirClaims // the claim-check bucket
-	groups   []*LogGroup
-	key      string
-	secret   string
-	logs     []*os.File
-	traces   *lockedFile
-	tels     []*telemetry.Telemetry
+
+	cfg     Config
+	opts    options
+	ids     *events.IDs // the scheduler's event ids (seeded)
+	busLog  *slog.Logger
+	chains  map[string][]string // by function: compose.Function.Chain
+	claims  bus.DirClaims       // the claim-check bucket
+	plans   *planIndex
+	key     string
+	secret  string
+	logs    []*os.File
+	traces  *lockedFile
+	tels    []*telemetry.Telemetry
+	stopBus func() bool
 }
 
-// stackConfig is what a stack is built from.
-type stackConfig struct {
-	dir        string
-	account    paper.AccountConfig
-	day        time.Time
-	seed       uint64
-	template   []byte  // template.yaml; the embedded one when nil
-	timeScale  float64 // EventBridge and Lambda waits are scaled by this
-	duplicates float64 // share of deliveries made twice
-	chaos      Chaos
-	load       *loadHooks          // a load-test stack's wiring (loadtest.go); nil for Run
-	dataset    *marketdata.Dataset // the bundled synthetic set when nil
-}
-
-// Chaos injects faults a scenario needs beyond the exchange's and the
-// bus's own knobs, by function name.
-type Chaos struct {
-	Timeouts  map[string]time.Duration // a function's timeout, instead of the template's
-	InitDelay map[string]time.Duration // added to a function's init (its cold start)
-	LogNoise  map[string]int           // extra INFO lines a function logs per invocation
-	SkipDays  map[string]bool          // trading dates (YYYY-MM-DD) the schedule does not fire
-	// BrokerCallTimeout is the executor's per-attempt timeout instead of
-	// its default (execution.Config.CallTimeout; negative for none).
-	BrokerCallTimeout time.Duration
-	// PublishAttempts is how often the publishers try an entry instead
-	// of their default (eventbridge.WithRetry).
-	PublishAttempts int
-	// RandomOrderIDs gives every order attempt a fresh client order id,
-	// removing the protection against placing an order twice (tests only).
-	RandomOrderIDs bool
-	// NoClaimCheck leaves the publishers without a claim-check store, so
-	// an oversize event fails to publish (tests only).
-	NoClaimCheck bool
-	// NoDestinations removes every function's on-failure destination, as
-	// a template without EventInvokeConfig would: an event that fails all
-	// of Lambda's attempts is dropped (tests only).
-	NoDestinations bool
-	// NoWatchdog never fires the watchdog schedule, as if it were
-	// disabled (tests only).
-	NoWatchdog bool
-	// NoBreaker keeps the executor's circuit breaker closed whatever
-	// fails (tests only).
-	NoBreaker bool
-	// Lease is the idempotency guards' in-progress lease instead of
-	// handlers.IdempotencyLease (scaled down with a scenario's time);
-	// negative for none: a record stays in progress until its
-	// invocation's deadline.
-	Lease time.Duration
-}
-
-// orderIDs is the executor's client order id scheme: the default, or a
-// random id per call when RandomOrderIDs removes the protection.
-func (c Chaos) orderIDs() func(string, string, string, broker.Side) string {
-	if !c.RandomOrderIDs {
-		return nil
-	}
-	return func(_, _, symbol string, _ broker.Side) string {
-		return "random-" + symbol + "-" + randomHex(8)
-	}
-}
-
-// breakerTrips is the executor's default (0), or never when NoBreaker.
-func (c Chaos) breakerTrips() uint32 {
-	if c.NoBreaker {
-		return math.MaxUint32
-	}
-	return 0
-}
-
-// newStack starts the paper exchange and wires the four handlers.
-func newStack(ctx context.Context, c stackConfig) (*Stack, error) {
+// New assembles a stack in cfg's run directory: the paper exchange on
+// 127.0.0.1 with the starting account, the emulator built from the
+// template, and the five functions composed as in Lambda
+// (compose.Build). When ctx ends, the emulator stops (emulator.Stop):
+// retries end and invocations in flight are cancelled. Close releases it.
+func New(ctx context.Context, cfg Config, opts ...Option) (*Stack, error) {
+	o := newOptions(opts)
+	cfg = cfg.withDefaults()
 	ds, err := marketdata.Synthetic()
 	if err != nil {
 		return nil, err
 	}
-	if c.dataset != nil {
-		ds = c.dataset
+	if o.dataset != nil {
+		ds = o.dataset
 	}
-	x, err := paper.New(paper.Config{Dataset: ds, Day: c.day, Seed: c.seed})
+	days, err := sessions(ds, cfg.Workflows, o.day)
 	if err != nil {
 		return nil, err
 	}
-	key, secret := "LOCAL"+randomHex(8), randomHex(16)
-	if err := x.AddAccount(key, secret, c.account); err != nil {
-		return nil, err
-	}
-	base, err := x.Start()
+	account, err := StartingAccount(ds, days[0], cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Dir: c.dir, Dataset: ds, Exchange: x, key: key, secret: secret,
-		Outbox: &notify.Outbox{Dir: filepath.Join(c.dir, "outbox")},
-		ids:    events.NewIDs(nil, mrand.NewChaCha8(seedBytes(c.seed))), chains: map[string][]string{}}
-	if err := s.emulate(ctx, c); err != nil {
-		s.Close()
+	if o.account != nil {
+		account = *o.account
+	}
+	dir, err := cfg.runDir()
+	if err != nil {
 		return nil, err
 	}
-	if err := s.wire(alpaca.Config{BaseURL: base, DataURL: base, KeyID: key, Secret: secret, PollInterval: 20 * time.Millisecond,
-		HTTPClient: c.load.httpClient()}, c.load); err != nil {
+	s := &Stack{Dir: dir, Days: days, Dataset: ds, cfg: cfg, opts: o, chains: map[string][]string{},
+		Outbox: &notify.Outbox{Dir: filepath.Join(dir, "outbox")}, plans: &planIndex{byClientID: map[string]intent{}},
+		ids: events.NewIDs(nil, mrand.NewChaCha8(seedBytes(cfg.Seed)))}
+	if err := s.start(ctx, account); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// emulate builds the local EventBridge from the template.
-func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
-	src := c.template
+// sessions are the last n sessions of ds, or day alone when set.
+func sessions(ds *marketdata.Dataset, n int, day time.Time) ([]time.Time, error) {
+	if !day.IsZero() {
+		return []time.Time{day}, nil
+	}
+	days := ds.TradingDays()
+	if n < 1 || n > len(days)-Warmup {
+		return nil, fmt.Errorf("could not run: %d workflows, want 1 to %d", n, len(days)-Warmup)
+	}
+	return days[len(days)-n:], nil
+}
+
+// start starts the exchange and the emulator, and wires the functions.
+func (s *Stack) start(ctx context.Context, account paper.AccountConfig) error {
+	x, err := paper.New(paper.Config{Dataset: s.Dataset, Day: s.Days[0], Seed: s.cfg.Seed})
+	if err != nil {
+		return err
+	}
+	s.Exchange = x
+	s.key, s.secret = "LOCAL"+randomHex(8), randomHex(16)
+	if err := x.AddAccount(s.key, s.secret, account); err != nil {
+		return err
+	}
+	base, err := x.Start()
+	if err != nil {
+		return err
+	}
+	if err := s.emulate(); err != nil {
+		return err
+	}
+	s.stopBus = context.AfterFunc(ctx, s.Bus.Stop)
+	s.Bus.Tap(s.plans.record)
+	return s.wire(alpaca.Config{BaseURL: base, DataURL: base, KeyID: s.key, Secret: s.secret, PollInterval: 20 * time.Millisecond,
+		HTTPClient: s.opts.httpClient})
+}
+
+// emulate builds the emulator from the template.
+func (s *Stack) emulate() error {
+	src := s.opts.template
 	if src == nil {
 		src = alchemiser.Template
 	}
@@ -178,89 +148,72 @@ func (s *Stack) emulate(ctx context.Context, c stackConfig) error {
 	if err != nil {
 		return err
 	}
-	s.Top = top
-	s.claims = bus.DirClaims{Dir: c.dir} // keys start with claim-checks/
-	s.Queues = NewQueues(top, filepath.Join(c.dir, "queues"))
-	s.Archive = &Archive{Dir: filepath.Join(c.dir, "archive")}
-	if s.Bus, err = NewEventBridge(ctx, top, s.Queues, s.Archive); err != nil {
-		return err
+	for _, edit := range s.opts.editTop {
+		edit(top)
 	}
-	s.Bus.TimeScale, s.Bus.Duplicates = c.timeScale, c.duplicates
-	s.Bus.Groups = map[string]*LogGroup{}
-	s.chaos = c.chaos
-	for fn, d := range c.chaos.Timeouts {
-		top.Functions[LogicalID(fn)].Timeout = d
-	}
-	for _, f := range top.Functions {
-		if c.chaos.NoDestinations {
-			f.Async.OnFailure = ""
-		}
-	}
-	s.Bus.SetSeed(c.seed)
 	f, err := s.logFile("eventbridge")
 	if err != nil {
 		return err
 	}
-	s.Bus.Log = slog.New(slog.NewJSONHandler(f, nil)).With("service", "eventbridge")
-	s.Bus.Metrics = f
+	s.busLog = slog.New(slog.NewJSONHandler(f, nil)).With("service", "eventbridge")
+	s.Top, s.claims = top, bus.DirClaims{Dir: s.Dir} // keys start with claim-checks/
+	opts := append([]emulator.Option{emulator.WithDir(s.Dir), emulator.WithSeed(s.cfg.Seed),
+		emulator.WithTimeScale(s.cfg.TimeScale), emulator.WithDuplicates(s.cfg.Duplicates),
+		emulator.WithLogger(s.busLog), emulator.WithMetrics(f)}, s.opts.emulator...)
+	if s.Bus, err = emulator.New(top, opts...); err != nil {
+		return err
+	}
+	s.Queues, s.Archive = s.Bus.Queues(), s.Bus.Archive()
 	return nil
 }
 
-// publisher is function fn's publisher: the real EventBridge publisher,
-// putting events on the emulated bus.
-func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
-	name := s.Top.Functions[LogicalID(fn)].Env["EVENT_BUS_NAME"]
-	opts := []eventbridge.Option{eventbridge.WithObserver(rec)}
-	if !s.chaos.NoClaimCheck {
-		opts = append(opts, eventbridge.WithClaimCheck(s.claims))
-	}
-	if n := s.chaos.PublishAttempts; n > 0 {
-		opts = append(opts, eventbridge.WithRetry(n, 50*time.Millisecond, 2*time.Second))
-	}
-	return eventbridge.New(s.Bus, name, events.Source(fn), opts...)
-}
-
-// wire builds each function's handler (compose.Build, as in Lambda) and
-// registers it.
-func (s *Stack) wire(cfg alpaca.Config, load *loadHooks) error {
-	store, err := load.idempotencyStore(filepath.Join(s.Dir, "idempotency.json"))
+// wire composes each function (compose.Build, as in Lambda) and
+// registers it with the emulator.
+func (s *Stack) wire(cfg alpaca.Config) error {
+	store, err := s.idempotencyStore()
 	if err != nil {
 		return err
 	}
 	ledger := &handlers.Ledger{Store: store}
 	logs := filepath.Join(s.Dir, "logs")
-	var errs []error
-	for _, fn := range Functions {
-		d, err := s.deps(fn, cfg)
+	for _, fn := range compose.Functions {
+		d, err := s.deps(fn)
 		if err != nil {
 			return err
 		}
-		d.Alpaca, d.Idempotency, d.Lease, d.Ledger = cfg, store, s.chaos.Lease, ledger
-		d.Executor = execution.Config{Rand: load.jitter(), CallTimeout: s.chaos.BrokerCallTimeout,
-			OrderID: s.chaos.orderIDs(), BreakerTrips: s.chaos.breakerTrips()}
+		d.Alpaca, d.Idempotency, d.Lease, d.Ledger = cfg, store, s.opts.lease, ledger
+		for _, edit := range s.opts.executor {
+			edit(&d.Executor)
+		}
 		d.Notifier, d.LogLocation = s.Outbox, func(string) string { return logs }
 		if fn == "scheduler" {
-			d.Handler.IDs, d.Handler.Adopt = s.ids, load.adopt(telemetry.AdoptCorrelation)
+			d.Handler.IDs = s.ids
 		}
 		var opts []compose.Option
-		if n := s.chaos.LogNoise[fn]; n > 0 {
-			opts = append(opts, compose.WithMiddleware("log-noise", func(h handlers.Func) handlers.Func { return noisy(d.Telemetry, n, h) }))
-		}
-		if fn == "scheduler" && load != nil {
-			opts = append(opts, compose.WithMiddleware("load-start", load.scheduler))
+		for _, m := range s.opts.middleware[fn] {
+			opts = append(opts, compose.WithMiddleware(m.name, func(next handlers.Func) handlers.Func { return m.mw(d.Handler, next) }))
 		}
 		f, err := compose.Build(fn, d, opts...)
 		if err != nil {
 			return err
 		}
-		errs = append(errs, s.register(fn, f))
+		if err := s.register(fn, f); err != nil {
+			return err
+		}
 	}
-	return errors.Join(errs...)
+	return nil
+}
+
+func (s *Stack) idempotencyStore() (idempotency.Store, error) {
+	if s.opts.store != nil {
+		return s.opts.store, nil
+	}
+	return idempotency.NewFileStore(filepath.Join(s.Dir, "idempotency.json"))
 }
 
 // deps are function fn's telemetry, metrics and publisher, as its Lambda
 // environment would have them.
-func (s *Stack) deps(fn string, cfg alpaca.Config) (compose.Deps, error) {
+func (s *Stack) deps(fn string) (compose.Deps, error) {
 	tel, err := s.telemetry(fn)
 	if err != nil {
 		return compose.Deps{}, err
@@ -272,6 +225,14 @@ func (s *Stack) deps(fn string, cfg alpaca.Config) (compose.Deps, error) {
 	rec.Log = tel.Logger()
 	return compose.Deps{Telemetry: tel, Claims: s.claims, Handler: handlers.Deps{Log: tel.Logger(), Metrics: rec,
 		Adopt: telemetry.AdoptCorrelation, Publisher: metrics.Publisher{Next: s.publisher(fn, rec), Recorder: rec}}}, nil
+}
+
+// publisher is function fn's publisher: the real EventBridge publisher,
+// putting events on the emulated bus.
+func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
+	name := s.Top.Functions[LogicalID(fn)].Env["EVENT_BUS_NAME"]
+	opts := append([]eventbridge.Option{eventbridge.WithObserver(rec), eventbridge.WithClaimCheck(s.claims)}, s.opts.publisher...)
+	return eventbridge.New(s.Bus, name, events.Source(fn), opts...)
 }
 
 // register gives function fn's composed handler to the emulator, which
@@ -288,24 +249,17 @@ func (s *Stack) register(fn string, f *compose.Function) error {
 func (s *Stack) Chain(fn string) []string { return s.chains[fn] }
 
 // telemetry initialises fn's telemetry as its Lambda environment would,
-// writing logs and EMF to logs/<fn>.log and spans to traces.jsonl.
+// writing logs and EMF to logs/<fn>.log and its log group, and spans to
+// traces.jsonl.
 func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 	began := time.Now()
 	f, err := s.logFile(fn)
 	if err != nil {
 		return nil, err
 	}
-	group, err := newLogGroup(s.Dir, s.Top.Functions[LogicalID(fn)], began)
-	if err != nil {
-		return nil, err
-	}
-	s.Bus.Groups[LogicalID(fn)] = group
-	group.Ingested = func(name string, bytes int) {
-		s.Bus.metricValue("AWS/Logs", "IncomingBytes", "Bytes", "LogGroupName", name, float64(bytes))
-	}
-	s.groups = append(s.groups, group)
-	defer func() { group.init = time.Since(began) }()
-	time.Sleep(s.chaos.InitDelay[fn])
+	group := s.Bus.LogGroup(LogicalID(fn))
+	defer func() { group.SetInitDuration(time.Since(began)) }()
+	time.Sleep(s.opts.initDelay[fn])
 	if s.traces == nil {
 		tf, err := os.Create(filepath.Join(s.Dir, "traces.jsonl"))
 		if err != nil {
@@ -327,13 +281,13 @@ func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 	return tel, nil
 }
 
-// logFile opens logs/<fn>.log, the function's CloudWatch log group.
-func (s *Stack) logFile(fn string) (*os.File, error) {
+// logFile opens logs/<name>.log.
+func (s *Stack) logFile(name string) (*os.File, error) {
 	dir := filepath.Join(s.Dir, "logs")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("could not create log directory: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, fn+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("could not open log: %w", err)
 	}
@@ -341,25 +295,37 @@ func (s *Stack) logFile(fn string) (*os.File, error) {
 	return f, nil
 }
 
-// Close stops the exchange, flushes telemetry and closes the logs.
+// Close stops the exchange and the emulator, flushes telemetry and
+// closes the logs.
 func (s *Stack) Close() {
-	_ = s.Exchange.Close()
+	if s.Exchange != nil {
+		_ = s.Exchange.Close()
+	}
 	for _, t := range s.tels {
 		_ = t.Shutdown(context.Background())
 	}
 	if s.traces != nil {
 		_ = s.traces.f.Close()
 	}
-	for _, g := range s.groups {
-		_ = g.Close()
+	if s.Bus != nil {
+		s.stopBus()
+		_ = s.Bus.Close()
 	}
 	for _, f := range s.logs {
 		_ = f.Close()
 	}
 }
 
-// Orders returns the orders the paper exchange received.
+// Orders returns the orders the paper exchange received on the stack's
+// account.
 func (s *Stack) Orders() []paper.Order { return s.Exchange.Orders(s.key) }
+
+// DuplicateOrders are accepted orders beyond the first for one order of
+// one workflow, among orders: a client order id accepted twice, or a
+// workflow's (symbol, side) accepted under more than one client order id
+// (a second plan for the same workflow traded again). The workflows'
+// orders are known from the RebalancePlanned events on the bus.
+func (s *Stack) DuplicateOrders(orders []paper.Order) int { return s.plans.duplicates(orders) }
 
 // lockedFile serialises writes of several exporters to one file.
 type lockedFile struct {
@@ -377,14 +343,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// noisy makes h log n extra lines per invocation (the log-volume chaos).
-func noisy(tel *telemetry.Telemetry, n int, h handlers.Func) handlers.Func {
-	return func(ctx context.Context, raw json.RawMessage) error {
-		for i := range n {
-			tel.Logger().InfoContext(ctx, "chatty diagnostic line", "i", i, "padding", strings.Repeat("x", 100))
-		}
-		return h(ctx, raw)
-	}
 }

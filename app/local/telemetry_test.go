@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"github.com/alchemiser/alchemiser/app/compose"
 	"os"
 	"path/filepath"
 	"testing"
@@ -107,7 +108,7 @@ func TestEachWorkflowIsOneTraceAndEveryLineIsCorrelated(t *testing.T) {
 		if len(traces) != 1 {
 			t.Errorf("workflow %s spans %d traces", r.CorrelationID, len(traces))
 		}
-		for _, fn := range Functions {
+		for _, fn := range compose.Functions {
 			if fn == "execution" && r.Outcome == "no_trades" {
 				continue // nothing to trade: portfolio completes the workflow
 			}
@@ -135,7 +136,7 @@ func TestEachWorkflowIsOneTraceAndEveryLineIsCorrelated(t *testing.T) {
 
 func checkLogs(t *testing.T, dir string, traceOf map[string]string) {
 	t.Helper()
-	for _, fn := range Functions {
+	for _, fn := range compose.Functions {
 		f, err := os.Open(filepath.Join(dir, "logs", fn+".log"))
 		if err != nil {
 			t.Fatal(err)

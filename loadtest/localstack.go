@@ -1,4 +1,4 @@
-package local
+package loadtest
 
 import (
 	"context"
@@ -11,19 +11,22 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/idempotency"
+	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 )
 
-// LoadConfig configures NewLoadStack: a stack for load tests, where many
-// workflows run at once on one trading day of the bundled data set.
-type LoadConfig struct {
+// localStackConfig configures newLocalStack: a stack for load tests,
+// where many workflows run at once on one trading day of the bundled data
+// set.
+type localStackConfig struct {
 	RunDir string    // the run directory, created; must not exist
 	Day    time.Time // the session every workflow trades; the data set's last when zero
 	Seed   uint64    // fixes the starting account, the emulator's jitter and duplicates, the exchange's faults
 	// Account is the starting state of each workflow's paper account; when
-	// zero, Run's: $100,000, of which a seed-chosen 30% sits in three
-	// positions, so every plan sells and buys.
+	// zero, local.Run's: $100,000, of which a seed-chosen 30% sits in
+	// three positions, so every plan sells and buys.
 	Account paper.AccountConfig
 	// SharedAccount makes every workflow trade on one account, as in
 	// production, instead of one account each. Plans made at the same
@@ -32,30 +35,36 @@ type LoadConfig struct {
 	// scaled to nothing and their workflows fail, whatever the cash.
 	SharedAccount bool
 	// TimeScale compresses EventBridge's and Lambda's retry waits;
-	// DefaultTimeScale when zero.
+	// local.DefaultTimeScale when zero.
 	TimeScale  float64
 	Duplicates float64      // share of EventBridge deliveries made twice, 0..1
 	Faults     paper.Faults // the paper exchange's injected latency and errors
 	// DurableIdempotency keeps the idempotency records in the file store
-	// Run uses, which rewrites and syncs idempotency.json under one lock
-	// at every change: every function of every workflow waits for it. By
-	// default the records are kept in memory and idempotency.json is
-	// written once, by Close.
+	// local.Run uses, which rewrites and syncs idempotency.json under one
+	// lock at every change: every function of every workflow waits for
+	// it. By default the records are kept in memory and idempotency.json
+	// is written once, by Close.
 	DurableIdempotency bool
 }
 
-// LoadStack is a local stack for load tests: StartWorkflow starts a
-// workflow and returns its correlation id, Counts says what the stack
-// counted beyond the bus's Stats. Its methods are safe for concurrent use.
-type LoadStack struct {
-	*Stack
-	hooks  *loadHooks
-	memory *idempotency.MemoryStore // nil with DurableIdempotency
-	plans  *planIndex
+// localStack is a local stack for load tests: startWorkflow starts a
+// workflow and returns its correlation id, counts says what the stack
+// counted beyond the bus's Stats. Its methods are safe for concurrent
+// use.
+type localStack struct {
+	*local.Stack
+	store     *countingStore
+	memory    *idempotency.MemoryStore // nil with DurableIdempotency
+	transport *http.Transport
+	broker    *brokerTransport
+	starts    pendingStarts
 }
 
-// NewLoadStack starts a load-test stack in cfg.RunDir.
-func NewLoadStack(ctx context.Context, cfg LoadConfig) (*LoadStack, error) {
+// newLocalStack starts a load-test stack in cfg.RunDir: the local stack
+// with a pooled HTTP transport that counts order requests (and gives each
+// workflow its own account unless SharedAccount), a counted idempotency
+// store, and a scheduler that tells startWorkflow the id it assigned.
+func newLocalStack(ctx context.Context, cfg localStackConfig) (*localStack, error) {
 	if cfg.RunDir == "" {
 		return nil, errors.New("could not start the load-test stack: no run directory")
 	}
@@ -68,37 +77,52 @@ func NewLoadStack(ctx context.Context, cfg LoadConfig) (*LoadStack, error) {
 		cfg.Day = days[len(days)-1]
 	}
 	if cfg.Account.Cash.IsZero() && len(cfg.Account.Positions) == 0 {
-		if cfg.Account, err = startingAccount(ds, cfg.Day, cfg.Seed); err != nil {
+		if cfg.Account, err = local.StartingAccount(ds, cfg.Day, cfg.Seed); err != nil {
 			return nil, err
 		}
-	}
-	if cfg.TimeScale == 0 {
-		cfg.TimeScale = DefaultTimeScale
 	}
 	if err := newRunDir(cfg.RunDir); err != nil {
 		return nil, err
 	}
-	s := &LoadStack{hooks: newLoadHooks(), plans: &planIndex{byClientID: map[string]intent{}}}
-	if s.hooks.store, s.memory, err = newLoadStore(cfg); err != nil {
+	t := loadTransport()
+	s := &localStack{transport: t, broker: &brokerTransport{next: t}, starts: pendingStarts{ids: map[int64]string{}}}
+	if s.store, s.memory, err = newLoadStore(cfg); err != nil {
 		return nil, err
 	}
-	st, err := newStack(ctx, stackConfig{dir: cfg.RunDir, day: cfg.Day, seed: cfg.Seed, timeScale: cfg.TimeScale,
-		duplicates: cfg.Duplicates, account: cfg.Account, load: s.hooks})
+	opts := []local.Option{local.WithIdempotencyStore(s.store), local.WithHTTPClient(&http.Client{Transport: s.broker}),
+		local.WithExecutorConfig(func(c *execution.Config) { c.Rand = jitter() }),
+		local.WithHandlerMiddleware("scheduler", "load-start", s.recordStart),
+		local.WithDataset(ds), local.WithDay(cfg.Day), local.WithAccount(cfg.Account)}
+	st, err := local.New(ctx, local.Config{RunDir: cfg.RunDir, Seed: cfg.Seed, TimeScale: cfg.TimeScale,
+		Duplicates: cfg.Duplicates}, opts...)
 	if err != nil {
 		return nil, err
 	}
 	s.Stack = st
 	if !cfg.SharedAccount {
-		s.hooks.broker.accounts = &workflowAccounts{x: st.Exchange, start: cfg.Account, keys: map[string][2]string{}}
+		s.broker.accounts = &workflowAccounts{x: st.Exchange, start: cfg.Account, keys: map[string][2]string{}}
 	}
 	st.Exchange.SetFaults(cfg.Faults)
-	st.Bus.Tap(s.plans.record)
 	return s, nil
+}
+
+// newRunDir creates exactly dir, which must not exist.
+func newRunDir(dir string) error {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return fmt.Errorf("could not create run directory: %w", err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("run directory %s already exists", dir)
+		}
+		return fmt.Errorf("could not create run directory: %w", err)
+	}
+	return nil
 }
 
 // newLoadStore is the idempotency store behind the request counter, and
 // the memory store Close saves (nil when the file store saves itself).
-func newLoadStore(cfg LoadConfig) (*countingStore, *idempotency.MemoryStore, error) {
+func newLoadStore(cfg localStackConfig) (*countingStore, *idempotency.MemoryStore, error) {
 	if cfg.DurableIdempotency {
 		fs, err := idempotency.NewFileStore(filepath.Join(cfg.RunDir, "idempotency.json"))
 		if err != nil {
@@ -114,7 +138,7 @@ func newLoadStore(cfg LoadConfig) (*countingStore, *idempotency.MemoryStore, err
 // until ctx ends, then stops the stack (flushing telemetry and closing
 // the logs) and writes idempotency.json. After ctx ends, what is still in
 // flight loses what it writes.
-func (s *LoadStack) Close(ctx context.Context) error {
+func (s *localStack) Close(ctx context.Context) error {
 	idle := make(chan struct{})
 	go func() { s.Bus.Wait(); close(idle) }()
 	var err error
@@ -124,7 +148,7 @@ func (s *LoadStack) Close(ctx context.Context) error {
 		err = fmt.Errorf("could not wait for the stack to settle: %w", ctx.Err())
 	}
 	s.Stack.Close()
-	s.hooks.transport.CloseIdleConnections()
+	s.transport.CloseIdleConnections()
 	if s.memory != nil {
 		err = errors.Join(err, writeRecords(filepath.Join(s.Dir, "idempotency.json"), s.memory.Records()))
 	}

@@ -1,9 +1,10 @@
-package local
+package emulator
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alchemiser/alchemiser/topology"
 )
@@ -27,7 +28,7 @@ func TestTargetInputForms(t *testing.T) {
 			Template: `{"text": "workflow <corr> failed at <step>", "step": <step>, "rule": <aws.events.rule-name>, "missing": <none>, "kept": "<unknown>"}`}},
 			`{"text": "workflow C1 failed at execution", "step": "execution", "rule": "r", "missing": null, "kept": "<unknown>"}`},
 	} {
-		got, err := transform(c.target, rule, []byte(transformEvent))
+		got, err := transform(c.target, rule, []byte(transformEvent), time.Now())
 		if err != nil {
 			t.Errorf("%s: %v", c.name, err)
 			continue
@@ -39,7 +40,7 @@ func TestTargetInputForms(t *testing.T) {
 			t.Errorf("%s: not JSON: %s", c.name, got)
 		}
 	}
-	if _, err := transform(topology.Target{InputPath: "detail"}, rule, []byte(transformEvent)); err == nil || !strings.Contains(err.Error(), "must start with $") {
+	if _, err := transform(topology.Target{InputPath: "detail"}, rule, []byte(transformEvent), time.Now()); err == nil || !strings.Contains(err.Error(), "must start with $") {
 		t.Errorf("a bad InputPath: %v", err)
 	}
 }

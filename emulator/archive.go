@@ -1,4 +1,4 @@
-package local
+package emulator
 
 import (
 	"bufio"
@@ -23,9 +23,11 @@ type Archived struct {
 }
 
 // Archive keeps the events of the template's archives, appending each to
-// archive/<ArchiveLogicalId>.jsonl in the run directory.
+// <dir>/archive/<ArchiveLogicalId>.jsonl with WithDir. Its methods are
+// safe for concurrent use.
 type Archive struct {
-	Dir string
+	dir   string // "" keeps events in memory only
+	clock Clock
 
 	mu       sync.Mutex
 	archives []archiveDef
@@ -63,16 +65,23 @@ func (a *Archive) add(bus string, raw []byte) {
 				continue
 			}
 		}
-		ev := Archived{Archive: d.LogicalID, Bus: bus, Ingested: time.Now().UTC(), Event: append(json.RawMessage(nil), raw...)}
+		ev := Archived{Archive: d.LogicalID, Bus: bus, Ingested: a.clock.Now().UTC(), Event: append(json.RawMessage(nil), raw...)}
 		a.mu.Lock()
 		a.events = append(a.events, ev)
-		if a.Dir != "" {
-			if err := appendJSONLine(filepath.Join(a.Dir, d.LogicalID+".jsonl"), ev); err != nil && a.err == nil {
+		if a.dir != "" {
+			if err := appendJSONLine(filepath.Join(a.dir, d.LogicalID+".jsonl"), ev); err != nil && a.err == nil {
 				a.err = err
 			}
 		}
 		a.mu.Unlock()
 	}
+}
+
+// Err returns the first error writing an archive file.
+func (a *Archive) Err() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.err
 }
 
 // Events returns archive id's events.

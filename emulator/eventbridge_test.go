@@ -1,17 +1,14 @@
-package local
+package emulator
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -30,90 +27,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// route is a (source, detail-type) the code publishes.
-type route struct{ source, detailType string }
-
-// intendedRoutes is the workflow's routing contract: who consumes what.
-// TradeExecuted is archived only; no function consumes it.
-var intendedRoutes = map[route][]string{
-	{"alchemiser.scheduler", events.TypeWorkflowStarted}:   {"StrategyFunction"},
-	{"alchemiser.strategy", events.TypeSignalGenerated}:    {"PortfolioFunction"},
-	{"alchemiser.strategy", events.TypeWorkflowFailed}:     {"NotificationsFunction"},
-	{"alchemiser.portfolio", events.TypeRebalancePlanned}:  {"ExecutionFunction"},
-	{"alchemiser.portfolio", events.TypeWorkflowCompleted}: {"NotificationsFunction"},
-	{"alchemiser.portfolio", events.TypeWorkflowFailed}:    {"NotificationsFunction"},
-	{"alchemiser.execution", events.TypeTradeExecuted}:     nil,
-	{"alchemiser.execution", events.TypeWorkflowCompleted}: {"NotificationsFunction"},
-	{"alchemiser.execution", events.TypeWorkflowFailed}:    {"NotificationsFunction"},
-}
-
-// routingProblems checks the template's rules against the contract,
-// matching with the emulator itself.
-func routingProblems(t *testing.T, src []byte) []string {
-	top, err := topology.Load("template.yaml", src, topology.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := NewEventBridge(context.Background(), top, NewQueues(top, ""), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var problems []string
-	for r, want := range intendedRoutes {
-		env, _ := json.Marshal(map[string]any{"version": "0", "id": "1", "source": r.source, "detail-type": r.detailType,
-			"account": top.Account, "time": "2026-11-20T14:35:00Z", "region": top.Region, "resources": []string{}, "detail": map[string]any{}})
-		got := e.Targets("Bus", env)
-		if !slices.Equal(got, want) {
-			problems = append(problems, fmt.Sprintf("%s %s goes to %v, want %v", r.source, r.detailType, got, want))
-		}
-	}
-	sort.Strings(problems)
-	return problems
-}
-
-func TestTemplateRoutesEveryPublishedEventToItsConsumers(t *testing.T) {
-	for _, p := range routingProblems(t, alchemiser.Template) {
-		t.Error(p)
-	}
-	// What a real run publishes must all be in the contract.
-	rep, err := Run(context.Background(), Config{Workflows: 3, Seed: 5, OutDir: t.TempDir()})
-	if err != nil || !rep.AllCompleted() {
-		t.Fatalf("%v %+v", err, rep)
-	}
-	for _, a := range readArchive(t, rep.RunDir) {
-		var env events.Envelope
-		if err := json.Unmarshal(a.Event, &env); err != nil {
-			t.Fatal(err)
-		}
-		if _, ok := intendedRoutes[route{env.Source, env.DetailType}]; !ok {
-			t.Errorf("the code published %s %s, which the routing contract does not declare", env.Source, env.DetailType)
-		}
-	}
-}
-
-// The check must catch the migration's failure: a rule whose source does
-// not match what the code publishes.
-func TestRoutingCheckCatchesAWrongPattern(t *testing.T) {
-	wrong := strings.Replace(string(alchemiser.Template), "source: [alchemiser.portfolio]\n              detail-type: [RebalancePlanned]",
-		"source: [alchemiser.portfolio-service]\n              detail-type: [RebalancePlanned]", 1)
-	if wrong == string(alchemiser.Template) {
-		t.Fatal("the template no longer has the rule this test breaks; update the test")
-	}
-	problems := routingProblems(t, []byte(wrong))
-	if len(problems) != 1 || !strings.Contains(problems[0], "alchemiser.portfolio RebalancePlanned goes to [], want [ExecutionFunction]") {
-		t.Fatalf("problems %v", problems)
-	}
-}
-
-func readArchive(t *testing.T, dir string) []Archived {
-	t.Helper()
-	evs, err := LoadArchive(filepath.Join(dir, "archive", "BusArchive.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return evs
-}
-
 // bareBus is the template's EventBridge with stand-in handlers, its
 // queues and log in dir.
 func bareBus(t *testing.T, dir string) (*EventBridge, *os.File) {
@@ -122,16 +35,16 @@ func bareBus(t *testing.T, dir string) (*EventBridge, *os.File) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := NewEventBridge(context.Background(), top, NewQueues(top, filepath.Join(dir, "queues")), &Archive{Dir: filepath.Join(dir, "archive")})
-	if err != nil {
-		t.Fatal(err)
-	}
 	log, err := os.Create(filepath.Join(dir, "eventbridge.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { log.Close() })
-	e.Log, e.Metrics = newJSONLogger(log), log
+	e, err := New(top, WithDir(dir), WithLogger(newJSONLogger(log)), WithMetrics(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
 	for id := range top.Functions {
 		_ = e.Register(id, func(context.Context, json.RawMessage) error { return nil })
 	}
@@ -162,7 +75,7 @@ func TestAFunctionThatAlwaysFailsEndsInItsOnFailureDestination(t *testing.T) {
 	if calls != 3 {
 		t.Errorf("%d invocations, want 3 (MaximumRetryAttempts 2)", calls)
 	}
-	msgs := e.Queues.Messages("FailedInvocationsQueue")
+	msgs := e.Queues().Messages("FailedInvocationsQueue")
 	if len(msgs) != 1 {
 		t.Fatalf("%d records in the on-failure destination, want 1", len(msgs))
 	}
@@ -202,7 +115,7 @@ func TestATargetThatCannotBeInvokedEndsInTheRulesDLQ(t *testing.T) {
 	e.SetUnavailable("ExecutionFunction", true)
 	put(t, e, "alchemiser.portfolio", events.TypeRebalancePlanned)
 	e.Wait()
-	msgs := e.Queues.Messages("EventsDLQ")
+	msgs := e.Queues().Messages("EventsDLQ")
 	if len(msgs) != 1 {
 		t.Fatalf("%d DLQ messages, want 1", len(msgs))
 	}
@@ -233,7 +146,7 @@ func TestThrottledTargetIsRetriedByThePolicy(t *testing.T) {
 	if got := e.Stats().Invocations.Load(); got != 5 {
 		t.Errorf("%d attempts", got)
 	}
-	if len(e.Queues.Messages("EventsDLQ")) != 1 {
+	if len(e.Queues().Messages("EventsDLQ")) != 1 {
 		t.Error("not dead-lettered after its retries")
 	}
 }
@@ -292,7 +205,7 @@ func TestOversizeEventsArriveWholeThroughAClaimCheck(t *testing.T) {
 	if got == nil || len(got.Allocations) != 8000 || got.EventID != sig.EventID {
 		t.Fatalf("consumer got %v", got)
 	}
-	if n := e.Queues.Count(); n != 0 {
+	if n := e.Queues().Count(); n != 0 {
 		t.Errorf("%d messages in queues", n)
 	}
 }

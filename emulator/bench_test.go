@@ -1,7 +1,6 @@
-package local
+package emulator
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
@@ -19,7 +18,7 @@ func BenchmarkTemplateRouting(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e, err := NewEventBridge(context.Background(), top, NewQueues(top, ""), nil)
+	e, err := New(top)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package local
+package chaos
 
 import (
 	"context"
@@ -13,7 +13,9 @@ import (
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
@@ -23,17 +25,15 @@ import (
 // exactly the affected workflows; on a clean run it returns nothing.
 
 // scenario runs n workflows with chaos and setup applied before the run.
-func scenario(t *testing.T, n int, seed uint64, chaos Chaos, setup func(s *Stack)) (*Stack, *Report) {
+func scenario(t *testing.T, n int, seed uint64, knobs Knobs, setup func(s *Stack)) (*Stack, *local.Report) {
 	t.Helper()
-	ds, _ := marketdata.Synthetic()
-	days := ds.TradingDays()
-	days = days[len(days)-n:]
-	account, err := startingAccount(ds, days[0], seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newStack(context.Background(), stackConfig{dir: t.TempDir(), account: account, day: days[0], seed: seed,
-		timeScale: DefaultTimeScale / 10, chaos: chaos})
+	return stackRun(t, StackConfig{Dir: t.TempDir(), Workflows: n, Seed: seed, Knobs: knobs}, setup)
+}
+
+// stackRun runs a stack's workflows, with setup applied before the run.
+func stackRun(t *testing.T, cfg StackConfig, setup func(s *Stack)) (*Stack, *local.Report) {
+	t.Helper()
+	s, err := NewStack(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func scenario(t *testing.T, n int, seed uint64, chaos Chaos, setup func(s *Stack
 	if setup != nil {
 		setup(s)
 	}
-	rep, err := s.run(context.Background(), Config{}, days)
+	rep, err := s.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,14 +51,14 @@ func scenario(t *testing.T, n int, seed uint64, chaos Chaos, setup func(s *Stack
 
 var clean struct {
 	dir string
-	rep *Report
+	rep *local.Report
 }
 
 // cleanRun is one fault-free run of three workflows, shared by the
 // proofs' "nothing on a clean run" halves.
 func cleanRun(t *testing.T) string {
 	if clean.dir == "" {
-		s, rep := scenario(t, 3, 31, Chaos{}, nil)
+		s, rep := scenario(t, 3, 31, Knobs{}, nil)
 		if !rep.AllCompleted() {
 			t.Fatalf("the clean run did not complete: %+v", rep)
 		}
@@ -75,7 +75,7 @@ func cleanRun(t *testing.T) string {
 }
 
 // savedQuery runs a saved query over a run directory's log groups.
-func savedQuery(t *testing.T, dir, name string, params map[string]string) *insights.Result {
+func querySaved(t *testing.T, dir, name string, params map[string]string) *insights.Result {
 	t.Helper()
 	sq, err := queries.Get(name)
 	if err != nil {
@@ -98,7 +98,7 @@ func savedQuery(t *testing.T, dir, name string, params map[string]string) *insig
 }
 
 // column returns the distinct values of a result column, sorted.
-func column(t *testing.T, r *insights.Result, name string) []string {
+func columnOf(t *testing.T, r *insights.Result, name string) []string {
 	t.Helper()
 	i := slices.Index(r.Columns, name)
 	if i < 0 {
@@ -116,7 +116,7 @@ func column(t *testing.T, r *insights.Result, name string) []string {
 	return out
 }
 
-func idsWhere(rep *Report, keep func(Result) bool) []string {
+func idsWhere(rep *local.Report, keep func(local.Result) bool) []string {
 	var out []string
 	for _, r := range rep.Results {
 		if keep(r) {
@@ -139,18 +139,18 @@ func assertSame(t *testing.T, what string, got, want []string) {
 
 func assertNothingOnACleanRun(t *testing.T, name string, params map[string]string) {
 	t.Helper()
-	if r := savedQuery(t, cleanRun(t), name, params); len(r.Rows) != 0 {
+	if r := querySaved(t, cleanRun(t), name, params); len(r.Rows) != 0 {
 		t.Errorf("%s on a clean run returned %d rows: %v", name, len(r.Rows), r.Rows)
 	}
 }
 
 func TestIncidentWorkflowFailedAndOrderRejected(t *testing.T) {
-	s, rep := scenario(t, 3, 31, Chaos{}, func(s *Stack) {
+	s, rep := scenario(t, 3, 31, Knobs{}, func(s *Stack) {
 		s.Exchange.RejectSymbols(s.Dataset.Symbols()...) // every order is rejected
 	})
-	failed := idsWhere(rep, func(r Result) bool { return r.Status == "failed" })
-	assertSame(t, "workflow-failed", column(t, savedQuery(t, s.Dir, "workflow-failed", nil), "correlation_id"), failed)
-	assertSame(t, "order-rejected", column(t, savedQuery(t, s.Dir, "order-rejected", nil), "correlation_id"), failed)
+	failed := idsWhere(rep, func(r local.Result) bool { return r.Status == "failed" })
+	assertSame(t, "workflow-failed", columnOf(t, querySaved(t, s.Dir, "workflow-failed", nil), "correlation_id"), failed)
+	assertSame(t, "order-rejected", columnOf(t, querySaved(t, s.Dir, "order-rejected", nil), "correlation_id"), failed)
 	assertNothingOnACleanRun(t, "workflow-failed", nil)
 	assertNothingOnACleanRun(t, "order-rejected", nil)
 	assertAlarm(t, s.Dir, "slo-workflow-success-page")
@@ -161,22 +161,22 @@ func TestIncidentWorkflowFailedAndOrderRejected(t *testing.T) {
 // attempt, the event ends in its on-failure destination, and the
 // workflows never end.
 func TestIncidentHandlerErrorDeadLetteredAndStuck(t *testing.T) {
-	s, rep := scenario(t, 2, 31, Chaos{}, func(s *Stack) {
+	s, rep := scenario(t, 2, 31, Knobs{}, func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{500: 1}, Paths: []string{"/v2/account"}})
 	})
-	stuck := idsWhere(rep, func(r Result) bool { return r.Status == "stuck" })
+	stuck := idsWhere(rep, func(r local.Result) bool { return r.Status == "stuck" })
 	if len(stuck) != 2 || rep.DeadLettered != 2 {
 		t.Fatalf("scenario: %+v", rep)
 	}
-	stuckIDs := column(t, savedQuery(t, s.Dir, "workflow-stuck", nil), "correlation_id")
-	assertSame(t, "workflow-stuck", stuckIDs, startedIDs(t, s.Dir))
-	dl := savedQuery(t, s.Dir, "event-dead-lettered", nil)
-	assertSame(t, "event-dead-lettered", column(t, dl, "correlation_id"), stuckIDs)
-	if fns := column(t, dl, "function"); !slices.Equal(fns, []string{"portfolio"}) {
+	stuckIDs := columnOf(t, querySaved(t, s.Dir, "workflow-stuck", nil), "correlation_id")
+	assertSame(t, "workflow-stuck", stuckIDs, startedIn(t, s.Dir))
+	dl := querySaved(t, s.Dir, "event-dead-lettered", nil)
+	assertSame(t, "event-dead-lettered", columnOf(t, dl, "correlation_id"), stuckIDs)
+	if fns := columnOf(t, dl, "function"); !slices.Equal(fns, []string{"portfolio"}) {
 		t.Errorf("dead-lettered in %v, want portfolio", fns)
 	}
-	he := savedQuery(t, s.Dir, "handler-error", nil)
-	if fns := column(t, he, "function"); !slices.Equal(fns, []string{"portfolio"}) || he.Rows[0][slices.Index(he.Columns, "workflows")] != "2" {
+	he := querySaved(t, s.Dir, "handler-error", nil)
+	if fns := columnOf(t, he, "function"); !slices.Equal(fns, []string{"portfolio"}) || he.Rows[0][slices.Index(he.Columns, "workflows")] != "2" {
 		t.Errorf("handler-error: %v %v", he.Columns, he.Rows)
 	}
 	for _, name := range []string{"workflow-stuck", "event-dead-lettered", "handler-error"} {
@@ -187,37 +187,37 @@ func TestIncidentHandlerErrorDeadLetteredAndStuck(t *testing.T) {
 	assertAlarm(t, s.Dir, "portfolio-errors")
 }
 
-// startedIDs are the correlation ids the scheduler started, from its log.
-func startedIDs(t *testing.T, dir string) []string {
-	r := savedQuery(t, dir, "workflow-not-started", nil)
-	return column(t, r, "correlation_id")
+// startedIn are the correlation ids the scheduler started, from its log.
+func startedIn(t *testing.T, dir string) []string {
+	r := querySaved(t, dir, "workflow-not-started", nil)
+	return columnOf(t, r, "correlation_id")
 }
 
 func TestIncidentBrokerDegraded(t *testing.T) {
-	s, rep := scenario(t, 2, 31, Chaos{}, func(s *Stack) {
+	s, rep := scenario(t, 2, 31, Knobs{}, func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{RateLimit: 1, Paths: []string{"/v2/orders"}})
 	})
-	r := savedQuery(t, s.Dir, "broker-degraded", nil)
-	traded := idsWhere(rep, func(r Result) bool { return r.Outcome != "no_trades" })
-	statuses := column(t, r, "status")
+	r := querySaved(t, s.Dir, "broker-degraded", nil)
+	traded := idsWhere(rep, func(r local.Result) bool { return r.Outcome != "no_trades" })
+	statuses := columnOf(t, r, "status")
 	if !slices.Contains(statuses, "429") {
 		t.Errorf("broker-degraded statuses %v, want 429", statuses)
 	}
-	if got := column(t, r, "workflows"); len(traded) == 0 || !slices.Equal(got, []string{strconvItoa(len(traded))}) {
+	if got := columnOf(t, r, "workflows"); len(traded) == 0 || !slices.Equal(got, []string{strconvItoa(len(traded))}) {
 		t.Errorf("broker-degraded touched %v workflows, want %d", got, len(traded))
 	}
 	assertNothingOnACleanRun(t, "broker-degraded", nil)
 
 	// The broker goes down once the plan is made: every execution call
 	// fails, the breaker opens, and its alarm fires.
-	down, _ := scenario(t, 1, 31, Chaos{}, func(s *Stack) {
-		s.Bus.Tap(func(d Delivered) {
+	down, _ := scenario(t, 1, 31, Knobs{}, func(s *Stack) {
+		s.Bus.Tap(func(d emulator.Delivered) {
 			if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
 				s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{503: 1}})
 			}
 		})
 	})
-	if states := column(t, savedQuery(t, down.Dir, "broker-degraded", nil), "to"); !slices.Contains(states, "open") {
+	if states := columnOf(t, querySaved(t, down.Dir, "broker-degraded", nil), "to"); !slices.Contains(states, "open") {
 		t.Errorf("no breaker transition to open in the logs: %v", states)
 	}
 	assertAlarm(t, down.Dir, "broker-breaker-open")
@@ -226,12 +226,11 @@ func TestIncidentBrokerDegraded(t *testing.T) {
 func strconvItoa(n int) string { return fmt.Sprint(n) }
 
 func TestIncidentDuplicateDelivery(t *testing.T) {
-	s, rep := stackRun(t, 3, 21, 0.3)
-	s.Close()
+	s, rep := stackRun(t, StackConfig{Dir: t.TempDir(), Workflows: 3, Seed: 21, Duplicates: 0.3, TimeScale: local.DefaultTimeScale}, nil)
 	if rep.Bus.DuplicateDeliveries == 0 {
 		t.Fatal("no duplicates delivered")
 	}
-	r := savedQuery(t, s.Dir, "duplicate-delivery", nil)
+	r := querySaved(t, s.Dir, "duplicate-delivery", nil)
 	total := 0
 	for _, row := range r.Rows {
 		n := 0
@@ -252,17 +251,17 @@ func TestIncidentDuplicateDelivery(t *testing.T) {
 }
 
 func TestIncidentPublishFailed(t *testing.T) {
-	s, rep := scenario(t, 2, 31, Chaos{}, func(s *Stack) {
-		s.Bus.PutFailure = func(_, detailType string) (string, string) {
+	s, rep := scenario(t, 2, 31, Knobs{}, func(s *Stack) {
+		s.SetPutFailure(func(_, detailType string) (string, string) {
 			if detailType == "SignalGenerated" {
 				return "ThrottlingException", "Rate exceeded"
 			}
 			return "", ""
-		}
+		})
 	})
-	r := savedQuery(t, s.Dir, "publish-failed", nil)
-	assertSame(t, "publish-failed", column(t, r, "correlation_id"), startedIDs(t, s.Dir))
-	if reasons := column(t, r, "reason"); !slices.Equal(reasons, []string{"ThrottlingException"}) {
+	r := querySaved(t, s.Dir, "publish-failed", nil)
+	assertSame(t, "publish-failed", columnOf(t, r, "correlation_id"), startedIn(t, s.Dir))
+	if reasons := columnOf(t, r, "reason"); !slices.Equal(reasons, []string{"ThrottlingException"}) {
 		t.Errorf("reasons %v", reasons)
 	}
 	_ = rep
@@ -271,16 +270,16 @@ func TestIncidentPublishFailed(t *testing.T) {
 }
 
 func TestIncidentPoisonEvent(t *testing.T) {
-	s2, _ := scenario(t, 1, 32, Chaos{}, func(s *Stack) {
+	s2, _ := scenario(t, 1, 32, Knobs{}, func(s *Stack) {
 		// A producer on a newer schema: MAJOR 9 is not supported.
 		raw := []byte(`{"version":"0","id":"p1","detail-type":"SignalGenerated","source":"alchemiser.strategy","account":"000000000000",` +
 			`"time":"2026-11-20T14:35:00Z","region":"us-east-1","resources":[],"detail":{"metadata":{"event_id":"01POISON","correlation_id":"01POISON",` +
 			`"causation_id":"01POISON","schema_version":"9.0","occurred_at":"2026-11-20T14:35:00Z"}}}`)
-		s.Bus.put("Bus", raw, "p1")
+		s.Bus.Inject("Bus", raw, "p1")
 		s.Bus.Wait()
 	})
-	r := savedQuery(t, s2.Dir, "poison-event", nil)
-	if got := column(t, r, "event_type"); !slices.Equal(got, []string{"SignalGenerated"}) || !slices.Equal(column(t, r, "source"), []string{"alchemiser.strategy"}) {
+	r := querySaved(t, s2.Dir, "poison-event", nil)
+	if got := columnOf(t, r, "event_type"); !slices.Equal(got, []string{"SignalGenerated"}) || !slices.Equal(columnOf(t, r, "source"), []string{"alchemiser.strategy"}) {
 		t.Errorf("poison-event: %v %v", r.Columns, r.Rows)
 	}
 	assertNothingOnACleanRun(t, "poison-event", nil)
@@ -288,15 +287,15 @@ func TestIncidentPoisonEvent(t *testing.T) {
 }
 
 func TestIncidentLambdaTimeout(t *testing.T) {
-	s, rep := scenario(t, 2, 31, Chaos{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}, func(s *Stack) {
+	s, rep := scenario(t, 2, 31, Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}, func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{Latency: 100 * time.Millisecond, Paths: []string{"/v2/orders"}})
 	})
-	traded := idsWhere(rep, func(r Result) bool { return r.Outcome != "no_trades" })
-	r := savedQuery(t, s.Dir, "lambda-timeout", nil)
-	if fns := column(t, r, "function_name"); !slices.Equal(fns, []string{"execution"}) {
+	traded := idsWhere(rep, func(r local.Result) bool { return r.Outcome != "no_trades" })
+	r := querySaved(t, s.Dir, "lambda-timeout", nil)
+	if fns := columnOf(t, r, "function_name"); !slices.Equal(fns, []string{"execution"}) {
 		t.Errorf("timed-out functions %v", fns)
 	}
-	if got := column(t, r, "correlation_id"); len(got) == 0 || len(got) > len(traded) {
+	if got := columnOf(t, r, "correlation_id"); len(got) == 0 || len(got) > len(traded) {
 		t.Error("timed-out invocations carry no correlation id")
 	}
 	assertAlarm(t, s.Dir, "lambda-timeouts")
@@ -304,9 +303,9 @@ func TestIncidentLambdaTimeout(t *testing.T) {
 }
 
 func TestIncidentColdStartSpike(t *testing.T) {
-	s, _ := scenario(t, 1, 31, Chaos{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}, nil)
-	r := savedQuery(t, s.Dir, "cold-start-spike", map[string]string{"init_ms": "40"})
-	if got := column(t, r, "@log"); len(got) != 1 || !strings.HasSuffix(got[0], "-strategy") {
+	s, _ := scenario(t, 1, 31, Knobs{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}, nil)
+	r := querySaved(t, s.Dir, "cold-start-spike", map[string]string{"init_ms": "40"})
+	if got := columnOf(t, r, "@log"); len(got) != 1 || !strings.HasSuffix(got[0], "-strategy") {
 		t.Errorf("cold-start-spike groups %v", got)
 	}
 	assertNothingOnACleanRun(t, "cold-start-spike", map[string]string{"init_ms": "40"})
@@ -314,10 +313,10 @@ func TestIncidentColdStartSpike(t *testing.T) {
 }
 
 func TestIncidentLogVolumeSpike(t *testing.T) {
-	s, rep := scenario(t, 2, 31, Chaos{LogNoise: map[string]int{"portfolio": 1500}}, nil)
-	r := savedQuery(t, s.Dir, "log-volume-spike", nil)
-	assertSame(t, "log-volume-spike", column(t, r, "correlation_id"), idsWhere(rep, func(Result) bool { return true }))
-	if fns := column(t, r, "function"); !slices.Equal(fns, []string{"portfolio"}) {
+	s, rep := scenario(t, 2, 31, Knobs{LogNoise: map[string]int{"portfolio": 1500}}, nil)
+	r := querySaved(t, s.Dir, "log-volume-spike", nil)
+	assertSame(t, "log-volume-spike", columnOf(t, r, "correlation_id"), idsWhere(rep, func(local.Result) bool { return true }))
+	if fns := columnOf(t, r, "function"); !slices.Equal(fns, []string{"portfolio"}) {
 		t.Errorf("functions %v", fns)
 	}
 	assertNothingOnACleanRun(t, "log-volume-spike", nil)
@@ -325,22 +324,22 @@ func TestIncidentLogVolumeSpike(t *testing.T) {
 }
 
 func TestIncidentWorkflowSlow(t *testing.T) {
-	s, rep := scenario(t, 2, 31, Chaos{}, func(s *Stack) {
+	s, rep := scenario(t, 2, 31, Knobs{}, func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{Latency: 150 * time.Millisecond, Paths: []string{"/v2/orders"}})
 	})
 	// 1 s: several times a clean workflow's duration even under -race on
 	// a busy machine (up to ~350 ms seen), and well under the slow ones'.
-	slow := idsWhere(rep, func(r Result) bool { return r.Status == "completed" && r.DurationMs > 1000 })
-	r := savedQuery(t, s.Dir, "workflow-slow", map[string]string{"threshold_ms": "1000"})
-	assertSame(t, "workflow-slow", column(t, r, "correlation_id"), slow)
-	steps := savedQuery(t, s.Dir, "workflow-steps", map[string]string{"correlation_id": slow[0]})
+	slow := idsWhere(rep, func(r local.Result) bool { return r.Status == "completed" && r.DurationMs > 1000 })
+	r := querySaved(t, s.Dir, "workflow-slow", map[string]string{"threshold_ms": "1000"})
+	assertSame(t, "workflow-slow", columnOf(t, r, "correlation_id"), slow)
+	steps := querySaved(t, s.Dir, "workflow-steps", map[string]string{"correlation_id": slow[0]})
 	if len(steps.Rows) < 4 {
 		t.Errorf("workflow-steps: %v", steps.Rows)
 	}
 	assertNothingOnACleanRun(t, "workflow-slow", map[string]string{"threshold_ms": "1000"})
 	// The latency SLO's alarms, with the query's 1 s as the threshold
 	// (the deployed 120 s cannot be reached locally).
-	spec, err := alarms.LoadSpec("../../alarms/slos.yaml", nil)
+	spec, err := alarms.LoadSpec("../alarms/slos.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,8 +360,8 @@ func TestIncidentWorkflowNotStarted(t *testing.T) {
 	ds, _ := marketdata.Synthetic()
 	days := ds.TradingDays()
 	skipped := days[len(days)-2].Format(time.DateOnly)
-	s, _ := scenario(t, 3, 31, Chaos{SkipDays: map[string]bool{skipped: true}}, nil)
-	r := savedQuery(t, s.Dir, "workflow-not-started", nil)
+	s, _ := scenario(t, 3, 31, Knobs{SkipDays: map[string]bool{skipped: true}}, nil)
+	r := querySaved(t, s.Dir, "workflow-not-started", nil)
 	started, checks := map[string]string{}, map[string]string{}
 	at := func(name string) int { return slices.Index(r.Columns, name) }
 	for _, row := range r.Rows {
@@ -398,7 +397,7 @@ func TestMain(m *testing.M) {
 // reached ALARM.
 func alarmFired(t *testing.T, dir, name string) bool {
 	t.Helper()
-	spec, err := alarms.LoadSpec("../../alarms/slos.yaml", nil)
+	spec, err := alarms.LoadSpec("../alarms/slos.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

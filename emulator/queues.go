@@ -1,4 +1,4 @@
-package local
+package emulator
 
 import (
 	"encoding/json"
@@ -22,20 +22,22 @@ type Message struct {
 }
 
 // Queues are the template's SQS queues (DLQs and on-failure
-// destinations). Each message is also appended to queues/<name>.jsonl in
-// the run directory, so nothing is lost when the process stops.
+// destinations). With WithDir each message is also appended to
+// <dir>/queues/<name>.jsonl, so nothing is lost when the process stops.
+// Its methods are safe for concurrent use.
 type Queues struct {
-	Dir string // "" keeps messages in memory only
-	top *topology.Topology
+	dir   string // "" keeps messages in memory only
+	top   *topology.Topology
+	clock Clock
 
 	mu   sync.Mutex
 	msgs map[string][]Message // by logical id
 	err  error
 }
 
-// NewQueues returns the queues of top, persisted under dir.
-func NewQueues(top *topology.Topology, dir string) *Queues {
-	return &Queues{Dir: dir, top: top, msgs: map[string][]Message{}}
+// newQueues returns the queues of top, persisted under dir.
+func newQueues(top *topology.Topology, dir string, clock Clock) *Queues {
+	return &Queues{dir: dir, top: top, clock: clock, msgs: map[string][]Message{}}
 }
 
 // Send puts a message on queue id.
@@ -44,14 +46,14 @@ func (q *Queues) Send(id, body string, attrs map[string]string) {
 	if qu, ok := q.top.Queues[id]; ok {
 		name = qu.Name
 	}
-	m := Message{ID: uuid(), Queue: name, SentAt: time.Now().UTC(), Attributes: attrs, Body: body}
+	m := Message{ID: uuid(), Queue: name, SentAt: q.clock.Now().UTC(), Attributes: attrs, Body: body}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.msgs[id] = append(q.msgs[id], m)
-	if q.Dir == "" {
+	if q.dir == "" {
 		return
 	}
-	if err := appendJSONLine(filepath.Join(q.Dir, name+".jsonl"), m); err != nil && q.err == nil {
+	if err := appendJSONLine(filepath.Join(q.dir, name+".jsonl"), m); err != nil && q.err == nil {
 		q.err = err
 	}
 }

@@ -1,7 +1,9 @@
-package local
+package emulator
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -24,25 +26,38 @@ type LogEvent struct {
 	Message       string `json:"message"`
 }
 
-// LogGroup is a CloudWatch log group of the local stack: every event is
-// appended to cloudwatch/<group name, / as ->.jsonl in the run directory.
-// A function writes to one stream per execution environment; locally
-// each function has one environment, so one stream per run.
+// LogGroup is a function's CloudWatch log group: every event is appended
+// to <dir>/cloudwatch/<group name, / as ->.jsonl (GroupFile). A function
+// writes to one stream per execution environment; locally each function
+// has one environment, so one stream per run. Its methods are safe for
+// concurrent use.
 type LogGroup struct {
-	Name   string
-	Stream string
+	name   string
+	stream string
 	format string // the function's LogFormat: JSON or Text
+	clock  Clock
 
 	mu      sync.Mutex
 	f       *os.File
 	partial []byte
 	cold    bool
 	init    time.Duration
-	// ingested counts the bytes put since the last report; Ingested, when
-	// set, receives them at each report, as CloudWatch's AWS/Logs
+	// bytes counts the bytes put since the last report; ingested
+	// receives them at each report, as CloudWatch's AWS/Logs
 	// IncomingBytes for the group.
-	ingested int
-	Ingested func(group string, bytes int)
+	bytes    int
+	ingested func(group string, bytes int)
+}
+
+// Name is the group's name.
+func (g *LogGroup) Name() string { return g.name }
+
+// SetInitDuration is how long the function's initialisation took: the
+// next cold start's REPORT line says so.
+func (g *LogGroup) SetInitDuration(d time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.init = d
 }
 
 // GroupFile is where a log group's events are kept in a run directory.
@@ -50,7 +65,7 @@ func GroupFile(dir, group string) string {
 	return filepath.Join(dir, "cloudwatch", strings.Trim(strings.ReplaceAll(group, "/", "-"), "-")+".jsonl")
 }
 
-func newLogGroup(dir string, fn *topology.Function, started time.Time) (*LogGroup, error) {
+func newLogGroup(dir string, fn *topology.Function, started time.Time, clock Clock) (*LogGroup, error) {
 	path := GroupFile(dir, fn.LogGroup)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
@@ -61,7 +76,7 @@ func newLogGroup(dir string, fn *topology.Function, started time.Time) (*LogGrou
 	}
 	// Lambda's stream names: date/[version]environment id.
 	stream := started.UTC().Format("2006/01/02") + "/[$LATEST]" + randomHex(16)
-	return &LogGroup{Name: fn.LogGroup, Stream: stream, format: fn.LogFormat, f: f, cold: true}, nil
+	return &LogGroup{name: fn.LogGroup, stream: stream, format: fn.LogFormat, clock: clock, f: f, cold: true}, nil
 }
 
 // Write takes the function's output: each complete line is one event,
@@ -76,7 +91,7 @@ func (g *LogGroup) Write(p []byte) (int, error) {
 			break
 		}
 		if line := strings.TrimRight(string(data[:i]), "\r"); line != "" {
-			if err := g.put(time.Now(), line); err != nil {
+			if err := g.put(g.clock.Now(), line); err != nil {
 				return 0, err
 			}
 		}
@@ -88,8 +103,8 @@ func (g *LogGroup) Write(p []byte) (int, error) {
 
 func (g *LogGroup) put(t time.Time, msg string) error {
 	ms := t.UnixMilli()
-	g.ingested += len(msg)
-	line, _ := json.Marshal(LogEvent{LogGroupName: g.Name, LogStreamName: g.Stream, Timestamp: ms, IngestionTime: ms + 1, Message: msg})
+	g.bytes += len(msg)
+	line, _ := json.Marshal(LogEvent{LogGroupName: g.name, LogStreamName: g.stream, Timestamp: ms, IngestionTime: ms + 1, Message: msg})
 	_, err := g.f.Write(append(line, '\n'))
 	return err
 }
@@ -139,10 +154,10 @@ func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memory
 	g.cold = status == "error"
 	timedOut := status == "timeout"
 	defer func() {
-		if g.Ingested != nil {
-			g.Ingested(g.Name, g.ingested)
+		if g.ingested != nil {
+			g.ingested(g.name, g.bytes)
 		}
-		g.ingested = 0
+		g.bytes = 0
 	}()
 	if g.format == "JSON" {
 		errType := ""
@@ -171,4 +186,10 @@ func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memory
 		line += fmt.Sprintf("\tInit Duration: %.2f ms", initMs)
 	}
 	_ = g.put(t, line)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -1,7 +1,9 @@
-package local
+package loadtest
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"strings"
@@ -96,11 +98,17 @@ func (w *workflowAccounts) orders() []paper.Order {
 	return out
 }
 
-// AllOrders returns the orders the exchange accepted, of every account.
-func (s *LoadStack) AllOrders() []paper.Order {
+// allOrders returns the orders the exchange accepted, of every account.
+func (s *localStack) allOrders() []paper.Order {
 	out := s.Orders()
-	if a := s.hooks.broker.accounts; a != nil {
+	if a := s.broker.accounts; a != nil {
 		out = append(out, a.orders()...)
 	}
 	return out
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

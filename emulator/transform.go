@@ -1,4 +1,4 @@
-package local
+package emulator
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ import (
 // transform builds what a target receives: the whole event, or its
 // Input, InputPath or InputTransformer
 // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html).
-func transform(t topology.Target, r *topology.Rule, raw []byte) ([]byte, error) {
+func transform(t topology.Target, r *topology.Rule, raw []byte, now time.Time) ([]byte, error) {
 	switch {
 	case t.Input != "":
 		return []byte(t.Input), nil
@@ -25,7 +25,7 @@ func transform(t topology.Target, r *topology.Rule, raw []byte) ([]byte, error) 
 		}
 		return v, nil
 	case t.Transformer != nil:
-		return transformInput(t.Transformer, r, raw)
+		return transformInput(t.Transformer, r, raw, now)
 	}
 	return raw, nil
 }
@@ -39,7 +39,7 @@ func orMissing(err error) error {
 
 var placeholder = regexp.MustCompile(`<([A-Za-z0-9_.\-]+)>`)
 
-func transformInput(it *topology.InputTransformer, r *topology.Rule, raw []byte) ([]byte, error) {
+func transformInput(it *topology.InputTransformer, r *topology.Rule, raw []byte, now time.Time) ([]byte, error) {
 	if len(it.PathsMap) > 100 {
 		return nil, fmt.Errorf("InputPathsMap has %d variables; the limit is 100", len(it.PathsMap))
 	}
@@ -56,7 +56,7 @@ func transformInput(it *topology.InputTransformer, r *topology.Rule, raw []byte)
 	reserved := map[string]json.RawMessage{
 		"aws.events.rule-arn":             quote(r.ARN),
 		"aws.events.rule-name":            quote(r.Name),
-		"aws.events.event.ingestion-time": quote(time.Now().UTC().Format(time.RFC3339)),
+		"aws.events.event.ingestion-time": quote(now.UTC().Format(time.RFC3339)),
 		"aws.events.event":                raw, "aws.events.event.json": raw,
 	}
 	var b strings.Builder

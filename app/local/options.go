@@ -1,0 +1,143 @@
+package local
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/bus/eventbridge"
+	"github.com/alchemiser/alchemiser/app/execution"
+	"github.com/alchemiser/alchemiser/app/handlers"
+	"github.com/alchemiser/alchemiser/app/idempotency"
+	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/emulator"
+	"github.com/alchemiser/alchemiser/topology"
+)
+
+// Option changes how New assembles the stack: what the load test and
+// the chaos scenarios change, each documented with its default.
+type Option func(*options)
+
+type options struct {
+	template   []byte
+	editTop    []func(*topology.Topology)
+	dataset    *marketdata.Dataset
+	account    *paper.AccountConfig
+	day        time.Time
+	store      idempotency.Store
+	lease      time.Duration
+	httpClient *http.Client
+	executor   []func(*execution.Config)
+	publisher  []eventbridge.Option
+	emulator   []emulator.Option
+	middleware map[string][]namedMiddleware
+	initDelay  map[string]time.Duration
+	skipDates  map[string]bool
+	noWatchdog bool
+}
+
+// Middleware wraps a function's handler; d are the function's handler
+// dependencies (its logger, metrics, publisher).
+type Middleware func(d handlers.Deps, next handlers.Func) handlers.Func
+
+type namedMiddleware struct {
+	name string
+	mw   Middleware
+}
+
+func newOptions(opts []Option) options {
+	o := options{middleware: map[string][]namedMiddleware{}, initDelay: map[string]time.Duration{}, skipDates: map[string]bool{}}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WithTemplate builds the stack from src instead of the embedded
+// template.yaml.
+func WithTemplate(src []byte) Option { return func(o *options) { o.template = src } }
+
+// WithTopology edits the template's model before the emulator is built
+// from it (a function's timeout, its on-failure destination).
+func WithTopology(edit func(*topology.Topology)) Option {
+	return func(o *options) { o.editTop = append(o.editTop, edit) }
+}
+
+// WithoutDestinations removes every function's on-failure destination, as
+// a template without EventInvokeConfig would: an event that fails all of
+// Lambda's attempts is dropped.
+func WithoutDestinations() Option {
+	return WithTopology(func(top *topology.Topology) {
+		for _, f := range top.Functions {
+			f.Async.OnFailure = ""
+		}
+	})
+}
+
+// WithDataset trades on ds instead of the bundled synthetic data set.
+func WithDataset(ds *marketdata.Dataset) Option { return func(o *options) { o.dataset = ds } }
+
+// WithAccount is the paper account's starting state instead of Run's
+// (StartingCash, a seed-chosen 30% of it in three positions).
+func WithAccount(a paper.AccountConfig) Option { return func(o *options) { o.account = &a } }
+
+// WithDay trades session day only, instead of the data set's last
+// Config.Workflows sessions.
+func WithDay(day time.Time) Option { return func(o *options) { o.day = day } }
+
+// WithIdempotencyStore keeps the idempotency records and the ledger in
+// store instead of the run directory's idempotency.json.
+func WithIdempotencyStore(store idempotency.Store) Option {
+	return func(o *options) { o.store = store }
+}
+
+// WithIdempotencyLease is the guards' in-progress lease instead of
+// handlers.IdempotencyLease; negative for none.
+func WithIdempotencyLease(d time.Duration) Option { return func(o *options) { o.lease = d } }
+
+// WithHTTPClient is the broker's and market data's HTTP client to the
+// paper exchange instead of http.DefaultClient.
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
+
+// WithExecutorConfig edits the execution function's executor
+// configuration (execution.Config's defaults otherwise).
+func WithExecutorConfig(edit func(*execution.Config)) Option {
+	return func(o *options) { o.executor = append(o.executor, edit) }
+}
+
+// WithPublisherOptions are given to every function's publisher after the
+// stack's own (the metrics observer, the claim-check store).
+func WithPublisherOptions(opts ...eventbridge.Option) Option {
+	return func(o *options) { o.publisher = append(o.publisher, opts...) }
+}
+
+// WithEmulatorOptions are given to the emulator after the stack's own
+// (its directory, seed, time scale, duplicates, log and metrics).
+func WithEmulatorOptions(opts ...emulator.Option) Option {
+	return func(o *options) { o.emulator = append(o.emulator, opts...) }
+}
+
+// WithHandlerMiddleware adds mw, called name, to function fn's chain
+// (compose.WithMiddleware: inside the telemetry wrap).
+func WithHandlerMiddleware(fn, name string, mw Middleware) Option {
+	return func(o *options) { o.middleware[fn] = append(o.middleware[fn], namedMiddleware{name, mw}) }
+}
+
+// WithInitDelay adds d to function fn's initialisation (its cold start).
+func WithInitDelay(fn string, d time.Duration) Option {
+	return func(o *options) { o.initDelay[fn] = d }
+}
+
+// WithoutSchedule does not fire the workflow schedule on these trading
+// dates (YYYY-MM-DD): their workflows are not started.
+func WithoutSchedule(dates ...string) Option {
+	return func(o *options) {
+		for _, d := range dates {
+			o.skipDates[d] = true
+		}
+	}
+}
+
+// WithoutWatchdog never fires the watchdog schedule, as if it were
+// disabled.
+func WithoutWatchdog() Option { return func(o *options) { o.noWatchdog = true } }

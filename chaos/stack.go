@@ -1,0 +1,312 @@
+package chaos
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/shopspring/decimal"
+
+	"github.com/alchemiser/alchemiser/app/broker"
+	"github.com/alchemiser/alchemiser/app/broker/paper"
+	ebpub "github.com/alchemiser/alchemiser/app/bus/eventbridge"
+	"github.com/alchemiser/alchemiser/app/execution"
+	"github.com/alchemiser/alchemiser/app/handlers"
+	"github.com/alchemiser/alchemiser/app/idempotency"
+	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/emulator"
+	"github.com/alchemiser/alchemiser/topology"
+)
+
+// Knobs inject the faults a scenario needs beyond the exchange's and the
+// bus's own, by function name; each removes a protection or adds a
+// fault, and the zero value is the stack as Run builds it.
+type Knobs struct {
+	Timeouts  map[string]time.Duration // a function's timeout, instead of the template's
+	InitDelay map[string]time.Duration // added to a function's init (its cold start)
+	LogNoise  map[string]int           // extra INFO lines a function logs per invocation
+	SkipDays  map[string]bool          // trading dates (YYYY-MM-DD) the schedule does not fire
+	// BrokerCallTimeout is the executor's per-attempt timeout instead of
+	// its default (execution.Config.CallTimeout; negative for none).
+	BrokerCallTimeout time.Duration
+	// PublishAttempts is how often the publishers try an entry instead
+	// of their default (eventbridge.WithRetry).
+	PublishAttempts int
+	// RandomOrderIDs gives every order attempt a fresh client order id,
+	// removing the protection against placing an order twice.
+	RandomOrderIDs bool
+	// NoClaimCheck leaves the publishers without a claim-check store, so
+	// an oversize event fails to publish.
+	NoClaimCheck bool
+	// NoDestinations removes every function's on-failure destination
+	// (local.WithoutDestinations): an event that fails all of Lambda's
+	// attempts is dropped.
+	NoDestinations bool
+	// NoWatchdog never fires the watchdog schedule, as if it were
+	// disabled.
+	NoWatchdog bool
+	// NoBreaker keeps the executor's circuit breaker closed whatever
+	// fails.
+	NoBreaker bool
+	// Lease is the idempotency guards' in-progress lease instead of
+	// handlers.IdempotencyLease (scaled down with a scenario's time);
+	// negative for none: a record stays in progress until its
+	// invocation's deadline.
+	Lease time.Duration
+}
+
+// options are the local stack's options that set k.
+func (k Knobs) options() []local.Option {
+	opts := []local.Option{local.WithIdempotencyLease(k.Lease), local.WithExecutorConfig(k.executor)}
+	if len(k.Timeouts) > 0 {
+		opts = append(opts, local.WithTopology(func(top *topology.Topology) {
+			for fn, d := range k.Timeouts {
+				top.Functions[local.LogicalID(fn)].Timeout = d
+			}
+		}))
+	}
+	if k.NoDestinations {
+		opts = append(opts, local.WithoutDestinations())
+	}
+	for fn, d := range k.InitDelay {
+		opts = append(opts, local.WithInitDelay(fn, d))
+	}
+	for fn, n := range k.LogNoise {
+		if n > 0 {
+			opts = append(opts, local.WithHandlerMiddleware(fn, "log-noise", noisy(n)))
+		}
+	}
+	for date, skip := range k.SkipDays {
+		if skip {
+			opts = append(opts, local.WithoutSchedule(date))
+		}
+	}
+	if k.NoWatchdog {
+		opts = append(opts, local.WithoutWatchdog())
+	}
+	if k.NoClaimCheck {
+		opts = append(opts, local.WithPublisherOptions(ebpub.WithClaimCheck(nil)))
+	}
+	if n := k.PublishAttempts; n > 0 {
+		opts = append(opts, local.WithPublisherOptions(ebpub.WithRetry(n, 50*time.Millisecond, 2*time.Second)))
+	}
+	return opts
+}
+
+// executor sets the executor's per-call timeout, client order ids and
+// breaker.
+func (k Knobs) executor(c *execution.Config) {
+	c.CallTimeout = k.BrokerCallTimeout
+	if k.RandomOrderIDs {
+		c.OrderID = func(_, _, symbol string, _ broker.Side) string { return "random-" + symbol + "-" + randomHex(8) }
+	}
+	if k.NoBreaker {
+		c.BreakerTrips = math.MaxUint32
+	}
+}
+
+// noisy makes a handler log n extra lines per invocation (the
+// log-volume chaos).
+func noisy(n int) local.Middleware {
+	return func(d handlers.Deps, next handlers.Func) handlers.Func {
+		log := d.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		return func(ctx context.Context, raw json.RawMessage) error {
+			for i := range n {
+				log.InfoContext(ctx, "chatty diagnostic line", "i", i, "padding", strings.Repeat("x", 100))
+			}
+			return next(ctx, raw)
+		}
+	}
+}
+
+// StackConfig configures a scenario's stack.
+type StackConfig struct {
+	Dir        string // the run directory; created when missing
+	Workflows  int    // the last Workflows sessions of the data set; 1 when zero
+	Seed       uint64
+	Duplicates float64   // share of deliveries made twice
+	TimeScale  float64   // local.DefaultTimeScale/10 when zero, as the incident tests
+	Progress   io.Writer // one line per workflow; silent when nil
+	Knobs      Knobs
+	// CashOnly starts the account with cash and no positions, so the
+	// first plan only buys (buys are what a retry could repeat: the
+	// exchange refuses to sell shares the account no longer holds).
+	CashOnly bool
+	// Dust adds that many dust positions to the account: 0.001 share,
+	// worth well under a dollar, of fractionable symbols no strategy trades
+	// (copies of the bundled ones, named DUST0001...). The planner holds
+	// them (too small to sell), so they add no orders, but every plan item
+	// and portfolio in the events lists them: a few hundred push the plan
+	// and the workflow's end past PutEvents' 256 KB entry limit.
+	Dust int
+	// Unguarded disables the protection against redelivery: the
+	// idempotency store forgets every record, so the guard and the
+	// ledgers handle each delivery as new. For tests that show an
+	// invariant catching the missing protection; never in a real run.
+	Unguarded bool
+}
+
+// Stack is a local stack prepared for a scenario: its Setup may inject
+// faults on it before Run.
+type Stack struct {
+	*local.Stack
+	putFailure atomic.Pointer[func(source, detailType string) (code, msg string)]
+	beforePut  atomic.Pointer[func(ctx context.Context, in *eventbridge.PutEventsInput)]
+}
+
+// NewStack starts a stack for c.
+func NewStack(ctx context.Context, c StackConfig) (*Stack, error) {
+	if c.TimeScale == 0 {
+		c.TimeScale = local.DefaultTimeScale / 10
+	}
+	s := &Stack{}
+	opts := append(c.Knobs.options(), local.WithEmulatorOptions(emulator.WithPutFailure(s.failPut), emulator.WithBeforePut(s.seePut)))
+	account, ds, err := startingState(c)
+	if err != nil {
+		return nil, err
+	}
+	if account != nil {
+		opts = append(opts, local.WithAccount(*account))
+	}
+	if ds != nil {
+		opts = append(opts, local.WithDataset(ds))
+	}
+	if c.Unguarded {
+		opts = append(opts, local.WithIdempotencyStore(forgetfulStore{}))
+	}
+	if s.Stack, err = local.New(ctx, local.Config{RunDir: c.Dir, Workflows: c.Workflows, Seed: c.Seed, Duplicates: c.Duplicates,
+		TimeScale: c.TimeScale, Progress: c.Progress}, opts...); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// startingState is the account and data set c needs instead of Run's;
+// nil for Run's.
+func startingState(c StackConfig) (*paper.AccountConfig, *marketdata.Dataset, error) {
+	if !c.CashOnly && c.Dust == 0 {
+		return nil, nil, nil
+	}
+	ds, err := marketdata.Synthetic()
+	if err != nil {
+		return nil, nil, err
+	}
+	days := ds.TradingDays()
+	n := max(c.Workflows, 1)
+	if n > len(days)-local.Warmup {
+		return nil, nil, fmt.Errorf("could not run: %d workflows, want 1 to %d", n, len(days)-local.Warmup)
+	}
+	account, err := local.StartingAccount(ds, days[len(days)-n], c.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.CashOnly {
+		account = paper.AccountConfig{Cash: local.StartingCash, Positions: map[string]decimal.Decimal{}}
+	}
+	if c.Dust == 0 {
+		return &account, nil, nil
+	}
+	dusty, err := withDust(ds, account, c.Dust)
+	return &account, dusty, err
+}
+
+// SetPutFailure may fail PutEvents entries from now on (nil accepts
+// them all): emulator.WithPutFailure's hook, set after the stack is
+// built.
+func (s *Stack) SetPutFailure(f func(source, detailType string) (code, msg string)) {
+	if f == nil {
+		s.putFailure.Store(nil)
+		return
+	}
+	s.putFailure.Store(&f)
+}
+
+func (s *Stack) failPut(source, detailType string) (string, string) {
+	if f := s.putFailure.Load(); f != nil {
+		return (*f)(source, detailType)
+	}
+	return "", ""
+}
+
+func (s *Stack) seePut(ctx context.Context, in *eventbridge.PutEventsInput) {
+	if f := s.beforePut.Load(); f != nil {
+		(*f)(ctx, in)
+	}
+}
+
+// DuplicateOrders are accepted orders beyond the first for one order of
+// one workflow, on the stack's account (local.Stack.DuplicateOrders).
+func (s *Stack) DuplicateOrders() int { return s.Stack.DuplicateOrders(s.Orders()) }
+
+// CrashOnPublish makes the function that publishes an event of
+// detailType crash (emulator.Crash) just before its PutEvents call, the
+// first n times: its side effects are done, its event is never sent.
+// Lambda then retries the invocation as after any runtime exit.
+func (s *Stack) CrashOnPublish(detailType string, n int) {
+	var left atomic.Int64
+	left.Store(int64(n))
+	f := func(ctx context.Context, in *eventbridge.PutEventsInput) {
+		if slices.ContainsFunc(in.Entries, func(e types.PutEventsRequestEntry) bool {
+			return aws.ToString(e.DetailType) == detailType && left.Add(-1) >= 0
+		}) {
+			emulator.Crash(ctx)
+		}
+	}
+	s.beforePut.Store(&f)
+}
+
+// withDust returns ds with n dust symbols, copies of its fractionable
+// ones, and puts 0.001 share of each in account.
+func withDust(ds *marketdata.Dataset, account paper.AccountConfig, n int) (*marketdata.Dataset, error) {
+	var frac []string
+	for _, s := range ds.Symbols() {
+		if ds.Fractionable(s) {
+			frac = append(frac, s)
+		}
+	}
+	copies := map[string]string{}
+	for i := range n {
+		name := fmt.Sprintf("DUST%04d", i+1)
+		copies[name] = frac[i%len(frac)]
+		account.Positions[name] = decimal.New(1, -3)
+	}
+	return ds.WithCopies(copies)
+}
+
+// forgetfulStore remembers nothing: every Acquire succeeds.
+type forgetfulStore struct{}
+
+var _ idempotency.Store = forgetfulStore{}
+
+func (forgetfulStore) Acquire(context.Context, idempotency.Record, time.Time) (*idempotency.Record, error) {
+	return nil, nil
+}
+func (forgetfulStore) Complete(context.Context, idempotency.Record) error      { return nil }
+func (forgetfulStore) Delete(context.Context, string) error                    { return nil }
+func (forgetfulStore) Extend(context.Context, string, string, time.Time) error { return nil }
+func (forgetfulStore) Release(context.Context, string, string) error           { return nil }
+func (forgetfulStore) Get(context.Context, string) (*idempotency.Record, error) {
+	return nil, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
