@@ -9,15 +9,6 @@ import (
 	"github.com/alchemiser/alchemiser/topology"
 )
 
-// newYork is where the schedule's cron runs.
-var newYork = func() *time.Location {
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // FireSchedule is EventBridge Scheduler firing schedule s at time at: it
 // invokes the target function asynchronously with the schedule's Input,
 // its context attributes filled in

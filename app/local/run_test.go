@@ -9,9 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/alchemiser/alchemiser/app/marketdata"
 )
 
 func runOnce(t *testing.T, n int, seed uint64) *Report {
@@ -23,14 +21,6 @@ func runOnce(t *testing.T, n int, seed uint64) *Report {
 	return rep
 }
 
-func lastDay(t *testing.T) time.Time {
-	ds, err := marketdata.Synthetic()
-	if err != nil {
-		t.Fatal(err)
-	}
-	days := ds.TradingDays()
-	return days[len(days)-1]
-}
 
 func TestRunCompletesWorkflowsWithDistinctIDs(t *testing.T) {
 	rep := runOnce(t, 3, 1)
