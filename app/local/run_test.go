@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 )
 
 func runOnce(t *testing.T, n int, seed uint64) *Report {
@@ -20,7 +19,6 @@ func runOnce(t *testing.T, n int, seed uint64) *Report {
 	}
 	return rep
 }
-
 
 func TestRunCompletesWorkflowsWithDistinctIDs(t *testing.T) {
 	rep := runOnce(t, 3, 1)
