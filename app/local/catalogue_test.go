@@ -3,13 +3,13 @@ package local
 import (
 	"bufio"
 	"context"
-	"github.com/alchemiser/alchemiser/app/compose"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"testing"
 
+	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 )

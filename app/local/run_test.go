@@ -3,12 +3,13 @@ package local
 import (
 	"context"
 	"encoding/json"
-	"github.com/alchemiser/alchemiser/app/compose"
-	"github.com/alchemiser/alchemiser/emulator"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alchemiser/alchemiser/app/compose"
+	"github.com/alchemiser/alchemiser/emulator"
 )
 
 func runOnce(t *testing.T, n int, seed uint64) *Report {

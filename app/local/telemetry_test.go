@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"github.com/alchemiser/alchemiser/app/compose"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 )
 
