@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -48,6 +49,8 @@ type LogGroup struct {
 	bytes    int
 	ingested func(group string, bytes int)
 }
+
+var _ io.Writer = (*LogGroup)(nil)
 
 // Name is the group's name.
 func (g *LogGroup) Name() string { return g.name }

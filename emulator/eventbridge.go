@@ -87,6 +87,8 @@ type function struct {
 	unavailable atomic.Bool
 }
 
+var _ bus.PutEventsAPI = (*EventBridge)(nil)
+
 // New builds the emulator for top. Every rule's and archive's pattern is
 // compiled: a pattern AWS would reject is an error here too.
 func New(top *topology.Topology, opts ...Option) (*EventBridge, error) {
