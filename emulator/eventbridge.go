@@ -87,7 +87,7 @@ type function struct {
 	unavailable atomic.Bool
 }
 
-var _ bus.PutEventsAPI = (*EventBridge)(nil)
+var _ ebpub.PutEventsAPI = (*EventBridge)(nil)
 
 // New builds the emulator for top. Every rule's and archive's pattern is
 // compiled: a pattern AWS would reject is an error here too.
