@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 
 	alchemiser "github.com/alchemiser/alchemiser"
-	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/alchemiser/alchemiser/topology"
 )
@@ -40,7 +39,7 @@ func TestRedriveDrainsTheLocalQueuesOntoTheEmulator(t *testing.T) {
 	var down atomic.Bool
 	var handled atomic.Int32
 	down.Store(true)
-	_ = e.Register(local.LogicalID("portfolio"), func(_ context.Context, raw json.RawMessage) error {
+	_ = e.Register(topology.LogicalID("portfolio"), func(_ context.Context, raw json.RawMessage) error {
 		if down.Load() {
 			return errors.New("account endpoint down")
 		}
@@ -49,7 +48,7 @@ func TestRedriveDrainsTheLocalQueuesOntoTheEmulator(t *testing.T) {
 		}
 		return nil
 	})
-	busName := top.Functions[local.LogicalID("scheduler")].Env["EVENT_BUS_NAME"]
+	busName := top.Functions[topology.LogicalID("scheduler")].Env["EVENT_BUS_NAME"]
 	out, err := e.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{EventBusName: aws.String(busName),
 		Source: aws.String("alchemiser.strategy"), DetailType: aws.String("SignalGenerated"), Detail: aws.String(`{"metadata":{"event_id":"E1"}}`)}}})
 	if err != nil || out.FailedEntryCount > 0 {

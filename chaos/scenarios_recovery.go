@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/broker/paper"
-	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/emulator"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // recoveryScenarios are the operator's recoveries after an incident: a
@@ -73,7 +73,7 @@ func hangOrdersOnce(s *Stack) {
 // the same detail; the message deleted once the bus took it).
 func redrive(ctx context.Context, s *Stack) error {
 	s.Exchange.SetFaults(paper.Faults{})
-	bus := s.Top.Functions[local.LogicalID("scheduler")].Env["EVENT_BUS_NAME"]
+	bus := s.Top.Functions[topology.LogicalID("scheduler")].Env["EVENT_BUS_NAME"]
 	return redriveQueues(ctx, s.Queues, slices.Sorted(maps.Keys(s.Top.Queues)), s.Bus, bus)
 }
 

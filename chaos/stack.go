@@ -74,7 +74,7 @@ func (k Knobs) options() []local.Option {
 	if len(k.Timeouts) > 0 {
 		opts = append(opts, local.WithTopology(func(top *topology.Topology) {
 			for fn, d := range k.Timeouts {
-				top.Functions[local.LogicalID(fn)].Timeout = d
+				top.Functions[topology.LogicalID(fn)].Timeout = d
 			}
 		}))
 	}

@@ -63,8 +63,8 @@
 // Close also closes the log groups.
 //
 // Limits: one execution environment per function, invoked concurrently
-// (no reserved concurrency, no throttling); messages are never consumed
-// from the queues; AWS replays in one-minute windows of event time, not
+// (no reserved concurrency, no throttling); nothing polls the queues:
+// a message stays until Queues.Delete (a redrive) removes it; AWS replays in one-minute windows of event time, not
 // necessarily in order, the emulator in archive order; the jitter's base
 // and cap are ours (AWS documents the policy, not the constants).
 package emulator

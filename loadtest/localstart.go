@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/handlers"
-	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/telemetry"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // jitter is the executor's backoff jitter, on its own source: the
@@ -118,7 +118,7 @@ func (s *localStack) startWorkflow(ctx context.Context, at time.Time, trigger st
 		s.starts.release(k)
 		return "", err
 	}
-	err = s.Bus.InvokeSync(local.LogicalID("scheduler"), input)
+	err = s.Bus.InvokeSync(topology.LogicalID("scheduler"), input)
 	id := s.starts.release(k)
 	switch {
 	case err != nil:

@@ -19,10 +19,6 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
-// Functions are the workflow's functions, in the order an event passes
-// through them.
-var Functions = []string{"scheduler", "strategy", "portfolio", "execution", "notifications"}
-
 // The chain's middleware names (Function.Chain).
 const (
 	Telemetry   = "telemetry"
@@ -87,7 +83,8 @@ func WithMiddleware(name string, mw func(handlers.Func) handlers.Func) Option {
 	return func(c *config) { c.extras = append(c.extras, middleware{name, mw}) }
 }
 
-// Build makes function fn's handler from d and wraps it in the chain.
+// Build makes function fn's handler from d and wraps it in the chain. fn
+// is one of template.yaml's functions (topology.Topology.FunctionNames).
 func Build(fn string, d Deps, opts ...Option) (*Function, error) {
 	var c config
 	for _, o := range opts {

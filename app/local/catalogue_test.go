@@ -9,7 +9,6 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 )
@@ -24,7 +23,7 @@ func TestEmittedMetricsMatchTheCatalogue(t *testing.T) {
 	}
 	cat := metrics.All()
 	seen := map[string]bool{}
-	for _, fn := range compose.Functions {
+	for _, fn := range functionNames(t) {
 		f, err := os.Open(filepath.Join(rep.RunDir, "logs", fn+".log"))
 		if err != nil {
 			t.Fatal(err)

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alchemiser/alchemiser/app/compose"
+	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/emulator"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 func runOnce(t *testing.T, n int, seed uint64) *Report {
@@ -43,7 +44,7 @@ func TestRunCompletesWorkflowsWithDistinctIDs(t *testing.T) {
 	if traded == 0 {
 		t.Error("no workflow traded")
 	}
-	for _, fn := range compose.Functions {
+	for _, fn := range functionNames(t) {
 		if _, err := os.Stat(filepath.Join(rep.RunDir, "logs", fn+".log")); err != nil {
 			t.Errorf("no log for %s: %v", fn, err)
 		}
@@ -240,4 +241,14 @@ func countLines(t *testing.T, dir, substr string) int {
 		}
 	}
 	return n
+}
+
+// functionNames are the template's functions.
+func functionNames(t *testing.T) []string {
+	t.Helper()
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return top.FunctionNames()
 }

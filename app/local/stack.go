@@ -31,9 +31,6 @@ import (
 	"github.com/alchemiser/alchemiser/topology"
 )
 
-// LogicalID is function fn's logical id in template.yaml.
-func LogicalID(fn string) string { return topology.LogicalID(fn) }
-
 // Stack is a running local stack. Its fields are set by New and not
 // changed after; the services behind them are safe for concurrent use.
 type Stack struct {
@@ -176,7 +173,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 	}
 	ledger := &handlers.Ledger{Store: store}
 	logs := filepath.Join(s.Dir, "logs")
-	for _, fn := range compose.Functions {
+	for _, fn := range s.Top.FunctionNames() {
 		d, err := s.deps(fn)
 		if err != nil {
 			return err
@@ -230,7 +227,7 @@ func (s *Stack) deps(fn string) (compose.Deps, error) {
 // publisher is function fn's publisher: the real EventBridge publisher,
 // putting events on the emulated bus.
 func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
-	name := s.Top.Functions[LogicalID(fn)].Env["EVENT_BUS_NAME"]
+	name := s.Top.Functions[topology.LogicalID(fn)].Env["EVENT_BUS_NAME"]
 	opts := append([]eventbridge.Option{eventbridge.WithObserver(rec), eventbridge.WithClaimCheck(s.claims)}, s.opts.publisher...)
 	return eventbridge.New(s.Bus, name, events.Source(fn), opts...)
 }
@@ -239,7 +236,7 @@ func (s *Stack) publisher(fn string, rec *metrics.Recorder) bus.Publisher {
 // invokes it with a Lambda context.
 func (s *Stack) register(fn string, f *compose.Function) error {
 	s.chains[fn] = f.Chain
-	return s.Bus.Register(LogicalID(fn), func(ctx context.Context, raw json.RawMessage) error {
+	return s.Bus.Register(topology.LogicalID(fn), func(ctx context.Context, raw json.RawMessage) error {
 		return telemetry.Invoke(ctx, f.Handler, raw)
 	})
 }
@@ -257,7 +254,7 @@ func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 	if err != nil {
 		return nil, err
 	}
-	group := s.Bus.LogGroup(LogicalID(fn))
+	group := s.Bus.LogGroup(topology.LogicalID(fn))
 	defer func() { group.SetInitDuration(time.Since(began)) }()
 	time.Sleep(s.opts.initDelay[fn])
 	if s.traces == nil {

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 )
 
@@ -108,7 +107,7 @@ func TestEachWorkflowIsOneTraceAndEveryLineIsCorrelated(t *testing.T) {
 		if len(traces) != 1 {
 			t.Errorf("workflow %s spans %d traces", r.CorrelationID, len(traces))
 		}
-		for _, fn := range compose.Functions {
+		for _, fn := range functionNames(t) {
 			if fn == "execution" && r.Outcome == "no_trades" {
 				continue // nothing to trade: portfolio completes the workflow
 			}
@@ -136,7 +135,7 @@ func TestEachWorkflowIsOneTraceAndEveryLineIsCorrelated(t *testing.T) {
 
 func checkLogs(t *testing.T, dir string, traceOf map[string]string) {
 	t.Helper()
-	for _, fn := range compose.Functions {
+	for _, fn := range functionNames(t) {
 		f, err := os.Open(filepath.Join(dir, "logs", fn+".log"))
 		if err != nil {
 			t.Fatal(err)

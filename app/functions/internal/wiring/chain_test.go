@@ -7,6 +7,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/topology"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
@@ -21,8 +22,8 @@ func TestLambdaAndLocalComposeTheSameChain(t *testing.T) {
 	}
 	defer s.Close()
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")}
-	for _, fn := range compose.Functions {
-		env := s.Top.Functions[local.LogicalID(fn)].Env
+	for _, fn := range s.Top.FunctionNames() {
+		env := s.Top.Functions[topology.LogicalID(fn)].Env
 		for _, k := range []string{"EVENT_BUS_NAME", "IDEMPOTENCY_TABLE", "CLAIM_CHECK_BUCKET"} {
 			t.Setenv(k, env[k])
 		}
