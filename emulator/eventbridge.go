@@ -16,8 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	ebpub "github.com/alchemiser/alchemiser/app/bus/eventbridge"
 	"github.com/alchemiser/alchemiser/emulator/eventpattern"
+	"github.com/alchemiser/alchemiser/internal/putevents"
 	"github.com/alchemiser/alchemiser/topology"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -86,8 +86,6 @@ type function struct {
 	handle      Handler
 	unavailable atomic.Bool
 }
-
-var _ ebpub.PutEventsAPI = (*EventBridge)(nil)
 
 // New builds the emulator for top. Every rule's and archive's pattern is
 // compiled: a pattern AWS would reject is an error here too.
@@ -224,7 +222,7 @@ func (e *EventBridge) lifetime(ctx context.Context) (context.Context, context.Ca
 	return ctx, cancel
 }
 
-// PutEvents implements ebpub.PutEventsAPI with PutEvents' validation:
+// PutEvents implements app/bus/eventbridge.PutEventsAPI with PutEvents' validation:
 // at most 10 entries, each under 256 KB by AWS's size rule, a Source, a
 // DetailType of at most 128 characters, a Detail that is a JSON object,
 // and a bus of the template. Invalid entries fail one by one, as AWS
@@ -238,9 +236,9 @@ func (e *EventBridge) PutEvents(ctx context.Context, in *eventbridge.PutEventsIn
 	}
 	total := 0
 	for _, entry := range in.Entries {
-		total += ebpub.EntrySize(entry)
+		total += putevents.EntrySize(entry)
 	}
-	if total >= ebpub.MaxEntrySize {
+	if total >= putevents.MaxEntrySize {
 		return nil, fmt.Errorf("ValidationException: the entries total %d bytes; a PutEvents call must be under 256 KB", total)
 	}
 	out := &eventbridge.PutEventsOutput{}
@@ -270,8 +268,8 @@ func (e *EventBridge) putEntry(entry types.PutEventsRequestEntry) types.PutEvent
 		return fail("InvalidArgument", "Parameter DetailType is not valid. Reason: over 128 characters.")
 	case !json.Valid([]byte(aws.ToString(entry.Detail))) || !strings.HasPrefix(strings.TrimSpace(aws.ToString(entry.Detail)), "{"):
 		return fail("MalformedDetail", "Detail is malformed.")
-	case ebpub.EntrySize(entry) >= ebpub.MaxEntrySize:
-		return fail("ValidationException", fmt.Sprintf("entry is %d bytes; the limit is 256 KB", ebpub.EntrySize(entry)))
+	case putevents.EntrySize(entry) >= putevents.MaxEntrySize:
+		return fail("ValidationException", fmt.Sprintf("entry is %d bytes; the limit is 256 KB", putevents.EntrySize(entry)))
 	}
 	if e.putFailure != nil {
 		if code, msg := e.putFailure(aws.ToString(entry.Source), aws.ToString(entry.DetailType)); code != "" {

@@ -29,6 +29,9 @@ import (
 
 // bareBus is the template's EventBridge with stand-in handlers, its
 // queues and log in dir.
+// The real publisher runs against the emulator.
+var _ ebpub.PutEventsAPI = (*EventBridge)(nil)
+
 func bareBus(t *testing.T, dir string) (*EventBridge, *os.File) {
 	t.Helper()
 	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/internal/putevents"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
@@ -153,9 +154,9 @@ func TestBatchesStayUnderTheCallSizeLimit(t *testing.T) {
 	for _, call := range c.calls {
 		total := 0
 		for _, e := range call {
-			total += EntrySize(e)
+			total += putevents.EntrySize(e)
 		}
-		if total >= MaxEntrySize {
+		if total >= putevents.MaxEntrySize {
 			t.Errorf("a call of %d bytes", total)
 		}
 	}
@@ -173,9 +174,9 @@ func TestOversizeDetailGoesToTheClaimStore(t *testing.T) {
 		t.Errorf("observed claim checks %v", obs.claims)
 	}
 	sent := c.calls[0][0]
-	if EntrySize(sent) >= 4096 || !strings.Contains(aws.ToString(sent.Detail), `"claim_check"`) ||
+	if putevents.EntrySize(sent) >= 4096 || !strings.Contains(aws.ToString(sent.Detail), `"claim_check"`) ||
 		!strings.Contains(aws.ToString(sent.Detail), sig.EventID) {
-		t.Fatalf("entry of %d bytes: %.300s", EntrySize(sent), aws.ToString(sent.Detail))
+		t.Fatalf("entry of %d bytes: %.300s", putevents.EntrySize(sent), aws.ToString(sent.Detail))
 	}
 	env := `{"version":"0","id":"x","detail-type":"SignalGenerated","source":"alchemiser.strategy","account":"0","time":"2026-11-20T14:35:00Z","region":"us-east-1","resources":[],"detail":` + aws.ToString(sent.Detail) + `}`
 	resolved, err := bus.ResolveClaimCheck(context.Background(), store, []byte(env))
@@ -206,18 +207,6 @@ func TestOversizeWithoutAClaimStoreIsAnError(t *testing.T) {
 	err := New(&scripted{}, "bus", "alchemiser.strategy").Publish(context.Background(), signalOf(t, 300_000))
 	if err == nil || !strings.Contains(err.Error(), "over PutEvents' 256 KB entry limit") {
 		t.Fatalf("error %v", err)
-	}
-}
-
-func TestEntrySizeFollowsAWSRule(t *testing.T) {
-	e := types.PutEventsRequestEntry{Source: aws.String("é"), DetailType: aws.String("T"), Detail: aws.String("{}"),
-		Resources: []string{"ab"}, TraceHeader: aws.String(strings.Repeat("x", 1000))}
-	if got := EntrySize(e); got != 2+1+2+2 {
-		t.Errorf("size %d, want 7 (UTF-8 bytes; TraceHeader not counted)", got)
-	}
-	e.Time = aws.Time(time.Now())
-	if got := EntrySize(e); got != 21 {
-		t.Errorf("size with Time %d, want 21", got)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/bus"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/internal/retry"
+	"github.com/alchemiser/alchemiser/internal/putevents"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
@@ -97,8 +98,8 @@ func (p *Publisher) entry(ctx context.Context, ev events.Event) (*entry, error) 
 	if h := xrayHeader(trace.SpanContextFromContext(sctx)); h != "" {
 		e.req.TraceHeader = aws.String(h)
 	}
-	e.size = EntrySize(e.req)
-	if e.size >= MaxEntrySize {
+	e.size = putevents.EntrySize(e.req)
+	if e.size >= putevents.MaxEntrySize {
 		if err := p.claimCheck(ctx, e, detail); err != nil {
 			span.End()
 			return nil, err
@@ -119,7 +120,7 @@ func (p *Publisher) claimCheck(ctx context.Context, e *entry, detail []byte) err
 		return err
 	}
 	e.req.Detail = aws.String(string(pointer))
-	e.size = EntrySize(e.req)
+	e.size = putevents.EntrySize(e.req)
 	e.span.SetAttributes(attribute.String("alchemiser.claim_check", uri))
 	if p.observer != nil {
 		p.observer.ClaimChecked(ctx, e.ev.EventType(), len(detail))
