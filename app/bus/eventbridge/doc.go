@@ -4,7 +4,7 @@
 // emulated bus (New takes any PutEventsAPI).
 //
 // Batching follows PutEvents' limits: at most 10 entries per call, and a
-// call under 256 KB, where an entry's size is EntrySize (AWS's rule: the
+// call under 256 KB, where an entry's size is putevents.EntrySize (AWS's rule: the
 // UTF-8 bytes of Source, DetailType, Detail and Resources, plus 14 for
 // Time; the TraceHeader does not count).
 // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
