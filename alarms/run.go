@@ -3,7 +3,6 @@ package alarms
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -14,42 +13,40 @@ import (
 
 // RunMetrics are every metric a local run recorded, as CloudWatch would
 // hold them: the EMF lines of the functions' log groups
-// (RUN/cloudwatch/*.jsonl), the template's metric filters applied to every
-// log event, and the platform metrics (AWS/Lambda, AWS/Events, AWS/SQS,
-// AWS/Logs) the emulator wrote as EMF to RUN/logs/eventbridge.log.
+// (RUN/cloudwatch/*.jsonl, read by insights.RunDirEvents), the template's
+// metric filters applied to every log event, and the platform metrics
+// (AWS/Lambda, AWS/Events, AWS/SQS, AWS/Logs) the emulator wrote as EMF
+// to RUN/logs/eventbridge.log.
 func RunMetrics(dir string) ([]cwalarm.EMFPoint, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "cloudwatch", "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("%s has no cloudwatch/*.jsonl log groups: is it a run directory of the local stack?", dir)
-	}
 	var out []cwalarm.EMFPoint
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		err = insights.ReadEvents(f, name, "", func(ev *insights.Event) bool {
-			out = append(out, cwalarm.ParseEMF([]byte(ev.Message))...)
-			for _, mf := range MetricFilters {
-				if p, ok := mf.Apply("Alchemiser", ev.Message, time.UnixMilli(ev.Timestamp)); ok {
-					out = append(out, p)
-				}
+	err := insights.RunDirEvents(dir, nil, func(ev *insights.Event) bool {
+		out = append(out, cwalarm.ParseEMF([]byte(ev.Message))...)
+		for _, mf := range MetricFilters {
+			if p, ok := mf.Apply("Alchemiser", ev.Message, time.UnixMilli(ev.Timestamp)); ok {
+				out = append(out, p)
 			}
-			return true
-		})
-		f.Close()
-		if err != nil {
-			return nil, err
 		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
-	f, err := os.Open(filepath.Join(dir, "logs", "eventbridge.log"))
+	platform, err := platformMetrics(filepath.Join(dir, "logs", "eventbridge.log"))
+	return append(out, platform...), err
+}
+
+// platformMetrics reads the emulator's EMF lines; a run without them has
+// none.
+func platformMetrics(name string) ([]cwalarm.EMFPoint, error) {
+	f, err := os.Open(name)
 	if errors.Is(err, os.ErrNotExist) {
-		return out, nil
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	var out []cwalarm.EMFPoint
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {

@@ -1,14 +1,12 @@
 package emulator
 
 import (
-	"bufio"
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/alchemiser/alchemiser/queries/insights"
 )
 
 // Usage is what a run's log groups (cloudwatch/*.jsonl) say about its
@@ -23,46 +21,25 @@ type Usage struct {
 	LogBytes int64
 }
 
-// ReadUsage reads the usage of the run in dir.
+// ReadUsage reads the usage of the run in dir, its log groups read by
+// insights.RunDirEvents.
 func ReadUsage(dir string) (Usage, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "cloudwatch", "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		return Usage{}, fmt.Errorf("%s has no cloudwatch/*.jsonl log groups", dir)
-	}
 	var u Usage
-	for _, name := range files {
-		if err := u.add(name); err != nil {
-			return u, err
-		}
-	}
-	return u, nil
+	err := insights.RunDirEvents(dir, nil, func(ev *insights.Event) bool {
+		u.add(ev.Message)
+		return true
+	})
+	return u, err
 }
 
-func (u *Usage) add(name string) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return err
+func (u *Usage) add(msg string) {
+	u.LogEvents++
+	u.LogBytes += int64(len(msg))
+	if billed, mb, ok := report(msg); ok {
+		u.Invocations++
+		u.BilledMs += billed
+		u.GBSeconds += float64(billed) / 1000 * float64(mb) / 1024
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for line := 1; sc.Scan(); line++ {
-		var ev LogEvent
-		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
-			return fmt.Errorf("%s:%d: %w", name, line, err)
-		}
-		u.LogEvents++
-		u.LogBytes += int64(len(ev.Message))
-		if billed, mb, ok := report(ev.Message); ok {
-			u.Invocations++
-			u.BilledMs += billed
-			u.GBSeconds += float64(billed) / 1000 * float64(mb) / 1024
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("could not read %s: %w", name, err)
-	}
-	return nil
 }
 
 var (
