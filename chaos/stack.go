@@ -3,7 +3,6 @@ package chaos
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -111,7 +110,7 @@ func (k Knobs) options() []local.Option {
 func (k Knobs) executor(c *execution.Config) {
 	c.CallTimeout = k.BrokerCallTimeout
 	if k.RandomOrderIDs {
-		c.OrderID = func(_, _, symbol string, _ broker.Side) string { return "random-" + symbol + "-" + randomHex(8) }
+		c.OrderID = func(_, _, symbol string, _ broker.Side) string { return "random-" + symbol + "-" + rand.Text() }
 	}
 	if k.NoBreaker {
 		c.BreakerTrips = math.MaxUint32
@@ -303,10 +302,4 @@ func (forgetfulStore) Extend(context.Context, string, string, time.Time) error {
 func (forgetfulStore) Release(context.Context, string, string) error           { return nil }
 func (forgetfulStore) Get(context.Context, string) (*idempotency.Record, error) {
 	return nil, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

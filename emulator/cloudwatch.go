@@ -78,7 +78,7 @@ func newLogGroup(dir string, fn *topology.Function, started time.Time, clock Clo
 		return nil, fmt.Errorf("could not open log group file: %w", err)
 	}
 	// Lambda's stream names: date/[version]environment id.
-	stream := started.UTC().Format("2006/01/02") + "/[$LATEST]" + randomHex(16)
+	stream := started.UTC().Format("2006/01/02") + "/[$LATEST]" + environmentID()
 	return &LogGroup{name: fn.LogGroup, stream: stream, format: fn.LogFormat, clock: clock, f: f, cold: true}, nil
 }
 
@@ -191,8 +191,11 @@ func (g *LogGroup) report(requestID string, t time.Time, d time.Duration, memory
 	_ = g.put(t, line)
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+// environmentID is an execution environment's id as Lambda's stream
+// names end with it: 32 hex digits (crypto/rand.Text's base32 would not
+// look like one).
+func environmentID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

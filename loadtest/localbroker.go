@@ -3,7 +3,6 @@ package loadtest
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"strings"
@@ -78,7 +77,7 @@ func (w *workflowAccounts) credentials(correlationID string) (key, secret string
 	if c, ok := w.keys[correlationID]; ok {
 		return c[0], c[1], nil
 	}
-	key, secret = "LOAD"+correlationID, randomHex(16)
+	key, secret = "LOAD"+correlationID, rand.Text()
 	if err := w.x.AddAccount(key, secret, w.start); err != nil {
 		return "", "", err
 	}
@@ -105,10 +104,4 @@ func (s *localStack) allOrders() []paper.Order {
 		out = append(out, a.orders()...)
 	}
 	return out
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -1,6 +1,7 @@
 package local
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"slices"
 	"testing"
@@ -29,7 +30,7 @@ func TestDuplicateOrdersCountsSecondAcceptances(t *testing.T) {
 	spy2 := execution.ClientOrderID("W1", "plan-two", "SPY", "buy")
 	tlt1 := execution.ClientOrderID("W1", "plan-one", "TLT", "sell")
 	random := func(symbol, side string) paper.Order {
-		return paper.Order{ClientOrderID: "random-" + randomHex(4), Symbol: symbol, Side: side}
+		return paper.Order{ClientOrderID: "random-" + rand.Text(), Symbol: symbol, Side: side}
 	}
 	for _, c := range []struct {
 		ids   []string

@@ -3,7 +3,6 @@ package local
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -118,7 +117,7 @@ func (s *Stack) start(ctx context.Context, account paper.AccountConfig) error {
 		return err
 	}
 	s.Exchange = x
-	s.key, s.secret = "LOCAL"+randomHex(8), randomHex(16)
+	s.key, s.secret = "LOCAL"+rand.Text(), rand.Text()
 	if err := x.AddAccount(s.key, s.secret, account); err != nil {
 		return err
 	}
@@ -334,10 +333,4 @@ func (l *lockedFile) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.f.Write(p)
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
