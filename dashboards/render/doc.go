@@ -77,9 +77,10 @@
 //
 // # Log widgets
 //
-// The leading SOURCE 'group' | clauses name the log groups (matched by
-// full name, or by the last part as `alchemiser query` matches them; none
-// means every group); the rest runs with the local Logs Insights engine
+// The leading SOURCE 'group' | clauses, read by insights.SplitSources as
+// the validator reads them (a malformed one is a note), name the log
+// groups (matched by full name, or by the last part as `alchemiser query`
+// matches them; none means every group); the rest runs with the local Logs Insights engine
 // (queries/insights). table (the default) shows every row (the first 500
 // on the page); timeSeries draws a result with a bin() column, one line
 // per numeric column and value of the other columns, with the bin

@@ -2,7 +2,6 @@ package render
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -32,7 +31,7 @@ func (b *builder) log(w *Widget, raw json.RawMessage) {
 	if w.View == "" {
 		w.View = "table"
 	}
-	groups, text, err := splitSources(lp.Query)
+	groups, text, err := sourceGroups(lp.Query)
 	if err != nil {
 		w.Notes = append(w.Notes, err.Error())
 		return
@@ -70,24 +69,14 @@ func (b *builder) log(w *Widget, raw json.RawMessage) {
 	}
 }
 
-// splitSources takes the SOURCE clauses off the front of a log widget's
-// query: SOURCE 'group' | SOURCE 'group' | query.
-func splitSources(q string) (groups []string, rest string, err error) {
-	rest = strings.TrimSpace(q)
-	for len(rest) >= 6 && strings.EqualFold(rest[:6], "SOURCE") {
-		s := strings.TrimSpace(rest[6:])
-		if s == "" || (s[0] != '\'' && s[0] != '"') {
-			return nil, "", errors.New("only SOURCE 'log group' clauses are read locally")
-		}
-		end := strings.IndexByte(s[1:], s[0])
-		if end < 0 {
-			return nil, "", errors.New("a SOURCE clause has no closing quote")
-		}
-		groups = append(groups, s[1:end+1])
-		rest = strings.TrimSpace(s[end+2:])
-		rest = strings.TrimSpace(strings.TrimPrefix(rest, "|"))
+// sourceGroups are the log groups of a log widget's SOURCE clauses
+// (none: every group) and the query after them.
+func sourceGroups(q string) (groups []string, rest string, err error) {
+	sources, rest, err := insights.SplitSources(q)
+	for _, s := range sources {
+		groups = append(groups, s.Group)
 	}
-	return groups, rest, nil
+	return groups, strings.TrimSpace(rest), err
 }
 
 var binCall = regexp.MustCompile(`(?i)\bbin\(\s*([0-9.]+)\s*([a-z]+)\s*\)`)

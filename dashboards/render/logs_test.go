@@ -2,26 +2,23 @@ package render
 
 import (
 	"slices"
-	"strings"
 	"testing"
 	"time"
 )
 
-func TestSplitSources(t *testing.T) {
-	groups, rest, err := splitSources(` SOURCE '/aws/lambda/a' | source "/aws/lambda/b"|fields @message | filter x = 'SOURCE'`)
+func TestSourceGroups(t *testing.T) {
+	groups, rest, err := sourceGroups(` SOURCE '/aws/lambda/a' | source "/aws/lambda/b"|fields @message | filter x = 'SOURCE' `)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(groups, []string{"/aws/lambda/a", "/aws/lambda/b"}) || rest != `fields @message | filter x = 'SOURCE'` {
 		t.Errorf("groups %q, rest %q", groups, rest)
 	}
-	if g, rest, _ := splitSources("fields @message"); g != nil || rest != "fields @message" {
+	if g, rest, _ := sourceGroups(" fields @message"); g != nil || rest != "fields @message" {
 		t.Errorf("no SOURCE: %q %q", g, rest)
 	}
-	for _, bad := range []string{"SOURCE logGroups(namePrefix: ['/aws'])", "SOURCE '/aws/x | fields a"} {
-		if _, _, err := splitSources(bad); err == nil {
-			t.Errorf("%q splits", bad)
-		}
+	if _, _, err := sourceGroups("SOURCE '/aws/x | fields a"); err == nil || err.Error() != "query:1:8: the log group name has no closing quote" {
+		t.Errorf("an unclosed group: %v", err)
 	}
 }
 
@@ -38,23 +35,4 @@ func TestRebin(t *testing.T) {
 	if got := b.rebin(&Widget{}, "stats count(*) by BIN(5m)"); got != "stats count(*) by BIN(5m)" {
 		t.Errorf("a long run keeps its bin: %q", got)
 	}
-}
-
-func FuzzSplitSources(f *testing.F) {
-	f.Add("SOURCE 'a' | SOURCE \"b\" | fields x")
-	f.Add("SOURCE '")
-	f.Fuzz(func(t *testing.T, q string) {
-		groups, rest, err := splitSources(q)
-		if err != nil {
-			return
-		}
-		for _, g := range groups {
-			if strings.ContainsAny(g, `'"`) && !strings.Contains(q, g) {
-				t.Fatalf("group %q is not in %q", g, q)
-			}
-		}
-		if len(rest) > len(q) {
-			t.Fatalf("rest %q is longer than the query", rest)
-		}
-	})
 }

@@ -51,8 +51,9 @@
 // (arn:aws:cloudwatch:REGION:ACCOUNT:alarm:STACK-NAME, with REGION,
 // ACCOUNT and STACK real values or ${AWS::Region}, ${AWS::AccountId},
 // ${AWS::StackName}) must name an alarm of the template; a log widget's
-// query starts with SOURCE 'group' | clauses naming log groups of the
-// template (as written there, or with a real stack name), and the rest
+// query starts with SOURCE 'group' | clauses (read by
+// insights.SplitSources, as the renderer reads them) naming log groups of
+// the template (as written there, or with a real stack name), and the rest
 // must parse with the Logs Insights parser of queries/insights, whose
 // errors are reported where they are in the file. Unknown names come with
 // the closest known one.

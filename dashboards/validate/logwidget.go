@@ -13,9 +13,6 @@ import (
 // 50 log group names.
 const maxSources = 50
 
-// sourceRE is one leading "SOURCE 'log-group' |" clause.
-var sourceRE = regexp.MustCompile(`^\s*(?i:SOURCE)\s+(?:'([^']*)'|"([^"]*)")\s*\|`)
-
 // logWidget checks a log widget: its fields, and its query.
 func (c *checker) logWidget(props *node, path string) {
 	c.fields(props, path, "a log widget", "accountId", "query", "region", "stacked", "title", "view")
@@ -30,57 +27,31 @@ func (c *checker) logWidget(props *node, path string) {
 	}
 }
 
-// source is one SOURCE clause's log group and where its name starts in
-// the query.
-type source struct {
-	group string
-	at    int
-}
-
 // query checks a log widget's query: SOURCE clauses naming log groups of
 // the template, then a query the Logs Insights parser accepts. Problems
 // are positioned inside the query string.
 func (c *checker) query(q *node, path string) {
-	sources, rest := splitSources(q.str)
+	rc := newRawCursor(c.body, q.off)
+	sources, rest, err := insights.SplitSources(q.str)
 	switch {
+	case err != nil:
+		c.at(rc.offset(queryIndex(q.str, err)), path, "%s", sourceMessage(err))
+		return
 	case len(sources) == 0:
 		c.errorf(q, path, "the query must start with the log groups to read: SOURCE '/aws/lambda/...' | ...")
 		return
 	case len(sources) > maxSources:
 		c.errorf(q, path, "%d log groups: a query reads at most %d", len(sources), maxSources)
 	}
-	rc := newRawCursor(c.body, q.off)
 	for _, s := range sources {
-		if !c.logGroupDeclared(s.group) {
-			c.at(rc.offset(s.at), path, "log group %s is not declared in the template%s",
-				s.group, didYouMean(s.group, keys(c.k.LogGroups)))
+		if !c.logGroupDeclared(s.Group) {
+			c.at(rc.offset(s.Off), path, "log group %s is not declared in the template%s",
+				s.Group, didYouMean(s.Group, keys(c.k.LogGroups)))
 		}
 	}
 	start := len(q.str) - len(rest)
-	if strings.TrimSpace(rest) == "" {
-		c.errorf(q, path, "the query has SOURCE clauses but no query after them")
-		return
-	}
 	if _, err := insights.Parse(rest); err != nil {
 		c.at(rc.offset(start+queryIndex(rest, err)), path, "Logs Insights query: %s", queryMessage(err))
-	}
-}
-
-// splitSources returns the leading SOURCE clauses and the query after them.
-func splitSources(q string) ([]source, string) {
-	var out []source
-	rest := q
-	for {
-		m := sourceRE.FindStringSubmatchIndex(rest)
-		if m == nil {
-			return out, rest
-		}
-		lo, hi := m[2], m[3]
-		if lo < 0 {
-			lo, hi = m[4], m[5]
-		}
-		out = append(out, source{group: rest[lo:hi], at: len(q) - len(rest) + lo})
-		rest = rest[m[1]:]
 	}
 }
 
@@ -99,6 +70,16 @@ func queryIndex(q string, err error) int {
 		i += nl + 1
 	}
 	return min(i+se.Col-1, len(q))
+}
+
+// sourceMessage is a SOURCE clause's problem; the error's position is
+// the caller's.
+func sourceMessage(err error) string {
+	var se *insights.SyntaxError
+	if errors.As(err, &se) {
+		return se.Msg
+	}
+	return err.Error()
 }
 
 func queryMessage(err error) string {

@@ -175,6 +175,11 @@ var mutations = []struct {
 		func(d body) {
 			d.props(6)["query"] = strings.Replace(d.props(6)["query"].(string), "-strategy", "-stratgy", 1)
 		}},
+	{"SOURCE clause without |", "/widgets/6/properties/query",
+		"a SOURCE clause must end with |",
+		func(d body) {
+			d.props(6)["query"] = strings.Replace(d.props(6)["query"].(string), "-strategy' |", "-strategy'", 1)
+		}},
 	{"query without SOURCE", "/widgets/6/properties/query",
 		"the query must start with the log groups to read: SOURCE '/aws/lambda/...' | ...",
 		func(d body) { d.props(6)["query"] = "fields @message" }},
@@ -258,6 +263,22 @@ func TestErrorsPointIntoTheQuery(t *testing.T) {
 	off := bytes.Index(src, []byte("sortt"))
 	if line, col := lineCol(src, off); errs[0].Line != line || errs[0].Col != col {
 		t.Errorf("error at %d:%d, want %d:%d (the text sortt)", errs[0].Line, errs[0].Col, line, col)
+	}
+}
+
+// TestSourceErrorsPointIntoTheQuery checks that a SOURCE clause's
+// problem is reported at the raw bytes where it is.
+func TestSourceErrorsPointIntoTheQuery(t *testing.T) {
+	src := mutate(t, func(d body) {
+		d.props(6)["query"] = strings.Replace(d.props(6)["query"].(string), "-strategy' |", "-strategy' fields", 1)
+	})
+	errs := Validate("d.json", src, repoKnown(t))
+	if len(errs) != 1 {
+		t.Fatalf("%d errors, want 1: %v", len(errs), errs)
+	}
+	off := bytes.Index(src, []byte("fields SOURCE"))
+	if line, col := lineCol(src, off); errs[0].Line != line || errs[0].Col != col {
+		t.Errorf("error at %d:%d, want %d:%d (the text after the group)", errs[0].Line, errs[0].Col, line, col)
 	}
 }
 

@@ -17,7 +17,9 @@
 // @maxMemoryUsed, @initDuration. JSON messages are flattened (a.b, a.0.c),
 // at most 200 fields; only the fields a query reads are extracted.
 // Keywords are case-insensitive; # starts a comment; errors name
-// line:column.
+// line:column. A dashboard log widget's query puts SOURCE 'log group' |
+// clauses before the query; SplitSources takes them off, for the
+// dashboards' renderer and validator alike.
 //
 // Decisions where the documentation is silent (each has a test):
 //   - sort is descending unless asc is given; absent values sort last in
