@@ -27,6 +27,8 @@
 // timeouts that hold a request until the client gives up, drawn from a
 // seeded generator so runs are reproducible.
 //
-// The server listens on 127.0.0.1 only. Every method is safe for
-// concurrent use.
+// The server listens on 127.0.0.1 only (Start), or on a listener of the
+// caller's (StartOn: tests serve it on internal/memnet's in-memory
+// listener, so its latency and timeout faults run on a testing/synctest
+// bubble's virtual clock). Every method is safe for concurrent use.
 package paper

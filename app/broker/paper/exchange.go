@@ -30,7 +30,7 @@ type AccountConfig struct {
 }
 
 // Exchange is the paper exchange. It is an http.Handler; Start also serves
-// it on 127.0.0.1.
+// it on 127.0.0.1, StartOn on a listener of the caller's.
 type Exchange struct {
 	cfg Config
 	mux *http.ServeMux
@@ -44,8 +44,9 @@ type Exchange struct {
 	rejects  map[string]bool
 	partial  map[string]decimal.Decimal
 
-	srv *http.Server
-	ln  net.Listener
+	srv  *http.Server
+	ln   net.Listener
+	stop context.CancelFunc // ends the requests' contexts: held and delayed ones return
 }
 
 // New returns an exchange that is not yet listening.
@@ -76,17 +77,30 @@ func (x *Exchange) Start() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("could not listen: %w", err)
 	}
-	x.ln = ln
-	x.srv = &http.Server{Handler: x, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = x.srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), nil
+	return x.StartOn(ln), nil
 }
 
-// Close stops the server; requests held by timeout faults are released.
+// StartOn serves the exchange on ln and returns the base URL: an
+// in-memory listener (internal/memnet) lets a testing/synctest bubble
+// hold the exchange and its clients. Close closes ln.
+func (x *Exchange) StartOn(ln net.Listener) string {
+	x.ln = ln
+	base, stop := context.WithCancel(context.Background())
+	x.stop = stop
+	x.srv = &http.Server{Handler: x, ReadHeaderTimeout: 5 * time.Second, BaseContext: func(net.Listener) context.Context { return base }}
+	go func() { _ = x.srv.Serve(ln) }()
+	return "http://" + ln.Addr().String()
+}
+
+// Close stops the server; requests held or delayed by faults are
+// released. (Closing a connection alone does not end a request whose
+// body the handler has not read: net/http notices the client has gone
+// only while it reads.)
 func (x *Exchange) Close() error {
 	if x.srv == nil {
 		return nil
 	}
+	x.stop()
 	return x.srv.Close()
 }
 
