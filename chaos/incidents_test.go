@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
@@ -16,6 +17,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/emulator"
+	"github.com/alchemiser/alchemiser/internal/memnet"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
@@ -23,6 +25,11 @@ import (
 // Each incident of the catalogue has a proof: a scenario injects the
 // fault on the local stack, and the incident's saved query returns
 // exactly the affected workflows; on a clean run it returns nothing.
+//
+// Every proof runs in a testing/synctest bubble, the paper exchange on an
+// in-memory network (internal/memnet): retry waits, timeouts, latencies
+// and init delays take virtual time, so durations and races between a
+// timeout and a latency are the same on any machine.
 
 // scenario runs n workflows with chaos and setup applied before the run.
 func scenario(t *testing.T, n int, seed uint64, knobs Knobs, setup func(s *Stack)) (*Stack, *local.Report) {
@@ -30,9 +37,11 @@ func scenario(t *testing.T, n int, seed uint64, knobs Knobs, setup func(s *Stack
 	return stackRun(t, StackConfig{Dir: t.TempDir(), Workflows: n, Seed: seed, Knobs: knobs}, setup)
 }
 
-// stackRun runs a stack's workflows, with setup applied before the run.
+// stackRun runs a stack's workflows, with setup applied before the run,
+// the exchange on an in-memory network: call it in a bubble.
 func stackRun(t *testing.T, cfg StackConfig, setup func(s *Stack)) (*Stack, *local.Report) {
 	t.Helper()
+	cfg.Network = memnet.Listen()
 	s, err := NewStack(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -145,6 +154,10 @@ func assertNothingOnACleanRun(t *testing.T, name string, params map[string]strin
 }
 
 func TestIncidentWorkflowFailedAndOrderRejected(t *testing.T) {
+	synctest.Test(t, testIncidentWorkflowFailedAndOrderRejected)
+}
+
+func testIncidentWorkflowFailedAndOrderRejected(t *testing.T) {
 	s, rep := scenario(t, 3, 31, Knobs{}, func(s *Stack) {
 		s.Exchange.RejectSymbols(s.Dataset.Symbols()...) // every order is rejected
 	})
@@ -161,6 +174,10 @@ func TestIncidentWorkflowFailedAndOrderRejected(t *testing.T) {
 // attempt, the event ends in its on-failure destination, and the
 // workflows never end.
 func TestIncidentHandlerErrorDeadLetteredAndStuck(t *testing.T) {
+	synctest.Test(t, testIncidentHandlerErrorDeadLetteredAndStuck)
+}
+
+func testIncidentHandlerErrorDeadLetteredAndStuck(t *testing.T) {
 	s, rep := scenario(t, 2, 31, Knobs{}, func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{500: 1}, Paths: []string{"/v2/account"}})
 	})
@@ -193,7 +210,9 @@ func startedIn(t *testing.T, dir string) []string {
 	return columnOf(t, r, "correlation_id")
 }
 
-func TestIncidentBrokerDegraded(t *testing.T) {
+func TestIncidentBrokerDegraded(t *testing.T) { synctest.Test(t, testIncidentBrokerDegraded) }
+
+func testIncidentBrokerDegraded(t *testing.T) {
 	s, rep := scenario(t, 2, 31, Knobs{}, func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{RateLimit: 1, Paths: []string{"/v2/orders"}})
 	})
@@ -225,7 +244,9 @@ func TestIncidentBrokerDegraded(t *testing.T) {
 
 func strconvItoa(n int) string { return fmt.Sprint(n) }
 
-func TestIncidentDuplicateDelivery(t *testing.T) {
+func TestIncidentDuplicateDelivery(t *testing.T) { synctest.Test(t, testIncidentDuplicateDelivery) }
+
+func testIncidentDuplicateDelivery(t *testing.T) {
 	s, rep := stackRun(t, StackConfig{Dir: t.TempDir(), Workflows: 3, Seed: 21, Duplicates: 0.3, TimeScale: local.DefaultTimeScale}, nil)
 	if rep.Bus.DuplicateDeliveries == 0 {
 		t.Fatal("no duplicates delivered")
@@ -250,7 +271,9 @@ func TestIncidentDuplicateDelivery(t *testing.T) {
 	}
 }
 
-func TestIncidentPublishFailed(t *testing.T) {
+func TestIncidentPublishFailed(t *testing.T) { synctest.Test(t, testIncidentPublishFailed) }
+
+func testIncidentPublishFailed(t *testing.T) {
 	s, rep := scenario(t, 2, 31, Knobs{}, func(s *Stack) {
 		s.SetPutFailure(func(_, detailType string) (string, string) {
 			if detailType == "SignalGenerated" {
@@ -269,7 +292,9 @@ func TestIncidentPublishFailed(t *testing.T) {
 	assertAlarm(t, s.Dir, "publish-failures")
 }
 
-func TestIncidentPoisonEvent(t *testing.T) {
+func TestIncidentPoisonEvent(t *testing.T) { synctest.Test(t, testIncidentPoisonEvent) }
+
+func testIncidentPoisonEvent(t *testing.T) {
 	s2, _ := scenario(t, 1, 32, Knobs{}, func(s *Stack) {
 		// A producer on a newer schema: MAJOR 9 is not supported.
 		raw := []byte(`{"version":"0","id":"p1","detail-type":"SignalGenerated","source":"alchemiser.strategy","account":"000000000000",` +
@@ -286,7 +311,9 @@ func TestIncidentPoisonEvent(t *testing.T) {
 	assertAlarm(t, s2.Dir, "portfolio-errors")
 }
 
-func TestIncidentLambdaTimeout(t *testing.T) {
+func TestIncidentLambdaTimeout(t *testing.T) { synctest.Test(t, testIncidentLambdaTimeout) }
+
+func testIncidentLambdaTimeout(t *testing.T) {
 	s, rep := scenario(t, 2, 31, Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}, func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{Latency: 100 * time.Millisecond, Paths: []string{"/v2/orders"}})
 	})
@@ -302,17 +329,26 @@ func TestIncidentLambdaTimeout(t *testing.T) {
 	assertNothingOnACleanRun(t, "lambda-timeout", nil)
 }
 
-func TestIncidentColdStartSpike(t *testing.T) {
+func TestIncidentColdStartSpike(t *testing.T) { synctest.Test(t, testIncidentColdStartSpike) }
+
+func testIncidentColdStartSpike(t *testing.T) {
 	s, _ := scenario(t, 1, 31, Knobs{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}, nil)
-	r := querySaved(t, s.Dir, "cold-start-spike", map[string]string{"init_ms": "40"})
+	r := querySaved(t, s.Dir, "cold-start-spike", map[string]string{"init_ms": fmt.Sprint(alarms.InitBaselineMs)})
 	if got := columnOf(t, r, "@log"); len(got) != 1 || !strings.HasSuffix(got[0], "-strategy") {
 		t.Errorf("cold-start-spike groups %v", got)
 	}
-	assertNothingOnACleanRun(t, "cold-start-spike", map[string]string{"init_ms": "40"})
+	// In virtual time an init takes exactly its injected delay: the
+	// spike's is the baseline plus 200 ms, a clean run's take none.
+	if got, want := columnOf(t, r, "max_init_ms"), fmt.Sprint(alarms.InitBaselineMs+200); !slices.Equal(got, []string{want}) {
+		t.Errorf("the spike's init took %v ms, want %s", got, want)
+	}
+	assertNothingOnACleanRun(t, "cold-start-spike", map[string]string{"init_ms": "0"})
 	assertAlarm(t, s.Dir, "cold-start-slow-init")
 }
 
-func TestIncidentLogVolumeSpike(t *testing.T) {
+func TestIncidentLogVolumeSpike(t *testing.T) { synctest.Test(t, testIncidentLogVolumeSpike) }
+
+func testIncidentLogVolumeSpike(t *testing.T) {
 	s, rep := scenario(t, 2, 31, Knobs{LogNoise: map[string]int{"portfolio": 1500}}, nil)
 	r := querySaved(t, s.Dir, "log-volume-spike", nil)
 	assertSame(t, "log-volume-spike", columnOf(t, r, "correlation_id"), idsWhere(rep, func(local.Result) bool { return true }))
@@ -323,12 +359,14 @@ func TestIncidentLogVolumeSpike(t *testing.T) {
 	assertAlarm(t, s.Dir, "portfolio-log-volume")
 }
 
-func TestIncidentWorkflowSlow(t *testing.T) {
+func TestIncidentWorkflowSlow(t *testing.T) { synctest.Test(t, testIncidentWorkflowSlow) }
+
+func testIncidentWorkflowSlow(t *testing.T) {
 	s, rep := scenario(t, 2, 31, Knobs{}, func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{Latency: 150 * time.Millisecond, Paths: []string{"/v2/orders"}})
 	})
-	// 1 s: several times a clean workflow's duration even under -race on
-	// a busy machine (up to ~350 ms seen), and well under the slow ones'.
+	// 1 s: a clean workflow takes no virtual time (fills are immediate),
+	// the slow ones several 150 ms order POSTs.
 	slow := idsWhere(rep, func(r local.Result) bool { return r.Status == "completed" && r.DurationMs > 1000 })
 	r := querySaved(t, s.Dir, "workflow-slow", map[string]string{"threshold_ms": "1000"})
 	assertSame(t, "workflow-slow", columnOf(t, r, "correlation_id"), slow)
@@ -356,7 +394,9 @@ func TestIncidentWorkflowSlow(t *testing.T) {
 	}
 }
 
-func TestIncidentWorkflowNotStarted(t *testing.T) {
+func TestIncidentWorkflowNotStarted(t *testing.T) { synctest.Test(t, testIncidentWorkflowNotStarted) }
+
+func testIncidentWorkflowNotStarted(t *testing.T) {
 	ds, _ := marketdata.Synthetic()
 	days := ds.TradingDays()
 	skipped := days[len(days)-2].Format(time.DateOnly)

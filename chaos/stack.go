@@ -159,6 +159,9 @@ type StackConfig struct {
 	// ledgers handle each delivery as new. For tests that show an
 	// invariant catching the missing protection; never in a real run.
 	Unguarded bool
+	// Network is the paper exchange's network (local.WithNetwork);
+	// 127.0.0.1 when nil.
+	Network local.Network
 }
 
 // Stack is a local stack prepared for a scenario: its Setup may inject
@@ -188,6 +191,9 @@ func NewStack(ctx context.Context, c StackConfig) (*Stack, error) {
 	}
 	if c.Unguarded {
 		opts = append(opts, local.WithIdempotencyStore(forgetfulStore{}))
+	}
+	if c.Network != nil {
+		opts = append(opts, local.WithNetwork(c.Network))
 	}
 	if s.Stack, err = local.New(ctx, local.Config{RunDir: c.Dir, Workflows: c.Workflows, Seed: c.Seed, Duplicates: c.Duplicates,
 		TimeScale: c.TimeScale, Progress: c.Progress}, opts...); err != nil {

@@ -60,7 +60,9 @@
 // fields. Register handlers before the first event; Tap, SetUnavailable,
 // PutEvents, Inject, InvokeSync, FireSchedule, Replay and Wait are safe
 // for concurrent use. Stop ends the waits and cancels what is in flight;
-// Close also closes the log groups.
+// Close also closes the log groups, then lets the invocations Crash
+// parked exit (no goroutine of the emulator outlives it, as a
+// testing/synctest bubble requires).
 //
 // Limits: one execution environment per function, invoked concurrently
 // (no reserved concurrency, no throttling); nothing polls the queues:

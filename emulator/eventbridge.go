@@ -55,6 +55,8 @@ type EventBridge struct {
 	inflight  sync.WaitGroup
 	done      chan struct{} // closed by Stop
 	stopOnce  sync.Once
+	closed    chan struct{} // closed by Close: parked crashes exit
+	closeOnce sync.Once
 	taps      []func(ev Delivered)
 	tapMu     sync.Mutex
 	stats     Stats
@@ -93,7 +95,7 @@ func New(top *topology.Topology, opts ...Option) (*EventBridge, error) {
 	c := newConfig(opts)
 	e := &EventBridge{top: top, clock: c.clock, duplicates: c.duplicates, log: c.log, metrics: c.metrics,
 		putFailure: c.putFailure, beforePut: c.beforePut, groups: map[string]*LogGroup{},
-		functions: map[string]*function{}, done: make(chan struct{}), rand: mrand.New(mrand.NewPCG(1, 2))}
+		functions: map[string]*function{}, done: make(chan struct{}), closed: make(chan struct{}), rand: mrand.New(mrand.NewPCG(1, 2))}
 	if c.seed != nil {
 		e.rand = mrand.New(mrand.NewPCG(*c.seed, *c.seed^0x9e3779b97f4a7c15))
 	}
@@ -189,13 +191,16 @@ func (e *EventBridge) Wait() { e.inflight.Wait() }
 func (e *EventBridge) Stop() { e.stopOnce.Do(func() { close(e.done) }) }
 
 // Close stops the emulator (Stop) and closes the log groups' files.
-// Output written to a log group after Close is lost.
+// Output written to a log group after Close is lost. Then the
+// invocations Crash parked exit (runtime.Goexit: their deferred calls
+// run, against whatever the caller has closed by then).
 func (e *EventBridge) Close() error {
 	e.Stop()
 	var errs []error
 	for _, g := range e.groups {
 		errs = append(errs, g.Close())
 	}
+	e.closeOnce.Do(func() { close(e.closed) })
 	return errors.Join(errs...)
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -78,7 +79,7 @@ func (e *EventBridge) invoke(f *function, input []byte) (err error) {
 	requestID := uuid()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: requestID, InvokedFunctionArn: f.ARN})
 	crashed := make(chan struct{})
-	ctx = context.WithValue(ctx, crashKey{}, &crashSignal{c: crashed})
+	ctx = context.WithValue(ctx, crashKey{}, &crashSignal{c: crashed, release: e.closed})
 	group := e.groups[f.LogicalID]
 	start := e.clock.Now()
 	if group != nil {
@@ -127,22 +128,26 @@ func (e *RuntimeExitError) ErrorType() string { return "Runtime.ExitError" }
 type crashKey struct{}
 
 type crashSignal struct {
-	once sync.Once
-	c    chan struct{}
+	once    sync.Once
+	c       chan struct{}
+	release <-chan struct{} // the emulator's Close
 }
 
 // Crash ends the invocation ctx belongs to as if its process died here:
 // the emulator reports Runtime.ExitError and retries as Lambda does, and
 // the calling goroutine never returns (as a killed process runs no
-// deferred code, flushes no telemetry, publishes nothing). It panics
-// outside an invocation of the emulator.
+// deferred code, flushes no telemetry, publishes nothing): it stays
+// parked until the emulator's Close, then exits, so that every goroutine
+// of a testing/synctest bubble can end. It panics outside an invocation
+// of the emulator.
 func Crash(ctx context.Context) {
 	sig, ok := ctx.Value(crashKey{}).(*crashSignal)
 	if !ok {
 		panic("emulator.Crash called outside an invocation")
 	}
 	sig.once.Do(func() { close(sig.c) })
-	select {} // the process is gone; its goroutine stays parked
+	<-sig.release // the process is gone; its goroutine stays parked
+	runtime.Goexit()
 }
 
 // toDestination sends Lambda's invocation record to the on-failure

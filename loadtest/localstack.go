@@ -45,6 +45,9 @@ type localStackConfig struct {
 	// it. By default the records are kept in memory and idempotency.json
 	// is written once, by Close.
 	DurableIdempotency bool
+	// Network is the paper exchange's network (local.WithNetwork), which
+	// the stack's pool then dials; 127.0.0.1 when nil.
+	Network local.Network
 }
 
 // localStack is a local stack for load tests: startWorkflow starts a
@@ -93,6 +96,10 @@ func newLocalStack(ctx context.Context, cfg localStackConfig) (*localStack, erro
 		local.WithExecutorConfig(func(c *execution.Config) { c.Rand = jitter() }),
 		local.WithHandlerMiddleware("scheduler", "load-start", s.recordStart),
 		local.WithDataset(ds), local.WithDay(cfg.Day), local.WithAccount(cfg.Account)}
+	if cfg.Network != nil {
+		t.DialContext = cfg.Network.Dial
+		opts = append(opts, local.WithNetwork(cfg.Network))
+	}
 	st, err := local.New(ctx, local.Config{RunDir: cfg.RunDir, Seed: cfg.Seed, TimeScale: cfg.TimeScale,
 		Duplicates: cfg.Duplicates}, opts...)
 	if err != nil {

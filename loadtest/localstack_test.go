@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/alchemiser/alchemiser/emulator"
+	"github.com/alchemiser/alchemiser/internal/memnet"
 )
 
 var newYork = func() *time.Location {
@@ -25,7 +27,7 @@ var newYork = func() *time.Location {
 
 func newLoadStack(t *testing.T) *localStack {
 	t.Helper()
-	s, err := newLocalStack(context.Background(), localStackConfig{RunDir: filepath.Join(t.TempDir(), "run")})
+	s, err := newLocalStack(context.Background(), localStackConfig{RunDir: filepath.Join(t.TempDir(), "run"), Network: memnet.Listen()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,6 +37,10 @@ func newLoadStack(t *testing.T) *localStack {
 // Concurrent starts at the same time each get the id of the workflow
 // they started, never another's.
 func TestStartWorkflowReturnsItsOwnCorrelationID(t *testing.T) {
+	synctest.Test(t, testStartWorkflowReturnsItsOwnCorrelationID)
+}
+
+func testStartWorkflowReturnsItsOwnCorrelationID(t *testing.T) {
 	s := newLoadStack(t)
 	var mu sync.Mutex
 	started := map[string]*events.WorkflowStarted{}
@@ -100,6 +106,10 @@ func TestStartWorkflowReturnsItsOwnCorrelationID(t *testing.T) {
 }
 
 func TestStartWorkflowReportsWhatDidNotStart(t *testing.T) {
+	synctest.Test(t, testStartWorkflowReportsWhatDidNotStart)
+}
+
+func testStartWorkflowReportsWhatDidNotStart(t *testing.T) {
 	s := newLoadStack(t)
 	defer s.Close(context.Background())
 	at := time.Date(2026, 11, 20, 9, 50, 0, 0, newYork)

@@ -162,7 +162,7 @@ func strategyHandler(d Deps) (handlers.Func, error) {
 		return nil, err
 	}
 	prices := marketdata.NewAlpacaSource(marketdata.AlpacaConfig{BaseURL: d.Alpaca.DataURL,
-		KeyID: d.Alpaca.KeyID, Secret: d.Alpaca.Secret})
+		KeyID: d.Alpaca.KeyID, Secret: d.Alpaca.Secret, HTTPClient: d.Alpaca.HTTPClient})
 	return (&handlers.Strategy{Deps: d.Handler, Engine: engine, Prices: prices}).Handle, nil
 }
 

@@ -8,8 +8,10 @@ import (
 	"slices"
 	"sort"
 	"testing"
+	"testing/synctest"
 
 	"github.com/alchemiser/alchemiser/app/metrics"
+	"github.com/alchemiser/alchemiser/internal/memnet"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 )
 
@@ -17,7 +19,11 @@ import (
 // EMF metric emitted is catalogued with exactly its declared dimension set
 // (plus service), and that every happy-path metric was emitted.
 func TestEmittedMetricsMatchTheCatalogue(t *testing.T) {
-	rep, err := Run(context.Background(), Config{Workflows: 2, Seed: 5, OutDir: t.TempDir()})
+	synctest.Test(t, testEmittedMetricsMatchTheCatalogue)
+}
+
+func testEmittedMetricsMatchTheCatalogue(t *testing.T) {
+	rep, err := Run(context.Background(), Config{Workflows: 2, Seed: 5, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()))
 	if err != nil || !rep.AllCompleted() {
 		t.Fatalf("%v %+v", err, rep)
 	}

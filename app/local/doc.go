@@ -2,7 +2,10 @@
 // Lambda (app/compose), in one process, connected by the emulated AWS
 // services built from template.yaml (package emulator), trading through
 // the real Alpaca adapter against the paper exchange on 127.0.0.1, with
-// market data from the bundled synthetic data set.
+// market data from the bundled synthetic data set. WithNetwork serves the
+// exchange on an in-memory network instead (internal/memnet), so that a
+// testing/synctest bubble can hold the whole stack and its waits run on
+// the bubble's virtual clock.
 //
 // New assembles a Stack from a Config and Options; Run runs Config.Workflows
 // workflows on the last sessions of the data set, one after another on one

@@ -1,6 +1,8 @@
 package local
 
 import (
+	"context"
+	"net"
 	"net/http"
 	"time"
 
@@ -34,6 +36,7 @@ type options struct {
 	initDelay  map[string]time.Duration
 	skipDates  map[string]bool
 	noWatchdog bool
+	network    Network
 }
 
 // Middleware wraps a function's handler; d are the function's handler
@@ -98,6 +101,22 @@ func WithIdempotencyLease(d time.Duration) Option { return func(o *options) { o.
 // WithHTTPClient is the broker's and market data's HTTP client to the
 // paper exchange instead of http.DefaultClient.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
+
+// Network is an in-memory network the paper exchange can serve on
+// instead of 127.0.0.1 (internal/memnet's Listener): its listener, and
+// how clients dial it.
+type Network interface {
+	net.Listener
+	Dial(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// WithNetwork serves the paper exchange on n instead of 127.0.0.1, and
+// gives the broker and market data a connection pool that dials n,
+// closed with the stack (a client of WithHTTPClient must dial n itself).
+// On an in-memory network a testing/synctest bubble can hold the whole
+// stack, its waits, timeouts and latencies on the bubble's virtual
+// clock: make n inside the bubble.
+func WithNetwork(n Network) Option { return func(o *options) { o.network = n } }
 
 // WithExecutorConfig edits the execution function's executor
 // configuration (execution.Config's defaults otherwise).

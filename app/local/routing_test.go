@@ -9,10 +9,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/emulator"
+	"github.com/alchemiser/alchemiser/internal/memnet"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
@@ -58,11 +60,15 @@ func routingProblems(t *testing.T, src []byte) []string {
 }
 
 func TestTemplateRoutesEveryPublishedEventToItsConsumers(t *testing.T) {
+	synctest.Test(t, testTemplateRoutesEveryPublishedEventToItsConsumers)
+}
+
+func testTemplateRoutesEveryPublishedEventToItsConsumers(t *testing.T) {
 	for _, p := range routingProblems(t, alchemiser.Template) {
 		t.Error(p)
 	}
 	// What a real run publishes must all be in the contract.
-	rep, err := Run(context.Background(), Config{Workflows: 3, Seed: 5, OutDir: t.TempDir()})
+	rep, err := Run(context.Background(), Config{Workflows: 3, Seed: 5, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()))
 	if err != nil || !rep.AllCompleted() {
 		t.Fatalf("%v %+v", err, rep)
 	}

@@ -7,15 +7,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/emulator"
+	"github.com/alchemiser/alchemiser/internal/memnet"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
 func runOnce(t *testing.T, n int, seed uint64) *Report {
 	t.Helper()
-	rep, err := Run(context.Background(), Config{Workflows: n, Seed: seed, OutDir: t.TempDir()})
+	rep, err := Run(context.Background(), Config{Workflows: n, Seed: seed, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,6 +25,10 @@ func runOnce(t *testing.T, n int, seed uint64) *Report {
 }
 
 func TestRunCompletesWorkflowsWithDistinctIDs(t *testing.T) {
+	synctest.Test(t, testRunCompletesWorkflowsWithDistinctIDs)
+}
+
+func testRunCompletesWorkflowsWithDistinctIDs(t *testing.T) {
 	rep := runOnce(t, 3, 1)
 	if len(rep.Results) != 3 || !rep.AllCompleted() {
 		t.Fatalf("report %+v", rep)
@@ -56,6 +62,10 @@ func TestRunCompletesWorkflowsWithDistinctIDs(t *testing.T) {
 }
 
 func TestSameSeedSamePlansAndClientOrderIDs(t *testing.T) {
+	synctest.Test(t, testSameSeedSamePlansAndClientOrderIDs)
+}
+
+func testSameSeedSamePlansAndClientOrderIDs(t *testing.T) {
 	a, b := runIDs(t, 7), runIDs(t, 7)
 	if strings.Join(a, ",") != strings.Join(b, ",") {
 		t.Fatalf("runs differ:\n%v\n%v", a, b)
@@ -70,7 +80,7 @@ func TestSameSeedSamePlansAndClientOrderIDs(t *testing.T) {
 func runIDs(t *testing.T, seed uint64) []string {
 	t.Helper()
 	dir := t.TempDir()
-	rep, err := Run(context.Background(), Config{Workflows: 2, Seed: seed, OutDir: dir})
+	rep, err := Run(context.Background(), Config{Workflows: 2, Seed: seed, OutDir: dir}, WithNetwork(memnet.Listen()))
 	if err != nil || !rep.AllCompleted() {
 		t.Fatalf("%v %+v", err, rep)
 	}
@@ -104,7 +114,11 @@ func runIDs(t *testing.T, seed uint64) []string {
 }
 
 func TestRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
-	s, err := New(context.Background(), Config{RunDir: t.TempDir(), Seed: 3, TimeScale: -1})
+	synctest.Test(t, testRedeliveredRebalancePlannedPlacesNoNewOrder)
+}
+
+func testRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
+	s, err := New(context.Background(), Config{RunDir: t.TempDir(), Seed: 3, TimeScale: -1}, WithNetwork(memnet.Listen()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +151,7 @@ func TestRedeliveredRebalancePlannedPlacesNoNewOrder(t *testing.T) {
 // exchange, queues and archive afterwards.
 func stackRun(t *testing.T, n int, seed uint64, duplicates float64) (*Stack, *Report) {
 	t.Helper()
-	s, err := New(context.Background(), Config{RunDir: t.TempDir(), Workflows: n, Seed: seed, Duplicates: duplicates})
+	s, err := New(context.Background(), Config{RunDir: t.TempDir(), Workflows: n, Seed: seed, Duplicates: duplicates}, WithNetwork(memnet.Listen()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,6 +172,10 @@ func clientOrderIDs(s *Stack) map[string]int {
 }
 
 func TestDuplicateDeliveriesPlaceNoDuplicateOrdersOrNotifications(t *testing.T) {
+	synctest.Test(t, testDuplicateDeliveriesPlaceNoDuplicateOrdersOrNotifications)
+}
+
+func testDuplicateDeliveriesPlaceNoDuplicateOrdersOrNotifications(t *testing.T) {
 	s, rep := stackRun(t, 3, 21, 0.3)
 	if !rep.AllCompleted() {
 		t.Fatalf("report %+v", rep)
@@ -186,6 +204,10 @@ func TestDuplicateDeliveriesPlaceNoDuplicateOrdersOrNotifications(t *testing.T) 
 }
 
 func TestReplayingTheArchivePlacesNoNewOrders(t *testing.T) {
+	synctest.Test(t, testReplayingTheArchivePlacesNoNewOrders)
+}
+
+func testReplayingTheArchivePlacesNoNewOrders(t *testing.T) {
 	s, rep := stackRun(t, 2, 9, 0)
 	if !rep.AllCompleted() || len(s.Orders()) == 0 {
 		t.Fatalf("report %+v, %d orders", rep, len(s.Orders()))

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	mrand "math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -56,6 +57,7 @@ type Stack struct {
 	traces  *lockedFile
 	tels    []*telemetry.Telemetry
 	stopBus func() bool
+	pool    *http.Transport // the clients' connections to the exchange on a Network
 }
 
 // New assembles a stack in cfg's run directory: the paper exchange on
@@ -121,7 +123,7 @@ func (s *Stack) start(ctx context.Context, account paper.AccountConfig) error {
 	if err := x.AddAccount(s.key, s.secret, account); err != nil {
 		return err
 	}
-	base, err := x.Start()
+	base, err := s.serveExchange()
 	if err != nil {
 		return err
 	}
@@ -132,6 +134,21 @@ func (s *Stack) start(ctx context.Context, account paper.AccountConfig) error {
 	s.Bus.Tap(s.plans.record)
 	return s.wire(alpaca.Config{BaseURL: base, DataURL: base, KeyID: s.key, Secret: s.secret, PollInterval: 20 * time.Millisecond,
 		HTTPClient: s.opts.httpClient})
+}
+
+// serveExchange starts the exchange on 127.0.0.1, or on the network of
+// WithNetwork with a pool that dials it unless WithHTTPClient gave a
+// client, and returns its base URL.
+func (s *Stack) serveExchange() (string, error) {
+	n := s.opts.network
+	if n == nil {
+		return s.Exchange.Start()
+	}
+	if s.opts.httpClient == nil {
+		s.pool = &http.Transport{DialContext: n.Dial}
+		s.opts.httpClient = &http.Client{Transport: s.pool}
+	}
+	return s.Exchange.StartOn(n), nil
 }
 
 // emulate builds the emulator from the template.
@@ -292,10 +309,15 @@ func (s *Stack) logFile(name string) (*os.File, error) {
 }
 
 // Close stops the exchange and the emulator, flushes telemetry and
-// closes the logs.
+// closes the logs. The emulator closes last: it lets the invocations
+// emulator.Crash parked exit, and what they run on their way out (their
+// deferred calls) must find the logs closed.
 func (s *Stack) Close() {
 	if s.Exchange != nil {
 		_ = s.Exchange.Close()
+	}
+	if s.pool != nil {
+		s.pool.CloseIdleConnections()
 	}
 	for _, t := range s.tels {
 		_ = t.Shutdown(context.Background())
@@ -305,10 +327,12 @@ func (s *Stack) Close() {
 	}
 	if s.Bus != nil {
 		s.stopBus()
-		_ = s.Bus.Close()
 	}
 	for _, f := range s.logs {
 		_ = f.Close()
+	}
+	if s.Bus != nil {
+		_ = s.Bus.Close()
 	}
 }
 

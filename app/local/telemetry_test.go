@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/synctest"
 
+	"github.com/alchemiser/alchemiser/internal/memnet"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 )
 
@@ -78,7 +80,11 @@ func value(attrs []kv, key string) string {
 // notifications; every log line valid, carrying the workflow's correlation
 // id and trace id; every EMF line valid EMF with a level.
 func TestEachWorkflowIsOneTraceAndEveryLineIsCorrelated(t *testing.T) {
-	rep, err := Run(context.Background(), Config{Workflows: 3, Seed: 11, OutDir: t.TempDir()})
+	synctest.Test(t, testEachWorkflowIsOneTraceAndEveryLineIsCorrelated)
+}
+
+func testEachWorkflowIsOneTraceAndEveryLineIsCorrelated(t *testing.T) {
+	rep, err := Run(context.Background(), Config{Workflows: 3, Seed: 11, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()))
 	if err != nil || !rep.AllCompleted() {
 		t.Fatalf("%v %+v", err, rep)
 	}
