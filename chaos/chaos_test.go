@@ -1,7 +1,6 @@
 package chaos
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -10,10 +9,7 @@ import (
 func TestAllScenariosHoldEveryInvariant(t *testing.T) {
 	for _, sc := range Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
-			rep, err := Run(context.Background(), sc, Options{SpecFile: "../alarms/slos.yaml"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rep := runInBubble(t, sc, Options{SpecFile: "../alarms/slos.yaml"})
 			for _, c := range rep.Checks {
 				t.Log(c)
 				if !c.Pass {

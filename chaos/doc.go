@@ -71,8 +71,13 @@
 // Options.Dir or Options.Keep is set; the SLO spec built into the binary
 // (alarms.DefaultSpec). Limits: runs are sequential and take
 // a few seconds each; timing scenarios (workflow-slow, lambda-timeout,
-// cold-start-spike, redelivery-after-timeout) inject latencies of a few
-// hundred milliseconds and so assume a machine that is not overloaded.
+// cold-start-spike, redelivery-after-timeout, the crashes) inject
+// latencies, timeouts and leases of a few hundred milliseconds, so a run
+// on the wall clock (the CLI) assumes a machine that is not overloaded.
+// The package's tests run every scenario in a testing/synctest bubble,
+// the paper exchange on an in-memory network (Options.Network,
+// internal/memnet): there every wait is virtual and a timeout always
+// beats a longer latency, whatever the machine's load.
 // The clean scenario's "no alarm" and "nothing found" cover every
 // generated alarm and the incident queries listed in cleanQueries.
 package chaos

@@ -5,9 +5,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/internal/memnet"
 )
 
 // Each invariant can fail: a protection is disabled, or a count
@@ -20,9 +22,25 @@ func run(t *testing.T, name string, o Options) *Report {
 		t.Fatal(err)
 	}
 	o.SpecFile = "../alarms/slos.yaml"
-	rep, err := Run(context.Background(), sc, o)
-	if err != nil {
-		t.Fatal(err)
+	return runInBubble(t, sc, o)
+}
+
+// runInBubble runs sc in a testing/synctest bubble, the paper exchange on
+// an in-memory network: every wait, timeout, latency and lease of the
+// scenario runs on the bubble's virtual clock, so no fault races the
+// machine's speed.
+func runInBubble(t *testing.T, sc Scenario, o Options) *Report {
+	t.Helper()
+	var rep *Report
+	synctest.Test(t, func(t *testing.T) {
+		o.Network = memnet.Listen()
+		var err error
+		if rep, err = Run(context.Background(), sc, o); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if rep == nil {
+		t.FailNow()
 	}
 	return rep
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
@@ -100,6 +101,9 @@ type Options struct {
 	Tamper func(*Observed)
 	// SpecEdit, when set, alters the SLO spec after the scenario's Spec.
 	SpecEdit func(*alarms.Spec)
+	// Network is the paper exchange's network (StackConfig.Network);
+	// tests run scenarios in a testing/synctest bubble on internal/memnet's.
+	Network local.Network
 }
 
 // Run runs sc on a fresh local stack and checks the invariants. An error
@@ -151,7 +155,7 @@ func Run(ctx context.Context, sc Scenario, o Options) (*Report, error) {
 func stackConfig(sc Scenario, o Options, dir string) (StackConfig, error) {
 	n := cmp(o.Workflows, sc.Workflows)
 	cfg := StackConfig{Dir: dir, Workflows: n, Seed: sc.Seed, Duplicates: sc.Duplicates, TimeScale: sc.TimeScale,
-		Progress: o.Progress, Unguarded: o.Unguarded, Dust: sc.Dust, CashOnly: sc.CashOnly}
+		Progress: o.Progress, Unguarded: o.Unguarded, Dust: sc.Dust, CashOnly: sc.CashOnly, Network: o.Network}
 	if sc.Chaos == nil {
 		return cfg, nil
 	}

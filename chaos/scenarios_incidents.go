@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -63,7 +64,7 @@ func incidentScenarios() []Scenario {
 			Setup: orderLatency(100 * time.Millisecond), Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
 		{Name: "cold-start-spike", Incident: "cold-start-spike", Description: "the strategy function's init takes 200 ms over the baseline",
 			Workflows: 1, Seed: 31, Chaos: constant(Knobs{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}),
-			Alarms: []string{"cold-start-slow-init"}, Query: "cold-start-spike", Params: map[string]string{"init_ms": "40"}},
+			Alarms: []string{"cold-start-slow-init"}, Query: "cold-start-spike", Params: map[string]string{"init_ms": fmt.Sprint(alarms.InitBaselineMs)}},
 		{Name: "log-volume-spike", Incident: "log-volume-spike", Description: "the portfolio function logs 1500 extra lines per invocation",
 			Workflows: 2, Seed: 31, Chaos: constant(Knobs{LogNoise: map[string]int{"portfolio": 1500}}),
 			Alarms: []string{"portfolio-log-volume"}, Query: "log-volume-spike", Column: "correlation_id", Affected: all},
