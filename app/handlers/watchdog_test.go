@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/bus"
@@ -20,9 +21,24 @@ import (
 // schedule is the Scheduler's input at hh:mm New York on 2026-11-20 (EST,
 // UTC-5).
 func schedule(trigger string, hh, mm int) json.RawMessage {
-	at := time.Date(2026, 11, 20, hh+5, mm, 0, 0, time.UTC)
-	return json.RawMessage(fmt.Sprintf(`{"trigger":%q,"scheduled_time":%q}`, trigger, at.Format(time.RFC3339)))
+	return json.RawMessage(fmt.Sprintf(`{"trigger":%q,"scheduled_time":%q}`, trigger, sessionTime(hh, mm).Format(time.RFC3339)))
 }
+
+func sessionTime(hh, mm int) time.Time { return time.Date(2026, 11, 20, hh+5, mm, 0, 0, time.UTC) }
+
+// atSession runs f in a testing/synctest bubble whose clock is at hh:mm
+// New York of schedule's session, so time.Now (the ledger's and the
+// events' clock) agrees with the scheduled times, on any day the tests
+// run. The bubble's clock starts at 2000-01-01; the sleep is virtual.
+func atSession(t *testing.T, hh, mm int, f func(t *testing.T)) {
+	synctest.Test(t, func(t *testing.T) {
+		sleepUntil(hh, mm)
+		f(t)
+	})
+}
+
+// sleepUntil moves the bubble's clock to hh:mm of the session, if later.
+func sleepUntil(hh, mm int) { time.Sleep(time.Until(sessionTime(hh, mm))) }
 
 // verdicts returns the messages the watchdog logged, one per check.
 func verdicts(log *bytes.Buffer) []string {
@@ -39,6 +55,10 @@ func verdicts(log *bytes.Buffer) []string {
 }
 
 func TestSchedulerStartsOneScheduledWorkflowPerTradingDate(t *testing.T) {
+	atSession(t, 9, 35, testSchedulerStartsOneScheduledWorkflowPerTradingDate)
+}
+
+func testSchedulerStartsOneScheduledWorkflowPerTradingDate(t *testing.T) {
 	rec := &bus.Recorder{}
 	h := &Scheduler{Deps: Deps{Publisher: rec}, Ledger: &Ledger{Store: idempotency.NewMemoryStore()}}
 	for range 3 { // EventBridge Scheduler delivers at least once
@@ -49,6 +69,7 @@ func TestSchedulerStartsOneScheduledWorkflowPerTradingDate(t *testing.T) {
 	if n := len(rec.OfType("WorkflowStarted")); n != 1 {
 		t.Errorf("%d workflows started for one trading date, want 1", n)
 	}
+	sleepUntil(9, 40)
 	if err := h.Handle(context.Background(), schedule("manual", 9, 40)); err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +79,10 @@ func TestSchedulerStartsOneScheduledWorkflowPerTradingDate(t *testing.T) {
 }
 
 func TestSchedulerReleasesTheDateWhenItCannotPublish(t *testing.T) {
+	atSession(t, 9, 35, testSchedulerReleasesTheDateWhenItCannotPublish)
+}
+
+func testSchedulerReleasesTheDateWhenItCannotPublish(t *testing.T) {
 	rec := &bus.Recorder{Err: errors.New("throttled")}
 	h := &Scheduler{Deps: Deps{Publisher: rec}, Ledger: &Ledger{Store: idempotency.NewMemoryStore()}}
 	if err := h.Handle(context.Background(), schedule("schedule", 9, 35)); err == nil {
@@ -72,7 +97,13 @@ func TestSchedulerReleasesTheDateWhenItCannotPublish(t *testing.T) {
 	}
 }
 
+// The watchdog's checks run at their scheduled times, as EventBridge
+// Scheduler fires them; the late start runs at 09:45.
 func TestWatchdogTellsNotStartedStuckAndOnTime(t *testing.T) {
+	atSession(t, 9, 40, testWatchdogTellsNotStartedStuckAndOnTime)
+}
+
+func testWatchdogTellsNotStartedStuckAndOnTime(t *testing.T) {
 	var log bytes.Buffer
 	store := idempotency.NewMemoryStore()
 	rec := &bus.Recorder{}
@@ -80,6 +111,7 @@ func TestWatchdogTellsNotStartedStuckAndOnTime(t *testing.T) {
 	h := &Scheduler{Deps: deps, Ledger: &Ledger{Store: store}}
 	check := func(hh, mm int) []string {
 		t.Helper()
+		sleepUntil(hh, mm)
 		if err := h.Handle(context.Background(), schedule("watchdog", hh, mm)); err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +161,9 @@ func TestWatchdogTellsNotStartedStuckAndOnTime(t *testing.T) {
 	}
 }
 
-func TestWatchdogNeedsTheLedger(t *testing.T) {
+func TestWatchdogNeedsTheLedger(t *testing.T) { atSession(t, 9, 45, testWatchdogNeedsTheLedger) }
+
+func testWatchdogNeedsTheLedger(t *testing.T) {
 	err := (&Scheduler{Deps: Deps{Publisher: &bus.Recorder{}}}).Handle(context.Background(), schedule("watchdog", 9, 45))
 	var se *ScheduleInputError
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "IDEMPOTENCY_TABLE") {
