@@ -17,11 +17,11 @@ import (
 )
 
 func TestMemoryStore(t *testing.T) {
-	idempotencytest.Run(t, func(*testing.T) idempotency.Store { return idempotency.NewMemoryStore() })
+	idempotencytest.RunInBubbles(t, func(*testing.T) idempotency.Store { return idempotency.NewMemoryStore() })
 }
 
 func TestFileStore(t *testing.T) {
-	idempotencytest.Run(t, func(t *testing.T) idempotency.Store {
+	idempotencytest.RunInBubbles(t, func(t *testing.T) idempotency.Store {
 		return openFileStore(t, filepath.Join(t.TempDir(), "idempotency.json"))
 	})
 }

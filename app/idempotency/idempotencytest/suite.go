@@ -3,10 +3,12 @@ package idempotencytest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/idempotency"
@@ -15,10 +17,26 @@ import (
 // Run checks the contract every store meets: the Guard's semantics over
 // it, and the store's own conditional writes. newStore returns the store
 // for one subtest; subtests use distinct keys, so it may return the same
-// store each time.
+// store each time. The subtests run on the wall clock, as a store whose
+// server is another process (DynamoDB on dynalite) needs.
 func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
+	run(t, newStore, func(t *testing.T, f func(t *testing.T)) { f(t) })
+}
+
+// RunInBubbles is Run with each subtest in a testing/synctest bubble, for
+// a store in this process: the Guard's lease renewals and the suite's
+// waits then take virtual time, the same on any machine. newStore is
+// called inside the bubble.
+func RunInBubbles(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
+	run(t, newStore, synctest.Test)
+}
+
+func run(t *testing.T, newStore func(t *testing.T) idempotency.Store, within func(t *testing.T, f func(t *testing.T))) {
 	ctx := context.Background()
-	t.Run("first acquire writes an in-progress record", func(t *testing.T) {
+	run := func(name string, f func(t *testing.T)) {
+		t.Run(name, func(t *testing.T) { within(t, f) })
+	}
+	run("first acquire writes an in-progress record", func(t *testing.T) {
 		s, c := newStore(t), NewClock()
 		if r, err := s.Get(ctx, "a1"); r != nil || err != nil {
 			t.Fatalf("absent key: %+v %v, want nil, nil", r, err)
@@ -37,7 +55,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("second acquire: %+v %v, want the in-progress record and ErrExists", existing, err)
 		}
 	})
-	t.Run("a call while one runs is told to retry", func(t *testing.T) {
+	run("a call while one runs is told to retry", func(t *testing.T) {
 		g := idempotency.New(newStore(t), idempotency.Config{Now: NewClock().Now})
 		var inner error
 		_, _, err := g.Do(ctx, "a2", []byte("p"), func(ctx context.Context) ([]byte, error) {
@@ -51,7 +69,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("error %v, want a retryable ErrInProgress naming a2", inner)
 		}
 	})
-	t.Run("an in-progress record blocks until its in-progress expiry passes", func(t *testing.T) {
+	run("an in-progress record blocks until its in-progress expiry passes", func(t *testing.T) {
 		s, c := newStore(t), NewClock()
 		g := idempotency.New(s, idempotency.Config{Now: c.Now})
 		if _, err := s.Acquire(ctx, Holder("a3", c, 30*time.Second), c.Now()); err != nil {
@@ -66,7 +84,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("after it: %q replayed=%v %v", resp, replayed, err)
 		}
 	})
-	t.Run("a completed call is replayed, not run", func(t *testing.T) {
+	run("a completed call is replayed, not run", func(t *testing.T) {
 		g := idempotency.New(newStore(t), idempotency.Config{Now: NewClock().Now})
 		resp, replayed, err := g.Do(ctx, "a4", []byte("p"), Respond("first"))
 		if err != nil || replayed || string(resp) != "first" {
@@ -77,14 +95,14 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("second: %q replayed=%v %v, want the stored response", resp, replayed, err)
 		}
 	})
-	t.Run("an empty response is replayed", func(t *testing.T) {
+	run("an empty response is replayed", func(t *testing.T) {
 		g := idempotency.New(newStore(t), idempotency.Config{Now: NewClock().Now})
 		_, _, _ = g.Do(ctx, "a5", []byte("p"), func(context.Context) ([]byte, error) { return nil, nil })
 		if resp, replayed, err := g.Do(ctx, "a5", []byte("p"), MustNotRun(t)); err != nil || !replayed || len(resp) != 0 {
 			t.Fatalf("second: %q replayed=%v %v", resp, replayed, err)
 		}
 	})
-	t.Run("a completed record runs again once expired", func(t *testing.T) {
+	run("a completed record runs again once expired", func(t *testing.T) {
 		s, c := newStore(t), NewClock()
 		g := idempotency.New(s, idempotency.Config{Now: c.Now, Expiry: time.Hour})
 		_, _, _ = g.Do(ctx, "a6", []byte("p"), Respond("a"))
@@ -100,7 +118,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("record %+v, want b's, expiring an hour after it", r)
 		}
 	})
-	t.Run("a reused key with another payload is refused", func(t *testing.T) {
+	run("a reused key with another payload is refused", func(t *testing.T) {
 		g := idempotency.New(newStore(t), idempotency.Config{Now: NewClock().Now})
 		_, _, _ = g.Do(ctx, "a7", []byte("p"), Respond("a"))
 		_, _, err := g.Do(ctx, "a7", []byte("other"), MustNotRun(t))
@@ -112,7 +130,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("the original payload: %q replayed=%v %v, want its replay", resp, replayed, err)
 		}
 	})
-	t.Run("a failure releases the key", func(t *testing.T) {
+	run("a failure releases the key", func(t *testing.T) {
 		s := newStore(t)
 		g := idempotency.New(s, idempotency.Config{Now: NewClock().Now})
 		boom := errors.New("boom")
@@ -126,7 +144,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("retry: %q replayed=%v %v", resp, replayed, err)
 		}
 	})
-	t.Run("a panic releases the key", func(t *testing.T) {
+	run("a panic releases the key", func(t *testing.T) {
 		s := newStore(t)
 		g := idempotency.New(s, idempotency.Config{Now: NewClock().Now})
 		func() {
@@ -141,7 +159,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("record kept after the panic: %+v %v", r, err)
 		}
 	})
-	t.Run("the in-progress expiry is the deadline, or the default", func(t *testing.T) {
+	run("the in-progress expiry is the deadline, or the default", func(t *testing.T) {
 		s, c := newStore(t), NewClock()
 		g := idempotency.New(s, idempotency.Config{Now: c.Now, DefaultInProgress: time.Hour})
 		ipe := func(ctx context.Context, key string) (got time.Time) {
@@ -167,7 +185,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Errorf("with 10 minutes left: %v, want in (now, now + 10 min]; now is %v", got, c.Now())
 		}
 	})
-	t.Run("only the holder extends an in-progress record", func(t *testing.T) {
+	run("only the holder extends an in-progress record", func(t *testing.T) {
 		s, c := newStore(t), NewClock()
 		r := Holder("a14", c, time.Second)
 		r.Owner = "o1"
@@ -195,7 +213,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Errorf("extend of no record: %v, want ErrLeaseLost", err)
 		}
 	})
-	t.Run("only the holder releases an in-progress record", func(t *testing.T) {
+	run("only the holder releases an in-progress record", func(t *testing.T) {
 		s, c := newStore(t), NewClock()
 		r := Holder("a17", c, time.Second)
 		r.Owner = "o1"
@@ -228,7 +246,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("a release removed a completed record: %+v %v", got, err)
 		}
 	})
-	t.Run("a failure of a holder whose lease lapsed leaves the new holder's record", func(t *testing.T) {
+	run("a failure of a holder whose lease lapsed leaves the new holder's record", func(t *testing.T) {
 		s, c := newStore(t), NewClock()
 		g := idempotency.New(s, idempotency.Config{Now: c.Now})
 		_, _, err := g.Do(ctx, "a18", []byte("p"), func(ctx context.Context) ([]byte, error) {
@@ -245,7 +263,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("the new holder's record: %+v %v, want it kept", got, err)
 		}
 	})
-	t.Run("a holder whose lease lapsed does not complete the new holder's record", func(t *testing.T) {
+	run("a holder whose lease lapsed does not complete the new holder's record", func(t *testing.T) {
 		s, c := newStore(t), NewClock()
 		g := idempotency.New(s, idempotency.Config{Now: c.Now})
 		resp, replayed, err := g.Do(ctx, "a19", []byte("p"), func(ctx context.Context) ([]byte, error) {
@@ -264,7 +282,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("the new holder's record: %+v %v, want it in progress", got, err)
 		}
 	})
-	t.Run("with a lease, the in-progress expiry is at most the lease away", func(t *testing.T) {
+	run("with a lease, the in-progress expiry is at most the lease away", func(t *testing.T) {
 		s, c := newStore(t), NewClock()
 		g := idempotency.New(s, idempotency.Config{Now: c.Now, Lease: 30 * time.Second})
 		dctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
@@ -280,7 +298,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatal(err)
 		}
 	})
-	t.Run("a running holder renews its lease", func(t *testing.T) {
+	run("a running holder renews its lease", func(t *testing.T) {
 		s := newStore(t)
 		g := idempotency.New(s, idempotency.Config{Lease: 60 * time.Millisecond})
 		_, _, err := g.Do(ctx, "a16", []byte("p"), func(ctx context.Context) ([]byte, error) {
@@ -288,18 +306,23 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			if err != nil || first == nil {
 				return nil, errors.Join(errors.New("no record"), err)
 			}
-			// Wait (without a time limit on the renewal itself) until the
-			// expiry has moved twice: the record outlives its first lease.
+			// Wait until the expiry has moved twice: the record outlives
+			// its first lease.
 			seen, last := 0, first.InProgressExpiry
-			for seen < 2 {
-				time.Sleep(5 * time.Millisecond)
+			var lost error
+			waitFor(t, "two renewals of a 60 ms lease", func() bool {
 				r, err := s.Get(ctx, "a16")
 				if err != nil || r == nil {
-					return nil, errors.Join(errors.New("record lost"), err)
+					lost = errors.Join(errors.New("record lost"), err)
+					return true
 				}
 				if r.InProgressExpiry.After(last) {
 					seen, last = seen+1, r.InProgressExpiry
 				}
+				return seen >= 2
+			})
+			if lost != nil || seen < 2 {
+				return nil, errors.Join(fmt.Errorf("the expiry moved %d times", seen), lost)
 			}
 			if _, _, err := g.Do(ctx, "a16", []byte("p"), MustNotRun(t)); !errors.Is(err, idempotency.ErrInProgress) {
 				t.Errorf("a duplicate after the first lease: %v, want ErrInProgress", err)
@@ -313,7 +336,7 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("after the run: %+v %v, want COMPLETE", r, err)
 		}
 	})
-	t.Run("concurrent duplicates of a running call are told to retry", func(t *testing.T) {
+	run("concurrent duplicates of a running call are told to retry", func(t *testing.T) {
 		g := idempotency.New(newStore(t), idempotency.Config{Now: NewClock().Now})
 		var runs, busy, others atomic.Int32
 		release := make(chan struct{})
@@ -339,16 +362,14 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 		// The running call holds the key until every duplicate has
 		// returned, so each of them must have found it in progress. A
 		// second run would block too: stop waiting then, and fail.
-		for busy.Load()+others.Load() < 19 && runs.Load() < 2 {
-			time.Sleep(time.Millisecond)
-		}
+		waitFor(t, "19 answers", func() bool { return busy.Load()+others.Load() >= 19 || runs.Load() >= 2 })
 		close(release)
 		wg.Wait()
 		if runs.Load() != 1 || busy.Load() != 19 {
 			t.Fatalf("runs %d, in progress %d, other answers %d; want 1 run and 19 in progress", runs.Load(), busy.Load(), others.Load())
 		}
 	})
-	t.Run("concurrent duplicates run once", func(t *testing.T) {
+	run("concurrent duplicates run once", func(t *testing.T) {
 		g := idempotency.New(newStore(t), idempotency.Config{Now: NewClock().Now})
 		var runs, busy, replays atomic.Int32
 		var wg sync.WaitGroup
@@ -376,4 +397,18 @@ func Run(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 		}
 		t.Logf("in progress %d, replays %d", busy.Load(), replays.Load())
 	})
+}
+
+// waitFor polls cond every millisecond until it holds, for at most a
+// minute: of virtual time in a bubble, of the wall clock otherwise
+// (generous for a loaded machine). A wait that runs out fails the test
+// instead of hanging it.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Errorf("no %s within a minute", what)
+			return
+		}
+	}
 }
