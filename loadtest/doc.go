@@ -105,7 +105,10 @@
 // the core it gets. BenchmarkGenerator (5,000 starts/s on a 2-vCPU VM):
 // p99 lag 42-84 µs while the other vCPU was free; 1-94 ms while other
 // processes saturated both (such a run is marked invalid past MaxLagP99).
-// Spin < 0 sleeps on timers only: 1-3 ms p99 lag at best. Memory is about 200 KB per
+// Spin < 0 sleeps on timers only, also while waiting for a free starter:
+// 1-3 ms p99 lag at best, and the mode of the package's tests, which run
+// in testing/synctest bubbles (a goroutine watching the clock would keep
+// a bubble's virtual clock from advancing). Memory is about 200 KB per
 // run histogram, 55 KB per timeline interval, and one map entry per
 // workflow in flight. The Noop target measures the generator alone
 // (BenchmarkGenerator).

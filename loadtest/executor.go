@@ -30,7 +30,9 @@ type Options struct {
 	// Spin is the window before each arrival in which the scheduler
 	// watches the clock instead of sleeping on a timer, whose wake-up is
 	// ~1 ms late on Linux (the netpoller waits in whole milliseconds).
-	// Default 2ms; negative: sleep only.
+	// Default 2ms; negative: sleep only, also when waiting for a free
+	// starter (as tests in a testing/synctest bubble must: a goroutine
+	// watching the clock there never lets it advance).
 	Spin time.Duration
 	// Lead is the time from the end of Run's preparation (scheduling,
 	// allocating, collecting garbage) to the first arrival. Default 100ms.
@@ -264,8 +266,12 @@ const (
 )
 
 // handoff gives a to a free starter, waiting at most the budget for one
-// (watching the clock: a timer could not wait less than a millisecond).
+// (watching the clock: a timer could not wait less than a millisecond),
+// or on a timer when the scheduler may not spin.
 func (s *scheduler) handoff(ctx context.Context, work chan<- Arrival, a Arrival) handoffResult {
+	if s.spin == 0 {
+		return s.handoffOnTimer(ctx, work, a)
+	}
 	var since time.Time
 	for {
 		select {
@@ -282,6 +288,25 @@ func (s *scheduler) handoff(ctx context.Context, work chan<- Arrival, a Arrival)
 			return noStarter
 		}
 		runtime.Gosched()
+	}
+}
+
+// handoffOnTimer is handoff waiting on a timer for the budget.
+func (s *scheduler) handoffOnTimer(ctx context.Context, work chan<- Arrival, a Arrival) handoffResult {
+	select {
+	case work <- a:
+		return handedOver
+	default:
+	}
+	budget := time.NewTimer(s.budget)
+	defer budget.Stop()
+	select {
+	case work <- a:
+		return handedOver
+	case <-ctx.Done():
+		return cancelled
+	case <-budget.C:
+		return noStarter
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -49,11 +50,21 @@ func completeNow(_ context.Context, a Arrival, end func(Outcome)) (string, error
 	return wfID(a), nil
 }
 
+// The tests that run the executor run in testing/synctest bubbles: its
+// timers, the targets' sleeps, and so the lags and latencies it measures
+// are virtual, the same on any machine. Their options must not let the
+// scheduler spin (Spin negative): a goroutine watching the clock would
+// keep the bubble's from advancing.
+
 // lenient does not judge the generator's lag: tests that are about
-// something else must not fail because the machine is busy. (Lag is a
-// measurement of this machine; only the tests about lag look at it, and
-// then with wide margins.)
-var lenient = Options{MaxLagP99: time.Second}
+// something else must not fail on it. (In a bubble a start is late only
+// when a test makes it so.)
+var lenient = Options{MaxLagP99: time.Second, Spin: -1}
+
+// inBubble runs a subtest in a testing/synctest bubble.
+func inBubble(f func(t *testing.T)) func(t *testing.T) {
+	return func(t *testing.T) { synctest.Test(t, f) }
+}
 
 func statuses(r *Result) map[string]int {
 	out := map[string]int{}
@@ -63,7 +74,9 @@ func statuses(r *Result) map[string]int {
 	return out
 }
 
-func TestRunNoop(t *testing.T) {
+func TestRunNoop(t *testing.T) { synctest.Test(t, testRunNoop) }
+
+func testRunNoop(t *testing.T) {
 	p, err := LoadProfile("profiles/smoke.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -122,9 +135,9 @@ func TestRunNoticesItFellBehind(t *testing.T) {
 		end(Outcome{CorrelationID: wfID(a), Status: StatusCompleted, Ended: time.Now()})
 		return wfID(a), nil
 	}
-	t.Run("too few starters: drops", func(t *testing.T) {
+	t.Run("too few starters: drops", inBubble(func(t *testing.T) {
 		p := constantProfile(t, 200, time.Second, "thresholds: [\"dropped == 0\"]")
-		res, err := Run(context.Background(), p, newFake(slow), Options{MaxInFlightStarts: 2})
+		res, err := Run(context.Background(), p, newFake(slow), Options{MaxInFlightStarts: 2, Spin: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,10 +154,10 @@ func TestRunNoticesItFellBehind(t *testing.T) {
 		if res.Thresholds[0].Pass {
 			t.Error("dropped == 0 passed")
 		}
-	})
-	t.Run("waiting for a starter: lag", func(t *testing.T) {
+	}))
+	t.Run("waiting for a starter: lag", inBubble(func(t *testing.T) {
 		p := constantProfile(t, 100, 500*time.Millisecond, "")
-		res, err := Run(context.Background(), p, newFake(slow), Options{MaxInFlightStarts: 1, HandoffBudget: 10 * time.Second})
+		res, err := Run(context.Background(), p, newFake(slow), Options{MaxInFlightStarts: 1, HandoffBudget: 10 * time.Second, Spin: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,8 +169,8 @@ func TestRunNoticesItFellBehind(t *testing.T) {
 		if !strings.Contains(strings.Join(res.InvalidReasons, "\n"), "p99 schedule lag") {
 			t.Errorf("reasons: %q", res.InvalidReasons)
 		}
-	})
-	t.Run("enough starters: slow is the system's business", func(t *testing.T) {
+	}))
+	t.Run("enough starters: slow is the system's business", inBubble(func(t *testing.T) {
 		p := constantProfile(t, 100, 500*time.Millisecond, "")
 		res, err := Run(context.Background(), p, newFake(slow), lenient)
 		if err != nil {
@@ -168,7 +181,7 @@ func TestRunNoticesItFellBehind(t *testing.T) {
 		if res.Dropped != 0 || res.Completed != 50 || res.Latency.Min < 50*(1-0.001) {
 			t.Errorf("dropped %d completed %d latency %+v", res.Dropped, res.Completed, res.Latency)
 		}
-	})
+	}))
 }
 
 // stallTarget freezes once: the Start of arrival at stalls everything for
@@ -215,9 +228,9 @@ func TestRunLatencyFromIntendedStart(t *testing.T) {
 		opts Options
 	}{
 		{"the system stalls", lenient},
-		{"the generator stalls", Options{MaxInFlightStarts: 1, HandoffBudget: 10 * time.Second}},
+		{"the generator stalls", Options{MaxInFlightStarts: 1, HandoffBudget: 10 * time.Second, Spin: -1}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.name, inBubble(func(t *testing.T) {
 			st := &stallTarget{at: 20, d: 300 * time.Millisecond, over: make(chan struct{})}
 			p := constantProfile(t, 100, 1500*time.Millisecond, "")
 			res, err := Run(context.Background(), p, newFake(st.start), tc.opts)
@@ -247,11 +260,13 @@ func TestRunLatencyFromIntendedStart(t *testing.T) {
 			if tc.opts.MaxInFlightStarts == 1 && (res.Valid || res.ScheduleLag.Max < 250) {
 				t.Errorf("the generator stalled: valid %v, lag %+v", res.Valid, res.ScheduleLag)
 			}
-		})
+		}))
 	}
 }
 
-func TestRunLostAfterDrain(t *testing.T) {
+func TestRunLostAfterDrain(t *testing.T) { synctest.Test(t, testRunLostAfterDrain) }
+
+func testRunLostAfterDrain(t *testing.T) {
 	evenOnly := func(_ context.Context, a Arrival, end func(Outcome)) (string, error) {
 		if a.Seq%2 == 0 {
 			end(Outcome{CorrelationID: wfID(a), Status: StatusCompleted, Ended: time.Now()})
@@ -286,7 +301,9 @@ func TestRunLostAfterDrain(t *testing.T) {
 	}
 }
 
-func TestRunFailuresAndStartErrors(t *testing.T) {
+func TestRunFailuresAndStartErrors(t *testing.T) { synctest.Test(t, testRunFailuresAndStartErrors) }
+
+func testRunFailuresAndStartErrors(t *testing.T) {
 	mixed := func(_ context.Context, a Arrival, end func(Outcome)) (string, error) {
 		switch a.Seq % 4 {
 		case 1:
@@ -333,7 +350,9 @@ func TestRunFailuresAndStartErrors(t *testing.T) {
 }
 
 // An end may come before the Start call that caused it returns.
-func TestRunEndBeforeStartReturns(t *testing.T) {
+func TestRunEndBeforeStartReturns(t *testing.T) { synctest.Test(t, testRunEndBeforeStartReturns) }
+
+func testRunEndBeforeStartReturns(t *testing.T) {
 	early := func(_ context.Context, a Arrival, end func(Outcome)) (string, error) {
 		end(Outcome{CorrelationID: wfID(a), Status: StatusCompleted, Ended: time.Now()})
 		time.Sleep(20 * time.Millisecond)
@@ -348,7 +367,9 @@ func TestRunEndBeforeStartReturns(t *testing.T) {
 	}
 }
 
-func TestRunCancelled(t *testing.T) {
+func TestRunCancelled(t *testing.T) { synctest.Test(t, testRunCancelled) }
+
+func testRunCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var once sync.Once
 	cancelAtFifth := func(ctx context.Context, a Arrival, end func(Outcome)) (string, error) {
@@ -370,7 +391,9 @@ func TestRunCancelled(t *testing.T) {
 	}
 }
 
-func TestRunMaxSamples(t *testing.T) {
+func TestRunMaxSamples(t *testing.T) { synctest.Test(t, testRunMaxSamples) }
+
+func testRunMaxSamples(t *testing.T) {
 	opts := lenient
 	opts.MaxSamples = 5
 	res, err := Run(context.Background(), constantProfile(t, 50, 200*time.Millisecond, ""), NewNoop(), opts)

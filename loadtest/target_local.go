@@ -14,6 +14,7 @@ import (
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/app/notify"
 	"github.com/alchemiser/alchemiser/emulator"
 )
@@ -48,6 +49,9 @@ type LocalConfig struct {
 	// production; by default each workflow has its own (see
 	// localStackConfig.SharedAccount for why).
 	SharedAccount bool
+	// Network is the paper exchange's network (local.WithNetwork);
+	// 127.0.0.1 when nil.
+	Network local.Network
 }
 
 // Local is the local target: the embedded stack (app/local) in this
@@ -103,7 +107,7 @@ func NewLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 		return nil, err
 	}
 	s, err := newLocalStack(ctx, localStackConfig{RunDir: dir, Day: cfg.Day, Seed: cfg.Seed, TimeScale: cfg.TimeScale,
-		Duplicates: cfg.Duplicates, SharedAccount: cfg.SharedAccount,
+		Duplicates: cfg.Duplicates, SharedAccount: cfg.SharedAccount, Network: cfg.Network,
 		Faults: paper.Faults{Latency: cfg.BrokerLatency, ErrorRates: cfg.BrokerErrorRates, Paths: cfg.BrokerPaths}})
 	if err != nil {
 		return nil, fmt.Errorf("could not start the local stack: %w", err)
