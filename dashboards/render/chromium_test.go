@@ -1,10 +1,11 @@
+//go:build external
+
 package render
 
 import (
 	"context"
 	"fmt"
 	"image"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -200,23 +201,4 @@ func chartsDrawn(img image.Image, colors [][3]int, want int) error {
 		return fmt.Errorf("%d of %d plot frames hold no series: %s", len(empty), len(frames), strings.Join(empty, ", "))
 	}
 	return nil
-}
-
-func writeFile(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// emptyRun is a run directory whose log group recorded nothing.
-func emptyRun(t *testing.T) string {
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "cloudwatch"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "cloudwatch"), "aws-lambda-alchemiser-scheduler.jsonl", "")
-	return dir
 }

@@ -419,3 +419,22 @@ func TestGolden(t *testing.T) {
 		t.Errorf("the page differs from %s (go test -run TestGolden -update to accept)", golden)
 	}
 }
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// emptyRun is a run directory whose log group recorded nothing.
+func emptyRun(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "cloudwatch"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "cloudwatch"), "aws-lambda-alchemiser-scheduler.jsonl", "")
+	return dir
+}

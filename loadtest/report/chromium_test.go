@@ -1,12 +1,11 @@
+//go:build external
+
 package report
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/internal/chromiumtest"
-	"github.com/alchemiser/alchemiser/loadtest"
 )
 
 // TestReportInChromium writes the report of a realistic run and looks at
@@ -176,22 +174,4 @@ func seriesPixels(img image.Image, charts []domChart) string {
 		}
 	}
 	return strings.Join(out, ", ")
-}
-
-func render(t *testing.T, r *loadtest.Result) string {
-	t.Helper()
-	var b bytes.Buffer
-	if err := WriteHTML(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
-
-func writeFile(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
