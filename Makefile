@@ -18,9 +18,15 @@ help: ## list targets
 run: ## run one trading workflow on the embedded local stack
 	$(GO) run ./cmd/alchemiser run
 
-test: lint tools ## run every test (after lint), then every fuzz target briefly (CI_FUZZTIME, default 1000x: a count, not a time, so a slow machine cannot make it flaky)
+# The packages with tests that need external tools (dynalite, Chromium,
+# built bootstraps): their files carry the build tag external.
+EXTERNAL_PKGS = $(sort $(patsubst %/,./%,$(dir $(shell grep -l '^//go:build external' \
+  $$(git ls-files '*_test.go' 2>/dev/null || find . -name '*_test.go' -not -path './.tools/*' | sed 's|^\./||')))))
+
+test: lint tools ## lint; the fast suite; the external-tool tests; the fast suite under -race; every fuzz target briefly (CI_FUZZTIME, default 1000x: a count, not a time, so a slow machine cannot make it flaky)
 	$(GO) test -count=1 $(PKGS)
-	$(GO) test -count=1 -race ./app/local/... ./emulator/... ./telemetry/... ./app/broker/... ./app/execution/...
+	$(GO) test -count=1 -tags external $(EXTERNAL_PKGS)
+	$(GO) test -count=1 -race $(PKGS)
 	./scripts/fuzz.sh $(or $(CI_FUZZTIME),1000x)
 
 tools: $(STATICCHECK) ## install what lint and tests need (staticcheck, dynalite from npm, chromium from Debian), once

@@ -11,12 +11,12 @@ pattern="${1:-.}"
 count="${COUNT:-6}"
 mkdir -p bench
 # The Logs Insights engine is compared with jq (queries/insights.BenchmarkQuery).
-if ! command -v jq >/dev/null 2>&1; then
-  echo "installing jq (Debian) for the query benchmark" >&2
-  { apt-get update -qq && apt-get install -y -qq jq; } >&2 || { echo "bench.sh: could not install jq" >&2; exit 1; }
-fi
-echo "go test -run '^\$' -bench '$pattern' -benchmem -count $count ./..." >&2
-go test -run '^$' -bench "$pattern" -benchmem -count "$count" ./... | tee bench/raw.txt | grep -E '^(Benchmark|ok|FAIL|pkg:)' >&2
+root=$(pwd)
+. scripts/apt.sh
+command -v jq >/dev/null 2>&1 || apt_install jq jq
+# -tags external: the cold-start benchmark builds the bootstraps.
+echo "go test -tags external -run '^\$' -bench '$pattern' -benchmem -count $count ./..." >&2
+go test -tags external -run '^$' -bench "$pattern" -benchmem -count "$count" ./... | tee bench/raw.txt | grep -E '^(Benchmark|ok|FAIL|pkg:)' >&2
 go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da -col /impl bench/raw.txt > bench/latest.txt 2>/dev/null \
   || go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench/raw.txt > bench/latest.txt
 cat bench/latest.txt

@@ -3,10 +3,13 @@
 # (dashboards/render, TestPreviewInChromium) screenshots the rendered page
 # with. Installed once, idempotently, from the system's packages.
 #   scripts/chromium.sh install   install chromium unless one is on PATH
-#                                 (Debian/Ubuntu: apt-get, as root or sudo)
+#                                 (Debian/Ubuntu: apt-get, as root or sudo;
+#                                 one line of output, apt's in a log: apt.sh)
 #   scripts/chromium.sh path      print the browser's path; exit 1 if none
 # $CHROMIUM, when set, names the browser to use instead of a PATH lookup.
 set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/apt.sh"
 
 names="chromium chromium-browser google-chrome-stable google-chrome"
 
@@ -29,25 +32,9 @@ find_browser() {
 }
 
 install() {
-  if p=$(find_browser); then
-    echo "chromium.sh: $p is already installed" >&2
-    return 0
-  fi
-  command -v apt-get >/dev/null 2>&1 || {
-    echo "chromium.sh: no chromium on PATH and no apt-get: install Chromium with your package manager" >&2
-    exit 1
-  }
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || { echo "chromium.sh: apt-get needs root (or sudo)" >&2; exit 1; }
-    sudo=sudo
-  fi
-  echo "chromium.sh: apt-get update" >&2
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
-  echo "chromium.sh: apt-get install chromium (a few minutes the first time)" >&2
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >&2
-  p=$(find_browser) || { echo "chromium.sh: chromium is still not on PATH after apt-get install" >&2; exit 1; }
-  echo "chromium.sh: installed $p ($("$p" --version 2>/dev/null || echo 'version unknown'))" >&2
+  find_browser >/dev/null && return 0
+  apt_install chromium chromium
+  find_browser >/dev/null || { echo "chromium.sh: chromium is still not on PATH after apt-get install" >&2; exit 1; }
 }
 
 case "${1:-}" in

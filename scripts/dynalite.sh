@@ -1,7 +1,8 @@
 #!/bin/sh
 # dynalite: a DynamoDB-compatible server from npm, for the tests of the
 # DynamoDB idempotency store. Installed once, idempotently, into
-# .tools/dynalite under the repository root.
+# .tools/dynalite under the repository root: one line of output, npm's in
+# .tools/logs/npm-dynalite.log (its end printed on failure).
 #   scripts/dynalite.sh install      install dynalite@4.0.0 if missing
 #   scripts/dynalite.sh serve PORT   install if missing, then run it on
 #                                    127.0.0.1:PORT, in memory
@@ -20,8 +21,14 @@ install() {
   # rename(2) is atomic and refuses a non-empty target, so one copy lands.
   tmp=$(mktemp -d .tools/dynalite.XXXXXX)
   trap 'rm -rf "$tmp"' EXIT
-  echo "dynalite.sh: installing dynalite@$version into $dir" >&2
-  npm install --prefix "$tmp" "dynalite@$version" --no-audit --no-fund --loglevel=error >&2
+  mkdir -p .tools/logs
+  log=.tools/logs/npm-dynalite.log
+  echo "installing dynalite@$version (npm)…" >&2
+  if ! npm install --prefix "$tmp" "dynalite@$version" --no-audit --no-fund --loglevel=error >"$log" 2>&1; then
+    echo "could not install dynalite; the end of $log:" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
   if [ -d "$dir" ] && [ ! -f "$cli" ]; then rm -rf "$dir"; fi # a broken earlier install
   node -e '
     try { require("fs").renameSync(process.argv[1], process.argv[2]) }
