@@ -76,8 +76,9 @@ func (a *MetricAlarm) Validate() error {
 		return fmt.Errorf("alarm %s: TreatMissingData %q (missing, ignore, breaching, notBreaching)", a.AlarmName, a.TreatMissingData)
 	}
 	// A metric-math alarm evaluates one period: every metric it
-	// retrieves must use the alarm's period (REFERENCE.md, "CloudWatch
-	// alarms"; the console offers one period for the whole alarm).
+	// retrieves must use the alarm's period (the console offers one
+	// period for the whole alarm:
+	// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create-alarm-on-metric-math-expression.html).
 	for _, m := range a.Metrics {
 		if m.MetricStat != nil && m.MetricStat.Period != a.period() {
 			return fmt.Errorf("alarm %s: metric %s has Period %d s, the alarm's others %d s; a metric-math alarm has one period",

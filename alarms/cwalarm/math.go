@@ -12,7 +12,7 @@ import (
 // numbers, metric ids, + - * /, comparisons (> >= < <= == !=) giving 1
 // or 0, AND / OR, IF(cond, a, b) and FILL(m, value).
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
-// Missing points (REFERENCE.md, "Metric math"): in an operation of two
+// Missing points (the same page): in an operation of two
 // series, a series without a point at a time counts as 0 when the other
 // has one there; with neither, or with a scalar on the other side, the
 // result has no point. Division by zero gives no point; FILL replaces

@@ -32,7 +32,9 @@
 //   - unknown fields are ignored: a MINOR version may add fields.
 //
 // All decode errors are *DecodeError, which is not retryable: a consumer
-// must send the event to its dead-letter queue, not retry it.
+// returns it as a permanent error (Permanent reports true), which no retry
+// fixes; Lambda still retries the invocation, then sends the event to the
+// function's on-failure destination.
 //
 // # Limits
 //

@@ -1,8 +1,10 @@
 // Package handlers holds the five Lambda handlers of the Alchemiser as
 // plain Go values: each decodes its input strictly, calls the domain
 // packages, and publishes the next event. They know nothing of Lambda, AWS
-// or the local stack; app/functions/*/main.go and the local stack wire
-// them, with their dependencies as fields (Deps and each handler's own).
+// or the local stack; app/compose builds them, with their dependencies as
+// fields (Deps and each handler's own), and wraps them in the middleware
+// chain, for the Lambda bootstraps (app/functions/*) and the local stack
+// (app/local) alike.
 //
 //   - Scheduler: invoked by EventBridge Scheduler with a ScheduleInput.
 //     Trigger "schedule" (or a manual one) publishes WorkflowStarted, the

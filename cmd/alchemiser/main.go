@@ -2,9 +2,14 @@
 //
 //	alchemiser run [--workflows N] [--seed S] [--out DIR] [--json]
 //
+// The other commands: events test-pattern, query, trace, alarms evaluate
+// and simulate, dlq list, show and redrive, replay, killswitch, dashboard
+// validate and render, loadtest and chaos; `alchemiser COMMAND --help`
+// documents each, and README.md lists their usage lines.
+//
 // Data goes to stdout, progress and logs to stderr. Exit status: 0 when
-// every workflow completed, 1 when any failed or the command failed, 2 on
-// bad usage.
+// the command succeeded (for run, every workflow completed), 1 when it
+// failed (a workflow failed), 2 on bad usage.
 package main
 
 import (
