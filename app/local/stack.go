@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -280,8 +281,11 @@ func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 		}
 		s.traces = &lockedFile{f: tf}
 	}
+	// The variables Lambda sets, from the function's template properties
+	// (its telemetry resource names the memory it is deployed with).
+	def := s.Top.Functions[topology.LogicalID(fn)]
 	env := map[string]string{
-		"AWS_LAMBDA_FUNCTION_NAME": fn, "AWS_REGION": "us-east-1", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+		"AWS_LAMBDA_FUNCTION_NAME": fn, "AWS_REGION": s.Top.Region, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(def.MemoryMB),
 		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "OTEL_SERVICE_NAME": "alchemiser", "AWS_LAMBDA_LOG_LEVEL": "INFO",
 	}
 	tel, err := telemetry.Init(context.Background(), nil, telemetry.WithEnv(func(k string) string { return env[k] }),

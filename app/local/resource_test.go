@@ -1,0 +1,91 @@
+package local
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"testing/synctest"
+
+	alchemiser "github.com/alchemiser/alchemiser"
+	"github.com/alchemiser/alchemiser/internal/memnet"
+	"github.com/alchemiser/alchemiser/topology"
+)
+
+// TestFunctionsRunWithTheirTemplateMemoryAndRegion checks that each
+// function's telemetry resource says what template.yaml deploys it with,
+// not a value of the local stack's own.
+func TestFunctionsRunWithTheirTemplateMemoryAndRegion(t *testing.T) {
+	synctest.Test(t, testFunctionsRunWithTheirTemplateMemoryAndRegion)
+}
+
+func testFunctionsRunWithTheirTemplateMemoryAndRegion(t *testing.T) {
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Config{Workflows: 1, Seed: 3, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()))
+	if err != nil || !rep.AllCompleted() {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	seen := resources(t, filepath.Join(rep.RunDir, "traces.jsonl"))
+	for _, fn := range top.FunctionNames() {
+		f := top.Functions[topology.LogicalID(fn)]
+		got, ok := seen[fn]
+		if !ok {
+			continue // the function did not run in this workflow (no span)
+		}
+		if want := strconv.Itoa(f.MemoryMB * 1024 * 1024); got["faas.max_memory"] != want {
+			t.Errorf("%s: faas.max_memory %q, want %s (MemorySize %d MB in template.yaml)", fn, got["faas.max_memory"], want, f.MemoryMB)
+		}
+		if got["cloud.region"] != top.Region {
+			t.Errorf("%s: cloud.region %q, want %q", fn, got["cloud.region"], top.Region)
+		}
+	}
+	if len(seen) == 0 {
+		t.Fatal("no spans: the test would check nothing")
+	}
+}
+
+// resources reads each function's resource attributes from traces.jsonl
+// (OTLP/JSON: 64-bit integers are strings).
+func resources(t *testing.T, path string) map[string]map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]map[string]string{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var doc struct {
+			ResourceSpans []struct {
+				Resource struct {
+					Attributes []struct {
+						Key   string `json:"key"`
+						Value struct {
+							StringValue string `json:"stringValue"`
+							IntValue    string `json:"intValue"`
+						} `json:"value"`
+					} `json:"attributes"`
+				} `json:"resource"`
+			} `json:"resourceSpans"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			t.Fatalf("traces.jsonl: %v", err)
+		}
+		for _, rs := range doc.ResourceSpans {
+			attrs := map[string]string{}
+			for _, a := range rs.Resource.Attributes {
+				attrs[a.Key] = a.Value.StringValue + a.Value.IntValue
+			}
+			out[attrs["faas.name"]] = attrs
+		}
+	}
+	return out
+}
