@@ -1,10 +1,7 @@
 package local
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -50,35 +47,11 @@ func testFunctionsRunWithTheirTemplateMemoryAndRegion(t *testing.T) {
 	}
 }
 
-// resources reads each function's resource attributes from traces.jsonl
-// (OTLP/JSON: 64-bit integers are strings).
+// resources is each function's resource attributes in traces.jsonl.
 func resources(t *testing.T, path string) map[string]map[string]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[string]map[string]string{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var doc struct {
-			ResourceSpans []struct {
-				Resource struct {
-					Attributes []struct {
-						Key   string `json:"key"`
-						Value struct {
-							StringValue string `json:"stringValue"`
-							IntValue    string `json:"intValue"`
-						} `json:"value"`
-					} `json:"attributes"`
-				} `json:"resource"`
-			} `json:"resourceSpans"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
-			t.Fatalf("traces.jsonl: %v", err)
-		}
+	for _, doc := range readTraces(t, path) {
 		for _, rs := range doc.ResourceSpans {
 			attrs := map[string]string{}
 			for _, a := range rs.Resource.Attributes {

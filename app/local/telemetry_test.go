@@ -17,36 +17,48 @@ type span struct {
 	fn, name, trace, id, parent, correlation string
 }
 
-func readSpans(t *testing.T, path string) []span {
+// traceDoc is one line of traces.jsonl (OTLP/JSON).
+type traceDoc struct {
+	ResourceSpans []struct {
+		Resource struct {
+			Attributes []kv `json:"attributes"`
+		} `json:"resource"`
+		ScopeSpans []struct {
+			Spans []struct {
+				Name         string `json:"name"`
+				TraceID      string `json:"traceId"`
+				SpanID       string `json:"spanId"`
+				ParentSpanID string `json:"parentSpanId"`
+				Attributes   []kv   `json:"attributes"`
+			} `json:"spans"`
+		} `json:"scopeSpans"`
+	} `json:"resourceSpans"`
+}
+
+func readTraces(t *testing.T, path string) []traceDoc {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []span
+	var out []traceDoc
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
-		var doc struct {
-			ResourceSpans []struct {
-				Resource struct {
-					Attributes []kv `json:"attributes"`
-				} `json:"resource"`
-				ScopeSpans []struct {
-					Spans []struct {
-						Name         string `json:"name"`
-						TraceID      string `json:"traceId"`
-						SpanID       string `json:"spanId"`
-						ParentSpanID string `json:"parentSpanId"`
-						Attributes   []kv   `json:"attributes"`
-					} `json:"spans"`
-				} `json:"scopeSpans"`
-			} `json:"resourceSpans"`
-		}
+		var doc traceDoc
 		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
 			t.Fatalf("traces.jsonl: %v", err)
 		}
+		out = append(out, doc)
+	}
+	return out
+}
+
+func readSpans(t *testing.T, path string) []span {
+	t.Helper()
+	var out []span
+	for _, doc := range readTraces(t, path) {
 		for _, rs := range doc.ResourceSpans {
 			fn := value(rs.Resource.Attributes, "faas.name")
 			for _, ss := range rs.ScopeSpans {
@@ -63,6 +75,7 @@ type kv struct {
 	Key   string `json:"key"`
 	Value struct {
 		StringValue string `json:"stringValue"`
+		IntValue    string `json:"intValue"` // OTLP/JSON writes 64-bit integers as strings
 	} `json:"value"`
 }
 
