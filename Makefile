@@ -23,9 +23,9 @@ run: ## run one trading workflow on the embedded local stack
 EXTERNAL_PKGS = $(sort $(patsubst %/,./%,$(dir $(shell grep -l '^//go:build external' \
   $$(git ls-files '*_test.go' 2>/dev/null || find . -name '*_test.go' -not -path './.tools/*' | sed 's|^\./||')))))
 
-test: lint tools ## lint; the fast suite; the external-tool tests; the fast suite under -race; every fuzz target briefly (CI_FUZZTIME, default 1000x: a count, not a time, so a slow machine cannot make it flaky)
+test: lint tools ## lint; the fast suite; the external-tool tests (under -race: they start the Runtime API server, dynalite and Chromium); the fast suite under -race; every fuzz target briefly (CI_FUZZTIME, default 1000x: a count, not a time, so a slow machine cannot make it flaky)
 	$(GO) test -count=1 $(PKGS)
-	$(GO) test -count=1 -tags external $(EXTERNAL_PKGS)
+	$(GO) test -count=1 -race -tags external $(EXTERNAL_PKGS)
 	$(GO) test -count=1 -race $(PKGS)
 	./scripts/fuzz.sh $(or $(CI_FUZZTIME),1000x)
 
