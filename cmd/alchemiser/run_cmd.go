@@ -32,7 +32,8 @@ directory under --out.
 The same --seed gives the same starting portfolio, correlation ids, plans and
 client order ids.
 
-Exit status: 0 when every workflow completed, 1 when any failed, 2 on bad usage.`,
+Exit status: 0 when every workflow completed and no message ended in a DLQ or an
+on-failure destination, 1 otherwise, 2 on bad usage.`,
 		Example: "  alchemiser run\n  alchemiser run --workflows 3 --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
