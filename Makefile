@@ -29,9 +29,10 @@ test: lint tools ## lint; the fast suite; the external-tool tests (under -race: 
 	$(GO) test -count=1 -race $(PKGS)
 	./scripts/fuzz.sh $(or $(CI_FUZZTIME),1000x)
 
-tools: $(STATICCHECK) ## install what lint and tests need (staticcheck, dynalite from npm, chromium from Debian), once
+tools: $(STATICCHECK) ## install what lint and tests need (staticcheck, dynalite from npm, chromium and the AWS CLI v2 from Debian), once
 	@./scripts/dynalite.sh install
 	@./scripts/chromium.sh install
+	@./scripts/awscli.sh install
 
 # staticcheck is pinned (2026.2.2 is the release that knows Go 1.26) and
 # installed into .tools/bin, not the user's GOBIN. The stamp carries the
