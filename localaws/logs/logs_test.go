@@ -151,3 +151,17 @@ func fixtureGroups(t *testing.T, dir string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// partialLine writes the start of a line, as a writer caught mid-write.
+func partialLine(t *testing.T, dir, group, text string) {
+	t.Helper()
+	name := filepath.Join(dir, "cloudwatch", strings.Trim(strings.ReplaceAll(group, "/", "-"), "-")+".jsonl")
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+}
