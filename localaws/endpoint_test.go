@@ -176,3 +176,22 @@ func errorCode(err error) string {
 	}
 	return ""
 }
+
+// With a scenario, the stack runs the scenario's fault; nothing is checked.
+func TestUpRunsAScenariosFault(t *testing.T) {
+	ep, err := Up(context.Background(), Config{Addr: "127.0.0.1:0", RunDir: filepath.Join(t.TempDir(), "run"), Scenario: "workflow-failed", Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ep.Close()
+	rep, err := ep.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) == 0 || rep.Results[0].Status != "failed" {
+		t.Errorf("results %+v, want failed workflows", rep.Results)
+	}
+	if _, err := Up(context.Background(), Config{Addr: "127.0.0.1:0", Scenario: "nope"}); err == nil {
+		t.Error("an unknown scenario started")
+	}
+}
