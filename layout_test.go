@@ -42,6 +42,11 @@ func TestLayoutImportRules(t *testing.T) {
 			why:    "the local stack imports no ops tooling, only its standalone engines",
 		},
 		{
+			pkgs:   []string{"./app/...", "./emulator/...", "./topology"},
+			forbid: []string{"localaws"},
+			why:    "the local AWS endpoint builds on the local stack and the emulator, never the reverse",
+		},
+		{
 			pkgs:  []string{"./alarms/cwalarm", "./queries/insights", "./emulator/eventpattern", "./telemetry", "./internal/..."},
 			allow: []string{"internal/"},
 			why:   "the engines, the telemetry layer and internal/ import nothing of the application",

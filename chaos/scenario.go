@@ -115,19 +115,9 @@ func Run(ctx context.Context, sc Scenario, o Options) (*Report, error) {
 		return nil, err
 	}
 	defer cleanup()
-	cfg, err := stackConfig(sc, o, dir)
+	cs, err := prepare(ctx, sc, o, dir, nil)
 	if err != nil {
 		return nil, err
-	}
-	if o.Unprotect != nil {
-		o.Unprotect(&cfg)
-	}
-	cs, err := NewStack(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("could not start the stack: %w", err)
-	}
-	if sc.Setup != nil {
-		sc.Setup(cs)
 	}
 	rep, err := cs.Run(ctx)
 	if err == nil && sc.After != nil {
@@ -150,6 +140,40 @@ func Run(ctx context.Context, sc Scenario, o Options) (*Report, error) {
 		r.RunDir = "" // removed on return
 	}
 	return r, err
+}
+
+// Prepare builds sc's stack in o.Dir (created when missing; required)
+// for o.Workflows workflows (the scenario's own count when 0), with its
+// faults injected (its Chaos knobs and its Setup), ready for Stack.Run;
+// extra are local stack options applied after the scenario's. Nothing is
+// checked: the caller runs the workflows (and sc.After when it wants the
+// scenario's action) and closes the stack. It is how a scenario's fault
+// runs on a long-lived stack (alchemiser local up --scenario).
+func Prepare(ctx context.Context, sc Scenario, o Options, extra ...local.Option) (*Stack, error) {
+	if o.Dir == "" {
+		return nil, errors.New("could not prepare the scenario's stack: no run directory")
+	}
+	return prepare(ctx, sc, o, o.Dir, extra)
+}
+
+// prepare builds and sets up sc's stack in dir.
+func prepare(ctx context.Context, sc Scenario, o Options, dir string, extra []local.Option) (*Stack, error) {
+	cfg, err := stackConfig(sc, o, dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Options = extra
+	if o.Unprotect != nil {
+		o.Unprotect(&cfg)
+	}
+	cs, err := NewStack(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("could not start the stack: %w", err)
+	}
+	if sc.Setup != nil {
+		sc.Setup(cs)
+	}
+	return cs, nil
 }
 
 func stackConfig(sc Scenario, o Options, dir string) (StackConfig, error) {

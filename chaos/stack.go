@@ -162,6 +162,9 @@ type StackConfig struct {
 	// Network is the paper exchange's network (local.WithNetwork);
 	// 127.0.0.1 when nil.
 	Network local.Network
+	// Options are local stack options applied after the scenario's (a
+	// long-lived stack's kill switch and clock).
+	Options []local.Option
 }
 
 // Stack is a local stack prepared for a scenario: its Setup may inject
@@ -195,6 +198,7 @@ func NewStack(ctx context.Context, c StackConfig) (*Stack, error) {
 	if c.Network != nil {
 		opts = append(opts, local.WithNetwork(c.Network))
 	}
+	opts = append(opts, c.Options...)
 	if s.Stack, err = local.New(ctx, local.Config{RunDir: c.Dir, Workflows: c.Workflows, Seed: c.Seed, Duplicates: c.Duplicates,
 		TimeScale: c.TimeScale, Progress: c.Progress}, opts...); err != nil {
 		return nil, err

@@ -104,3 +104,31 @@ func TestStopEndsTheWaits(t *testing.T) {
 		}
 	})
 }
+
+// An Event invocation through Lambda's API is retried as any asynchronous
+// one, then its record goes to the on-failure destination.
+func TestInvokeAsyncRetriesThenSendsTheRecord(t *testing.T) {
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &recordingClock{}
+	e, err := New(top, WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.InvokeAsync("SchedulerFunction", []byte(`{}`)); err == nil {
+		t.Error("an unregistered function was invoked")
+	}
+	var calls sync.WaitGroup
+	calls.Add(3)
+	_ = e.Register("SchedulerFunction", func(context.Context, json.RawMessage) error { calls.Done(); return errors.New("down") })
+	if err := e.InvokeAsync("SchedulerFunction", []byte(`{"trigger":"manual"}`)); err != nil {
+		t.Fatal(err)
+	}
+	e.Wait()
+	calls.Wait()
+	if n := e.Queues().Count(); n != 1 {
+		t.Errorf("%d messages in the queues, want the one invocation record", n)
+	}
+}

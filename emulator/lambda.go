@@ -44,6 +44,20 @@ func (e *EventBridge) invokeAsync(f *function, input []byte) {
 	e.toDestination(f, input, err, attempts)
 }
 
+// InvokeAsync is an asynchronous (Event) invocation of function id (a
+// logical id), as Lambda's Invoke API makes one: it returns once the
+// event is queued; function errors are retried per the function's
+// EventInvokeConfig, then go to its on-failure destination.
+func (e *EventBridge) InvokeAsync(id string, input []byte) error {
+	f, ok := e.functions[id]
+	if !ok || f.handle == nil {
+		return fmt.Errorf("function %s is not registered", id)
+	}
+	e.inflight.Add(1)
+	go e.invokeAsync(f, input)
+	return nil
+}
+
 // InvokeSync is a synchronous (RequestResponse) invocation of function
 // id (a logical id): Lambda does not retry it, the caller gets its error.
 func (e *EventBridge) InvokeSync(id string, input []byte) error {

@@ -35,7 +35,9 @@
 // WithHandlerMiddleware, WithDay, WithAccount) and the chaos scenarios
 // (package chaos: WithTopology, WithoutDestinations, WithExecutorConfig,
 // WithPublisherOptions, WithEmulatorOptions, WithInitDelay,
-// WithoutSchedule, WithoutWatchdog, WithIdempotencyLease, WithDataset).
+// WithoutSchedule, WithoutWatchdog, WithIdempotencyLease, WithDataset)
+// and the local AWS endpoint (package localaws: WithTradingEnabled, the
+// kill switch read from its SSM parameter).
 // Stack.Chain names each function's middleware, the same as in Lambda.
 //
 // Defaults: one workflow; the run directory a new one under runs/; time

@@ -37,6 +37,7 @@ type options struct {
 	skipDates  map[string]bool
 	noWatchdog bool
 	network    Network
+	trading    func(ctx context.Context) (bool, error)
 }
 
 // Middleware wraps a function's handler; d are the function's handler
@@ -160,3 +161,11 @@ func WithoutSchedule(dates ...string) Option {
 // WithoutWatchdog never fires the watchdog schedule, as if it were
 // disabled.
 func WithoutWatchdog() Option { return func(o *options) { o.noWatchdog = true } }
+
+// WithTradingEnabled is the execution function's kill switch
+// (compose.Deps.TradingEnabled), read before every plan as Lambda reads
+// the SSM parameter KILL_SWITCH_PARAMETER names; none (trading enabled)
+// by default.
+func WithTradingEnabled(f func(ctx context.Context) (bool, error)) Option {
+	return func(o *options) { o.trading = f }
+}

@@ -274,3 +274,18 @@ func functionNames(t *testing.T) []string {
 	}
 	return top.FunctionNames()
 }
+
+// The kill switch given to the stack stops the execution step, as the SSM
+// parameter does in Lambda.
+func TestWithTradingEnabledStopsTheExecution(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		off := func(context.Context) (bool, error) { return false, nil }
+		rep, err := Run(context.Background(), Config{Seed: 1, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()), WithTradingEnabled(off))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Results) != 1 || rep.Results[0].Status != "failed" || rep.Results[0].FailedStep != "kill_switch" || rep.Results[0].OrdersSubmitted != 0 {
+			t.Errorf("results %+v, want one workflow failed at kill_switch without orders", rep.Results)
+		}
+	})
+}

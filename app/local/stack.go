@@ -196,6 +196,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 			return err
 		}
 		d.Alpaca, d.Idempotency, d.Lease, d.Ledger = cfg, store, s.opts.lease, ledger
+		d.TradingEnabled = s.opts.trading
 		for _, edit := range s.opts.executor {
 			edit(&d.Executor)
 		}

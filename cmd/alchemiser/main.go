@@ -4,7 +4,7 @@
 //
 // The other commands: events test-pattern, query, trace, alarms evaluate
 // and simulate, dlq list, show and redrive, replay, killswitch, dashboard
-// validate and render, loadtest and chaos; `alchemiser COMMAND --help`
+// validate and render, loadtest, chaos and local up; `alchemiser COMMAND --help`
 // documents each, and README.md lists their usage lines.
 //
 // Data goes to stdout, progress and logs to stderr. Exit status: 0 when
