@@ -5,6 +5,8 @@ import (
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
 	"github.com/alchemiser/alchemiser/localaws/cloudformation"
 	"github.com/alchemiser/alchemiser/localaws/lambda"
+	"github.com/alchemiser/alchemiser/localaws/logs"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // services are the AWS APIs the endpoint serves, each built on the
@@ -14,7 +16,7 @@ import (
 // Close runs before it closes the stack.
 //
 // Served by the packages beside this one, added here as they land:
-// localaws/logs (CloudWatch Logs and Insights), localaws/cloudwatch
+// localaws/cloudwatch
 // (metrics, alarms and their evaluation loop, dashboards),
 // localaws/events (EventBridge), localaws/sqs, localaws/ssm (whose
 // kill-switch parameter becomes Config.TradingEnabled) and
@@ -28,5 +30,14 @@ func (e *Endpoint) services() ([]awsapi.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []awsapi.Service{cf.Service(), fn.Service()}, nil
+	top := e.Stack.Top
+	var groups []string
+	for _, name := range top.FunctionNames() {
+		groups = append(groups, top.Functions[topology.LogicalID(name)].LogGroup)
+	}
+	lg, err := logs.New(logs.Config{RunDir: e.RunDir, Region: top.Region, AccountID: top.Account, Now: e.now, LogGroups: groups})
+	if err != nil {
+		return nil, err
+	}
+	return []awsapi.Service{cf.Service(), fn.Service(), lg.Service()}, nil
 }
