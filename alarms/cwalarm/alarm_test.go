@@ -226,3 +226,37 @@ func TestCompositeRules(t *testing.T) {
 		}
 	}
 }
+
+// An Evaluator step by step gives Evaluate's states, and says what range
+// it read; with ignore, a step with no data keeps the state it is given.
+func TestEvaluatorSteps(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC)
+	s := Series{"m1": {{t0.Add(3*time.Minute + 10*time.Second), 1}}}
+	a := &MetricAlarm{AlarmName: "errors", Period: 60, EvaluationPeriods: 2, DatapointsToAlarm: 1, Threshold: 0,
+		ComparisonOperator: "GreaterThanThreshold", Statistic: "Sum", TreatMissingData: "ignore"}
+	want, err := Evaluate(a, s, t0, t0.Add(9*time.Minute), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEvaluator(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Window() != 4*time.Minute || e.Period() != time.Minute {
+		t.Errorf("window %v, period %v", e.Window(), e.Period())
+	}
+	state := InsufficientData
+	for i, w := range want {
+		ev := e.At(s, w.At, state)
+		state = ev.State
+		if state != w.State {
+			t.Errorf("step %d at %s: %s, Evaluate says %s", i, w.At.Format("15:04"), state, w.State)
+		}
+		if last := ev.Range[len(ev.Range)-1]; !last.End.Equal(w.At) {
+			t.Errorf("step %d: range ends %v", i, last.End)
+		}
+	}
+	if got := e.At(Series{}, t0, Alarm).State; got != Alarm {
+		t.Errorf("ignore with no data: %s, want the state kept", got)
+	}
+}

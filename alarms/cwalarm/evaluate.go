@@ -188,6 +188,34 @@ func aggregate(points []Point, start, end time.Time, stat string) (float64, bool
 // evaluation. An evaluation at t reads the periods that ended by t
 // (windows end at the evaluation's minute: rule 6).
 func Evaluate(a *MetricAlarm, s Series, from, to time.Time, every time.Duration) ([]Sample, error) {
+	e, err := NewEvaluator(a)
+	if err != nil {
+		return nil, err
+	}
+	if every <= 0 {
+		every = time.Minute // CloudWatch evaluates standard-resolution alarms every minute
+	}
+	state := InsufficientData
+	var out []Sample
+	for t := from; !t.After(to); t = t.Add(every) {
+		state = e.At(s, t, state).State
+		out = append(out, Sample{At: t, State: state})
+	}
+	return out, nil
+}
+
+// Evaluator evaluates one alarm an evaluation at a time, for callers that
+// keep the alarm's state between evaluations (an alarm evaluated as time
+// passes rather than over a fixed span). It is immutable and safe for
+// concurrent use.
+type Evaluator struct {
+	a      MetricAlarm
+	p      *Plan
+	period time.Duration
+}
+
+// NewEvaluator validates a and plans its metric math.
+func NewEvaluator(a *MetricAlarm) (*Evaluator, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -195,24 +223,53 @@ func Evaluate(a *MetricAlarm, s Series, from, to time.Time, every time.Duration)
 	if err != nil {
 		return nil, err
 	}
-	if every <= 0 {
-		every = time.Minute // CloudWatch evaluates standard-resolution alarms every minute
+	return &Evaluator{a: *a, p: p, period: time.Duration(a.period()) * time.Second}, nil
+}
+
+// Evaluation is one evaluation's outcome: the new state and the
+// evaluation range it was decided on (rule 1), oldest period first.
+type Evaluation struct {
+	State State
+	Range []Datapoint
+}
+
+// Datapoint is the alarm's value for the period ending at End; OK is
+// false when the period has no point.
+type Datapoint struct {
+	End   time.Time
+	Value float64
+	OK    bool
+}
+
+// Period is the alarm's period.
+func (e *Evaluator) Period() time.Duration { return e.period }
+
+// Window is how far back from its minute an evaluation reads: points
+// older than t.Truncate(time.Minute) - Window() do not change it.
+func (e *Evaluator) Window() time.Duration {
+	return time.Duration(e.a.rangeLength()) * e.period
+}
+
+// At evaluates the alarm at t, in state current (which only the ignore
+// option of TreatMissingData keeps).
+func (e *Evaluator) At(s Series, t time.Time, current State) Evaluation {
+	end := t.Truncate(time.Minute) // rule 6
+	n := e.a.rangeLength()
+	points := make([]float64, n)
+	rng := make([]Datapoint, n)
+	for i := range n {
+		pe := end.Add(-time.Duration(n-1-i) * e.period)
+		points[i] = e.p.value(s, pe.Add(-e.period), pe)
+		rng[i] = Datapoint{End: pe, Value: points[i], OK: !math.IsNaN(points[i])}
 	}
-	period := time.Duration(a.period()) * time.Second
-	state := InsufficientData
-	var out []Sample
-	for t := from; !t.After(to); t = t.Add(every) {
-		end := t.Truncate(time.Minute) // rule 6
-		n := a.rangeLength()
-		points := make([]float64, n)
-		for i := range n {
-			pe := end.Add(-time.Duration(n-1-i) * period)
-			points[i] = p.value(s, pe.Add(-period), pe)
-		}
-		state = a.decide(points, state)
-		out = append(out, Sample{At: t, State: state})
-	}
-	return out, nil
+	return Evaluation{State: e.a.decide(points, current), Range: rng}
+}
+
+// Aggregate applies a statistic (Sum, Average, Minimum, Maximum,
+// SampleCount, TC(lo:hi)) to the points in [start, end), as an alarm's
+// metric is aggregated over a period; ok is false when no point is in it.
+func Aggregate(points []Point, start, end time.Time, stat string) (v float64, ok bool) {
+	return aggregate(points, start, end, stat)
 }
 
 // trimmedRange reads a TC(lo:hi) statistic (absolute bounds).
