@@ -22,19 +22,19 @@ func (s *Server) serveCBOR(w http.ResponseWriter, r *http.Request) {
 	svcName, opName, ok := cborPath(r.URL.Path)
 	svc := s.byCBOR[svcName]
 	if !ok || svc == nil {
-		writeCBORError(w, Errorf(CodeUnknownOperation, "no operation at %s", r.URL.Path))
+		writeCBORError(w, nil, Errorf(CodeUnknownOperation, "no operation at %s", r.URL.Path))
 		s.observe(signingName(r), "", errors.New("unknown path"))
 		return
 	}
 	out, err := s.runCBOR(r, svc, opName)
 	s.observe(svc.SigningName, opName, err)
 	if err != nil {
-		writeCBORError(w, awsError(err))
+		writeCBORError(w, svc, awsError(err))
 		return
 	}
 	b, merr := cborEncode.Marshal(out)
 	if merr != nil {
-		writeCBORError(w, internal(merr))
+		writeCBORError(w, svc, internal(merr))
 		return
 	}
 	cborHeaders(w)
@@ -78,10 +78,19 @@ func cborHeaders(w http.ResponseWriter) {
 	w.Header().Set("X-Amzn-RequestId", requestID())
 }
 
-// writeCBORError writes e as rpcv2Cbor's error map.
-func writeCBORError(w http.ResponseWriter, e *Error) {
+// writeCBORError writes e as rpcv2Cbor's error map; the
+// x-amzn-query-error header carries the query code svc maps it to
+// (CloudWatch's DashboardNotFoundError is ResourceNotFound), which
+// query-compatible clients report as the error's code.
+func writeCBORError(w http.ResponseWriter, svc *Service, e *Error) {
 	cborHeaders(w)
-	w.Header().Set("X-Amzn-Query-Error", e.Code+";"+e.fault())
+	q := e.Code + ";" + e.fault()
+	if svc != nil {
+		if m, ok := svc.QueryErrors[e.Code]; ok {
+			q = m
+		}
+	}
+	w.Header().Set("X-Amzn-Query-Error", q)
 	w.WriteHeader(e.status())
 	b, _ := cborEncode.Marshal(map[string]string{"__type": e.Code, "message": e.Message})
 	_, _ = w.Write(b)
