@@ -15,9 +15,10 @@ import (
 
 // MaxCatchUp bounds one evaluation's catch-up: when the clock moved
 // further since the last evaluation, only the last MaxCatchUp of minutes
-// are evaluated (the states carry over the gap). Stretches in which no
-// alarm's evaluation range holds a point are skipped whatever their
-// length: every alarm's state is then a fixed point after one evaluation.
+// are evaluated (the states carry over the gap). An alarm whose
+// evaluation range held none of its points is not evaluated again until
+// a point comes (its state is a fixed point), and once every alarm is so
+// settled the rest of the catch-up is skipped whatever its length.
 const MaxCatchUp = 14 * 24 * time.Hour
 
 // Alarms evaluates the stack's generated alarms (package alarms: the
@@ -35,16 +36,17 @@ type Alarms struct {
 	composite []*compositeAlarm
 	states    map[string]*alarmState // by deployed name
 	arn       func(name string) string
-	maxWindow time.Duration // the longest evaluation range of the metric alarms
 	evaluated time.Time     // the last minute evaluated
 	stats     EvalStats
 }
 
 // EvalStats count the work the evaluations did.
 type EvalStats struct {
-	Minutes int // minutes evaluated (each evaluates every alarm)
-	Skipped int // minutes skipped as quiet or beyond MaxCatchUp
-	Points  int // metric points read
+	Minutes        int // minutes evaluated
+	MinutesSkipped int // minutes skipped: every alarm settled, or beyond MaxCatchUp
+	Evaluations    int // metric alarm evaluations
+	Settled        int // metric alarm evaluations skipped: the alarm had settled
+	Points         int // metric points read
 }
 
 type metricAlarm struct {
@@ -53,6 +55,11 @@ type metricAlarm struct {
 	eval    *cwalarm.Evaluator
 	metrics map[string]cwalarm.Metric // by metric id (m1 for a single-metric alarm)
 	series  cwalarm.Series            // sorted by time
+	last    time.Time                 // the newest point's time
+	// settled: evaluated at a minute whose range held none of its
+	// points, and none came since: its state is a fixed point until a
+	// point comes.
+	settled bool
 }
 
 type compositeAlarm struct {
@@ -140,7 +147,6 @@ func (a *Alarms) addMetric(name string, def cwalarm.MetricAlarm, metrics map[str
 	}
 	a.metric = append(a.metric, &metricAlarm{name: name, def: def, eval: e, metrics: metrics, series: cwalarm.Series{}})
 	a.states[name] = &alarmState{}
-	a.maxWindow = max(a.maxWindow, e.Window())
 	return nil
 }
 
@@ -215,16 +221,16 @@ func (a *Alarms) Evaluate(now time.Time) error {
 	a.addPoints(added)
 	target := now.Truncate(time.Minute)
 	if gap := target.Sub(a.evaluated); gap > MaxCatchUp {
-		a.stats.Skipped += int((gap - MaxCatchUp) / time.Minute)
+		a.stats.MinutesSkipped += int((gap - MaxCatchUp) / time.Minute)
 		a.evaluated = target.Add(-MaxCatchUp)
 	}
 	for t := a.evaluated.Add(time.Minute); !t.After(target); t = t.Add(time.Minute) {
-		a.step(t)
+		settled := a.step(t)
 		a.stats.Minutes++
-		if t.Add(-a.maxWindow).After(a.store.last) && t.Before(target) {
-			// No alarm's range holds a point from here on: the states
-			// just reached are fixed points.
-			a.stats.Skipped += int(target.Sub(t) / time.Minute)
+		if settled && t.Before(target) {
+			// Every alarm has settled: the states just reached hold
+			// until a point comes.
+			a.stats.MinutesSkipped += int(target.Sub(t) / time.Minute)
 			break
 		}
 	}
@@ -248,15 +254,35 @@ func (a *Alarms) addPoints(added []cwalarm.EMFPoint) {
 			s := append(m.series[id], pts...)
 			slices.SortStableFunc(s, func(x, y cwalarm.Point) int { return x.At.Compare(y.At) })
 			m.series[id] = s
+			m.last = maxTime(m.last, s[len(s)-1].At)
+			m.settled = false
 		}
 	}
 }
 
-// step evaluates every alarm at minute t: the metric alarms, then the
-// composites in order on their children's new states.
-func (a *Alarms) step(t time.Time) {
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// step evaluates every alarm at minute t: the metric alarms that have
+// not settled, then the composites in order on their children's new
+// states. It reports whether every metric alarm has settled.
+func (a *Alarms) step(t time.Time) bool {
+	all := true
 	for _, m := range a.metric {
+		if m.settled {
+			a.stats.Settled++
+			continue
+		}
+		a.stats.Evaluations++
 		st := a.states[m.name]
+		// A range that holds none of the alarm's points gives the same
+		// decision at every later minute until a point comes.
+		m.settled = t.Truncate(time.Minute).Add(-m.eval.Window()).After(m.last)
+		all = all && m.settled
 		ev := m.eval.At(m.window(t, m.eval.Window()), t, st.now.Value)
 		if ev.State != st.now.Value {
 			reason, data := metricReason(&m.def, ev, t)
@@ -276,6 +302,7 @@ func (a *Alarms) step(t time.Time) {
 			st.change(t, stateValue{Value: v, Reason: reason, ReasonData: data})
 		}
 	}
+	return all
 }
 
 // window is the alarm's series cut to the points an evaluation at t

@@ -23,9 +23,10 @@
 // Config.Now's clock, lazily (every operation first catches up to now) or
 // on a ticker (Run). Each alarm starts in INSUFFICIENT_DATA at
 // Config.Created ("Unchecked: Initial alarm creation"); a catch-up
-// evaluates minute by minute from the last evaluation, skips the minutes
-// in which no alarm's evaluation range holds a point (states are fixed
-// points there), and evaluates at most MaxCatchUp. State reasons and
+// evaluates minute by minute from the last evaluation, does not evaluate
+// again an alarm whose evaluation range held none of its points until a
+// point comes (its state is a fixed point), stops early once every alarm
+// is so settled, and evaluates at most MaxCatchUp. State reasons and
 // history data follow CloudWatch's wording and JSON.
 //
 // Defaults: region us-east-1, account 000000000000, stack alchemiser, the
