@@ -36,7 +36,7 @@ type Alarms struct {
 	composite []*compositeAlarm
 	states    map[string]*alarmState // by deployed name
 	arn       func(name string) string
-	evaluated time.Time     // the last minute evaluated
+	evaluated time.Time // the last minute evaluated
 	stats     EvalStats
 }
 
@@ -84,8 +84,8 @@ type stateValue struct {
 
 // Transition is a change of an alarm's state.
 type Transition struct {
-	At       time.Time
-	Old, New cwalarm.State
+	At                           time.Time
+	Old, New                     cwalarm.State
 	OldReason, NewReason         string
 	OldReasonData, NewReasonData string
 }
