@@ -41,8 +41,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func handlerErrorRun(t *testing.T) string {
-	t.Helper()
+// In a test it runs in a synctest bubble; in a benchmark (which has no
+// bubble) on loopback, in real time (under a second).
+func handlerErrorRun(tb testing.TB) string {
+	tb.Helper()
 	runOnce.Do(func() {
 		sc, err := chaos.Named("handler-error")
 		if err != nil {
@@ -50,23 +52,28 @@ func handlerErrorRun(t *testing.T) string {
 			return
 		}
 		dir := filepath.Join(tmpRoot, "handler-error")
-		synctest.Test(t, func(t *testing.T) {
-			rep, err := chaos.Run(context.Background(), sc, chaos.Options{Dir: dir, Network: memnet.Listen()})
+		run := func(o chaos.Options) {
+			rep, err := chaos.Run(context.Background(), sc, o)
 			if err == nil && !rep.Pass {
 				err = errors.New("the scenario failed its invariants")
 			}
 			runErr = err
-		})
+		}
+		if t, ok := tb.(*testing.T); ok {
+			synctest.Test(t, func(*testing.T) { run(chaos.Options{Dir: dir, Network: memnet.Listen()}) })
+		} else {
+			run(chaos.Options{Dir: dir})
+		}
 		runPath = dir
 	})
 	if runErr != nil {
-		t.Fatalf("could not make the run: %v", runErr)
+		tb.Fatalf("could not make the run: %v", runErr)
 	}
 	return runPath
 }
 
 // firstMetric is the run's first metric point's time.
-func firstMetric(t *testing.T, dir string) time.Time {
+func firstMetric(t testing.TB, dir string) time.Time {
 	t.Helper()
 	emf, err := alarms.RunMetrics(dir)
 	if err != nil || len(emf) == 0 {
