@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -123,5 +122,3 @@ func errorCode(err error) string {
 	}
 	return ""
 }
-
-func sortedCopy(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
