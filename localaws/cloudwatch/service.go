@@ -21,7 +21,8 @@ type Config struct {
 	// service serves and the alarms evaluate.
 	RunDir string
 	// Region, AccountID and StackName are the deployment's, for names
-	// and ARNs: us-east-1, 000000000000 and alchemiser by default.
+	// and ARNs: Topology's when it is given, else us-east-1,
+	// 000000000000 and alchemiser.
 	Region, AccountID, StackName string
 	// Now is the clock; time.Now when nil. Nothing else tells the time.
 	Now func() time.Time
@@ -39,6 +40,9 @@ type Config struct {
 }
 
 func (c Config) withDefaults() (Config, error) {
+	if t := c.Topology; t != nil {
+		c.Region, c.AccountID, c.StackName = cmp.Or(c.Region, t.Region), cmp.Or(c.AccountID, t.Account), cmp.Or(c.StackName, t.StackName)
+	}
 	c.Region = cmp.Or(c.Region, "us-east-1")
 	c.AccountID = cmp.Or(c.AccountID, "000000000000")
 	c.StackName = cmp.Or(c.StackName, "alchemiser")
