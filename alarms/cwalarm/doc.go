@@ -10,7 +10,10 @@
 // CSV (ReadPoints) or from CloudWatch embedded metric format log lines
 // (ParseEMF, then Points, which aggregates each dimension set apart as
 // CloudWatch does). Evaluate returns the state after each evaluation;
-// Transitions reduces that to the history the console lists.
+// Transitions reduces that to the history the console lists. An
+// Evaluator evaluates one evaluation at a time for callers that keep the
+// state as time passes (the local CloudWatch API), with the range it
+// decided on; Aggregate applies a statistic to a period's points.
 //
 // The evaluation rules, from "Configuring how CloudWatch alarms treat
 // missing data" and "Avoiding premature transitions to alarm state"
