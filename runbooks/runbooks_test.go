@@ -1,6 +1,10 @@
 package runbooks
 
 import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,7 +103,7 @@ func TestRunbooksNameOnlyWhatExists(t *testing.T) {
 		}
 		for _, m := range commandRef.FindAllStringSubmatch(text, -1) {
 			args := []string{m[1]}
-			if m[2] != "" && m[1] != "query" && m[1] != "trace" && m[1] != "killswitch" { // those take arguments, not subcommands
+			if m[2] != "" && m[1] != "query" && m[1] != "trace" { // those take arguments, not subcommands
 				args = append(args, m[2])
 			}
 			key := strings.Join(args, " ")
@@ -119,5 +123,45 @@ func TestRunbooksNameOnlyWhatExists(t *testing.T) {
 	}
 	if len(checked) < 4 {
 		t.Errorf("only %d commands checked: %v", len(checked), checked)
+	}
+	checkTradingCommands(t, bin, rb)
+}
+
+var tradingRef = regexp.MustCompile("`alchemiser (trading [^`]*)`")
+
+// checkTradingCommands runs every kill-switch command a runbook names as
+// written, <stack> filled in, against an SSM endpoint that denies every
+// call: each must get past its usage checks (exit 1 naming the AWS error,
+// not 2), since a paged operator types it as it stands.
+func checkTradingCommands(t *testing.T, bin string, rb map[string]string) {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"__type":"AccessDeniedException","message":"denied"}`)
+	}))
+	defer srv.Close()
+	env := append(os.Environ(), "AWS_ENDPOINT_URL="+srv.URL, "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=k",
+		"AWS_SECRET_ACCESS_KEY=s", "AWS_EC2_METADATA_DISABLED=true", "AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null")
+	halts := 0
+	for name, text := range rb {
+		for _, m := range tradingRef.FindAllStringSubmatch(text, -1) {
+			line := strings.ReplaceAll(m[1], "<stack>", "alchemiser")
+			if strings.ContainsAny(line, "<>") {
+				t.Errorf("%s.md: `alchemiser %s` has a placeholder other than <stack>", name, m[1])
+				continue
+			}
+			halts += strings.Count(line, "trading halt")
+			cmd := exec.Command(bin, strings.Fields(line)...)
+			cmd.Env = env
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "AccessDeniedException") {
+				t.Errorf("%s.md: `alchemiser %s` as written: %v %s", name, m[1], err, out)
+			}
+		}
+	}
+	if halts == 0 {
+		t.Error("no runbook says how to halt trading")
 	}
 }

@@ -301,3 +301,29 @@ func TestExecutionHonoursTheKillSwitchAndRunsOncePerEvent(t *testing.T) {
 		t.Errorf("failure detail %s", e.aws.entries[0]["Detail"])
 	}
 }
+
+// TestExecutionHaltsOnAnUnrecognisedKillSwitchValue: a value that is
+// neither "true" nor "false" ("off", a typo) halts the built execution
+// function as "false" does, and the failure names the value.
+func TestExecutionHaltsOnAnUnrecognisedKillSwitchValue(t *testing.T) {
+	e := setup(t)
+	e.aws.trading = "off"
+	st := start()
+	plan := &events.RebalancePlanned{Metadata: st.Child(events.DefaultIDs().New(), time.Now()), Workflow: st.Workflow,
+		PlanID: "p", Allocations: []events.Allocation{{Symbol: "SPY", Weight: decimal.NewFromInt(1)}},
+		Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
+		Items: []events.PlanItem{{Symbol: "SPY", Action: "BUY", Qty: decimal.NewFromInt(1), Price: decimal.NewFromInt(500), Fractionable: true}}}
+	invoke(t, e, "execution", wrap(t, plan))
+	if len(e.x.Orders("K")) != 0 {
+		t.Errorf("%d orders placed with the kill switch at %q", len(e.x.Orders("K")), "off")
+	}
+	e.aws.mu.Lock()
+	defer e.aws.mu.Unlock()
+	if len(e.aws.entries) != 1 {
+		t.Fatalf("published %d events, want one WorkflowFailed", len(e.aws.entries))
+	}
+	d := e.aws.entries[0]["Detail"].(string)
+	if !strings.Contains(d, `"step":"kill_switch"`) || !strings.Contains(d, `"error_type":"KillSwitchValueError"`) || !strings.Contains(d, `\"off\"`) {
+		t.Errorf("failure detail %s", d)
+	}
+}

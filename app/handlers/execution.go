@@ -25,14 +25,35 @@ type Execution struct {
 	Broker   broker.Broker
 	Executor *execution.Executor
 	// TradingEnabled is the kill switch, read before every plan (in AWS
-	// the SSM parameter of template.yaml). When it says no, the plan is
-	// not executed and the workflow fails at step "kill_switch". Nil
-	// means trading is enabled.
+	// the SSM parameter of template.yaml, read by TradingEnabledValue's
+	// rule). When it says no, or fails with a *KillSwitchValueError, the
+	// plan is not executed and the workflow fails at step "kill_switch";
+	// any other error is returned, so Lambda retries rather than trade
+	// blind. Nil means trading is enabled.
 	TradingEnabled func(ctx context.Context) (bool, error)
 }
 
 // ErrTradingDisabled is the cause of a workflow stopped by the kill switch.
 var ErrTradingDisabled = errors.New("trading is disabled by the kill switch")
+
+// halted reads the kill switch: the cause when trading is halted (nil
+// when enabled), or the error that kept it from being read.
+func (h *Execution) halted(ctx context.Context) (cause, err error) {
+	if h.TradingEnabled == nil {
+		return nil, nil
+	}
+	on, err := h.TradingEnabled(ctx)
+	var bad *KillSwitchValueError
+	switch {
+	case errors.As(err, &bad): // fails closed
+		return fmt.Errorf("%w: %w", err, ErrTradingDisabled), nil
+	case err != nil:
+		return nil, err
+	case !on:
+		return ErrTradingDisabled, nil
+	}
+	return nil, nil
+}
 
 // Handle implements Func.
 func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
@@ -44,19 +65,17 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	if !ok {
 		return &UnexpectedTypeError{Handler: "execution", Got: ev.EventType()}
 	}
-	if h.TradingEnabled != nil {
-		on, err := h.TradingEnabled(ctx)
-		if err != nil { // cannot tell: retry rather than trade blind
-			return fmt.Errorf("could not read the kill switch: %w", err)
+	halted, err := h.halted(ctx)
+	if err != nil { // cannot tell: retry rather than trade blind
+		return fmt.Errorf("could not read the kill switch: %w", err)
+	}
+	if halted != nil {
+		log.WarnContext(ctx, "kill switch is off: plan not executed", "plan_id", plan.PlanID, "reason", halted.Error())
+		end := failed(h.Deps, &plan.Metadata, plan.Workflow, "kill_switch", halted)
+		if err := h.Publisher.Publish(ctx, end); err != nil {
+			return fmt.Errorf("could not publish %s: %w", end.EventType(), err)
 		}
-		if !on {
-			log.WarnContext(ctx, "kill switch is off: plan not executed", "plan_id", plan.PlanID)
-			end := failed(h.Deps, &plan.Metadata, plan.Workflow, "kill_switch", ErrTradingDisabled)
-			if err := h.Publisher.Publish(ctx, end); err != nil {
-				return fmt.Errorf("could not publish %s: %w", end.EventType(), err)
-			}
-			return nil
-		}
+		return nil
 	}
 	ectx, span := stage(ctx, "execution execute")
 	report, err := h.Executor.Execute(ectx, request(plan))

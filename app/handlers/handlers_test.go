@@ -269,6 +269,24 @@ func TestKillSwitchStopsThePlanBeforeAnyOrder(t *testing.T) {
 		t.Errorf("positions %v (%v): an order was placed with trading disabled", pos, err)
 	}
 
+	// A value that is neither true nor false halts too, and says why.
+	rec = &bus.Recorder{}
+	typo := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec,
+		TradingEnabled: func(context.Context) (bool, error) { return TradingEnabledValue("off") }}
+	if err := typo.Handle(context.Background(), envelope(t, plan)); err != nil {
+		t.Fatal(err)
+	}
+	fail = rec.OfType(events.TypeWorkflowFailed)
+	if len(rec.Events()) != 1 || len(fail) != 1 {
+		t.Fatalf("published %v", rec.Events())
+	}
+	if f := fail[0].(*events.WorkflowFailed); f.Step != "kill_switch" || f.ErrorType != "KillSwitchValueError" || !strings.Contains(f.Reason, `"off"`) {
+		t.Errorf("failure %+v, want step kill_switch naming the value", f)
+	}
+	if pos, err := b.Positions(context.Background()); err != nil || len(pos) != 0 {
+		t.Errorf("positions %v (%v): an order was placed with an unrecognised kill switch value", pos, err)
+	}
+
 	unknown := &Execution{Deps: Deps{Publisher: &bus.Recorder{}}, Broker: b, Executor: exec,
 		TradingEnabled: func(context.Context) (bool, error) { return false, errors.New("ssm: throttled") }}
 	if err := unknown.Handle(context.Background(), envelope(t, plan)); err == nil || events.Permanent(err) {

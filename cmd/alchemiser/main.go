@@ -3,9 +3,10 @@
 //	alchemiser run [--workflows N] [--seed S] [--out DIR] [--json]
 //
 // The other commands: events test-pattern, query, trace, alarms evaluate
-// and simulate, dlq list, show and redrive, replay, killswitch, dashboard
-// validate and render, loadtest, chaos and local up; `alchemiser COMMAND --help`
-// documents each, and README.md lists their usage lines.
+// and simulate, dlq list, show and redrive, replay, trading halt, resume
+// and status (the kill switch), dashboard validate and render, loadtest
+// chaos and local up; `alchemiser COMMAND --help` documents each, and README.md
+// lists their usage lines.
 //
 // Data goes to stdout, progress and logs to stderr. Exit status: 0 when
 // the command succeeded (for run, every workflow completed), 1 when it

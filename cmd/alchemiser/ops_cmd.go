@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/bus/dlq"
@@ -19,8 +18,6 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/spf13/cobra"
 
 	"github.com/alchemiser/alchemiser/internal/inputs"
@@ -225,55 +222,6 @@ func attrs(in map[string]sqstypes.MessageAttributeValue) map[string]string {
 		out[k] = aws.ToString(v.StringValue)
 	}
 	return out
-}
-
-func newKillSwitchCmd() *cobra.Command {
-	var param string
-	cmd := &cobra.Command{
-		Use:   "killswitch on|off|status --parameter NAME",
-		Short: "Stop or resume trading: the SSM parameter the execution function reads before every plan",
-		Long: `killswitch reads or sets the kill-switch SSM parameter of template.yaml
-(/<stack>/trading-enabled): off stops every later plan before any order (the
-workflow fails at step kill_switch); on resumes trading.
-
-Exit status: 0, 1 when SSM cannot be reached, 2 on bad usage.`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if param == "" {
-				return usageError{errors.New("--parameter is required (e.g. /alchemiser/trading-enabled)")}
-			}
-			cfg, err := config.LoadDefaultConfig(cmd.Context())
-			if err != nil {
-				return err
-			}
-			client := ssm.NewFromConfig(cfg)
-			switch args[0] {
-			case "status":
-				out, err := client.GetParameter(cmd.Context(), &ssm.GetParameterInput{Name: aws.String(param)})
-				if err != nil {
-					return fmt.Errorf("ssm GetParameter %s: %w", param, err)
-				}
-				state := "on (trading)"
-				if strings.EqualFold(strings.TrimSpace(aws.ToString(out.Parameter.Value)), "false") {
-					state = "off (no trading)"
-				}
-				_, err = fmt.Fprintln(cmd.OutOrStdout(), state)
-				return err
-			case "on", "off":
-				value := map[string]string{"on": "true", "off": "false"}[args[0]]
-				_, err := client.PutParameter(cmd.Context(), &ssm.PutParameterInput{Name: aws.String(param), Value: aws.String(value),
-					Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)})
-				if err != nil {
-					return fmt.Errorf("ssm PutParameter %s: %w", param, err)
-				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "kill switch %s: trading %s\n", args[0], map[string]string{"on": "enabled", "off": "disabled"}[args[0]])
-				return err
-			}
-			return usageError{fmt.Errorf("killswitch takes on, off or status, not %q", args[0])}
-		},
-	}
-	cmd.Flags().StringVar(&param, "parameter", "", "the kill-switch SSM parameter name")
-	return cmd
 }
 
 func newDLQRedriveCmd() *cobra.Command {

@@ -12,11 +12,10 @@ import (
 	"testing"
 )
 
-// fakeOps speaks the JSON protocols of SSM, SQS and EventBridge for the
-// operational commands.
+// fakeOps speaks the JSON protocols of SQS and EventBridge for the
+// operational commands (fakeSSM, in trading_test.go, speaks SSM's).
 type fakeOps struct {
 	mu       sync.Mutex
-	param    string
 	messages []map[string]any // SQS messages not yet deleted
 	put      []map[string]any // PutEvents entries
 	replays  []map[string]any
@@ -33,11 +32,6 @@ func (f *fakeOps) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(v)
 	}
 	switch r.Header.Get("X-Amz-Target") {
-	case "AmazonSSM.GetParameter":
-		reply(map[string]any{"Parameter": map[string]any{"Name": in["Name"], "Value": f.param, "Type": "String"}})
-	case "AmazonSSM.PutParameter":
-		f.param = in["Value"].(string)
-		reply(map[string]any{"Version": 2})
 	case "AmazonSQS.ReceiveMessage":
 		reply(map[string]any{"Messages": f.messages})
 	case "AmazonSQS.DeleteMessage":
@@ -65,7 +59,9 @@ func (f *fakeOps) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func opsEnv(t *testing.T, f *fakeOps) func(args ...string) (string, error) {
+// opsEnv points the AWS SDK at f and returns a way to run the CLI, its
+// stdout and stderr together.
+func opsEnv(t *testing.T, f http.Handler) func(args ...string) (string, error) {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
@@ -77,20 +73,6 @@ func opsEnv(t *testing.T, f *fakeOps) func(args ...string) (string, error) {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), args, nil, &out, &errb)
 		return out.String() + errb.String(), err
-	}
-}
-
-func TestKillSwitchAgainstSSM(t *testing.T) {
-	cli := opsEnv(t, &fakeOps{param: "true"})
-	p := "--parameter=/alchemiser/trading-enabled"
-	for _, c := range [][2]string{{"status", "on (trading)"}, {"off", "trading disabled"}, {"status", "off (no trading)"}, {"on", "trading enabled"}} {
-		out, err := cli("killswitch", c[0], p)
-		if err != nil || !strings.Contains(out, c[1]) {
-			t.Errorf("killswitch %s: %q %v", c[0], out, err)
-		}
-	}
-	if out, err := cli("killswitch", "maybe", p); err == nil {
-		t.Errorf("killswitch maybe: %q", out)
 	}
 }
 

@@ -11,7 +11,8 @@
 //	ALPACA_DATA_URL       market data API; https://data.alpaca.markets by default
 //	IDEMPOTENCY_TABLE     DynamoDB table; every event handler runs once per event
 //	CLAIM_CHECK_BUCKET    S3 bucket for details over the 256 KB entry limit
-//	KILL_SWITCH_PARAMETER SSM parameter; "false" stops execution (execution only)
+//	KILL_SWITCH_PARAMETER SSM parameter; "true" trades, anything else stops
+//	                      execution (execution only; see KillSwitch)
 //	NOTIFY_TOPIC_ARN      SNS topic for workflow summaries (notifications)
 //	SLACK_WEBHOOK_SECRET_ARN  optional Secrets Manager secret holding a Slack
 //	                      incoming webhook URL (notifications), read at cold start
@@ -219,8 +220,10 @@ func Secret(ctx context.Context, cfg aws.Config, arn string) (string, error) {
 }
 
 // KillSwitch reads the SSM parameter KILL_SWITCH_PARAMETER before each
-// plan; nil when it is not set. Anything but "false" (any case) enables
-// trading.
+// plan; nil when it is not set. Its value means what
+// handlers.TradingEnabledValue says: "true" trades, "false" halts, and
+// anything else halts too, with a *handlers.KillSwitchValueError that
+// the execution handler puts in the workflow's failure.
 func KillSwitch(cfg aws.Config) func(ctx context.Context) (bool, error) {
 	name := os.Getenv("KILL_SWITCH_PARAMETER")
 	if name == "" {
@@ -232,6 +235,10 @@ func KillSwitch(cfg aws.Config) func(ctx context.Context) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("ssm GetParameter %s: %w", name, err)
 		}
-		return !strings.EqualFold(strings.TrimSpace(aws.ToString(out.Parameter.Value)), "false"), nil
+		on, err := handlers.TradingEnabledValue(aws.ToString(out.Parameter.Value))
+		if err != nil {
+			return false, fmt.Errorf("ssm parameter %s: %w", name, err)
+		}
+		return on, nil
 	}
 }
