@@ -91,7 +91,9 @@ func TestTheAWSCLIPutsListsAndReplays(t *testing.T) {
 	s.Bus.Wait()
 
 	// The CLI follows NextToken itself: pages of two give every rule.
-	var rules struct{ Rules []struct{ Name, State string } }
+	var rules struct {
+		Rules []struct{ Name, State string }
+	}
 	if err := json.Unmarshal([]byte(run("list-rules", "--event-bus-name", busName, "--page-size", "2")), &rules); err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,9 @@ func TestTheAWSCLIReadsAndSetsTheKillSwitch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("get-parameter: %v\n%s", err, stderr)
 	}
-	var got struct{ Parameter struct{ Name, Value, Type string } }
+	var got struct {
+		Parameter struct{ Name, Value, Type string }
+	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil || got.Parameter.Value != "true" || got.Parameter.Type != "String" {
 		t.Errorf("get-parameter: %s (%v)", out, err)
 	}
