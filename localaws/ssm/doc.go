@@ -6,8 +6,9 @@
 // their initial values (the kill switch /alchemiser/trading-enabled,
 // "true"), kept in Config.Dir/ssm.json: a value put is written before the
 // call returns, and a new SSM on the same directory starts from the file,
-// so nothing is lost on a restart. Get reads a value in process (the
-// local stack's execution function reads the kill switch with it).
+// so nothing is lost on a restart. Get reads a value in process, and
+// KillSwitch reads a parameter as the execution function reads its kill
+// switch in Lambda, for local.WithTradingEnabled.
 //
 // Served: GetParameter, GetParameters and PutParameter, as the API
 // reference describes them

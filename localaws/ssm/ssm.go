@@ -1,6 +1,7 @@
 package ssm
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -153,6 +154,20 @@ func (s *SSM) Get(name string) (string, bool) {
 		return "", false
 	}
 	return p.Value, true
+}
+
+// KillSwitch reads parameter name as the execution function reads
+// KILL_SWITCH_PARAMETER's in Lambda (app/functions/internal/wiring):
+// anything but "false" (any case, spaces trimmed) enables trading; a
+// missing parameter is an error. It suits local.WithTradingEnabled.
+func (s *SSM) KillSwitch(name string) func(ctx context.Context) (bool, error) {
+	return func(context.Context) (bool, error) {
+		v, ok := s.Get(name)
+		if !ok {
+			return false, fmt.Errorf("ssm GetParameter %s: ParameterNotFound", name)
+		}
+		return !strings.EqualFold(strings.TrimSpace(v), "false"), nil
+	}
 }
 
 // lookup finds a parameter by name or ARN; the caller holds s.mu.

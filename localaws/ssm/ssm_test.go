@@ -93,6 +93,12 @@ func TestPutParameterNeedsOverwriteAndCountsVersions(t *testing.T) {
 	if v, _ := p.Get(killSwitch); v != "false" {
 		t.Errorf("Get after the put = %q", v)
 	}
+	if on, err := p.KillSwitch(killSwitch)(ctx); on || err != nil {
+		t.Errorf("KillSwitch after the put = %v, %v; want trading disabled", on, err)
+	}
+	if _, err := p.KillSwitch("/nope")(ctx); err == nil {
+		t.Error("KillSwitch of a missing parameter: no error")
+	}
 	if _, err := c.PutParameter(ctx, &awsssm.PutParameterInput{Name: aws.String("/alchemiser/new"), Value: aws.String("x")}); errorCode(err) != "ValidationException" {
 		t.Errorf("a new parameter without Type: %v", err)
 	}
