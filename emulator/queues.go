@@ -40,8 +40,9 @@ func newQueues(top *topology.Topology, dir string, clock Clock) *Queues {
 	return &Queues{dir: dir, top: top, clock: clock, msgs: map[string][]Message{}}
 }
 
-// Send puts a message on queue id.
-func (q *Queues) Send(id, body string, attrs map[string]string) {
+// Send puts a message on queue id and returns it, with the id and
+// sent time SQS's SendMessage answers with.
+func (q *Queues) Send(id, body string, attrs map[string]string) Message {
 	name := id
 	if qu, ok := q.top.Queues[id]; ok {
 		name = qu.Name
@@ -51,11 +52,12 @@ func (q *Queues) Send(id, body string, attrs map[string]string) {
 	defer q.mu.Unlock()
 	q.msgs[id] = append(q.msgs[id], m)
 	if q.dir == "" {
-		return
+		return m
 	}
 	if err := appendJSONLine(filepath.Join(q.dir, name+".jsonl"), m); err != nil && q.err == nil {
 		q.err = err
 	}
+	return m
 }
 
 // Messages returns queue id's messages.

@@ -1,0 +1,133 @@
+//go:build external
+
+package events_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/emulator/awsapi"
+	"github.com/alchemiser/alchemiser/localaws/events"
+)
+
+// awsCLI runs the AWS CLI v2 (/usr/bin/aws, or $ALCHEMISER_AWS_CLI)
+// against url and returns its output and error output.
+func awsCLI(t *testing.T, url string, args ...string) (string, string, error) {
+	t.Helper()
+	bin := os.Getenv("ALCHEMISER_AWS_CLI")
+	if bin == "" {
+		bin = "/usr/bin/aws"
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("no AWS CLI at %s: run `make tools` (scripts/awscli.sh install); $ALCHEMISER_AWS_CLI may name one", bin)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json"}, args...)...)
+	home := t.TempDir()
+	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET",
+		"AWS_CONFIG_FILE=" + home + "/config", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials", "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true"}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return stdout.String(), stderr.String(), err
+}
+
+// cliServed is a local stack and its EventBridge API on loopback.
+func cliServed(t *testing.T) (*local.Stack, *events.Events, string) {
+	t.Helper()
+	s, err := local.New(context.Background(), local.Config{RunDir: t.TempDir(), Seed: 1, TimeScale: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	e, err := events.New(events.Config{Bus: s.Bus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	srv, err := awsapi.NewServer([]awsapi.Service{e.Service()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return s, e, hs.URL
+}
+
+func TestTheAWSCLIPutsListsAndReplays(t *testing.T) {
+	s, e, url := cliServed(t)
+	run := func(args ...string) string {
+		t.Helper()
+		out, stderr, err := awsCLI(t, url, append([]string{"events"}, args...)...)
+		if err != nil {
+			t.Fatalf("events %v: %v\n%s", args, err, stderr)
+		}
+		return out
+	}
+
+	entries := `[{"EventBusName":"alchemiser-bus","Source":"alchemiser.execution","DetailType":"WorkflowFailed",` +
+		`"Detail":"{\"metadata\":{\"event_id\":\"01CLI\"}}","Time":"2026-03-02T14:35:00Z"},` +
+		`{"EventBusName":"alchemiser-bus","Source":"alchemiser.execution","Detail":"{}"}]`
+	var put struct {
+		FailedEntryCount int
+		Entries          []struct{ EventId, ErrorCode string }
+	}
+	if err := json.Unmarshal([]byte(run("put-events", "--entries", entries)), &put); err != nil {
+		t.Fatal(err)
+	}
+	if put.FailedEntryCount != 1 || len(put.Entries) != 2 || put.Entries[0].EventId == "" || put.Entries[1].ErrorCode != "InvalidArgument" {
+		t.Errorf("put-events: %+v", put)
+	}
+	s.Bus.Wait()
+
+	// The CLI follows NextToken itself: pages of two give every rule.
+	var rules struct {
+		Rules []struct{ Name, State string }
+	}
+	if err := json.Unmarshal([]byte(run("list-rules", "--event-bus-name", busName, "--page-size", "2")), &rules); err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	for _, r := range s.Top.Rules {
+		if r.Bus == "Bus" {
+			want = append(want, r.Name)
+		}
+	}
+	for _, r := range rules.Rules {
+		got = append(got, r.Name)
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("list-rules: %v, want %v", got, want)
+	}
+
+	var arc struct {
+		EventCount int64
+		State      string
+	}
+	if err := json.Unmarshal([]byte(run("describe-archive", "--archive-name", archive)), &arc); err != nil || arc.EventCount != 1 || arc.State != "ENABLED" {
+		t.Errorf("describe-archive: %+v, %v", arc, err)
+	}
+	run("start-replay", "--replay-name", "cli", "--event-source-arn", archiveARN, "--destination", "Arn="+busARN,
+		"--event-start-time", "2026-03-02T14:00:00Z", "--event-end-time", "2026-03-02T15:00:00Z")
+	_ = e.Close()
+	var rep struct{ State, EventLastReplayedTime string }
+	if err := json.Unmarshal([]byte(run("describe-replay", "--replay-name", "cli")), &rep); err != nil || rep.State != "COMPLETED" ||
+		!strings.HasPrefix(rep.EventLastReplayedTime, "2026-03-02T14:35:00") {
+		t.Errorf("describe-replay: %+v, %v", rep, err)
+	}
+	_, stderr, err := awsCLI(t, url, "events", "describe-event-bus", "--name", "nope")
+	if err == nil || !strings.Contains(stderr, "ResourceNotFoundException") {
+		t.Errorf("an unknown bus: %v\n%s", err, stderr)
+	}
+}
