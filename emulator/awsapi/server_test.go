@@ -76,7 +76,13 @@ func services() []awsapi.Service {
 
 func sdkConfig(t *testing.T) aws.Config {
 	t.Helper()
-	srv, err := awsapi.NewServer(services())
+	return clientConfig(t, services()...)
+}
+
+// clientConfig is an SDK configuration for a server of svcs.
+func clientConfig(t *testing.T, svcs ...awsapi.Service) aws.Config {
+	t.Helper()
+	srv, err := awsapi.NewServer(svcs)
 	if err != nil {
 		t.Fatal(err)
 	}
