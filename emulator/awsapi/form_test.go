@@ -50,9 +50,9 @@ type Inline struct {
 
 func TestDecodeForm(t *testing.T) {
 	form := url.Values{
-		"Action":  {"GetMetricData"},
-		"Version": {"2010-08-01"},
-		"MetricDataQueries.member.1.Id":                                          {"m1"},
+		"Action":                        {"GetMetricData"},
+		"Version":                       {"2010-08-01"},
+		"MetricDataQueries.member.1.Id": {"m1"},
 		"MetricDataQueries.member.1.MetricStat.Metric.Namespace":                 {"Alchemiser"},
 		"MetricDataQueries.member.1.MetricStat.Metric.MetricName":                {"OrdersFilled"},
 		"MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name":  {"Service"},
