@@ -70,6 +70,7 @@ func services() []awsapi.Service {
 				}
 				return &out, nil
 			}),
+			"Boom": awsapi.Op(func(context.Context, *describeAlarmsIn) (*describeAlarmsOut, error) { panic("boom") }),
 		}}
 	return []awsapi.Service{ssmSvc, cw}
 }
