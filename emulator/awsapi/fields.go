@@ -66,7 +66,7 @@ func appendFields(fs []field, t reflect.Type, index []int) []field {
 // hasBinding is whether a json:"-" member is bound in restJson1 all
 // the same (a header or the payload, which are not JSON members).
 func hasBinding(tag reflect.StructTag) bool {
-	for _, k := range []string{"querystring", "header", "payload", "status"} {
+	for _, k := range []string{"querystring", "header", "payload", "httpResponseCode"} {
 		if _, ok := tag.Lookup(k); ok {
 			return true
 		}
@@ -102,6 +102,6 @@ func newField(sf reflect.StructField, index []int, jsonTag string) field {
 	f.querystring = sf.Tag.Get("querystring")
 	f.header = sf.Tag.Get("header")
 	_, f.payload = sf.Tag.Lookup("payload")
-	_, f.status = sf.Tag.Lookup("status")
+	_, f.status = sf.Tag.Lookup("httpResponseCode")
 	return f
 }

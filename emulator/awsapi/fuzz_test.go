@@ -58,7 +58,7 @@ type fuzzInvokeIn struct {
 	Payload   []byte       `json:"-" payload:""`
 }
 type fuzzInvokeOut struct {
-	Status  int          `json:"-" status:""`
+	Status  int          `json:"-" httpResponseCode:""`
 	Mode    string       `json:"-" header:"X-Fuzz-Mode"`
 	Count   int64        `json:"-" header:"X-Fuzz-Count"`
 	When    *awsapi.Time `json:"-" header:"X-Fuzz-When"`

@@ -27,7 +27,7 @@ type invokeIn struct {
 	Payload        json.RawMessage `json:"-" payload:""`
 }
 type invokeOut struct {
-	StatusCode      int32  `json:"-" status:""`
+	StatusCode      int32  `json:"-" httpResponseCode:""`
 	FunctionError   string `json:"-" header:"X-Amz-Function-Error"`
 	LogResult       string `json:"-" header:"X-Amz-Log-Result"`
 	ExecutedVersion string `json:"-" header:"X-Amz-Executed-Version"`

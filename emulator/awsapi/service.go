@@ -59,9 +59,10 @@ type Service struct {
 // `header:"Name"`; a member tagged `payload:""` ([]byte,
 // json.RawMessage, string, or a struct as JSON) is the body, else the
 // rest of the input is the JSON body. Output members tagged
-// `header:"Name"` are headers, one tagged `status:""` the HTTP status
-// when not zero, one tagged `payload:""` the raw body; else the rest of
-// the output is the JSON body. Bound members are usually also json:"-".
+// `header:"Name"` are headers, one tagged `httpResponseCode:""` (as
+// Smithy's trait) the HTTP status when not zero, one tagged
+// `payload:""` the raw body; else the rest of the output is the JSON
+// body. Bound members are usually also json:"-".
 type Route struct {
 	Method, Path, Operation string
 	Status                  int
