@@ -92,6 +92,8 @@ func writeCBORError(w http.ResponseWriter, svc *Service, e *Error) {
 	}
 	w.Header().Set("X-Amzn-Query-Error", q)
 	w.WriteHeader(e.status())
-	b, _ := cborEncode.Marshal(map[string]string{"__type": e.Code, "message": e.Message})
+	// CBOR text must be UTF-8, and a message may quote a client's bytes.
+	b, _ := cborEncode.Marshal(map[string]string{"__type": strings.ToValidUTF8(e.Code, "\uFFFD"),
+		"message": strings.ToValidUTF8(e.Message, "\uFFFD")})
 	_, _ = w.Write(b)
 }

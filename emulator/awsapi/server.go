@@ -22,7 +22,7 @@ type Server struct {
 	bySigning map[string]*Service
 	byTarget  map[string]*Service
 	byCBOR    map[string]*Service
-	rest      []*Service
+	routes    []restRoute
 	observe   func(service, operation string, err error)
 }
 
@@ -75,8 +75,12 @@ func (s *Server) add(svc *Service) error {
 			if _, ok := svc.Operations[r.Operation]; !ok {
 				return fmt.Errorf("awsapi: service %s: route %s %s names no operation %q", svc.SigningName, r.Method, r.Path, r.Operation)
 			}
+			rt, err := compileRoute(svc, r)
+			if err != nil {
+				return err
+			}
+			s.routes = append(s.routes, rt)
 		}
-		s.rest = append(s.rest, svc)
 	}
 	return nil
 }

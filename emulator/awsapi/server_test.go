@@ -70,13 +70,20 @@ func services() []awsapi.Service {
 				}
 				return &out, nil
 			}),
+			"Boom": awsapi.Op(func(context.Context, *describeAlarmsIn) (*describeAlarmsOut, error) { panic("boom") }),
 		}}
 	return []awsapi.Service{ssmSvc, cw}
 }
 
 func sdkConfig(t *testing.T) aws.Config {
 	t.Helper()
-	srv, err := awsapi.NewServer(services())
+	return clientConfig(t, services()...)
+}
+
+// clientConfig is an SDK configuration for a server of svcs.
+func clientConfig(t *testing.T, svcs ...awsapi.Service) aws.Config {
+	t.Helper()
+	srv, err := awsapi.NewServer(svcs)
 	if err != nil {
 		t.Fatal(err)
 	}

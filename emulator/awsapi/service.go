@@ -52,10 +52,17 @@ type Service struct {
 
 // Route is one restJson1 operation's HTTP binding: Method and a Path
 // of literal and {label} segments (a label binds the input member whose
-// json tag names it); Status is the success status (200 when zero).
-// Query string members bind by the struct tag `querystring:"name"`,
-// headers by `header:"Name"`; a member tagged `payload:""` is the raw
-// body, the rest of the input the JSON body.
+// json tag names it, its value unescaped; a last {label+} takes the rest
+// of the path); Status is the success status (200 when zero). Input
+// members bind to the query string by the struct tag
+// `querystring:"name"` (a list takes every value), to headers by
+// `header:"Name"`; a member tagged `payload:""` ([]byte,
+// json.RawMessage, string, or a struct as JSON) is the body, else the
+// rest of the input is the JSON body. Output members tagged
+// `header:"Name"` are headers, one tagged `httpResponseCode:""` (as
+// Smithy's trait) the HTTP status when not zero, one tagged
+// `payload:""` the raw body; else the rest of the output is the JSON
+// body. Bound members are usually also json:"-".
 type Route struct {
 	Method, Path, Operation string
 	Status                  int
