@@ -2,6 +2,7 @@ package insights
 
 import (
 	"bytes"
+	"errors"
 	"io"
 )
 
@@ -10,17 +11,36 @@ import (
 // column. It forgets the newlines before an offset the caller will not
 // ask about again (forget), so its memory is bounded by how far the
 // decoder reads ahead, not by the stream.
+//
+// With a limit, it refuses to read on once it has read more than limit
+// bytes past the offset last given to forget, and reads at most readAhead
+// bytes at a time: a value over the limit (by up to readAhead) is refused
+// before it is in memory whole.
 type lineCounter struct {
 	r      io.Reader
 	read   int64   // bytes read so far
 	nl     []int64 // offsets of the newlines not forgotten, ascending
 	lines  int     // newlines forgotten
 	lastNL int64   // offset of the last newline forgotten, -1 if none
+	from   int64   // the offset last given to forget
+	limit  int64   // 0: none
 }
+
+// readAhead is the most one read takes.
+const readAhead = 64 << 10
+
+// errValueTooLarge is the read error past the limit.
+var errValueTooLarge = errors.New("a value over the limit")
 
 func newLineCounter(r io.Reader) *lineCounter { return &lineCounter{r: r, lastNL: -1} }
 
 func (c *lineCounter) Read(p []byte) (int, error) {
+	if c.limit > 0 {
+		if c.read-c.from > c.limit {
+			return 0, errValueTooLarge
+		}
+		p = p[:min(len(p), readAhead)]
+	}
 	n, err := c.r.Read(p)
 	for i := 0; i < n; {
 		j := bytes.IndexByte(p[i:n], '\n')
@@ -36,6 +56,7 @@ func (c *lineCounter) Read(p []byte) (int, error) {
 
 // forget drops the newlines before off.
 func (c *lineCounter) forget(off int64) {
+	c.from = max(c.from, off)
 	k := 0
 	for k < len(c.nl) && c.nl[k] < off {
 		k++

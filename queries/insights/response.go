@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 // The documents the AWS CLI prints for CloudWatch Logs' event listings
@@ -135,12 +137,13 @@ func skipJSONSpace(b []byte, i int) int {
 // ReadResponse reads filter-log-events or get-log-events documents (or
 // bare events arrays), one after another, and yields their events in
 // order until yield returns false. It streams: one event is in memory at
-// a time. A document must have an "events" array (an empty one yields
+// a time, and an event over inputs.LogLine (4 MiB) is an error. A document must have an "events" array (an empty one yields
 // nothing); other keys are skipped. An event must be an object with a
 // numeric timestamp. An event without logGroupName is in group. Errors
 // name the file (name), line and column.
 func ReadResponse(r io.Reader, name, group string, yield func(*Event) bool) error {
 	lc := newLineCounter(r)
+	lc.limit = inputs.LogLine
 	d := &responseDecoder{dec: json.NewDecoder(lc), lc: lc, name: name, group: group, yield: yield}
 	return d.read()
 }
@@ -225,6 +228,7 @@ func (d *responseDecoder) events() error {
 	for d.dec.More() {
 		at := d.valueStart()
 		d.n++
+		d.lc.forget(at) // no later error is before this event
 		var e exported
 		if err := d.dec.Decode(&e); err != nil {
 			return d.eventError(at, err)
@@ -235,7 +239,6 @@ func (d *responseDecoder) events() error {
 		if e.LogGroupName == "" {
 			e.LogGroupName = d.group
 		}
-		d.lc.forget(at) // no later error is before this event
 		ev := &Event{Timestamp: *e.Timestamp, IngestionTime: e.IngestionTime, Message: e.Message,
 			LogStream: e.LogStreamName, LogGroup: e.LogGroupName}
 		if !d.yield(ev) {
@@ -286,6 +289,10 @@ func (d *responseDecoder) valueStart() int64 {
 
 // eventError explains why the event at offset at could not be read.
 func (d *responseDecoder) eventError(at int64, err error) error {
+	if errors.Is(err, errValueTooLarge) {
+		line, col := d.lc.pos(at)
+		return fmt.Errorf("%s:%d:%d: %w", d.name, line, col, &inputs.TooLargeError{Name: fmt.Sprintf("event %d", d.n), Limit: inputs.LogLine})
+	}
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
 		return d.syntax(err)
@@ -313,6 +320,8 @@ func (d *responseDecoder) syntax(err error) error {
 			off = d.lc.read
 		}
 		return d.errorAt(off, "%s", se.Error())
+	case errors.Is(err, errValueTooLarge): // a value outside the events
+		return fmt.Errorf("%s: %w", d.name, &inputs.TooLargeError{Name: "a value between the events", Limit: inputs.LogLine})
 	case errors.Is(err, io.ErrUnexpectedEOF), err == io.EOF: // EOF: within a document
 		return d.errorAt(d.lc.read, "the document ends early")
 	}

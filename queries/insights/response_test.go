@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
 // readAll reads src with ReadLogEvents and returns the events.
@@ -269,3 +271,21 @@ func FuzzReadLogEvents(f *testing.F) {
 }
 
 var placed = regexp.MustCompile(`^logs\.json:(\d+):(\d+): `)
+
+// One event over the limit of a log line is refused before it is read
+// whole; the events before it are read.
+func TestReadResponseRefusesAnOversizedEvent(t *testing.T) {
+	big := strings.Repeat("x", int(inputs.LogLine)+readAhead+1)
+	src := "{\"events\": [\n  {\"timestamp\": 1, \"message\": \"a\"},\n  {\"timestamp\": 2, \"message\": \"" + big + "\"}\n]}"
+	var got []string
+	err := ReadLogEvents(strings.NewReader(src), "logs.json", "", func(ev *Event) bool {
+		got = append(got, ev.Message)
+		return true
+	})
+	if !inputs.IsTooLarge(err) || !strings.HasPrefix(err.Error(), "logs.json:3:3: event 2: over the 4 MiB limit") {
+		t.Errorf("error %v", err)
+	}
+	if len(got) != 1 || got[0] != "a" {
+		t.Errorf("read %d events before the large event, want 1", len(got))
+	}
+}
