@@ -75,6 +75,14 @@ func (a *MetricAlarm) Validate() error {
 	default:
 		return fmt.Errorf("alarm %s: TreatMissingData %q (missing, ignore, breaching, notBreaching)", a.AlarmName, a.TreatMissingData)
 	}
+	if len(a.Metrics) == 0 && !evaluatedStat(a.Statistic) {
+		return fmt.Errorf("alarm %s: Statistic %q is not one the evaluator computes (%s)", a.AlarmName, a.Statistic, evaluatedStats)
+	}
+	for _, m := range a.Metrics {
+		if m.MetricStat != nil && !evaluatedStat(m.MetricStat.Stat) {
+			return fmt.Errorf("alarm %s: metric %s: Stat %q is not one the evaluator computes (%s)", a.AlarmName, m.Id, m.MetricStat.Stat, evaluatedStats)
+		}
+	}
 	// A metric-math alarm evaluates one period: every metric it
 	// retrieves must use the alarm's period (the console offers one
 	// period for the whole alarm:
@@ -90,6 +98,19 @@ func (a *MetricAlarm) Validate() error {
 		return err
 	}
 	return nil
+}
+
+const evaluatedStats = "Sum, Average, Minimum, Maximum, SampleCount, or TC(lo:hi) with absolute bounds"
+
+// evaluatedStat reports whether aggregate computes stat; anything else
+// would be summed without a word.
+func evaluatedStat(stat string) bool {
+	switch stat {
+	case "Sum", "Average", "Minimum", "Maximum", "SampleCount":
+		return true
+	}
+	_, _, ok := trimmedRange(stat)
+	return ok
 }
 
 func (a *MetricAlarm) period() int {

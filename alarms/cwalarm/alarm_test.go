@@ -169,7 +169,7 @@ func TestMetricMath(t *testing.T) {
 
 func TestValidateRejects(t *testing.T) {
 	no := false
-	ok := MetricAlarm{AlarmName: "a", Period: 60, EvaluationPeriods: 3, DatapointsToAlarm: 2, ComparisonOperator: "GreaterThanThreshold"}
+	ok := MetricAlarm{AlarmName: "a", Period: 60, EvaluationPeriods: 3, DatapointsToAlarm: 2, ComparisonOperator: "GreaterThanThreshold", Statistic: "Sum"}
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("valid alarm rejected: %v", err)
 	}
@@ -187,6 +187,14 @@ func TestValidateRejects(t *testing.T) {
 		"short period, long":    {func(a *MetricAlarm) { a.Period, a.EvaluationPeriods = 300, 289 }, "allows one day"},
 		"comparison":            {func(a *MetricAlarm) { a.ComparisonOperator = "Bigger" }, `unknown ComparisonOperator "Bigger"`},
 		"missing data":          {func(a *MetricAlarm) { a.TreatMissingData = "zero" }, `TreatMissingData "zero"`},
+		// A statistic the evaluator does not compute would be summed.
+		"no statistic":         {func(a *MetricAlarm) { a.Statistic = "" }, `Statistic "" is not one the evaluator computes`},
+		"percentile":           {func(a *MetricAlarm) { a.Statistic = "p99" }, `Statistic "p99" is not one the evaluator computes`},
+		"percentage TC bounds": {func(a *MetricAlarm) { a.Statistic = "TC(10%:90%)" }, `Statistic "TC(10%:90%)"`},
+		"metric percentile": {func(a *MetricAlarm) {
+			a.Period = 0
+			a.Metrics = []MetricQuery{{Id: "m1", MetricStat: &MetricStat{Period: 60, Stat: "p99.9"}}}
+		}, `metric m1: Stat "p99.9" is not one the evaluator computes`},
 		"two periods": {func(a *MetricAlarm) {
 			a.Period = 0
 			a.Metrics = []MetricQuery{stat("m1", 300), stat("m2", 900), {Id: "e1", Expression: "m1 - m2"}}

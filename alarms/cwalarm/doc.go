@@ -5,7 +5,10 @@
 // alarms it evaluates (package alarms generates those and feeds them here).
 //
 // Inputs are the fields of a PutMetricAlarm request (MetricAlarm, as JSON
-// with the API's field names), a composite's AlarmRule (ParseRule), and raw
+// with the API's field names), or the alarms of a DescribeAlarms response
+// as the AWS CLI prints it (ReadDescribeAlarms, read leniently as AWS's
+// output; ReadAlarm reads either form and picks one metric alarm), a
+// composite's AlarmRule (ParseRule), and raw
 // metric points: a Series by metric id, read from timestamp,metric_id,value
 // CSV (ReadPoints) or from CloudWatch embedded metric format log lines
 // (ParseEMF, then Points, which aggregates each dimension set apart as

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,20 +21,29 @@ func newAlarmsCmd() *cobra.Command {
 }
 
 func newAlarmsEvaluateCmd() *cobra.Command {
-	var alarmFile, dataFile, from, to string
+	var alarmFile, alarmName, dataFile, from, to string
 	var every time.Duration
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "evaluate --alarm ALARM.json --data POINTS.csv",
+		Use:   "evaluate --alarm ALARM.json [--alarm-name NAME] --data POINTS.csv",
 		Short: "Evaluate a metric alarm over data points, as CloudWatch would",
 		Long: `evaluate replays how CloudWatch evaluates a metric alarm (package alarms/cwalarm
 documents the rules: evaluation range, TreatMissingData, premature alarms, metric
-math). ALARM.json holds PutMetricAlarm request fields (EvaluationPeriods,
-DatapointsToAlarm, Threshold, ComparisonOperator, TreatMissingData, and either
-Period and Statistic for a single metric, or Metrics with MetricStat and
-Expression entries). POINTS.csv has timestamp,metric_id,value rows (RFC 3339;
-metric_id is a Metrics Id, or m1 for a single-metric alarm); a period without a
-row is a missing point.
+math). ALARM.json holds either
+  - PutMetricAlarm request fields (EvaluationPeriods, DatapointsToAlarm,
+    Threshold, ComparisonOperator, TreatMissingData, and either Period and
+    Statistic for a single metric, or Metrics with MetricStat and Expression
+    entries); an unknown field is an error; or
+  - the output of 'aws cloudwatch describe-alarms --output json' as it is
+    ({"MetricAlarms": [...], "CompositeAlarms": [...]}), or one alarm or a list
+    of alarms cut out of it with --query. Fields AWS adds are ignored, and so
+    is the alarm's current state: the evaluation starts from scratch.
+    --alarm-name picks the alarm when the document holds several (the error
+    lists their names). A composite alarm cannot be evaluated on its own data;
+    evaluate its metric alarms. Percentile statistics and anomaly detection
+    alarms are refused (not modelled).
+POINTS.csv has timestamp,metric_id,value rows (RFC 3339; metric_id is a Metrics
+Id, or m1 for a single-metric alarm); a period without a row is a missing point.
 
 The alarm starts in INSUFFICIENT_DATA and is evaluated every --every (default one
 minute, CloudWatch's cadence) from --from to --to inclusive (defaults: the first
@@ -43,23 +51,17 @@ point, and the end of the last point's period). Each evaluation prints
 "TIMESTAMP STATE", or one JSON object per line with --json.
 
 Exit status: 0, or 2 when the alarm or the data is invalid.`,
+		Example: "  alchemiser alarms evaluate --alarm errors.json --data points.csv\n" +
+			"  aws cloudwatch describe-alarms --alarm-name-prefix alchemiser- --output json > alarms.json\n" +
+			"  alchemiser alarms evaluate --alarm alarms.json --alarm-name alchemiser-execution-errors --data points.csv",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if alarmFile == "" || dataFile == "" {
 				return usageError{errors.New("--alarm and --data are both required")}
 			}
-			b, err := inputs.ReadFile(alarmFile, inputs.Config)
+			a, err := readAlarm(alarmFile, alarmName)
 			if err != nil {
 				return usageError{err}
-			}
-			var a cwalarm.MetricAlarm
-			dec := json.NewDecoder(bytesReader(b))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&a); err != nil {
-				return usageError{fmt.Errorf("%s: %w", alarmFile, err)}
-			}
-			if err := a.Validate(); err != nil {
-				return usageError{fmt.Errorf("%s: %w", alarmFile, err)}
 			}
 			f, err := os.Open(dataFile)
 			if err != nil {
@@ -84,7 +86,7 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 					return usageError{fmt.Errorf("--to: %w", err)}
 				}
 			}
-			samples, err := cwalarm.Evaluate(&a, series, start, end, every)
+			samples, err := cwalarm.Evaluate(a, series, start, end, every)
 			if err != nil {
 				return usageError{err}
 			}
@@ -101,7 +103,8 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&alarmFile, "alarm", "", "PutMetricAlarm fields as JSON")
+	f.StringVar(&alarmFile, "alarm", "", "PutMetricAlarm fields as JSON, or aws cloudwatch describe-alarms output")
+	f.StringVar(&alarmName, "alarm-name", "", "the alarm to evaluate, when --alarm holds several")
 	f.StringVar(&dataFile, "data", "", "timestamp,metric_id,value CSV")
 	f.StringVar(&from, "from", "", "first evaluation (RFC 3339)")
 	f.StringVar(&to, "to", "", "last evaluation (RFC 3339)")
@@ -110,7 +113,16 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 	return cmd
 }
 
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+// readAlarm reads --alarm: PutMetricAlarm fields or describe-alarms
+// output, bounded by inputs.Alarms.
+func readAlarm(name, alarmName string) (*cwalarm.MetricAlarm, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return cwalarm.ReadAlarm(inputs.Reader(f, name, inputs.Alarms), name, alarmName)
+}
 
 func newAlarmsSimulateCmd() *cobra.Command {
 	var sloName, scenario, specFile string

@@ -54,7 +54,7 @@ var fileLimits = []fileLimit{
 		args: func(big, dir string) []string {
 			return []string{"dashboard", "render", "--run", dir, "--out", dir + "/p.html", "--dashboard", "../../dashboards/operations.json", "--spec", big}
 		}},
-	{name: "alarms evaluate --alarm", limit: mib,
+	{name: "alarms evaluate --alarm", limit: 16 * mib,
 		args: func(big, dir string) []string {
 			return []string{"alarms", "evaluate", "--alarm", big, "--data", dir + "/points.csv"}
 		}},

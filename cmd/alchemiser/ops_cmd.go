@@ -30,7 +30,8 @@ func newTraceCmd() *cobra.Command {
 		Use:   "trace CORRELATION_ID --logs PATH",
 		Short: "Every log line of one workflow, across all functions, in time order",
 		Long: `trace runs the saved query workflow-trace for one correlation id over a run
-directory or an exported JSON Lines file of log events (see alchemiser query).
+directory or a file of log events exported from AWS (the output of aws logs
+filter-log-events, or JSON Lines; see alchemiser query).
 
 Exit status: 0, 1 when the logs cannot be read, 2 on bad usage.`,
 		Args: cobra.ExactArgs(1),
@@ -42,7 +43,7 @@ Exit status: 0, 1 when the logs cannot be read, 2 on bad usage.`,
 			return q.ExecuteContext(cmd.Context())
 		},
 	}
-	cmd.Flags().StringVar(&logs, "logs", "", "run directory, or JSON Lines file of log events")
+	cmd.Flags().StringVar(&logs, "logs", "", "run directory, or file of log events (filter-log-events output, or JSON Lines)")
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
 	_ = cmd.MarkFlagRequired("logs")
 	return cmd

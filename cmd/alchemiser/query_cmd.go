@@ -32,14 +32,28 @@ a saved query by name (see --list), or a file holding a query (with or without a
 saved-query header).
 
 --logs is a run directory of the local stack (its cloudwatch/ log groups), or a
-JSON Lines file of log events in the shape 'aws logs filter-log-events' returns
-them (logStreamName, timestamp and ingestionTime in epoch ms, message, optionally
-logGroupName), so logs captured from AWS can be queried offline.
+file of log events captured from AWS, so they can be queried offline. The file's
+form is told from its content:
+  - the JSON document 'aws logs filter-log-events --output json' prints
+    ({"events": [...], "searchedLogStreams": [...], "nextToken": ...}), or the
+    one of 'aws logs get-log-events'; several documents one after another (pages
+    appended by a loop) are read in turn; nextToken and the other paging fields
+    are ignored;
+  - the events array alone (--query events);
+  - JSON Lines, one event per line (logStreamName, timestamp and ingestionTime in
+    epoch ms, message, optionally logGroupName).
+A malformed file is an error naming file:line:col.
 
 A saved query reads the log groups its header names unless --log-group is given
 (repeatable; a group matches by its full name, its last dash-separated part
 (execution), a prefix ending in * (/aws/lambda/alchemiser-*) or its ARN). With no
 --since/--until every event is in range.
+
+Those AWS documents do not name the log group (the command did). With exactly one
+--log-group that is not a prefix, it names the file's group: events without a
+logGroupName are in it, and @log shows it. Otherwise such events count as in
+every group, so the saved query's log groups never leave them out; check that
+the file holds the group the query is about.
 
 --format json prints one JSON array of row objects whose values are strings, as
 GetQueryResults returns them; columns are named as CloudWatch names them.
@@ -47,7 +61,9 @@ GetQueryResults returns them; columns are named as CloudWatch names them.
 Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 2 on a bad query, parameter or flag.`,
 		Example: "  alchemiser query --list\n  alchemiser query workflow-failed --logs runs/20261124T000000Z-seed1\n" +
-			"  alchemiser query workflow-trace --param correlation_id=01J... --logs events.jsonl --format json",
+			"  alchemiser query workflow-trace --param correlation_id=01J... --logs events.jsonl --format json\n" +
+			"  aws logs filter-log-events --log-group-name /aws/lambda/alchemiser-execution --output json > execution.json\n" +
+			"  alchemiser query order-rejected --logs execution.json --log-group /aws/lambda/alchemiser-execution",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if list {
@@ -83,10 +99,14 @@ Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 			if err != nil {
 				return usageError{err}
 			}
+			fileGroup := ""
+			if len(groups) == 1 && !strings.HasSuffix(groups[0], "*") {
+				fileGroup = groups[0]
+			}
 			if len(groups) == 0 {
 				groups = saved.LogGroups
 			}
-			src, err := logSource(logs, groups)
+			src, err := logSource(logs, fileGroup, groups)
 			if err != nil {
 				return err
 			}
@@ -99,8 +119,8 @@ Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&logs, "logs", "", "run directory, or JSON Lines file of log events")
-	f.StringArrayVar(&groups, "log-group", nil, "log group to read (repeatable); default: the query's")
+	f.StringVar(&logs, "logs", "", "run directory, or file of log events (filter-log-events output, or JSON Lines)")
+	f.StringArrayVar(&groups, "log-group", nil, "log group to read (repeatable; default: the query's); one names an AWS document's group")
 	f.StringArrayVar(&params, "param", nil, "query parameter name=value (repeatable)")
 	f.StringVar(&since, "since", "", "start of the time range (RFC 3339, or YYYY-MM-DD)")
 	f.StringVar(&until, "until", "", "end of the time range (RFC 3339, or YYYY-MM-DD)")
@@ -151,14 +171,17 @@ func timeRange(since, until string) (insights.Options, error) {
 	return o, nil
 }
 
-// logSource reads a run directory's log groups or one exported file.
-func logSource(path string, groups []string) (func(yield func(*insights.Event) bool) error, error) {
+// logSource reads a run directory's log groups or one exported file,
+// whose events without a log group are in fileGroup.
+func logSource(path, fileGroup string, groups []string) (func(yield func(*insights.Event) bool) error, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("could not read logs: %w", err)
 	}
 	if !st.IsDir() {
-		return func(yield func(*insights.Event) bool) error { return insights.FileEvents(path, groups, yield) }, nil
+		return func(yield func(*insights.Event) bool) error {
+			return insights.FileEvents(path, fileGroup, groups, yield)
+		}, nil
 	}
 	return func(yield func(*insights.Event) bool) error { return insights.RunDirEvents(path, groups, yield) }, nil
 }

@@ -20,6 +20,7 @@ const (
 	Event   = 256 * KiB // an EventBridge entry (PutEvents' limit)
 	Query   = 64 * KiB  // a Logs Insights query (StartQuery takes 10,000 characters)
 	Points  = 16 * MiB  // alarms evaluate --data
+	Alarms  = 16 * MiB  // alarms evaluate --alarm: describe-alarms output of a whole account
 	LogLine = 4 * MiB   // one log event line of a log file
 )
 

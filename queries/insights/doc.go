@@ -21,6 +21,14 @@
 // clauses before the query; SplitSources takes them off, for the
 // dashboards' renderer and validator alike.
 //
+// Events come from a run directory (RunDirEvents) or a file (FileEvents):
+// JSON Lines of events, or the JSON document the AWS CLI prints for
+// aws logs filter-log-events or get-log-events (ReadLogEvents tells them
+// apart by content; ReadResponse streams a document, one event in memory
+// at a time). Those documents do not name the log group; the caller says
+// which it is, or the events match every group. Malformed input is an
+// error naming file:line:col.
+//
 // Decisions where the documentation is silent (each has a test):
 //   - sort is descending unless asc is given; absent values sort last in
 //     either direction; strings that are not numbers sort before numbers,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/alchemiser/alchemiser/internal/inputs"
 )
@@ -24,7 +25,8 @@ type exported struct {
 // returns them (logStreamName, timestamp and ingestionTime in epoch
 // milliseconds, message, and optionally logGroupName, which defaults to
 // group) and yields each. A line that is not such an event is an error
-// naming its line.
+// naming its line and column. ReadLogEvents also reads the documents the
+// AWS CLI prints.
 func ReadEvents(r io.Reader, name, group string, yield func(*Event) bool) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), inputs.LogLine)
@@ -37,11 +39,11 @@ func ReadEvents(r io.Reader, name, group string, yield func(*Event) bool) error 
 		var e exported
 		if !decodeEvent(string(b), &e) { // the slow path names the problem
 			if err := json.Unmarshal(b, &e); err != nil {
-				return fmt.Errorf("%s:%d: not a log event: %v", name, line, err)
+				return lineError(name, line, len(b), err)
 			}
 		}
 		if e.Timestamp == nil {
-			return fmt.Errorf("%s:%d: the log event has no timestamp", name, line)
+			return fmt.Errorf("%s:%d:1: the log event has no timestamp", name, line)
 		}
 		if e.LogGroupName == "" {
 			e.LogGroupName = group
@@ -56,6 +58,28 @@ func ReadEvents(r io.Reader, name, group string, yield func(*Event) bool) error 
 		return &inputs.TooLargeError{Name: name, Line: line, Limit: inputs.LogLine}
 	}
 	return sc.Err()
+}
+
+// lineError places encoding/json's error on a line of n bytes: a syntax
+// error at its byte (or after the line, when it ends early), a wrong type
+// at the start of the line.
+func lineError(name string, line, n int, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		col := max(se.Offset, 1)
+		if se.Offset == int64(n) && strings.HasPrefix(se.Error(), "unexpected end") {
+			col++
+		}
+		return fmt.Errorf("%s:%d:%d: not a log event: %v", name, line, col, err)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field == "" {
+		return fmt.Errorf("%s:%d:1: not a log event: %s, not an object", name, line, jsonKind(te.Value))
+	}
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s:%d:1: not a log event: %s is %s, want %s", name, line, te.Field, jsonKind(te.Value), goKind(te.Type))
+	}
+	return fmt.Errorf("%s:%d:1: not a log event: %v", name, line, err)
 }
 
 // decodeEvent reads one exported event without reflection; false means
