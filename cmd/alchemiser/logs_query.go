@@ -177,7 +177,7 @@ type logsQuery struct {
 // runLogsQuery starts q, polls its results every second until it
 // completes, and writes its progress to progress. A query that fails,
 // is cancelled or times out is an error; one still running after q.Wait,
-// or when ctx ends, is stopped.
+// or when ctx ends, is stopped (and an error).
 func runLogsQuery(ctx context.Context, c logsAPI, q logsQuery, progress io.Writer) (*insights.Result, error) {
 	if len(q.Groups) == 0 {
 		return nil, usageError{errors.New("no log group to query")}
@@ -194,7 +194,6 @@ func runLogsQuery(ctx context.Context, c logsAPI, q logsQuery, progress io.Write
 		q.Start.UTC().Format(time.RFC3339), q.End.UTC().Format(time.RFC3339))
 	out, err := pollQuery(ctx, c, id, clock.Now().Add(q.Wait), progress)
 	if err != nil {
-		stopQuery(c, id)
 		return nil, err
 	}
 	return queryResult(out), nil
@@ -221,9 +220,11 @@ func pollQuery(ctx context.Context, c logsAPI, id string, deadline time.Time, pr
 			fmt.Fprintf(progress, "query %s %s\n", id, out.Status)
 		}
 		if !clock.Now().Before(deadline) {
+			stopQuery(c, id)
 			return nil, fmt.Errorf("query %s still %s at the end of --wait; it is stopped", id, out.Status)
 		}
 		if err := clock.Sleep(ctx, queryPoll); err != nil {
+			stopQuery(c, id)
 			return nil, fmt.Errorf("query %s: %w", id, err)
 		}
 	}

@@ -397,10 +397,11 @@ func (r replayRequest) start(cmd *cobra.Command, o *awsOptions, asJSON bool) err
 	if r.Name == "" {
 		// Replay names are up to 64 of [.-_A-Za-z0-9]
 		// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html).
-		r.Name = "alchemiser-" + clock.Now().UTC().Format("20060102T150405Z")
+		prefix := "alchemiser"
 		if o.stack != "" {
-			r.Name = o.stack + "-" + clock.Now().UTC().Format("20060102T150405Z")
+			prefix = o.stack
 		}
+		r.Name = prefix + "-" + clock.Now().UTC().Format("20060102T150405Z")
 	}
 	out, err := eventbridge.NewFromConfig(cfg).StartReplay(ctx, &eventbridge.StartReplayInput{ReplayName: aws.String(r.Name),
 		EventSourceArn: aws.String(r.Archive), EventStartTime: aws.Time(r.From), EventEndTime: aws.Time(r.To),
