@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/internal/console"
 )
 
 // errAlarmsFiring is alarms status --fail-on-alarm's failure.
@@ -35,7 +36,7 @@ since when and for how long, CloudWatch's reason, and the runbook and saved quer
 its description links (alchemiser query NAME --stack NAME runs that query).
 
 --json prints one JSON object per alarm (name, type, state, since, for_seconds,
-reason, runbook, query).
+reason, runbook, query, console: its page in the CloudWatch console).
 
 Exit status: 0 whether or not an alarm is in ALARM, unless --fail-on-alarm is
 given: then 1 when one is; 1 when CloudWatch cannot be read; 2 on bad usage.`,
@@ -91,6 +92,7 @@ type alarmStatus struct {
 	Reason     string    `json:"reason"`
 	Runbook    string    `json:"runbook,omitempty"`
 	Query      string    `json:"query,omitempty"`
+	Console    string    `json:"console"`
 }
 
 // describeAlarms reads the alarms in state (all when ""): the stack's
@@ -129,20 +131,20 @@ func describeAlarms(ctx context.Context, o *awsOptions, state cwtypes.StateValue
 				return nil, awsErr("could not describe the alarms", err)
 			}
 			for _, a := range page.MetricAlarms {
-				out = append(out, newAlarmStatus("metric", a.AlarmName, a.StateValue, a.StateUpdatedTimestamp, a.StateReason, a.AlarmDescription))
+				out = append(out, newAlarmStatus(cfg.Region, "metric", a.AlarmName, a.StateValue, a.StateUpdatedTimestamp, a.StateReason, a.AlarmDescription))
 			}
 			for _, a := range page.CompositeAlarms {
-				out = append(out, newAlarmStatus("composite", a.AlarmName, a.StateValue, a.StateUpdatedTimestamp, a.StateReason, a.AlarmDescription))
+				out = append(out, newAlarmStatus(cfg.Region, "composite", a.AlarmName, a.StateValue, a.StateUpdatedTimestamp, a.StateReason, a.AlarmDescription))
 			}
 		}
 	}
 	return out, nil
 }
 
-func newAlarmStatus(typ string, name *string, state cwtypes.StateValue, since *time.Time, reason, desc *string) alarmStatus {
+func newAlarmStatus(region, typ string, name *string, state cwtypes.StateValue, since *time.Time, reason, desc *string) alarmStatus {
 	l := alarms.DescriptionLinks(aws.ToString(desc))
 	return alarmStatus{Name: aws.ToString(name), Type: typ, State: string(state), Since: aws.ToTime(since).UTC(),
-		Reason: aws.ToString(reason), Runbook: l.Runbook, Query: l.Query}
+		Reason: aws.ToString(reason), Runbook: l.Runbook, Query: l.Query, Console: console.Alarm(region, aws.ToString(name))}
 }
 
 // writeAlarmStatus writes the alarms, those in ALARM first, then the
@@ -193,4 +195,5 @@ func writeAlarm(w io.Writer, a *alarmStatus, stack string) {
 		}
 		fmt.Fprintf(w, "  query:   alchemiser query %s %s\n", a.Query, target)
 	}
+	fmt.Fprintf(w, "  console: %s\n", a.Console)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/alchemiser/alchemiser/internal/console"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
@@ -74,7 +75,7 @@ func (f *logsQueryFlags) run(cmd *cobra.Command, saved *queries.Saved, text stri
 	if err != nil {
 		return err
 	}
-	res, err := runLogsQuery(ctx, cloudwatchlogs.NewFromConfig(cfg), logsQuery{Text: text, Groups: names, Start: start, End: end, Wait: f.wait}, cmd.ErrOrStderr())
+	res, err := runLogsQuery(ctx, cloudwatchlogs.NewFromConfig(cfg), logsQuery{Text: text, Groups: names, Start: start, End: end, Wait: f.wait, Region: cfg.Region}, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
@@ -172,6 +173,7 @@ type logsQuery struct {
 	Groups     []string
 	Start, End time.Time
 	Wait       time.Duration // longest wait for the results
+	Region     string        // for the console link; none when ""
 }
 
 // runLogsQuery starts q, polls its results every second until it
@@ -192,6 +194,9 @@ func runLogsQuery(ctx context.Context, c logsAPI, q logsQuery, progress io.Write
 	id := aws.ToString(started.QueryId)
 	fmt.Fprintf(progress, "query %s on %s, %s to %s\n", id, strings.Join(q.Groups, ", "),
 		q.Start.UTC().Format(time.RFC3339), q.End.UTC().Format(time.RFC3339))
+	if q.Region != "" {
+		fmt.Fprintf(progress, "console: %s\n", console.LogsInsights(q.Region, q.Text, q.Groups, console.Range{Start: q.Start, End: q.End}))
+	}
 	out, err := pollQuery(ctx, c, id, clock.Now().Add(q.Wait), progress)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 
+	"github.com/alchemiser/alchemiser/internal/console"
 	"github.com/alchemiser/alchemiser/queries"
 )
 
@@ -152,7 +153,8 @@ func TestQueryOnCloudWatchLogs(t *testing.T) {
 		q.StartTime != now.Add(-6*time.Hour).Unix() || q.EndTime != now.Unix() {
 		t.Errorf("StartQuery %+v", q)
 	}
-	if !strings.Contains(stderr, "query q-1 on /aws/lambda/prod-notifications, 2026-12-04T10:40:00Z to 2026-12-04T16:40:00Z") || !strings.Contains(stderr, "q-1 Running") {
+	if !strings.Contains(stderr, "query q-1 on /aws/lambda/prod-notifications, 2026-12-04T10:40:00Z to 2026-12-04T16:40:00Z") || !strings.Contains(stderr, "q-1 Running") ||
+		!strings.Contains(stderr, "console: "+console.LogsInsights(fakeRegion, text, q.LogGroupNames, console.Range{Start: now.Add(-6 * time.Hour), End: now})) {
 		t.Errorf("progress %q", stderr)
 	}
 
@@ -316,6 +318,7 @@ func TestAlarmsStatus(t *testing.T) {
 		"  reason:  Threshold Crossed: 1 datapoint [3.0] was greater than the threshold (0.0).",
 		"  runbook: https://github.com/alchemiser/alchemiser/blob/main/runbooks/event-dead-lettered.md",
 		"  query:   alchemiser query event-dead-lettered --stack prod",
+		"  console: " + console.Alarm(fakeRegion, "prod-events-dlq-not-empty"),
 		"ALARM             prod-slo-workflow-success-page  (composite,",
 		"2 alarm(s) in ALARM of 2 listed",
 	} {
