@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/alchemiser/alchemiser/internal/console"
 	"github.com/alchemiser/alchemiser/queries"
@@ -364,5 +367,34 @@ func TestAWSCommandsHaveHelp(t *testing.T) {
 		if code != exitOK || !strings.Contains(stdout, "--stack") || !strings.Contains(stdout, "--profile") || !strings.Contains(stdout, "--region") {
 			t.Errorf("%v --help: exit %d\n%s", args, code, stdout)
 		}
+	}
+}
+
+// cancelClock's Sleep ends the command's context, as an interrupt would.
+type cancelClock struct {
+	fakeClock
+	cancel context.CancelFunc
+}
+
+func (c *cancelClock) Sleep(ctx context.Context, _ time.Duration) error {
+	c.cancel()
+	return ctx.Err()
+}
+
+func TestAnInterruptedQueryIsStopped(t *testing.T) {
+	f := &fakeAWS{polls: 5}
+	awsCLI(t, awsEndpoint(t, f))
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &cancelClock{fakeClock: fakeClock{now: now}, cancel: cancel}
+	old := clock
+	clock = c
+	t.Cleanup(func() { clock = old })
+	cfg, err := (&awsOptions{}).config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = runLogsQuery(ctx, cloudwatchlogs.NewFromConfig(cfg), logsQuery{Text: "fields @message", Groups: []string{"/g"}, Start: now.Add(-time.Hour), End: now, Wait: time.Hour}, io.Discard)
+	if !errors.Is(err, context.Canceled) || !slices.Equal(f.stopped, []string{"q-1"}) {
+		t.Errorf("err %v, stopped %v", err, f.stopped)
 	}
 }
