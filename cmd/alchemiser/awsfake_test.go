@@ -47,6 +47,12 @@ type fakeAWS struct {
 	rows      [][]resultField
 	alarms    []fakeAlarm
 	alarmReqs []describeAlarmsIn
+	// describeAll makes DescribeStackResources answer every resource, not
+	// the first 100; listed counts ListStackResources' pages
+	describeAll bool
+	listed      int
+	// logsService replaces the fake Logs service (with localaws/logs)
+	logsService *awsapi.Service
 	// scopes are the SigV4 credential scopes of the requests
 	scopes []string
 }
@@ -113,7 +119,11 @@ func (f *fakeAWS) deploy(t *testing.T, name, base string, params map[string]stri
 func (f *fakeAWS) serve(t *testing.T) string {
 	t.Helper()
 	f.queues, f.hidden = map[string][]sqsMessage{}, map[string]bool{}
-	srv, err := awsapi.NewServer([]awsapi.Service{f.sqs(), f.events(), f.logs(), f.cloudwatch()})
+	logs := f.logs()
+	if f.logsService != nil {
+		logs = *f.logsService
+	}
+	srv, err := awsapi.NewServer([]awsapi.Service{f.sqs(), f.events(), logs, f.cloudwatch()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,6 +224,20 @@ type cfnStack struct {
 type describeStacksOut struct {
 	Stacks []cfnStack `json:"Stacks" xml:"Stacks>member"`
 }
+type describeStackResourcesIn struct {
+	StackName string `json:"StackName"`
+}
+type stackResource struct {
+	StackName          string       `json:"StackName"`
+	LogicalResourceId  string       `json:"LogicalResourceId"`
+	PhysicalResourceId string       `json:"PhysicalResourceId"`
+	ResourceType       string       `json:"ResourceType"`
+	ResourceStatus     string       `json:"ResourceStatus"`
+	Timestamp          *awsapi.Time `json:"Timestamp"`
+}
+type describeStackResourcesOut struct {
+	StackResources []stackResource `json:"StackResources" xml:"StackResources>member"`
+}
 type listStackResourcesIn struct {
 	StackName string `json:"StackName"`
 	NextToken string `json:"NextToken,omitempty"`
@@ -260,6 +284,37 @@ func (f *fakeAWS) describeStacks(_ context.Context, in *describeStacksIn) (*desc
 	return &describeStacksOut{Stacks: []cfnStack{s}}, nil
 }
 
+// describeStackResources returns the first 100 resources, as
+// CloudFormation does, or all of them with describeAll (as the local
+// endpoint does).
+func (f *fakeAWS) describeStackResources(_ context.Context, in *describeStackResourcesIn) (*describeStackResourcesOut, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st, err := f.stackNamed(in.StackName)
+	if err != nil {
+		return nil, err
+	}
+	ids := st.logicalIDs()
+	if !f.describeAll {
+		ids = ids[:min(100, len(ids))]
+	}
+	out := &describeStackResourcesOut{}
+	for _, id := range ids {
+		out.StackResources = append(out.StackResources, stackResource{StackName: in.StackName, LogicalResourceId: id,
+			PhysicalResourceId: st.Physical[id], ResourceType: st.Types[id], ResourceStatus: "CREATE_COMPLETE", Timestamp: awsapi.At(deployedAt)})
+	}
+	return out, nil
+}
+
+func (st *fakeStack) logicalIDs() []string {
+	ids := make([]string, 0, len(st.Physical))
+	for id := range st.Physical {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
 // listStackResources pages by 40, so a stack of template.yaml takes
 // several pages.
 func (f *fakeAWS) listStackResources(_ context.Context, in *listStackResourcesIn) (*listStackResourcesOut, error) {
@@ -269,11 +324,8 @@ func (f *fakeAWS) listStackResources(_ context.Context, in *listStackResourcesIn
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(st.Physical))
-	for id := range st.Physical {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	f.listed++
+	ids := st.logicalIDs()
 	from, _ := strconv.Atoi(in.NextToken)
 	out := &listStackResourcesOut{}
 	for _, id := range ids[from:min(from+40, len(ids))] {
@@ -298,6 +350,8 @@ func (f *fakeAWS) cfnQuery(w http.ResponseWriter, r *http.Request) {
 	switch action := form.Get("Action"); action {
 	case "DescribeStacks":
 		out, err = f.describeStacks(r.Context(), &describeStacksIn{StackName: form.Get("StackName")})
+	case "DescribeStackResources":
+		out, err = f.describeStackResources(r.Context(), &describeStackResourcesIn{StackName: form.Get("StackName")})
 	case "ListStackResources":
 		out, err = f.listStackResources(r.Context(), &listStackResourcesIn{StackName: form.Get("StackName"), NextToken: form.Get("NextToken")})
 	default:

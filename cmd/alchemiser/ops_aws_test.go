@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/alchemiser/alchemiser/internal/console"
+	locallogs "github.com/alchemiser/alchemiser/localaws/logs"
 	"github.com/alchemiser/alchemiser/queries"
 )
 
@@ -69,6 +71,16 @@ func TestStackResolution(t *testing.T) {
 	if st.Outputs["BusName"] != "prod-bus" {
 		t.Errorf("outputs %v", st.Outputs)
 	}
+	if f.listed < 3 {
+		t.Errorf("%d pages of ListStackResources, want every page once DescribeStackResources hit its cap", f.listed)
+	}
+	// An endpoint whose DescribeStackResources answers every resource
+	// (the local stack's) is not asked to list them.
+	f.describeAll, f.listed = true, 0
+	if again, err := o.loadStack(context.Background(), cfg); err != nil || f.listed != 0 || len(again.Alarms) != len(st.Alarms) || again.TradingParameter != st.TradingParameter {
+		t.Errorf("without the cap: %v, %d pages listed, %d alarms", err, f.listed, len(again.Alarms))
+	}
+	f.describeAll = false
 
 	// A stack deployed with the load-test resources has their DLQ too:
 	// the template is resolved with the stack's parameters.
@@ -396,5 +408,36 @@ func TestAnInterruptedQueryIsStopped(t *testing.T) {
 	_, err = runLogsQuery(ctx, cloudwatchlogs.NewFromConfig(cfg), logsQuery{Text: "fields @message", Groups: []string{"/g"}, Start: now.Add(-time.Hour), End: now, Wait: time.Hour}, io.Discard)
 	if !errors.Is(err, context.Canceled) || !slices.Equal(f.stopped, []string{"q-1"}) {
 		t.Errorf("err %v, stopped %v", err, f.stopped)
+	}
+}
+
+// On the local stack's Logs service (localaws/logs, over a run's log
+// groups), a saved query on the stack gives what the local engine gives
+// on the run directory.
+func TestQueryOnTheLocalLogsServiceMatchesTheRunDirectory(t *testing.T) {
+	run := filepath.Join("..", "..", "localaws", "logs", "testdata", "run")
+	lg, err := locallogs.New(locallogs.Config{RunDir: run, Region: fakeRegion, AccountID: fakeAccount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := lg.Service()
+	f := &fakeAWS{logsService: &svc}
+	endpoint := f.serve(t)
+	f.deploy(t, "alchemiser", endpoint, nil)
+	cli := awsCLI(t, endpoint)
+	for _, q := range []string{"workflow-failed", "order-rejected"} {
+		local, stderr, code := cli("query", q, "--logs", run, "--format", "json")
+		if code != exitOK {
+			t.Fatalf("%s --logs: exit %d %s", q, code, stderr)
+		}
+		remote, stderr, code := cli("query", q, "--stack", "alchemiser", "--from", "2000-01-01", "--format", "json")
+		if code != exitOK {
+			t.Fatalf("%s --stack: exit %d %s", q, code, stderr)
+		}
+		var a, b []map[string]string
+		if err := errors.Join(json.Unmarshal([]byte(local), &a), json.Unmarshal([]byte(remote), &b)); err != nil || len(a) == 0 ||
+			!slices.EqualFunc(a, b, func(x, y map[string]string) bool { return maps.Equal(x, y) }) {
+			t.Errorf("%s: %v\n--logs %s\n--stack %s", q, err, local, remote)
+		}
 	}
 }

@@ -56,6 +56,7 @@ type stackLogGroup struct{ Function, Template, Name string }
 // cfnAPI is what stack resolution calls of CloudFormation.
 type cfnAPI interface {
 	DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+	DescribeStackResources(ctx context.Context, in *cloudformation.DescribeStackResourcesInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourcesOutput, error)
 	ListStackResources(ctx context.Context, in *cloudformation.ListStackResourcesInput, opts ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error)
 }
 
@@ -98,12 +99,34 @@ func resolveStack(ctx context.Context, cf cfnAPI, name string) (*stack, error) {
 	return st, nil
 }
 
-// stackResources maps the stack's logical ids to physical ids. It lists
-// them with ListStackResources, paginated: DescribeStackResources returns
-// only the first 100, fewer than the template declares
+// describeStackResourcesCap is how many resources DescribeStackResources
+// returns at most; a stack with more must be listed with
+// ListStackResources, paginated
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html).
+const describeStackResourcesCap = 100
+
+// stackResources maps the stack's logical ids to physical ids:
+// DescribeStackResources' answer, or ListStackResources' pages when that
+// answer is exactly the cap, so perhaps cut short: template.yaml deploys
+// more than 100 resources, which CloudFormation cuts to 100, while the
+// local stack's endpoint answers them all.
 func stackResources(ctx context.Context, cf cfnAPI, name string) (map[string]string, error) {
 	physical := map[string]string{}
+	add := func(logical, phys *string) {
+		if id := aws.ToString(phys); id != "" {
+			physical[aws.ToString(logical)] = id
+		}
+	}
+	out, err := cf.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(name)})
+	if err != nil {
+		return nil, awsErr("could not describe the resources of stack "+name, err)
+	}
+	if len(out.StackResources) != describeStackResourcesCap {
+		for _, r := range out.StackResources {
+			add(r.LogicalResourceId, r.PhysicalResourceId)
+		}
+		return physical, nil
+	}
 	p := cloudformation.NewListStackResourcesPaginator(cf, &cloudformation.ListStackResourcesInput{StackName: aws.String(name)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -111,9 +134,7 @@ func stackResources(ctx context.Context, cf cfnAPI, name string) (map[string]str
 			return nil, awsErr("could not list the resources of stack "+name, err)
 		}
 		for _, r := range page.StackResourceSummaries {
-			if id := aws.ToString(r.PhysicalResourceId); id != "" {
-				physical[aws.ToString(r.LogicalResourceId)] = id
-			}
+			add(r.LogicalResourceId, r.PhysicalResourceId)
 		}
 	}
 	return physical, nil
