@@ -15,8 +15,8 @@ import (
 )
 
 func newAlarmsCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "alarms", Short: "Evaluate CloudWatch alarms offline"}
-	cmd.AddCommand(newAlarmsEvaluateCmd(), newAlarmsSimulateCmd())
+	cmd := &cobra.Command{Use: "alarms", Short: "Evaluate CloudWatch alarms offline, and show those in ALARM"}
+	cmd.AddCommand(newAlarmsEvaluateCmd(), newAlarmsSimulateCmd(), newAlarmsStatusCmd())
 	return cmd
 }
 

@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/alchemiser/alchemiser/app/bus/dlq"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -25,13 +23,18 @@ import (
 
 // newTraceCmd is the workflow-trace query under a short name.
 func newTraceCmd() *cobra.Command {
-	var logs, format string
+	var logs, format, since, until string
+	var onAWS logsQueryFlags
 	cmd := &cobra.Command{
-		Use:   "trace CORRELATION_ID --logs PATH",
+		Use:   "trace CORRELATION_ID (--logs PATH | --stack NAME)",
 		Short: "Every log line of one workflow, across all functions, in time order",
 		Long: `trace runs the saved query workflow-trace for one correlation id over a run
 directory or a file of log events exported from AWS (the output of aws logs
 filter-log-events, or JSON Lines; see alchemiser query).
+
+With --stack instead of --logs it runs on the stack's log groups in CloudWatch
+Logs, over --since (24h by default) or --from to --until; a query that fails
+exits 1.
 
 Exit status: 0, 1 when the logs cannot be read, 2 on bad usage.`,
 		Args: cobra.ExactArgs(1),
@@ -39,13 +42,19 @@ Exit status: 0, 1 when the logs cannot be read, 2 on bad usage.`,
 			q := newQueryCmd()
 			q.SetOut(cmd.OutOrStdout())
 			q.SetErr(cmd.ErrOrStderr())
-			q.SetArgs([]string{"workflow-trace", "--logs", logs, "--param", "correlation_id=" + args[0], "--format", format})
+			if (logs == "") == (onAWS.aws.stack == "") {
+				return usageError{errors.New("trace needs one of --logs PATH and --stack NAME")}
+			}
+			qargs := []string{"workflow-trace", "--logs=" + logs, "--param", "correlation_id=" + args[0], "--format", format, "--since=" + since, "--until=" + until}
+			q.SetArgs(append(qargs, onAWS.args()...))
 			return q.ExecuteContext(cmd.Context())
 		},
 	}
 	cmd.Flags().StringVar(&logs, "logs", "", "run directory, or file of log events (filter-log-events output, or JSON Lines)")
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
-	_ = cmd.MarkFlagRequired("logs")
+	cmd.Flags().StringVar(&since, "since", "", "start of the time range (a duration back from now on CloudWatch Logs, an RFC 3339 time, or YYYY-MM-DD)")
+	cmd.Flags().StringVar(&until, "until", "", "end of the time range (RFC 3339, or YYYY-MM-DD)")
+	onAWS.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -58,26 +67,29 @@ type dlqMessage struct {
 }
 
 func newDLQCmd() *cobra.Command {
-	var logs, queueURL string
+	var logs string
+	var onAWS dlqSource
 	var asJSON bool
 	source := func(ctx context.Context) ([]dlqMessage, error) {
 		switch {
-		case logs != "" && queueURL != "":
-			return nil, usageError{errors.New("give --logs or --queue-url, not both")}
+		case logs != "" && onAWS.set():
+			return nil, usageError{errors.New("give --logs, or --stack or --queue-url, not both")}
 		case logs != "":
 			return localDLQ(logs)
-		case queueURL != "":
-			return sqsDLQ(ctx, queueURL)
+		case onAWS.set():
+			return onAWS.messages(ctx)
 		}
-		return nil, usageError{errors.New("give --logs RUNDIR (local stack) or --queue-url URL (SQS)")}
+		return nil, usageError{errors.New("give --logs RUNDIR (local stack), --stack NAME or --queue-url URL (SQS)")}
 	}
 	cmd := &cobra.Command{
 		Use:   "dlq",
 		Short: "Inspect the dead-letter queues (events DLQ and on-failure destination)",
 		Long: `dlq reads the dead-letter queues: from a local run directory (queues/*.jsonl), or
-from SQS (--queue-url; messages are received with a zero visibility timeout, so
-they stay in the queue). Exit status: 0, 1 when the queue cannot be read, 2 on bad
-usage.`,
+from SQS: the CloudFormation stack's (--stack, with --queue events for the rule
+targets' DLQs, on-failure for the functions' on-failure destinations, or all), or
+the one --queue-url names. Messages are received with a zero visibility timeout,
+so they stay in the queue. Exit status: 0, 1 when the queue cannot be read, 2 on
+bad usage.`,
 	}
 	list := &cobra.Command{
 		Use:   "list",
@@ -124,8 +136,9 @@ usage.`,
 	}
 	for _, c := range []*cobra.Command{list, show} {
 		c.Flags().StringVar(&logs, "logs", "", "local run directory")
-		c.Flags().StringVar(&queueURL, "queue-url", "", "SQS queue URL")
+		c.Flags().StringVar(&onAWS.queueURL, "queue-url", "", "SQS queue URL (instead of the stack's queues)")
 		c.Flags().BoolVar(&asJSON, "json", false, "one JSON object per message")
+		onAWS.addFlags(c.Flags())
 		cmd.AddCommand(c)
 	}
 	cmd.AddCommand(newDLQRedriveCmd())
@@ -187,12 +200,8 @@ func localDLQ(dir string) ([]dlqMessage, error) {
 	return out, nil
 }
 
-func sqsDLQ(ctx context.Context, url string) ([]dlqMessage, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	client := sqs.NewFromConfig(cfg)
+func sqsDLQ(ctx context.Context, client *sqs.Client, q stackQueue) ([]dlqMessage, error) {
+	url := q.URL
 	seen := map[string]bool{}
 	var out []dlqMessage
 	for range 10 { // up to 100 messages
@@ -208,7 +217,7 @@ func sqsDLQ(ctx context.Context, url string) ([]dlqMessage, error) {
 				continue
 			}
 			seen[id], added = true, added+1
-			out = append(out, dlqMessage{ID: id, Queue: url, Body: aws.ToString(m.Body), Attributes: attrs(m.MessageAttributes)})
+			out = append(out, dlqMessage{ID: id, Queue: q.Name(), Body: aws.ToString(m.Body), Attributes: attrs(m.MessageAttributes)})
 		}
 		if added == 0 {
 			break
@@ -228,107 +237,179 @@ func attrs(in map[string]sqstypes.MessageAttributeValue) map[string]string {
 func newDLQRedriveCmd() *cobra.Command {
 	var queueURL, busName string
 	var max int
+	var onAWS dlqSource
 	cmd := &cobra.Command{
-		Use:   "redrive --queue-url URL --bus NAME",
+		Use:   "redrive (--stack NAME [--queue events|on-failure|all] | --queue-url URL --bus NAME)",
 		Short: "Put dead-lettered events back on the bus, then delete them from the queue",
-		Long: `redrive receives messages from an SQS dead-letter queue (the rule DLQ or a
-function's on-failure destination), puts the EventBridge event each holds back on
-the bus with PutEvents, and deletes the message only once the bus accepted it.
-Handlers are idempotent on the event id, so redriving an event that was in fact
-handled does nothing. Exit status: 0 when every message was redriven, 1 otherwise,
-2 on bad usage.`,
+		Long: `redrive receives messages from SQS dead-letter queues (the rule targets' DLQs and
+the functions' on-failure destinations of the CloudFormation stack --stack, or
+the queue --queue-url names), puts the EventBridge event each holds back on the
+bus (the stack's, or --bus) with PutEvents, and deletes the message only once the
+bus accepted it. Handlers are idempotent on the event id, so redriving an event
+that was in fact handled does nothing. Exit status: 0 when every message was
+redriven, 1 otherwise, 2 on bad usage.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if queueURL == "" || busName == "" {
-				return usageError{errors.New("--queue-url and --bus are required")}
+			onAWS.queueURL = queueURL
+			if !onAWS.set() {
+				return usageError{errors.New("give --stack NAME, or --queue-url URL and --bus NAME")}
 			}
-			cfg, err := config.LoadDefaultConfig(cmd.Context())
-			if err != nil {
-				return err
+			if max < 1 {
+				return usageError{fmt.Errorf("--max must be at least 1, got %d", max)}
 			}
-			q := dlq.SQS{Client: sqs.NewFromConfig(cfg), URL: queueURL}
-			sum, err := dlq.Redrive(cmd.Context(), q, eventbridge.NewFromConfig(cfg), busName, dlq.WithMax(max),
-				dlq.WithReport(func(o dlq.Outcome) {
-					if o.Err != nil {
-						fmt.Fprintf(cmd.ErrOrStderr(), "message %s: %v\n", o.Message.ID, o.Err)
-						return
-					}
-					fmt.Fprintf(cmd.OutOrStdout(), "redriven %s\n", o.Message.ID)
-				}))
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d redriven, %d failed\n", sum.Redriven, sum.Failed)
-			if sum.Failed > 0 {
-				return fmt.Errorf("%d message(s) could not be redriven; they stay in the queue", sum.Failed)
-			}
-			return nil
+			return onAWS.redrive(cmd.Context(), busName, max, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVar(&queueURL, "queue-url", "", "SQS dead-letter queue URL")
-	cmd.Flags().StringVar(&busName, "bus", "", "event bus name")
+	cmd.Flags().StringVar(&queueURL, "queue-url", "", "SQS dead-letter queue URL (instead of the stack's queues)")
+	cmd.Flags().StringVar(&busName, "bus", "", "event bus name (default: the stack's)")
 	cmd.Flags().IntVar(&max, "max", 1000, "most messages to redrive")
+	onAWS.addFlags(cmd.Flags())
 	return cmd
 }
 
 func newReplayCmd() *cobra.Command {
 	var archive, bus, from, to, name string
+	var onAWS awsOptions
+	var asJSON bool
 	cmd := &cobra.Command{Use: "replay", Short: "Replay archived events (EventBridge StartReplay)",
 		Long: `replay start replays the bus archive's events between --from and --to onto the bus;
 replayed events carry replay-name and handlers skip those they already handled.
-replay status NAME shows a replay's state. Exit status: 0, 1 on an AWS error, 2 on
-bad usage.`}
+The archive and the bus are the CloudFormation stack's (--stack), or --archive and
+--bus (ARNs, which override the stack's). replay status NAME shows a replay's
+state. Exit status: 0, 1 on an AWS error, 2 on bad usage.`}
 	start := &cobra.Command{
-		Use:  "start --archive ARN --bus ARN --from T --to T [--name NAME]",
+		Use:  "start (--stack NAME | --archive ARN --bus ARN) --from T --to T [--name NAME]",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if archive == "" || bus == "" || from == "" || to == "" {
-				return usageError{errors.New("--archive, --bus, --from and --to are required")}
+			if from == "" || to == "" || onAWS.stack == "" && (archive == "" || bus == "") {
+				return usageError{errors.New("--from, --to and --stack (or --archive and --bus) are required")}
 			}
-			f, err1 := time.Parse(time.RFC3339, from)
-			t, err2 := time.Parse(time.RFC3339, to)
+			f, err1 := parseTime("--from", from)
+			t, err2 := parseTime("--to", to)
 			if err := errors.Join(err1, err2); err != nil || !t.After(f) {
 				return usageError{fmt.Errorf("--from and --to must be RFC 3339 times, --to after --from (%v)", err)}
 			}
-			if name == "" {
-				name = "alchemiser-" + time.Now().UTC().Format("20060102T150405Z")
-			}
-			cfg, err := config.LoadDefaultConfig(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out, err := eventbridge.NewFromConfig(cfg).StartReplay(cmd.Context(), &eventbridge.StartReplayInput{ReplayName: aws.String(name),
-				EventSourceArn: aws.String(archive), EventStartTime: aws.Time(f), EventEndTime: aws.Time(t),
-				Destination: &ebtypes.ReplayDestination{Arn: aws.String(bus)}})
-			if err != nil {
-				return fmt.Errorf("StartReplay: %w", err)
-			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "replay %s %s\n", name, out.State)
-			return err
+			r := replayRequest{Name: name, Archive: archive, Bus: bus, From: f, To: t}
+			return r.start(cmd, &onAWS, asJSON)
 		},
 	}
 	status := &cobra.Command{
-		Use:  "status NAME",
+		Use:  "status NAME [--stack NAME]",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := config.LoadDefaultConfig(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out, err := eventbridge.NewFromConfig(cfg).DescribeReplay(cmd.Context(), &eventbridge.DescribeReplayInput{ReplayName: aws.String(args[0])})
-			if err != nil {
-				return fmt.Errorf("DescribeReplay: %w", err)
-			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "replay %s %s %s\n", args[0], out.State, aws.ToString(out.StateReason))
-			return err
+			return replayStatus(cmd, &onAWS, args[0], asJSON)
 		},
 	}
 	f := start.Flags()
-	f.StringVar(&archive, "archive", "", "archive ARN")
-	f.StringVar(&bus, "bus", "", "destination bus ARN")
+	f.StringVar(&archive, "archive", "", "archive ARN (default: the stack's)")
+	f.StringVar(&bus, "bus", "", "destination bus ARN (default: the stack's)")
 	f.StringVar(&from, "from", "", "first event time (RFC 3339)")
 	f.StringVar(&to, "to", "", "last event time (RFC 3339)")
-	f.StringVar(&name, "name", "", "replay name")
+	f.StringVar(&name, "name", "", "replay name (default: the stack's name and the time)")
+	for _, c := range []*cobra.Command{start, status} {
+		onAWS.addFlags(c.Flags(), "CloudFormation stack whose archive and bus to use")
+		c.Flags().BoolVar(&asJSON, "json", false, "the replay as one JSON object")
+	}
 	cmd.AddCommand(start, status)
 	return cmd
+}
+
+// replayRequest is a replay to start; Archive and Bus are ARNs, the
+// stack's when empty.
+type replayRequest struct {
+	Name, Archive, Bus string
+	From, To           time.Time
+}
+
+// start resolves what r leaves empty from the stack, and starts it.
+func (r replayRequest) start(cmd *cobra.Command, o *awsOptions, asJSON bool) error {
+	ctx, stdout := cmd.Context(), cmd.OutOrStdout()
+	cfg, err := o.config(ctx)
+	if err != nil {
+		return err
+	}
+	if o.stack != "" && (r.Archive == "" || r.Bus == "") {
+		st, err := o.loadStack(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		if st.ArchiveARN == "" || st.BusARN == "" {
+			return fmt.Errorf("stack %s has no event archive or bus to replay", st.Name)
+		}
+		if r.Archive == "" {
+			r.Archive = st.ArchiveARN
+		}
+		if r.Bus == "" {
+			r.Bus = st.BusARN
+		}
+	}
+	if r.Name == "" {
+		// Replay names are up to 64 of [.-_A-Za-z0-9]
+		// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html).
+		prefix := "alchemiser"
+		if o.stack != "" {
+			prefix = o.stack
+		}
+		r.Name = prefix + "-" + clock.Now().UTC().Format("20060102T150405Z")
+	}
+	out, err := eventbridge.NewFromConfig(cfg).StartReplay(ctx, &eventbridge.StartReplayInput{ReplayName: aws.String(r.Name),
+		EventSourceArn: aws.String(r.Archive), EventStartTime: aws.Time(r.From), EventEndTime: aws.Time(r.To),
+		Destination: &ebtypes.ReplayDestination{Arn: aws.String(r.Bus)}})
+	if err != nil {
+		return awsErr("could not start replay "+r.Name, err)
+	}
+	if asJSON {
+		return json.NewEncoder(stdout).Encode(map[string]any{"name": r.Name, "arn": aws.ToString(out.ReplayArn), "state": out.State,
+			"archive": r.Archive, "bus": r.Bus, "from": r.From.UTC(), "to": r.To.UTC()})
+	}
+	_, err = fmt.Fprintf(stdout, "replay %s %s (%s to %s from %s onto %s)\n", r.Name, out.State,
+		r.From.UTC().Format(time.RFC3339), r.To.UTC().Format(time.RFC3339), r.Archive, r.Bus)
+	return err
+}
+
+// replayStatus prints a replay's state; with a stack, it notes a replay
+// of another archive.
+func replayStatus(cmd *cobra.Command, o *awsOptions, name string, asJSON bool) error {
+	ctx, stdout := cmd.Context(), cmd.OutOrStdout()
+	cfg, err := o.config(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := eventbridge.NewFromConfig(cfg).DescribeReplay(ctx, &eventbridge.DescribeReplayInput{ReplayName: aws.String(name)})
+	if err != nil {
+		return awsErr("could not describe replay "+name, err)
+	}
+	if o.stack != "" {
+		st, err := o.loadStack(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		if src := aws.ToString(out.EventSourceArn); src != "" && src != st.ArchiveARN {
+			fmt.Fprintf(cmd.ErrOrStderr(), "note: replay %s replays %s, not stack %s's archive %s\n", name, src, st.Name, st.ArchiveARN)
+		}
+	}
+	if asJSON {
+		return json.NewEncoder(stdout).Encode(replayJSON(out))
+	}
+	_, err = fmt.Fprintf(stdout, "replay %s %s %s\n", name, out.State, aws.ToString(out.StateReason))
+	if err == nil && out.EventLastReplayedTime != nil {
+		_, err = fmt.Fprintf(stdout, "replayed up to %s of %s to %s\n", out.EventLastReplayedTime.UTC().Format(time.RFC3339),
+			aws.ToTime(out.EventStartTime).UTC().Format(time.RFC3339), aws.ToTime(out.EventEndTime).UTC().Format(time.RFC3339))
+	}
+	return err
+}
+
+func replayJSON(out *eventbridge.DescribeReplayOutput) map[string]any {
+	m := map[string]any{"name": aws.ToString(out.ReplayName), "arn": aws.ToString(out.ReplayArn), "state": out.State,
+		"reason": aws.ToString(out.StateReason), "archive": aws.ToString(out.EventSourceArn)}
+	if out.Destination != nil {
+		m["bus"] = aws.ToString(out.Destination.Arn)
+	}
+	for k, t := range map[string]*time.Time{"from": out.EventStartTime, "to": out.EventEndTime, "last_replayed": out.EventLastReplayedTime,
+		"started": out.ReplayStartTime, "ended": out.ReplayEndTime} {
+		if t != nil {
+			m[k] = t.UTC()
+		}
+	}
+	return m
 }

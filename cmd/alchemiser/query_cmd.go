@@ -23,10 +23,11 @@ func newQueryCmd() *cobra.Command {
 		logs, since, until, format string
 		groups, params             []string
 		list                       bool
+		onAWS                      logsQueryFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "query NAME|FILE --logs PATH",
-		Short: "Run a saved Logs Insights query on local or exported logs",
+		Use:   "query NAME|FILE (--logs PATH | --stack NAME | --log-group G...)",
+		Short: "Run a saved Logs Insights query on local or exported logs, or on CloudWatch Logs",
 		Long: `query runs a CloudWatch Logs Insights query with the local engine (queries/insights):
 a saved query by name (see --list), or a file holding a query (with or without a
 saved-query header).
@@ -58,6 +59,16 @@ the file holds the group the query is about.
 --format json prints one JSON array of row objects whose values are strings, as
 GetQueryResults returns them; columns are named as CloudWatch names them.
 
+Without --logs the query runs on CloudWatch Logs (StartQuery, then
+GetQueryResults every second, progress on stderr, stopped after --wait): over
+the log groups of the CloudFormation stack --stack that the query wants (or
+that --log-group selects among them), or without a stack over the --log-group
+names given. The time range is --since (a duration back from now, such as 6h,
+or a time) or --from, to --until (now); 24 hours by default. The AWS
+configuration is the SDK's default chain (AWS_PROFILE, AWS_REGION,
+AWS_ENDPOINT_URL, ...), --profile and --region on top. A query that cannot
+start, fails, is cancelled or times out exits 1.
+
 Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 2 on a bad query, parameter or flag.`,
 		Example: "  alchemiser query --list\n  alchemiser query workflow-failed --logs runs/20261124T000000Z-seed1\n" +
@@ -69,8 +80,9 @@ Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 			if list {
 				return listQueries(cmd.OutOrStdout(), format)
 			}
-			if len(args) != 1 || logs == "" {
-				return usageError{errors.New("query needs a query NAME or FILE and --logs PATH (or --list)")}
+			onCloudWatch := logs == "" && (onAWS.aws.stack != "" || len(groups) > 0)
+			if len(args) != 1 || logs == "" && !onCloudWatch {
+				return usageError{errors.New("query needs a query NAME or FILE and --logs PATH, --stack NAME or --log-group G (or --list)")}
 			}
 			saved, err := resolveQuery(args[0])
 			if err != nil {
@@ -87,6 +99,9 @@ Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 			text, err := saved.Query(values)
 			if err != nil {
 				return usageError{err}
+			}
+			if onCloudWatch {
+				return onAWS.run(cmd, saved, text, groups, since, until, format)
 			}
 			q, err := insights.Parse(text)
 			var se *insights.SyntaxError
@@ -126,6 +141,7 @@ Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 	f.StringVar(&until, "until", "", "end of the time range (RFC 3339, or YYYY-MM-DD)")
 	f.StringVar(&format, "format", "table", "table, json or csv")
 	f.BoolVar(&list, "list", false, "list the saved queries with their versions")
+	onAWS.addFlags(f)
 	return cmd
 }
 
