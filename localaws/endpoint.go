@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/alchemiser/alchemiser/chaos"
 	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
+	"github.com/alchemiser/alchemiser/localaws/ssm"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
@@ -47,7 +49,9 @@ type Config struct {
 	// discarded when nil.
 	Log *slog.Logger
 	// TradingEnabled is the execution function's kill switch
-	// (local.WithTradingEnabled); trading is enabled when nil.
+	// (local.WithTradingEnabled); when nil, the kill-switch parameter of
+	// the endpoint's SSM (localaws/ssm), read as Lambda reads it, so that
+	// `aws ssm put-parameter` and `alchemiser trading halt` stop trading.
 	TradingEnabled func(ctx context.Context) (bool, error)
 	// Clock is the stack's clock (emulator.WithClock), whose Now the
 	// services read; the stack's default (emulator.ScaledClock) when nil.
@@ -73,7 +77,8 @@ type Endpoint struct {
 	served  chan error
 	cancel  context.CancelFunc // the stack's and the loops' context
 	loops   sync.WaitGroup
-	stops   []func() error // the services' own shutdowns, in order
+	stops   []func() error          // the services' own shutdowns, in order
+	params  atomic.Pointer[ssm.SSM] // the kill switch's store, once the services are built
 	after   func(ctx context.Context) error
 	running sync.Mutex // Run and Close
 	closed  bool
@@ -129,7 +134,7 @@ func (e *Endpoint) start(ctx context.Context, ln net.Listener) error {
 	if err := e.stack(ctx); err != nil {
 		return err
 	}
-	services, err := e.services()
+	services, err := e.services(ctx)
 	if err != nil {
 		return err
 	}
@@ -151,7 +156,7 @@ func (e *Endpoint) start(ctx context.Context, ln net.Listener) error {
 
 // stack builds the local stack, or the chaos scenario's.
 func (e *Endpoint) stack(ctx context.Context) error {
-	opts := []local.Option{local.WithTradingEnabled(e.cfg.TradingEnabled)}
+	opts := []local.Option{local.WithTradingEnabled(e.tradingEnabled())}
 	if e.cfg.Clock != nil {
 		opts = append(opts, local.WithEmulatorOptions(emulator.WithClock(e.cfg.Clock)))
 	}
@@ -185,6 +190,27 @@ func (e *Endpoint) stack(ctx context.Context) error {
 		e.after = func(ctx context.Context) error { return sc.After(ctx, cs) }
 	}
 	return nil
+}
+
+// tradingEnabled is Config.TradingEnabled, or the kill-switch parameter
+// of the endpoint's SSM. The stack is built before its services, so the
+// parameter is looked up at each call; no workflow runs before the
+// services exist.
+func (e *Endpoint) tradingEnabled() func(ctx context.Context) (bool, error) {
+	if e.cfg.TradingEnabled != nil {
+		return e.cfg.TradingEnabled
+	}
+	return func(ctx context.Context) (bool, error) {
+		store := e.params.Load()
+		if store == nil {
+			return false, errors.New("the kill switch's parameter store is not built yet")
+		}
+		name, err := killSwitchParameter(e.Stack.Top)
+		if err != nil {
+			return false, err
+		}
+		return store.KillSwitch(name)(ctx)
+	}
 }
 
 // scenarioDir is RunDir, or a new directory under OutDir named by time
