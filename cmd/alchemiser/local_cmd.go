@@ -32,12 +32,14 @@ type localUpFlags struct {
 func newLocalUpCmd() *cobra.Command {
 	var f localUpFlags
 	cmd := &cobra.Command{
-		Use:   "up [--addr 127.0.0.1:4566] [--out DIR] [--workflows N] [--scenario NAME] [--seed S] [--json]",
+		Use:   "up [--addr 127.0.0.1:4566] [--out DIR] [--workflows N] [--scenario NAME] [--seed S] [--no-schedules] [--json]",
 		Short: "Serve the local stack's AWS APIs on loopback until interrupted",
-		Long: `up starts the local stack and serves its AWS APIs (CloudFormation, Lambda) on one
-endpoint on loopback, then runs N workflows on it (one per session, as run does,
-progress on stderr), and keeps serving, with the workflow and watchdog schedules
-firing at their times, until SIGINT or SIGTERM. Then it stops the stack's work
+		Long: `up starts the local stack and serves its AWS APIs (CloudWatch Logs, CloudWatch,
+EventBridge, SQS, SSM, Secrets Manager, Lambda, CloudFormation) on one endpoint on
+loopback, then runs N workflows on it (one per session, as run does, progress on
+stderr), and keeps serving, with the workflow and watchdog schedules firing at
+their times (unless --no-schedules) and the alarms evaluated, until SIGINT or
+SIGTERM. Then it stops the stack's work
 in flight, lets requests in progress end, flushes the run directory, and exits 0.
 
 The first line on stdout is the endpoint's URL, printed once it accepts
@@ -56,7 +58,7 @@ takes any credentials. Port 0 picks a free port.
 
 Exit status: 0 after SIGINT or SIGTERM, 1 when the stack cannot start (the port
 is in use), 2 on bad usage (an address off loopback, an unknown scenario).`,
-		Example: "  alchemiser local up\n  alchemiser local up --addr 127.0.0.1:0 --json\n  alchemiser local up --scenario broker-outage --workflows 2",
+		Example: "  alchemiser local up\n  alchemiser local up --addr 127.0.0.1:0 --json\n  alchemiser local up --scenario broker-degraded --workflows 2",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.check(cmd); err != nil {
@@ -71,6 +73,7 @@ is in use), 2 on bad usage (an address off loopback, an unknown scenario).`,
 	fl.IntVar(&f.cfg.Workflows, "workflows", 1, "workflows to run once the endpoint is up, one per trading session (with --scenario, 0 for the scenario's own)")
 	fl.StringVar(&f.cfg.Scenario, "scenario", "", "run with this chaos scenario's fault")
 	fl.Uint64Var(&f.cfg.Seed, "seed", 1, "seed for the starting portfolio and the workflow ids (with --scenario, the scenario's own by default)")
+	fl.BoolVar(&f.cfg.NoSchedules, "no-schedules", false, "do not fire the template's schedules on the wall clock (the workflows still run)")
 	fl.BoolVar(&f.asJSON, "json", false, `print {"endpoint","run_dir","stack"} as the first line instead of the URL`)
 	return cmd
 }
