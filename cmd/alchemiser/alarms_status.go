@@ -24,10 +24,11 @@ var errAlarmsFiring = errors.New("alarms are in ALARM")
 
 func newAlarmsStatusCmd() *cobra.Command {
 	var onAWS awsOptions
-	var state string
+	var state, expect string
+	var only []string
 	var asJSON, failOnAlarm bool
 	cmd := &cobra.Command{
-		Use:   "status [--stack NAME] [--state ALARM|OK|INSUFFICIENT_DATA|all] [--json] [--fail-on-alarm]",
+		Use:   "status [--stack NAME] [--alarm NAME]... [--state ALARM|OK|INSUFFICIENT_DATA|all] [--expect STATE] [--json] [--fail-on-alarm]",
 		Short: "Show the CloudWatch alarms in ALARM: since when, why, and their runbook",
 		Long: `status reads the CloudWatch alarms, metric and composite (DescribeAlarms): the
 CloudFormation stack's (--stack), or every alarm of the account and region. For
@@ -35,14 +36,26 @@ each alarm in --state (ALARM by default; all for every state) it prints its stat
 since when and for how long, CloudWatch's reason, and the runbook and saved query
 its description links (alchemiser query NAME --stack NAME runs that query).
 
+--alarm NAME (repeatable) shows those alarms only, in every state unless --state
+is given; with --stack, NAME may leave out the stack's prefix
+(events-dlq-not-empty for alchemiser-events-dlq-not-empty). --expect STATE checks
+that each of them is in STATE, which is how a runbook verifies recovery:
+alchemiser alarms status --stack S --alarm events-dlq-not-empty --expect OK.
+
 --json prints one JSON object per alarm (name, type, state, since, for_seconds,
 reason, runbook, query, console: its page in the CloudWatch console).
 
 Exit status: 0 whether or not an alarm is in ALARM, unless --fail-on-alarm is
-given: then 1 when one is; 1 when CloudWatch cannot be read; 2 on bad usage.`,
-		Example: "  alchemiser alarms status --stack alchemiser\n  alchemiser alarms status --stack alchemiser --state all --json",
-		Args:    noArgs,
+given (then 1 when one is) or --expect (then 1 when an alarm named by --alarm is
+in another state, or does not exist); 1 when CloudWatch cannot be read; 2 on bad
+usage.`,
+		Example: "  alchemiser alarms status --stack alchemiser\n  alchemiser alarms status --stack alchemiser --state all --json\n" +
+			"  alchemiser alarms status --stack alchemiser --alarm events-dlq-not-empty --expect OK",
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if len(only) > 0 && !cmd.Flags().Changed("state") {
+				state = "all"
+			}
 			filter, err := alarmStateFilter(state)
 			if err != nil {
 				return usageError{err}
@@ -50,13 +63,21 @@ given: then 1 when one is; 1 when CloudWatch cannot be read; 2 on bad usage.`,
 			if failOnAlarm && filter != "" && filter != cwtypes.StateValueAlarm {
 				return usageError{fmt.Errorf("--fail-on-alarm needs --state ALARM or all, not %s", state)}
 			}
+			want, err := expectedState(expect, only)
+			if err != nil {
+				return usageError{err}
+			}
 			list, err := describeAlarms(cmd.Context(), &onAWS, filter)
 			if err != nil {
 				return err
 			}
+			list, missing := selectAlarms(list, only, onAWS.stack)
 			firing, err := writeAlarmStatus(cmd.OutOrStdout(), list, clock.Now(), onAWS.stack, asJSON)
 			if err == nil && failOnAlarm && firing > 0 {
 				err = fmt.Errorf("%d %w", firing, errAlarmsFiring)
+			}
+			if err == nil && want != "" {
+				err = checkExpected(list, missing, want)
 			}
 			return err
 		},
@@ -66,7 +87,64 @@ given: then 1 when one is; 1 when CloudWatch cannot be read; 2 on bad usage.`,
 	f.StringVar(&state, "state", "ALARM", "ALARM, OK, INSUFFICIENT_DATA or all")
 	f.BoolVar(&asJSON, "json", false, "one JSON object per alarm")
 	f.BoolVar(&failOnAlarm, "fail-on-alarm", false, "exit 1 when an alarm is in ALARM")
+	f.StringArrayVar(&only, "alarm", nil, "show this alarm only (repeatable; the stack's prefix may be left out)")
+	f.StringVar(&expect, "expect", "", "exit 1 unless every --alarm is in this state (OK, ALARM, INSUFFICIENT_DATA)")
 	return cmd
+}
+
+// expectedState checks --expect: a state, and only with --alarm.
+func expectedState(expect string, only []string) (string, error) {
+	if expect == "" {
+		return "", nil
+	}
+	if len(only) == 0 {
+		return "", errors.New("--expect needs the alarms it is about: --alarm NAME")
+	}
+	v, err := alarmStateFilter(expect)
+	if err != nil || v == "" {
+		return "", fmt.Errorf("--expect %q: want OK, ALARM or INSUFFICIENT_DATA", expect)
+	}
+	return string(v), nil
+}
+
+// selectAlarms keeps the alarms named by only (all when empty), by full
+// name or by the name after the stack's prefix, and returns the names
+// that matched none.
+func selectAlarms(list []alarmStatus, only []string, stack string) ([]alarmStatus, []string) {
+	if len(only) == 0 {
+		return list, nil
+	}
+	var kept []alarmStatus
+	var missing []string
+	for _, name := range only {
+		found := false
+		for _, a := range list {
+			if a.Name == name || (stack != "" && a.Name == stack+"-"+name) {
+				kept, found = append(kept, a), true
+			}
+		}
+		if !found {
+			missing = append(missing, name)
+		}
+	}
+	return kept, missing
+}
+
+// checkExpected fails unless every selected alarm is in want.
+func checkExpected(list []alarmStatus, missing []string, want string) error {
+	var wrong []string
+	for _, a := range list {
+		if a.State != want {
+			wrong = append(wrong, a.Name+" is "+a.State)
+		}
+	}
+	for _, name := range missing {
+		wrong = append(wrong, name+" does not exist (or is not in --state)")
+	}
+	if len(wrong) > 0 {
+		return fmt.Errorf("not %s: %s", want, strings.Join(wrong, "; "))
+	}
+	return nil
 }
 
 // alarmStateFilter is DescribeAlarms' StateValue for --state; "" for all.

@@ -365,7 +365,20 @@ func TestAlarmsStatus(t *testing.T) {
 	if stdout, _, _ := cli("alarms", "status"); !strings.Contains(stdout, "someone-elses") || !strings.Contains(stdout, "query:   alchemiser query event-dead-lettered --stack STACK") {
 		t.Errorf("without a stack:\n%s", stdout)
 	}
-	for _, args := range [][]string{{"alarms", "status", "--state", "bogus"}, {"alarms", "status", "--state", "OK", "--fail-on-alarm"}, {"alarms", "status", "extra"}} {
+	// A runbook's recovery check: named alarms, the stack's prefix left out.
+	if stdout, stderr, code := cli("alarms", "status", "--stack", "prod", "--alarm", "events-dlq-not-empty", "--expect", "OK"); code != exitFailed ||
+		!strings.Contains(stderr, "not OK: prod-events-dlq-not-empty is ALARM") || strings.Count(stdout, "\n") != 6 {
+		t.Errorf("--expect OK of an alarm in ALARM: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, stderr, code := cli("alarms", "status", "--stack", "prod", "--alarm", "prod-events-dlq-not-empty", "--alarm", "events-dlq-not-empty", "--expect", "alarm"); code != exitOK {
+		t.Errorf("--expect ALARM of an alarm in ALARM: exit %d %s", code, stderr)
+	}
+	if _, stderr, code := cli("alarms", "status", "--stack", "prod", "--alarm", "no-such-alarm", "--expect", "OK"); code != exitFailed ||
+		!strings.Contains(stderr, "no-such-alarm does not exist") {
+		t.Errorf("--expect of an unknown alarm: exit %d %s", code, stderr)
+	}
+	for _, args := range [][]string{{"alarms", "status", "--state", "bogus"}, {"alarms", "status", "--state", "OK", "--fail-on-alarm"}, {"alarms", "status", "extra"},
+		{"alarms", "status", "--expect", "OK"}, {"alarms", "status", "--alarm", "x", "--expect", "all"}} {
 		if _, _, code := cli(args...); code != exitUsage {
 			t.Errorf("%v: exit %d", args, code)
 		}
