@@ -488,3 +488,21 @@ func column(r *insights.Result, name string) []string {
 	}
 	return uniq(out)
 }
+
+// FoundWorkflows are the workflows the scenario's saved query finds on
+// the run in dir (its Column's distinct values, or Found's pick): what an
+// operator following the incident's runbook must find too. Nil when the
+// scenario names no query or no column.
+func FoundWorkflows(sc Scenario, dir string) ([]string, error) {
+	if sc.Query == "" || (sc.Column == "" && sc.Found == nil) {
+		return nil, nil
+	}
+	r, err := savedQuery(dir, sc.Query, sc.Params)
+	if err != nil {
+		return nil, err
+	}
+	if sc.Found != nil {
+		return sc.Found(r), nil
+	}
+	return column(r, sc.Column), nil
+}
