@@ -313,7 +313,7 @@ func TestNotificationsTurnAlarmsIntoRunbookLinkedMessages(t *testing.T) {
 	}
 	texts, _ := filepath.Glob(filepath.Join(out.Dir, "*.txt"))
 	b, _ := os.ReadFile(texts[0])
-	for _, want := range []string{"Runbook: https://x/runbooks/event-dead-lettered.md", "dashboards:name=Alchemiser-prod", "Saved query: event-dead-lettered"} {
+	for _, want := range []string{"Runbook: https://x/runbooks/event-dead-lettered.md", "#dashboards/dashboard/Alchemiser-prod?start=", "Saved query: event-dead-lettered"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("missing %q:\n%s", want, b)
 		}

@@ -3,11 +3,12 @@ package notify
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alchemiser/alchemiser/internal/console"
 )
 
 // Alarm is a CloudWatch alarm state change as CloudWatch publishes it to
@@ -87,22 +88,24 @@ func AlarmMessage(a *Alarm, links AlarmLinks) Message {
 	if m := runbookRe.FindStringSubmatch(a.AlarmDescription); m != nil {
 		fmt.Fprintf(&b, "\nRunbook: %s\n", m[1])
 	}
-	console := fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s", region, region)
+	window := links.Window
+	if window <= 0 {
+		window = time.Hour
+	}
+	end, err := time.Parse("2006-01-02T15:04:05.000-0700", a.StateChangeTime)
+	if err != nil {
+		end = time.Now()
+	}
+	start := end.Add(-window)
+	fmt.Fprintf(&b, "Alarm: %s\n", console.Alarm(region, a.AlarmName))
 	if links.Dashboard != "" {
-		fmt.Fprintf(&b, "Dashboard: %s#dashboards:name=%s\n", console, url.QueryEscape(links.Dashboard))
+		// The dashboard over the query's window and a quarter of an hour
+		// after the change, so that what followed is on the page too.
+		fmt.Fprintf(&b, "Dashboard: %s\n", console.Dashboard(region, links.Dashboard, start, end.Add(15*time.Minute)))
 	}
 	if m := queryRe.FindStringSubmatch(a.AlarmDescription); m != nil {
-		window := links.Window
-		if window <= 0 {
-			window = time.Hour
-		}
-		end, err := time.Parse("2006-01-02T15:04:05.000-0700", a.StateChangeTime)
-		if err != nil {
-			end = time.Now()
-		}
-		start := end.Add(-window)
 		fmt.Fprintf(&b, "Saved query: %s, from %s to %s: %s#logsV2:logs-insights\n", m[1],
-			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), console)
+			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), console.Home(region))
 		fmt.Fprintf(&b, "Locally or on exported logs: alchemiser query %s --since %s --until %s --logs <logs>\n", m[1],
 			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
 	}

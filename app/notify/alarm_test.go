@@ -30,7 +30,9 @@ func TestAlarmNotifications(t *testing.T) {
 		"burning faster than 14.4x; at that rate a 30-day budget lasts under 2.1 days",
 		"Triggered by: alchemiser-slo-workflow-success-page-1-1h (ALARM)",
 		"Runbook: https://example.com/runbooks/slo-workflow-success.md",
-		"Dashboard: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=Alchemiser-alchemiser",
+		"Alarm: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/alchemiser-slo-workflow-success-page\n",
+		"Dashboard: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/Alchemiser-alchemiser" +
+			"?start=2026-11-20T13:40:00.000Z&end=2026-11-20T14:55:00.000Z\n",
 		"Saved query: workflow-failed, from 2026-11-20T13:40:00Z to 2026-11-20T14:40:00Z",
 		"alchemiser query workflow-failed --since 2026-11-20T13:40:00Z --until 2026-11-20T14:40:00Z",
 	} {
