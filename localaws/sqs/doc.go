@@ -34,6 +34,9 @@
 //     ReceiptHandleIsInvalid; a message already deleted is not an error);
 //     the message leaves the emulator's queue, as a redrive's deletion
 //     does;
+//   - ChangeMessageVisibility by a receipt handle, 0 to 12 hours from
+//     now, for a message in flight (else MessageNotInflight): how a
+//     reader that only looks (dlq list) gives the messages back at once;
 //   - SendMessage, with MessageAttributes and DelaySeconds; the answer's
 //     MD5OfMessageBody and MD5OfMessageAttributes are computed as SQS
 //     does (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html).
@@ -44,8 +47,7 @@
 // visibility, receive counts and delays are kept in memory (a restart
 // makes every message visible again; the emulator itself keeps no
 // deletion across processes: its file records what was sent); no queue
-// is created, deleted or purged; FIFO, batches and
-// ChangeMessageVisibility are not served.
+// is created, deleted or purged; FIFO and batches are not served.
 //
 // Concurrency: SQS's operations are safe for concurrent use.
 package sqs

@@ -72,14 +72,17 @@ func (s *SQS) Service() awsapi.Service {
 			codeInvalidParameter: "InvalidParameterValue;Sender",
 			codeInvalidAttribute: "InvalidAttributeName;Sender",
 			codeInvalidAddress:   "InvalidAddress;Sender",
+			codeNotInflight:      "AWS.SimpleQueueService.MessageNotInflight;Sender",
+			codeMissingParameter: "MissingParameter;Sender",
 		},
 		Operations: map[string]awsapi.Operation{
-			"GetQueueUrl":        awsapi.Op(s.getQueueURL),
-			"ListQueues":         awsapi.Op(s.listQueues),
-			"GetQueueAttributes": awsapi.Op(s.getQueueAttributes),
-			"ReceiveMessage":     awsapi.Op(s.receiveMessage),
-			"DeleteMessage":      awsapi.Op(s.deleteMessage),
-			"SendMessage":        awsapi.Op(s.sendMessage),
+			"GetQueueUrl":             awsapi.Op(s.getQueueURL),
+			"ListQueues":              awsapi.Op(s.listQueues),
+			"GetQueueAttributes":      awsapi.Op(s.getQueueAttributes),
+			"ReceiveMessage":          awsapi.Op(s.receiveMessage),
+			"DeleteMessage":           awsapi.Op(s.deleteMessage),
+			"SendMessage":             awsapi.Op(s.sendMessage),
+			"ChangeMessageVisibility": awsapi.Op(s.changeMessageVisibility),
 		}}
 }
 
@@ -90,6 +93,8 @@ const (
 	codeInvalidParameter = "InvalidParameterValue"
 	codeInvalidAttribute = "InvalidAttributeName"
 	codeInvalidAddress   = "InvalidAddress"
+	codeNotInflight      = "MessageNotInflight"
+	codeMissingParameter = "MissingParameter"
 )
 
 // queue is one of the template's queues: its logical id and names.
