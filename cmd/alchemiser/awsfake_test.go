@@ -35,7 +35,7 @@ type fakeAWS struct {
 	mu     sync.Mutex
 	stacks map[string]*fakeStack
 	queues map[string][]sqsMessage // by URL
-	hidden map[string]bool         // receipt handles received with a visibility timeout
+	hidden map[string]bool         // receipt handles in flight: received, not given back
 	put    []putEventsEntry
 	// replays by name
 	replays map[string]*describeReplayOut
@@ -385,7 +385,12 @@ type sqsMessage struct {
 type receiveMessageIn struct {
 	QueueUrl            string `json:"QueueUrl"`
 	MaxNumberOfMessages int    `json:"MaxNumberOfMessages"`
-	VisibilityTimeout   int    `json:"VisibilityTimeout"`
+	VisibilityTimeout   *int   `json:"VisibilityTimeout"`
+}
+type changeMessageVisibilityIn struct {
+	QueueUrl          string `json:"QueueUrl"`
+	ReceiptHandle     string `json:"ReceiptHandle"`
+	VisibilityTimeout int    `json:"VisibilityTimeout"`
 }
 type receiveMessageOut struct {
 	Messages []sqsMessage `json:"Messages,omitempty"`
@@ -412,11 +417,22 @@ func (f *fakeAWS) sqs() awsapi.Service {
 						continue
 					}
 					out.Messages = append(out.Messages, m)
-					if in.VisibilityTimeout > 0 {
+					// The queue's timeout (30 s) unless the request's is 0;
+					// the fake's clock never reaches its end.
+					if in.VisibilityTimeout == nil || *in.VisibilityTimeout > 0 {
 						f.hidden[m.ReceiptHandle] = true
 					}
 				}
 				return out, nil
+			}),
+			"ChangeMessageVisibility": awsapi.Op(func(_ context.Context, in *changeMessageVisibilityIn) (*empty, error) {
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				if !f.hidden[in.ReceiptHandle] {
+					return nil, awsapi.Errorf("MessageNotInflight", "Message does not exist or is not available for visibility timeout change.")
+				}
+				f.hidden[in.ReceiptHandle] = in.VisibilityTimeout > 0
+				return &empty{}, nil
 			}),
 			"DeleteMessage": awsapi.Op(func(_ context.Context, in *deleteMessageIn) (*empty, error) {
 				f.mu.Lock()

@@ -248,6 +248,8 @@ func TestDLQWithStack(t *testing.T) {
 		!strings.Contains(stdout, "m-2  prod-failed-invocations  function error: planner exploded") || !strings.Contains(stdout, "2 message(s)") {
 		t.Errorf("list: exit %d %s\n%s", code, stderr, stdout)
 	}
+	// Listing only looks: the messages are there for the next command
+	// at once, not after their visibility timeout.
 	stdout, _, _ = cli("dlq", "list", "--stack", "prod", "--queue", "on-failure", "--json")
 	var m dlqMessage
 	if err := json.Unmarshal([]byte(stdout), &m); err != nil || m.ID != "m-2" || strings.Count(stdout, "\n") != 1 {

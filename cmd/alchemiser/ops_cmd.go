@@ -199,18 +199,35 @@ func localDLQ(dir string) ([]dlqMessage, error) {
 	return out, nil
 }
 
+// listVisibility is how long dlq list holds the messages it receives
+// while it pages through a queue, in seconds; it gives them back at the
+// end.
+const listVisibility = 30
+
+// sqsDLQ lists queue q's messages and leaves them there, visible: each
+// receive hides what it returns so that the next one pages on, and the
+// messages are then given back with ChangeMessageVisibility 0, since the
+// Go SDK cannot ask ReceiveMessage for a visibility timeout of 0 (its
+// member is not a pointer, and 0 is not sent). Without that, a redrive
+// right after a list would find the queue empty
+// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html).
 func sqsDLQ(ctx context.Context, client *sqs.Client, q stackQueue) ([]dlqMessage, error) {
 	url := q.URL
 	seen := map[string]bool{}
 	var out []dlqMessage
+	var handles []string
+	var err error
 	for range 10 { // up to 100 messages
-		res, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10,
-			VisibilityTimeout: 0, MessageAttributeNames: []string{"All"}})
+		var res *sqs.ReceiveMessageOutput
+		res, err = client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10,
+			VisibilityTimeout: listVisibility, MessageAttributeNames: []string{"All"}})
 		if err != nil {
-			return nil, fmt.Errorf("sqs ReceiveMessage %s: %w", url, err)
+			err = fmt.Errorf("sqs ReceiveMessage %s: %w", url, err)
+			break
 		}
 		added := 0
 		for _, m := range res.Messages {
+			handles = append(handles, aws.ToString(m.ReceiptHandle))
 			id := aws.ToString(m.MessageId)
 			if seen[id] {
 				continue
@@ -222,7 +239,30 @@ func sqsDLQ(ctx context.Context, client *sqs.Client, q stackQueue) ([]dlqMessage
 			break
 		}
 	}
+	if rerr := release(ctx, client, url, handles); rerr != nil {
+		err = errors.Join(err, rerr)
+	}
+	if err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// release makes the messages received with handles visible again at once.
+func release(ctx context.Context, client *sqs.Client, url string, handles []string) error {
+	var errs []error
+	for _, h := range handles {
+		_, err := client.ChangeMessageVisibility(context.WithoutCancel(ctx), &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(url),
+			ReceiptHandle: aws.String(h), VisibilityTimeout: 0})
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("could not give %d listed message(s) of %s back to the queue (they are visible again after %d s): %w",
+			len(errs), url, listVisibility, errors.Join(errs...))
+	}
+	return nil
 }
 
 func attrs(in map[string]sqstypes.MessageAttributeValue) map[string]string {

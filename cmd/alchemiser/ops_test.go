@@ -43,6 +43,8 @@ func (f *fakeOps) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f.messages = kept
 		reply(map[string]any{})
+	case "AmazonSQS.ChangeMessageVisibility": // this fake keeps every message visible
+		reply(map[string]any{})
 	case "AWSEvents.PutEvents":
 		entries := in["Entries"].([]any)
 		for _, e := range entries {
