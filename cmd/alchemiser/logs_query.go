@@ -56,30 +56,25 @@ func (f *logsQueryFlags) args() []string {
 
 // run runs query text on CloudWatch Logs over the log groups of the
 // stack (wanted as a saved query's header or --log-group name them), or
-// over the named log groups without a stack, and writes the result in
-// format.
-func (f *logsQueryFlags) run(cmd *cobra.Command, saved *queries.Saved, text string, groups []string, since, until, format string) error {
+// over the named log groups without a stack, and returns its result.
+func (f *logsQueryFlags) run(cmd *cobra.Command, saved *queries.Saved, text string, groups []string, since, until string) (*insights.Result, error) {
 	if f.wait <= 0 {
-		return usageError{fmt.Errorf("--wait must be above 0, got %v", f.wait)}
+		return nil, usageError{fmt.Errorf("--wait must be above 0, got %v", f.wait)}
 	}
 	start, end, err := queryWindow(clock.Now(), since, f.from, until)
 	if err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
 	ctx := cmd.Context()
 	cfg, err := f.aws.config(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	names, err := f.logGroups(ctx, cfg, saved, groups, cmd.ErrOrStderr())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	res, err := runLogsQuery(ctx, cloudwatchlogs.NewFromConfig(cfg), logsQuery{Text: text, Groups: names, Start: start, End: end, Wait: f.wait, Region: cfg.Region}, cmd.ErrOrStderr())
-	if err != nil {
-		return err
-	}
-	return writeResult(cmd.OutOrStdout(), res, format)
+	return runLogsQuery(ctx, cloudwatchlogs.NewFromConfig(cfg), logsQuery{Text: text, Groups: names, Start: start, End: end, Wait: f.wait, Region: cfg.Region}, cmd.ErrOrStderr())
 }
 
 // logGroups are the names StartQuery reads: the stack's groups the query

@@ -196,6 +196,18 @@ func TestQueryOnCloudWatchLogs(t *testing.T) {
 	if _, stderr, code := cli("query", "workflow-trace", "--stack", "prod", "--log-group", "nosuch"); code != exitUsage || !strings.Contains(stderr, `stack prod has no log group "nosuch"`) {
 		t.Errorf("unknown group: exit %d %s", code, stderr)
 	}
+
+	// --expect-empty: the same rows, printed, fail the command; none pass.
+	stdout, stderr, code = cli("query", "workflow-failed", "--stack", "prod", "--since", "6h", "--expect-empty")
+	if code != exitFailed || !strings.Contains(stdout, "01B") || !strings.Contains(stderr, "--expect-empty: the query returned rows: 2 row(s)") {
+		t.Errorf("--expect-empty with rows: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	f.mu.Lock()
+	f.rows = nil
+	f.mu.Unlock()
+	if stdout, stderr, code = cli("query", "workflow-failed", "--stack", "prod", "--since", "6h", "--expect-empty"); code != exitOK || !strings.Contains(stdout, "0 row(s)") {
+		t.Errorf("--expect-empty without rows: exit %d\n%s\n%s", code, stdout, stderr)
+	}
 }
 
 func TestQueryOnCloudWatchLogsFails(t *testing.T) {

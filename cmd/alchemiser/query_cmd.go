@@ -22,7 +22,7 @@ func newQueryCmd() *cobra.Command {
 	var (
 		logs, since, until, format string
 		groups, params             []string
-		list                       bool
+		list, expectEmpty          bool
 		onAWS                      logsQueryFlags
 	)
 	cmd := &cobra.Command{
@@ -69,8 +69,13 @@ configuration is the SDK's default chain (AWS_PROFILE, AWS_REGION,
 AWS_ENDPOINT_URL, ...), --profile and --region on top. A query that cannot
 start, fails, is cancelled or times out exits 1.
 
-Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
-2 on a bad query, parameter or flag.`,
+--expect-empty makes a query that returns rows fail (exit 1, after printing
+them): how a runbook checks that an incident's query finds nothing new,
+alchemiser query publish-failed --stack S --since 15m --expect-empty.
+
+Exit status: 0 on success (even with no rows, unless --expect-empty), 1 when the
+logs cannot be read or --expect-empty met rows, 2 on a bad query, parameter or
+flag.`,
 		Example: "  alchemiser query --list\n  alchemiser query workflow-failed --logs runs/20261124T000000Z-seed1\n" +
 			"  alchemiser query workflow-trace --param correlation_id=01J... --logs events.jsonl --format json\n" +
 			"  aws logs filter-log-events --log-group-name /aws/lambda/alchemiser-execution --output json > execution.json\n" +
@@ -101,7 +106,11 @@ Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 				return usageError{err}
 			}
 			if onCloudWatch {
-				return onAWS.run(cmd, saved, text, groups, since, until, format)
+				res, err := onAWS.run(cmd, saved, text, groups, since, until)
+				if err != nil {
+					return err
+				}
+				return writeExpected(cmd.OutOrStdout(), res, format, expectEmpty)
 			}
 			q, err := insights.Parse(text)
 			var se *insights.SyntaxError
@@ -130,7 +139,7 @@ Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 			if readErr != nil {
 				return readErr
 			}
-			return writeResult(cmd.OutOrStdout(), res, format)
+			return writeExpected(cmd.OutOrStdout(), res, format, expectEmpty)
 		},
 	}
 	f := cmd.Flags()
@@ -141,6 +150,7 @@ Exit status: 0 on success (even with no rows), 1 when the logs cannot be read,
 	f.StringVar(&until, "until", "", "end of the time range (RFC 3339, or YYYY-MM-DD)")
 	f.StringVar(&format, "format", "table", "table, json or csv")
 	f.BoolVar(&list, "list", false, "list the saved queries with their versions")
+	f.BoolVar(&expectEmpty, "expect-empty", false, "exit 1 when the query returns rows (a runbook's recovery check)")
 	onAWS.addFlags(f)
 	return cmd
 }
@@ -200,6 +210,21 @@ func logSource(path, fileGroup string, groups []string) (func(yield func(*insigh
 		}, nil
 	}
 	return func(yield func(*insights.Event) bool) error { return insights.RunDirEvents(path, groups, yield) }, nil
+}
+
+// errRowsFound is --expect-empty's failure: the query returned rows.
+var errRowsFound = errors.New("--expect-empty: the query returned rows")
+
+// writeExpected writes res in format and, with expectEmpty, fails when
+// it has rows.
+func writeExpected(w io.Writer, res *insights.Result, format string, expectEmpty bool) error {
+	if err := writeResult(w, res, format); err != nil {
+		return err
+	}
+	if expectEmpty && len(res.Rows) > 0 {
+		return fmt.Errorf("%w: %d row(s)", errRowsFound, len(res.Rows))
+	}
+	return nil
 }
 
 func writeResult(w io.Writer, res *insights.Result, format string) error {
