@@ -3,39 +3,36 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
+	"github.com/alchemiser/alchemiser/localaws/cloudformation"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
-// fakeAWS is a small AWS account for the ops commands' tests: a deployed
-// stack of template.yaml, its queues, a bus that takes events and
-// replays, Logs Insights queries whose results a test sets, and alarms.
-// Its services are typed operations on emulator/awsapi, speaking the
-// protocols the SDK speaks (JSON 1.0 for SQS, JSON 1.1 for Logs and
-// EventBridge, rpcv2 CBOR for CloudWatch); CloudFormation's awsQuery is
-// answered by cfnQuery until awsapi serves that protocol.
+// fakeAWS is a small AWS account for the ops commands' tests: deployed
+// stacks of template.yaml, served by the local endpoint's CloudFormation
+// (localaws/cloudformation, over awsQuery), and hand-written EventBridge
+// replays, Logs Insights queries whose statuses and results a test sets,
+// and alarms, as typed operations on emulator/awsapi speaking the
+// protocols the SDK speaks (JSON 1.1 for Logs and EventBridge, rpcv2
+// CBOR for CloudWatch). What a chaos scenario can produce on the local
+// endpoint (dead letters, alarms in ALARM, failed workflows) is tested
+// on localaws.Up itself (ops_local_test.go); these fakes keep what the
+// local endpoint never does (a query still Running, alarms paged by 10).
 type fakeAWS struct {
 	mu     sync.Mutex
-	stacks map[string]*fakeStack
-	queues map[string][]sqsMessage // by URL
-	hidden map[string]bool         // receipt handles in flight: received, not given back
+	stacks map[string]*cloudformation.CloudFormation
 	put    []putEventsEntry
 	// replays by name
 	replays map[string]*describeReplayOut
@@ -47,24 +44,10 @@ type fakeAWS struct {
 	rows      [][]resultField
 	alarms    []fakeAlarm
 	alarmReqs []describeAlarmsIn
-	// describeAll makes DescribeStackResources answer every resource, not
-	// the first 100; listed counts ListStackResources' pages
-	describeAll bool
-	listed      int
 	// logsService replaces the fake Logs service (with localaws/logs)
 	logsService *awsapi.Service
 	// scopes are the SigV4 credential scopes of the requests
 	scopes []string
-}
-
-// fakeStack is a deployed stack: its id, parameters and outputs, and its
-// resources' physical ids by logical id.
-type fakeStack struct {
-	ID       string
-	Params   map[string]string
-	Outputs  map[string]string
-	Physical map[string]string
-	Types    map[string]string
 }
 
 const (
@@ -72,58 +55,45 @@ const (
 	fakeRegion  = "eu-west-1"
 )
 
-// deploy adds stack name, deployed from template.yaml with params: every
-// resource the template declares, named as CloudFormation names them
-// (queue URLs on base, the endpoint), alarms with their descriptions.
-func (f *fakeAWS) deploy(t *testing.T, name, base string, params map[string]string) *fakeStack {
+var deployedAt = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// deploy adds stack name, deployed from template.yaml with params in
+// fakeRegion and fakeAccount, to CloudFormation, and its alarms, with
+// their descriptions, to CloudWatch.
+func (f *fakeAWS) deploy(t *testing.T, name string, params map[string]string) *topology.Topology {
 	t.Helper()
 	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{StackName: name, Region: fakeRegion, Account: fakeAccount, Parameters: params})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &fakeStack{ID: fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/0f1e2d3c", fakeRegion, fakeAccount, name),
-		Params: params, Outputs: map[string]string{}, Physical: map[string]string{}, Types: map[string]string{}}
-	for id, r := range top.Resources {
-		st.Types[id] = r.Type
-		phys, err := top.Resolve("!Ref " + id)
-		if err != nil {
-			t.Fatalf("!Ref %s: %v", id, err)
-		}
-		switch r.Type {
-		case "AWS::SQS::Queue":
-			q, _ := top.Resolve("!GetAtt " + id + ".QueueName")
-			phys = base + "/" + fakeAccount + "/" + q
-		case "AWS::Logs::QueryDefinition":
-			phys = "qd-" + strings.ToLower(id)
-		case "AWS::Events::Archive": // CloudFormation names it, with a suffix of its own
-			phys = id + "-7F3A9C"
-		case "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm":
-			desc, _ := r.Properties["AlarmDescription"].(string)
-			f.alarms = append(f.alarms, fakeAlarm{Name: phys, Composite: r.Type == "AWS::CloudWatch::CompositeAlarm", Description: desc, State: "OK"})
-		}
-		st.Physical[id] = phys
-	}
-	for _, b := range top.Buses {
-		st.Outputs["BusName"] = b.Name
+	cf, err := cloudformation.New(cloudformation.Config{Topology: top, Template: alchemiser.Template, Now: func() time.Time { return deployedAt }})
+	if err != nil {
+		t.Fatal(err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.stacks == nil {
-		f.stacks = map[string]*fakeStack{}
+	for id, r := range top.Resources {
+		if r.Type == "AWS::CloudWatch::Alarm" || r.Type == "AWS::CloudWatch::CompositeAlarm" {
+			phys, _ := top.Variable(id)
+			desc, _ := r.Properties["AlarmDescription"].(string)
+			f.alarms = append(f.alarms, fakeAlarm{Name: phys, Composite: r.Type == "AWS::CloudWatch::CompositeAlarm", Description: desc, State: "OK"})
+		}
 	}
-	f.stacks[name] = st
-	return st
+	if f.stacks == nil {
+		f.stacks = map[string]*cloudformation.CloudFormation{}
+	}
+	f.stacks[name] = cf
+	return top
 }
 
 // serve starts the endpoint and returns its URL.
 func (f *fakeAWS) serve(t *testing.T) string {
 	t.Helper()
-	f.queues, f.hidden = map[string][]sqsMessage{}, map[string]bool{}
 	logs := f.logs()
 	if f.logsService != nil {
 		logs = *f.logsService
 	}
-	srv, err := awsapi.NewServer([]awsapi.Service{f.sqs(), f.events(), logs, f.cloudwatch()})
+	srv, err := awsapi.NewServer([]awsapi.Service{f.cloudformation(), f.events(), logs, f.cloudwatch()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,10 +103,6 @@ func (f *fakeAWS) serve(t *testing.T) string {
 			f.scopes = append(f.scopes, m[1])
 		}
 		f.mu.Unlock()
-		if strings.Contains(r.Header.Get("Authorization"), "/cloudformation/aws4_request") {
-			f.cfnQuery(w, r)
-			return
-		}
 		srv.ServeHTTP(w, r)
 	}))
 	t.Cleanup(hs.Close)
@@ -150,7 +116,7 @@ var scopeRE = regexp.MustCompile(`Credential=([^,\s]+)`)
 func awsEndpoint(t *testing.T, f *fakeAWS) string {
 	t.Helper()
 	u := f.serve(t)
-	f.deploy(t, "prod", u, nil)
+	f.deploy(t, "prod", nil)
 	return u
 }
 
@@ -202,251 +168,38 @@ func useClock(t *testing.T, now time.Time) *fakeClock {
 
 // ---------------------------------------------------------------- CloudFormation
 
-type describeStacksIn struct {
-	StackName string `json:"StackName"`
-}
-type cfnParameter struct {
-	ParameterKey   string `json:"ParameterKey"`
-	ParameterValue string `json:"ParameterValue"`
-}
-type cfnOutput struct {
-	OutputKey   string `json:"OutputKey"`
-	OutputValue string `json:"OutputValue"`
-}
-type cfnStack struct {
-	StackName    string         `json:"StackName"`
-	StackId      string         `json:"StackId"`
-	StackStatus  string         `json:"StackStatus"`
-	CreationTime *awsapi.Time   `json:"CreationTime"`
-	Parameters   []cfnParameter `json:"Parameters" xml:"Parameters>member"`
-	Outputs      []cfnOutput    `json:"Outputs" xml:"Outputs>member"`
-}
-type describeStacksOut struct {
-	Stacks []cfnStack `json:"Stacks" xml:"Stacks>member"`
-}
-type describeStackResourcesIn struct {
-	StackName string `json:"StackName"`
-}
-type stackResource struct {
-	StackName          string       `json:"StackName"`
-	LogicalResourceId  string       `json:"LogicalResourceId"`
-	PhysicalResourceId string       `json:"PhysicalResourceId"`
-	ResourceType       string       `json:"ResourceType"`
-	ResourceStatus     string       `json:"ResourceStatus"`
-	Timestamp          *awsapi.Time `json:"Timestamp"`
-}
-type describeStackResourcesOut struct {
-	StackResources []stackResource `json:"StackResources" xml:"StackResources>member"`
-}
-type listStackResourcesIn struct {
-	StackName string `json:"StackName"`
-	NextToken string `json:"NextToken,omitempty"`
-}
-type stackResourceSummary struct {
-	LogicalResourceId    string       `json:"LogicalResourceId"`
-	PhysicalResourceId   string       `json:"PhysicalResourceId"`
-	ResourceType         string       `json:"ResourceType"`
-	ResourceStatus       string       `json:"ResourceStatus"`
-	LastUpdatedTimestamp *awsapi.Time `json:"LastUpdatedTimestamp"`
-}
-type listStackResourcesOut struct {
-	StackResourceSummaries []stackResourceSummary `json:"StackResourceSummaries" xml:"StackResourceSummaries>member"`
-	NextToken              string                 `json:"NextToken,omitempty" xml:",omitempty"`
-}
-
-var deployedAt = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-
-// stackNamed is the stack, or CloudFormation's error for one that does
-// not exist
-// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html).
-func (f *fakeAWS) stackNamed(name string) (*fakeStack, error) {
-	st, ok := f.stacks[name]
-	if !ok {
-		return nil, awsapi.Errorf("ValidationError", "Stack with id %s does not exist", name)
+// cloudformation serves the deployed stacks: each stack's own
+// localaws/cloudformation answers for it, and a stack none holds is
+// CloudFormation's ValidationError, as each of them answers it.
+func (f *fakeAWS) cloudformation() awsapi.Service {
+	svc := (&cloudformation.CloudFormation{}).Service()
+	svc.Operations = map[string]awsapi.Operation{
+		"DescribeStacks": awsapi.Op(func(ctx context.Context, in *cloudformation.DescribeStacksInput) (*cloudformation.DescribeStacksOutput, error) {
+			cf, err := f.stack(in.StackName)
+			if err != nil {
+				return nil, err
+			}
+			return cf.DescribeStacks(ctx, in)
+		}),
+		"DescribeStackResources": awsapi.Op(func(ctx context.Context, in *cloudformation.DescribeStackResourcesInput) (*cloudformation.DescribeStackResourcesOutput, error) {
+			cf, err := f.stack(in.StackName)
+			if err != nil {
+				return nil, err
+			}
+			return cf.DescribeStackResources(ctx, in)
+		}),
 	}
-	return st, nil
+	return svc
 }
 
-func (f *fakeAWS) describeStacks(_ context.Context, in *describeStacksIn) (*describeStacksOut, error) {
+// stack is the CloudFormation that holds stack name.
+func (f *fakeAWS) stack(name string) (*cloudformation.CloudFormation, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	st, err := f.stackNamed(in.StackName)
-	if err != nil {
-		return nil, err
+	if cf, ok := f.stacks[name]; ok {
+		return cf, nil
 	}
-	s := cfnStack{StackName: in.StackName, StackId: st.ID, StackStatus: "UPDATE_COMPLETE", CreationTime: awsapi.At(deployedAt)}
-	for k, v := range st.Params {
-		s.Parameters = append(s.Parameters, cfnParameter{k, v})
-	}
-	for k, v := range st.Outputs {
-		s.Outputs = append(s.Outputs, cfnOutput{k, v})
-	}
-	return &describeStacksOut{Stacks: []cfnStack{s}}, nil
-}
-
-// describeStackResources returns the first 100 resources, as
-// CloudFormation does, or all of them with describeAll (as the local
-// endpoint does).
-func (f *fakeAWS) describeStackResources(_ context.Context, in *describeStackResourcesIn) (*describeStackResourcesOut, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	st, err := f.stackNamed(in.StackName)
-	if err != nil {
-		return nil, err
-	}
-	ids := st.logicalIDs()
-	if !f.describeAll {
-		ids = ids[:min(100, len(ids))]
-	}
-	out := &describeStackResourcesOut{}
-	for _, id := range ids {
-		out.StackResources = append(out.StackResources, stackResource{StackName: in.StackName, LogicalResourceId: id,
-			PhysicalResourceId: st.Physical[id], ResourceType: st.Types[id], ResourceStatus: "CREATE_COMPLETE", Timestamp: awsapi.At(deployedAt)})
-	}
-	return out, nil
-}
-
-func (st *fakeStack) logicalIDs() []string {
-	ids := make([]string, 0, len(st.Physical))
-	for id := range st.Physical {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// listStackResources pages by 40, so a stack of template.yaml takes
-// several pages.
-func (f *fakeAWS) listStackResources(_ context.Context, in *listStackResourcesIn) (*listStackResourcesOut, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	st, err := f.stackNamed(in.StackName)
-	if err != nil {
-		return nil, err
-	}
-	f.listed++
-	ids := st.logicalIDs()
-	from, _ := strconv.Atoi(in.NextToken)
-	out := &listStackResourcesOut{}
-	for _, id := range ids[from:min(from+40, len(ids))] {
-		out.StackResourceSummaries = append(out.StackResourceSummaries, stackResourceSummary{LogicalResourceId: id,
-			PhysicalResourceId: st.Physical[id], ResourceType: st.Types[id], ResourceStatus: "CREATE_COMPLETE", LastUpdatedTimestamp: awsapi.At(deployedAt)})
-	}
-	if from+40 < len(ids) {
-		out.NextToken = strconv.Itoa(from + 40)
-	}
-	return out, nil
-}
-
-// cfnQuery answers CloudFormation's awsQuery requests: form in, XML out
-// (https://smithy.io/2.0/aws/protocols/aws-query-protocol.html). Once
-// awsapi serves the query protocol, the two operations become an
-// awsapi.Service and this goes.
-func (f *fakeAWS) cfnQuery(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	form, _ := url.ParseQuery(string(body))
-	var out any
-	var err error
-	switch action := form.Get("Action"); action {
-	case "DescribeStacks":
-		out, err = f.describeStacks(r.Context(), &describeStacksIn{StackName: form.Get("StackName")})
-	case "DescribeStackResources":
-		out, err = f.describeStackResources(r.Context(), &describeStackResourcesIn{StackName: form.Get("StackName")})
-	case "ListStackResources":
-		out, err = f.listStackResources(r.Context(), &listStackResourcesIn{StackName: form.Get("StackName"), NextToken: form.Get("NextToken")})
-	default:
-		err = awsapi.Errorf("InvalidAction", "no action %s", action)
-	}
-	w.Header().Set("Content-Type", "text/xml")
-	if err != nil {
-		e := err.(*awsapi.Error)
-		w.WriteHeader(http.StatusBadRequest)
-		fmt.Fprintf(w, "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>r</RequestId></ErrorResponse>", e.Code, e.Message)
-		return
-	}
-	action := form.Get("Action")
-	fmt.Fprintf(w, `<%sResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">`, action)
-	_ = xml.NewEncoder(w).EncodeElement(out, xml.StartElement{Name: xml.Name{Local: action + "Result"}})
-	fmt.Fprintf(w, "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></%sResponse>", action)
-}
-
-// ---------------------------------------------------------------- SQS
-
-type sqsAttribute struct {
-	DataType    string `json:"DataType"`
-	StringValue string `json:"StringValue,omitempty"`
-}
-type sqsMessage struct {
-	MessageId         string                  `json:"MessageId"`
-	ReceiptHandle     string                  `json:"ReceiptHandle"`
-	Body              string                  `json:"Body"`
-	MessageAttributes map[string]sqsAttribute `json:"MessageAttributes,omitempty"`
-}
-type receiveMessageIn struct {
-	QueueUrl            string `json:"QueueUrl"`
-	MaxNumberOfMessages int    `json:"MaxNumberOfMessages"`
-	VisibilityTimeout   *int   `json:"VisibilityTimeout"`
-}
-type changeMessageVisibilityIn struct {
-	QueueUrl          string `json:"QueueUrl"`
-	ReceiptHandle     string `json:"ReceiptHandle"`
-	VisibilityTimeout int    `json:"VisibilityTimeout"`
-}
-type receiveMessageOut struct {
-	Messages []sqsMessage `json:"Messages,omitempty"`
-}
-type deleteMessageIn struct {
-	QueueUrl      string `json:"QueueUrl"`
-	ReceiptHandle string `json:"ReceiptHandle"`
-}
-type empty struct{}
-
-func (f *fakeAWS) sqs() awsapi.Service {
-	return awsapi.Service{SigningName: "sqs", Protocols: awsapi.JSON, TargetPrefix: "AmazonSQS", JSONVersion: "1.0",
-		Operations: map[string]awsapi.Operation{
-			"ReceiveMessage": awsapi.Op(func(_ context.Context, in *receiveMessageIn) (*receiveMessageOut, error) {
-				f.mu.Lock()
-				defer f.mu.Unlock()
-				msgs, ok := f.queues[in.QueueUrl]
-				if !ok {
-					return nil, awsapi.Errorf("QueueDoesNotExist", "The specified queue does not exist.")
-				}
-				out := &receiveMessageOut{}
-				for _, m := range msgs {
-					if len(out.Messages) == max(in.MaxNumberOfMessages, 1) || f.hidden[m.ReceiptHandle] {
-						continue
-					}
-					out.Messages = append(out.Messages, m)
-					// The queue's timeout (30 s) unless the request's is 0;
-					// the fake's clock never reaches its end.
-					if in.VisibilityTimeout == nil || *in.VisibilityTimeout > 0 {
-						f.hidden[m.ReceiptHandle] = true
-					}
-				}
-				return out, nil
-			}),
-			"ChangeMessageVisibility": awsapi.Op(func(_ context.Context, in *changeMessageVisibilityIn) (*empty, error) {
-				f.mu.Lock()
-				defer f.mu.Unlock()
-				if !f.hidden[in.ReceiptHandle] {
-					return nil, awsapi.Errorf("MessageNotInflight", "Message does not exist or is not available for visibility timeout change.")
-				}
-				f.hidden[in.ReceiptHandle] = in.VisibilityTimeout > 0
-				return &empty{}, nil
-			}),
-			"DeleteMessage": awsapi.Op(func(_ context.Context, in *deleteMessageIn) (*empty, error) {
-				f.mu.Lock()
-				defer f.mu.Unlock()
-				kept := []sqsMessage{}
-				for _, m := range f.queues[in.QueueUrl] {
-					if m.ReceiptHandle != in.ReceiptHandle {
-						kept = append(kept, m)
-					}
-				}
-				f.queues[in.QueueUrl] = kept
-				return &empty{}, nil
-			}),
-		}}
+	return nil, awsapi.Errorf("ValidationError", "Stack with id %s does not exist", name)
 }
 
 // ---------------------------------------------------------------- EventBridge

@@ -10,12 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/alchemiser/alchemiser/internal/console"
@@ -25,10 +27,13 @@ import (
 
 var now = time.Date(2026, 12, 4, 16, 40, 0, 0, time.UTC)
 
+// --stack resolves the template's resources from CloudFormation's answer
+// (localaws/cloudformation's, over awsQuery), for the stack's own name,
+// region, account and parameters.
 func TestStackResolution(t *testing.T) {
 	f := &fakeAWS{}
 	endpoint := awsEndpoint(t, f)
-	f.deploy(t, "loadtest", endpoint, map[string]string{"EnableLoadTest": "true"})
+	f.deploy(t, "loadtest", map[string]string{"EnableLoadTest": "true"})
 	awsCLI(t, endpoint)
 	o := awsOptions{stack: "prod"}
 	cfg, err := o.config(context.Background())
@@ -40,10 +45,10 @@ func TestStackResolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.Bus != "prod-bus" || st.BusARN != "arn:aws:events:eu-west-1:123456789012:event-bus/prod-bus" ||
-		st.Archive != "BusArchive-7F3A9C" || st.ArchiveARN != "arn:aws:events:eu-west-1:123456789012:archive/BusArchive-7F3A9C" {
+		st.Archive != "prod-BusArchive" || st.ArchiveARN != "arn:aws:events:eu-west-1:123456789012:archive/prod-BusArchive" {
 		t.Errorf("bus %s %s, archive %s %s", st.Bus, st.BusARN, st.Archive, st.ArchiveARN)
 	}
-	if len(st.EventsDLQs) != 1 || st.EventsDLQs[0].URL != endpoint+"/123456789012/prod-events-dlq" || st.EventsDLQs[0].Name() != "prod-events-dlq" {
+	if len(st.EventsDLQs) != 1 || st.EventsDLQs[0].URL != "https://sqs.eu-west-1.amazonaws.com/123456789012/prod-events-dlq" || st.EventsDLQs[0].Name() != "prod-events-dlq" {
 		t.Errorf("events DLQs %+v", st.EventsDLQs)
 	}
 	if len(st.OnFailure) != 1 || st.OnFailure[0].Name() != "prod-failed-invocations" {
@@ -62,7 +67,7 @@ func TestStackResolution(t *testing.T) {
 	}
 	saved, _ := queries.Get("workflow-failed")
 	all, _ := queries.All()
-	if len(st.QueryDefinitions) != len(all) || st.QueryDefinitions[saved.DeployedName()] != "qd-workflowfailedqueryv1" {
+	if len(st.QueryDefinitions) != len(all) || st.QueryDefinitions[saved.DeployedName()] != "prod-WorkflowFailedQueryV1" {
 		t.Errorf("query definitions %v", st.QueryDefinitions)
 	}
 	if len(st.Alarms) != len(f.alarms)/2 || !slices.Contains(st.Alarms, "prod-events-dlq-not-empty") || slices.Contains(st.Alarms, "loadtest-events-dlq-not-empty") {
@@ -71,16 +76,18 @@ func TestStackResolution(t *testing.T) {
 	if st.Outputs["BusName"] != "prod-bus" {
 		t.Errorf("outputs %v", st.Outputs)
 	}
-	if f.listed < 3 {
-		t.Errorf("%d pages of ListStackResources, want every page once DescribeStackResources hit its cap", f.listed)
+
+	// CloudFormation answers at most 100 resources to
+	// DescribeStackResources (the local endpoint answers them all); a
+	// stack cut short is listed with ListStackResources, every page.
+	capped := &cappedCFN{Client: cloudformation.NewFromConfig(cfg)}
+	again, err := resolveStack(context.Background(), capped, "prod")
+	if err != nil {
+		t.Fatal(err)
 	}
-	// An endpoint whose DescribeStackResources answers every resource
-	// (the local stack's) is not asked to list them.
-	f.describeAll, f.listed = true, 0
-	if again, err := o.loadStack(context.Background(), cfg); err != nil || f.listed != 0 || len(again.Alarms) != len(st.Alarms) || again.TradingParameter != st.TradingParameter {
-		t.Errorf("without the cap: %v, %d pages listed, %d alarms", err, f.listed, len(again.Alarms))
+	if capped.pages < 3 || !slices.Equal(again.Alarms, st.Alarms) || again.TradingParameter != st.TradingParameter || again.Archive != st.Archive {
+		t.Errorf("capped: %d pages of ListStackResources, %d alarms", capped.pages, len(again.Alarms))
 	}
-	f.describeAll = false
 
 	// A stack deployed with the load-test resources has their DLQ too:
 	// the template is resolved with the stack's parameters.
@@ -100,6 +107,40 @@ func TestStackResolution(t *testing.T) {
 func (o awsOptions) loadStackForTest(t *testing.T, cfg aws.Config) (*stack, error) {
 	t.Helper()
 	return resolveStack(context.Background(), cloudformation.NewFromConfig(cfg), o.stack)
+}
+
+// cappedCFN answers DescribeStackResources as CloudFormation does for a
+// stack of more than 100 resources (the first 100), and pages
+// ListStackResources by 40, from the local endpoint's answer.
+type cappedCFN struct {
+	*cloudformation.Client
+	pages int
+}
+
+func (c *cappedCFN) DescribeStackResources(ctx context.Context, in *cloudformation.DescribeStackResourcesInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourcesOutput, error) {
+	out, err := c.Client.DescribeStackResources(ctx, in, opts...)
+	if err == nil && len(out.StackResources) > describeStackResourcesCap {
+		out.StackResources = out.StackResources[:describeStackResourcesCap]
+	}
+	return out, err
+}
+
+func (c *cappedCFN) ListStackResources(ctx context.Context, in *cloudformation.ListStackResourcesInput, opts ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
+	all, err := c.Client.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: in.StackName}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	c.pages++
+	from, _ := strconv.Atoi(aws.ToString(in.NextToken))
+	out := &cloudformation.ListStackResourcesOutput{}
+	for _, r := range all.StackResources[from:min(from+40, len(all.StackResources))] {
+		out.StackResourceSummaries = append(out.StackResourceSummaries, cfntypes.StackResourceSummary{LogicalResourceId: r.LogicalResourceId,
+			PhysicalResourceId: r.PhysicalResourceId, ResourceType: r.ResourceType, ResourceStatus: r.ResourceStatus, LastUpdatedTimestamp: r.Timestamp})
+	}
+	if from+40 < len(all.StackResources) {
+		out.NextToken = aws.String(strconv.Itoa(from + 40))
+	}
+	return out, nil
 }
 
 func TestAStackThatDoesNotExist(t *testing.T) {
@@ -244,62 +285,13 @@ func TestQueryOnCloudWatchLogsFails(t *testing.T) {
 	}
 }
 
-func TestDLQWithStack(t *testing.T) {
-	f := &fakeAWS{}
-	endpoint := awsEndpoint(t, f)
-	cli := awsCLI(t, endpoint)
-	events, failed := endpoint+"/123456789012/prod-events-dlq", endpoint+"/123456789012/prod-failed-invocations"
-	f.queues[events] = []sqsMessage{{MessageId: "m-1", ReceiptHandle: "h1",
-		Body:              `{"version":"0","id":"1","detail-type":"RebalancePlanned","source":"alchemiser.portfolio","detail":{"metadata":{"event_id":"E1"}}}`,
-		MessageAttributes: map[string]sqsAttribute{"ERROR_CODE": {DataType: "String", StringValue: "ResourceNotFoundException"}}}}
-	f.queues[failed] = []sqsMessage{{MessageId: "m-2", ReceiptHandle: "h2",
-		Body: `{"requestPayload":{"detail-type":"SignalGenerated","source":"alchemiser.strategy","detail":{"metadata":{"event_id":"E2"}}},"responsePayload":{"errorMessage":"planner exploded"}}`}}
-
-	stdout, stderr, code := cli("dlq", "list", "--stack", "prod")
-	if code != exitOK || !strings.Contains(stdout, "m-1  prod-events-dlq  ResourceNotFoundException") ||
-		!strings.Contains(stdout, "m-2  prod-failed-invocations  function error: planner exploded") || !strings.Contains(stdout, "2 message(s)") {
-		t.Errorf("list: exit %d %s\n%s", code, stderr, stdout)
-	}
-	// Listing only looks: the messages are there for the next command
-	// at once, not after their visibility timeout.
-	stdout, _, _ = cli("dlq", "list", "--stack", "prod", "--queue", "on-failure", "--json")
-	var m dlqMessage
-	if err := json.Unmarshal([]byte(stdout), &m); err != nil || m.ID != "m-2" || strings.Count(stdout, "\n") != 1 {
-		t.Errorf("list --queue on-failure: %q", stdout)
-	}
-	if stdout, _, code := cli("dlq", "show", "m-1", "--stack", "prod", "--queue", "events"); code != exitOK || !strings.Contains(stdout, "RebalancePlanned") {
-		t.Errorf("show: %d %q", code, stdout)
-	}
-	// --queue-url overrides the stack's queues.
-	if stdout, _, code := cli("dlq", "list", "--stack", "prod", "--queue-url", failed); code != exitOK || strings.Contains(stdout, "m-1") || !strings.Contains(stdout, "m-2") {
-		t.Errorf("--queue-url: %d %q", code, stdout)
-	}
-	if _, stderr, code := cli("dlq", "list", "--stack", "prod", "--queue", "sideways"); code != exitUsage || !strings.Contains(stderr, `--queue "sideways"`) {
-		t.Errorf("bad --queue: %d %s", code, stderr)
-	}
-
-	stdout, stderr, code = cli("dlq", "redrive", "--stack", "prod")
-	if code != exitOK || !strings.Contains(stdout, "redriven m-1 from prod-events-dlq") || !strings.Contains(stdout, "2 redriven, 0 failed") {
-		t.Fatalf("redrive: exit %d %s\n%s", code, stderr, stdout)
-	}
-	if len(f.put) != 2 || f.put[0].EventBusName != "prod-bus" || f.put[1].DetailType != "SignalGenerated" || len(f.queues[events])+len(f.queues[failed]) != 0 {
-		t.Errorf("put %+v, left %v", f.put, f.queues)
-	}
-	if _, stderr, code := cli("dlq", "redrive", "--queue-url", events); code != exitUsage || !strings.Contains(stderr, "no bus to redrive to") {
-		t.Errorf("redrive without a bus: %d %s", code, stderr)
-	}
-	if _, _, code := cli("dlq", "redrive"); code != exitUsage {
-		t.Errorf("redrive without a queue: %d", code)
-	}
-}
-
 func TestReplayWithStack(t *testing.T) {
 	f := &fakeAWS{}
 	cli := awsCLI(t, awsEndpoint(t, f))
 	useClock(t, now)
 	stdout, stderr, code := cli("replay", "start", "--stack", "prod", "--from", "2026-12-04T14:00:00Z", "--to", "2026-12-04T15:00:00Z")
 	r := f.replays["prod-20261204T164000Z"]
-	if code != exitOK || r == nil || r.EventSourceArn != "arn:aws:events:eu-west-1:123456789012:archive/BusArchive-7F3A9C" ||
+	if code != exitOK || r == nil || r.EventSourceArn != "arn:aws:events:eu-west-1:123456789012:archive/prod-BusArchive" ||
 		r.Destination.Arn != "arn:aws:events:eu-west-1:123456789012:event-bus/prod-bus" || !strings.Contains(stdout, "replay prod-20261204T164000Z STARTING") {
 		t.Fatalf("start: exit %d %s %s, %+v", code, stdout, stderr, f.replays)
 	}
@@ -450,7 +442,7 @@ func TestQueryOnTheLocalLogsServiceMatchesTheRunDirectory(t *testing.T) {
 	svc := lg.Service()
 	f := &fakeAWS{logsService: &svc}
 	endpoint := f.serve(t)
-	f.deploy(t, "alchemiser", endpoint, nil)
+	f.deploy(t, "alchemiser", nil)
 	cli := awsCLI(t, endpoint)
 	for _, q := range []string{"workflow-failed", "order-rejected"} {
 		local, stderr, code := cli("query", q, "--logs", run, "--format", "json")
