@@ -21,7 +21,7 @@ import (
 type scenarioEndpoint struct {
 	ep     *localaws.Endpoint
 	rep    *local.Report
-	offset atomic.Int64 // how far the APIs' clock is ahead of the wall clock
+	frozen atomic.Pointer[time.Time] // the APIs' time once set; the wall clock's before
 	cli    func(args ...string) (string, string, int)
 }
 
@@ -34,7 +34,12 @@ func upScenario(t *testing.T, scenario string) *scenarioEndpoint {
 	s := &scenarioEndpoint{}
 	s.ep, err = localaws.Up(context.Background(), localaws.Config{Addr: "127.0.0.1:0", RunDir: filepath.Join(t.TempDir(), "run"),
 		Scenario: scenario, Seed: sc.Seed, NoSchedules: true,
-		Now: func() time.Time { return time.Now().Add(time.Duration(s.offset.Load())) }})
+		Now: func() time.Time {
+			if at := s.frozen.Load(); at != nil {
+				return *at
+			}
+			return time.Now()
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +81,11 @@ func TestDLQAndAlarmsOnTheLocalEndpoint(t *testing.T) {
 		t.Errorf("dlq show: exit %d %s\n%s", code, stderr, stdout)
 	}
 
-	// A minute on, the alarm on the destination's depth is in ALARM.
-	s.offset.Store(int64(2 * time.Minute))
+	// Two minutes after the run (the APIs' clock stops there, however
+	// long the test takes), the alarm on the destination's depth, over
+	// five minutes, is in ALARM.
+	at := time.Now().Add(2 * time.Minute)
+	s.frozen.Store(&at)
 	stdout, stderr, code = s.cli("alarms", "status", "--stack", stack, "--alarm", "failed-invocations-not-empty", "--expect", "ALARM")
 	if code != exitOK || !strings.Contains(stdout, "ALARM             "+stack+"-failed-invocations-not-empty  (metric") ||
 		!strings.Contains(stdout, "runbooks/event-dead-lettered.md") {
