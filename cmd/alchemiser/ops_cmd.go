@@ -63,6 +63,37 @@ type dlqMessage struct {
 	Queue      string            `json:"queue"`
 	Attributes map[string]string `json:"attributes,omitempty"`
 	Body       string            `json:"body"`
+	// The event it holds, when it holds one: its detail-type and its
+	// workflow (dlq list fills them from the body).
+	EventType     string `json:"event_type,omitempty"`
+	CorrelationID string `json:"correlation_id,omitempty"`
+}
+
+// withEvent fills m's event type and workflow from its body: an
+// EventBridge event (a rule target's DLQ) or a Lambda on-failure record
+// whose requestPayload is the event.
+func withEvent(m dlqMessage) dlqMessage {
+	type event struct {
+		DetailType string `json:"detail-type"`
+		Detail     struct {
+			Metadata struct {
+				CorrelationID string `json:"correlation_id"`
+			} `json:"metadata"`
+		} `json:"detail"`
+	}
+	var body struct {
+		event
+		RequestPayload *event `json:"requestPayload"`
+	}
+	if json.Unmarshal([]byte(m.Body), &body) != nil {
+		return m
+	}
+	e := body.event
+	if body.RequestPayload != nil {
+		e = *body.RequestPayload
+	}
+	m.EventType, m.CorrelationID = e.DetailType, e.Detail.Metadata.CorrelationID
+	return m
 }
 
 func newDLQCmd() *cobra.Command {
@@ -86,9 +117,11 @@ func newDLQCmd() *cobra.Command {
 		Long: `dlq reads the dead-letter queues: from a local run directory (queues/*.jsonl), or
 from SQS: the CloudFormation stack's (--stack, with --queue events for the rule
 targets' DLQs, on-failure for the functions' on-failure destinations, or all), or
-the one --queue-url names. Messages are received with a zero visibility timeout,
-so they stay in the queue. Exit status: 0, 1 when the queue cannot be read, 2 on
-bad usage.`,
+the one --queue-url names. Messages are received and given back to the queue at
+once, so they stay there. list prints one line per message: its id, queue, error,
+and the event it holds (detail-type and the workflow's correlation id, - when it
+holds none); --json adds the body. Exit status: 0, 1 when the queue cannot be
+read, 2 on bad usage.`,
 	}
 	list := &cobra.Command{
 		Use:   "list",
@@ -101,12 +134,13 @@ bad usage.`,
 			}
 			out := cmd.OutOrStdout()
 			for _, m := range msgs {
+				m = withEvent(m)
 				if asJSON {
 					line, _ := json.Marshal(m)
 					fmt.Fprintln(out, string(line))
 					continue
 				}
-				fmt.Fprintf(out, "%s  %s  %s  %s\n", m.ID, m.Queue, summary(m), truncate(m.Body, 80))
+				fmt.Fprintf(out, "%s  %s  %s  %s  %s\n", m.ID, m.Queue, summary(m), or(m.EventType, "-"), or(m.CorrelationID, "-"))
 			}
 			if !asJSON {
 				fmt.Fprintf(out, "%d message(s)\n", len(msgs))
@@ -157,11 +191,12 @@ func summary(m dlqMessage) string {
 	return "-"
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// or is s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
 	}
-	return s[:n] + "..."
+	return s
 }
 
 func localDLQ(dir string) ([]dlqMessage, error) {

@@ -62,17 +62,30 @@ func TestDLQAndAlarmsOnTheLocalEndpoint(t *testing.T) {
 		t.Fatalf("the scenario dead-lettered nothing: %+v", s.rep)
 	}
 
+	var stuck []string
+	for _, r := range s.rep.Results {
+		if r.Status == "stuck" {
+			stuck = append(stuck, r.CorrelationID)
+		}
+	}
 	stdout, stderr, code := s.cli("dlq", "list", "--stack", stack, "--json")
 	var ids []string
 	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
 		var m dlqMessage
-		if err := json.Unmarshal([]byte(line), &m); err != nil || m.Queue != stack+"-failed-invocations" {
+		// Each message names its event and workflow, read from the
+		// on-failure record's requestPayload.
+		if err := json.Unmarshal([]byte(line), &m); err != nil || m.Queue != stack+"-failed-invocations" ||
+			m.EventType != "SignalGenerated" || !slices.Contains(stuck, m.CorrelationID) {
 			t.Errorf("dlq list: %q (%v)", line, err)
 		}
 		ids = append(ids, m.ID)
 	}
 	if code != exitOK || len(ids) != s.rep.DeadLettered {
 		t.Fatalf("dlq list: exit %d, %d messages, the run dead-lettered %d\n%s", code, len(ids), s.rep.DeadLettered, stderr)
+	}
+	if stdout, _, code := s.cli("dlq", "list", "--stack", stack, "--queue", "on-failure"); code != exitOK ||
+		!strings.Contains(stdout, "  SignalGenerated  "+stuck[0]+"\n") {
+		t.Errorf("dlq list's line names the event and workflow: exit %d %q", code, stdout)
 	}
 	if stdout, _, code := s.cli("dlq", "list", "--stack", stack, "--queue", "events"); code != exitOK || stdout != "0 message(s)\n" {
 		t.Errorf("the events DLQ: exit %d %q", code, stdout)

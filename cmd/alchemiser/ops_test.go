@@ -91,7 +91,8 @@ func TestDLQListAndRedriveAgainstSQSAndEventBridge(t *testing.T) {
 	cli := opsEnv(t, f)
 	url := "https://sqs.us-east-1.amazonaws.com/1/alchemiser-events-dlq"
 	out, err := cli("dlq", "list", "--queue-url", url)
-	if err != nil || !strings.Contains(out, "q-1") || !strings.Contains(out, "ResourceNotFoundException") || !strings.Contains(out, "function error: planner exploded") {
+	if err != nil || !strings.Contains(out, "q-1") || !strings.Contains(out, "ResourceNotFoundException") || !strings.Contains(out, "function error: planner exploded") ||
+		!strings.Contains(out, "q-3  alchemiser-events-dlq  -  -  -\n") {
 		t.Fatalf("dlq list: %q %v", out, err)
 	}
 	out, err = cli("dlq", "redrive", "--queue-url", url, "--bus", "alchemiser-bus")
