@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/chaos"
 	"github.com/alchemiser/alchemiser/localaws"
 )
@@ -146,8 +147,18 @@ func (in *incident) run(name string, s step) (string, error) {
 	return string(out), nil
 }
 
+// fixCause stands for the operator's fix that no step can run (the
+// broker recovers, a symbol is tradable again): the exchange's faults
+// and rejections end, so that the remediation's redrives and re-runs
+// can succeed and the verification can see the recovery.
+func (in *incident) fixCause() {
+	in.ep.Stack.Exchange.SetFaults(paper.Faults{})
+	in.ep.Stack.Exchange.RejectSymbols()
+}
+
 // execute runs a runbook's steps: the first five minutes, which together
-// must name every affected workflow; the remediation; then, with the
+// must name every affected workflow; the cause fixed, the remediation;
+// then, with the
 // APIs' clock half an hour later (the alarms' windows have passed), the
 // verification. It stops at the first step that fails.
 func (in *incident) execute(name, text string) error {
@@ -157,7 +168,10 @@ func (in *incident) execute(name, text string) error {
 	}
 	var found strings.Builder
 	for _, phase := range []string{firstFive, remediation, verification} {
-		if phase == verification {
+		switch phase {
+		case remediation:
+			in.fixCause()
+		case verification:
 			in.offset.Add(int64(30 * time.Minute))
 		}
 		ran := 0
