@@ -290,6 +290,11 @@ func (e *Endpoint) Close() error {
 		errs = append(errs, stop())
 	}
 	if e.Stack != nil {
+		// The emulator has stopped (the stack's context ended): what was
+		// in flight winds down at once. Wait for it before the files
+		// close, so that its last writes land in the run directory and
+		// nothing writes there after Close returns.
+		e.Stack.Bus.Wait()
 		e.Stack.Close()
 	}
 	return errors.Join(errs...)

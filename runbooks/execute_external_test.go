@@ -159,7 +159,7 @@ func (in *incident) fixCause() {
 // execute runs a runbook's steps: the first five minutes, which together
 // must name every affected workflow; the cause fixed, the remediation;
 // then, with the
-// APIs' clock half an hour later (the alarms' windows have passed), the
+// APIs' clock recoveryWait later (the alarms' windows have passed), the
 // verification. It stops at the first step that fails.
 func (in *incident) execute(name, text string) error {
 	list, err := steps(name, text)
@@ -172,7 +172,7 @@ func (in *incident) execute(name, text string) error {
 		case remediation:
 			in.fixCause()
 		case verification:
-			in.offset.Add(int64(30 * time.Minute))
+			in.offset.Add(int64(recoveryWait))
 		}
 		ran := 0
 		for _, s := range list {
@@ -205,6 +205,13 @@ func (in *incident) execute(name, text string) error {
 	}
 	return nil
 }
+
+// recoveryWait is how far the APIs' clock moves before the verification:
+// past the longest evaluation range of a symptom alarm, three periods of
+// an hour (cold-start-slow-init, <function>-log-volume; the range is
+// EvaluationPeriods + max(2, EvaluationPeriods/3) periods, alarms/cwalarm),
+// so a recovered alarm is back to OK.
+const recoveryWait = 3*time.Hour + time.Minute
 
 // Every incident's runbook, executed on the local endpoint running the
 // incident's chaos scenario, finds the affected workflows, remediates
