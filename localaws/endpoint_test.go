@@ -146,7 +146,8 @@ func TestTheSDKClientsResolveTheStack(t *testing.T) {
 	}
 	c := fn.Configuration
 	if aws.ToString(c.FunctionName) != "alchemiser-scheduler" || c.Runtime != lambdatypes.RuntimeProvidedal2023 ||
-		len(c.Architectures) != 1 || c.Architectures[0] != lambdatypes.ArchitectureArm64 {
+		len(c.Architectures) != 1 || c.Architectures[0] != lambdatypes.ArchitectureArm64 ||
+		c.LoggingConfig == nil || aws.ToString(c.LoggingConfig.LogGroup) != "/aws/lambda/alchemiser-scheduler" || c.LoggingConfig.LogFormat != lambdatypes.LogFormatJson {
 		t.Errorf("configuration %+v", c)
 	}
 	_, err = lc.GetFunction(ctx, &lambdasdk.GetFunctionInput{FunctionName: aws.String("nope")})

@@ -95,9 +95,11 @@ func (l *Lambda) configuration(f *topology.Function) FunctionConfiguration {
 			c.Architectures = append(c.Architectures, str(a))
 		}
 	}
+	// The format and group are the topology's (Globals merged, the
+	// group's !Ref resolved); the levels the resource's own, when set.
+	c.LoggingConfig = &LoggingConfig{LogFormat: f.LogFormat, LogGroup: f.LogGroup}
 	if lc, ok := props["LoggingConfig"].(map[string]any); ok {
-		c.LoggingConfig = &LoggingConfig{LogFormat: str(lc["LogFormat"]), ApplicationLogLevel: str(lc["ApplicationLogLevel"]),
-			SystemLogLevel: str(lc["SystemLogLevel"]), LogGroup: f.LogGroup}
+		c.LoggingConfig.ApplicationLogLevel, c.LoggingConfig.SystemLogLevel = str(lc["ApplicationLogLevel"]), str(lc["SystemLogLevel"])
 	}
 	return c
 }
