@@ -36,6 +36,8 @@
 //   - without sort and stats, results are newest first;
 //   - stats results are ordered by their group values, ascending; a stats
 //     without groups over nothing gives one row (count() = 0);
+//   - fields after stats computes over the stats rows, and its list is
+//     the result's columns, in its order (as display's would be);
 //   - pct is the nearest-rank percentile; stddev the sample deviation;
 //   - comparisons and boolean functions give 1 or 0; numbers print without
 //     a trailing fraction when whole; times print as

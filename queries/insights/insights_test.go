@@ -71,6 +71,8 @@ func TestQueries(t *testing.T) {
 		{`filter @message like "order" | fields message | dedup message`, "message\norder rejected\nevent received"},
 		{`fields level | sort level asc | limit 3`, "level\nERROR\nERROR\nINFO"},
 		{`stats count() as n by level | stats sum(n) as total`, "total\n8"},
+		{`filter ispresent(correlation_id) | stats earliest(@timestamp) as first, latest(@timestamp) as last, count() as n by correlation_id | fields correlation_id, toMillis(last) - toMillis(first) as span_ms, n`,
+			"correlation_id|span_ms|n\nC1|1000|2\nC2|2000|3"},
 		{`FILTER Level = "x" or LEVEL = "y" | STATS count()`, "count()\n0"},
 		{`fields latency_ms * 2 + 1 as x, latency_ms % 7 as m, -latency_ms as neg, 2 ^ 3 as p | filter ispresent(latency_ms) | sort x asc`, "x|m|neg|p\n21|3|-10|8\n161|3|-80|8\n242|1.5|-120.5|8"},
 		{`filter ispresent(latency_ms) | stats pct(latency_ms, 50) as p50, stddev(latency_ms) as sd`, "p50|sd\n80|55.90"},

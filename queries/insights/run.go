@@ -297,6 +297,8 @@ func (q *Query) columns() []string {
 	switch {
 	case display != nil:
 		return display
+	case stats != nil && fields != nil:
+		return fields // fields after stats computes over its rows and names its columns
 	case stats != nil:
 		var out []string
 		for _, g := range stats.groups {
