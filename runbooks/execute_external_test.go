@@ -105,13 +105,26 @@ func startIncident(t *testing.T, scenario string) *incident {
 		in.values["correlation id"] = in.affected[0]
 	}
 	home := t.TempDir()
-	in.env = append(os.Environ(), "PATH="+tools(t)+string(os.PathListSeparator)+os.Getenv("PATH"),
+	in.env = append(withoutAWS(os.Environ()), "PATH="+tools(t)+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"ALCHEMISER_AWS_CLI_REAL="+awsCLI(t), "AWS_ENDPOINT_URL="+in.ep.URL, "AWS_REGION="+top.Region,
 		"AWS_DEFAULT_REGION="+top.Region, "AWS_ACCESS_KEY_ID=runbook", "AWS_SECRET_ACCESS_KEY=runbook",
-		"AWS_SESSION_TOKEN=", "AWS_PROFILE=", "AWS_PAGER=", "HOME="+home,
+		"AWS_PAGER=", "HOME="+home,
 		"AWS_CONFIG_FILE="+filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"),
 		"AWS_EC2_METADATA_DISABLED=true")
 	return in
+}
+
+// withoutAWS is env without the machine's AWS_ variables: the steps get
+// the endpoint's. An AWS_PROFILE set empty is not the same as none: the
+// AWS CLI then looks for a profile named "" and fails.
+func withoutAWS(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "AWS_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // run runs one step as the operator would: sh -eu, from a clean
