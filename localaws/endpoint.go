@@ -265,8 +265,10 @@ func (e *Endpoint) Run(ctx context.Context) (*local.Report, error) {
 
 // Close stops the schedules and the stack's work in flight, stops
 // serving (requests in progress end first), and closes the stack, which
-// flushes its telemetry and log groups: every file of the run directory
-// is complete. It is idempotent.
+// flushes its telemetry and log groups, having waited (at most
+// closeWait) for the invocations it cancelled to end: every file of the
+// run directory is complete, and nothing writes there once Close
+// returns. It is idempotent.
 func (e *Endpoint) Close() error {
 	e.cancel() // the schedules stop, the emulator stops waiting and cancels invocations
 	e.loops.Wait()
@@ -294,8 +296,28 @@ func (e *Endpoint) Close() error {
 		// in flight winds down at once. Wait for it before the files
 		// close, so that its last writes land in the run directory and
 		// nothing writes there after Close returns.
-		e.Stack.Bus.Wait()
+		errs = append(errs, quiesce(e.Stack.Bus, closeWait))
 		e.Stack.Close()
 	}
 	return errors.Join(errs...)
+}
+
+// closeWait bounds how long Close waits for the invocations in flight.
+const closeWait = 10 * time.Second
+
+// quiesce waits until bus has nothing in flight, at most wait. The
+// endpoint's context has stopped the bus (its retries end, its
+// invocations are cancelled) but nothing waits for them: a cancelled
+// invocation still records its failure (idempotency.json, the on-failure
+// queue) in the run directory, which must be done with before the files
+// close and Close returns.
+func quiesce(bus *emulator.EventBridge, wait time.Duration) error {
+	done := make(chan struct{})
+	go func() { bus.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-time.After(wait):
+		return fmt.Errorf("the stack's invocations still ran %v after it closed", wait)
+	}
 }

@@ -115,9 +115,9 @@ func startIncident(t *testing.T, scenario string) *incident {
 	return in
 }
 
-// withoutAWS is env without the caller's AWS settings (a profile, a
-// session token): the AWS CLI takes an empty AWS_PROFILE for a profile
-// named "" and fails, so they are left out rather than set empty.
+// withoutAWS is env without the machine's AWS_ variables: the steps get
+// the endpoint's. An AWS_PROFILE set empty is not the same as none: the
+// AWS CLI then looks for a profile named "" and fails.
 func withoutAWS(env []string) []string {
 	var out []string
 	for _, kv := range env {
