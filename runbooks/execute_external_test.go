@@ -9,12 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/chaos"
 	"github.com/alchemiser/alchemiser/localaws"
@@ -219,17 +221,44 @@ const recoveryWait = 3*time.Hour + time.Minute
 func TestRunbooksExecute(t *testing.T) {
 	rows, _ := catalogue(t)
 	for _, row := range rows {
-		t.Run(row.id, func(t *testing.T) {
-			name := filepath.Base(row.runbook)
-			text, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
+		t.Run(row.id, func(t *testing.T) { executeRunbook(t, filepath.Base(row.runbook), row.scenarios[0]) })
+	}
+}
+
+// Every SLO's runbook, executed on the scenario of the incident whose
+// row of docs/INCIDENTS.md lists the SLO's page: the fault that burns
+// its budget.
+func TestSLORunbooksExecute(t *testing.T) {
+	spec, err := alarms.LoadSpec("../alarms/slos.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := catalogue(t)
+	for _, slo := range spec.SLOs {
+		t.Run(slo.Name, func(t *testing.T) {
+			page := "slo-" + slo.Name + "-page"
+			for _, row := range rows {
+				if slices.Contains(row.alarms, page) {
+					executeRunbook(t, slo.Runbook+".md", row.scenarios[0])
+					return
+				}
 			}
-			in := startIncident(t, row.scenarios[0])
-			if err := in.execute(name, string(text)); err != nil {
-				t.Error(err)
-			}
+			t.Fatalf("no incident of %s lists %s: no scenario to run its runbook on", cataloguePath, page)
 		})
+	}
+}
+
+// executeRunbook runs runbook name on the local endpoint running
+// scenario.
+func executeRunbook(t *testing.T, name, scenario string) {
+	t.Helper()
+	text, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := startIncident(t, scenario)
+	if err := in.execute(name, string(text)); err != nil {
+		t.Error(err)
 	}
 }
 
