@@ -8,7 +8,8 @@ import (
 )
 
 // SchemaVersion is the version every event of this build is written with.
-const SchemaVersion = "1.0"
+// 1.1 added workflow.dry_run.
+const SchemaVersion = "1.1"
 
 // supportedMajor is the schema MAJOR this build reads.
 const supportedMajor = 1

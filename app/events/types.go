@@ -35,7 +35,18 @@ type Event interface {
 type Workflow struct {
 	TradingDate string    `json:"trading_date"` // YYYY-MM-DD, New York
 	StartedAt   time.Time `json:"started_at"`
+	// DryRun marks a workflow that plans but places no order (schema
+	// 1.1; absent, so false, before): the scheduler sets it for trigger
+	// verify, every step copies it, and the execution function ends the
+	// workflow completed with outcome OutcomeDryRun instead of trading.
+	DryRun bool `json:"dry_run,omitempty"`
 }
+
+// OutcomeDryRun is the outcome of a completed dry-run workflow.
+const OutcomeDryRun = "verified (dry run)"
+
+// IsDryRun reports whether the workflow places no order.
+func (w Workflow) IsDryRun() bool { return w.DryRun }
 
 // Allocation is a target weight of one symbol.
 type Allocation struct {
@@ -95,7 +106,7 @@ type Holding struct {
 type WorkflowStarted struct {
 	Metadata `json:"metadata"`
 	Workflow `json:"workflow"`
-	Trigger  string `json:"trigger"` // schedule, manual or loadtest
+	Trigger  string `json:"trigger"` // schedule, manual, loadtest or verify (then DryRun)
 }
 
 // SignalGenerated carries the strategies' combined target allocations.
@@ -133,7 +144,7 @@ type TradeExecuted struct {
 type WorkflowCompleted struct {
 	Metadata    `json:"metadata"`
 	Workflow    `json:"workflow"`
-	Outcome     string        `json:"outcome"` // rebalanced or no_trades
+	Outcome     string        `json:"outcome"` // rebalanced, no_trades or OutcomeDryRun
 	PlanID      string        `json:"plan_id"`
 	Allocations []Allocation  `json:"allocations"`
 	Items       []PlanItem    `json:"items"`

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/alchemiser/alchemiser/app/broker"
@@ -68,6 +69,9 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	halted, err := h.halted(ctx)
 	if err != nil { // cannot tell: retry rather than trade blind
 		return fmt.Errorf("could not read the kill switch: %w", err)
+	}
+	if plan.DryRun {
+		return h.dryRun(ctx, plan, halted, log)
 	}
 	if halted != nil {
 		log.WarnContext(ctx, "kill switch is off: plan not executed", "plan_id", plan.PlanID, "reason", halted.Error())
@@ -179,4 +183,23 @@ func (h *Execution) after(ctx context.Context) (events.Portfolio, error) {
 		return events.Portfolio{}, err
 	}
 	return portfolioOf(acct, positions), nil
+}
+
+// dryRun ends a dry-run workflow (trigger verify) without placing an
+// order: the plan was made and the kill switch read (a switch that cannot
+// be read failed the invocation before), so the deployment's path up to
+// the broker is proven; the workflow completes with outcome
+// events.OutcomeDryRun whether trading is halted or not.
+func (h *Execution) dryRun(ctx context.Context, plan *events.RebalancePlanned, halted error, log *slog.Logger) error {
+	log.InfoContext(ctx, "dry run: plan not executed", "plan_id", plan.PlanID, "trading_enabled", halted == nil,
+		"trades", len(request(plan).Items))
+	end := &events.WorkflowCompleted{
+		Metadata: plan.Child(h.ids().New(), h.now()), Workflow: plan.Workflow, Outcome: events.OutcomeDryRun,
+		PlanID: plan.PlanID, Allocations: plan.Allocations, Items: plan.Items, Orders: []events.OrderResult{},
+		Before: plan.Before, After: plan.Before,
+	}
+	if err := h.Publisher.Publish(ctx, end); err != nil {
+		return fmt.Errorf("could not publish %s: %w", end.EventType(), err)
+	}
+	return nil
 }

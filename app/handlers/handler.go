@@ -78,6 +78,9 @@ func received(ctx context.Context, d Deps, handler string, raw json.RawMessage) 
 	if env.ReplayName != "" {
 		log = log.With("replay_name", env.ReplayName)
 	}
+	if w, ok := ev.(interface{ IsDryRun() bool }); ok && w.IsDryRun() {
+		log = log.With("dry_run", true)
+	}
 	log.InfoContext(ctx, "event received", "source", env.Source)
 	return env, ev, log, nil
 }

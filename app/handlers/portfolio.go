@@ -59,7 +59,7 @@ func (h *Portfolio) next(sig *events.SignalGenerated, plan portfolio.Plan, befor
 	items := planItems(plan)
 	if plan.OnlyHolds() {
 		return &events.WorkflowCompleted{
-			Metadata: meta, Workflow: sig.Workflow, Outcome: "no_trades", PlanID: plan.ID,
+			Metadata: meta, Workflow: sig.Workflow, Outcome: completedOutcome(sig.Workflow, "no_trades"), PlanID: plan.ID,
 			Allocations: sig.Allocations, Items: items, Orders: []events.OrderResult{},
 			Before: before, After: before,
 		}
@@ -171,4 +171,13 @@ func countTrades(plan portfolio.Plan) int {
 		}
 	}
 	return n
+}
+
+// completedOutcome is a completed workflow's outcome: events.OutcomeDryRun
+// for a dry run, whatever it would have done, else outcome.
+func completedOutcome(w events.Workflow, outcome string) string {
+	if w.DryRun {
+		return events.OutcomeDryRun
+	}
+	return outcome
 }

@@ -19,6 +19,12 @@ type ScheduleInput struct {
 	ScheduledTime time.Time `json:"scheduled_time"`
 }
 
+// TriggerVerify starts a dry-run workflow (events.Workflow.DryRun): every
+// step runs, the execution function plans but places no order, whatever
+// the kill switch says, and the workflow completes with outcome
+// events.OutcomeDryRun. alchemiser verify --trigger sends it.
+const TriggerVerify = "verify"
+
 // newYork is the exchange's time zone: a schedule firing at 09:35 New York
 // trades that New York date, whatever the UTC date is.
 var newYork = mustLoad("America/New_York")
@@ -58,7 +64,8 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 		h.Adopt(ctx, id)
 	}
 	start := &events.WorkflowStarted{Metadata: events.Root(id, h.now()), Trigger: in.Trigger,
-		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: h.now()}}
+		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: h.now(),
+			DryRun: in.Trigger == TriggerVerify}}
 	scheduled := in.Trigger == "schedule" && h.Ledger != nil
 	if scheduled {
 		prev, err := h.Ledger.Start(ctx, LedgerEntry{TradingDate: start.TradingDate, CorrelationID: id, ScheduledTime: in.ScheduledTime}, h.now())
@@ -77,7 +84,11 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 		}
 		return fmt.Errorf("could not publish WorkflowStarted: %w", err)
 	}
-	h.log().InfoContext(ctx, "workflow started", "correlation_id", id, "trading_date", start.TradingDate, "trigger", in.Trigger)
+	log := h.log()
+	if start.DryRun {
+		log = log.With("dry_run", true)
+	}
+	log.InfoContext(ctx, "workflow started", "correlation_id", id, "trading_date", start.TradingDate, "trigger", in.Trigger)
 	return nil
 }
 
@@ -97,8 +108,8 @@ func decodeSchedule(raw json.RawMessage) (ScheduleInput, error) {
 	switch {
 	case in.ScheduledTime.IsZero():
 		return in, &ScheduleInputError{Msg: "scheduled_time is missing"}
-	case in.Trigger != "schedule" && in.Trigger != "manual" && in.Trigger != "loadtest" && in.Trigger != "watchdog":
-		return in, &ScheduleInputError{Msg: fmt.Sprintf("trigger %q is not schedule, manual, loadtest or watchdog", in.Trigger)}
+	case in.Trigger != "schedule" && in.Trigger != "manual" && in.Trigger != "loadtest" && in.Trigger != "watchdog" && in.Trigger != TriggerVerify:
+		return in, &ScheduleInputError{Msg: fmt.Sprintf("trigger %q is not schedule, manual, loadtest, watchdog or verify", in.Trigger)}
 	}
 	return in, nil
 }
