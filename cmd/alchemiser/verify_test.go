@@ -2,11 +2,20 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/localaws"
 )
 
@@ -44,5 +53,111 @@ func TestVerifyPassesOnACleanStack(t *testing.T) {
 	}
 	if !strings.Contains(stdout, `outcome "verified (dry run)"`) {
 		t.Errorf("the report does not show the dry run's outcome")
+	}
+}
+
+// verifyFails runs verify on s and returns its JSON report's failed
+// checks, requiring exit 1.
+func verifyFails(t *testing.T, s *scenarioEndpoint, args ...string) map[string]verifyRow {
+	t.Helper()
+	stdout, stderr, code := s.cli(append([]string{"verify", "--stack", s.ep.Stack.Top.StackName, "--json"}, args...)...)
+	var rep verifyReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || code != exitFailed {
+		t.Fatalf("exit %d (%v)\n%s\n%s", code, err, stdout, stderr)
+	}
+	failed := map[string]verifyRow{}
+	for _, r := range rep.Rows {
+		if r.Status == verifyFail {
+			failed[r.Check] = r
+		}
+	}
+	return failed
+}
+
+func TestVerifyFailsOnAFailedWorkflow(t *testing.T) {
+	failed := verifyFails(t, upScenario(t, "workflow-failed"))
+	if r, ok := failed["workflow"]; !ok || !strings.Contains(strings.Join(r.Evidence, " "), "failed at step") {
+		t.Errorf("no failed workflow row: %+v", failed)
+	}
+}
+
+func TestVerifyFailsOnADeadLetterAndAnAlarm(t *testing.T) {
+	s := upScenario(t, "event-dead-lettered")
+	at := time.Now().Add(2 * time.Minute)
+	s.frozen.Store(&at)
+	failed := verifyFails(t, s)
+	q, ok := failed["queues"]
+	if !ok || !strings.Contains(strings.Join(q.Evidence, " "), "alchemiser-failed-invocations holds") ||
+		len(q.Runbook) == 0 || !strings.HasSuffix(q.Runbook[0], "event-dead-lettered.md") {
+		t.Errorf("queues: %+v", q)
+	}
+	if a, ok := failed["alarms"]; !ok || !strings.Contains(strings.Join(a.Evidence, " "), "failed-invocations-not-empty is in ALARM") {
+		t.Errorf("alarms: %+v", failed)
+	}
+}
+
+// faultyAPI wraps verify's clients with one injected fault.
+func faultyAPI(t *testing.T, wrap func(*verifyAPI)) {
+	t.Helper()
+	orig := newVerifyAPI
+	newVerifyAPI = func(cfg aws.Config) verifyAPI { api := orig(cfg); wrap(&api); return api }
+	t.Cleanup(func() { newVerifyAPI = orig })
+}
+
+// brokenQueryLogs deploys one saved query with text that does not parse.
+type brokenQueryLogs struct{ verifyLogsAPI }
+
+func (l brokenQueryLogs) DescribeQueryDefinitions(ctx context.Context, in *cloudwatchlogs.DescribeQueryDefinitionsInput, opts ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeQueryDefinitionsOutput, error) {
+	out, err := l.verifyLogsAPI.DescribeQueryDefinitions(ctx, in, opts...)
+	if err == nil && len(out.QueryDefinitions) > 0 {
+		out.QueryDefinitions[0].QueryString = aws.String("filter (((")
+	}
+	return out, err
+}
+
+// tracelessLogs drops the strategy's lines from every query's results.
+type tracelessLogs struct{ verifyLogsAPI }
+
+func (l tracelessLogs) GetQueryResults(ctx context.Context, in *cloudwatchlogs.GetQueryResultsInput, opts ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.GetQueryResultsOutput, error) {
+	out, err := l.verifyLogsAPI.GetQueryResults(ctx, in, opts...)
+	if err == nil {
+		out.Results = slices.DeleteFunc(out.Results, func(row []logstypes.ResultField) bool {
+			return slices.ContainsFunc(row, func(f logstypes.ResultField) bool {
+				return aws.ToString(f.Field) == "function" && aws.ToString(f.Value) == "strategy"
+			})
+		})
+	}
+	return out, err
+}
+
+// unemittedMetrics lists no WorkflowsStarted metric.
+type unemittedMetrics struct{ verifyMetricsAPI }
+
+func (m unemittedMetrics) ListMetrics(ctx context.Context, in *cloudwatch.ListMetricsInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error) {
+	out, err := m.verifyMetricsAPI.ListMetrics(ctx, in, opts...)
+	if err == nil {
+		out.Metrics = slices.DeleteFunc(out.Metrics, func(m cwtypes.Metric) bool { return aws.ToString(m.MetricName) == metrics.WorkflowsStarted })
+	}
+	return out, err
+}
+
+func TestVerifyFailsOnInjectedFaults(t *testing.T) {
+	s := upClean(t)
+	for _, tc := range []struct {
+		check, evidence string
+		wrap            func(*verifyAPI)
+	}{
+		{"queries", "does not run", func(a *verifyAPI) { a.Logs = brokenQueryLogs{a.Logs} }},
+		{"step logs", "no line of step strategy", func(a *verifyAPI) { a.Logs = tracelessLogs{a.Logs} }},
+		{"metrics", "WorkflowsStarted{service=alchemiser} was never emitted", func(a *verifyAPI) { a.Metrics = unemittedMetrics{a.Metrics} }},
+	} {
+		t.Run(tc.check, func(t *testing.T) {
+			faultyAPI(t, tc.wrap)
+			failed := verifyFails(t, s)
+			r, ok := failed[tc.check]
+			if !ok || !strings.Contains(strings.Join(r.Evidence, " "), tc.evidence) {
+				t.Errorf("%s: want FAIL with %q, failed: %+v", tc.check, tc.evidence, failed)
+			}
+		})
 	}
 }
