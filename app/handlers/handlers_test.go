@@ -294,6 +294,36 @@ func TestKillSwitchStopsThePlanBeforeAnyOrder(t *testing.T) {
 	}
 }
 
+// A dry-run workflow (trigger verify) with trades in its plan places no
+// order, whether trading is enabled or halted, and completes with the
+// dry-run outcome.
+func TestADryRunPlanPlacesNoOrder(t *testing.T) {
+	for _, enabled := range []bool{true, false} {
+		b := exchangeBroker(t, "10000", nil)
+		exec, _ := execution.New(b, execution.Config{})
+		sig := signal(map[string]string{"SPY": "1"})
+		wf := sig.Workflow
+		wf.DryRun = true
+		plan := &events.RebalancePlanned{Metadata: sig.Child(events.DefaultIDs().New(), time.Now()), Workflow: wf,
+			PlanID: "p1", Allocations: sig.Allocations, Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
+			Items: []events.PlanItem{{Symbol: "SPY", Action: "BUY", Qty: decimal.NewFromInt(2), Price: decimal.NewFromInt(500), Fractionable: true}}}
+		rec := &bus.Recorder{}
+		h := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec,
+			TradingEnabled: func(context.Context) (bool, error) { return enabled, nil }}
+		if err := h.Handle(context.Background(), envelope(t, plan)); err != nil {
+			t.Fatal(err)
+		}
+		done := rec.OfType(events.TypeWorkflowCompleted)
+		if len(rec.Events()) != 1 || len(done) != 1 || done[0].(*events.WorkflowCompleted).Outcome != events.OutcomeDryRun ||
+			!done[0].(*events.WorkflowCompleted).Workflow.IsDryRun() {
+			t.Errorf("trading enabled %v: published %v, want one WorkflowCompleted with outcome %q", enabled, rec.Events(), events.OutcomeDryRun)
+		}
+		if pos, err := b.Positions(context.Background()); err != nil || len(pos) != 0 {
+			t.Errorf("trading enabled %v: positions %v (%v): a dry run placed an order", enabled, pos, err)
+		}
+	}
+}
+
 func TestNotificationsTurnAlarmsIntoRunbookLinkedMessages(t *testing.T) {
 	out := &notify.Outbox{Dir: t.TempDir()}
 	h := &Notifications{Deps: Deps{Publisher: &bus.Recorder{}}, Notifier: out, Dashboard: "Alchemiser-prod"}
