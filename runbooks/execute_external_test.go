@@ -19,22 +19,9 @@ import (
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/chaos"
+	"github.com/alchemiser/alchemiser/internal/awsclitest"
 	"github.com/alchemiser/alchemiser/localaws"
 )
-
-// The AWS CLI the runbooks' aws steps run on: Debian's v2 (make tools
-// installs it), not another aws on PATH.
-func awsCLI(t *testing.T) string {
-	t.Helper()
-	cli := os.Getenv("ALCHEMISER_AWS_CLI")
-	if cli == "" {
-		cli = "/usr/bin/aws"
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("the AWS CLI v2 is not installed (make tools, scripts/awscli.sh): %v", err)
-	}
-	return cli
-}
 
 var (
 	buildOnce sync.Once
@@ -43,7 +30,8 @@ var (
 )
 
 // tools is a directory for the front of PATH: the built alchemiser, and an
-// aws that adds --endpoint-url, since the AWS CLI 2.9 ignores
+// aws that runs the AWS CLI v2 (Debian's, internal/awsclitest, not another
+// aws on PATH) with --endpoint-url, since the AWS CLI 2.9 ignores
 // AWS_ENDPOINT_URL (emulator/awsapi's documentation). Runbooks show aws
 // as an operator types it in an account.
 func tools(t *testing.T) string {
@@ -109,7 +97,7 @@ func startIncident(t *testing.T, scenario string) *incident {
 	}
 	home := t.TempDir()
 	in.env = append(withoutAWS(os.Environ()), "PATH="+tools(t)+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"ALCHEMISER_AWS_CLI_REAL="+awsCLI(t), "AWS_ENDPOINT_URL="+in.ep.URL, "AWS_REGION="+top.Region,
+		"ALCHEMISER_AWS_CLI_REAL="+awsclitest.Path(t), "AWS_ENDPOINT_URL="+in.ep.URL, "AWS_REGION="+top.Region,
 		"AWS_DEFAULT_REGION="+top.Region, "AWS_ACCESS_KEY_ID=runbook", "AWS_SECRET_ACCESS_KEY=runbook",
 		"AWS_PAGER=", "HOME="+home,
 		"AWS_CONFIG_FILE="+filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"),

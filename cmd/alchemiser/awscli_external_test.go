@@ -8,27 +8,19 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
+	"github.com/alchemiser/alchemiser/internal/awsclitest"
 	"github.com/alchemiser/alchemiser/localaws/logs"
 )
 
-// The document the AWS CLI v2 (Debian's awscli; ALCHEMISER_AWS_CLI names
-// another) prints for filter-log-events, saved as it is, gives a saved
-// query the rows the run directory it was read from gives.
+// The document the AWS CLI v2 (internal/awsclitest) prints for
+// filter-log-events, saved as it is, gives a saved query the rows the run
+// directory it was read from gives.
 func TestQueryReadsFilterLogEventsFromTheAWSCLI(t *testing.T) {
-	cli := os.Getenv("ALCHEMISER_AWS_CLI")
-	if cli == "" {
-		cli = "/usr/bin/aws"
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("the AWS CLI: %v (make tools installs it)", err)
-	}
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("../../localaws/logs/testdata/run")); err != nil {
 		t.Fatal(err)
@@ -45,20 +37,14 @@ func TestQueryReadsFilterLogEventsFromTheAWSCLI(t *testing.T) {
 	t.Cleanup(hs.Close)
 
 	const group = "/aws/lambda/alchemiser-notifications"
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	// --page-size makes the CLI follow nextToken over several requests
 	// and print the pages as one document.
-	aws := exec.CommandContext(ctx, cli, "--endpoint-url", hs.URL, "--region", "us-east-1", "--output", "json",
-		"logs", "filter-log-events", "--log-group-name", group, "--page-size", "7")
-	aws.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET", "AWS_PAGER=",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "HOME="+t.TempDir())
-	doc, err := aws.Output()
+	doc, stderr, err := awsclitest.Run(t, hs.URL, "logs", "filter-log-events", "--log-group-name", group, "--page-size", "7")
 	if err != nil {
-		t.Fatalf("aws logs filter-log-events: %v", err)
+		t.Fatalf("aws logs filter-log-events: %v\n%s", err, stderr)
 	}
 	file := filepath.Join(t.TempDir(), "notifications.json")
-	if err := os.WriteFile(file, doc, 0o644); err != nil {
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
 

@@ -22,6 +22,7 @@ import (
 
 	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/internal/awsclitest"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
@@ -431,25 +432,20 @@ func buildAlchemiser(t *testing.T) string {
 // ---------------------------------------------------------------- the operator
 
 // operator runs the AWS CLI and the alchemiser CLI against one endpoint,
-// with fake credentials and none of this machine's AWS configuration.
+// in the AWS CLI's isolated environment (internal/awsclitest).
 type operator struct {
 	up       *localUpProcess
 	region   string
 	aws, bin string
-	home     string
-	path     string // a directory for PATH: alchemiser and aws
+	work     string   // the commands' working directory
+	path     string   // a directory for PATH: alchemiser and aws
+	base     []string // awsclitest.Env
 }
 
 func newOperator(t *testing.T, up *localUpProcess, region string) *operator {
 	t.Helper()
-	cli := os.Getenv("ALCHEMISER_AWS_CLI")
-	if cli == "" {
-		cli = "/usr/bin/aws"
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("the AWS CLI v2 (make tools, scripts/awscli.sh): %v", err)
-	}
-	o := &operator{up: up, region: region, aws: cli, bin: up.cmd.Path, home: t.TempDir(), path: t.TempDir()}
+	cli := awsclitest.Path(t)
+	o := &operator{up: up, region: region, aws: cli, bin: up.cmd.Path, work: t.TempDir(), path: t.TempDir(), base: awsclitest.Env(t)}
 	for name, target := range map[string]string{"aws": cli, "alchemiser": up.cmd.Path} {
 		if err := os.Symlink(target, filepath.Join(o.path, name)); err != nil {
 			t.Fatal(err)
@@ -458,13 +454,12 @@ func newOperator(t *testing.T, up *localUpProcess, region string) *operator {
 	return o
 }
 
-// env is the environment of both CLIs; withEndpoint adds
+// env is the environment of both CLIs: awsclitest.Env in the endpoint's
+// region, with the two CLIs first on PATH; withEndpoint adds
 // AWS_ENDPOINT_URL (the AWS CLI 2.9 ignores it: it takes --endpoint-url).
 func (o *operator) env(withEndpoint bool) []string {
-	env := []string{"PATH=" + o.path + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + o.home,
-		"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_REGION=" + o.region, "AWS_DEFAULT_REGION=" + o.region,
-		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE=" + filepath.Join(o.home, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(o.home, "credentials")}
+	env := append(slices.Clip(o.base), "PATH="+o.path+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"AWS_REGION="+o.region, "AWS_DEFAULT_REGION="+o.region)
 	if withEndpoint {
 		env = append(env, "AWS_ENDPOINT_URL="+o.up.Endpoint)
 	}
@@ -493,7 +488,7 @@ func (o *operator) run(t *testing.T, bin string, args []string, withEndpoint boo
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stdout, stderr bytes.Buffer
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = o.home, o.env(withEndpoint), &stdout, &stderr
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = o.work, o.env(withEndpoint), &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%s %s: %v\n%s%s", filepath.Base(bin), strings.Join(args, " "), err, stdout.String(), stderr.String())
 	}

@@ -3,15 +3,12 @@
 package awsapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -22,61 +19,26 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
+	"github.com/alchemiser/alchemiser/internal/awsclitest"
 )
 
 // The AWS CLI v2.9 (Debian's awscli, botocore inside) speaks the query
 // protocol to SQS and CloudWatch: these tests drive it against toys of
 // both.
 
-// awsCLI is the CLI the tests run: /usr/bin/aws, or $ALCHEMISER_AWS_CLI.
-func awsCLI(t *testing.T) string {
+// runCLI runs the CLI (internal/awsclitest) against endpoint (none when
+// empty) with extra in its environment; one attempt, so a failure shows
+// at once.
+func runCLI(t *testing.T, endpoint string, extra []string, args ...string) (string, string, error) {
 	t.Helper()
-	cli := os.Getenv("ALCHEMISER_AWS_CLI")
-	if cli == "" {
-		cli = "/usr/bin/aws"
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("no AWS CLI at %s: run `make tools` (or scripts/awscli.sh install); $ALCHEMISER_AWS_CLI may name one", cli)
-	}
-	return cli
-}
-
-// cliEnv isolates the CLI from the user's configuration and keeps any
-// request that misses the local endpoint on this machine: both proxies
-// point at a closed port, which the loopback endpoint bypasses.
-func cliEnv(t *testing.T, extra ...string) []string {
-	dir := t.TempDir()
-	return append([]string{
-		"HOME=" + dir, "PATH=" + os.Getenv("PATH"),
-		"AWS_CONFIG_FILE=" + filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"),
-		"AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "AWS_MAX_ATTEMPTS=1",
-		"HTTP_PROXY=http://127.0.0.1:1", "HTTPS_PROXY=http://127.0.0.1:1", "NO_PROXY=127.0.0.1,localhost",
-	}, extra...)
-}
-
-// runCLI runs the CLI against endpoint (none when empty) and returns its
-// stdout, stderr and error.
-func runCLI(t *testing.T, endpoint string, env []string, args ...string) (string, string, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	all := []string{"--output", "json", "--cli-connect-timeout", "5"}
-	if endpoint != "" {
-		all = append(all, "--endpoint-url", endpoint)
-	}
-	cmd := exec.CommandContext(ctx, awsCLI(t), append(all, args...)...)
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	return stdout.String(), stderr.String(), err
+	return awsclitest.RunEnv(t, append([]string{"AWS_MAX_ATTEMPTS=1"}, extra...), endpoint,
+		append([]string{"--cli-connect-timeout", "5"}, args...)...)
 }
 
 // cliJSON runs the CLI and decodes its JSON output into out.
 func cliJSON(t *testing.T, endpoint string, out any, args ...string) {
 	t.Helper()
-	stdout, stderr, err := runCLI(t, endpoint, cliEnv(t), args...)
+	stdout, stderr, err := runCLI(t, endpoint, nil, args...)
 	if err != nil {
 		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
 	}
@@ -129,7 +91,7 @@ func TestSQSWithTheCLI(t *testing.T) {
 		t.Errorf("receive-message: %+v", m)
 	}
 
-	_, stderr, err := runCLI(t, url, cliEnv(t), "sqs", "get-queue-url", "--queue-name", "nope")
+	_, stderr, err := runCLI(t, url, nil, "sqs", "get-queue-url", "--queue-name", "nope")
 	var exit *exec.ExitError
 	// botocore reports the query protocol's code, as AWS's SQS answered
 	// query clients (the SDKs' QueueDoesNotExist is the JSON protocol's
@@ -295,7 +257,7 @@ func TestCloudWatchWithTheCLI(t *testing.T) {
 		t.Errorf("get-metric-data: %+v", data)
 	}
 
-	_, stderr, err := runCLI(t, url, cliEnv(t), "cloudwatch", "list-dashboards")
+	_, stderr, err := runCLI(t, url, nil, "cloudwatch", "list-dashboards")
 	if err == nil || !strings.Contains(stderr, "An error occurred (InvalidAction) when calling the ListDashboards operation") {
 		t.Errorf("an action the toy lacks: %v\n%s", err, stderr)
 	}
@@ -314,7 +276,7 @@ func TestCLIEndpointFromTheEnvironment(t *testing.T) {
 		_, _ = w.Write([]byte(`<ListQueuesResponse><ListQueuesResult></ListQueuesResult></ListQueuesResponse>`))
 	}))
 	t.Cleanup(hs.Close)
-	stdout, _, err := runCLI(t, "", cliEnv(t), "--version")
+	stdout, _, err := runCLI(t, "", nil, "--version")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +290,7 @@ func TestCLIEndpointFromTheEnvironment(t *testing.T) {
 
 	for _, variable := range []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS"} {
 		before := hits.Load()
-		_, stderr, err := runCLI(t, "", cliEnv(t, variable+"="+hs.URL), "sqs", "list-queues", "--cli-connect-timeout", "1")
+		_, stderr, err := runCLI(t, "", []string{variable + "=" + hs.URL}, "sqs", "list-queues", "--cli-connect-timeout", "1")
 		honoured := hits.Load() > before
 		t.Logf("aws-cli/%s.%s with %s: honoured %v (%v)", m[1], m[2], variable, honoured, err)
 		if honoured != wantHonoured {

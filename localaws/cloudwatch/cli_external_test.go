@@ -3,55 +3,35 @@
 package cloudwatch
 
 import (
-	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
+	"github.com/alchemiser/alchemiser/internal/awsclitest"
 )
 
 // The AWS CLI v2.9 of Debian's awscli package (ALCHEMISER_AWS_CLI names
 // another), which calls CloudWatch with the query protocol, against the
 // service on the handler-error run.
 
-func awsCLI(t *testing.T) string {
-	t.Helper()
-	cli := os.Getenv("ALCHEMISER_AWS_CLI")
-	if cli == "" {
-		cli = "/usr/bin/aws"
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("the AWS CLI: %v (make tools installs it)", err)
-	}
-	return cli
-}
-
-// cli runs aws cloudwatch with args and decodes its JSON output into out;
-// it returns the CLI's stderr when the command fails.
+// cli runs aws cloudwatch with args (internal/awsclitest) and decodes its
+// JSON output into out; it returns the CLI's stderr when the command
+// fails.
 func cli(t *testing.T, url string, out any, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, awsCLI(t), append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json", "cloudwatch"}, args...)...)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET", "AWS_PAGER=",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "HOME="+t.TempDir())
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	b, err := cmd.Output()
+	stdout, stderr, err := awsclitest.Run(t, url, append([]string{"cloudwatch"}, args...)...)
 	if err != nil {
-		if strings.Contains(stderr.String(), "InvalidAction") {
-			t.Skip("the query protocol is not served yet (emulator/awsapi): ", stderr.String())
+		if strings.Contains(stderr, "InvalidAction") {
+			t.Skip("the query protocol is not served yet (emulator/awsapi): ", stderr)
 		}
-		return stderr.String()
+		return stderr
 	}
 	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("aws cloudwatch %v: %v\n%s", args, err, b)
+		if err := json.Unmarshal([]byte(stdout), out); err != nil {
+			t.Fatalf("aws cloudwatch %v: %v\n%s", args, err, stdout)
 		}
 	}
 	return ""

@@ -3,44 +3,18 @@
 package events_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
+	"github.com/alchemiser/alchemiser/internal/awsclitest"
 	"github.com/alchemiser/alchemiser/localaws/events"
 )
-
-// awsCLI runs the AWS CLI v2 (/usr/bin/aws, or $ALCHEMISER_AWS_CLI)
-// against url and returns its output and error output.
-func awsCLI(t *testing.T, url string, args ...string) (string, string, error) {
-	t.Helper()
-	bin := os.Getenv("ALCHEMISER_AWS_CLI")
-	if bin == "" {
-		bin = "/usr/bin/aws"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("no AWS CLI at %s: run `make tools` (scripts/awscli.sh install); $ALCHEMISER_AWS_CLI may name one", bin)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json"}, args...)...)
-	home := t.TempDir()
-	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET",
-		"AWS_CONFIG_FILE=" + home + "/config", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials", "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true"}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	return stdout.String(), stderr.String(), err
-}
 
 // cliServed is a local stack and its EventBridge API on loopback.
 func cliServed(t *testing.T) (*local.Stack, *events.Events, string) {
@@ -68,7 +42,7 @@ func TestTheAWSCLIPutsListsAndReplays(t *testing.T) {
 	s, e, url := cliServed(t)
 	run := func(args ...string) string {
 		t.Helper()
-		out, stderr, err := awsCLI(t, url, append([]string{"events"}, args...)...)
+		out, stderr, err := awsclitest.Run(t, url, append([]string{"events"}, args...)...)
 		if err != nil {
 			t.Fatalf("events %v: %v\n%s", args, err, stderr)
 		}
@@ -126,7 +100,7 @@ func TestTheAWSCLIPutsListsAndReplays(t *testing.T) {
 		!strings.HasPrefix(rep.EventLastReplayedTime, "2026-03-02T14:35:00") {
 		t.Errorf("describe-replay: %+v, %v", rep, err)
 	}
-	_, stderr, err := awsCLI(t, url, "events", "describe-event-bus", "--name", "nope")
+	_, stderr, err := awsclitest.Run(t, url, "events", "describe-event-bus", "--name", "nope")
 	if err == nil || !strings.Contains(stderr, "ResourceNotFoundException") {
 		t.Errorf("an unknown bus: %v\n%s", err, stderr)
 	}

@@ -3,33 +3,19 @@
 package logs
 
 import (
-	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
+	"github.com/alchemiser/alchemiser/internal/awsclitest"
 )
 
 // The AWS CLI v2 of Debian's awscli package (ALCHEMISER_AWS_CLI names
 // another) against the service, over the fixture run.
-
-func awsCLI(t *testing.T) string {
-	t.Helper()
-	cli := os.Getenv("ALCHEMISER_AWS_CLI")
-	if cli == "" {
-		cli = "/usr/bin/aws"
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("the AWS CLI: %v (make tools installs it)", err)
-	}
-	return cli
-}
 
 // cliEndpoint serves the Logs service over a copy of the fixture run.
 func cliEndpoint(t *testing.T) (url, dir string) {
@@ -48,24 +34,16 @@ func cliEndpoint(t *testing.T) (url, dir string) {
 	return hs.URL, dir
 }
 
-// run runs aws logs with args and decodes its JSON output into out.
+// run runs aws logs with args (internal/awsclitest) and decodes its JSON
+// output into out.
 func run(t *testing.T, url string, out any, args ...string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, awsCLI(t), append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json", "logs"}, args...)...)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET", "AWS_PAGER=",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "HOME="+t.TempDir())
-	b, err := cmd.Output()
+	stdout, stderr, err := awsclitest.Run(t, url, append([]string{"logs"}, args...)...)
 	if err != nil {
-		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = ee.Stderr
-		}
 		t.Fatalf("aws logs %v: %v\n%s", args, err, stderr)
 	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatalf("aws logs %v printed %s: %v", args, b, err)
+	if err := json.Unmarshal([]byte(stdout), out); err != nil {
+		t.Fatalf("aws logs %v printed %s: %v", args, stdout, err)
 	}
 }
 

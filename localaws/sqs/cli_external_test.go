@@ -3,44 +3,20 @@
 package sqs_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
+	"github.com/alchemiser/alchemiser/internal/awsclitest"
 	"github.com/alchemiser/alchemiser/localaws/sqs"
 )
 
-// awsCLI runs the AWS CLI v2 (/usr/bin/aws, or $ALCHEMISER_AWS_CLI)
-// against url and returns its output and error output. CLI 2.9 speaks
-// the query protocol to SQS.
-func awsCLI(t *testing.T, url string, args ...string) (string, string, error) {
-	t.Helper()
-	bin := os.Getenv("ALCHEMISER_AWS_CLI")
-	if bin == "" {
-		bin = "/usr/bin/aws"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("no AWS CLI at %s: run `make tools` (scripts/awscli.sh install); $ALCHEMISER_AWS_CLI may name one", bin)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json"}, args...)...)
-	home := t.TempDir()
-	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET",
-		"AWS_CONFIG_FILE=" + home + "/config", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials", "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true"}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	return stdout.String(), stderr.String(), err
-}
+// The AWS CLI v2 (internal/awsclitest) against the service. CLI 2.9
+// speaks the query protocol to SQS.
 
 func TestTheAWSCLIReadsAndDeletesADeadLetter(t *testing.T) {
 	clk := &clock{t: t0}
@@ -65,7 +41,7 @@ func TestTheAWSCLIReadsAndDeletesADeadLetter(t *testing.T) {
 	defer hs.Close()
 	run := func(args ...string) string {
 		t.Helper()
-		out, stderr, err := awsCLI(t, hs.URL, append([]string{"sqs"}, args...)...)
+		out, stderr, err := awsclitest.Run(t, hs.URL, append([]string{"sqs"}, args...)...)
 		if err != nil {
 			t.Fatalf("sqs %v: %v\n%s", args, err, stderr)
 		}
@@ -102,7 +78,7 @@ func TestTheAWSCLIReadsAndDeletesADeadLetter(t *testing.T) {
 		!strings.Contains(m.Body, "WorkflowFailed") {
 		t.Errorf("the dead letter: %+v", m)
 	}
-	_, stderr, err := awsCLI(t, hs.URL, "sqs", "delete-message", "--queue-url", url.QueueUrl, "--receipt-handle", "nope")
+	_, stderr, err := awsclitest.Run(t, hs.URL, "sqs", "delete-message", "--queue-url", url.QueueUrl, "--receipt-handle", "nope")
 	if err == nil || !strings.Contains(stderr, "ReceiptHandleIsInvalid") {
 		t.Errorf("a made-up handle: %v\n%s", err, stderr)
 	}
@@ -115,7 +91,7 @@ func TestTheAWSCLIReadsAndDeletesADeadLetter(t *testing.T) {
 	if !strings.Contains(sent, "5d41402abc4b2a76b9719d911017c592") || !strings.Contains(sent, "19e27d4e946b072f3f58da80d94fd778") {
 		t.Errorf("send-message: %s", sent)
 	}
-	_, stderr, err = awsCLI(t, hs.URL, "sqs", "get-queue-url", "--queue-name", "nope")
+	_, stderr, err = awsclitest.Run(t, hs.URL, "sqs", "get-queue-url", "--queue-name", "nope")
 	if err == nil || !strings.Contains(stderr, "NonExistentQueue") {
 		t.Errorf("an unknown queue: %v\n%s", err, stderr)
 	}
