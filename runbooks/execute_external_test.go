@@ -173,6 +173,13 @@ func (in *incident) execute(name, text string) error {
 			if err != nil {
 				return err
 			}
+			// The operator reads a step's output before the next: what
+			// the step set going (a redrive's resumed workflows, a
+			// replay) has ended by then. The bus's work in flight, not a
+			// wall-clock pause, stands for that wait: on a busy machine
+			// a redriven workflow may take longer than the next command
+			// takes to start.
+			in.ep.Stack.Bus.Wait()
 			ran++
 			if phase == firstFive {
 				found.WriteString(out)
