@@ -340,7 +340,6 @@ func (unreadable) LatestQuote(context.Context, string) (marketdata.Quote, error)
 // step execution, naming the symbol and the broker's answer.
 func TestADryRunFailsWhenTheBrokerCannotBeRead(t *testing.T) {
 	b := exchangeBroker(t, "10000", nil)
-	exec, _ := execution.New(b, execution.Config{})
 	sig := signal(map[string]string{"SPY": "1"})
 	wf := sig.Workflow
 	wf.DryRun = true
@@ -348,7 +347,7 @@ func TestADryRunFailsWhenTheBrokerCannotBeRead(t *testing.T) {
 		PlanID: "p1", Allocations: sig.Allocations, Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
 		Items: []events.PlanItem{{Symbol: "SPY", Action: "HOLD"}}}
 	rec := &bus.Recorder{}
-	exec, _ = execution.New(unreadable{b}, execution.Config{MaxAttempts: 1})
+	exec, _ := execution.New(unreadable{b}, execution.Config{MaxAttempts: 1})
 	h := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec}
 	if err := h.Handle(context.Background(), envelope(t, plan)); err != nil {
 		t.Fatal(err)
