@@ -10,7 +10,7 @@ STATICCHECK         := $(TOOLS_BIN)/staticcheck
 # Lint also sees the files of the tests that need external tools.
 LINT_TAGS           := external
 
-.PHONY: run test tools lint build bench fuzz generate loadtest clean help
+.PHONY: run test tools lint build bench fuzz generate loadtest deploy clean help
 
 help: ## list targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,21 @@ build: ## one Lambda bootstrap per function, linux/arm64 for provided.al2023
 build-%Function:
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath \
 	  -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./app/functions/$(shell echo $* | tr A-Z a-z)
+
+# `make deploy STAGE=dev|prod [STACK=name] [RUNBOOK_BASE_URL=url] [ALERT_EMAIL=addr]`:
+# samconfig.toml holds each stage's stack, S3 and capabilities settings and
+# parameters; scripts/deploy.sh checks the stack name and the tools before
+# SAM runs, and adds the runbook URL and alert address to the parameters
+# (SAM replaces, not merges, samconfig's parameter_overrides when they are
+# given on the command line). README: "Deploy to your account".
+STAGE ?= dev
+DEPLOY_ENV = RUNBOOK_BASE_URL='$(RUNBOOK_BASE_URL)' ALERT_EMAIL='$(ALERT_EMAIL)'
+
+deploy: ## build and deploy STAGE's stack (dev or prod) with the SAM CLI; see README "Deploy to your account"
+	@$(DEPLOY_ENV) ./scripts/deploy.sh check '$(STAGE)' '$(STACK)'
+	sam build --config-env '$(STAGE)'
+	sam deploy --config-env '$(STAGE)'$(if $(STACK), --stack-name '$(STACK)' --s3-prefix '$(STACK)') \
+	  --parameter-overrides "$$($(DEPLOY_ENV) ./scripts/deploy.sh overrides '$(STAGE)')"
 
 loadtest: ## drive the local stack at 2x its expected peak (loadtest/profiles/peak.yaml) and check the SLOs
 	$(GO) run ./cmd/alchemiser loadtest

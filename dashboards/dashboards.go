@@ -20,6 +20,9 @@ const (
 	Stack   = "${AWS::StackName}"
 	Account = "${AWS::AccountId}"
 	Runbook = "${RunbookBaseUrl}"
+	// Partition is the ARN partition (aws, aws-cn, aws-us-gov), so the
+	// alarm ARNs hold in every partition the stack deploys to.
+	Partition = "${AWS::Partition}"
 )
 
 // Colours of the series the preview test looks for; CloudWatch uses them
@@ -69,7 +72,7 @@ func functions(spec *alarms.Spec) []string {
 func functionName(fn string) string { return Stack + "-" + fn }
 
 func alarmARN(name string) string {
-	return fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s-%s", Region, Account, Stack, name)
+	return fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s-%s", Partition, Region, Account, Stack, name)
 }
 
 // Operations is the overview: SLOs, the workflow, events, queues,

@@ -66,7 +66,7 @@ func TestTemplateDeploysTheFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refs := strings.NewReplacer(Stack, "prod", Region, "eu-west-1", Account, "123456789012", Runbook, "https://example.com/runbooks")
+	refs := strings.NewReplacer(Stack, "prod", Region, "eu-west-1", Account, "123456789012", Runbook, "https://example.com/runbooks", Partition, "aws")
 	labels := 0
 	for _, d := range all(t) {
 		id := "OperationsDashboard"

@@ -7,7 +7,7 @@
 //
 // `make generate` writes each body to dashboards/<name>.json (with the
 // CloudFormation references ${AWS::Region}, ${AWS::AccountId},
-// ${AWS::StackName} and ${RunbookBaseUrl} left in) and into template.yaml
+// ${AWS::StackName}, ${AWS::Partition} and ${RunbookBaseUrl} left in) and into template.yaml
 // as AWS::CloudWatch::Dashboard resources whose DashboardBody is a !Sub:
 // there every other "${" (CloudWatch's dynamic labels such as ${SUM}) is
 // written "${!", which !Sub turns back into a literal "${". A test fails on

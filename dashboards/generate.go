@@ -50,7 +50,7 @@ func (d *Dashboard) Body() ([]byte, error) {
 var subVariable = regexp.MustCompile(`\$\{[^}]*\}`)
 
 // cfnRefs are the variables the dashboards leave for !Sub to resolve.
-var cfnRefs = map[string]bool{Region: true, Stack: true, Account: true, Runbook: true}
+var cfnRefs = map[string]bool{Region: true, Stack: true, Account: true, Runbook: true, Partition: true}
 
 // EscapeSub makes s a !Sub string that resolves to s: every ${X} that is
 // not one of cfnRefs becomes ${!X}, which !Sub writes as a literal ${X}.

@@ -18,7 +18,7 @@ import (
 // throttled publish when Close comes.
 func TestCloseWaitsForTheInvocationsInFlight(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	ep, err := Up(context.Background(), Config{Addr: "127.0.0.1:0", RunDir: dir, Scenario: "publish-failed", Seed: 31, NoSchedules: true})
+	ep, err := Up(context.Background(), Config{Addr: "127.0.0.1:0", Trading: true, RunDir: dir, Scenario: "publish-failed", Seed: 31, NoSchedules: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,8 @@
 // and resources, how `--stack NAME` resolves names) and Lambda
 // (localaws/lambda: Invoke, through the emulator, and GetFunction). The
 // kill switch is Config.TradingEnabled, given to the execution function
-// (local.WithTradingEnabled).
+// (local.WithTradingEnabled), or else the SSM parameter the template
+// declares, which starts halted as on a new stack unless Config.Trading.
 //
 // Time: the services read the stack's clock (Config.Clock, the
 // emulator's ScaledClock by default: real time, retry waits scaled by

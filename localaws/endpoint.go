@@ -53,6 +53,11 @@ type Config struct {
 	// the endpoint's SSM (localaws/ssm), read as Lambda reads it, so that
 	// `aws ssm put-parameter` and `alchemiser trading halt` stop trading.
 	TradingEnabled func(ctx context.Context) (bool, error)
+	// Trading starts the kill-switch parameter at "true" (trading
+	// resumed), for a run directory that has none yet; otherwise it starts
+	// as template.yaml declares it, "false", and the workflows fail at
+	// step kill_switch until `alchemiser trading resume`.
+	Trading bool
 	// Clock is the stack's clock (emulator.WithClock), whose Now the
 	// services read; the stack's default (emulator.ScaledClock) when nil.
 	Clock emulator.Clock

@@ -24,7 +24,7 @@ import (
 // up starts an endpoint on a free loopback port, closed with the test.
 func up(t *testing.T) *Endpoint {
 	t.Helper()
-	ep, err := Up(context.Background(), Config{Addr: "127.0.0.1:0", RunDir: filepath.Join(t.TempDir(), "run"), NoSchedules: true})
+	ep, err := Up(context.Background(), Config{Addr: "127.0.0.1:0", Trading: true, RunDir: filepath.Join(t.TempDir(), "run"), NoSchedules: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func errorCode(err error) string {
 
 // With a scenario, the stack runs the scenario's fault; nothing is checked.
 func TestUpRunsAScenariosFault(t *testing.T) {
-	ep, err := Up(context.Background(), Config{Addr: "127.0.0.1:0", RunDir: filepath.Join(t.TempDir(), "run"), Scenario: "workflow-failed", Seed: 3, NoSchedules: true})
+	ep, err := Up(context.Background(), Config{Addr: "127.0.0.1:0", Trading: true, RunDir: filepath.Join(t.TempDir(), "run"), Scenario: "workflow-failed", Seed: 3, NoSchedules: true})
 	if err != nil {
 		t.Fatal(err)
 	}

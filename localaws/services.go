@@ -53,7 +53,11 @@ func (e *Endpoint) services(ctx context.Context) ([]awsapi.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	params, err := ssm.New(ssm.Config{Dir: e.RunDir, Top: top, Now: e.now})
+	values, err := e.initialParameters(top)
+	if err != nil {
+		return nil, err
+	}
+	params, err := ssm.New(ssm.Config{Dir: e.RunDir, Top: top, Now: e.now, Values: values})
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +82,20 @@ const alarmInterval = 10 * time.Second
 
 // killSwitchParameter is the SSM parameter the execution function reads
 // before every plan: its KILL_SWITCH_PARAMETER.
+// initialParameters are the SSM values that replace the template's: the
+// kill switch "true" with Config.Trading, as after `alchemiser trading
+// resume`; none otherwise, so the stack starts halted as a new stack does.
+func (e *Endpoint) initialParameters(top *topology.Topology) (map[string]string, error) {
+	if !e.cfg.Trading {
+		return nil, nil
+	}
+	name, err := killSwitchParameter(top)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{name: "true"}, nil
+}
+
 func killSwitchParameter(top *topology.Topology) (string, error) {
 	name := top.Functions[topology.LogicalID("execution")].Env["KILL_SWITCH_PARAMETER"]
 	if name == "" {

@@ -76,7 +76,7 @@ func startIncident(t *testing.T, scenario string) *incident {
 	}
 	in := &incident{work: t.TempDir()}
 	start := time.Now().UTC().Add(-time.Minute).Truncate(time.Second)
-	in.ep, err = localaws.Up(context.Background(), localaws.Config{Addr: "127.0.0.1:0", RunDir: filepath.Join(t.TempDir(), "run"),
+	in.ep, err = localaws.Up(context.Background(), localaws.Config{Addr: "127.0.0.1:0", Trading: true, RunDir: filepath.Join(t.TempDir(), "run"),
 		Scenario: scenario, Seed: sc.Seed, NoSchedules: true,
 		Now: func() time.Time { return time.Now().Add(time.Duration(in.offset.Load())) }})
 	if err != nil {

@@ -24,7 +24,10 @@ var secretName = regexp.MustCompile(`(?i)(secret|password|token|api_?key|private
 // destination; every rule target has a retry policy and a DLQ; no IAM
 // statement allows a wildcard action; queues, table and bucket are
 // encrypted; no secret is a plaintext environment value (only its ARN or
-// parameter name is); every log group has a retention.
+// parameter name is); every log group has a retention; every resource
+// that holds data (statefulTypes) sets DeletionPolicy and
+// UpdateReplacePolicy, to Retain or Snapshot unless disposable says why
+// its data may go.
 func Check(t *Topology) []Finding {
 	var out []Finding
 	add := func(id string, format string, args ...any) {
@@ -56,6 +59,7 @@ func Check(t *Topology) []Finding {
 				add(id, "log group keeps logs forever (no RetentionInDays)")
 			}
 		}
+		checkRetention(id, r, add)
 		for _, a := range wildcardActions(p) {
 			add(id, "IAM statement allows wildcard action %q", a)
 		}
@@ -140,4 +144,37 @@ func actions(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// statefulTypes are the resource types whose deletion or replacement
+// loses data: messages, objects, items, a secret's value, logs.
+// CloudFormation deletes a resource without DeletionPolicy when it leaves
+// the stack, and the old one after a replacement without
+// UpdateReplacePolicy
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html).
+var statefulTypes = map[string]bool{
+	"AWS::SQS::Queue": true, "AWS::S3::Bucket": true, "AWS::DynamoDB::Table": true,
+	"AWS::SecretsManager::Secret": true, "AWS::Logs::LogGroup": true,
+}
+
+// disposable are the stateful resources whose data may be deleted with
+// them, and why.
+var disposable = map[string]string{
+	"LoadTestResultsQueue": "a load test's workflow ends, read during the test",
+	"LoadTestResultsDLQ":   "a load test's undeliverable workflow ends",
+}
+
+func checkRetention(id string, r Resource, add func(string, string, ...any)) {
+	if !statefulTypes[r.Type] {
+		return
+	}
+	for _, a := range []struct{ name, value string }{{"DeletionPolicy", r.DeletionPolicy}, {"UpdateReplacePolicy", r.UpdateReplacePolicy}} {
+		switch {
+		case a.value == "":
+			add(id, "%s holds data but has no %s (CloudFormation would delete it)", r.Type, a.name)
+		case a.value != "Retain" && a.value != "Snapshot" && disposable[id] == "":
+			add(id, "%s is %s, which loses the data; Retain or Snapshot, or list the resource as disposable", a.name, a.value)
+		}
+	}
 }

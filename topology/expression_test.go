@@ -13,7 +13,7 @@ func TestResolve(t *testing.T) {
 		"!GetAtt EventsDLQ.Arn":                    "arn:aws:sqs:us-east-1:000000000000:alchemiser-events-dlq",
 		"!Ref ExecutionLogGroup":                   "/aws/lambda/alchemiser-execution",
 		"!Ref AWS::Region":                         "us-east-1",
-		"!Ref RunbookBaseUrl":                      "https://github.com/alchemiser/alchemiser/blob/main/runbooks",
+		"!Ref RunbookBaseUrl":                      "runbooks", // LocalParameters: it has no Default
 		"!Sub ${AWS::StackName}-${Bus}":            "alchemiser-alchemiser-bus",
 		"{Ref: AlarmTopic}":                        "arn:aws:sns:us-east-1:000000000000:alchemiser-alarms",
 		"literal":                                  "literal",

@@ -78,6 +78,10 @@ func (l *loader) parameters() error {
 		}
 		d := mapping(mapping(params, name), "Default")
 		if d == nil {
+			if v, ok := LocalParameters[name]; ok {
+				l.r.params[name] = v
+				continue
+			}
 			p := mapping(params, name)
 			return l.r.errorf(p, "parameter %s has no Default and no value was given", name)
 		}
@@ -111,7 +115,8 @@ func (l *loader) resource(id string, n *yaml.Node, globals map[string]any) error
 	if typ.Value == "AWS::Serverless::Function" {
 		props = mergeGlobals(globals, props)
 	}
-	l.top.Resources[id] = Resource{Type: typ.Value, Properties: props, Line: n.Line, Col: n.Column}
+	l.top.Resources[id] = Resource{Type: typ.Value, Properties: props, Line: n.Line, Col: n.Column,
+		DeletionPolicy: text(mapping(n, "DeletionPolicy")), UpdateReplacePolicy: text(mapping(n, "UpdateReplacePolicy"))}
 	return l.build(id, typ.Value, props, n)
 }
 
@@ -494,4 +499,12 @@ func (l *loader) physical(id, attr string) (string, bool) {
 		return l.ref(id), true
 	}
 	return "", false
+}
+
+// text is a scalar node's value, "" for none.
+func text(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
 }

@@ -52,7 +52,9 @@ type statement struct {
 // are scoped by a source condition, and so are role trust policies, which
 // trust no other account; no parameter is named like a secret;
 // an environment variable named like a secret holds an ARN or a parameter
-// name, never a literal. src is the template text, for the comments.
+// name, never a literal; no ARN names the partition "aws" (it comes from
+// AWS::Partition, so the stack deploys to aws-cn and aws-us-gov too).
+// src is the template text, for the comments and the ARNs as written.
 func CheckSecurity(src []byte, t *Topology) []Finding {
 	var out []Finding
 	add := func(id string, format string, args ...any) {
@@ -71,6 +73,11 @@ func CheckSecurity(src []byte, t *Topology) []Finding {
 	}
 	for _, p := range params {
 		out = append(out, Finding{Resource: p.Value, Line: p.Line, Msg: "parameter is named like a secret; keep secrets in Secrets Manager, not parameters"})
+	}
+	for _, id := range hardCodedPartitions(src) {
+		if _, ok := t.Resources[id]; ok {
+			add(id, "an ARN hard-codes the partition aws; write arn:${AWS::Partition}:")
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
@@ -358,4 +365,34 @@ func templateComments(src []byte) (map[string]string, []*yaml.Node) {
 		}
 	}
 	return comments, params
+}
+
+// hardCodedPartitions are the resources of template src with a string
+// that holds "arn:aws:", in file order.
+func hardCodedPartitions(src []byte) []string {
+	var doc yaml.Node
+	if yaml.Unmarshal(src, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	res := mapping(doc.Content[0], "Resources")
+	var out []string
+	for i := 0; res != nil && i+1 < len(res.Content); i += 2 {
+		if holds(res.Content[i+1], "arn:aws:") {
+			out = append(out, res.Content[i].Value)
+		}
+	}
+	return out
+}
+
+// holds reports whether a scalar under n contains s.
+func holds(n *yaml.Node, s string) bool {
+	if n.Kind == yaml.ScalarNode {
+		return strings.Contains(n.Value, s)
+	}
+	for _, c := range n.Content {
+		if holds(c, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -132,6 +132,16 @@ func TestSecurityRulesCatchViolations(t *testing.T) {
 			`ScheduleRole: trust policy statement <nil> trusts Principal "*"`},
 		{"trust policy of another account", "            Principal: {Service: scheduler.amazonaws.com}", "            Principal: {AWS: \"arn:aws:iam::111122223333:root\"}",
 			"ScheduleRole: trust policy statement <nil> lets principal arn:aws:iam::111122223333:root assume the role"},
+		{"stateful resource without a deletion policy", "  IdempotencyTable:\n    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n", "  IdempotencyTable:\n    Type: AWS::DynamoDB::Table\n",
+			"IdempotencyTable: AWS::DynamoDB::Table holds data but has no DeletionPolicy"},
+		{"stateful resource replaced without a policy", "  AlpacaCredentials:\n    Type: AWS::SecretsManager::Secret\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n", "  AlpacaCredentials:\n    Type: AWS::SecretsManager::Secret\n    DeletionPolicy: Retain\n",
+			"AlpacaCredentials: AWS::SecretsManager::Secret holds data but has no UpdateReplacePolicy"},
+		{"dead-letter queue deleted with the stack", "  EventsDLQ:\n    Type: AWS::SQS::Queue\n    DeletionPolicy: Retain\n", "  EventsDLQ:\n    Type: AWS::SQS::Queue\n    DeletionPolicy: Delete\n",
+			"EventsDLQ: DeletionPolicy is Delete, which loses the data"},
+		{"log group without policies", "  ExecutionLogGroup:\n    Type: AWS::Logs::LogGroup\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n", "  ExecutionLogGroup:\n    Type: AWS::Logs::LogGroup\n",
+			"ExecutionLogGroup: AWS::Logs::LogGroup holds data but has no DeletionPolicy"},
+		{"hard-coded partition", "aws:SourceArn: !Sub arn:${AWS::Partition}:events:", "aws:SourceArn: !Sub arn:aws:events:",
+			"EventsDLQPolicy: an ARN hard-codes the partition aws"},
 		{"plaintext secret in Globals", "        OTEL_SERVICE_NAME: alchemiser\n", "        OTEL_SERVICE_NAME: alchemiser\n        SLACK_WEBHOOK: https://hooks.example.com/x\n",
 			"ExecutionFunction: environment variable SLACK_WEBHOOK is named like a secret and holds a literal"},
 	} {
@@ -152,7 +162,8 @@ func TestSecurityRulesCatchViolations(t *testing.T) {
 func TestSecurityFindingsArePositioned(t *testing.T) {
 	src := strings.Replace(string(readTemplate(t)), "      KmsMasterKeyId: alias/aws/sns\n", "", 1)
 	all := strings.Join(securityFindings(t, []byte(src), Options{}), "\n")
-	if !strings.Contains(all, templatePath+":165:5: NotificationTopic: topic is not encrypted") {
+	line := strings.Count(src[:strings.Index(src, "\n  NotificationTopic:\n")+1], "\n") + 2 // its Type, where the mapping starts
+	if !strings.Contains(all, fmt.Sprintf("%s:%d:5: NotificationTopic: topic is not encrypted", templatePath, line)) {
 		t.Errorf("finding not positioned at the resource:\n%s", all)
 	}
 }

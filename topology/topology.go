@@ -55,7 +55,10 @@ func (t *Topology) Schedule(logicalID string) *Schedule {
 type Resource struct {
 	Type       string
 	Properties map[string]any
-	Line, Col  int
+	// DeletionPolicy and UpdateReplacePolicy are the resource's
+	// attributes as written ("" when absent: CloudFormation then deletes).
+	DeletionPolicy, UpdateReplacePolicy string
+	Line, Col                           int
 }
 
 // Bus is an event bus.
@@ -148,7 +151,18 @@ type Schedule struct {
 // Options are the deployment values a template is resolved with.
 type Options struct {
 	StackName, Region, Account string
-	Parameters                 map[string]string
+	// Parameters are the template's parameter values; a parameter not
+	// given takes its Default, else its LocalParameters value.
+	Parameters map[string]string
+}
+
+// LocalParameters are the values of the template's parameters that a
+// deployment must supply (they have no Default) when the template is
+// resolved without them: for the local stack, the tools and the tests.
+// RunbookBaseUrl is the repository's runbooks directory, as a path
+// relative to the repository's root: locally the runbooks are files.
+var LocalParameters = map[string]string{
+	"RunbookBaseUrl": "runbooks",
 }
 
 func (o Options) withDefaults() Options {

@@ -151,3 +151,26 @@ func (e *Executor) Execute(ctx context.Context, req Request) (Report, error) {
 func aborts(o Outcome) bool {
 	return o.OrderID == "" && (errors.Is(o.Err, ErrBreakerOpen) || errors.Is(o.Err, ErrDeadline) || broker.IsRetryable(o.Err))
 }
+
+// Check makes the reads Execute makes before its first order, and
+// nothing else: the account, then the latest quote of each symbol, each
+// through the breaker, the retries and the observer as Execute makes them
+// (a dry run proves the path to the broker with it). It returns the first
+// read that failed, naming it.
+func (e *Executor) Check(ctx context.Context, symbols []string) error {
+	if _, err := e.call(ctx, EndpointAccount, func(ctx context.Context) error {
+		_, err := e.b.Account(ctx)
+		return err
+	}); err != nil {
+		return fmt.Errorf("could not read the account: %w", err)
+	}
+	for _, sym := range symbols {
+		if _, err := e.call(ctx, EndpointLatestQuote, func(ctx context.Context) error {
+			_, err := e.b.LatestQuote(ctx, sym)
+			return err
+		}); err != nil {
+			return fmt.Errorf("could not quote %s: %w", sym, err)
+		}
+	}
+	return nil
+}

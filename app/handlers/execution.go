@@ -186,20 +186,54 @@ func (h *Execution) after(ctx context.Context) (events.Portfolio, error) {
 }
 
 // dryRun ends a dry-run workflow (trigger verify) without placing an
-// order: the plan was made and the kill switch read (a switch that cannot
-// be read failed the invocation before), so the deployment's path up to
-// the broker is proven; the workflow completes with outcome
+// order. It makes the calls execution makes before its first order, all
+// of them reads: the account and positions, and the latest quote of each
+// symbol the plan would trade (of its first allocation when it trades
+// none). A dry run so proves the path up to the broker, credentials and
+// market data included, and its BrokerLatency lines are what the
+// dashboards chart. A broker that cannot be read fails the workflow at
+// step execution, naming the call. The workflow completes with outcome
 // events.OutcomeDryRun whether trading is halted or not.
 func (h *Execution) dryRun(ctx context.Context, plan *events.RebalancePlanned, halted error, log *slog.Logger) error {
-	log.InfoContext(ctx, "dry run: plan not executed", "plan_id", plan.PlanID, "trading_enabled", halted == nil,
-		"trades", len(request(plan).Items))
-	end := &events.WorkflowCompleted{
-		Metadata: plan.Child(h.ids().New(), h.now()), Workflow: plan.Workflow, Outcome: events.OutcomeDryRun,
-		PlanID: plan.PlanID, Allocations: plan.Allocations, Items: plan.Items, Orders: []events.OrderResult{},
-		Before: plan.Before, After: plan.Before,
+	trades := request(plan).Items
+	rctx, span := stage(ctx, "execution dry run")
+	after, err := h.dryRunReads(rctx, plan, trades)
+	endStage(span, err)
+	var end events.Event
+	if err != nil {
+		log.WarnContext(ctx, "dry run: the broker could not be read", "plan_id", plan.PlanID, "error", err.Error(), "error_type", errtype.Of(err))
+		end = failed(h.Deps, &plan.Metadata, plan.Workflow, "execution", err)
+	} else {
+		log.InfoContext(ctx, "dry run: plan not executed", "plan_id", plan.PlanID, "trading_enabled", halted == nil,
+			"trades", len(trades))
+		end = &events.WorkflowCompleted{
+			Metadata: plan.Child(h.ids().New(), h.now()), Workflow: plan.Workflow, Outcome: events.OutcomeDryRun,
+			PlanID: plan.PlanID, Allocations: plan.Allocations, Items: plan.Items, Orders: []events.OrderResult{},
+			Before: plan.Before, After: after,
+		}
 	}
 	if err := h.Publisher.Publish(ctx, end); err != nil {
 		return fmt.Errorf("could not publish %s: %w", end.EventType(), err)
 	}
 	return nil
+}
+
+// dryRunReads makes execution's reads before its first order
+// (execution.Executor.Check) and reads the portfolio as it stands.
+func (h *Execution) dryRunReads(ctx context.Context, plan *events.RebalancePlanned, trades []execution.Intent) (events.Portfolio, error) {
+	var symbols []string
+	for _, it := range trades {
+		symbols = append(symbols, it.Symbol)
+	}
+	if len(symbols) == 0 && len(plan.Allocations) > 0 {
+		symbols = []string{plan.Allocations[0].Symbol}
+	}
+	if err := h.Executor.Check(ctx, symbols); err != nil {
+		return events.Portfolio{}, err
+	}
+	after, err := h.after(ctx)
+	if err != nil {
+		return events.Portfolio{}, fmt.Errorf("could not read the account: %w", err)
+	}
+	return after, nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/broker/alpaca"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
 	"github.com/alchemiser/alchemiser/app/bus"
@@ -321,6 +322,42 @@ func TestADryRunPlanPlacesNoOrder(t *testing.T) {
 		if pos, err := b.Positions(context.Background()); err != nil || len(pos) != 0 {
 			t.Errorf("trading enabled %v: positions %v (%v): a dry run placed an order", enabled, pos, err)
 		}
+		if len(done) == 1 && !done[0].(*events.WorkflowCompleted).After.Cash.Equal(decimal.NewFromInt(10000)) {
+			t.Errorf("trading enabled %v: after %+v, want the account read from the broker", enabled, done[0].(*events.WorkflowCompleted).After)
+		}
+	}
+}
+
+// unreadable is a broker whose latest quotes cannot be read.
+type unreadable struct{ broker.Broker }
+
+func (unreadable) LatestQuote(context.Context, string) (marketdata.Quote, error) {
+	return marketdata.Quote{}, errors.New("403 forbidden: subscription does not permit querying recent SIP data")
+}
+
+// A dry run reads what execution reads before its first order: when the
+// broker's market data cannot be read, the dry run's workflow fails at
+// step execution, naming the symbol and the broker's answer.
+func TestADryRunFailsWhenTheBrokerCannotBeRead(t *testing.T) {
+	b := exchangeBroker(t, "10000", nil)
+	sig := signal(map[string]string{"SPY": "1"})
+	wf := sig.Workflow
+	wf.DryRun = true
+	plan := &events.RebalancePlanned{Metadata: sig.Child(events.DefaultIDs().New(), time.Now()), Workflow: wf,
+		PlanID: "p1", Allocations: sig.Allocations, Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
+		Items: []events.PlanItem{{Symbol: "SPY", Action: "HOLD"}}}
+	rec := &bus.Recorder{}
+	exec, _ := execution.New(unreadable{b}, execution.Config{MaxAttempts: 1})
+	h := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec}
+	if err := h.Handle(context.Background(), envelope(t, plan)); err != nil {
+		t.Fatal(err)
+	}
+	fail := rec.OfType(events.TypeWorkflowFailed)
+	if len(rec.Events()) != 1 || len(fail) != 1 {
+		t.Fatalf("published %v, want one WorkflowFailed", rec.Events())
+	}
+	if f := fail[0].(*events.WorkflowFailed); f.Step != "execution" || !strings.Contains(f.Reason, "could not quote SPY") || !strings.Contains(f.Reason, "403") {
+		t.Errorf("failure %+v, want step execution naming SPY and the broker's answer", f)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -55,13 +56,24 @@ const (
 	fakeRegion  = "eu-west-1"
 )
 
+// deployedRunbooks is the fake stacks' RunbookBaseUrl.
+const deployedRunbooks = "https://github.com/alchemiser/alchemiser/blob/main/runbooks"
+
 var deployedAt = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 // deploy adds stack name, deployed from template.yaml with params in
 // fakeRegion and fakeAccount, to CloudFormation, and its alarms, with
-// their descriptions, to CloudWatch.
+// their descriptions, to CloudWatch. A deployment always gives
+// RunbookBaseUrl (it has no default); deployedRunbooks when params do not.
 func (f *fakeAWS) deploy(t *testing.T, name string, params map[string]string) *topology.Topology {
 	t.Helper()
+	if _, ok := params["RunbookBaseUrl"]; !ok {
+		params = maps.Clone(params)
+		if params == nil {
+			params = map[string]string{}
+		}
+		params["RunbookBaseUrl"] = deployedRunbooks
+	}
 	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{StackName: name, Region: fakeRegion, Account: fakeAccount, Parameters: params})
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ type localUpFlags struct {
 func newLocalUpCmd() *cobra.Command {
 	var f localUpFlags
 	cmd := &cobra.Command{
-		Use:   "up [--addr 127.0.0.1:4566] [--out DIR] [--workflows N] [--scenario NAME] [--seed S] [--no-schedules] [--json]",
+		Use:   "up [--addr 127.0.0.1:4566] [--out DIR] [--workflows N] [--scenario NAME] [--seed S] [--no-schedules] [--trading] [--json]",
 		Short: "Serve the local stack's AWS APIs on loopback until interrupted",
 		Long: `up starts the local stack and serves its AWS APIs (CloudWatch Logs, CloudWatch,
 EventBridge, SQS, SSM, Secrets Manager, Lambda, CloudFormation) on one endpoint on
@@ -51,6 +51,11 @@ alchemiser. A manual workflow: aws lambda invoke --function-name
 alchemiser-scheduler --cli-binary-format raw-in-base64-out --payload
 '{"trigger":"manual","scheduled_time":"2026-03-02T14:35:00Z"}' out.json.
 
+The stack starts as a new deployed stack does: trading halted (the kill switch
+/alchemiser/trading-enabled is "false"), so its workflows end in WorkflowFailed
+at step kill_switch until "alchemiser trading resume --stack alchemiser".
+--trading starts it resumed instead, as after that command.
+
 --scenario runs a chaos scenario's fault on the stack (chaos --list names
 them), with the scenario's seed unless --seed is given; its invariants are not
 checked. --addr must be on loopback (127.0.0.0/8, ::1, localhost): the endpoint
@@ -58,7 +63,7 @@ takes any credentials. Port 0 picks a free port.
 
 Exit status: 0 after SIGINT or SIGTERM, 1 when the stack cannot start (the port
 is in use), 2 on bad usage (an address off loopback, an unknown scenario).`,
-		Example: "  alchemiser local up\n  alchemiser local up --addr 127.0.0.1:0 --json\n  alchemiser local up --scenario broker-degraded --workflows 2",
+		Example: "  alchemiser local up --trading\n  alchemiser local up --addr 127.0.0.1:0 --json\n  alchemiser local up --scenario broker-degraded --workflows 2",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.check(cmd); err != nil {
@@ -74,6 +79,7 @@ is in use), 2 on bad usage (an address off loopback, an unknown scenario).`,
 	fl.StringVar(&f.cfg.Scenario, "scenario", "", "run with this chaos scenario's fault")
 	fl.Uint64Var(&f.cfg.Seed, "seed", 1, "seed for the starting portfolio and the workflow ids (with --scenario, the scenario's own by default)")
 	fl.BoolVar(&f.cfg.NoSchedules, "no-schedules", false, "do not fire the template's schedules on the wall clock (the workflows still run)")
+	fl.BoolVar(&f.cfg.Trading, "trading", false, "start with trading resumed (the kill switch \"true\"); halted, as a new stack, without it")
 	fl.BoolVar(&f.asJSON, "json", false, `print {"endpoint","run_dir","stack"} as the first line instead of the URL`)
 	return cmd
 }

@@ -34,8 +34,8 @@ func TestLocalUpAcceptance(t *testing.T) {
 	out := t.TempDir()
 	// --no-schedules: a test run that meets 09:35 New York would start a
 	// workflow of the schedule's besides the ones counted here.
-	clean := startLocalUp(t, bin, "--addr", "127.0.0.1:0", "--workflows", "2", "--no-schedules", "--json", "--out", out)
-	failing := startLocalUp(t, bin, "--addr", "127.0.0.1:0", "--scenario", "workflow-failed", "--no-schedules", "--json", "--out", out)
+	clean := startLocalUp(t, bin, "--addr", "127.0.0.1:0", "--workflows", "2", "--trading", "--no-schedules", "--json", "--out", out)
+	failing := startLocalUp(t, bin, "--addr", "127.0.0.1:0", "--scenario", "workflow-failed", "--trading", "--no-schedules", "--json", "--out", out)
 	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ func TestLocalUpServesUntilSignalled(t *testing.T) {
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
-		err := run(context.Background(), []string{"local", "up", "--addr", "127.0.0.1:0", "--json", "--out", out}, strings.NewReader(""), &stdout, &stderr)
+		err := run(context.Background(), []string{"local", "up", "--addr", "127.0.0.1:0", "--trading", "--json", "--out", out}, strings.NewReader(""), &stdout, &stderr)
 		done <- exitCode(err, &stderr)
 	}()
 	poll(t, "the first line", func() bool { return strings.Contains(stdout.String(), "\n") })

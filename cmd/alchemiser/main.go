@@ -4,7 +4,8 @@
 //
 // The other commands: events test-pattern, query, trace, alarms evaluate
 // and simulate, dlq list, show and redrive, replay, trading halt, resume
-// and status (the kill switch), dashboard validate and render, loadtest
+// and status (the kill switch), secrets set-alpaca (the Alpaca keys,
+// from stdin or a prompt), dashboard validate and render, loadtest
 // chaos and local up; `alchemiser COMMAND --help` documents each, and README.md
 // lists their usage lines.
 //

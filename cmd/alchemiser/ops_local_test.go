@@ -32,7 +32,7 @@ func upScenario(t *testing.T, scenario string) *scenarioEndpoint {
 		t.Fatal(err)
 	}
 	s := &scenarioEndpoint{}
-	s.ep, err = localaws.Up(context.Background(), localaws.Config{Addr: "127.0.0.1:0", RunDir: filepath.Join(t.TempDir(), "run"),
+	s.ep, err = localaws.Up(context.Background(), localaws.Config{Addr: "127.0.0.1:0", Trading: true, RunDir: filepath.Join(t.TempDir(), "run"),
 		Scenario: scenario, Seed: sc.Seed, NoSchedules: true,
 		Now: func() time.Time {
 			if at := s.frozen.Load(); at != nil {

@@ -34,6 +34,10 @@ type stack struct {
 	// TradingParameter is the kill switch: the SSM parameter the
 	// functions' environment names.
 	TradingParameter string
+	// AlpacaSecret is the ARN of the stack's Secrets Manager secret, the
+	// Alpaca credentials the functions read at cold start; "" when the
+	// stack has not exactly one.
+	AlpacaSecret string
 	// QueryDefinitions are the saved queries' definition ids by their
 	// deployed name (Alchemiser/<incident>/<name> v<N>).
 	QueryDefinitions map[string]string
@@ -167,6 +171,7 @@ func (st *stack) fill(top *topology.Topology, physical map[string]string) error 
 		}
 	}
 	st.TradingParameter = tradingParameter(top, physical)
+	st.AlpacaSecret = onlyOfType(top, physical, "AWS::SecretsManager::Secret")
 	st.QueryDefinitions = map[string]string{}
 	for id, r := range top.Resources {
 		switch r.Type {
@@ -235,6 +240,21 @@ func tradingParameter(top *topology.Topology, physical map[string]string) string
 	var found []string
 	for id, r := range top.Resources {
 		if name, _ := r.Properties["Name"].(string); r.Type == "AWS::SSM::Parameter" && env[name] && physical[id] != "" {
+			found = append(found, physical[id])
+		}
+	}
+	if len(found) != 1 {
+		return ""
+	}
+	return found[0]
+}
+
+// onlyOfType is the physical id of the stack's one resource of type typ
+// (a secret's is its ARN); "" when there is not exactly one.
+func onlyOfType(top *topology.Topology, physical map[string]string, typ string) string {
+	var found []string
+	for id, r := range top.Resources {
+		if r.Type == typ && physical[id] != "" {
 			found = append(found, physical[id])
 		}
 	}

@@ -50,8 +50,9 @@ name fails instead of creating a parameter no function reads.
 
 "true" and "false" are read in any case around white space; any other value
 also halts the execution function (it fails closed), and status reports it as
-an error. A deployment that updates the parameter's resource writes the
-template's value, "true", back: after a deploy while halted, check status.
+an error. A new stack starts halted (the template's value is "false"); resume
+is the deliberate act that starts trading. A deployment that updates the
+parameter's resource writes "false" back: after such a deploy, check status.
 
 Exit status: 0; 1 when SSM fails or the value is neither true nor false; 2 on
 bad usage.`,

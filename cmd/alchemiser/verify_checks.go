@@ -114,7 +114,11 @@ func (v *verifier) checkStack(ctx context.Context) verifyRow {
 	return row
 }
 
-// checkKillSwitch reads the trading parameter: halted trading is a WARN.
+// checkKillSwitch reads the trading parameter. Both values pass: halted
+// is how a new stack starts, and enabled is the owner's deliberate act;
+// the evidence says which, and how to change it. Any other value fails
+// (the execution function reads it as halted, fail-closed, and the owner
+// meant something else).
 func (v *verifier) checkKillSwitch(ctx context.Context) verifyRow {
 	row := verifyRow{Check: "kill switch", Status: verifyPass}
 	if v.st.TradingParameter == "" {
@@ -131,9 +135,13 @@ func (v *verifier) checkKillSwitch(ctx context.Context) verifyRow {
 		row.evidence("%s = %q: trading enabled", v.st.TradingParameter, val)
 		return row
 	}
-	row.Status = verifyWarn
-	row.evidence("%s = %q: trading halted, scheduled workflows end at step kill_switch with no order; "+
-		"alchemiser trading resume --stack %s enables it", v.st.TradingParameter, val, v.stackName)
+	if val == "false" {
+		row.evidence("%s = %q: trading halted (as a new stack starts), scheduled workflows end at step kill_switch with no order; "+
+			"alchemiser trading resume --stack %s enables it", v.st.TradingParameter, val, v.stackName)
+		return row
+	}
+	row.fail("%s = %q: neither \"true\" nor \"false\"; the execution function treats it as halted. "+
+		"alchemiser trading halt|resume --stack %s sets a valid value", v.st.TradingParameter, val, v.stackName)
 	return row
 }
 

@@ -32,13 +32,14 @@ func newVerifyCmd() *cobra.Command {
 		Long: `verify is the post-deployment check of a stack, made only of what the account
 itself answers (CloudFormation, Lambda, CloudWatch Logs and metrics, SQS, SSM),
 so it runs the same on AWS and on alchemiser local up (AWS_ENDPOINT_URL). Each
-check is a row PASS, FAIL, SKIP or WARN with its evidence (counts, names,
+check is a row PASS, FAIL or SKIP with its evidence (counts, names,
 console links) and, on FAIL, the runbook to read (from the alarms' descriptions):
 
   stack        DescribeStacks status CREATE/UPDATE/IMPORT_COMPLETE (a rollback is
                a FAIL) and every resource of template.yaml present
-  kill switch  the trading parameter: WARN, not FAIL, when trading is halted
-               (a dry run places no order either way)
+  kill switch  the trading parameter: "true" (enabled) or "false" (halted, as a
+               new stack starts) pass, the evidence says which; any other
+               value fails (a dry run places no order either way)
   workflow     with --trigger: the scheduler function is invoked with
                {"trigger":"verify"}: a dry run (WorkflowStarted's workflow.dry_run
                true) that strategy and portfolio run as usual and that the
@@ -74,7 +75,7 @@ ended since --since; SKIP passes then. With --trigger nothing may SKIP.
 The report is Markdown on stdout (or --out FILE); --json prints the rows as one
 JSON object instead. Progress goes to stderr.
 
-Exit status: 0 when every check passes (PASS, WARN, or SKIP as above), 1
+Exit status: 0 when every check passes (PASS, or SKIP as above), 1
 otherwise, 2 on bad usage.`,
 		Example: "  alchemiser verify --stack alchemiser --trigger --out verify.md\n  alchemiser verify --stack alchemiser --since 72h --json",
 		Args:    noArgs,

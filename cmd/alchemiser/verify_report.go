@@ -7,14 +7,12 @@ import (
 	"time"
 )
 
-// Statuses of a verify row. WARN is evidence worth reading that does not
-// fail the verification (trading halted); SKIP fails it unless the row
+// Statuses of a verify row. SKIP fails the verification unless the row
 // allows it (skipOK).
 const (
 	verifyPass = "PASS"
 	verifyFail = "FAIL"
 	verifySkip = "SKIP"
-	verifyWarn = "WARN"
 )
 
 // verifyRow is one check's result.
@@ -40,7 +38,7 @@ func (r *verifyRow) fail(format string, args ...any) {
 
 // passes reports whether the row lets the verification pass.
 func (r *verifyRow) passes() bool {
-	return r.Status == verifyPass || r.Status == verifyWarn || (r.Status == verifySkip && r.skipOK)
+	return r.Status == verifyPass || (r.Status == verifySkip && r.skipOK)
 }
 
 // verifyReport is verify's output.

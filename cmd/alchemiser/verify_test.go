@@ -10,23 +10,26 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/localaws"
 )
 
-// upClean is the local endpoint on a clean run of its workflows, and the
-// CLI pointed at it.
+// upClean is the local endpoint on a clean run of its workflows, trading
+// enabled (the workflows place orders), and the CLI pointed at it.
 func upClean(t *testing.T) *scenarioEndpoint {
 	t.Helper()
 	s := &scenarioEndpoint{}
 	var err error
 	s.ep, err = localaws.Up(context.Background(), localaws.Config{Addr: "127.0.0.1:0", RunDir: filepath.Join(t.TempDir(), "run"),
-		NoSchedules: true, Now: time.Now})
+		NoSchedules: true, Now: time.Now, Trading: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +56,33 @@ func TestVerifyPassesOnACleanStack(t *testing.T) {
 	}
 	if !strings.Contains(stdout, `outcome "verified (dry run)"`) {
 		t.Errorf("the report does not show the dry run's outcome")
+	}
+	if !strings.Contains(stdout, `"true": trading enabled`) {
+		t.Errorf("the report does not say trading is enabled")
+	}
+}
+
+// The kill switch's row passes halted (as a new stack starts) and says
+// so; a value the execution function cannot read fails it.
+func TestVerifyReadsTheKillSwitch(t *testing.T) {
+	s := upClean(t)
+	stack := s.ep.Stack.Top.StackName
+	if _, stderr, code := s.cli("trading", "halt", "--stack", stack); code != exitOK {
+		t.Fatalf("trading halt: exit %d\n%s", code, stderr)
+	}
+	stdout, stderr, code := s.cli("verify", "--stack", stack, "--trigger")
+	if code != exitOK || !strings.Contains(stdout, `"false": trading halted (as a new stack starts)`) {
+		t.Fatalf("halted: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	out, stderr, code := s.cli("trading", "status", "--stack", stack, "--json")
+	var status struct{ Parameter string }
+	if err := json.Unmarshal([]byte(out), &status); code != exitOK || err != nil || status.Parameter == "" {
+		t.Fatalf("trading status: exit %d (%v)\n%s%s", code, err, out, stderr)
+	}
+	ssmPut(t, status.Parameter, "off")
+	failed := verifyFails(t, s)
+	if r, ok := failed["kill switch"]; !ok || !strings.Contains(strings.Join(r.Evidence, " "), `"off": neither "true" nor "false"`) {
+		t.Errorf("kill switch: %+v", failed)
 	}
 }
 
@@ -159,5 +189,18 @@ func TestVerifyFailsOnInjectedFaults(t *testing.T) {
 				t.Errorf("%s: want FAIL with %q, failed: %+v", tc.check, tc.evidence, failed)
 			}
 		})
+	}
+}
+
+// ssmPut writes a parameter with the SDK, from the environment awsCLI set.
+func ssmPut(t *testing.T, name, value string) {
+	t.Helper()
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ssm.NewFromConfig(cfg).PutParameter(context.Background(), &ssm.PutParameterInput{Name: aws.String(name),
+		Value: aws.String(value), Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -102,7 +102,7 @@ func TestDescribeAlarmsDefinitionsAndFilters(t *testing.T) {
 		a.ComparisonOperator != types.ComparisonOperatorGreaterThanThreshold || aws.ToString(a.TreatMissingData) != "notBreaching" ||
 		!aws.ToBool(a.ActionsEnabled) || len(a.AlarmActions) != 1 || !strings.HasPrefix(a.AlarmActions[0], "arn:aws:sns:us-east-1:000000000000:") ||
 		aws.ToString(a.AlarmArn) != "arn:aws:cloudwatch:us-east-1:000000000000:alarm:alchemiser-portfolio-errors" ||
-		!strings.Contains(aws.ToString(a.AlarmDescription), "Runbook: https://github.com/alchemiser/alchemiser/blob/main/runbooks/handler-error.md") {
+		!strings.Contains(aws.ToString(a.AlarmDescription), "Runbook: runbooks/handler-error.md") {
 		t.Errorf("portfolio-errors as described: %+v", a)
 	}
 	// A metric-math alarm carries its metrics; a composite its rule.

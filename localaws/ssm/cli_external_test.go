@@ -33,18 +33,18 @@ func TestTheAWSCLIReadsAndSetsTheKillSwitch(t *testing.T) {
 	var got struct {
 		Parameter struct{ Name, Value, Type string }
 	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil || got.Parameter.Value != "true" || got.Parameter.Type != "String" {
+	if err := json.Unmarshal([]byte(out), &got); err != nil || got.Parameter.Value != "false" || got.Parameter.Type != "String" {
 		t.Errorf("get-parameter: %s (%v)", out, err)
 	}
-	_, stderr, err = awsclitest.Run(t, hs.URL, "ssm", "put-parameter", "--name", killSwitch, "--value", "false", "--type", "String")
+	_, stderr, err = awsclitest.Run(t, hs.URL, "ssm", "put-parameter", "--name", killSwitch, "--value", "true", "--type", "String")
 	if err == nil || !strings.Contains(stderr, "ParameterAlreadyExists") {
 		t.Errorf("put-parameter without --overwrite: %v\n%s", err, stderr)
 	}
-	out, stderr, err = awsclitest.Run(t, hs.URL, "ssm", "put-parameter", "--name", killSwitch, "--value", "false", "--overwrite")
+	out, stderr, err = awsclitest.Run(t, hs.URL, "ssm", "put-parameter", "--name", killSwitch, "--value", "true", "--overwrite")
 	if err != nil || !strings.Contains(out, `"Version": 2`) {
 		t.Fatalf("put-parameter --overwrite: %v\n%s%s", err, out, stderr)
 	}
-	if v, _ := p.Get(killSwitch); v != "false" {
+	if v, _ := p.Get(killSwitch); v != "true" {
 		t.Errorf("the kill switch is %q after the CLI set it", v)
 	}
 	_, stderr, err = awsclitest.Run(t, hs.URL, "ssm", "get-parameter", "--name", "/nope")

@@ -4,7 +4,7 @@
 //
 // The parameters are template.yaml's AWS::SSM::Parameter resources with
 // their initial values (the kill switch /alchemiser/trading-enabled,
-// "true"), kept in Config.Dir/ssm.json: a value put is written before the
+// "false": trading halted), or Config.Values', kept in Config.Dir/ssm.json: a value put is written before the
 // call returns, and a new SSM on the same directory starts from the file,
 // so nothing is lost on a restart. Get reads a value in process, and
 // KillSwitch reads a parameter as the execution function reads its kill

@@ -30,6 +30,9 @@ type Config struct {
 	Top *topology.Topology
 	// Now stamps LastModifiedDate; time.Now when nil.
 	Now func() time.Time
+	// Values are initial values by parameter name that replace the
+	// template's, for the parameters not yet stored.
+	Values map[string]string
 }
 
 // SSM holds the parameters.
@@ -67,7 +70,7 @@ func New(cfg Config) (*SSM, error) {
 	if err := s.load(); err != nil {
 		return nil, err
 	}
-	s.seed(cfg.Top)
+	s.seed(cfg.Top, cfg.Values)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s, s.save()
@@ -92,7 +95,7 @@ func (s *SSM) load() error {
 }
 
 // seed adds the template's parameters not yet stored, at version 1.
-func (s *SSM) seed(top *topology.Topology) {
+func (s *SSM) seed(top *topology.Topology, values map[string]string) {
 	for _, id := range slices.Sorted(maps.Keys(top.Resources)) {
 		r := top.Resources[id]
 		if r.Type != "AWS::SSM::Parameter" {
@@ -108,6 +111,9 @@ func (s *SSM) seed(top *topology.Topology) {
 		p := &Parameter{Name: name, Type: str(r.Properties["Type"], "String"), Value: str(r.Properties["Value"], ""),
 			Description: str(r.Properties["Description"], ""), DataType: str(r.Properties["DataType"], "text"),
 			Version: 1, LastModified: s.now().UTC()}
+		if v, ok := values[name]; ok {
+			p.Value = v
+		}
 		s.params[name] = p
 	}
 }

@@ -61,7 +61,7 @@ func TestTheKillSwitchIsTheTemplatesParameter(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.Parameter
-	if aws.ToString(got.Value) != "true" || got.Type != types.ParameterTypeString || got.Version != 1 ||
+	if aws.ToString(got.Value) != "false" || got.Type != types.ParameterTypeString || got.Version != 1 ||
 		!aws.ToTime(got.LastModifiedDate).Equal(t0) || aws.ToString(got.ARN) != "arn:aws:ssm:us-east-1:000000000000:parameter/alchemiser/trading-enabled" {
 		t.Errorf("kill switch %+v", got)
 	}
@@ -69,8 +69,30 @@ func TestTheKillSwitchIsTheTemplatesParameter(t *testing.T) {
 	if err != nil || aws.ToString(byARN.Parameter.Name) != killSwitch {
 		t.Errorf("by ARN: %+v, %v", byARN, err)
 	}
-	if v, ok := p.Get(killSwitch); !ok || v != "true" {
-		t.Errorf("Get = %q, %v", v, ok)
+	if v, ok := p.Get(killSwitch); !ok || v != "false" {
+		t.Errorf("Get = %q, %v; want the template's value, trading halted", v, ok)
+	}
+}
+
+// Config.Values replace the template's initial values, and only those.
+func TestValuesReplaceTheTemplates(t *testing.T) {
+	s := stack(t)
+	p, err := ssm.New(ssm.Config{Dir: s.Dir, Top: s.Top, Values: map[string]string{killSwitch: "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if on, err := p.KillSwitch(killSwitch)(context.Background()); !on || err != nil {
+		t.Errorf("KillSwitch seeded \"true\" = %v, %v; want trading enabled", on, err)
+	}
+	if _, err := client(t, p).PutParameter(context.Background(), &awsssm.PutParameterInput{Name: aws.String(killSwitch), Value: aws.String("false"), Overwrite: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := ssm.New(ssm.Config{Dir: s.Dir, Top: s.Top, Values: map[string]string{killSwitch: "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := again.Get(killSwitch); v != "false" {
+		t.Errorf("a restart on the same directory seeded %q over the stored \"false\"", v)
 	}
 }
 
@@ -81,20 +103,20 @@ func TestPutParameterNeedsOverwriteAndCountsVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, ctx := client(t, p), context.Background()
-	_, err = c.PutParameter(ctx, &awsssm.PutParameterInput{Name: aws.String(killSwitch), Value: aws.String("false"), Type: types.ParameterTypeString})
+	_, err = c.PutParameter(ctx, &awsssm.PutParameterInput{Name: aws.String(killSwitch), Value: aws.String("true"), Type: types.ParameterTypeString})
 	var exists *types.ParameterAlreadyExists
 	if !errors.As(err, &exists) {
 		t.Fatalf("put without Overwrite: %v, want ParameterAlreadyExists", err)
 	}
-	out, err := c.PutParameter(ctx, &awsssm.PutParameterInput{Name: aws.String(killSwitch), Value: aws.String("false"), Overwrite: aws.Bool(true)})
+	out, err := c.PutParameter(ctx, &awsssm.PutParameterInput{Name: aws.String(killSwitch), Value: aws.String("true"), Overwrite: aws.Bool(true)})
 	if err != nil || out.Version != 2 || out.Tier != types.ParameterTierStandard {
 		t.Fatalf("overwrite: %+v, %v", out, err)
 	}
-	if v, _ := p.Get(killSwitch); v != "false" {
+	if v, _ := p.Get(killSwitch); v != "true" {
 		t.Errorf("Get after the put = %q", v)
 	}
-	if on, err := p.KillSwitch(killSwitch)(ctx); on || err != nil {
-		t.Errorf("KillSwitch after the put = %v, %v; want trading disabled", on, err)
+	if on, err := p.KillSwitch(killSwitch)(ctx); !on || err != nil {
+		t.Errorf("KillSwitch after the put = %v, %v; want trading enabled", on, err)
 	}
 	if _, err := p.KillSwitch("/nope")(ctx); err == nil {
 		t.Error("KillSwitch of a missing parameter: no error")
@@ -121,7 +143,7 @@ func TestPutParameterNeedsOverwriteAndCountsVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	re, err := client(t, again).GetParameter(ctx, &awsssm.GetParameterInput{Name: aws.String(killSwitch)})
-	if err != nil || aws.ToString(re.Parameter.Value) != "false" || re.Parameter.Version != 2 {
+	if err != nil || aws.ToString(re.Parameter.Value) != "true" || re.Parameter.Version != 2 {
 		t.Errorf("after a restart: %+v, %v", re, err)
 	}
 	if v, ok := again.Get("/alchemiser/new"); !ok || v != "a,b" {
