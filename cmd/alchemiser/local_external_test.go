@@ -63,11 +63,12 @@ func TestLocalUpAcceptance(t *testing.T) {
 	clean.stop(t)
 	failing.stop(t)
 	// The run directory is complete once the process has exited: the
-	// manual workflow's end is in its log group and its notification in
+	// two workflows', the README's verify dry run's and the manual
+	// workflow's ends are in their log group and its notification in
 	// the outbox, the report is there, and the kill switch stayed put.
 	logs, err := os.ReadFile(filepath.Join(clean.RunDir, "cloudwatch", "aws-lambda-alchemiser-notifications.jsonl"))
-	if err != nil || strings.Count(string(logs), "workflow ended") != 3 {
-		t.Errorf("the notifications log group has %d workflow ends, want 3 (%v)", strings.Count(string(logs), "workflow ended"), err)
+	if err != nil || strings.Count(string(logs), "workflow ended") != 4 {
+		t.Errorf("the notifications log group has %d workflow ends, want 4 (%v)", strings.Count(string(logs), "workflow ended"), err)
 	}
 	for _, name := range []string{"run.json", "traces.jsonl", "idempotency.json", "ssm.json"} {
 		if fi, err := os.Stat(filepath.Join(clean.RunDir, name)); err != nil || fi.Size() == 0 {
@@ -248,6 +249,8 @@ func haltStopsTheNextWorkflow(t *testing.T, c *operator, top *topology.Topology,
 		t.Fatal(err)
 	}
 	at := day.Add(9*time.Hour + 35*time.Minute).UTC().Format(time.RFC3339)
+	notifications := top.Functions[topology.LogicalID("notifications")].LogGroup
+	ended := len(c.logMessages(t, notifications, `{ $.message = "workflow ended" }`))
 	outFile := filepath.Join(t.TempDir(), "out.json")
 	var inv struct {
 		StatusCode    int
@@ -258,9 +261,8 @@ func haltStopsTheNextWorkflow(t *testing.T, c *operator, top *topology.Topology,
 	if inv.StatusCode != 200 || inv.FunctionError != "" {
 		t.Fatalf("invoke: %+v", inv)
 	}
-	notifications := top.Functions[topology.LogicalID("notifications")].LogGroup
 	waitUntil(t, "the manual workflow's end", func() bool {
-		return len(c.logMessages(t, notifications, `{ $.message = "workflow ended" }`)) == len(rep.Results)+1
+		return len(c.logMessages(t, notifications, `{ $.message = "workflow ended" }`)) == ended+1
 	})
 	var rows []map[string]string
 	if err := json.Unmarshal([]byte(c.alchemiser(t, "query", "workflow-failed", "--stack", c.up.Stack, "--format", "json")), &rows); err != nil {
@@ -324,6 +326,14 @@ func readmeLocalBlockRuns(t *testing.T, c *operator, id string) {
 	}
 	if !strings.Contains(string(out), "workflow ended") {
 		t.Errorf("the README's local block does not trace the workflow %s to its end:\n%s", id, out)
+	}
+	// verify --out writes its Markdown report to the file, not stdout.
+	report, err := os.ReadFile(filepath.Join(sh.Dir, "verify.md"))
+	if err != nil || !strings.Contains(string(report), "| workflow | PASS |") || !strings.Contains(string(report), `outcome "verified (dry run)"`) {
+		t.Errorf("verify --out: %v\n%s", err, report)
+	}
+	if strings.Contains(string(out), "| workflow | PASS |") {
+		t.Errorf("verify --out also printed its report on stdout:\n%s", out)
 	}
 }
 
