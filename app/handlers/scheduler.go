@@ -17,6 +17,11 @@ import (
 type ScheduleInput struct {
 	Trigger       string    `json:"trigger"`
 	ScheduledTime time.Time `json:"scheduled_time"`
+	// RunID, optional, is the caller's name for the run: the "workflow
+	// started" line carries it as run_id, so that a caller (alchemiser
+	// verify) finds the workflow it started among others started at the
+	// same time.
+	RunID string `json:"run_id,omitempty"`
 }
 
 // TriggerVerify starts a dry-run workflow (events.Workflow.DryRun): every
@@ -87,6 +92,9 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 	log := h.log()
 	if start.DryRun {
 		log = log.With("dry_run", true)
+	}
+	if in.RunID != "" {
+		log = log.With("run_id", in.RunID)
 	}
 	log.InfoContext(ctx, "workflow started", "correlation_id", id, "trading_date", start.TradingDate, "trigger", in.Trigger)
 	return nil

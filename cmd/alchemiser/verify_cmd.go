@@ -41,7 +41,9 @@ console links) and, on FAIL, the runbook to read (from the alarms' descriptions)
                new stack starts) pass, the evidence says which; any other
                value fails (a dry run places no order either way)
   workflow     with --trigger: the scheduler function is invoked with
-               {"trigger":"verify"}: a dry run (WorkflowStarted's workflow.dry_run
+               {"trigger":"verify","run_id":ID}, the run id new for each verify
+               (its "workflow started" line carries it: two verify runs at
+               once each find their own workflow): a dry run (WorkflowStarted's workflow.dry_run
                true) that strategy and portfolio run as usual and that the
                execution function ends without placing an order, halted or not,
                as WorkflowCompleted with outcome "verified (dry run)"; verify waits

@@ -15,11 +15,14 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
+	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/localaws"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // upClean is the local endpoint on a clean run of its workflows, trading
@@ -202,5 +205,70 @@ func ssmPut(t *testing.T, name, value string) {
 	if _, err := ssm.NewFromConfig(cfg).PutParameter(context.Background(), &ssm.PutParameterInput{Name: aws.String(name),
 		Value: aws.String(value), Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// racingLambda starts a second verify run's workflow right after the
+// first's, as a second operator's verify would: the later one is the
+// newest "workflow started" line.
+type racingLambda struct {
+	verifyLambdaAPI
+	runID *string // the run id of verify's own invocation
+}
+
+func (l racingLambda) Invoke(ctx context.Context, in *lambda.InvokeInput, opts ...func(*lambda.Options)) (*lambda.InvokeOutput, error) {
+	out, err := l.verifyLambdaAPI.Invoke(ctx, in, opts...)
+	if err != nil {
+		return out, err
+	}
+	var own handlers.ScheduleInput
+	if err := json.Unmarshal(in.Payload, &own); err != nil {
+		return nil, err
+	}
+	*l.runID = own.RunID
+	other := own
+	other.RunID = "another-operator"
+	payload, _ := json.Marshal(other)
+	if _, err := l.verifyLambdaAPI.Invoke(ctx, &lambda.InvokeInput{FunctionName: in.FunctionName, Payload: payload}, opts...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Two verify runs at once each report the workflow they started, found
+// by the run id their invocation carries, not the newest dry run.
+func TestVerifyFindsItsOwnWorkflow(t *testing.T) {
+	s := upClean(t)
+	var runID string
+	faultyAPI(t, func(api *verifyAPI) { api.Lambda = racingLambda{api.Lambda, &runID} })
+	stdout, stderr, code := s.cli("verify", "--stack", s.ep.Stack.Top.StackName, "--trigger", "--json")
+	var rep verifyReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || code != exitOK || runID == "" {
+		t.Fatalf("exit %d (%v), run id %q\n%s\n%s", code, err, runID, stdout, stderr)
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := cloudwatchlogs.NewFromConfig(cfg).FilterLogEvents(context.Background(), &cloudwatchlogs.FilterLogEventsInput{
+		LogGroupName: aws.String(s.ep.Stack.Top.Functions[topology.LogicalID("scheduler")].LogGroup), FilterPattern: aws.String(`{ $.message = "workflow started" }`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := map[string]string{} // run id -> correlation id
+	for _, e := range lines.Events {
+		var line struct {
+			RunID         string `json:"run_id"`
+			CorrelationID string `json:"correlation_id"`
+		}
+		if err := json.Unmarshal([]byte(aws.ToString(e.Message)), &line); err != nil {
+			t.Fatal(err)
+		}
+		if line.RunID != "" {
+			started[line.RunID] = line.CorrelationID
+		}
+	}
+	if len(started) != 2 || rep.Workflow == "" || rep.Workflow != started[runID] {
+		t.Errorf("verify reported workflow %s; the runs started %v, its own is %s", rep.Workflow, started, runID)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -71,7 +72,10 @@ func (v *verifier) triggerWorkflow(ctx context.Context) (string, *workflowEnd, e
 		return "", nil, fmt.Errorf("the stack has no scheduler function")
 	}
 	at := clock.Now()
-	payload, _ := json.Marshal(handlers.ScheduleInput{Trigger: handlers.TriggerVerify, ScheduledTime: at.UTC()})
+	// The run id finds this run's workflow, not another verify's started
+	// at the same time.
+	runID := newRunID()
+	payload, _ := json.Marshal(handlers.ScheduleInput{Trigger: handlers.TriggerVerify, ScheduledTime: at.UTC(), RunID: runID})
 	out, err := v.api.Lambda.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: payload})
 	if err != nil {
 		return "", nil, awsErr("could not invoke "+fn, err)
@@ -87,7 +91,7 @@ func (v *verifier) triggerWorkflow(ctx context.Context) (string, *workflowEnd, e
 	id := ""
 	for {
 		if id == "" {
-			res, err := v.query(ctx, `filter message = "workflow started" and trigger = "`+handlers.TriggerVerify+`"
+			res, err := v.query(ctx, `filter message = "workflow started" and trigger = "`+handlers.TriggerVerify+`" and run_id = "`+runID+`"
 | fields @timestamp, correlation_id | sort @timestamp desc | limit 1`, from, "scheduler")
 			if err != nil {
 				return "", nil, err
@@ -195,3 +199,6 @@ func (v *verifier) checkStepLogs(ctx context.Context, id string, wf verifyRow) v
 	row.Console = append(row.Console, console.LogsInsights(v.region, text, groups, console.Range{Start: v.since.Add(-time.Hour), End: clock.Now()}))
 	return row
 }
+
+// newRunID names one verify run (handlers.ScheduleInput.RunID).
+func newRunID() string { return events.NewIDs(clock.Now, rand.Reader).New() }
