@@ -82,6 +82,13 @@ type Function struct {
 	// the template does not declare (Lambda's default one).
 	LogGroupID string
 	Async      AsyncConfig
+	// Alias is the function's AutoPublishAlias ("" for none): each deploy
+	// publishes a version and points the alias at it; event sources,
+	// rules and schedules invoke the alias (AliasARN), and the function's
+	// EventInvokeConfig applies to it.
+	Alias, AliasARN string
+	// Deployment is the function's DeploymentPreference, nil for none.
+	Deployment *Deployment
 	Line, Col  int // where the template declares the function
 }
 
@@ -110,8 +117,11 @@ type Rule struct {
 
 // Target is one target of a rule.
 type Target struct {
-	ID, ARN          string
-	Function         string // logical id when the target is a function of the template
+	ID, ARN  string
+	Function string // logical id when the target is a function of the template
+	// Qualifier is the alias of Function that ARN names, "" when ARN
+	// is the unqualified function.
+	Qualifier        string
 	Retry            RetryPolicy
 	DLQ              string // logical id of the DLQ queue, "" for none
 	Input, InputPath string
@@ -143,6 +153,7 @@ type Archive struct {
 type Schedule struct {
 	LogicalID, Name, Expression, Timezone string
 	Function                              string // logical id of the target function
+	Qualifier                             string // the alias of Function the target names, "" for none
 	Input                                 string
 	Retry                                 RetryPolicy
 	DLQ                                   string
