@@ -7,6 +7,13 @@
 // conditions as far as the topology needs. Problems are reported as
 // file:line:col.
 //
+// A function's AutoPublishAlias is read as SAM deploys it: the alias
+// SAM generates (<Function>Alias<name>, and !Ref <Function>.Alias) resolves
+// to the alias's ARN, a rule target or schedule naming it links to the
+// function with the alias as its Qualifier, and Generated lists what SAM
+// adds for aliases and DeploymentPreference (the alias, the CodeDeploy
+// deployment group, application and role).
+//
 // A loaded Topology also resolves single expressions the way it resolved
 // the template (Resolve: "!Ref SchedulerFunction" is the function's
 // name; Variable: what ${Name} gives in a !Sub), and names the functions
