@@ -101,7 +101,7 @@ func (v *verifier) checkStack(ctx context.Context) verifyRow {
 	}
 	missing, deployed := missingResources(v.top, v.physical)
 	if len(missing) > 0 {
-		row.fail("%d of %d template resources missing: %s", len(missing), len(v.top.Resources)+deployed, strings.Join(missing, ", "))
+		row.fail("%d of %d resources (the template's and those SAM generates for gradual deploys) missing: %s", len(missing), len(v.top.Resources)+deployed, strings.Join(missing, ", "))
 	} else {
 		row.evidence("%d of %d template resources present, with the %d SAM generates for gradual deploys", len(v.top.Resources), len(v.top.Resources), deployed)
 	}
