@@ -5,6 +5,7 @@
 // would invoke them.
 //
 // Served:
+//
 //   - Invoke (POST /2015-03-31/functions/{FunctionName}/invocations):
 //     X-Amz-Invocation-Type RequestResponse (the default) runs the function
 //     now and answers 200 when it returns; a function error is still 200,
@@ -18,11 +19,12 @@
 //     schedule's payload: {"trigger":"manual","scheduled_time":"..."}.
 //     An empty payload is {}; one that is not JSON is
 //     InvalidRequestContentException.
+//
 //   - GetFunction (GET /2015-03-31/functions/{FunctionName}):
 //     Configuration with FunctionName, FunctionArn, Runtime, Handler,
 //     MemorySize, Timeout, Environment, Architectures, LoggingConfig, Role
 //     (the role SAM creates for the function) and Description from the
-//     template; State Active, Version $LATEST.
+//     template; State Active, Version $LATEST (1 through the alias).
 //
 //   - GetAlias (GET /2015-03-31/functions/{FunctionName}/aliases/{Name})
 //     and ListAliases (GET /2015-03-31/functions/{FunctionName}/aliases,
