@@ -393,7 +393,7 @@ func (e *EventBridge) deliver(r compiledRule, t topology.Target, raw []byte, id 
 		code, msg := e.acceptable(f, t)
 		if code == "" {
 			e.inflight.Add(1)
-			go e.invokeAsync(f, input)
+			go e.invokeAsync(f, t.ARN, input)
 			return
 		}
 		e.stats.FailedInvocations.Add(1)
