@@ -111,6 +111,11 @@ func TestSamConfigStagesDeployTheTemplate(t *testing.T) {
 			if err != nil {
 				t.Fatalf("template.yaml with the stage's parameters: %v", err)
 			}
+			for _, f := range top.Functions {
+				if d := f.Deployment; d == nil || d.Type != values["DeploymentType"] || (stage == "prod" && d.Type == "AllAtOnce") {
+					t.Errorf("%s: deployment %+v; the stage sets DeploymentType, prod a gradual one", f.LogicalID, d)
+				}
+			}
 			for _, r := range top.Rules {
 				if len(r.Name) > 64 {
 					t.Errorf("rule %s of a 28-character stack is named %q (%d characters, at most 64)", r.LogicalID, r.Name, len(r.Name))
@@ -193,7 +198,7 @@ func TestMakeDeployRunsSam(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	want := []string{"build --config-env prod",
-		"deploy --config-env prod --parameter-overrides AppLogLevel=INFO LogRetentionDays=30 ExecutionReservedConcurrency=1 EnableLoadTest=false RunbookBaseUrl=https://example.com/runbooks AlertEmail=ops@example.com"}
+		"deploy --config-env prod --parameter-overrides AppLogLevel=INFO LogRetentionDays=30 ExecutionReservedConcurrency=1 EnableLoadTest=false DeploymentType=Canary10Percent5Minutes RunbookBaseUrl=https://example.com/runbooks AlertEmail=ops@example.com"}
 	if !slices.Equal(lines, want) {
 		t.Errorf("sam calls:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}

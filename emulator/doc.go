@@ -27,6 +27,9 @@
 //     on-failure destination
 //     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html);
 //     Lambda retries every function error, whatever its cause;
+//   - a target or schedule naming a function's alias (its AutoPublishAlias)
+//     invokes the function, with the alias's ARN as the Lambda context's
+//     InvokedFunctionArn (there is one version: nothing is shifted);
 //   - an invocation runs with the function's timeout and a Lambda context;
 //     Crash ends one as a dying runtime does (Runtime.ExitError, retried;
 //     the next invocation is a cold start);

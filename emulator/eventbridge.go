@@ -393,7 +393,7 @@ func (e *EventBridge) deliver(r compiledRule, t topology.Target, raw []byte, id 
 		code, msg := e.acceptable(f, t)
 		if code == "" {
 			e.inflight.Add(1)
-			go e.invokeAsync(f, input)
+			go e.invokeAsync(f, t.ARN, input)
 			return
 		}
 		e.stats.FailedInvocations.Add(1)
@@ -416,8 +416,8 @@ func (e *EventBridge) acceptable(f *function, t topology.Target) (code, msg stri
 	switch {
 	case f == nil:
 		return "ResourceNotFoundException", fmt.Sprintf("target %s is not a function of the template", t.ARN)
-	case f.unavailable.Load():
-		return "ResourceNotFoundException", fmt.Sprintf("Function not found: %s", f.ARN)
+	case f.unavailable.Load(): // Lambda names the ARN invoked: the target's, an alias's
+		return "ResourceNotFoundException", fmt.Sprintf("Function not found: %s", t.ARN)
 	case f.handle == nil:
 		return "ServiceException", fmt.Sprintf("function %s has no handler registered locally", f.LogicalID)
 	}

@@ -124,7 +124,8 @@ func TestATargetThatCannotBeInvokedEndsInTheRulesDLQ(t *testing.T) {
 	}
 	a := msgs[0].Attributes
 	if a["ERROR_CODE"] != "ResourceNotFoundException" || !strings.HasSuffix(a["RULE_ARN"], "rule/alchemiser-bus/alchemiser-rebalance-planned-to-execution") ||
-		!strings.HasSuffix(a["TARGET_ARN"], "function:alchemiser-execution") || a["ERROR_MESSAGE"] == "" {
+		!strings.HasSuffix(a["TARGET_ARN"], "function:alchemiser-execution:live") ||
+		a["ERROR_MESSAGE"] != "Function not found: arn:aws:lambda:us-east-1:000000000000:function:alchemiser-execution:live" {
 		t.Errorf("attributes %v", a)
 	}
 	if !strings.Contains(msgs[0].Body, `"detail-type":"RebalancePlanned"`) {

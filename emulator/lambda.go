@@ -16,10 +16,10 @@ import (
 // lambdaRetryDelays are Lambda's waits between asynchronous attempts.
 var lambdaRetryDelays = []time.Duration{time.Minute, 2 * time.Minute}
 
-// invokeAsync is Lambda's asynchronous invocation: the function's errors
-// are retried per its EventInvokeConfig, then the record goes to its
-// on-failure destination.
-func (e *EventBridge) invokeAsync(f *function, input []byte) {
+// invokeAsync is Lambda's asynchronous invocation of arn, the function
+// or its alias: the function's errors are retried per its
+// EventInvokeConfig, then the record goes to its on-failure destination.
+func (e *EventBridge) invokeAsync(f *function, arn string, input []byte) {
 	defer e.inflight.Done()
 	var age time.Duration
 	var err error
@@ -27,7 +27,7 @@ func (e *EventBridge) invokeAsync(f *function, input []byte) {
 	for attempts = 1; ; attempts++ {
 		e.stats.FunctionInvocations.Add(1)
 		e.metric("AWS/Lambda", "Invocations", "FunctionName", f.Name)
-		if err = e.invoke(f, input); err == nil {
+		if err = e.invoke(f, arn, input); err == nil {
 			return
 		}
 		e.stats.FunctionErrors.Add(1)
@@ -54,7 +54,7 @@ func (e *EventBridge) InvokeAsync(id string, input []byte) error {
 		return fmt.Errorf("function %s is not registered", id)
 	}
 	e.inflight.Add(1)
-	go e.invokeAsync(f, input)
+	go e.invokeAsync(f, f.ARN, input)
 	return nil
 }
 
@@ -69,7 +69,7 @@ func (e *EventBridge) InvokeSync(id string, input []byte) error {
 	defer e.inflight.Done()
 	e.stats.FunctionInvocations.Add(1)
 	e.metric("AWS/Lambda", "Invocations", "FunctionName", f.Name)
-	err := e.invoke(f, input)
+	err := e.invoke(f, f.ARN, input)
 	if err != nil {
 		e.stats.FunctionErrors.Add(1)
 		e.metric("AWS/Lambda", "Errors", "FunctionName", f.Name)
@@ -77,11 +77,13 @@ func (e *EventBridge) InvokeSync(id string, input []byte) error {
 	return err
 }
 
-// invoke runs one invocation with its timeout and a Lambda context,
-// turning a panic into an error as the runtime reports a crash. The
+// invoke runs one invocation with its timeout and a Lambda context whose
+// InvokedFunctionArn is arn (the alias a rule or schedule targets, the
+// function for the Invoke API), turning a panic into an error as the
+// runtime reports a crash. The
 // handler runs on its own goroutine so that Crash can end the invocation
 // the way a dying process does: nothing after the crash point runs.
-func (e *EventBridge) invoke(f *function, input []byte) (err error) {
+func (e *EventBridge) invoke(f *function, arn string, input []byte) (err error) {
 	timeout := f.Timeout
 	if timeout <= 0 {
 		timeout = 3 * time.Second
@@ -91,7 +93,7 @@ func (e *EventBridge) invoke(f *function, input []byte) (err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	requestID := uuid()
-	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: requestID, InvokedFunctionArn: f.ARN})
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: requestID, InvokedFunctionArn: arn})
 	crashed := make(chan struct{})
 	ctx = context.WithValue(ctx, crashKey{}, &crashSignal{c: crashed, release: e.closed})
 	group := e.groups[f.LogicalID]

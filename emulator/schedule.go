@@ -24,7 +24,11 @@ func (e *EventBridge) FireSchedule(_ context.Context, s *topology.Schedule, at t
 		"<aws.scheduler.schedule-arn>", fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule/default/%s", e.top.Region, e.top.Account, s.Name),
 		"<aws.scheduler.attempt-number>", "1",
 	).Replace(s.Input)
+	arn := f.ARN
+	if s.Qualifier != "" {
+		arn = f.AliasARN
+	}
 	e.inflight.Add(1)
-	go e.invokeAsync(f, []byte(input))
+	go e.invokeAsync(f, arn, []byte(input))
 	return nil
 }

@@ -27,7 +27,9 @@ var secretName = regexp.MustCompile(`(?i)(secret|password|token|api_?key|private
 // parameter name is); every log group has a retention; every resource
 // that holds data (statefulTypes) sets DeletionPolicy and
 // UpdateReplacePolicy, to Retain or Snapshot unless disposable says why
-// its data may go.
+// its data may go; and gradual deploys hold (checkDeploys): every function
+// has an alias and a DeploymentPreference watching alarms of the template,
+// and every rule, schedule and invoke permission names the alias.
 func Check(t *Topology) []Finding {
 	var out []Finding
 	add := func(id string, format string, args ...any) {
@@ -71,6 +73,7 @@ func Check(t *Topology) []Finding {
 			}
 		}
 	}
+	out = append(out, checkDeploys(t)...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
 }

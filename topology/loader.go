@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -157,6 +158,14 @@ func (l *loader) function(id string, props map[string]any, n *yaml.Node) error {
 	if f.LogFormat == "" {
 		f.LogFormat = "Text"
 	}
+	var err error
+	if f.Alias, err = l.aliasName(id); err != nil {
+		return err
+	}
+	if f.Alias != "" {
+		f.AliasARN = f.ARN + ":" + f.Alias
+	}
+	f.Deployment = deployment(props)
 	// LoggingConfig.LogGroup is a Ref to a log group (its name); Lambda's
 	// default is /aws/lambda/<function name>.
 	if f.LogGroup = str(dig(props, "LoggingConfig", "LogGroup")); f.LogGroup == "" {
@@ -205,7 +214,8 @@ func (l *loader) samRule(f *Function, name string, ev map[string]any, n *yaml.No
 		return l.r.errorf(at, "EventBridgeRule event %s of %s has no Pattern", name, f.LogicalID)
 	}
 	rule.Pattern, _ = json.Marshal(pattern)
-	target := Target{ID: str(dig(p, "Target", "Id")), ARN: f.ARN, Function: f.LogicalID,
+	// With AutoPublishAlias, SAM points the rule at the alias.
+	target := Target{ID: str(dig(p, "Target", "Id")), ARN: cmp.Or(f.AliasARN, f.ARN), Function: f.LogicalID, Qualifier: f.Alias,
 		Retry: retryPolicy(p["RetryPolicy"]), DLQ: str(dig(p, "DeadLetterConfig", "Arn")),
 		Input: str(p["Input"]), InputPath: str(p["InputPath"]), Transformer: transformer(p["InputTransformer"])}
 	if target.ID == "" {
@@ -253,8 +263,12 @@ func (l *loader) link() error {
 	for id, b := range t.Buses {
 		byName[b.Name], byARN[b.ARN] = id, id
 	}
+	aliases := map[string]*Function{} // alias ARN -> function
 	for id, f := range t.Functions {
 		byARN[f.ARN] = id
+		if f.AliasARN != "" {
+			aliases[f.AliasARN] = f
+		}
 	}
 	for id, q := range t.Queues {
 		byARN[q.ARN] = id
@@ -272,6 +286,9 @@ func (l *loader) link() error {
 		}
 		for i := range r.Targets {
 			tg := &r.Targets[i]
+			if f := aliases[tg.ARN]; f != nil {
+				tg.Function, tg.Qualifier = f.LogicalID, f.Alias
+			}
 			if tg.Function == "" {
 				tg.Function = byARN[tg.ARN]
 			}
@@ -304,9 +321,36 @@ func (l *loader) link() error {
 		a.Bus = byARN[a.Bus]
 	}
 	for _, s := range t.Schedules {
-		s.Function, s.DLQ = byARN[s.Function], byARN[s.DLQ]
+		if f := aliases[s.Function]; f != nil {
+			s.Function, s.Qualifier = f.LogicalID, f.Alias
+		} else {
+			s.Function = byARN[s.Function]
+		}
+		s.DLQ = byARN[s.DLQ]
 	}
+	l.linkAlarms()
 	return nil
+}
+
+// linkAlarms turns the alarm names of the functions' deployment
+// preferences into the alarms' logical ids.
+func (l *loader) linkAlarms() {
+	alarms := map[string]string{} // name -> logical id
+	for id, r := range l.top.Resources {
+		if r.Type == "AWS::CloudWatch::Alarm" || r.Type == "AWS::CloudWatch::CompositeAlarm" {
+			alarms[l.name(id)] = id
+		}
+	}
+	for _, f := range l.top.Functions {
+		if f.Deployment == nil {
+			continue
+		}
+		for i, a := range f.Deployment.Alarms {
+			if id, ok := alarms[a]; ok {
+				f.Deployment.Alarms[i] = id
+			}
+		}
+	}
 }
 
 func eventNode(fn *yaml.Node, name string) *yaml.Node {
@@ -486,7 +530,7 @@ func (l *loader) ref(id string) string {
 // physical resolves Ref (attr "") and Fn::GetAtt of a resource.
 func (l *loader) physical(id, attr string) (string, bool) {
 	if _, ok := l.r.resources[id]; !ok {
-		return "", false
+		return l.generated(id, attr)
 	}
 	switch attr {
 	case "":

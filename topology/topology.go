@@ -7,6 +7,13 @@
 // conditions as far as the topology needs. Problems are reported as
 // file:line:col.
 //
+// A function's AutoPublishAlias is read as SAM deploys it: the alias
+// SAM generates (<Function>Alias<name>, and !Ref <Function>.Alias) resolves
+// to the alias's ARN, a rule target or schedule naming it links to the
+// function with the alias as its Qualifier, and Generated lists what SAM
+// adds for aliases and DeploymentPreference (the alias, the CodeDeploy
+// deployment group, application and role).
+//
 // A loaded Topology also resolves single expressions the way it resolved
 // the template (Resolve: "!Ref SchedulerFunction" is the function's
 // name; Variable: what ${Name} gives in a !Sub), and names the functions
@@ -82,6 +89,13 @@ type Function struct {
 	// the template does not declare (Lambda's default one).
 	LogGroupID string
 	Async      AsyncConfig
+	// Alias is the function's AutoPublishAlias ("" for none): each deploy
+	// publishes a version and points the alias at it; event sources,
+	// rules and schedules invoke the alias (AliasARN), and the function's
+	// EventInvokeConfig applies to it.
+	Alias, AliasARN string
+	// Deployment is the function's DeploymentPreference, nil for none.
+	Deployment *Deployment
 	Line, Col  int // where the template declares the function
 }
 
@@ -110,8 +124,11 @@ type Rule struct {
 
 // Target is one target of a rule.
 type Target struct {
-	ID, ARN          string
-	Function         string // logical id when the target is a function of the template
+	ID, ARN  string
+	Function string // logical id when the target is a function of the template
+	// Qualifier is the alias of Function that ARN names, "" when ARN
+	// is the unqualified function.
+	Qualifier        string
 	Retry            RetryPolicy
 	DLQ              string // logical id of the DLQ queue, "" for none
 	Input, InputPath string
@@ -143,6 +160,7 @@ type Archive struct {
 type Schedule struct {
 	LogicalID, Name, Expression, Timezone string
 	Function                              string // logical id of the target function
+	Qualifier                             string // the alias of Function the target names, "" for none
 	Input                                 string
 	Retry                                 RetryPolicy
 	DLQ                                   string

@@ -289,3 +289,34 @@ func TestWithTradingEnabledStopsTheExecution(t *testing.T) {
 		}
 	})
 }
+
+// The rules and the schedule invoke the functions' aliases, as in AWS,
+// and a workflow runs end to end through them: every function it reaches
+// through a rule logs.
+func TestWorkflowRunsThroughTheAliases(t *testing.T) {
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range top.Rules {
+		for _, tg := range r.Targets {
+			if f := top.Functions[tg.Function]; f != nil && (tg.Qualifier != "live" || tg.ARN != f.AliasARN) {
+				t.Errorf("rule %s invokes %s, not the alias of %s", r.LogicalID, tg.ARN, f.LogicalID)
+			}
+		}
+	}
+	if s := top.Schedule("WorkflowSchedule"); s == nil || s.Function != "SchedulerFunction" || s.Qualifier != "live" {
+		t.Errorf("workflow schedule %+v, want the scheduler's alias", s)
+	}
+	synctest.Test(t, func(t *testing.T) {
+		rep := runOnce(t, 1, 7)
+		if !rep.AllCompleted() {
+			t.Fatalf("report %+v", rep)
+		}
+		for _, fn := range []string{"strategy", "portfolio", "execution", "notifications"} {
+			if b, err := os.ReadFile(filepath.Join(rep.RunDir, "logs", fn+".log")); err != nil || len(b) == 0 {
+				t.Errorf("%s did not run through its alias: %v", fn, err)
+			}
+		}
+	})
+}

@@ -52,6 +52,7 @@ func TestLocalUpAcceptance(t *testing.T) {
 	t.Run("saved queries", func(t *testing.T) { savedQueriesListed(t, c, top) })
 	t.Run("alarms", func(t *testing.T) { everyAlarmListed(t, c, top) })
 	t.Run("queues", func(t *testing.T) { everyQueueListed(t, c, top) })
+	t.Run("aliases", func(t *testing.T) { everyAliasAnswers(t, c, top) })
 	t.Run("workflow-failed rows", func(t *testing.T) {
 		failedRep := failing.waitForWorkflows(t, 0)
 		workflowFailedFindsTheFailedWorkflows(t, newOperator(t, failing, top.Region), failedRep)
@@ -230,6 +231,23 @@ func workflowTraceOnTheEndpoint(t *testing.T, c *operator, id string) {
 	}
 }
 
+// Every function's alias answers get-alias and list-aliases, pointing at
+// the local stack's one version.
+func everyAliasAnswers(t *testing.T, c *operator, top *topology.Topology) {
+	for _, f := range top.OrderedFunctions() {
+		var a struct{ AliasArn, Name, FunctionVersion string }
+		c.awsJSON(t, &a, "lambda", "get-alias", "--function-name", f.Name, "--name", "live")
+		if a.AliasArn != f.AliasARN || a.Name != "live" || a.FunctionVersion != topology.LocalVersion {
+			t.Errorf("get-alias %s live: %+v", f.Name, a)
+		}
+		var list struct{ Aliases []struct{ AliasArn string } }
+		c.awsJSON(t, &list, "lambda", "list-aliases", "--function-name", f.ARN)
+		if len(list.Aliases) != 1 || list.Aliases[0].AliasArn != f.AliasARN {
+			t.Errorf("list-aliases %s: %+v", f.Name, list)
+		}
+	}
+}
+
 // After `alchemiser trading halt`, the next workflow (a manual one, on a
 // day whose plan trades against today's positions) is refused at the
 // kill switch: it fails at step kill_switch and no order is placed.
@@ -256,7 +274,8 @@ func haltStopsTheNextWorkflow(t *testing.T, c *operator, top *topology.Topology,
 		StatusCode    int
 		FunctionError string
 	}
-	c.awsJSON(t, &inv, "lambda", "invoke", "--function-name", top.Functions[topology.LogicalID("scheduler")].Name,
+	// Through the alias, as the schedule invokes it.
+	c.awsJSON(t, &inv, "lambda", "invoke", "--function-name", top.Functions[topology.LogicalID("scheduler")].Name, "--qualifier", "live",
 		"--cli-binary-format", "raw-in-base64-out", "--payload", `{"trigger":"manual","scheduled_time":"`+at+`"}`, outFile)
 	if inv.StatusCode != 200 || inv.FunctionError != "" {
 		t.Fatalf("invoke: %+v", inv)

@@ -61,7 +61,8 @@ func (v *verifier) run(ctx context.Context) *verifyReport {
 	return rep
 }
 
-// checkStack: the stack is complete and has every resource of the template.
+// checkStack: the stack is complete and has every resource of the
+// template, and those SAM's transform adds for gradual deploys.
 func (v *verifier) checkStack(ctx context.Context) verifyRow {
 	row := verifyRow{Check: "stack", Status: verifyPass}
 	out, err := v.api.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(v.stackName)})
@@ -98,17 +99,11 @@ func (v *verifier) checkStack(ctx context.Context) verifyRow {
 		row.fail("%v", err)
 		return row
 	}
-	var missing []string
-	for id := range v.top.Resources {
-		if v.physical[id] == "" {
-			missing = append(missing, id)
-		}
-	}
-	sort.Strings(missing)
+	missing, deployed := missingResources(v.top, v.physical)
 	if len(missing) > 0 {
-		row.fail("%d of %d template resources missing: %s", len(missing), len(v.top.Resources), strings.Join(missing, ", "))
+		row.fail("%d of %d resources (the template's and those SAM generates for gradual deploys) missing: %s", len(missing), len(v.top.Resources)+deployed, strings.Join(missing, ", "))
 	} else {
-		row.evidence("%d of %d template resources present", len(v.top.Resources), len(v.top.Resources))
+		row.evidence("%d of %d template resources present, with the %d SAM generates for gradual deploys", len(v.top.Resources), len(v.top.Resources), deployed)
 	}
 	row.Console = append(row.Console, console.Home(v.region))
 	return row
@@ -324,4 +319,43 @@ func alarmMetrics(a cwtypes.MetricAlarm) int {
 		}
 	}
 	return max(n, 1)
+}
+
+// missingResources are the logical ids of the template's resources, and
+// of those SAM generates for its functions' aliases and deployments
+// (topology.Generated, and a version per alias, whose id ends in a hash
+// of the code: <Function>Version<sha>), that physical (the stack's
+// resources) lacks, sorted; deployed counts the generated ones.
+func missingResources(top *topology.Topology, physical map[string]string) (missing []string, deployed int) {
+	for id := range top.Resources {
+		if physical[id] == "" {
+			missing = append(missing, id)
+		}
+	}
+	for _, g := range top.Generated() {
+		deployed++
+		if physical[g.LogicalID] == "" {
+			missing = append(missing, g.LogicalID)
+		}
+	}
+	for _, f := range top.Functions {
+		if f.Alias == "" {
+			continue
+		}
+		deployed++
+		if !hasPrefixKey(physical, f.LogicalID+"Version") {
+			missing = append(missing, f.LogicalID+"Version…")
+		}
+	}
+	sort.Strings(missing)
+	return missing, deployed
+}
+
+func hasPrefixKey(m map[string]string, prefix string) bool {
+	for k := range m {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
 }

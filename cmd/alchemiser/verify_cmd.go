@@ -36,11 +36,12 @@ check is a row PASS, FAIL or SKIP with its evidence (counts, names,
 console links) and, on FAIL, the runbook to read (from the alarms' descriptions):
 
   stack        DescribeStacks status CREATE/UPDATE/IMPORT_COMPLETE (a rollback is
-               a FAIL) and every resource of template.yaml present
+               a FAIL) and every resource of template.yaml present, with
+               the alias, version and CodeDeploy group SAM adds per function
   kill switch  the trading parameter: "true" (enabled) or "false" (halted, as a
                new stack starts) pass, the evidence says which; any other
                value fails (a dry run places no order either way)
-  workflow     with --trigger: the scheduler function is invoked with
+  workflow     with --trigger: the scheduler function's alias is invoked with
                {"trigger":"verify","run_id":ID}, the run id new for each verify
                (its "workflow started" line carries it: two verify runs at
                once each find their own workflow): a dry run (WorkflowStarted's workflow.dry_run

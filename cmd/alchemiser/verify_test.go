@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -148,6 +150,22 @@ func (l brokenQueryLogs) DescribeQueryDefinitions(ctx context.Context, in *cloud
 	return out, err
 }
 
+// undeployedAliasCFN lists the stack without the execution function's
+// alias and version, as a stack deployed from a template without
+// AutoPublishAlias would be.
+type undeployedAliasCFN struct{ cfnAPI }
+
+func (c undeployedAliasCFN) DescribeStackResources(ctx context.Context, in *cloudformation.DescribeStackResourcesInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourcesOutput, error) {
+	out, err := c.cfnAPI.DescribeStackResources(ctx, in, opts...)
+	if err == nil {
+		out.StackResources = slices.DeleteFunc(out.StackResources, func(r cfntypes.StackResource) bool {
+			return strings.HasPrefix(aws.ToString(r.LogicalResourceId), "ExecutionFunctionAlias") ||
+				strings.HasPrefix(aws.ToString(r.LogicalResourceId), "ExecutionFunctionVersion")
+		})
+	}
+	return out, err
+}
+
 // tracelessLogs drops the strategy's lines from every query's results.
 type tracelessLogs struct{ verifyLogsAPI }
 
@@ -183,6 +201,7 @@ func TestVerifyFailsOnInjectedFaults(t *testing.T) {
 		{"queries", "does not run", func(a *verifyAPI) { a.Logs = brokenQueryLogs{a.Logs} }},
 		{"step logs", "no line of step strategy", func(a *verifyAPI) { a.Logs = tracelessLogs{a.Logs} }},
 		{"metrics", "WorkflowsStarted{service=alchemiser} was never emitted", func(a *verifyAPI) { a.Metrics = unemittedMetrics{a.Metrics} }},
+		{"stack", "gradual deploys) missing: ExecutionFunctionAliaslive, ExecutionFunctionVersion…", func(a *verifyAPI) { a.CFN = undeployedAliasCFN{a.CFN} }},
 	} {
 		t.Run(tc.check, func(t *testing.T) {
 			faultyAPI(t, tc.wrap)

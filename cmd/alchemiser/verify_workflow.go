@@ -76,14 +76,21 @@ func (v *verifier) triggerWorkflow(ctx context.Context) (string, *workflowEnd, e
 	// at the same time.
 	runID := newRunID()
 	payload, _ := json.Marshal(handlers.ScheduleInput{Trigger: handlers.TriggerVerify, ScheduledTime: at.UTC(), RunID: runID})
-	out, err := v.api.Lambda.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: payload})
+	in := &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: payload}
+	// Through the alias, as the schedule invokes it: the deployed version,
+	// not $LATEST.
+	if alias := v.top.Functions[schedulerLogicalID(v.top)].Alias; alias != "" {
+		in.Qualifier, fn = aws.String(alias), fn+":"+alias
+	}
+	out, err := v.api.Lambda.Invoke(ctx, in)
 	if err != nil {
 		return "", nil, awsErr("could not invoke "+fn, err)
 	}
 	if out.FunctionError != nil {
 		return "", nil, fmt.Errorf("%s failed: %s: %s", fn, aws.ToString(out.FunctionError), out.Payload)
 	}
-	fmt.Fprintf(v.progress, "verify: invoked %s with trigger %s; waiting up to %s for the workflow\n", fn, handlers.TriggerVerify, v.wait)
+	fmt.Fprintf(v.progress, "verify: invoked %s (version %s) with trigger %s; waiting up to %s for the workflow\n",
+		fn, aws.ToString(out.ExecutedVersion), handlers.TriggerVerify, v.wait)
 	// Log lines carry their own time: look a minute before the invoke,
 	// for a clock that differs from CloudWatch's.
 	from := at.Add(-time.Minute)

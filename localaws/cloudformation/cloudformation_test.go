@@ -118,6 +118,19 @@ func TestDescribeStackResourcesNamesThePhysicalResources(t *testing.T) {
 		"SchedulerLogGroup":       {"/aws/lambda/alchemiser-scheduler", "AWS::Logs::LogGroup"},
 		"EventsDLQNotEmptyAlarm":  {"alchemiser-events-dlq-not-empty", "AWS::CloudWatch::Alarm"},
 		"WorkflowSchedule":        {"alchemiser-workflow", "AWS::Scheduler::Schedule"},
+		// What SAM's transform adds for gradual deploys.
+		"SchedulerFunctionAliaslive":       {"arn:aws:lambda:us-east-1:000000000000:function:alchemiser-scheduler:live", "AWS::Lambda::Alias"},
+		"ExecutionFunctionDeploymentGroup": {"alchemiser-ExecutionFunctionDeploymentGroup", "AWS::CodeDeploy::DeploymentGroup"},
+		"ServerlessDeploymentApplication":  {"alchemiser-ServerlessDeploymentApplication", "AWS::CodeDeploy::Application"},
+	}
+	versions := 0
+	for id, r := range got {
+		if strings.Contains(id, "FunctionVersion") && r.typ == "AWS::Lambda::Version" && strings.HasSuffix(r.physical, ":1") {
+			versions++
+		}
+	}
+	if versions != 5 {
+		t.Errorf("%d function versions listed, want one per function", versions)
 	}
 	for id, w := range want {
 		if got[id] != w {

@@ -18,7 +18,11 @@
 //     creates, in template order, with the physical id its Ref resolves to
 //     (topology.Topology.Variable): queue URLs for AWS::SQS::Queue, names
 //     for buses, functions, parameters, log groups, alarms and schedules,
-//     ARNs for topics and secrets.
+//     ARNs for topics and secrets; then those SAM's transform adds for
+//     the functions' gradual deploys (topology.Topology.Generated): per
+//     function its version (<Function>Version<hash>, version 1) and alias
+//     (<Function>Aliaslive, the alias's ARN) and CodeDeploy deployment
+//     group, and once the CodeDeploy application and service role.
 //
 // A stack that is not this one is CloudFormation's ValidationError
 // "Stack with id NAME does not exist"
@@ -26,8 +30,9 @@
 //
 // Where it deviates from AWS: the template is not transformed by SAM, so
 // an AWS::Serverless::Function is listed as the AWS::Lambda::Function it
-// becomes, without the role, permissions and event invoke configs SAM adds
-// beside it; physical ids CloudFormation generates at random (a queue
+// becomes, and of what SAM adds beside it only the aliases, versions and
+// CodeDeploy resources, without the roles, rules, permissions and event
+// invoke configs; a version's hash is of the function's name, not its code; physical ids CloudFormation generates at random (a queue
 // policy's, a Lambda permission's, a query definition's id) are the names
 // the topology gives them; NextToken is never returned (one stack, one
 // page).

@@ -119,6 +119,26 @@ func resources(top *topology.Topology, stackName string, created time.Time) []St
 		out = append(out, StackResource{StackName: stackName, StackId: stackID(top), LogicalResourceId: id,
 			PhysicalResourceId: physical, ResourceType: typ, ResourceStatus: "CREATE_COMPLETE", Timestamp: awsapi.At(created)})
 	}
+	return append(out, generated(top, stackName, created)...)
+}
+
+// generated are the resources SAM's transform adds for the functions'
+// aliases and deployments (topology.Generated), and the version each
+// alias points at, the local stack's one (topology.LocalVersion).
+func generated(top *topology.Topology, stackName string, created time.Time) []StackResource {
+	var out []StackResource
+	add := func(id, typ, physical string) {
+		out = append(out, StackResource{StackName: stackName, StackId: stackID(top), LogicalResourceId: id,
+			PhysicalResourceId: physical, ResourceType: typ, ResourceStatus: "CREATE_COMPLETE", Timestamp: awsapi.At(created)})
+	}
+	for _, f := range top.OrderedFunctions() {
+		if f.Alias != "" {
+			add(topology.VersionLogicalID(f), "AWS::Lambda::Version", f.ARN+":"+topology.LocalVersion)
+		}
+	}
+	for _, g := range top.Generated() {
+		add(g.LogicalID, g.Type, g.Physical)
+	}
 	return out
 }
 

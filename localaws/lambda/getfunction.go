@@ -69,11 +69,14 @@ const lastModified = "2006-01-02T15:04:05.000-0700"
 
 // GetFunction describes a function as the template deploys it.
 func (l *Lambda) GetFunction(_ context.Context, in *GetFunctionInput) (*GetFunctionOutput, error) {
-	f, err := l.function(in.FunctionName, in.Qualifier)
+	f, version, err := l.qualified(in.FunctionName, in.Qualifier)
 	if err != nil {
 		return nil, err
 	}
-	return &GetFunctionOutput{Configuration: l.configuration(f), Code: FunctionCode{RepositoryType: "S3"}}, nil
+	c := l.configuration(f)
+	c.Version = version
+
+	return &GetFunctionOutput{Configuration: c, Code: FunctionCode{RepositoryType: "S3"}}, nil
 }
 
 func (l *Lambda) configuration(f *topology.Function) FunctionConfiguration {

@@ -40,7 +40,7 @@ const (
 // Invoke runs a function: synchronously (RequestResponse), queued with
 // Lambda's asynchronous retries (Event), or not at all (DryRun).
 func (l *Lambda) Invoke(_ context.Context, in *InvokeInput) (*InvokeOutput, error) {
-	f, err := l.function(in.FunctionName, in.Qualifier)
+	f, version, err := l.qualified(in.FunctionName, in.Qualifier)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (l *Lambda) Invoke(_ context.Context, in *InvokeInput) (*InvokeOutput, erro
 	}
 	switch in.InvocationType {
 	case "", RequestResponse:
-		out := &InvokeOutput{StatusCode: http.StatusOK, ExecutedVersion: "$LATEST", Payload: []byte("null")}
+		out := &InvokeOutput{StatusCode: http.StatusOK, ExecutedVersion: version, Payload: []byte("null")}
 		if err := l.invoker.InvokeSync(f.LogicalID, payload); err != nil {
 			out.FunctionError, out.Payload = "Unhandled", errorPayload(err)
 		}

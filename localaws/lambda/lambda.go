@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -64,16 +65,28 @@ func (l *Lambda) Service() awsapi.Service {
 		Operations: map[string]awsapi.Operation{
 			"Invoke":      awsapi.Op(l.Invoke),
 			"GetFunction": awsapi.Op(l.GetFunction),
+			"GetAlias":    awsapi.Op(l.GetAlias),
+			"ListAliases": awsapi.Op(l.ListAliases),
 		},
 		Routes: []awsapi.Route{
 			{Method: http.MethodPost, Path: "/2015-03-31/functions/{FunctionName}/invocations", Operation: "Invoke"},
 			{Method: http.MethodGet, Path: "/2015-03-31/functions/{FunctionName}", Operation: "GetFunction"},
+			{Method: http.MethodGet, Path: "/2015-03-31/functions/{FunctionName}/aliases/{Name}", Operation: "GetAlias"},
+			{Method: http.MethodGet, Path: "/2015-03-31/functions/{FunctionName}/aliases", Operation: "ListAliases"},
 		}}
 }
 
 // function finds the function name names: its name or ARN, unqualified
-// or qualified $LATEST (the only version the local stack has).
+// or qualified by $LATEST, its alias or the version the alias points at
+// (topology.LocalVersion, the one version the local stack publishes).
 func (l *Lambda) function(name, qualifier string) (*topology.Function, error) {
+	f, _, err := l.qualified(name, qualifier)
+	return f, err
+}
+
+// qualified is function, with the version the qualifier runs: $LATEST
+// unqualified, else the alias's version.
+func (l *Lambda) qualified(name, qualifier string) (*topology.Function, string, error) {
 	if strings.HasPrefix(name, "arn:") {
 		parts := strings.Split(name, ":")
 		if len(parts) == 8 { // arn:aws:lambda:region:account:function:name:qualifier
@@ -88,17 +101,28 @@ func (l *Lambda) function(name, qualifier string) (*topology.Function, error) {
 			}
 		}
 	}
-	if f == nil || (qualifier != "" && qualifier != "$LATEST") {
-		arn := name
-		if !strings.HasPrefix(arn, "arn:") {
-			arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", l.top.Region, l.top.Account, name)
+	if f != nil {
+		switch {
+		case qualifier == "" || qualifier == "$LATEST":
+			return f, "$LATEST", nil
+		case f.Alias != "" && (qualifier == f.Alias || qualifier == topology.LocalVersion):
+			return f, topology.LocalVersion, nil
 		}
-		if qualifier != "" {
-			arn += ":" + qualifier
-		}
-		return nil, &awsapi.Error{Code: "ResourceNotFoundException", Message: "Function not found: " + arn, Status: http.StatusNotFound}
 	}
-	return f, nil
+	arn := name
+	if !strings.HasPrefix(arn, "arn:") {
+		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", l.top.Region, l.top.Account, name)
+	}
+	if qualifier != "" {
+		arn += ":" + qualifier
+	}
+	return nil, "", &awsapi.Error{Code: "ResourceNotFoundException", Message: "Function not found: " + arn, Status: http.StatusNotFound}
+}
+
+// revision is a stable RevisionId for a resource that never changes.
+func revision(arn string) string {
+	h := sha256.Sum256([]byte(arn))
+	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }
 
 func cmpOr(a, b string) string {

@@ -133,12 +133,55 @@ func TestGetFunctionIsTheTemplatesConfiguration(t *testing.T) {
 	}
 }
 
-func TestTheServiceRoutesBothOperations(t *testing.T) {
+func TestTheServiceRoutesEveryOperation(t *testing.T) {
 	svc := newLambda(t, &fakeInvoker{}).Service()
 	if _, err := awsapi.NewServer([]awsapi.Service{svc}); err != nil {
 		t.Fatal(err)
 	}
-	if svc.SigningName != "lambda" || svc.Protocols != awsapi.REST || len(svc.Routes) != 2 {
+	if svc.SigningName != "lambda" || svc.Protocols != awsapi.REST || len(svc.Routes) != 4 {
 		t.Errorf("service %+v", svc)
+	}
+}
+
+// Each function's AutoPublishAlias answers for the local stack's one
+// version; Invoke through it runs the function and says which version ran.
+func TestAliasesResolveToTheFunction(t *testing.T) {
+	inv := &fakeInvoker{}
+	l := newLambda(t, inv)
+	ctx := context.Background()
+	const arn = "arn:aws:lambda:us-east-1:000000000000:function:alchemiser-strategy"
+	a, err := l.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: "alchemiser-strategy", Name: "live"})
+	if err != nil || a.AliasArn != arn+":live" || a.Name != "live" || a.FunctionVersion != topology.LocalVersion || a.RevisionId == "" {
+		t.Fatalf("GetAlias: %+v, %v", a, err)
+	}
+	list, err := l.ListAliases(ctx, &lambda.ListAliasesInput{FunctionName: arn})
+	if err != nil || len(list.Aliases) != 1 || list.Aliases[0] != *a {
+		t.Errorf("ListAliases: %+v, %v", list, err)
+	}
+	if list, _ := l.ListAliases(ctx, &lambda.ListAliasesInput{FunctionName: arn, FunctionVersion: "7"}); len(list.Aliases) != 0 {
+		t.Errorf("ListAliases of version 7: %+v", list)
+	}
+	var e *awsapi.Error
+	if _, err := l.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: "alchemiser-strategy", Name: "prod"}); !errors.As(err, &e) ||
+		e.Code != "ResourceNotFoundException" || e.Message != "Alias not found: "+arn+":prod" {
+		t.Errorf("GetAlias prod: %v", err)
+	}
+	for _, c := range []struct{ name, qualifier, version string }{
+		{arn + ":live", "", "1"}, {"alchemiser-strategy", "live", "1"}, {"alchemiser-strategy", "1", "1"}, {"alchemiser-strategy", "", "$LATEST"},
+	} {
+		out, err := l.Invoke(ctx, &lambda.InvokeInput{FunctionName: c.name, Qualifier: c.qualifier, Payload: []byte("{}")})
+		if err != nil || out.ExecutedVersion != c.version {
+			t.Errorf("Invoke %s qualifier %q: %+v, %v; want version %s", c.name, c.qualifier, out, err, c.version)
+		}
+	}
+	if len(inv.sync) != 4 || inv.sync[0] != "StrategyFunction {}" {
+		t.Errorf("invocations %q", inv.sync)
+	}
+	if _, err := l.Invoke(ctx, &lambda.InvokeInput{FunctionName: arn + ":prod"}); !errors.As(err, &e) || e.Message != "Function not found: "+arn+":prod" {
+		t.Errorf("Invoke of an alias the function lacks: %v", err)
+	}
+	g, err := l.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: "alchemiser-strategy", Qualifier: "live"})
+	if err != nil || g.Configuration.Version != "1" {
+		t.Errorf("GetFunction live: %+v, %v", g, err)
 	}
 }
