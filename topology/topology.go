@@ -81,8 +81,12 @@ type Function struct {
 	// named by LoggingConfig.LogGroup; "" when the function logs to a group
 	// the template does not declare (Lambda's default one).
 	LogGroupID string
-	Async      AsyncConfig
-	Line, Col  int // where the template declares the function
+	// ReservedConcurrency is ReservedConcurrentExecutions: the most
+	// invocations the function runs at once (0 throttles every one); -1
+	// when the template reserves none (the account's unreserved pool).
+	ReservedConcurrency int
+	Async               AsyncConfig
+	Line, Col           int // where the template declares the function
 }
 
 // AsyncConfig is a function's EventInvokeConfig. Lambda's defaults are two
