@@ -76,8 +76,11 @@ func TestLocalRunsConcurrentWorkflowsToCompletion(t *testing.T) {
 
 func testLocalRunsConcurrentWorkflowsToCompletion(t *testing.T) {
 	const n = 20
-	// 1 ms per exchange request: in virtual time the rest takes none.
-	l := newLocal(t, LocalConfig{Seed: 3, BrokerLatency: time.Millisecond})
+	// 1 ms per exchange request: in virtual time the rest takes none. As
+	// twenty accounts' stacks would run them: no execution waits for
+	// another (TestLocalQueuesExecutionsBehindReservedConcurrency).
+	none := 0
+	l := newLocal(t, LocalConfig{Seed: 3, BrokerLatency: time.Millisecond, ExecutionConcurrency: &none})
 	ids, called := startAllAtOnce(t, l, n)
 	ends := collect(t, l, n)
 	seen := map[string]bool{}
@@ -108,6 +111,9 @@ func testLocalRunsConcurrentWorkflowsToCompletion(t *testing.T) {
 	if st.DeadLettered != 0 || st.DuplicateOrders != 0 || st.DuplicateOrderAttempts != 0 || st.DuplicateNotifications != 0 {
 		t.Errorf("a healthy run counted failures or duplicates: %+v", st)
 	}
+	if len(st.Queueing) != 0 {
+		t.Errorf("queueing %+v with no reserved concurrency", st.Queueing)
+	}
 	// Per workflow: five functions invoked once; five events
 	// (WorkflowStarted, SignalGenerated, RebalancePlanned, TradeExecuted,
 	// WorkflowCompleted); four guarded functions each acquire and
@@ -133,6 +139,38 @@ func testLocalRunsConcurrentWorkflowsToCompletion(t *testing.T) {
 			t.Errorf("the run's spans do not carry %s", id)
 		}
 	}
+}
+
+// The execution function keeps template.yaml's reserved concurrency (1):
+// plans made at once are executed one after the other, the others
+// throttled and queued by Lambda, and the stats say how long they waited
+// (virtual time: the exchange's latency and Lambda's backoff).
+func TestLocalQueuesExecutionsBehindReservedConcurrency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 3
+		l := newLocal(t, LocalConfig{Seed: 3, BrokerLatency: 100 * time.Millisecond})
+		ids, _ := startAllAtOnce(t, l, n)
+		ends := collect(t, l, n)
+		for _, id := range ids {
+			if o := ends[id]; o.Status != StatusCompleted {
+				t.Errorf("%s ended %q, want completed after queueing", id, o.Status)
+			}
+		}
+		st, err := l.Close(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Queueing) != 1 {
+			t.Fatalf("queueing %+v, want the execution function's alone", st.Queueing)
+		}
+		q := st.Queueing[0]
+		if q.Function != "execution" || q.ReservedConcurrency != 1 || q.Peak != 1 || q.Invocations != n || q.Expired != 0 {
+			t.Errorf("queueing %+v, want execution, reserved 1, peak 1, %d invocations, none expired", q, n)
+		}
+		if q.Throttles == 0 || q.Queued == 0 || q.QueuedMs.Max < 1000 || q.QueuedMs.Count != n {
+			t.Errorf("queueing %+v: want throttles, and plans queued a second or more (Lambda's first retry)", q)
+		}
+	})
 }
 
 // With every broker request answered 500, the strategy cannot read
