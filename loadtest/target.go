@@ -51,11 +51,25 @@ type TargetStats struct {
 	// Queueing is what reserved concurrency did to the functions that
 	// reserve some (local target): the queueing the deployed stack has.
 	Queueing []Queueing `json:"queueing,omitempty"`
-	// Unmeasured are the metrics the target cannot count (aws target:
-	// dlq, duplicate_orders, duplicate_notifications); a threshold on one
-	// is reported not measured and fails the run unless skipped.
+	// Unmeasured are the stats the target cannot count (Stat*): a
+	// threshold on one is reported not measured and fails the run unless
+	// skipped; a cost line priced from one is unknown.
 	Unmeasured []string `json:"unmeasured,omitempty"`
 }
+
+// The names of TargetStats a target may list as Unmeasured: the
+// thresholds' count metrics and the cost's quantities.
+const (
+	StatDLQ                    = "dlq"
+	StatDuplicateOrders        = "duplicate_orders"
+	StatDuplicateNotifications = "duplicate_notifications"
+	StatInvocations            = "invocations"
+	StatLambdaGBSeconds        = "lambda_gb_seconds"
+	StatEventsPublished        = "events_published"
+	StatLogBytes               = "log_bytes"
+	StatCustomMetrics          = "custom_metrics"
+	StatDynamoDBRequests       = "dynamodb_requests"
+)
 
 // Queueing is one function's throttling over a run: Lambda throttles an
 // invocation beyond the function's reserved concurrency and keeps an
