@@ -122,8 +122,8 @@ type CostLine struct {
 	Quantity float64 `json:"quantity"`
 	Unit     string  `json:"unit"` // e.g. "GB-s"
 	USD      float64 `json:"usd"`
-	Rate     string  `json:"rate,omitempty"`   // the unit price, e.g. "$0.20 per 1M requests"
-	Source   string  `json:"source,omitempty"` // where the price was read
-	Verified bool    `json:"verified"`         // the price was confirmed on AWS's own page
+	Rate     string  `json:"rate,omitempty"`    // the unit price, e.g. "$0.20 per 1M requests"
+	Source   string  `json:"source,omitempty"`  // where the price was read
+	Verified bool    `json:"verified"`          // the price was confirmed on AWS's own page
 	Unknown  bool    `json:"unknown,omitempty"` // not measured: quantity and USD are 0, not known
 }
