@@ -161,7 +161,7 @@ func TestBundledProfiles(t *testing.T) {
 		if p.Duration() > 60*time.Second || p.Drain > 60*time.Second {
 			t.Errorf("%s must stay about a minute plus drain: duration %v, drain %v", p.Name, p.Duration(), p.Drain)
 		}
-		if p.Broker.ErrorRates[500] != 0.01 || p.Broker.ErrorRates[429] != 0.005 || p.Broker.Latency != 50*time.Millisecond {
+		if p.Broker.ErrorRates[500] == 0 || p.Broker.ErrorRates[429] == 0 || p.Broker.Latency != 50*time.Millisecond {
 			t.Errorf("%s broker: %+v", p.Name, p.Broker)
 		}
 	}

@@ -61,6 +61,18 @@ type LocalConfig struct {
 	Watchdog time.Duration
 }
 
+// WithProfile is c with what profile p asks of the stack: its broker's
+// latency and error rates, its redeliveries, its execution concurrency,
+// and its watchdog's interval under the multiplier.
+func (c LocalConfig) WithProfile(p *Profile) LocalConfig {
+	c.BrokerLatency, c.BrokerErrorRates = p.Broker.Latency, p.Broker.ErrorRates
+	c.Duplicates, c.ExecutionConcurrency = p.Redeliveries, p.ExecutionConcurrency
+	if p.Watchdog > 0 {
+		c.Watchdog = time.Duration(float64(p.Watchdog) / p.multiplier())
+	}
+	return c
+}
+
 // Local is the local target: the embedded stack (app/local) in this
 // process. Start invokes the scheduler function as EventBridge Scheduler
 // would, with trigger loadtest, and returns once WorkflowStarted is

@@ -266,3 +266,35 @@ func testLocalDuplicateDeliveriesAreHarmless(t *testing.T) {
 		t.Errorf("%d invocations: the duplicates were not delivered", st.Invocations)
 	}
 }
+
+// The default profile, one account's day at 2x, on the local stack: its
+// two scheduled plans reach the execution function together, and its
+// reserved concurrency of 1 (template.yaml) queues one behind the other,
+// as in AWS. Virtual time: the exchange's latency and Lambda's backoff.
+func TestDailyProfileShowsTheExecutionQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p, err := LoadProfile("profiles/daily.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Broker.ErrorRates = nil // the queueing, not the retries, is under test
+		l := newLocal(t, LocalConfig{}.WithProfile(p))
+		res, err := Run(context.Background(), p, l, Options{Spin: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Completed != res.Scheduled || res.Scheduled != 4 {
+			t.Errorf("%d of %d workflows completed, want all 4", res.Completed, res.Scheduled)
+		}
+		if len(res.Stats.Queueing) != 1 {
+			t.Fatalf("queueing %+v, want the execution function's", res.Stats.Queueing)
+		}
+		q := res.Stats.Queueing[0]
+		if q.Function != "execution" || q.ReservedConcurrency != 1 || q.Throttles == 0 || q.Queued == 0 || q.QueuedMs.Max <= 0 || q.QueuedMs.P99 <= 0 {
+			t.Errorf("queueing %+v: want execution's plans throttled and queued", q)
+		}
+		if res.Stats.WatchdogChecks == 0 {
+			t.Error("the watchdog never fired")
+		}
+	})
+}

@@ -144,9 +144,7 @@ func runLoadtest(cmd *cobra.Command, f loadtestFlags) error {
 	var target loadtest.Target
 	switch f.target {
 	case "local":
-		target, err = loadtest.NewLocal(ctx, loadtest.LocalConfig{RunDir: f.out, BrokerLatency: p.Broker.Latency,
-			BrokerErrorRates: p.Broker.ErrorRates, Duplicates: p.Redeliveries, ExecutionConcurrency: p.ExecutionConcurrency,
-			Watchdog: time.Duration(float64(p.Watchdog) / p.Multiplier)})
+		target, err = loadtest.NewLocal(ctx, loadtest.LocalConfig{RunDir: f.out}.WithProfile(p))
 	case "aws":
 		target, err = awsLoadTarget(ctx, f, p, cmd.ErrOrStderr())
 	default:
@@ -261,6 +259,9 @@ func printLoadtest(w io.Writer, r *loadtest.Result, dir string) error {
 			continue
 		}
 		fmt.Fprintf(&b, "  %s  %-28s value %g %s (%s)\n", mark, t.Expr, t.Value, t.Unit, t.Source)
+	}
+	if n := r.Stats.WatchdogChecks; n > 0 {
+		fmt.Fprintf(&b, "watchdog: %d checks during the run\n", n)
 	}
 	for _, q := range r.Stats.Queueing {
 		fmt.Fprintf(&b, "queueing: %s (reserved concurrency %d): %d throttles, %d of %d invocations queued, queued (ms) p50 %.0f  p99 %.0f  max %.0f, %d expired\n",
