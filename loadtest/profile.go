@@ -16,7 +16,7 @@ import (
 	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
-// Profile is a load profile: the expected peak as data
+// Profile is a load profile: the expected load as data
 // (loadtest/profiles/*.yaml). The multiplier is applied when the profile
 // is scheduled, not when it is parsed: Phases hold the rates as written.
 type Profile struct {
@@ -230,7 +230,7 @@ func (pp *profileParser) profile(root *yaml.Node) *Profile {
 	}
 	if v, ok := f["multiplier"]; ok {
 		if m, ok := pp.number(v, "multiplier"); ok && m <= 0 {
-			pp.errorf(v, "multiplier is %s: want a positive number (2 is twice the expected peak)", v.Value)
+			pp.errorf(v, "multiplier is %s: want a positive number (2 is twice the expected load)", v.Value)
 		} else if ok {
 			p.Multiplier = m
 		}
