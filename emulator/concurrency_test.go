@@ -108,20 +108,7 @@ func TestThrottledEventExpires(t *testing.T) {
 		if q.Expired != 1 || q.Throttles != 4 || len(q.Queued) != 1 {
 			t.Errorf("queueing %+v, want one expired after 4 throttles, one run", q)
 		}
-		msgs := e.Queues().Messages("FailedInvocationsQueue")
-		if len(msgs) != 1 {
-			t.Fatalf("%d records in the on-failure destination, want 1", len(msgs))
-		}
-		var rec struct {
-			RequestContext struct {
-				Condition string `json:"condition"`
-				Count     int    `json:"approximateInvokeCount"`
-			} `json:"requestContext"`
-			ResponsePayload struct{ ErrorType string } `json:"responsePayload"`
-		}
-		if err := json.Unmarshal([]byte(msgs[0].Body), &rec); err != nil {
-			t.Fatal(err)
-		}
+		rec := onlyFailureRecord(t, e)
 		if rec.RequestContext.Condition != "EventAgeExceeded" || rec.RequestContext.Count != 0 ||
 			rec.ResponsePayload.ErrorType != "TooManyRequestsException" {
 			t.Errorf("record %+v, want EventAgeExceeded after 0 invocations, TooManyRequestsException", rec)
