@@ -80,7 +80,7 @@ deploy: ## build and deploy STAGE's stack (dev or prod) with the SAM CLI; see RE
 	sam deploy --config-env '$(STAGE)'$(if $(STACK), --stack-name '$(STACK)' --s3-prefix '$(STACK)') \
 	  --parameter-overrides "$$($(DEPLOY_ENV) ./scripts/deploy.sh overrides '$(STAGE)')"
 
-loadtest: ## drive the local stack at 2x its expected peak (loadtest/profiles/peak.yaml) and check the SLOs
+loadtest: ## drive the local stack with one account's trading day at 2x (loadtest/profiles/daily.yaml) and check the SLOs
 	$(GO) run ./cmd/alchemiser loadtest
 
 bench: ## benchmarks, side by side with their baselines (see BENCHMARKS.md)

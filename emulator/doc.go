@@ -52,7 +52,7 @@
 // real clock with waits scaled by WithTimeScale; it uses package time
 // only, so inside a testing/synctest bubble its waits are virtual. Event
 // age is the sum of the waits, in unscaled time; a function's timeout is
-// not scaled.
+// not scaled, nor is the backoff of throttled events (see Concurrency).
 //
 // Defaults: no waiting (time scale 0), no duplicates, a fixed seed for
 // jitter and duplicate choices (WithSeed), queues and archives in memory
@@ -67,8 +67,23 @@
 // parked exit (no goroutine of the emulator outlives it, as a
 // testing/synctest bubble requires).
 //
-// Limits: one execution environment per function, invoked concurrently
-// (no reserved concurrency, no throttling); nothing polls the queues:
+// Concurrency: a function with ReservedConcurrentExecutions runs at most
+// that many invocations at once; one beyond it is throttled (the
+// AWS/Lambda Throttles metric). A synchronous invocation then fails with a
+// *ThrottledError. An asynchronous one stays in Lambda's queue and is
+// tried again after 1 s, 2 s, 4 s ... at most 5 minutes apart until a slot
+// is free or the event's age would pass MaximumEventAgeInSeconds (6 hours
+// by default), when its record goes to the on-failure destination with
+// condition EventAgeExceeded; throttles do not count against
+// MaximumRetryAttempts
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+// Those waits are on the throttle clock (WithThrottleClock), unscaled by
+// default: they race the invocations holding the slots, which take real
+// time. Queueing reports, per function, the throttles and how long each
+// event waited.
+//
+// Limits: one execution environment per concurrent invocation, no
+// account-level concurrency limit; nothing polls the queues:
 // a message stays until Queues.Delete (a redrive) removes it; AWS replays in one-minute windows of event time, not
 // necessarily in order, the emulator in archive order; the jitter's base
 // and cap are ours (AWS documents the policy, not the constants).

@@ -37,16 +37,20 @@ type Handler = func(ctx context.Context, raw json.RawMessage) error
 //
 // It is configured once, by New; its methods are safe for concurrent use.
 type EventBridge struct {
-	top        *topology.Topology
-	clock      Clock
-	duplicates float64
-	log        *slog.Logger
-	queues     *Queues
-	archive    *Archive
-	groups     map[string]*LogGroup // by logical id; none without WithDir
-	putFailure func(source, detailType string) (code, msg string)
-	beforePut  func(ctx context.Context, in *eventbridge.PutEventsInput)
-	metrics    io.Writer
+	top   *topology.Topology
+	clock Clock
+	// throttleClock times Lambda's backoff for throttled events: it races
+	// the invocations holding the slots, which run in real time, so it is
+	// not compressed as the retry waits are (WithThrottleClock).
+	throttleClock Clock
+	duplicates    float64
+	log           *slog.Logger
+	queues        *Queues
+	archive       *Archive
+	groups        map[string]*LogGroup // by logical id; none without WithDir
+	putFailure    func(source, detailType string) (code, msg string)
+	beforePut     func(ctx context.Context, in *eventbridge.PutEventsInput)
+	metrics       io.Writer
 
 	rules     []compiledRule
 	functions map[string]*function // by logical id
@@ -70,6 +74,7 @@ type Stats struct {
 	Invocations, FailedInvocations, InvocationsToDLQ   atomic.Int64
 	FunctionInvocations, FunctionErrors, ToDestination atomic.Int64
 	DuplicateDeliveries, Replayed                      atomic.Int64
+	Throttles                                          atomic.Int64 // invocations beyond a reserved concurrency
 }
 
 // Delivered is an event put on a bus, for taps.
@@ -87,13 +92,14 @@ type function struct {
 	*topology.Function
 	handle      Handler
 	unavailable atomic.Bool
+	slots       slots
 }
 
 // New builds the emulator for top. Every rule's and archive's pattern is
 // compiled: a pattern AWS would reject is an error here too.
 func New(top *topology.Topology, opts ...Option) (*EventBridge, error) {
 	c := newConfig(opts)
-	e := &EventBridge{top: top, clock: c.clock, duplicates: c.duplicates, log: c.log, metrics: c.metrics,
+	e := &EventBridge{top: top, clock: c.clock, throttleClock: c.throttleClock, duplicates: c.duplicates, log: c.log, metrics: c.metrics,
 		putFailure: c.putFailure, beforePut: c.beforePut, groups: map[string]*LogGroup{},
 		functions: map[string]*function{}, done: make(chan struct{}), closed: make(chan struct{}), rand: mrand.New(mrand.NewPCG(1, 2))}
 	if c.seed != nil {
@@ -208,10 +214,13 @@ func (e *EventBridge) Close() error {
 func (e *EventBridge) Stats() *Stats { return &e.stats }
 
 // sleep waits d on the clock, or until Stop.
-func (e *EventBridge) sleep(d time.Duration) {
+func (e *EventBridge) sleep(d time.Duration) { e.sleepOn(e.clock, d) }
+
+// sleepOn waits d on clock, or until Stop.
+func (e *EventBridge) sleepOn(clock Clock, d time.Duration) {
 	ctx, cancel := e.lifetime(context.Background())
 	defer cancel()
-	_ = e.clock.Sleep(ctx, d)
+	_ = clock.Sleep(ctx, d)
 }
 
 // lifetime is ctx, cancelled by Stop too.

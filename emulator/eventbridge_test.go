@@ -78,24 +78,7 @@ func TestAFunctionThatAlwaysFailsEndsInItsOnFailureDestination(t *testing.T) {
 	if calls != 3 {
 		t.Errorf("%d invocations, want 3 (MaximumRetryAttempts 2)", calls)
 	}
-	msgs := e.Queues().Messages("FailedInvocationsQueue")
-	if len(msgs) != 1 {
-		t.Fatalf("%d records in the on-failure destination, want 1", len(msgs))
-	}
-	var rec struct {
-		RequestContext struct {
-			Condition   string `json:"condition"`
-			FunctionArn string `json:"functionArn"`
-			Count       int    `json:"approximateInvokeCount"`
-		} `json:"requestContext"`
-		RequestPayload  events.Envelope `json:"requestPayload"`
-		ResponsePayload struct {
-			ErrorMessage, ErrorType string
-		} `json:"responsePayload"`
-	}
-	if err := json.Unmarshal([]byte(msgs[0].Body), &rec); err != nil {
-		t.Fatal(err)
-	}
+	rec := onlyFailureRecord(t, e)
 	if rec.RequestContext.Condition != "RetriesExhausted" || rec.RequestContext.Count != 3 ||
 		!strings.Contains(rec.RequestContext.FunctionArn, "alchemiser-portfolio") ||
 		rec.ResponsePayload.ErrorMessage != "planner exploded" || rec.ResponsePayload.ErrorType != "errorString" ||
@@ -240,4 +223,32 @@ func assertMetric(t *testing.T, path, namespace, name string, want int) {
 	if got != want {
 		t.Errorf("%s %s = %d, want %d", namespace, name, got, want)
 	}
+}
+
+// failureRecord is Lambda's invocation record in an on-failure
+// destination, as far as the tests read it.
+type failureRecord struct {
+	RequestContext struct {
+		Condition   string `json:"condition"`
+		FunctionArn string `json:"functionArn"`
+		Count       int    `json:"approximateInvokeCount"`
+	} `json:"requestContext"`
+	RequestPayload  events.Envelope `json:"requestPayload"`
+	ResponsePayload struct {
+		ErrorMessage, ErrorType string
+	} `json:"responsePayload"`
+}
+
+// onlyFailureRecord is the one record in the on-failure destination.
+func onlyFailureRecord(t *testing.T, e *EventBridge) failureRecord {
+	t.Helper()
+	msgs := e.Queues().Messages("FailedInvocationsQueue")
+	if len(msgs) != 1 {
+		t.Fatalf("%d records in the on-failure destination, want 1", len(msgs))
+	}
+	var rec failureRecord
+	if err := json.Unmarshal([]byte(msgs[0].Body), &rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec
 }

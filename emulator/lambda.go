@@ -17,17 +17,25 @@ import (
 var lambdaRetryDelays = []time.Duration{time.Minute, 2 * time.Minute}
 
 // invokeAsync is Lambda's asynchronous invocation of arn, the function
-// or its alias: the function's errors are retried per its
-// EventInvokeConfig, then the record goes to its on-failure destination.
+// or its alias: the event waits in Lambda's queue while the function's
+// reserved concurrency is in use (awaitSlot), the function's errors are
+// retried per its EventInvokeConfig, then the record goes to its
+// on-failure destination.
 func (e *EventBridge) invokeAsync(f *function, arn string, input []byte) {
 	defer e.inflight.Done()
 	var age time.Duration
 	var err error
 	attempts := 0
 	for attempts = 1; ; attempts++ {
+		if !e.awaitSlot(f, &age) {
+			e.toDestination(f, input, &ThrottledError{Function: f.Name}, attempts-1, "EventAgeExceeded")
+			return
+		}
 		e.stats.FunctionInvocations.Add(1)
 		e.metric("AWS/Lambda", "Invocations", "FunctionName", f.Name)
-		if err = e.invoke(f, arn, input); err == nil {
+		err = e.invoke(f, arn, input)
+		f.release()
+		if err == nil {
 			return
 		}
 		e.stats.FunctionErrors.Add(1)
@@ -41,7 +49,11 @@ func (e *EventBridge) invokeAsync(f *function, arn string, input []byte) {
 		age += delay
 		e.sleep(delay)
 	}
-	e.toDestination(f, input, err, attempts)
+	condition := "RetriesExhausted"
+	if attempts <= f.Async.MaxRetries {
+		condition = "EventAgeExceeded"
+	}
+	e.toDestination(f, input, err, attempts, condition)
 }
 
 // InvokeAsync is an asynchronous (Event) invocation of function id (a
@@ -59,7 +71,8 @@ func (e *EventBridge) InvokeAsync(id string, input []byte) error {
 }
 
 // InvokeSync is a synchronous (RequestResponse) invocation of function
-// id (a logical id): Lambda does not retry it, the caller gets its error.
+// id (a logical id): Lambda does not retry it, the caller gets its error,
+// a *ThrottledError when the function's reserved concurrency is in use.
 func (e *EventBridge) InvokeSync(id string, input []byte) error {
 	f, ok := e.functions[id]
 	if !ok || f.handle == nil {
@@ -67,6 +80,12 @@ func (e *EventBridge) InvokeSync(id string, input []byte) error {
 	}
 	e.inflight.Add(1)
 	defer e.inflight.Done()
+	if !f.acquire() {
+		e.stats.Throttles.Add(1)
+		e.metric("AWS/Lambda", "Throttles", "FunctionName", f.Name)
+		return &ThrottledError{Function: f.Name}
+	}
+	defer f.release()
 	e.stats.FunctionInvocations.Add(1)
 	e.metric("AWS/Lambda", "Invocations", "FunctionName", f.Name)
 	err := e.invoke(f, f.ARN, input)
@@ -167,14 +186,15 @@ func Crash(ctx context.Context) {
 }
 
 // toDestination sends Lambda's invocation record to the on-failure
-// destination, in the format Lambda uses.
-func (e *EventBridge) toDestination(f *function, input []byte, err error, attempts int) {
+// destination, in the format Lambda uses; condition is RetriesExhausted
+// or EventAgeExceeded.
+func (e *EventBridge) toDestination(f *function, input []byte, err error, attempts int, condition string) {
 	e.stats.ToDestination.Add(1)
 	// AWS counts an event that exhausted its retries as dropped, after
 	// sending it to the destination.
 	e.metric("AWS/Lambda", "AsyncEventsDropped", "FunctionName", f.Name)
 	e.log.Error("asynchronous invocation failed for good; record sent to the on-failure destination", "function", f.Name,
-		"attempts", attempts, "error", err.Error(), "destination", f.Async.OnFailure)
+		"attempts", attempts, "condition", condition, "error", err.Error(), "destination", f.Async.OnFailure)
 	if f.Async.OnFailure == "" {
 		e.log.Error("function has no on-failure destination: event dropped", "function", f.Name)
 		return
@@ -182,7 +202,7 @@ func (e *EventBridge) toDestination(f *function, input []byte, err error, attemp
 	record := map[string]any{
 		"version": "1.0", "timestamp": e.clock.Now().UTC().Format(time.RFC3339Nano),
 		"requestContext": map[string]any{"requestId": uuid(), "functionArn": f.ARN + ":$LATEST",
-			"condition": "RetriesExhausted", "approximateInvokeCount": attempts},
+			"condition": condition, "approximateInvokeCount": attempts},
 		"requestPayload":  json.RawMessage(input),
 		"responseContext": map[string]any{"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
 		"responsePayload": map[string]any{"errorMessage": err.Error(), "errorType": errtype.Of(err)},

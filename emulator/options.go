@@ -12,18 +12,19 @@ import (
 type Option func(*config)
 
 type config struct {
-	dir        string
-	clock      Clock
-	duplicates float64
-	log        *slog.Logger
-	metrics    io.Writer
-	putFailure func(source, detailType string) (code, msg string)
-	beforePut  func(ctx context.Context, in *eventbridge.PutEventsInput)
-	seed       *uint64
+	dir           string
+	clock         Clock
+	throttleClock Clock
+	duplicates    float64
+	log           *slog.Logger
+	metrics       io.Writer
+	putFailure    func(source, detailType string) (code, msg string)
+	beforePut     func(ctx context.Context, in *eventbridge.PutEventsInput)
+	seed          *uint64
 }
 
 func newConfig(opts []Option) config {
-	c := config{clock: ScaledClock{}, log: slog.New(slog.DiscardHandler)}
+	c := config{clock: ScaledClock{}, throttleClock: ScaledClock{Scale: 1}, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -43,8 +44,17 @@ func WithTimeScale(scale float64) Option {
 	return func(c *config) { c.clock = ScaledClock{Scale: scale} }
 }
 
-// WithClock replaces the clock (and so WithTimeScale).
-func WithClock(clock Clock) Option { return func(c *config) { c.clock = clock } }
+// WithClock replaces the clock (and so WithTimeScale), and the throttle
+// clock.
+func WithClock(clock Clock) Option {
+	return func(c *config) { c.clock, c.throttleClock = clock, clock }
+}
+
+// WithThrottleClock replaces the clock Lambda's backoff for throttled
+// asynchronous events waits on: by default the real clock, unscaled
+// (ScaledClock{Scale: 1}), because those waits race invocations that
+// take real time; inside a testing/synctest bubble it is virtual.
+func WithThrottleClock(clock Clock) Option { return func(c *config) { c.throttleClock = clock } }
 
 // WithDuplicates delivers that share of the rules' deliveries twice, as
 // EventBridge's at-least-once delivery may; 0 by default.

@@ -126,6 +126,13 @@ func EstimateCost(stats TargetStats, workflows int, prices *Prices) *Cost {
 		metricsLine(metricHours(stats), it.CustomMetrics),
 		priced("DynamoDB on-demand requests", float64(stats.DynamoDBRequests), "write request units", it.DynamoDBWrites),
 	}}
+	for i, stat := range costStats {
+		if slices.Contains(stats.Unmeasured, stat) {
+			l := &c.Lines[i]
+			l.Quantity, l.USD, l.Unknown = 0, 0, true
+			c.Unknown = append(c.Unknown, l.Item)
+		}
+	}
 	for _, l := range c.Lines {
 		c.TotalUSD += l.USD
 	}
@@ -133,8 +140,16 @@ func EstimateCost(stats TargetStats, workflows int, prices *Prices) *Cost {
 		c.PerWorkflow = c.TotalUSD / float64(workflows)
 	}
 	c.Notes = costNotes(stats, prices)
+	if len(c.Unknown) > 0 {
+		c.Notes = append([]string{fmt.Sprintf("The cost is unknown: the target did not measure %s; the total counts only the other lines.",
+			strings.Join(c.Unknown, ", "))}, c.Notes...)
+	}
 	return c
 }
+
+// costStats are the TargetStats (by the names TargetStats.Unmeasured
+// uses) each line of EstimateCost is priced from, in line order.
+var costStats = []string{StatInvocations, StatLambdaGBSeconds, StatEventsPublished, StatLogBytes, StatCustomMetrics, StatDynamoDBRequests}
 
 func priced(item string, quantity float64, unit string, p Price) CostLine {
 	return CostLine{Item: item, Quantity: quantity, Unit: unit, USD: quantity * p.USD / p.per(),

@@ -1,26 +1,37 @@
 // Package loadtest drives the trading workflow at a multiple of its
-// expected peak, measures the end-to-end latency of the asynchronous
+// expected load, measures the end-to-end latency of the asynchronous
 // pipeline without coordinated omission, checks SLO thresholds and
 // reports.
 //
 // # Profiles
 //
-// A profile (profiles/peak.yaml is the default, profiles/smoke.yaml a tiny
-// one for tests) is the expected peak as data:
+// A profile is the expected load as data. profiles/daily.yaml, the
+// default, is this system: one account's trading day at the open (the
+// scheduled workflow, a manual run, the watchdog, redeliveries, broker
+// errors) at 2x, through the execution function's reserved concurrency.
+// profiles/multitenant.yaml is a burst of 50 accounts, one stack each;
+// profiles/smoke.yaml a tiny one for tests.
 //
-//	name: peak
+//	name: daily
 //	description: ...
-//	multiplier: 2               # default 2; applies to rates and burst sizes
+//	multiplier: 2               # default 2; applies to rates, burst sizes and the watchdog
 //	orders_per_workflow: 6      # expected, for the cost estimate
 //	drain: 30s                  # wait for ends after the last start; default 60s
 //	broker:
 //	  latency: 50ms             # or a bare number of milliseconds
 //	  error_rates: {500: 0.01, 429: 0.005}
+//	redeliveries: 0.05          # share of EventBridge deliveries made twice; default 0
+//	watchdog: 5m                # the watchdog schedule's interval; default never
+//	execution_concurrency: 0    # replaces template.yaml's ExecutionReservedConcurrency (0: none)
 //	phases:
 //	  - {name: background, shape: constant, rate: 0.5, duration: 60s}
 //	  - {name: warm-up, shape: ramping, from: 0, to: 2, duration: 30s, start: 10s}
 //	  - {name: open, shape: burst, workflows: 50, window: 10s, spread: poisson, seed: 935}
 //	thresholds: ["p(99) < 60s", "lost == 0"]
+//
+// Phases schedule workflow starts. redeliveries, watchdog and
+// execution_concurrency shape the local stack instead (LocalConfig.WithProfile):
+// the deployed stack has its own schedules, delivery and concurrency.
 //
 // Shapes: constant (rate per second for duration), ramping (from → to per
 // second, linearly, over duration) and burst (workflows within window;
@@ -38,7 +49,8 @@
 // once, says file:line:col: unknown or repeated fields, fields a shape does
 // not take, negative rates, unknown shapes or spreads, a window longer
 // than its phase, a multiplier <= 0, durations without a unit, error rates
-// outside [0, 1] or adding up past 1, bad thresholds (pointing at the
+// or redeliveries outside [0, 1], error rates adding up past 1, an
+// execution_concurrency that is negative or not whole, bad thresholds (pointing at the
 // character), schedules of more than MaxArrivals (1,000,000) and phases
 // ending after MaxDuration (24 h).
 //
@@ -95,8 +107,20 @@
 // (LoadDefaultThresholds): the WorkflowDuration latency SLO gives
 // p(<objective>) < <threshold_ms>, the WorkflowsCompleted success SLO
 // error_rate < <100 − objective>%, plus dlq == 0 and duplicate_orders ==
-// 0; a profile's thresholds replace the defaults of the same metric.
-// Result.Passed is true when the run is valid and every threshold passed.
+// 0; a profile's thresholds replace the defaults of the same metric, and
+// SkipThresholds removes them. A threshold on a count the target does not
+// measure (TargetStats.Unmeasured: the aws target's dlq, duplicate_orders
+// and duplicate_notifications) is not measured, and fails: a run never
+// passes on what it did not see. Result.Passed is true when the run is
+// valid and every threshold passed.
+//
+// # Queueing
+//
+// The local target's emulator throttles a function's invocations beyond
+// its reserved concurrency and keeps asynchronous events in Lambda's
+// queue, retried with Lambda's backoff (package emulator); TargetStats.Queueing
+// reports, per function that reserves some, the throttles and the time
+// each invocation was queued, as the deployed stack would have them.
 //
 // # Limits
 //

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -333,7 +334,7 @@ func testRunFailuresAndStartErrors(t *testing.T) {
 	if st := statuses(res); st[StatusStartError] != 10 || st[StatusFailed] != 10 {
 		t.Errorf("statuses %v", st)
 	}
-	if !f.closed || res.Stats != f.stats {
+	if !f.closed || !reflect.DeepEqual(res.Stats, f.stats) {
 		t.Errorf("closed %v stats %+v", f.closed, res.Stats)
 	}
 	got := map[string]ThresholdResult{}

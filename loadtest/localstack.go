@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/idempotency"
 	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/app/marketdata"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // localStackConfig configures newLocalStack: a stack for load tests,
@@ -48,6 +50,9 @@ type localStackConfig struct {
 	// Network is the paper exchange's network (local.WithNetwork), which
 	// the stack's pool then dials; 127.0.0.1 when nil.
 	Network local.Network
+	// ExecutionConcurrency replaces the template's reserved concurrency
+	// of the execution function (0 reserves none); the template's when nil.
+	ExecutionConcurrency *int
 }
 
 // localStack is a local stack for load tests: startWorkflow starts a
@@ -96,6 +101,12 @@ func newLocalStack(ctx context.Context, cfg localStackConfig) (*localStack, erro
 		local.WithExecutorConfig(func(c *execution.Config) { c.Rand = jitter() }),
 		local.WithHandlerMiddleware("scheduler", "load-start", s.recordStart),
 		local.WithDataset(ds), local.WithDay(cfg.Day), local.WithAccount(cfg.Account)}
+	if n := cfg.ExecutionConcurrency; n != nil {
+		opts = append(opts, local.WithTopology(func(top *topology.Topology) {
+			// As the template's ReservesConcurrency condition: 0 reserves none.
+			top.Functions["ExecutionFunction"].ReservedConcurrency = cmp.Or(*n, -1)
+		}))
+	}
 	if cfg.Network != nil {
 		t.DialContext = cfg.Network.Dial
 		opts = append(opts, local.WithNetwork(cfg.Network))

@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -15,7 +16,7 @@ func TestNoopCompletesAtOnce(t *testing.T) {
 	if o := <-n.Ends(); o.CorrelationID != "noop-7" || o.Status != StatusCompleted || o.Ended.IsZero() {
 		t.Errorf("end: %+v", o)
 	}
-	if stats, err := n.Close(context.Background()); err != nil || stats != (TargetStats{}) || n.Name() != "noop" {
+	if stats, err := n.Close(context.Background()); err != nil || !reflect.DeepEqual(stats, TargetStats{}) || n.Name() != "noop" {
 		t.Errorf("Close: %+v, %v", stats, err)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/alchemiser/alchemiser/internal/inputs"
 )
 
-// Profile is a load profile: the expected peak as data
+// Profile is a load profile: the expected load as data
 // (loadtest/profiles/*.yaml). The multiplier is applied when the profile
 // is scheduled, not when it is parsed: Phases hold the rates as written.
 type Profile struct {
@@ -29,6 +29,18 @@ type Profile struct {
 	Broker            Broker
 	Drain             time.Duration // how long to wait for ends after the last start; default 60s
 	Thresholds        []Threshold   // the profile's own; each replaces the default of the same metric
+
+	// Redeliveries is the share of EventBridge's deliveries made twice
+	// (at-least-once delivery), 0 to 1; local target.
+	Redeliveries float64
+	// Watchdog is how often the watchdog schedule fires (template.yaml:
+	// every five minutes of the session), before the multiplier; 0 for
+	// never. Local target: the deployed stack's own schedule fires it.
+	Watchdog time.Duration
+	// ExecutionConcurrency replaces template.yaml's
+	// ExecutionReservedConcurrency on the local target (0 reserves none);
+	// nil keeps the template's (1).
+	ExecutionConcurrency *int
 }
 
 // Shape is how a phase spreads its arrivals over time.
@@ -204,7 +216,8 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-var profileFields = []string{"name", "description", "multiplier", "phases", "orders_per_workflow", "broker", "drain", "thresholds"}
+var profileFields = []string{"name", "description", "multiplier", "phases", "orders_per_workflow", "broker", "drain", "thresholds",
+	"redeliveries", "watchdog", "execution_concurrency"}
 
 func (pp *profileParser) profile(root *yaml.Node) *Profile {
 	p := &Profile{Multiplier: DefaultMultiplier, Drain: DefaultDrain}
@@ -217,7 +230,7 @@ func (pp *profileParser) profile(root *yaml.Node) *Profile {
 	}
 	if v, ok := f["multiplier"]; ok {
 		if m, ok := pp.number(v, "multiplier"); ok && m <= 0 {
-			pp.errorf(v, "multiplier is %s: want a positive number (2 is twice the expected peak)", v.Value)
+			pp.errorf(v, "multiplier is %s: want a positive number (2 is twice the expected load)", v.Value)
 		} else if ok {
 			p.Multiplier = m
 		}
@@ -239,6 +252,7 @@ func (pp *profileParser) profile(root *yaml.Node) *Profile {
 	if v, ok := f["broker"]; ok {
 		p.Broker = pp.broker(v)
 	}
+	pp.system(f, p)
 	if v, ok := f["thresholds"]; ok {
 		p.Thresholds = pp.thresholds(v)
 	}
@@ -251,6 +265,29 @@ func (pp *profileParser) profile(root *yaml.Node) *Profile {
 		pp.checkBounds(v, p)
 	}
 	return p
+}
+
+// system reads the fields that shape the stack rather than the arrivals:
+// redeliveries, watchdog and execution_concurrency.
+func (pp *profileParser) system(f map[string]*yaml.Node, p *Profile) {
+	if v, ok := f["redeliveries"]; ok {
+		if r, ok := pp.number(v, "redeliveries"); ok && (r < 0 || r > 1) {
+			pp.errorf(v, "redeliveries is %s: want a share between 0 and 1", v.Value)
+		} else if ok {
+			p.Redeliveries = r
+		}
+	}
+	if v, ok := f["watchdog"]; ok {
+		p.Watchdog = pp.nonNegativeDuration(v, "watchdog")
+	}
+	if v, ok := f["execution_concurrency"]; ok {
+		if n, ok := pp.number(v, "execution_concurrency"); ok && (n < 0 || n != math.Trunc(n)) {
+			pp.errorf(v, "execution_concurrency is %s: want a whole number, 0 or more (0 reserves none)", v.Value)
+		} else if ok {
+			c := int(n)
+			p.ExecutionConcurrency = &c
+		}
+	}
 }
 
 // checkBounds bounds the schedule, so that a typo cannot exhaust memory

@@ -126,28 +126,69 @@ func TestParseProfileDefaults(t *testing.T) {
 }
 
 func TestBundledProfiles(t *testing.T) {
-	peak, err := LoadProfile("profiles/peak.yaml")
+	start := time.Date(2026, 3, 2, 14, 35, 0, 0, time.UTC)
+	byPhase := func(p *Profile) map[string]int {
+		out := map[string]int{}
+		for _, a := range p.Schedule(start) {
+			out[a.Phase]++
+		}
+		return out
+	}
+	daily, err := LoadProfile("profiles/daily.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2026, 3, 2, 14, 35, 0, 0, time.UTC)
-	s := peak.Schedule(start)
-	byPhase := map[string]int{}
-	for _, a := range s {
-		byPhase[a.Phase]++
+	// One account's 09:35 workflow and a manual run, × 2; the watchdog,
+	// redeliveries and the template's reserved concurrency.
+	if got := byPhase(daily); daily.Multiplier != 2 || got["scheduled"] != 2 || got["manual"] != 2 || len(got) != 2 {
+		t.Errorf("daily: multiplier %v, arrivals by phase %v", daily.Multiplier, got)
 	}
-	// 50 within 10 s over 0.5/s for 60 s, all × 2.
-	if peak.Multiplier != 2 || byPhase["market-open"] != 100 || byPhase["background"] != 60 {
-		t.Errorf("peak: multiplier %v, arrivals by phase %v", peak.Multiplier, byPhase)
+	if daily.Watchdog != 5*time.Minute || daily.Redeliveries != 0.05 || daily.ExecutionConcurrency != nil {
+		t.Errorf("daily: watchdog %v, redeliveries %v, execution concurrency %v", daily.Watchdog, daily.Redeliveries, daily.ExecutionConcurrency)
 	}
-	if peak.Duration() != 60*time.Second || peak.Drain > 60*time.Second {
-		t.Errorf("peak must stay about a minute plus drain: duration %v, drain %v", peak.Duration(), peak.Drain)
+	multi, err := LoadProfile("profiles/multitenant.yaml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if peak.Broker.ErrorRates[500] != 0.01 || peak.Broker.ErrorRates[429] != 0.005 || peak.Broker.Latency != 50*time.Millisecond {
-		t.Errorf("peak broker: %+v", peak.Broker)
+	// 50 within 10 s over 0.5/s for 60 s, all × 2, one stack per tenant.
+	if got := byPhase(multi); multi.Multiplier != 2 || got["market-open"] != 100 || got["background"] != 60 {
+		t.Errorf("multitenant: multiplier %v, arrivals by phase %v", multi.Multiplier, got)
+	}
+	if c := multi.ExecutionConcurrency; c == nil || *c != 0 {
+		t.Errorf("multitenant: execution concurrency %v, want 0 (one stack per tenant)", c)
+	}
+	for _, p := range []*Profile{daily, multi} {
+		if p.Duration() > 60*time.Second || p.Drain > 60*time.Second {
+			t.Errorf("%s must stay about a minute plus drain: duration %v, drain %v", p.Name, p.Duration(), p.Drain)
+		}
+		if p.Broker.ErrorRates[500] == 0 || p.Broker.ErrorRates[429] == 0 || p.Broker.Latency != 50*time.Millisecond {
+			t.Errorf("%s broker: %+v", p.Name, p.Broker)
+		}
 	}
 	if _, err := LoadProfile("profiles/smoke.yaml"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The fields that shape the stack are checked like the others.
+func TestProfileSystemFields(t *testing.T) {
+	base := "phases: [{shape: burst, workflows: 1, window: 1s}]\n"
+	for src, want := range map[string]string{
+		"redeliveries: 1.5\n":          "redeliveries is 1.5",
+		"execution_concurrency: -1\n":  "execution_concurrency is -1",
+		"execution_concurrency: 1.5\n": "execution_concurrency is 1.5",
+		"watchdog: -5m\n":              "watchdog is -5m",
+		"watchdog: 5\n":                "watchdog",
+		"execution_concurrency: two\n": "want a number",
+	} {
+		_, err := ParseProfile("p.yaml", []byte(src+base))
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "p.yaml:1:") {
+			t.Errorf("%q: %v, want p.yaml:1:... %s", src, err, want)
+		}
+	}
+	p, err := ParseProfile("p.yaml", []byte("redeliveries: 0.1\nwatchdog: 5m\nexecution_concurrency: 3\n"+base))
+	if err != nil || p.Redeliveries != 0.1 || p.Watchdog != 5*time.Minute || p.ExecutionConcurrency == nil || *p.ExecutionConcurrency != 3 {
+		t.Errorf("parsed %+v, %v", p, err)
 	}
 }
 
@@ -191,7 +232,7 @@ func TestInvalidProfilesInTestdata(t *testing.T) {
 }
 
 func FuzzParseProfile(f *testing.F) {
-	for _, name := range []string{"profiles/peak.yaml", "profiles/smoke.yaml"} {
+	for _, name := range []string{"profiles/daily.yaml", "profiles/multitenant.yaml", "profiles/smoke.yaml"} {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

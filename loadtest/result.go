@@ -83,6 +83,10 @@ type ThresholdResult struct {
 	// NoData: nothing to measure (a latency threshold when no workflow
 	// completed); the threshold fails.
 	NoData bool `json:"no_data,omitempty"`
+	// NotMeasured: the target cannot count the metric (TargetStats.Unmeasured);
+	// the threshold fails, so that a run never passes on what it did
+	// not see. Remove it from the run to pass without it (SkipThresholds).
+	NotMeasured bool `json:"not_measured,omitempty"`
 }
 
 // Sample is one workflow's measurement.
@@ -102,8 +106,11 @@ type Cost struct {
 	Region      string     `json:"region"`
 	PricesAsOf  string     `json:"prices_as_of"`
 	Lines       []CostLine `json:"lines"`
-	TotalUSD    float64    `json:"total_usd"`
+	TotalUSD    float64    `json:"total_usd"` // of the measured lines
 	PerWorkflow float64    `json:"per_workflow_usd"`
+	// Unknown are the items the target did not measure: the total is
+	// then a lower bound, and the cost unknown.
+	Unknown []string `json:"unknown,omitempty"`
 	// Notes are the estimate's assumptions (free tiers ignored, how
 	// metrics are pro-rated, unverified prices), for the report.
 	Notes []string `json:"notes,omitempty"`
@@ -115,7 +122,8 @@ type CostLine struct {
 	Quantity float64 `json:"quantity"`
 	Unit     string  `json:"unit"` // e.g. "GB-s"
 	USD      float64 `json:"usd"`
-	Rate     string  `json:"rate,omitempty"`   // the unit price, e.g. "$0.20 per 1M requests"
-	Source   string  `json:"source,omitempty"` // where the price was read
-	Verified bool    `json:"verified"`         // the price was confirmed on AWS's own page
+	Rate     string  `json:"rate,omitempty"`    // the unit price, e.g. "$0.20 per 1M requests"
+	Source   string  `json:"source,omitempty"`  // where the price was read
+	Verified bool    `json:"verified"`          // the price was confirmed on AWS's own page
+	Unknown  bool    `json:"unknown,omitempty"` // not measured: quantity and USD are 0, not known
 }

@@ -44,6 +44,47 @@ type TargetStats struct {
 	// MalformedResults are results-queue messages that were not a
 	// terminal event (aws target): left in the queue, counted once each.
 	MalformedResults int `json:"malformed_results,omitempty"`
+
+	// WatchdogChecks are the watchdog schedule's firings during the run
+	// (local target).
+	WatchdogChecks int `json:"watchdog_checks,omitempty"`
+	// Queueing is what reserved concurrency did to the functions that
+	// reserve some (local target): the queueing the deployed stack has.
+	Queueing []Queueing `json:"queueing,omitempty"`
+	// Unmeasured are the stats the target cannot count (Stat*): a
+	// threshold on one is reported not measured and fails the run unless
+	// skipped; a cost line priced from one is unknown.
+	Unmeasured []string `json:"unmeasured,omitempty"`
+}
+
+// The names of TargetStats a target may list as Unmeasured: the
+// thresholds' count metrics and the cost's quantities.
+const (
+	StatDLQ                    = "dlq"
+	StatDuplicateOrders        = "duplicate_orders"
+	StatDuplicateNotifications = "duplicate_notifications"
+	StatInvocations            = "invocations"
+	StatLambdaGBSeconds        = "lambda_gb_seconds"
+	StatEventsPublished        = "events_published"
+	StatLogBytes               = "log_bytes"
+	StatCustomMetrics          = "custom_metrics"
+	StatDynamoDBRequests       = "dynamodb_requests"
+)
+
+// Queueing is one function's throttling over a run: Lambda throttles an
+// invocation beyond the function's reserved concurrency and keeps an
+// asynchronous event queued, retrying it with backoff.
+type Queueing struct {
+	Function            string `json:"function"` // the template's name, e.g. execution
+	ReservedConcurrency int    `json:"reserved_concurrency"`
+	Throttles           int    `json:"throttles"`   // throttled invocation attempts
+	Invocations         int    `json:"invocations"` // asynchronous invocations that ran
+	Queued              int    `json:"queued"`      // of those, how many were throttled first
+	// QueuedMs is the time the invocations that ran spent queued (0 for
+	// one that ran at once), as Lambda's backoff would have it.
+	QueuedMs Summary `json:"queued_ms"`
+	Expired  int     `json:"expired"` // events whose age ran out while queued: the on-failure destination
+	Peak     int     `json:"peak"`    // most invocations at once
 }
 
 // Target starts workflows and observes their ends. Start must return

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,9 +62,10 @@ type AWSConfig struct {
 //
 // Close's stats are only what the harness itself can count without
 // reading CloudWatch: EventsPublished (the WorkflowStarted entries it put)
-// and MalformedResults. Invocations, GB-seconds, log bytes, metrics, DLQ
-// depths and DynamoDB requests stay zero; read them from CloudWatch for
-// the run's window.
+// and MalformedResults. The rest (DLQ depths, duplicate orders and
+// notifications, invocations, GB-seconds, log bytes, metrics, DynamoDB
+// requests) are listed in Unmeasured: thresholds on them are not measured
+// and the cost is unknown; read them from CloudWatch for the run's window.
 type AWS struct {
 	cfg    AWSConfig
 	pub    bus.Publisher
@@ -78,8 +80,8 @@ type AWS struct {
 
 	mu        sync.Mutex
 	malformed map[string]error // by message id
-	errs      []error          // receive and delete failures, at most maxErrs
-	nErrs     int
+	errs      []repeatedErr    // distinct receive and delete failures, at most maxErrs
+	nErrs     int              // all of them
 }
 
 var _ Target = (*AWS)(nil)
@@ -250,17 +252,48 @@ func (a *AWS) reject(messageID string, err error) {
 	}
 }
 
-// maxErrs bounds the errors Close reports (the rest are counted).
+// maxErrs bounds the distinct errors Close reports (the rest are
+// counted).
 const maxErrs = 5
 
+// fail records a receive or delete failure. A poll that fails every
+// second fails the same way each time: each distinct message is kept once,
+// with how often it happened.
 func (a *AWS) fail(err error) {
+	msg := requestID.ReplaceAllString(err.Error(), "")
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.nErrs++
+	for i := range a.errs {
+		if a.errs[i].msg == msg {
+			a.errs[i].n++
+			return
+		}
+	}
 	if len(a.errs) < maxErrs {
-		a.errs = append(a.errs, err)
+		a.errs = append(a.errs, repeatedErr{msg: msg, err: err, n: 1})
 	}
 }
+
+// requestID is the request id the SDK puts in an error's message: the
+// same failure has a new one every time.
+var requestID = regexp.MustCompile(`RequestID: [^,\s]*,? ?`)
+
+// repeatedErr is an error that happened n times.
+type repeatedErr struct {
+	msg string
+	err error
+	n   int
+}
+
+func (e repeatedErr) Error() string {
+	if e.n == 1 {
+		return e.msg
+	}
+	return fmt.Sprintf("%s (%d times)", e.msg, e.n)
+}
+
+func (e repeatedErr) Unwrap() error { return e.err }
 
 // Close implements Target: it stops polling (a poll in flight is
 // abandoned; deletions in flight finish), closes Ends and reports what
@@ -278,12 +311,21 @@ func (a *AWS) Close(ctx context.Context) (TargetStats, error) {
 	a.ends.close()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	st := TargetStats{EventsPublished: int(a.published.Load()), MalformedResults: len(a.malformed)}
-	errs := append([]error{waitErr}, a.errs...)
-	if a.nErrs > len(a.errs) {
-		errs = append(errs, fmt.Errorf("and %d more results-queue errors", a.nErrs-len(a.errs)))
+	st := TargetStats{EventsPublished: int(a.published.Load()), MalformedResults: len(a.malformed), Unmeasured: awsUnmeasured()}
+	errs, kept := []error{waitErr}, 0
+	for _, e := range a.errs {
+		errs, kept = append(errs, e), kept+e.n
+	}
+	if a.nErrs > kept {
+		errs = append(errs, fmt.Errorf("and %d more results-queue errors", a.nErrs-kept))
 	}
 	return st, errors.Join(errs...)
+}
+
+// awsUnmeasured are the stats the aws target does not count.
+func awsUnmeasured() []string {
+	return []string{StatDLQ, StatDuplicateOrders, StatDuplicateNotifications, StatInvocations, StatLambdaGBSeconds,
+		StatLogBytes, StatCustomMetrics, StatDynamoDBRequests}
 }
 
 // Malformed returns why each malformed results message was rejected, by

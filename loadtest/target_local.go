@@ -52,6 +52,25 @@ type LocalConfig struct {
 	// Network is the paper exchange's network (local.WithNetwork);
 	// 127.0.0.1 when nil.
 	Network local.Network
+	// ExecutionConcurrency replaces the template's
+	// ExecutionReservedConcurrency (0 reserves none); the template's (1)
+	// when nil.
+	ExecutionConcurrency *int
+	// Watchdog fires the template's watchdog schedule at the run's start
+	// and then at this interval until Close; never when 0.
+	Watchdog time.Duration
+}
+
+// WithProfile is c with what profile p asks of the stack: its broker's
+// latency and error rates, its redeliveries, its execution concurrency,
+// and its watchdog's interval under the multiplier.
+func (c LocalConfig) WithProfile(p *Profile) LocalConfig {
+	c.BrokerLatency, c.BrokerErrorRates = p.Broker.Latency, p.Broker.ErrorRates
+	c.Duplicates, c.ExecutionConcurrency = p.Redeliveries, p.ExecutionConcurrency
+	if p.Watchdog > 0 {
+		c.Watchdog = time.Duration(float64(p.Watchdog) / p.multiplier())
+	}
+	return c
 }
 
 // Local is the local target: the embedded stack (app/local) in this
@@ -64,34 +83,46 @@ type LocalConfig struct {
 //
 // Close's stats are all counted from what the stack recorded, none
 // estimated:
+//
 //   - DeadLettered: messages in the EventsDLQ and the on-failure
 //     destination (FailedInvocationsQueue);
+//
 //   - DuplicateOrders: accepted orders beyond the first for one order of
 //     one workflow (a client order id accepted twice, or a workflow's
 //     symbol and side accepted under two client order ids, i.e. a second
 //     plan traded); DuplicateOrderAttempts: order POSTs the exchange
 //     refused as a known client order id (idempotent retries, harmless);
+//
 //   - DuplicateNotifications: outbox notifications beyond the first per
 //     correlation id (the outbox itself refuses a repeat of one status);
+//
 //   - Invocations, LambdaGBSeconds: the REPORT lines of cloudwatch/*.jsonl,
 //     billed duration × the template's memory size;
+//
 //   - EventsPublished: PutEvents entries the emulated bus accepted;
+//
 //   - LogBytes: message bytes of cloudwatch/*.jsonl;
+//
 //   - CustomMetricValues, CustomMetrics, CustomMetricHours: EMF and metric
 //     filter points (alarms.RunMetrics) outside the AWS/ namespaces;
+//
 //   - DynamoDBRequests: idempotency store operations, counted by a wrapper
 //     as the DynamoDB store (app/idempotency/dynamodb) would issue them.
 //
-// Limits: the emulator does not model reserved concurrency (the template
-// gives the execution function ReservedConcurrentExecutions: 1, so in AWS
-// executions queue behind each other), and concurrent workflows share
-// one process, so one executor and one circuit breaker where Lambda has
-// one per environment.
+//   - Queueing: the emulator's throttles and queued times of every
+//     function with reserved concurrency (the execution function's
+//     ExecutionReservedConcurrency, 1 by default, or the profile's
+//     execution_concurrency): executions queue behind each other as in
+//     AWS, on Lambda's backoff for throttled events, in real time.
+//
+// Limits: concurrent workflows share one process, so one executor and one
+// circuit breaker where Lambda has one per environment.
 type Local struct {
-	stack   *localStack
-	at      time.Time // the schedule's time on the session: 09:35 New York
-	trigger string
-	ends    *outcomes
+	stack    *localStack
+	at       time.Time // the schedule's time on the session: 09:35 New York
+	trigger  string
+	ends     *outcomes
+	watchdog *watchdog
 }
 
 var _ Target = (*Local)(nil)
@@ -107,7 +138,7 @@ func NewLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 		return nil, err
 	}
 	s, err := newLocalStack(ctx, localStackConfig{RunDir: dir, Day: cfg.Day, Seed: cfg.Seed, TimeScale: cfg.TimeScale,
-		Duplicates: cfg.Duplicates, SharedAccount: cfg.SharedAccount, Network: cfg.Network,
+		Duplicates: cfg.Duplicates, SharedAccount: cfg.SharedAccount, Network: cfg.Network, ExecutionConcurrency: cfg.ExecutionConcurrency,
 		Faults: paper.Faults{Latency: cfg.BrokerLatency, ErrorRates: cfg.BrokerErrorRates, Paths: cfg.BrokerPaths}})
 	if err != nil {
 		return nil, fmt.Errorf("could not start the local stack: %w", err)
@@ -119,6 +150,11 @@ func NewLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 	l := &Local{stack: s, trigger: cfg.Trigger, ends: newOutcomes(),
 		at: time.Date(day.Year(), day.Month(), day.Day(), 9, 35, 0, 0, newYork)}
 	s.Bus.Tap(l.record)
+	if cfg.Watchdog > 0 {
+		if l.watchdog, err = startWatchdog(s.Stack, l.at, cfg.Watchdog); err != nil {
+			return nil, errors.Join(err, s.Close(ctx))
+		}
+	}
 	return l, nil
 }
 
@@ -166,9 +202,11 @@ func (l *Local) record(d emulator.Delivered) {
 // included) or ctx, stops the stack, and counts. The run directory is
 // kept.
 func (l *Local) Close(ctx context.Context) (TargetStats, error) {
+	checks := l.watchdog.stop()
 	closeErr := l.stack.Close(ctx)
 	l.ends.close()
 	st, statsErr := l.stats()
+	st.WatchdogChecks = checks
 	return st, errors.Join(closeErr, statsErr)
 }
 
@@ -182,6 +220,7 @@ func (l *Local) stats() (TargetStats, error) {
 	st.Invocations, st.LambdaGBSeconds, st.LogBytes = u.Invocations, u.GBSeconds, u.LogBytes
 	points, merr := alarms.RunMetrics(s.Dir)
 	st.CustomMetricValues, st.CustomMetrics, st.CustomMetricHours = customMetrics(points)
+	st.Queueing = queueing(s.Bus, s.Top)
 	var nerr error
 	st.DuplicateNotifications, nerr = duplicateNotifications(s.Outbox)
 	return st, errors.Join(uerr, merr, nerr)

@@ -17,6 +17,13 @@ import (
 // a broken target fails instead of hanging; it is not a performance limit.
 const safety = 2 * time.Minute
 
+// localSafety is safety for the local target, whose tests run in a
+// synctest bubble: virtual time, free to wait. It is past the longest an
+// end may legitimately take: an execution event throttled by reserved
+// concurrency waits in Lambda's queue up to its maximum event age (the
+// template's MaximumEventAgeInSeconds, an hour).
+const localSafety = 2 * time.Hour
+
 // newLocal starts the local target with its exchange on an in-memory
 // network: the tests that use it run in testing/synctest bubbles, where
 // the stack's retry waits and the exchange's latency take virtual time.
@@ -54,8 +61,14 @@ func startAllAtOnce(t *testing.T, tg Target, n int) ([]string, []time.Time) {
 // collect reads n outcomes, by correlation id.
 func collect(t *testing.T, tg Target, n int) map[string]Outcome {
 	t.Helper()
+	return collectWithin(t, tg, n, safety)
+}
+
+// collectWithin is collect waiting at most within.
+func collectWithin(t *testing.T, tg Target, n int, within time.Duration) map[string]Outcome {
+	t.Helper()
 	got := map[string]Outcome{}
-	deadline := time.After(safety)
+	deadline := time.After(within)
 	for len(got) < n {
 		select {
 		case o := <-tg.Ends():
@@ -64,7 +77,7 @@ func collect(t *testing.T, tg Target, n int) map[string]Outcome {
 			}
 			got[o.CorrelationID] = o
 		case <-deadline:
-			t.Fatalf("%d of %d outcomes after %s", len(got), n, safety)
+			t.Fatalf("%d of %d outcomes after %s", len(got), n, within)
 		}
 	}
 	return got
@@ -76,10 +89,13 @@ func TestLocalRunsConcurrentWorkflowsToCompletion(t *testing.T) {
 
 func testLocalRunsConcurrentWorkflowsToCompletion(t *testing.T) {
 	const n = 20
-	// 1 ms per exchange request: in virtual time the rest takes none.
-	l := newLocal(t, LocalConfig{Seed: 3, BrokerLatency: time.Millisecond})
+	// 1 ms per exchange request: in virtual time the rest takes none. As
+	// twenty accounts' stacks would run them: no execution waits for
+	// another (TestLocalQueuesExecutionsBehindReservedConcurrency).
+	none := 0
+	l := newLocal(t, LocalConfig{Seed: 3, BrokerLatency: time.Millisecond, ExecutionConcurrency: &none})
 	ids, called := startAllAtOnce(t, l, n)
-	ends := collect(t, l, n)
+	ends := collectWithin(t, l, n, localSafety)
 	seen := map[string]bool{}
 	for i, id := range ids {
 		if id == "" || seen[id] {
@@ -108,6 +124,9 @@ func testLocalRunsConcurrentWorkflowsToCompletion(t *testing.T) {
 	if st.DeadLettered != 0 || st.DuplicateOrders != 0 || st.DuplicateOrderAttempts != 0 || st.DuplicateNotifications != 0 {
 		t.Errorf("a healthy run counted failures or duplicates: %+v", st)
 	}
+	if len(st.Queueing) != 0 {
+		t.Errorf("queueing %+v with no reserved concurrency", st.Queueing)
+	}
 	// Per workflow: five functions invoked once; five events
 	// (WorkflowStarted, SignalGenerated, RebalancePlanned, TradeExecuted,
 	// WorkflowCompleted); four guarded functions each acquire and
@@ -135,6 +154,38 @@ func testLocalRunsConcurrentWorkflowsToCompletion(t *testing.T) {
 	}
 }
 
+// The execution function keeps template.yaml's reserved concurrency (1):
+// plans made at once are executed one after the other, the others
+// throttled and queued by Lambda, and the stats say how long they waited
+// (virtual time: the exchange's latency and Lambda's backoff).
+func TestLocalQueuesExecutionsBehindReservedConcurrency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 3
+		l := newLocal(t, LocalConfig{Seed: 3, BrokerLatency: 100 * time.Millisecond})
+		ids, _ := startAllAtOnce(t, l, n)
+		ends := collectWithin(t, l, n, localSafety)
+		for _, id := range ids {
+			if o := ends[id]; o.Status != StatusCompleted {
+				t.Errorf("%s ended %q, want completed after queueing", id, o.Status)
+			}
+		}
+		st, err := l.Close(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Queueing) != 1 {
+			t.Fatalf("queueing %+v, want the execution function's alone", st.Queueing)
+		}
+		q := st.Queueing[0]
+		if q.Function != "execution" || q.ReservedConcurrency != 1 || q.Peak != 1 || q.Invocations != n || q.Expired != 0 {
+			t.Errorf("queueing %+v, want execution, reserved 1, peak 1, %d invocations, none expired", q, n)
+		}
+		if q.Throttles == 0 || q.Queued == 0 || q.QueuedMs.Max < 1000 || q.QueuedMs.Count != n {
+			t.Errorf("queueing %+v: want throttles, and plans queued a second or more (Lambda's first retry)", q)
+		}
+	})
+}
+
 // With every broker request answered 500, the strategy cannot read
 // prices: that is permanent for it, so it publishes WorkflowFailed at
 // once and nothing is dead-lettered or ordered.
@@ -150,7 +201,7 @@ func testLocalBrokerErrorsFailWorkflows(t *testing.T) {
 	const n = 5
 	l := newLocal(t, LocalConfig{BrokerErrorRates: map[int]float64{403: 1}})
 	ids, _ := startAllAtOnce(t, l, n)
-	ends := collect(t, l, n)
+	ends := collectWithin(t, l, n, localSafety)
 	for _, id := range ids {
 		if o := ends[id]; o.Status != StatusFailed || o.Orders != 0 {
 			t.Errorf("%s: %+v, want failed without orders", id, o)
@@ -208,7 +259,7 @@ func testLocalDuplicateDeliveriesAreHarmless(t *testing.T) {
 	const n = 5
 	l := newLocal(t, LocalConfig{Duplicates: 1, TimeScale: 1.0 / 60})
 	ids, _ := startAllAtOnce(t, l, n)
-	ends := collect(t, l, n)
+	ends := collectWithin(t, l, n, localSafety)
 	for _, id := range ids {
 		if ends[id].Status != StatusCompleted {
 			t.Errorf("%s: %+v", id, ends[id])
@@ -227,4 +278,36 @@ func testLocalDuplicateDeliveriesAreHarmless(t *testing.T) {
 	if st.Invocations <= 5*n {
 		t.Errorf("%d invocations: the duplicates were not delivered", st.Invocations)
 	}
+}
+
+// The default profile, one account's day at 2x, on the local stack: its
+// two scheduled plans reach the execution function together, and its
+// reserved concurrency of 1 (template.yaml) queues one behind the other,
+// as in AWS. Virtual time: the exchange's latency and Lambda's backoff.
+func TestDailyProfileShowsTheExecutionQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p, err := LoadProfile("profiles/daily.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Broker.ErrorRates = nil // the queueing, not the retries, is under test
+		l := newLocal(t, LocalConfig{}.WithProfile(p))
+		res, err := Run(context.Background(), p, l, Options{Spin: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Completed != res.Scheduled || res.Scheduled != 4 {
+			t.Errorf("%d of %d workflows completed, want all 4", res.Completed, res.Scheduled)
+		}
+		if len(res.Stats.Queueing) != 1 {
+			t.Fatalf("queueing %+v, want the execution function's", res.Stats.Queueing)
+		}
+		q := res.Stats.Queueing[0]
+		if q.Function != "execution" || q.ReservedConcurrency != 1 || q.Throttles == 0 || q.Queued == 0 || q.QueuedMs.Max <= 0 || q.QueuedMs.P99 <= 0 {
+			t.Errorf("queueing %+v: want execution's plans throttled and queued", q)
+		}
+		if res.Stats.WatchdogChecks == 0 {
+			t.Error("the watchdog never fired")
+		}
+	})
 }

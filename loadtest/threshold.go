@@ -235,6 +235,9 @@ func (t Threshold) Eval(r *Result) (ThresholdResult, error) {
 }
 
 func (t Threshold) eval(m *measured) (ThresholdResult, error) {
+	if slices.Contains(m.r.Stats.Unmeasured, t.Metric) {
+		return ThresholdResult{Expr: t.Expr, Unit: t.Unit, Source: t.Source, NotMeasured: true}, nil
+	}
 	v, err := t.measure(m)
 	if err != nil {
 		return ThresholdResult{}, err
@@ -314,6 +317,33 @@ func (r *Result) Passed() bool {
 		}
 	}
 	return true
+}
+
+// SkipThresholds is ts without the thresholds on the named metrics (as
+// a threshold names them: dlq, error_rate, p(99)); naming a metric no
+// threshold of ts is on is an error, so that a typo skips nothing
+// silently.
+func SkipThresholds(ts []Threshold, metrics []string) ([]Threshold, error) {
+	var errs []error
+	for _, m := range metrics {
+		if !slices.ContainsFunc(ts, func(t Threshold) bool { return t.Metric == m }) {
+			errs = append(errs, fmt.Errorf("no threshold of this run is on %q (they are on %s)", m, thresholdNames(ts)))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(slices.Clone(ts), func(t Threshold) bool { return slices.Contains(metrics, t.Metric) }), nil
+}
+
+func thresholdNames(ts []Threshold) string {
+	var names []string
+	for _, t := range ts {
+		if !slices.Contains(names, t.Metric) {
+			names = append(names, t.Metric)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // MergeThresholds is defaults with each replaced by the threshold of the

@@ -32,6 +32,31 @@ func TestFunctionsInTemplateOrder(t *testing.T) {
 	}
 }
 
+// ReservedConcurrentExecutions comes from the ExecutionReservedConcurrency
+// parameter; a function without it reserves none, and the parameter's 0
+// removes the property (an If on ReservesConcurrency).
+func TestReservedConcurrency(t *testing.T) {
+	for _, tc := range []struct {
+		param string
+		want  int
+	}{{"", 1}, {"3", 3}, {"0", -1}} {
+		opts := Options{Parameters: map[string]string{}}
+		if tc.param != "" {
+			opts.Parameters["ExecutionReservedConcurrency"] = tc.param
+		}
+		top, err := LoadFile("../template.yaml", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := top.Functions["ExecutionFunction"].ReservedConcurrency; got != tc.want {
+			t.Errorf("ExecutionReservedConcurrency %q: execution reserves %d, want %d", tc.param, got, tc.want)
+		}
+		if got := top.Functions["StrategyFunction"].ReservedConcurrency; got != -1 {
+			t.Errorf("strategy reserves %d, want none (-1)", got)
+		}
+	}
+}
+
 // makeFunctions is the Makefile's FUNCTIONS := list.
 var makeFunctions = regexp.MustCompile(`(?m)^FUNCTIONS\s*:=(.*)$`)
 

@@ -154,7 +154,7 @@ func (l *loader) function(id string, props map[string]any, n *yaml.Node) error {
 		Timeout:  time.Duration(num(props["Timeout"], 3)) * time.Second,
 		Async:    AsyncConfig{MaxRetries: 2, MaxAge: 6 * time.Hour},
 		MemoryMB: num(props["MemorySize"], 128), LogFormat: str(dig(props, "LoggingConfig", "LogFormat")),
-		Line: n.Line, Col: n.Column}
+		ReservedConcurrency: num(props["ReservedConcurrentExecutions"], -1), Line: n.Line, Col: n.Column}
 	if f.LogFormat == "" {
 		f.LogFormat = "Text"
 	}

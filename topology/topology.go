@@ -88,7 +88,11 @@ type Function struct {
 	// named by LoggingConfig.LogGroup; "" when the function logs to a group
 	// the template does not declare (Lambda's default one).
 	LogGroupID string
-	Async      AsyncConfig
+	// ReservedConcurrency is ReservedConcurrentExecutions: the most
+	// invocations the function runs at once (0 throttles every one); -1
+	// when the template reserves none (the account's unreserved pool).
+	ReservedConcurrency int
+	Async               AsyncConfig
 	// Alias is the function's AutoPublishAlias ("" for none): each deploy
 	// publishes a version and points the alias at it; event sources,
 	// rules and schedules invoke the alias (AliasARN), and the function's

@@ -25,48 +25,64 @@ type loadtestFlags struct {
 	multiplier                 float64
 	brokerLatency, maxLag      time.Duration
 	brokerErrors, thresholds   []string
-	bus, resultsQueue, region  string
-	asJSON                     bool
+	skip                       []string
+	stack, awsProfile, region  string
+	yes, asJSON                bool
 }
 
 func newLoadtestCmd() *cobra.Command {
 	var f loadtestFlags
 	cmd := &cobra.Command{
-		Use:   "loadtest [--profile FILE] [--target local|aws]",
-		Short: "Drive the workflow at a multiple of its expected peak and check the SLOs",
-		Long: `loadtest runs a load profile (loadtest/profiles/*.yaml: the market-open burst, the
-background rate, orders per workflow, broker latency and errors, a multiplier,
-default 2) with an open-loop generator: every workflow start is scheduled in
-advance, independently of how the system responds, and its latency is measured
-from that intended start to its WorkflowCompleted or WorkflowFailed, so a stall
-cannot hide itself (coordinated omission). The generator watches itself: a start
-it could not make in time is dropped and counted, and a run whose generator fell
-behind is reported INVALID, never as the system's limit.
+		Use:   "loadtest [--profile FILE] [--target local|aws --stack NAME --yes]",
+		Short: "Drive the workflow at a multiple of its expected load and check the SLOs",
+		Long: `loadtest runs a load profile (loadtest/profiles/*.yaml) with an open-loop
+generator: every workflow start is scheduled in advance, independently of how
+the system responds, and its latency is measured from that intended start to its
+WorkflowCompleted or WorkflowFailed, so a stall cannot hide itself (coordinated
+omission). The generator watches itself: a start it could not make in time is
+dropped and counted, and a run whose generator fell behind is reported INVALID,
+never as the system's limit.
+
+The default profile, daily.yaml, is one account's trading day at the open,
+doubled: the scheduled workflow and a manual run, the watchdog every five
+minutes, EventBridge redeliveries and broker errors, through the execution
+function's reserved concurrency (template.yaml: 1), so the report shows the
+queueing the deployed stack has (throttles, time queued). multitenant.yaml is
+the 50-account burst, one stack per account.
 
 Thresholds come from alarms/slos.yaml (p(99) under the latency SLO, error rate
 under the success SLO's budget, no dead letters, no duplicate orders), replaced
-or extended by the profile's own.
+or extended by the profile's own and --threshold. A threshold the target cannot
+measure is reported "not measured" and fails the run; --skip-threshold METRIC
+removes it.
 
 --target local (the default) runs the embedded stack with the paper exchange;
 --broker-latency and --broker-error-rate STATUS=P override the profile's fault
-knobs. --target aws puts WorkflowStarted events on a deployed bus (--bus) and
-reads the ends from the results queue template.yaml creates with
-EnableLoadTest=true (--results-queue).
+knobs.
 
-Writes loadtest.json and loadtest.html (plots, thresholds, the cost estimate) to
---out and prints a summary; --json prints the result instead. Progress goes to
-stderr.
+--target aws puts WorkflowStarted events on a deployed stack (--stack): its bus,
+and the results queue EnableLoadTest=true creates, are read from its resources.
+It refuses, before the first event, a stack that is not a load-test stage (its
+LoadTestBrokerUrl parameter routes every function to a paper exchange or a stub
+broker instead of the account in its Alpaca secret), a missing stack, missing
+credentials, and a run without --yes. It cannot count dead letters, duplicate
+orders or notifications, or what the run cost: those thresholds are not
+measured, and the cost is unknown.
+
+Writes loadtest.json and loadtest.html (plots, thresholds, queueing, the cost
+estimate) to --out and prints a summary; --json prints the result instead.
+Progress goes to stderr.
 
 Exit status: 0 when every threshold passed on a valid run, 1 when one failed or
-the run is invalid, 2 on bad usage or an invalid profile.`,
+the run is invalid, 2 on bad usage, an invalid profile, or a stack it refuses.`,
 		Example: "  alchemiser loadtest\n" +
 			"  alchemiser loadtest --profile loadtest/profiles/smoke.yaml --broker-latency 2s\n" +
-			"  alchemiser loadtest --target aws --bus alchemiser-bus --results-queue https://sqs...",
+			"  alchemiser loadtest --target aws --stack alchemiser-loadtest --yes --skip-threshold dlq --skip-threshold duplicate_orders --skip-threshold duplicate_notifications",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runLoadtest(cmd, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.profile, "profile", "loadtest/profiles/peak.yaml", "load profile")
+	fl.StringVar(&f.profile, "profile", "loadtest/profiles/daily.yaml", "load profile")
 	fl.StringVar(&f.target, "target", "local", "local (embedded stack) or aws (a deployed stack)")
 	fl.Float64Var(&f.multiplier, "multiplier", 0, "replaces the profile's multiplier")
 	fl.StringVar(&f.out, "out", "", "directory for loadtest.json and loadtest.html; local: also the run directory, which must not exist (default: a new run directory under runs/)")
@@ -74,9 +90,11 @@ the run is invalid, 2 on bad usage or an invalid profile.`,
 	fl.DurationVar(&f.brokerLatency, "broker-latency", -1, "local: replaces the profile's broker latency")
 	fl.StringArrayVar(&f.brokerErrors, "broker-error-rate", nil, "local: STATUS=P, e.g. 500=0.2; replaces the profile's error rates (repeatable)")
 	fl.StringArrayVar(&f.thresholds, "threshold", nil, "a threshold such as 'p(99) < 60s' or 'error_rate < 1%'; replaces the profile's and the default of the same metric (repeatable)")
-	fl.StringVar(&f.bus, "bus", "", "aws: the event bus (name or ARN)")
-	fl.StringVar(&f.resultsQueue, "results-queue", "", "aws: the LoadTestResultsQueue URL")
-	fl.StringVar(&f.region, "region", "", "aws: the region (the SDK's default chain when empty)")
+	fl.StringArrayVar(&f.skip, "skip-threshold", nil, "removes the thresholds on METRIC (dlq, duplicate_orders, p(99), ...) from the run, e.g. one the target cannot measure (repeatable)")
+	fl.StringVar(&f.stack, "stack", "", "aws: the CloudFormation stack to load, a load-test stage (LoadTestBrokerUrl set, EnableLoadTest=true)")
+	fl.StringVar(&f.awsProfile, "aws-profile", "", "aws: AWS shared-config profile (default: AWS_PROFILE, or the default profile)")
+	fl.StringVar(&f.region, "region", "", "aws: AWS region (default: AWS_REGION, or the profile's)")
+	fl.BoolVar(&f.yes, "yes", false, "aws: proceed: put the profile's workflows on the stack's bus")
 	fl.DurationVar(&f.maxLag, "max-lag-p99", 0, "p99 schedule lag past which the run is invalid (default 5ms; 20ms on the local target)")
 	fl.BoolVar(&f.asJSON, "json", false, "print the result as JSON instead of a summary")
 	return cmd
@@ -115,17 +133,20 @@ func runLoadtest(cmd *cobra.Command, f loadtestFlags) error {
 		own = append(own, t)
 	}
 	p.Thresholds = loadtest.MergeThresholds(p.Thresholds, own)
+	all := loadtest.MergeThresholds(defaults, p.Thresholds)
+	if all, err = loadtest.SkipThresholds(all, f.skip); err != nil {
+		return usageError{fmt.Errorf("--skip-threshold: %w", err)}
+	}
+	// The run's thresholds are all in the profile's now: the defaults
+	// it did not replace, less the skipped.
+	p.Thresholds, defaults = all, nil
 	ctx := cmd.Context()
 	var target loadtest.Target
 	switch f.target {
 	case "local":
-		target, err = loadtest.NewLocal(ctx, loadtest.LocalConfig{RunDir: f.out, BrokerLatency: p.Broker.Latency,
-			BrokerErrorRates: p.Broker.ErrorRates})
+		target, err = loadtest.NewLocal(ctx, loadtest.LocalConfig{RunDir: f.out}.WithProfile(p))
 	case "aws":
-		if f.bus == "" || f.resultsQueue == "" {
-			return usageError{errors.New("--target aws needs --bus and --results-queue")}
-		}
-		target, err = loadtest.NewAWS(ctx, loadtest.AWSConfig{EventBus: f.bus, ResultsQueueURL: f.resultsQueue, Region: f.region})
+		target, err = awsLoadTarget(ctx, f, p, cmd.ErrOrStderr())
 	default:
 		return usageError{fmt.Errorf("--target %q: local or aws", f.target)}
 	}
@@ -172,6 +193,15 @@ func runLoadtest(cmd *cobra.Command, f loadtestFlags) error {
 		return errThresholds
 	}
 	return nil
+}
+
+// thresholdMetric is the metric an expression is on: what
+// --skip-threshold takes.
+func thresholdMetric(expr string) string {
+	if t, err := loadtest.ParseThreshold(expr); err == nil {
+		return t.Metric
+	}
+	return expr
 }
 
 // errorRates parses STATUS=P flags.
@@ -224,10 +254,24 @@ func printLoadtest(w io.Writer, r *loadtest.Result, dir string) error {
 			fmt.Fprintf(&b, "  %s  %-28s no data (%s)\n", mark, t.Expr, t.Source)
 			continue
 		}
+		if t.NotMeasured {
+			fmt.Fprintf(&b, "  %s  %-28s not measured on %s (%s; --skip-threshold %s removes it)\n", mark, t.Expr, r.Target, t.Source, thresholdMetric(t.Expr))
+			continue
+		}
 		fmt.Fprintf(&b, "  %s  %-28s value %g %s (%s)\n", mark, t.Expr, t.Value, t.Unit, t.Source)
 	}
-	if r.Cost != nil {
-		fmt.Fprintf(&b, "estimated AWS cost: $%.6f for the run, $%.8f per workflow (prices as of %s)\n", r.Cost.TotalUSD, r.Cost.PerWorkflow, r.Cost.PricesAsOf)
+	if n := r.Stats.WatchdogChecks; n > 0 {
+		fmt.Fprintf(&b, "watchdog: %d checks during the run\n", n)
+	}
+	for _, q := range r.Stats.Queueing {
+		fmt.Fprintf(&b, "queueing: %s (reserved concurrency %d): %d throttles, %d of %d invocations queued, queued (ms) p50 %.0f  p99 %.0f  max %.0f, %d expired\n",
+			q.Function, q.ReservedConcurrency, q.Throttles, q.Queued, q.Invocations, q.QueuedMs.P50, q.QueuedMs.P99, q.QueuedMs.Max, q.Expired)
+	}
+	switch c := r.Cost; {
+	case c != nil && len(c.Unknown) > 0:
+		fmt.Fprintf(&b, "estimated AWS cost: unknown: %s not measured on %s (the measured lines come to $%.6f)\n", strings.Join(c.Unknown, ", "), r.Target, c.TotalUSD)
+	case c != nil:
+		fmt.Fprintf(&b, "estimated AWS cost: $%.6f for the run, $%.8f per workflow (prices as of %s)\n", c.TotalUSD, c.PerWorkflow, c.PricesAsOf)
 	}
 	abs, _ := filepath.Abs(filepath.Join(dir, "loadtest.html"))
 	fmt.Fprintf(&b, "report: file://%s (and loadtest.json)\n", abs)

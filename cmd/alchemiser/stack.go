@@ -45,6 +45,8 @@ type stack struct {
 	Alarms []string
 	// Outputs are the stack's outputs by key.
 	Outputs map[string]string
+	// Parameters are the stack's parameter values by key.
+	Parameters map[string]string
 }
 
 // stackQueue is a queue of the stack.
@@ -79,9 +81,9 @@ func resolveStack(ctx context.Context, cf cfnAPI, name string) (*stack, error) {
 		return nil, fmt.Errorf("could not describe stack %s: CloudFormation returned no stack", name)
 	}
 	s := out.Stacks[0]
-	st := &stack{Name: name, Outputs: map[string]string{}}
+	st := &stack{Name: name, Outputs: map[string]string{}, Parameters: map[string]string{}}
 	st.Partition, st.Region, st.Account = arnParts(aws.ToString(s.StackId))
-	params := map[string]string{}
+	params := st.Parameters
 	for _, p := range s.Parameters {
 		params[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
 	}

@@ -355,3 +355,24 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	}
 	return path
 }
+
+// The aws target's run: thresholds it could not measure say so, the cost
+// lines it did not measure are unknown; a local run's queueing is a table.
+func TestWriteHTMLNotMeasuredAndQueueing(t *testing.T) {
+	r := realisticResult(t, 1)
+	r.Stats.Unmeasured = []string{loadtest.StatDLQ, loadtest.StatInvocations}
+	r.Thresholds = append(r.Thresholds, loadtest.ThresholdResult{Expr: "dlq == 0", Unit: "count", Source: "slos.yaml", NotMeasured: true})
+	prices, err := loadtest.DefaultPrices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Cost = loadtest.EstimateCost(r.Stats, r.Started, prices)
+	r.Stats.Queueing = []loadtest.Queueing{{Function: "execution", ReservedConcurrency: 1, Throttles: 3, Invocations: 4, Queued: 1,
+		QueuedMs: loadtest.Summary{Count: 4, P50: 0, P99: 7000, Max: 7000}}}
+	mustContain(t, render(t, r),
+		`<tr data-threshold="dlq == 0" data-pass="false"><td><code>dlq == 0</code></td><td class="num"><span data-not-measured="true">not measured</span></td>`,
+		`<tr data-item="Lambda requests"><td>Lambda requests</td><td class="num">not measured</td>`,
+		`data-unknown="true"`,
+		"The cost is unknown: the target did not measure Lambda requests",
+		`<tr data-function="execution" data-throttles="3"><td>execution</td><td class="num">1</td><td class="num">3</td><td class="num">1 / 4</td>`)
+}

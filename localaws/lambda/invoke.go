@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 
+	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/alchemiser/alchemiser/emulator/awsapi"
 	"github.com/alchemiser/alchemiser/internal/errtype"
 )
@@ -54,7 +56,13 @@ func (l *Lambda) Invoke(_ context.Context, in *InvokeInput) (*InvokeOutput, erro
 	switch in.InvocationType {
 	case "", RequestResponse:
 		out := &InvokeOutput{StatusCode: http.StatusOK, ExecutedVersion: version, Payload: []byte("null")}
-		if err := l.invoker.InvokeSync(f.LogicalID, payload); err != nil {
+		err := l.invoker.InvokeSync(f.LogicalID, payload)
+		// Beyond the function's reserved concurrency, Invoke itself fails
+		// with 429 (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+		if throttled := (*emulator.ThrottledError)(nil); errors.As(err, &throttled) {
+			return nil, &awsapi.Error{Code: "TooManyRequestsException", Message: "Rate Exceeded.", Status: http.StatusTooManyRequests}
+		}
+		if err != nil {
 			out.FunctionError, out.Payload = "Unhandled", errorPayload(err)
 		}
 		return out, nil

@@ -7,7 +7,10 @@
 //	ALPACA_KEY_ID, ALPACA_SECRET_KEY
 //	                      plaintext fallback for development only (a warning
 //	                      is logged); template.yaml never sets them
-//	ALPACA_BASE_URL       trading API; https://paper-api.alpaca.markets by default
+//	ALPACA_BASE_URL       trading API, over the secret's base_url when not empty;
+//	                      https://paper-api.alpaca.markets when neither is set.
+//	                      template.yaml sets it from LoadTestBrokerUrl: empty
+//	                      but on a load-test stage
 //	ALPACA_DATA_URL       market data API; https://data.alpaca.markets by default
 //	IDEMPOTENCY_TABLE     DynamoDB table; every event handler runs once per event
 //	CLAIM_CHECK_BUCKET    S3 bucket for details over the 256 KB entry limit
