@@ -174,7 +174,14 @@ func (e *Endpoint) start(ctx context.Context, ln net.Listener) error {
 
 // stack builds the local stack, or the chaos scenario's.
 func (e *Endpoint) stack(ctx context.Context) error {
-	opts := []local.Option{local.WithTradingEnabled(e.tradingEnabled())}
+	// Once the replayed sessions are done, the market is today's on the
+	// stack's clock: the schedules and manual runs start today's
+	// workflows, and an event of a replayed session redriven now is stale.
+	market := emulator.ScaledClock{}.Now
+	if e.cfg.Clock != nil {
+		market = e.cfg.Clock.Now
+	}
+	opts := []local.Option{local.WithTradingEnabled(e.tradingEnabled()), local.WithSessionClock(market)}
 	if e.cfg.Clock != nil {
 		opts = append(opts, local.WithEmulatorOptions(emulator.WithClock(e.cfg.Clock)))
 	}

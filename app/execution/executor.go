@@ -17,6 +17,7 @@ var (
 	ErrBreakerOpen   = errors.New("broker circuit breaker is open")
 	ErrDeadline      = errors.New("not enough time left before the invocation deadline")
 	ErrNotFilled     = errors.New("order did not fill completely")
+	ErrCanceled      = errors.New("order canceled at the execution deadline")
 	ErrNoBuyingPower = errors.New("not enough buying power after the sells")
 )
 
@@ -42,8 +43,12 @@ type Outcome struct {
 	Qty, FilledQty, FilledAvgPrice decimal.Decimal
 	Status                         broker.OrderStatus
 	Existing                       bool
-	Attempts                       int
-	Err                            error
+	// Canceled is true when the executor cancelled the order because it
+	// was still open at the execution deadline; FilledQty keeps what
+	// filled before.
+	Canceled bool
+	Attempts int
+	Err      error
 }
 
 // Report is the result of an execution.

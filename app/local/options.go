@@ -38,6 +38,7 @@ type options struct {
 	noWatchdog bool
 	network    Network
 	trading    func(ctx context.Context) (bool, error)
+	session    func() time.Time
 }
 
 // Middleware wraps a function's handler; d are the function's handler
@@ -169,3 +170,11 @@ func WithoutWatchdog() Option { return func(o *options) { o.noWatchdog = true } 
 func WithTradingEnabled(f func(ctx context.Context) (bool, error)) Option {
 	return func(o *options) { o.trading = f }
 }
+
+// WithSessionClock is the market's clock (handlers.Deps.Session) outside
+// the sessions Run replays: the local endpoint's clock, on which its
+// schedules and manual runs start today's workflows. Without it, the
+// clock goes on from the last replayed session (or the stack's first
+// session, before Run), so an event redriven after Run is judged
+// against that session.
+func WithSessionClock(now func() time.Time) Option { return func(o *options) { o.session = now } }
