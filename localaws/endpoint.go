@@ -55,8 +55,9 @@ type Config struct {
 	TradingEnabled func(ctx context.Context) (bool, error)
 	// Trading starts the kill-switch parameter at "true" (trading
 	// resumed), for a run directory that has none yet; otherwise it starts
-	// as template.yaml declares it, "false", and the workflows fail at
-	// step kill_switch until `alchemiser trading resume`.
+	// as template.yaml declares it, "false", and the workflows complete
+	// with outcome halted, placing no order, until `alchemiser trading
+	// resume`.
 	Trading bool
 	// Clock is the stack's clock (emulator.WithClock), whose Now the
 	// services read; the stack's default (emulator.ScaledClock) when nil.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/internal/retry"
@@ -49,6 +50,7 @@ type Outcome struct {
 	Canceled bool
 	Attempts int
 	Err      error
+	expired  bool // the wait for it ended unfinished: later orders are not placed
 }
 
 // Report is the result of an execution.
@@ -118,7 +120,7 @@ func (e *Executor) Execute(ctx context.Context, req Request) (Report, error) {
 		}
 	}
 	for _, it := range sells {
-		o := e.order(ctx, req, it)
+		o := e.orderUnlessExpired(ctx, req, it, rep)
 		if len(rep.Orders) == 0 && aborts(o) {
 			return rep, fmt.Errorf("%w: %s %s: %w", ErrRetryable, it.Side, it.Symbol, o.Err)
 		}
@@ -142,13 +144,24 @@ func (e *Executor) Execute(ctx context.Context, req Request) (Report, error) {
 		rep.add(o)
 	}
 	for _, it := range buys {
-		o := e.order(ctx, req, it)
+		o := e.orderUnlessExpired(ctx, req, it, rep)
 		if len(rep.Orders) == 0 && aborts(o) {
 			return rep, fmt.Errorf("%w: %s %s: %w", ErrRetryable, it.Side, it.Symbol, o.Err)
 		}
 		rep.add(o)
 	}
 	return rep, nil
+}
+
+// orderUnlessExpired places it, unless the wait for an earlier order of
+// the plan ended unfinished (the deadline came): an order placed then
+// could not be watched, and would only be cancelled.
+func (e *Executor) orderUnlessExpired(ctx context.Context, req Request, it Intent, rep Report) Outcome {
+	if slices.ContainsFunc(rep.Orders, func(o Outcome) bool { return o.expired }) {
+		return Outcome{Symbol: it.Symbol, Side: it.Side, Qty: it.Qty, ClientOrderID: e.cfg.OrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side),
+			Err: fmt.Errorf("%w: %s %s not placed: the wait for an earlier order ended unfinished", ErrDeadline, it.Side, it.Symbol)}
+	}
+	return e.order(ctx, req, it)
 }
 
 // aborts reports whether an outcome means the broker could not be used at

@@ -15,10 +15,6 @@ func (e *Executor) order(ctx context.Context, req Request, it Intent) Outcome {
 	out := Outcome{Symbol: it.Symbol, Side: it.Side, Qty: it.Qty,
 		ClientOrderID: e.cfg.OrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side)}
 	defer func() { e.cfg.Observer.OrderDone(ctx, out) }()
-	if e.pastDeadline(ctx) { // an order placed now could not be watched
-		out.Err = fmt.Errorf("%w: %s %s not placed", ErrDeadline, it.Side, it.Symbol)
-		return out
-	}
 	var q marketdata.Quote
 	n, err := e.call(ctx, EndpointLatestQuote, func(ctx context.Context) (err error) {
 		q, err = e.b.LatestQuote(ctx, it.Symbol)
@@ -78,6 +74,7 @@ func (e *Executor) wait(ctx context.Context, id string) (broker.Order, error) {
 func (e *Executor) cancel(ctx context.Context, out Outcome, last broker.Order, waitErr error) Outcome {
 	out.Status, out.FilledQty, out.FilledAvgPrice = last.Status, last.FilledQty, last.FilledAvgPrice
 	out.Err = fmt.Errorf("could not see %s %s end: %w", out.Side, out.Symbol, waitErr)
+	out.expired = true
 	n, err := e.call(ctx, EndpointCancelOrder, func(ctx context.Context) error { return e.b.CancelOrder(ctx, out.OrderID) })
 	out.Attempts += n
 	if err != nil && !errors.Is(err, broker.ErrRejected) {
@@ -96,18 +93,12 @@ func (e *Executor) cancel(ctx context.Context, out Outcome, last broker.Order, w
 	case o.Status == broker.StatusFilled:
 		out.Err = nil // the fill came before the cancel
 	case o.Status == broker.StatusCanceled:
-		out.Canceled = true
+		out.Canceled, out.expired = true, true
 		out.Err = fmt.Errorf("%w: %s %s with %s of %s filled", ErrCanceled, out.Side, out.Symbol, o.FilledQty, out.Qty)
 	default:
 		out.Err = fmt.Errorf("%w: %s %s ended %s with %s of %s", ErrNotFilled, out.Side, out.Symbol, o.Status, o.FilledQty, out.Qty)
 	}
 	return out
-}
-
-// pastDeadline reports whether ctx's deadline minus the margin has passed.
-func (e *Executor) pastDeadline(ctx context.Context) bool {
-	dl, ok := ctx.Deadline()
-	return ok && !e.cfg.Now().Before(dl.Add(-e.cfg.DeadlineMargin))
 }
 
 // bounded is ctx with its deadline moved earlier by the margin.

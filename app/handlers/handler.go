@@ -29,8 +29,11 @@ type Deps struct {
 	// nil, as in Lambda; the local stack, which replays past sessions,
 	// sets it to the replayed session's time.
 	Session func() time.Time
-	Log     *slog.Logger      // slog.Default when nil
-	Metrics *metrics.Recorder // nil records nothing
+	// AcceptStale turns the stale-event check off (StaleAfter). Only
+	// tests set it, to show what the check protects.
+	AcceptStale bool
+	Log         *slog.Logger      // slog.Default when nil
+	Metrics     *metrics.Recorder // nil records nothing
 	// Adopt is told the correlation id of a workflow the invocation
 	// starts (telemetry.AdoptCorrelation), so its logs and span carry it.
 	Adopt func(ctx context.Context, correlationID string)

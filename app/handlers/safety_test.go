@@ -51,6 +51,9 @@ func TestAStalePlanIsRefusedBeforeAnyOrder(t *testing.T) {
 			if len(rec.Events()) != 1 || len(done) != 1 || done[0].(*events.WorkflowCompleted).Outcome != events.OutcomeStaleSkipped {
 				t.Fatalf("published %v, want one WorkflowCompleted, stale_skipped", rec.Events())
 			}
+			if _, _, err := events.Decode(envelope(t, done[0])); err != nil {
+				t.Errorf("the workflow's end does not decode: %v", err)
+			}
 			if pos, err := b.Positions(context.Background()); err != nil || len(pos) != 0 {
 				t.Errorf("positions %v (%v): a stale plan traded", pos, err)
 			}
@@ -82,6 +85,9 @@ func TestAStaleSignalIsNotPlanned(t *testing.T) {
 	done := rec.OfType(events.TypeWorkflowCompleted)
 	if len(rec.Events()) != 1 || len(done) != 1 || done[0].(*events.WorkflowCompleted).Outcome != events.OutcomeStaleSkipped {
 		t.Fatalf("published %v, want one WorkflowCompleted, stale_skipped", rec.Events())
+	}
+	if _, _, err := events.Decode(envelope(t, done[0])); err != nil {
+		t.Errorf("the workflow's end does not decode: %v", err)
 	}
 }
 

@@ -23,6 +23,9 @@ const StaleAfter = time.Hour
 // date is not the New York date of the session clock (Deps.Session), or
 // it is older than StaleAfter by Deps.Now.
 func (d Deps) staleness(wf events.Workflow, occurred time.Time) string {
+	if d.AcceptStale {
+		return ""
+	}
 	today := d.session().In(newYork).Format(time.DateOnly)
 	if wf.TradingDate != today {
 		return fmt.Sprintf("trading date %s is not today's session %s", wf.TradingDate, today)
@@ -40,6 +43,9 @@ func (d Deps) staleness(wf events.Workflow, occurred time.Time) string {
 // ends the workflow without a WorkflowFailed: a failure would page again
 // for the same incident and spend the workflow-success budget on a
 // workflow that, correctly, did nothing.
+// none is a portfolio that was not read.
+var none = events.Portfolio{Positions: []events.Holding{}}
+
 func skipStale(ctx context.Context, d Deps, log *slog.Logger, parent *events.Metadata, wf events.Workflow,
 	planID string, allocs []events.Allocation, reason string) error {
 	log.WarnContext(ctx, "stale event skipped: nothing planned or traded", "reason", reason,
@@ -47,6 +53,7 @@ func skipStale(ctx context.Context, d Deps, log *slog.Logger, parent *events.Met
 	end := &events.WorkflowCompleted{
 		Metadata: parent.Child(d.ids().New(), d.now()), Workflow: wf, Outcome: events.OutcomeStaleSkipped,
 		PlanID: planID, Allocations: allocs, Items: []events.PlanItem{}, Orders: []events.OrderResult{},
+		Before: none, After: none, // the account was not read
 	}
 	if err := d.Publisher.Publish(ctx, end); err != nil {
 		return fmt.Errorf("could not publish %s: %w", end.EventType(), err)

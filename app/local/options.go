@@ -39,6 +39,7 @@ type options struct {
 	network    Network
 	trading    func(ctx context.Context) (bool, error)
 	session    func() time.Time
+	stale      bool
 }
 
 // Middleware wraps a function's handler; d are the function's handler
@@ -178,3 +179,9 @@ func WithTradingEnabled(f func(ctx context.Context) (bool, error)) Option {
 // session, before Run), so an event redriven after Run is judged
 // against that session.
 func WithSessionClock(now func() time.Time) Option { return func(o *options) { o.session = now } }
+
+// WithStaleEvents turns the handlers' stale-event check off
+// (handlers.Deps.AcceptStale): a redriven event of an earlier session is
+// acted on. For chaos tests showing what the check protects; never in a
+// real run.
+func WithStaleEvents() Option { return func(o *options) { o.stale = true } }

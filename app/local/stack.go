@@ -240,7 +240,7 @@ func (s *Stack) deps(fn string) (compose.Deps, error) {
 		return compose.Deps{}, err
 	}
 	rec.Log = tel.Logger()
-	return compose.Deps{Telemetry: tel, Claims: s.claims, Handler: handlers.Deps{Log: tel.Logger(), Metrics: rec, Session: s.session.Now,
+	return compose.Deps{Telemetry: tel, Claims: s.claims, Handler: handlers.Deps{Log: tel.Logger(), Metrics: rec, Session: s.session.Now, AcceptStale: s.opts.stale,
 		Adopt: telemetry.AdoptCorrelation, Publisher: metrics.Publisher{Next: s.publisher(fn, rec), Recorder: rec}}}, nil
 }
 
