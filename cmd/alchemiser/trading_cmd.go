@@ -50,8 +50,9 @@ name fails instead of creating a parameter no function reads.
 
 "true" and "false" are read in any case around white space; any other value
 also halts the execution function (it fails closed), but fails the workflow at
-step kill_switch (a misconfiguration pages), and status reports it as an error. A new stack starts halted (the template's value is "false"); resume
-is the deliberate act that starts trading. A deployment that updates the
+step kill_switch (a misconfiguration pages), and status reports it as an error.
+A new stack starts halted (the template's value is "false"); resume is the
+deliberate act that starts trading. A deployment that updates the
 parameter's resource writes "false" back: after such a deploy, check status.
 
 Exit status: 0; 1 when SSM fails or the value is neither true nor false; 2 on
@@ -67,7 +68,7 @@ bad usage.`,
 	}
 	t.bind(cmd) // so that `trading on --stack S` reaches the message above
 	cmd.AddCommand(
-		newTradingVerbCmd("halt", "Stop trading: every later plan fails before any order", `halt writes "false" to the kill-switch parameter (PutParameter, after reading it to
+		newTradingVerbCmd("halt", "Stop trading: every later plan completes, halted, before any order", `halt writes "false" to the kill-switch parameter (PutParameter, after reading it to
 check that it exists): every later plan places no order and its workflow
 completes with outcome halted; a plan already placing orders finishes.`, haltTrading),
 		newTradingVerbCmd("resume", "Trade again: later plans place their orders", `resume writes "true" to the kill-switch parameter (PutParameter, after reading it
