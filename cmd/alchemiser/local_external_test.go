@@ -550,15 +550,6 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }
 
-func newYorkZone(t *testing.T) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
 // waitUntil polls ok until it holds, failing the test after three
 // minutes: a deadline for a hung process, not a measure of speed.
 func waitUntil(t *testing.T, what string, ok func() bool) {
