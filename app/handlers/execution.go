@@ -85,7 +85,7 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	case plan.DryRun:
 		return h.dryRun(ctx, plan, halted, log)
 	case invalid != nil:
-		log.ErrorContext(ctx, "kill switch unreadable: plan not executed", "plan_id", plan.PlanID, "error", invalid.Error(),
+		log.ErrorContext(ctx, "kill switch value not recognised: plan not executed", "plan_id", plan.PlanID, "error", invalid.Error(),
 			"error_type", errtype.Of(invalid))
 		end := failed(h.Deps, &plan.Metadata, plan.Workflow, "kill_switch", invalid)
 		if err := h.Publisher.Publish(ctx, end); err != nil {
