@@ -309,6 +309,13 @@ func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
 	}
 	r := &Report{Scenario: sc.Name, Incident: sc.Incident, RunDir: obs.Dir, Workflows: len(obs.Results),
 		Checks: []Check{checkAccounting(obs), checkOrders(obs), checkNotifications(obs), alert, find}}
+	if sc.NoFailedOrders {
+		c, err := checkNoFailedOrders(sc, obs)
+		if err != nil {
+			return nil, err
+		}
+		r.Checks = append(r.Checks, c)
+	}
 	r.Pass = !slices.ContainsFunc(r.Checks, func(c Check) bool { return !c.Pass })
 	return r, nil
 }

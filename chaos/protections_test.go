@@ -72,9 +72,10 @@ func assertFails(t *testing.T, rep *Report, names ...string) {
 
 // A replay of the archive without the idempotency guard trades again:
 // the replayed signals are planned on today's positions, under new client
-// order ids for the same workflows.
+// order ids for the same workflows. (The earlier session's are also stale,
+// and refused as such: that check is off too, to show the guard's part.)
 func TestReplayWithoutIdempotencyTradesTwice(t *testing.T) {
-	rep := run(t, "archive-replay", Options{Unguarded: true})
+	rep := run(t, "archive-replay", Options{Unguarded: true, Unprotect: func(c *StackConfig) { c.Knobs.AcceptStale = true }})
 	assertFails(t, rep, NoDuplicateOrders)
 }
 
@@ -178,6 +179,13 @@ func TestOversizeWithoutAClaimStoreStopsTheWorkflow(t *testing.T) {
 func TestFailedEventsWithoutADestinationAreLost(t *testing.T) {
 	unprotected(t, []string{"handler-error", "event-dead-lettered", "workflow-stuck", "publish-failed", "poison-event", "lambda-timeout", "dlq-redrive"},
 		func(c *StackConfig) { c.Knobs.NoDestinations = true }, Accounting)
+}
+
+// The stale-event check is what keeps a redriven event of an earlier
+// session from trading on today's account: without it the old plan and
+// signal are acted on, and the workflows they end are not skipped.
+func TestRedrivenStaleEventsWithoutTheCheckTrade(t *testing.T) {
+	unprotected(t, []string{"dlq-redrive", "stale-plan-redrive"}, func(c *StackConfig) { c.Knobs.AcceptStale = true }, NoFailedOrders)
 }
 
 // The retry after a timeout re-executes the plan while the first

@@ -58,6 +58,11 @@ type Scenario struct {
 	// Found, when set, picks the affected workflows from Query's result
 	// instead of Column's distinct values.
 	Found func(r *insights.Result) []string
+	// NoFailedOrders adds the invariant of that name (a recovery that
+	// must not trade wrongly): no order failed, and the workflows that
+	// ended stale_skipped are exactly Stale's (none when Stale is nil).
+	NoFailedOrders bool
+	Stale          func(o *Observed) []string
 }
 
 // ErrUnknownScenario is returned by Named for a name not in Scenarios.

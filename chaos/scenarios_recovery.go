@@ -42,9 +42,18 @@ func recoveryScenarios() []Scenario {
 			Alarms: []string{"failed-invocations-not-empty", "execution-errors"},
 			Query:  "event-dead-lettered", Column: "correlation_id", Affected: redriven},
 		{Name: "dlq-redrive", Incident: "event-dead-lettered", Description: "the account endpoint fails and the portfolio events are dead-lettered; " +
-			"once it is back, the queues are redriven onto the bus (as alchemiser dlq redrive does) and the workflows end",
+			"once it is back, the queues are redriven onto the bus (as alchemiser dlq redrive does) and the workflows end: the last " +
+			"session's plans and trades, the earlier session's is stale and ends stale_skipped, and no order fails",
 			Workflows: 2, Seed: 31, Setup: accountDown, After: redrive, Alarms: []string{"failed-invocations-not-empty"},
-			Query: "event-dead-lettered", Column: "correlation_id", Affected: redriven},
+			Query: "event-dead-lettered", Column: "correlation_id", Affected: redriven, NoFailedOrders: true, Stale: redrivenBefore},
+		{Name: "stale-plan-redrive", Incident: "event-dead-lettered", Description: "the kill switch cannot be read once the first " +
+			"session's plan is made: its RebalancePlanned fails all of Lambda's attempts and is dead-lettered; the next session trades; " +
+			"then the queues are redriven and the old plan is refused before any order (stale_skipped): no order fails, no workflow " +
+			"fails, no SLO pages",
+			Workflows: 2, Seed: 31, Setup: killSwitchDownFirstPlan, After: redrive,
+			Alarms: []string{"failed-invocations-not-empty", "execution-errors"},
+			Quiet:  []string{"slo-workflow-success-page", "slo-order-success-page"},
+			Query:  "event-dead-lettered", Column: "correlation_id", Affected: redriven, NoFailedOrders: true, Stale: redrivenBefore},
 		{Name: "archive-replay", Incident: "duplicate-delivery", Description: "after a clean run the whole archive is replayed onto the bus: " +
 			"the handlers skip what they already handled, nothing trades or notifies twice",
 			Workflows: 2, Seed: 31, After: replayArchive, Alarms: []string{"duplicate-delivery-spike"}, Query: "duplicate-delivery"},

@@ -60,6 +60,9 @@ type Knobs struct {
 	// NoBreaker keeps the executor's circuit breaker closed whatever
 	// fails.
 	NoBreaker bool
+	// AcceptStale turns the handlers' stale-event check off: a redriven
+	// event of an earlier session trades.
+	AcceptStale bool
 	// Lease is the idempotency guards' in-progress lease instead of
 	// handlers.IdempotencyLease (scaled down with a scenario's time);
 	// negative for none: a record stays in progress until its
@@ -95,6 +98,9 @@ func (k Knobs) options() []local.Option {
 	}
 	if k.NoWatchdog {
 		opts = append(opts, local.WithoutWatchdog())
+	}
+	if k.AcceptStale {
+		opts = append(opts, local.WithStaleEvents())
 	}
 	if k.NoClaimCheck {
 		opts = append(opts, local.WithPublisherOptions(ebpub.WithClaimCheck(nil)))
@@ -173,6 +179,7 @@ type Stack struct {
 	*local.Stack
 	putFailure atomic.Pointer[func(source, detailType string) (code, msg string)]
 	beforePut  atomic.Pointer[func(ctx context.Context, in *eventbridge.PutEventsInput)]
+	killSwitch atomic.Pointer[error]
 }
 
 // NewStack starts a stack for c.
@@ -181,7 +188,8 @@ func NewStack(ctx context.Context, c StackConfig) (*Stack, error) {
 		c.TimeScale = local.DefaultTimeScale / 10
 	}
 	s := &Stack{}
-	opts := append(c.Knobs.options(), local.WithEmulatorOptions(emulator.WithPutFailure(s.failPut), emulator.WithBeforePut(s.seePut)))
+	opts := append(c.Knobs.options(), local.WithEmulatorOptions(emulator.WithPutFailure(s.failPut), emulator.WithBeforePut(s.seePut)),
+		local.WithTradingEnabled(s.readKillSwitch))
 	account, ds, err := startingState(c)
 	if err != nil {
 		return nil, err
@@ -251,6 +259,24 @@ func (s *Stack) failPut(source, detailType string) (string, string) {
 		return (*f)(source, detailType)
 	}
 	return "", ""
+}
+
+// SetKillSwitchError makes the execution function's reading of the kill
+// switch fail with err from now on (nil: it reads "true"), as when SSM
+// cannot be reached: the function returns the error, and Lambda retries.
+func (s *Stack) SetKillSwitchError(err error) {
+	if err == nil {
+		s.killSwitch.Store(nil)
+		return
+	}
+	s.killSwitch.Store(&err)
+}
+
+func (s *Stack) readKillSwitch(context.Context) (bool, error) {
+	if err := s.killSwitch.Load(); err != nil {
+		return false, *err
+	}
+	return true, nil
 }
 
 func (s *Stack) seePut(ctx context.Context, in *eventbridge.PutEventsInput) {

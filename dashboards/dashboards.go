@@ -175,10 +175,11 @@ func Operations(spec *alarms.Spec) *Dashboard {
 	g.add("metric", 12, 6, timeSeries("Broker errors and breaker", errs...))
 
 	// Orders and log volume.
-	g.add("metric", 12, 6, timeSeries("Orders submitted, filled, rejected",
+	g.add("metric", 12, 6, timeSeries("Orders submitted, filled, rejected, canceled at the deadline",
 		business(spec, metrics.OrdersSubmitted, "Sum", "submitted", blue),
 		business(spec, metrics.OrdersFilled, "Sum", "filled", green),
-		business(spec, metrics.OrdersRejected, "Sum", "rejected", red)))
+		business(spec, metrics.OrdersRejected, "Sum", "rejected", red),
+		business(spec, metrics.OrdersCanceled, "Sum", "canceled", orange)))
 	g.add("metric", 12, 6, logBytesPerWorkflow(spec))
 	return &Dashboard{Start: "-PT12H", Widgets: g.widgets}
 }

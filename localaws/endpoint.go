@@ -55,8 +55,9 @@ type Config struct {
 	TradingEnabled func(ctx context.Context) (bool, error)
 	// Trading starts the kill-switch parameter at "true" (trading
 	// resumed), for a run directory that has none yet; otherwise it starts
-	// as template.yaml declares it, "false", and the workflows fail at
-	// step kill_switch until `alchemiser trading resume`.
+	// as template.yaml declares it, "false", and the workflows complete
+	// with outcome halted, placing no order, until `alchemiser trading
+	// resume`.
 	Trading bool
 	// Clock is the stack's clock (emulator.WithClock), whose Now the
 	// services read; the stack's default (emulator.ScaledClock) when nil.
@@ -174,7 +175,14 @@ func (e *Endpoint) start(ctx context.Context, ln net.Listener) error {
 
 // stack builds the local stack, or the chaos scenario's.
 func (e *Endpoint) stack(ctx context.Context) error {
-	opts := []local.Option{local.WithTradingEnabled(e.tradingEnabled())}
+	// Once the replayed sessions are done, the market is today's on the
+	// stack's clock: the schedules and manual runs start today's
+	// workflows, and an event of a replayed session redriven now is stale.
+	market := emulator.ScaledClock{}.Now
+	if e.cfg.Clock != nil {
+		market = e.cfg.Clock.Now
+	}
+	opts := []local.Option{local.WithTradingEnabled(e.tradingEnabled()), local.WithSessionClock(market)}
 	if e.cfg.Clock != nil {
 		opts = append(opts, local.WithEmulatorOptions(emulator.WithClock(e.cfg.Clock)))
 	}

@@ -127,5 +127,11 @@ type Broker interface {
 	OrderByClientOrderID(ctx context.Context, clientOrderID string) (Order, error)
 	// WaitForTerminal polls the order until its status is terminal or ctx ends.
 	WaitForTerminal(ctx context.Context, clientOrderID string) (Order, error)
+	// CancelOrder asks the broker to cancel the open order with broker id
+	// orderID. Acceptance is not the end of the order: it ends canceled,
+	// keeping any partial fill, or filled if a fill came first, so read
+	// it afterwards. An order that can no longer be cancelled (it ended)
+	// is an *Error wrapping ErrRejected; an unknown one wraps ErrNotFound.
+	CancelOrder(ctx context.Context, orderID string) error
 	Clock(ctx context.Context) (Clock, error)
 }

@@ -12,5 +12,7 @@
 //
 // The port's one non-obvious promise: PlaceOrder with a client order id the
 // broker already knows returns that order with Existing set and places
-// nothing, which is what makes execution idempotent.
+// nothing, which is what makes execution idempotent. CancelOrder only asks:
+// the order then ends canceled (a partial fill kept) or filled, and must be
+// read; one that already ended is ErrRejected (Alpaca's 422).
 package broker

@@ -45,6 +45,15 @@ type Workflow struct {
 // OutcomeDryRun is the outcome of a completed dry-run workflow.
 const OutcomeDryRun = "verified (dry run)"
 
+// OutcomeHalted is the outcome of a workflow whose plan the kill switch
+// ("false") kept from trading: the owner's decision, not a failure.
+const OutcomeHalted = "halted"
+
+// OutcomeStaleSkipped is the outcome of a workflow whose SignalGenerated
+// or RebalancePlanned arrived too late to act on (a redrive or replay of
+// another session's event): nothing was planned or traded.
+const OutcomeStaleSkipped = "stale_skipped"
+
 // IsDryRun reports whether the workflow places no order.
 func (w Workflow) IsDryRun() bool { return w.DryRun }
 
@@ -144,7 +153,7 @@ type TradeExecuted struct {
 type WorkflowCompleted struct {
 	Metadata    `json:"metadata"`
 	Workflow    `json:"workflow"`
-	Outcome     string        `json:"outcome"` // rebalanced, no_trades or OutcomeDryRun
+	Outcome     string        `json:"outcome"` // rebalanced, no_trades, OutcomeDryRun, OutcomeHalted or OutcomeStaleSkipped
 	PlanID      string        `json:"plan_id"`
 	Allocations []Allocation  `json:"allocations"`
 	Items       []PlanItem    `json:"items"`

@@ -18,10 +18,11 @@ const (
 	EndpointLatestQuote   = "GET /v2/stocks/quotes/latest"
 	EndpointPlaceOrder    = "POST /v2/orders"
 	EndpointOrderByClient = "GET /v2/orders:by_client_order_id"
+	EndpointCancelOrder   = "DELETE /v2/orders/{id}"
 )
 
 // Endpoints lists them.
-var Endpoints = []string{EndpointAccount, EndpointLatestQuote, EndpointPlaceOrder, EndpointOrderByClient}
+var Endpoints = []string{EndpointAccount, EndpointLatestQuote, EndpointPlaceOrder, EndpointOrderByClient, EndpointCancelOrder}
 
 // call runs f through the breaker, each attempt bounded by CallTimeout,
 // retrying retryable failures with exponential backoff and full jitter,

@@ -25,6 +25,13 @@
 //   - All waiting (backoff, waiting for fills) is bounded by the context's
 //     deadline minus DeadlineMargin; a wait that would cross it fails with
 //     ErrDeadline instead, leaving time to report.
+//   - An order the executor stops watching unfinished (the wait for fills
+//     reached the deadline, or the broker could not be read) is cancelled
+//     (broker.Broker.CancelOrder) and read once more within half the
+//     margin: it is reported canceled (Outcome.Canceled, ErrCanceled) with
+//     its partial fill kept, or filled if a fill beat the cancel, so it
+//     cannot fill later, outside the plan. No later order of the plan is
+//     placed: it could not be watched either.
 //
 // Execute returns an error only when execution could not proceed and a
 // later retry of the whole invocation may succeed (ErrRetryable wraps it):

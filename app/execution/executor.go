@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/internal/retry"
@@ -17,6 +18,7 @@ var (
 	ErrBreakerOpen   = errors.New("broker circuit breaker is open")
 	ErrDeadline      = errors.New("not enough time left before the invocation deadline")
 	ErrNotFilled     = errors.New("order did not fill completely")
+	ErrCanceled      = errors.New("order canceled at the execution deadline")
 	ErrNoBuyingPower = errors.New("not enough buying power after the sells")
 )
 
@@ -42,8 +44,13 @@ type Outcome struct {
 	Qty, FilledQty, FilledAvgPrice decimal.Decimal
 	Status                         broker.OrderStatus
 	Existing                       bool
-	Attempts                       int
-	Err                            error
+	// Canceled is true when the executor cancelled the order because it
+	// was still open at the execution deadline; FilledQty keeps what
+	// filled before.
+	Canceled bool
+	Attempts int
+	Err      error
+	expired  bool // the wait for it ended unfinished: later orders are not placed
 }
 
 // Report is the result of an execution.
@@ -113,7 +120,7 @@ func (e *Executor) Execute(ctx context.Context, req Request) (Report, error) {
 		}
 	}
 	for _, it := range sells {
-		o := e.order(ctx, req, it)
+		o := e.orderUnlessExpired(ctx, req, it, rep)
 		if len(rep.Orders) == 0 && aborts(o) {
 			return rep, fmt.Errorf("%w: %s %s: %w", ErrRetryable, it.Side, it.Symbol, o.Err)
 		}
@@ -137,13 +144,24 @@ func (e *Executor) Execute(ctx context.Context, req Request) (Report, error) {
 		rep.add(o)
 	}
 	for _, it := range buys {
-		o := e.order(ctx, req, it)
+		o := e.orderUnlessExpired(ctx, req, it, rep)
 		if len(rep.Orders) == 0 && aborts(o) {
 			return rep, fmt.Errorf("%w: %s %s: %w", ErrRetryable, it.Side, it.Symbol, o.Err)
 		}
 		rep.add(o)
 	}
 	return rep, nil
+}
+
+// orderUnlessExpired places it, unless the wait for an earlier order of
+// the plan ended unfinished (the deadline came): an order placed then
+// could not be watched, and would only be cancelled.
+func (e *Executor) orderUnlessExpired(ctx context.Context, req Request, it Intent, rep Report) Outcome {
+	if slices.ContainsFunc(rep.Orders, func(o Outcome) bool { return o.expired }) {
+		return Outcome{Symbol: it.Symbol, Side: it.Side, Qty: it.Qty, ClientOrderID: e.cfg.OrderID(req.CorrelationID, req.PlanID, it.Symbol, it.Side),
+			Err: fmt.Errorf("%w: %s %s not placed: the wait for an earlier order ended unfinished", ErrDeadline, it.Side, it.Symbol)}
+	}
+	return e.order(ctx, req, it)
 }
 
 // aborts reports whether an outcome means the broker could not be used at

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/broker"
@@ -188,18 +190,66 @@ func TestBackoffStopsBeforeTheDeadline(t *testing.T) {
 	}
 }
 
-func TestUnfilledOrderTimesOutWithinDeadline(t *testing.T) {
+// TestOpenOrdersAreCanceledAtTheDeadline: the wait for fills ends at the
+// deadline minus the margin, the open order is cancelled (a partial fill
+// kept), and no order is placed after it.
+func TestOpenOrdersAreCanceledAtTheDeadline(t *testing.T) {
+	for _, tc := range []struct {
+		status broker.OrderStatus
+		filled string
+	}{{broker.StatusNew, "0"}, {broker.StatusPartiallyFilled, "2"}} {
+		t.Run(string(tc.status), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake("1000")
+				f.status["A"] = tc.status
+				e, err := New(f, Config{DeadlineMargin: 2 * time.Second})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				start := time.Now()
+				rep, err := e.Execute(ctx, plan(buy("A", "4"), buy("B", "1")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if waited := time.Since(start); waited != time.Minute-2*time.Second {
+					t.Errorf("waited %s for fills, want until the deadline minus the margin", waited)
+				}
+				a, b := rep.Orders[0], rep.Orders[1]
+				if a.Status != broker.StatusCanceled || !a.Canceled || !a.FilledQty.Equal(d(tc.filled)) || !errors.Is(a.Err, ErrCanceled) {
+					t.Errorf("open order %+v, want canceled with %s filled", a, tc.filled)
+				}
+				if b.OrderID != "" || !errors.Is(b.Err, ErrDeadline) {
+					t.Errorf("order after the deadline %+v, want not placed", b)
+				}
+				if want := []string{"place A buy", "cancel A"}; !slices.Equal(f.calls, want) {
+					t.Errorf("calls %v, want %v", f.calls, want)
+				}
+				if rep.Submitted != 1 || rep.Filled != 0 || len(rep.Failed) != 2 {
+					t.Errorf("report %+v", rep)
+				}
+			})
+		})
+	}
+}
+
+func TestACancelThatLosesToAFillReportsTheFill(t *testing.T) {
 	f := newFake("1000")
 	f.status["A"] = broker.StatusNew
+	f.failNext["cancel"] = []error{rejected()}
 	e, _ := executor(t, f, Config{DeadlineMargin: time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
+	f.mu.Lock()
+	f.onCancelFail = func(o *broker.Order) { o.Status, o.FilledQty = broker.StatusFilled, o.Qty }
+	f.mu.Unlock()
 	rep, err := e.Execute(ctx, plan(buy("A", "1")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Failed) != 1 || !errors.Is(rep.Orders[0].Err, context.DeadlineExceeded) || rep.Submitted != 1 {
-		t.Errorf("report %+v", rep)
+	if o := rep.Orders[0]; o.Status != broker.StatusFilled || o.Canceled || o.Err != nil || rep.Filled != 1 {
+		t.Errorf("order %+v, want the fill that came before the cancel", o)
 	}
 }
 

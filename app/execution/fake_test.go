@@ -21,7 +21,10 @@ type fakeBroker struct {
 	failNext map[string][]error            // by method name: errors to return first
 	status   map[string]broker.OrderStatus // final status by symbol (default filled)
 	hang     int                           // PlaceOrder calls to hold open until their context ends
-	seq      int
+	// onCancelFail changes the order whose cancel failed (by failNext):
+	// what happened to it meanwhile.
+	onCancelFail func(*broker.Order)
+	seq          int
 }
 
 var _ broker.Broker = (*fakeBroker)(nil)
@@ -89,6 +92,9 @@ func (f *fakeBroker) PlaceOrder(ctx context.Context, req broker.OrderRequest) (b
 	}
 	o := broker.Order{ID: fmt.Sprint(f.seq), ClientOrderID: req.ClientOrderID, Symbol: req.Symbol, Side: req.Side,
 		Qty: *req.Qty, Status: status, FilledAvgPrice: f.prices[req.Symbol]}
+	if status == broker.StatusPartiallyFilled {
+		o.FilledQty = req.Qty.Div(decimal.NewFromInt(2))
+	}
 	if status == broker.StatusFilled {
 		o.FilledQty = *req.Qty
 		value := req.Qty.Mul(f.prices[req.Symbol])
@@ -119,6 +125,33 @@ func (f *fakeBroker) WaitForTerminal(ctx context.Context, id string) (broker.Ord
 	}
 	<-ctx.Done()
 	return o, ctx.Err()
+}
+
+// CancelOrder cancels an open order as Alpaca does: 422 once it ended,
+// 404 for an unknown id; the partial fill stays.
+func (f *fakeBroker) CancelOrder(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k, o := range f.orders {
+		if o.ID != id {
+			continue
+		}
+		if err := f.fail("cancel"); err != nil {
+			if f.onCancelFail != nil {
+				f.onCancelFail(&o)
+				f.orders[k] = o
+			}
+			return err
+		}
+		if o.Status.Terminal() {
+			return rejected()
+		}
+		o.Status = broker.StatusCanceled
+		f.orders[k] = o
+		f.calls = append(f.calls, "cancel "+o.Symbol)
+		return nil
+	}
+	return &broker.Error{Endpoint: "DELETE", StatusCode: 404, Err: broker.ErrNotFound}
 }
 
 func (f *fakeBroker) Clock(context.Context) (broker.Clock, error) {

@@ -2,6 +2,7 @@ package execution
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/alchemiser/alchemiser/app/broker"
@@ -39,11 +40,12 @@ func (e *Executor) order(ctx context.Context, req Request, it Intent) Outcome {
 		out.Qty = o.Qty
 	}
 	if !o.Status.Terminal() {
-		o, err = e.wait(ctx, out.ClientOrderID)
+		seen, err := e.wait(ctx, out.ClientOrderID)
+		if seen.ID != "" {
+			o = seen
+		}
 		if err != nil {
-			out.Status = o.Status
-			out.Err = fmt.Errorf("could not see %s %s end: %w", it.Side, it.Symbol, err)
-			return out
+			return e.cancel(ctx, out, o, err)
 		}
 	}
 	out.Status, out.FilledQty, out.FilledAvgPrice = o.Status, o.FilledQty, o.FilledAvgPrice
@@ -62,6 +64,41 @@ func (e *Executor) wait(ctx context.Context, id string) (broker.Order, error) {
 		return err
 	})
 	return o, err
+}
+
+// cancel ends an order the executor stopped watching (waitErr: the
+// execution deadline came, or the broker could not be read) so it cannot
+// fill later, outside the plan: DELETE, then one short read of how it
+// ended (within half the deadline margin, leaving the rest to report).
+// A 422 means it ended by itself meanwhile; the read says how.
+func (e *Executor) cancel(ctx context.Context, out Outcome, last broker.Order, waitErr error) Outcome {
+	out.Status, out.FilledQty, out.FilledAvgPrice = last.Status, last.FilledQty, last.FilledAvgPrice
+	out.Err = fmt.Errorf("could not see %s %s end: %w", out.Side, out.Symbol, waitErr)
+	out.expired = true
+	n, err := e.call(ctx, EndpointCancelOrder, func(ctx context.Context) error { return e.b.CancelOrder(ctx, out.OrderID) })
+	out.Attempts += n
+	if err != nil && !errors.Is(err, broker.ErrRejected) {
+		out.Err = errors.Join(out.Err, fmt.Errorf("could not cancel %s %s: %w", out.Side, out.Symbol, err))
+		return out
+	}
+	rctx, stop := context.WithTimeout(ctx, e.cfg.DeadlineMargin/2)
+	defer stop()
+	o, err := e.b.WaitForTerminal(rctx, out.ClientOrderID)
+	if o.ID != "" {
+		out.Status, out.FilledQty, out.FilledAvgPrice = o.Status, o.FilledQty, o.FilledAvgPrice
+	}
+	switch {
+	case err != nil:
+		out.Err = errors.Join(out.Err, fmt.Errorf("could not see %s %s end after the cancel: %w", out.Side, out.Symbol, err))
+	case o.Status == broker.StatusFilled:
+		out.Err = nil // the fill came before the cancel
+	case o.Status == broker.StatusCanceled:
+		out.Canceled, out.expired = true, true
+		out.Err = fmt.Errorf("%w: %s %s with %s of %s filled", ErrCanceled, out.Side, out.Symbol, o.FilledQty, out.Qty)
+	default:
+		out.Err = fmt.Errorf("%w: %s %s ended %s with %s of %s", ErrNotFilled, out.Side, out.Symbol, o.Status, o.FilledQty, out.Qty)
+	}
+	return out
 }
 
 // bounded is ctx with its deadline moved earlier by the margin.

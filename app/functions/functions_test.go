@@ -208,10 +208,17 @@ func wrap(t testing.TB, ev events.Event) []byte {
 	return raw
 }
 
+// start is a workflow of today's session in New York: the built
+// functions read the wall clock, on which another day's signal or plan
+// is stale.
 func start() *events.WorkflowStarted {
 	now := time.Now()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		panic(err)
+	}
 	return &events.WorkflowStarted{Metadata: events.Root(events.DefaultIDs().New(), now), Trigger: "manual",
-		Workflow: events.Workflow{TradingDate: "2026-11-20", StartedAt: now}}
+		Workflow: events.Workflow{TradingDate: now.In(ny).Format(time.DateOnly), StartedAt: now}}
 }
 
 // TestBootstrapsRunUnderTheRuntimeAPI runs each built function as Lambda
@@ -223,7 +230,7 @@ func TestBootstrapsRunUnderTheRuntimeAPI(t *testing.T) {
 	st := start()
 	invoke(t, e, "strategy", wrap(t, st))
 	sig := &events.SignalGenerated{Metadata: st.Child(events.DefaultIDs().New(), time.Now()), Workflow: st.Workflow,
-		AsOf: "2026-11-19", Allocations: []events.Allocation{{Symbol: "SPY", Weight: decimal.NewFromInt(1)}}, Strategies: []events.StrategySignal{}}
+		AsOf: time.Now().AddDate(0, 0, -1).Format(time.DateOnly), Allocations: []events.Allocation{{Symbol: "SPY", Weight: decimal.NewFromInt(1)}}, Strategies: []events.StrategySignal{}}
 	invoke(t, e, "portfolio", wrap(t, sig))
 	plan := &events.RebalancePlanned{Metadata: sig.Child(events.DefaultIDs().New(), time.Now()), Workflow: st.Workflow,
 		PlanID: "p", Allocations: sig.Allocations, Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
@@ -276,8 +283,8 @@ func TestSlackWebhookNeverReachesTheLogs(t *testing.T) {
 
 // TestExecutionHonoursTheKillSwitchAndRunsOncePerEvent: with the SSM
 // parameter at "false" the built execution function places no order and
-// fails the workflow at kill_switch; a second delivery of the same event
-// is skipped by the DynamoDB idempotency table.
+// completes the workflow, halted; a second delivery of the same event is
+// skipped by the DynamoDB idempotency table.
 func TestExecutionHonoursTheKillSwitchAndRunsOncePerEvent(t *testing.T) {
 	e := setup(t)
 	e.aws.trading = "false"
@@ -289,22 +296,23 @@ func TestExecutionHonoursTheKillSwitchAndRunsOncePerEvent(t *testing.T) {
 	raw := wrap(t, plan)
 	invoke(t, e, "execution", raw)
 	invoke(t, e, "execution", raw)
-	if got := strings.Join(e.aws.detailTypes(), " "); got != "alchemiser.execution/WorkflowFailed" {
-		t.Errorf("published %q, want one WorkflowFailed", got)
+	if got := strings.Join(e.aws.detailTypes(), " "); got != "alchemiser.execution/WorkflowCompleted" {
+		t.Errorf("published %q, want one WorkflowCompleted", got)
 	}
 	if len(e.x.Orders("K")) != 0 {
 		t.Errorf("%d orders placed with the kill switch off", len(e.x.Orders("K")))
 	}
 	e.aws.mu.Lock()
 	defer e.aws.mu.Unlock()
-	if len(e.aws.entries) == 1 && !strings.Contains(e.aws.entries[0]["Detail"].(string), `"step":"kill_switch"`) {
-		t.Errorf("failure detail %s", e.aws.entries[0]["Detail"])
+	if len(e.aws.entries) == 1 && !strings.Contains(e.aws.entries[0]["Detail"].(string), `"outcome":"halted"`) {
+		t.Errorf("the workflow's end %s, want outcome halted", e.aws.entries[0]["Detail"])
 	}
 }
 
 // TestExecutionHaltsOnAnUnrecognisedKillSwitchValue: a value that is
 // neither "true" nor "false" ("off", a typo) halts the built execution
-// function as "false" does, and the failure names the value.
+// function as "false" does, but fails the workflow at kill_switch (a
+// misconfiguration), naming the value.
 func TestExecutionHaltsOnAnUnrecognisedKillSwitchValue(t *testing.T) {
 	e := setup(t)
 	e.aws.trading = "off"

@@ -14,10 +14,12 @@
 //     workflow. Trigger "watchdog" runs the watchdog instead (below).
 //   - Strategy: WorkflowStarted in, SignalGenerated out.
 //   - Portfolio: SignalGenerated in, RebalancePlanned out, or
-//     WorkflowCompleted (outcome no_trades) when the plan only holds.
+//     WorkflowCompleted (outcome no_trades) when the plan only holds, or
+//     (outcome stale_skipped) when the signal is stale.
 //   - Execution: RebalancePlanned in; places the orders (sells, then buys)
 //     under the kill switch (TradingEnabled), then publishes TradeExecuted
-//     and WorkflowCompleted or WorkflowFailed.
+//     and WorkflowCompleted or WorkflowFailed. A stale plan completes
+//     stale_skipped; "false" completes halted; both place no order.
 //   - Notifications: WorkflowCompleted and WorkflowFailed in, a summary to
 //     the owner out, and the workflow's end in the Ledger; it also turns
 //     the CloudWatch alarm messages of the alarm topic (SNS records) into
@@ -56,8 +58,32 @@
 //     asynchronous retries run again. Every step is idempotent: execution
 //     derives client order ids from the correlation id, plan id, symbol and
 //     side, so a retried or duplicated delivery never places a second order.
-//   - A business failure (no data for a symbol, orders rejected or
-//     unfilled, trading disabled) publishes WorkflowFailed naming the step
-//     and returns nil: the workflow has ended, and retrying would fail the
+//   - A business failure (no data for a symbol, orders rejected, unfilled
+//     or cancelled at the deadline, a kill switch value that is neither
+//     "true" nor "false") publishes WorkflowFailed naming the step and
+//     returns nil: the workflow has ended, and retrying would fail the
 //     same way.
+//
+// # Stale events and the halt: completions, not failures
+//
+// A SignalGenerated or RebalancePlanned is acted on only on its own
+// trading session, the New York date of Deps.Session (the market's
+// clock: Deps.Now in Lambda, the replayed session's time in the local
+// stack), and at most StaleAfter (1 h, the template's maximum event age)
+// after its occurred_at by Deps.Now. An older one came from a DLQ redrive
+// or an archive replay, not from EventBridge's or Lambda's own retries;
+// acting on it would trade a plan made from another day's prices and
+// positions. It ends the workflow before any broker call with
+// WorkflowCompleted, outcome stale_skipped, and one log line ("stale
+// event skipped", with the reason). Completed, not failed with a
+// stale_plan reason: the operator who redrove or replayed it was already
+// paged for that incident, and a WorkflowFailed would page again through
+// the workflow-success SLO for a workflow that correctly did nothing. A
+// dry run is not checked: it places no order.
+//
+// The kill switch's "false" is the owner's decision, not a failure: the
+// workflow completes with outcome halted, no order, one notification
+// that says trading is halted. A value that is neither "true" nor
+// "false" halts too (fail-closed) but fails the workflow at step
+// kill_switch: a misconfiguration someone must fix.
 package handlers

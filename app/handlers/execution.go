@@ -17,6 +17,9 @@ import (
 // Execution consumes RebalancePlanned, places the orders (sells, then
 // buys), and publishes TradeExecuted together with the workflow's end:
 // WorkflowCompleted when every order filled, WorkflowFailed otherwise.
+// Before any broker call it ends the workflow completed, placing
+// nothing, when the plan is stale (outcome events.OutcomeStaleSkipped,
+// see StaleAfter) or trading is halted (outcome events.OutcomeHalted).
 //
 // A second delivery of the same event places no new order: client order
 // ids are derived from the correlation id, plan id, symbol and side, and
@@ -27,33 +30,36 @@ type Execution struct {
 	Executor *execution.Executor
 	// TradingEnabled is the kill switch, read before every plan (in AWS
 	// the SSM parameter of template.yaml, read by TradingEnabledValue's
-	// rule). When it says no, or fails with a *KillSwitchValueError, the
-	// plan is not executed and the workflow fails at step "kill_switch";
-	// any other error is returned, so Lambda retries rather than trade
-	// blind. Nil means trading is enabled.
+	// rule). "false" is the owner's decision: the plan is not executed
+	// and the workflow completes with outcome "halted". A value that is
+	// neither (a *KillSwitchValueError) also places nothing, but fails
+	// the workflow at step "kill_switch": it is a misconfiguration
+	// someone must fix, so it pages. Any other error is returned, so
+	// Lambda retries rather than trade blind. Nil means trading is
+	// enabled.
 	TradingEnabled func(ctx context.Context) (bool, error)
 }
 
-// ErrTradingDisabled is the cause of a workflow stopped by the kill switch.
+// ErrTradingDisabled is the cause of a workflow stopped by an
+// unrecognised kill switch value.
 var ErrTradingDisabled = errors.New("trading is disabled by the kill switch")
 
-// halted reads the kill switch: the cause when trading is halted (nil
-// when enabled), or the error that kept it from being read.
-func (h *Execution) halted(ctx context.Context) (cause, err error) {
+// tradingState reads the kill switch: whether trading is halted, the
+// cause when its value is unrecognised (halted too), or the error that
+// kept it from being read.
+func (h *Execution) tradingState(ctx context.Context) (halted bool, invalid, err error) {
 	if h.TradingEnabled == nil {
-		return nil, nil
+		return false, nil, nil
 	}
 	on, err := h.TradingEnabled(ctx)
 	var bad *KillSwitchValueError
 	switch {
 	case errors.As(err, &bad): // fails closed
-		return fmt.Errorf("%w: %w", err, ErrTradingDisabled), nil
+		return true, fmt.Errorf("%w: %w", err, ErrTradingDisabled), nil
 	case err != nil:
-		return nil, err
-	case !on:
-		return ErrTradingDisabled, nil
+		return false, nil, err
 	}
-	return nil, nil
+	return !on, nil, nil
 }
 
 // Handle implements Func.
@@ -66,20 +72,28 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	if !ok {
 		return &UnexpectedTypeError{Handler: "execution", Got: ev.EventType()}
 	}
-	halted, err := h.halted(ctx)
+	if !plan.DryRun { // a dry run places no order, whenever it comes
+		if why := h.staleness(plan.Workflow, plan.OccurredAt); why != "" {
+			return skipStale(ctx, h.Deps, log, &plan.Metadata, plan.Workflow, plan.PlanID, plan.Allocations, why)
+		}
+	}
+	halted, invalid, err := h.tradingState(ctx)
 	if err != nil { // cannot tell: retry rather than trade blind
 		return fmt.Errorf("could not read the kill switch: %w", err)
 	}
-	if plan.DryRun {
+	switch {
+	case plan.DryRun:
 		return h.dryRun(ctx, plan, halted, log)
-	}
-	if halted != nil {
-		log.WarnContext(ctx, "kill switch is off: plan not executed", "plan_id", plan.PlanID, "reason", halted.Error())
-		end := failed(h.Deps, &plan.Metadata, plan.Workflow, "kill_switch", halted)
+	case invalid != nil:
+		log.ErrorContext(ctx, "kill switch value not recognised: plan not executed", "plan_id", plan.PlanID, "error", invalid.Error(),
+			"error_type", errtype.Of(invalid))
+		end := failed(h.Deps, &plan.Metadata, plan.Workflow, "kill_switch", invalid)
 		if err := h.Publisher.Publish(ctx, end); err != nil {
 			return fmt.Errorf("could not publish %s: %w", end.EventType(), err)
 		}
 		return nil
+	case halted:
+		return h.halt(ctx, plan, log)
 	}
 	ectx, span := stage(ctx, "execution execute")
 	report, err := h.Executor.Execute(ectx, request(plan))
@@ -185,6 +199,22 @@ func (h *Execution) after(ctx context.Context) (events.Portfolio, error) {
 	return portfolioOf(acct, positions), nil
 }
 
+// halt ends a workflow whose plan the kill switch kept from trading:
+// completed with outcome events.OutcomeHalted, the plan in it for the
+// summary, no order and no broker call.
+func (h *Execution) halt(ctx context.Context, plan *events.RebalancePlanned, log *slog.Logger) error {
+	log.InfoContext(ctx, "trading halted: plan not executed", "plan_id", plan.PlanID, "trades", len(request(plan).Items))
+	end := &events.WorkflowCompleted{
+		Metadata: plan.Child(h.ids().New(), h.now()), Workflow: plan.Workflow, Outcome: events.OutcomeHalted,
+		PlanID: plan.PlanID, Allocations: plan.Allocations, Items: plan.Items, Orders: []events.OrderResult{},
+		Before: plan.Before, After: plan.Before,
+	}
+	if err := h.Publisher.Publish(ctx, end); err != nil {
+		return fmt.Errorf("could not publish %s: %w", end.EventType(), err)
+	}
+	return nil
+}
+
 // dryRun ends a dry-run workflow (trigger verify) without placing an
 // order. It makes the calls execution makes before its first order, all
 // of them reads: the account and positions, and the latest quote of each
@@ -194,7 +224,7 @@ func (h *Execution) after(ctx context.Context) (events.Portfolio, error) {
 // dashboards chart. A broker that cannot be read fails the workflow at
 // step execution, naming the call. The workflow completes with outcome
 // events.OutcomeDryRun whether trading is halted or not.
-func (h *Execution) dryRun(ctx context.Context, plan *events.RebalancePlanned, halted error, log *slog.Logger) error {
+func (h *Execution) dryRun(ctx context.Context, plan *events.RebalancePlanned, halted bool, log *slog.Logger) error {
 	trades := request(plan).Items
 	rctx, span := stage(ctx, "execution dry run")
 	after, err := h.dryRunReads(rctx, plan, trades)
@@ -204,7 +234,7 @@ func (h *Execution) dryRun(ctx context.Context, plan *events.RebalancePlanned, h
 		log.WarnContext(ctx, "dry run: the broker could not be read", "plan_id", plan.PlanID, "error", err.Error(), "error_type", errtype.Of(err))
 		end = failed(h.Deps, &plan.Metadata, plan.Workflow, "execution", err)
 	} else {
-		log.InfoContext(ctx, "dry run: plan not executed", "plan_id", plan.PlanID, "trading_enabled", halted == nil,
+		log.InfoContext(ctx, "dry run: plan not executed", "plan_id", plan.PlanID, "trading_enabled", !halted,
 			"trades", len(trades))
 		end = &events.WorkflowCompleted{
 			Metadata: plan.Child(h.ids().New(), h.now()), Workflow: plan.Workflow, Outcome: events.OutcomeDryRun,

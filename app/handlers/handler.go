@@ -22,10 +22,18 @@ type Func func(ctx context.Context, raw json.RawMessage) error
 // Deps are what every handler needs besides its domain services.
 type Deps struct {
 	Publisher bus.Publisher
-	IDs       *events.IDs       // event ids; DefaultIDs when nil
-	Now       func() time.Time  // time.Now when nil
-	Log       *slog.Logger      // slog.Default when nil
-	Metrics   *metrics.Recorder // nil records nothing
+	IDs       *events.IDs      // event ids; DefaultIDs when nil
+	Now       func() time.Time // time.Now when nil
+	// Session is the market's clock: the New York date of its time is
+	// the trading session an event must belong to (StaleAfter). Now when
+	// nil, as in Lambda; the local stack, which replays past sessions,
+	// sets it to the replayed session's time.
+	Session func() time.Time
+	// AcceptStale turns the stale-event check off (StaleAfter). Only
+	// tests set it, to show what the check protects.
+	AcceptStale bool
+	Log         *slog.Logger      // slog.Default when nil
+	Metrics     *metrics.Recorder // nil records nothing
 	// Adopt is told the correlation id of a workflow the invocation
 	// starts (telemetry.AdoptCorrelation), so its logs and span carry it.
 	Adopt func(ctx context.Context, correlationID string)
@@ -43,6 +51,13 @@ func (d Deps) now() time.Time {
 		return time.Now()
 	}
 	return d.Now()
+}
+
+func (d Deps) session() time.Time {
+	if d.Session == nil {
+		return d.now()
+	}
+	return d.Session()
 }
 
 func (d Deps) log() *slog.Logger {

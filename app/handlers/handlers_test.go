@@ -26,6 +26,9 @@ import (
 
 var day = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 
+// session is the market's clock during day's workflow: 09:40 New York.
+func session() time.Time { return day.Add(14*time.Hour + 40*time.Minute) }
+
 func envelope(t *testing.T, ev events.Event) json.RawMessage {
 	t.Helper()
 	env, err := events.Wrap(ev, "alchemiser.test", "1", "r")
@@ -145,7 +148,7 @@ func signal(allocs map[string]string) *events.SignalGenerated {
 func TestPortfolioPlansOrCompletes(t *testing.T) {
 	planner, _ := portfolio.New(portfolio.Config{})
 	rec := &bus.Recorder{}
-	h := &Portfolio{Deps: Deps{Publisher: rec}, Broker: exchangeBroker(t, "10000", nil), Planner: planner}
+	h := &Portfolio{Deps: Deps{Publisher: rec, Session: session}, Broker: exchangeBroker(t, "10000", nil), Planner: planner}
 	sig := signal(map[string]string{"SPY": "0.5", "BIL": "0.5"})
 	if err := h.Handle(context.Background(), envelope(t, sig)); err != nil {
 		t.Fatal(err)
@@ -156,7 +159,7 @@ func TestPortfolioPlansOrCompletes(t *testing.T) {
 	}
 	// An account already on target completes without execution.
 	rec2 := &bus.Recorder{}
-	h2 := &Portfolio{Deps: Deps{Publisher: rec2}, Broker: exchangeBroker(t, "1", map[string]string{"SPY": "10"}), Planner: planner}
+	h2 := &Portfolio{Deps: Deps{Publisher: rec2, Session: session}, Broker: exchangeBroker(t, "1", map[string]string{"SPY": "10"}), Planner: planner}
 	if err := h2.Handle(context.Background(), envelope(t, signal(map[string]string{"SPY": "1"}))); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +173,7 @@ func TestExecutionReportsRejectedOrdersAsFailure(t *testing.T) {
 	b := exchangeBroker(t, "10000", nil)
 	exec, _ := execution.New(b, execution.Config{})
 	rec := &bus.Recorder{}
-	h := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec}
+	h := &Execution{Deps: Deps{Publisher: rec, Session: session}, Broker: b, Executor: exec}
 	sig := signal(map[string]string{"SPY": "1"})
 	plan := &events.RebalancePlanned{Metadata: sig.Child(events.DefaultIDs().New(), time.Now()), Workflow: sig.Workflow,
 		PlanID: "p1", Allocations: sig.Allocations, Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
@@ -251,33 +254,35 @@ func TestSchedulerRejectsWhatCannotStartAWorkflow(t *testing.T) {
 func TestKillSwitchStopsThePlanBeforeAnyOrder(t *testing.T) {
 	b := exchangeBroker(t, "10000", nil)
 	exec, _ := execution.New(b, execution.Config{})
-	sig := signal(map[string]string{"SPY": "1"})
-	plan := &events.RebalancePlanned{Metadata: sig.Child(events.DefaultIDs().New(), time.Now()), Workflow: sig.Workflow,
-		PlanID: "p1", Allocations: sig.Allocations, Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
-		Items: []events.PlanItem{{Symbol: "SPY", Action: "BUY", Qty: decimal.NewFromInt(2), Price: decimal.NewFromInt(500), Fractionable: true}}}
+	plan := buyPlan(signal(map[string]string{"SPY": "1"}), time.Now())
 
+	// "false" is the owner's halt: the workflow completes, halted.
 	rec := &bus.Recorder{}
-	off := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec,
+	off := &Execution{Deps: Deps{Publisher: rec, Session: session}, Broker: b, Executor: exec,
 		TradingEnabled: func(context.Context) (bool, error) { return false, nil }}
 	if err := off.Handle(context.Background(), envelope(t, plan)); err != nil {
 		t.Fatal(err)
 	}
-	fail := rec.OfType(events.TypeWorkflowFailed)
-	if len(rec.Events()) != 1 || len(fail) != 1 || fail[0].(*events.WorkflowFailed).Step != "kill_switch" {
-		t.Fatalf("published %v", rec.Events())
+	done := rec.OfType(events.TypeWorkflowCompleted)
+	if len(rec.Events()) != 1 || len(done) != 1 || done[0].(*events.WorkflowCompleted).Outcome != events.OutcomeHalted {
+		t.Fatalf("published %v, want one WorkflowCompleted, halted", rec.Events())
+	}
+	if c := done[0].(*events.WorkflowCompleted); len(c.Orders) != 0 || c.Submitted != 0 || len(c.Items) != 1 {
+		t.Errorf("halted workflow %+v, want the plan and no order", c)
 	}
 	if pos, err := b.Positions(context.Background()); err != nil || len(pos) != 0 {
 		t.Errorf("positions %v (%v): an order was placed with trading disabled", pos, err)
 	}
 
-	// A value that is neither true nor false halts too, and says why.
+	// A value that is neither true nor false halts too, but fails the
+	// workflow: a misconfiguration someone must fix.
 	rec = &bus.Recorder{}
-	typo := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec,
+	typo := &Execution{Deps: Deps{Publisher: rec, Session: session}, Broker: b, Executor: exec,
 		TradingEnabled: func(context.Context) (bool, error) { return TradingEnabledValue("off") }}
 	if err := typo.Handle(context.Background(), envelope(t, plan)); err != nil {
 		t.Fatal(err)
 	}
-	fail = rec.OfType(events.TypeWorkflowFailed)
+	fail := rec.OfType(events.TypeWorkflowFailed)
 	if len(rec.Events()) != 1 || len(fail) != 1 {
 		t.Fatalf("published %v", rec.Events())
 	}
@@ -288,7 +293,7 @@ func TestKillSwitchStopsThePlanBeforeAnyOrder(t *testing.T) {
 		t.Errorf("positions %v (%v): an order was placed with an unrecognised kill switch value", pos, err)
 	}
 
-	unknown := &Execution{Deps: Deps{Publisher: &bus.Recorder{}}, Broker: b, Executor: exec,
+	unknown := &Execution{Deps: Deps{Publisher: &bus.Recorder{}, Session: session}, Broker: b, Executor: exec,
 		TradingEnabled: func(context.Context) (bool, error) { return false, errors.New("ssm: throttled") }}
 	if err := unknown.Handle(context.Background(), envelope(t, plan)); err == nil || events.Permanent(err) {
 		t.Errorf("error %v, want a retryable one when the switch cannot be read", err)
@@ -309,7 +314,7 @@ func TestADryRunPlanPlacesNoOrder(t *testing.T) {
 			PlanID: "p1", Allocations: sig.Allocations, Before: events.Portfolio{Positions: []events.Holding{}}, CashReserve: decimal.Zero,
 			Items: []events.PlanItem{{Symbol: "SPY", Action: "BUY", Qty: decimal.NewFromInt(2), Price: decimal.NewFromInt(500), Fractionable: true}}}
 		rec := &bus.Recorder{}
-		h := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec,
+		h := &Execution{Deps: Deps{Publisher: rec, Session: session}, Broker: b, Executor: exec,
 			TradingEnabled: func(context.Context) (bool, error) { return enabled, nil }}
 		if err := h.Handle(context.Background(), envelope(t, plan)); err != nil {
 			t.Fatal(err)
@@ -348,7 +353,7 @@ func TestADryRunFailsWhenTheBrokerCannotBeRead(t *testing.T) {
 		Items: []events.PlanItem{{Symbol: "SPY", Action: "HOLD"}}}
 	rec := &bus.Recorder{}
 	exec, _ := execution.New(unreadable{b}, execution.Config{MaxAttempts: 1})
-	h := &Execution{Deps: Deps{Publisher: rec}, Broker: b, Executor: exec}
+	h := &Execution{Deps: Deps{Publisher: rec, Session: session}, Broker: b, Executor: exec}
 	if err := h.Handle(context.Background(), envelope(t, plan)); err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,11 @@ func (h *Portfolio) Handle(ctx context.Context, raw json.RawMessage) error {
 	if !ok {
 		return &UnexpectedTypeError{Handler: "portfolio", Got: ev.EventType()}
 	}
+	if !sig.DryRun {
+		if why := h.staleness(sig.Workflow, sig.OccurredAt); why != "" {
+			return skipStale(ctx, h.Deps, log, &sig.Metadata, sig.Workflow, "", sig.Allocations, why)
+		}
+	}
 	sctx, span := stage(ctx, "portfolio snapshot")
 	snap, before, err := snapshot(sctx, h.Broker, symbolsOf(sig.Allocations))
 	endStage(span, err)

@@ -8,7 +8,7 @@ import (
 func completedSummary(e *events.WorkflowCompleted) notify.Summary {
 	before, after := notifyPortfolio(e.Before), notifyPortfolio(e.After)
 	return notify.Summary{
-		CorrelationID: e.CorrelationID, Status: "completed", Outcome: e.Outcome,
+		CorrelationID: e.CorrelationID, Status: "completed", Outcome: e.Outcome, Trading: completedTrading(e.Outcome),
 		TradingDate: e.TradingDate, StartedAt: e.StartedAt, EndedAt: e.OccurredAt,
 		Allocations: notifyAllocations(e.Allocations), Plan: notifyPlan(e.Items),
 		Orders: notifyOrders(e.Orders), Before: &before, After: &after,
@@ -17,10 +17,35 @@ func completedSummary(e *events.WorkflowCompleted) notify.Summary {
 
 func failedSummary(e *events.WorkflowFailed) notify.Summary {
 	return notify.Summary{
-		CorrelationID: e.CorrelationID, Status: "failed", FailedStep: e.Step, Reason: e.Reason,
+		CorrelationID: e.CorrelationID, Status: "failed", FailedStep: e.Step, Reason: e.Reason, Trading: failedTrading(e.Step),
 		ErrorType: e.ErrorType, TradingDate: e.TradingDate, StartedAt: e.StartedAt, EndedAt: e.OccurredAt,
 		Orders: notifyOrders(e.Orders),
 	}
+}
+
+// completedTrading is what the kill switch said, by the outcome: a
+// workflow that traded found trading enabled; no_trades, stale_skipped
+// and dry runs say nothing of it.
+func completedTrading(outcome string) string {
+	switch outcome {
+	case events.OutcomeHalted:
+		return "halted"
+	case "rebalanced":
+		return "enabled"
+	}
+	return ""
+}
+
+// failedTrading: a failure at execution came past the kill switch; one
+// at kill_switch is an unrecognised value, which halts.
+func failedTrading(step string) string {
+	switch step {
+	case "kill_switch":
+		return "halted"
+	case "execution":
+		return "enabled"
+	}
+	return ""
 }
 
 func notifyAllocations(in []events.Allocation) []notify.Allocation {

@@ -38,6 +38,8 @@ type options struct {
 	noWatchdog bool
 	network    Network
 	trading    func(ctx context.Context) (bool, error)
+	session    func() time.Time
+	stale      bool
 }
 
 // Middleware wraps a function's handler; d are the function's handler
@@ -169,3 +171,17 @@ func WithoutWatchdog() Option { return func(o *options) { o.noWatchdog = true } 
 func WithTradingEnabled(f func(ctx context.Context) (bool, error)) Option {
 	return func(o *options) { o.trading = f }
 }
+
+// WithSessionClock is the market's clock (handlers.Deps.Session) outside
+// the sessions Run replays: the local endpoint's clock, on which its
+// schedules and manual runs start today's workflows. Without it, the
+// clock goes on from the last replayed session (or the stack's first
+// session, before Run), so an event redriven after Run is judged
+// against that session.
+func WithSessionClock(now func() time.Time) Option { return func(o *options) { o.session = now } }
+
+// WithStaleEvents turns the handlers' stale-event check off
+// (handlers.Deps.AcceptStale): a redriven event of an earlier session is
+// acted on. For chaos tests showing what the check protects; never in a
+// real run.
+func WithStaleEvents() Option { return func(o *options) { o.stale = true } }

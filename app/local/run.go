@@ -177,6 +177,7 @@ func (s *Stack) Run(ctx context.Context) (*Report, error) {
 				res.TradingDate, res.CorrelationID, res.Status, res.OrdersSubmitted, res.OrdersFilled, res.DurationMs)
 		}
 	}
+	s.session.release()
 	rep.DeadLettered, rep.Bus = s.Queues.Count(), busStats(s.Bus.Stats())
 	return rep, errors.Join(s.Queues.Err(), s.Archive.Err(), writeReport(s.Dir, rep))
 }
@@ -186,8 +187,9 @@ func (s *Stack) Run(ctx context.Context) (*Report, error) {
 // Scheduler would; then it waits for everything in flight to settle.
 func (s *Stack) workflow(ctx context.Context, day time.Time, ends *terminals) Result {
 	s.Exchange.SetDay(day)
-	at := time.Date(day.Year(), day.Month(), day.Day(), 9, 35, 0, 0, newYork)
+	at := scheduledAt(day)
 	s.ids.SetClock(func() time.Time { return at })
+	s.session.set(at)
 	date := day.Format(time.DateOnly)
 	res := Result{TradingDate: date, Status: "stuck", RunDir: s.Dir}
 	defer s.watch(ctx, day)
@@ -207,6 +209,12 @@ func (s *Stack) workflow(ctx context.Context, day time.Time, ends *terminals) Re
 		res.Reason = "no WorkflowCompleted or WorkflowFailed was published; see queues/ and logs/eventbridge.log"
 	}
 	return res
+}
+
+// scheduledAt is the workflow schedule's time on session day: 09:35 New
+// York.
+func scheduledAt(day time.Time) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), 9, 35, 0, 0, newYork)
 }
 
 // watchChecks are the watchdog schedule's firings the local stack runs

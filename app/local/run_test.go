@@ -10,6 +10,7 @@ import (
 	"testing/synctest"
 
 	alchemiser "github.com/alchemiser/alchemiser"
+	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/alchemiser/alchemiser/internal/memnet"
 	"github.com/alchemiser/alchemiser/topology"
@@ -276,7 +277,8 @@ func functionNames(t *testing.T) []string {
 }
 
 // The kill switch given to the stack stops the execution step, as the SSM
-// parameter does in Lambda.
+// parameter does in Lambda: a halted day completes with outcome halted,
+// places no order, and sends one notification, which says so.
 func TestWithTradingEnabledStopsTheExecution(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		off := func(context.Context) (bool, error) { return false, nil }
@@ -284,8 +286,16 @@ func TestWithTradingEnabledStopsTheExecution(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Results) != 1 || rep.Results[0].Status != "failed" || rep.Results[0].FailedStep != "kill_switch" || rep.Results[0].OrdersSubmitted != 0 {
-			t.Errorf("results %+v, want one workflow failed at kill_switch without orders", rep.Results)
+		if len(rep.Results) != 1 || rep.Results[0].Status != "completed" || rep.Results[0].Outcome != events.OutcomeHalted || rep.Results[0].OrdersSubmitted != 0 {
+			t.Fatalf("results %+v, want one workflow completed, halted, without orders", rep.Results)
+		}
+		sent, err := filepath.Glob(filepath.Join(rep.RunDir, "outbox", "*.json"))
+		if err != nil || len(sent) != 1 {
+			t.Fatalf("notifications %v (%v), want one", sent, err)
+		}
+		raw, err := os.ReadFile(sent[0])
+		if err != nil || !strings.Contains(string(raw), "trading halted") {
+			t.Errorf("notification %s (%v), want it to say trading is halted", raw, err)
 		}
 	})
 }

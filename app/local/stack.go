@@ -59,6 +59,7 @@ type Stack struct {
 	tels    []*telemetry.Telemetry
 	stopBus func() bool
 	pool    *http.Transport // the clients' connections to the exchange on a Network
+	session *sessionClock   // the handlers' market clock
 }
 
 // New assembles a stack in cfg's run directory: the paper exchange on
@@ -91,7 +92,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Dir: dir, Days: days, Dataset: ds, cfg: cfg, opts: o, chains: map[string][]string{},
+	s := &Stack{Dir: dir, Days: days, Dataset: ds, cfg: cfg, opts: o, chains: map[string][]string{}, session: &sessionClock{after: o.session},
 		Outbox: &notify.Outbox{Dir: filepath.Join(dir, "outbox")}, plans: &planIndex{byClientID: map[string]intent{}},
 		ids: events.NewIDs(nil, mrand.NewChaCha8(seedBytes(cfg.Seed)))}
 	if err := s.start(ctx, account); err != nil {
@@ -115,6 +116,7 @@ func sessions(ds *marketdata.Dataset, n int, day time.Time) ([]time.Time, error)
 
 // start starts the exchange and the emulator, and wires the functions.
 func (s *Stack) start(ctx context.Context, account paper.AccountConfig) error {
+	s.session.set(scheduledAt(s.Days[0]))
 	x, err := paper.New(paper.Config{Dataset: s.Dataset, Day: s.Days[0], Seed: s.cfg.Seed})
 	if err != nil {
 		return err
@@ -238,7 +240,7 @@ func (s *Stack) deps(fn string) (compose.Deps, error) {
 		return compose.Deps{}, err
 	}
 	rec.Log = tel.Logger()
-	return compose.Deps{Telemetry: tel, Claims: s.claims, Handler: handlers.Deps{Log: tel.Logger(), Metrics: rec,
+	return compose.Deps{Telemetry: tel, Claims: s.claims, Handler: handlers.Deps{Log: tel.Logger(), Metrics: rec, Session: s.session.Now, AcceptStale: s.opts.stale,
 		Adopt: telemetry.AdoptCorrelation, Publisher: metrics.Publisher{Next: s.publisher(fn, rec), Recorder: rec}}}, nil
 }
 

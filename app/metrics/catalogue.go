@@ -24,6 +24,7 @@ const (
 	OrdersSubmitted     = "OrdersSubmitted"
 	OrdersFilled        = "OrdersFilled"
 	OrdersRejected      = "OrdersRejected"
+	OrdersCanceled      = "OrdersCanceled"
 	BrokerLatency       = "BrokerLatency"
 	BrokerErrors        = "BrokerErrors"
 	BreakerStateChanges = "BreakerStateChanges"
@@ -39,7 +40,7 @@ var Business = telemetry.Catalogue{
 	{Name: WorkflowsStarted, Unit: "{workflow}", Kind: telemetry.Counter, Dimensions: []string{"function"},
 		Description: "Workflows whose WorkflowStarted reached the strategy function.", HappyPath: true},
 	{Name: WorkflowsCompleted, Unit: "{workflow}", Kind: telemetry.Counter, Dimensions: []string{"function", "outcome"},
-		Description: "Workflows that ended in WorkflowCompleted (outcome rebalanced, no_trades, or verified (dry run) for alchemiser verify --trigger), counted by notifications.", HappyPath: true},
+		Description: "Workflows that ended in WorkflowCompleted (outcome rebalanced, no_trades, halted (the kill switch), stale_skipped (a redriven or replayed event of another session), or verified (dry run) for alchemiser verify --trigger), counted by notifications.", HappyPath: true},
 	{Name: WorkflowsFailed, Unit: "{workflow}", Kind: telemetry.Counter, Dimensions: []string{"function", "step"},
 		Description: "Workflows that ended in WorkflowFailed, by the step that failed, counted by notifications."},
 	{Name: WorkflowDuration, Unit: "ms", Kind: telemetry.Histogram, Dimensions: []string{"function", "status"},
@@ -56,6 +57,8 @@ var Business = telemetry.Catalogue{
 		Description: "Orders that filled completely.", HappyPath: true},
 	{Name: OrdersRejected, Unit: "{order}", Kind: telemetry.Counter, Dimensions: []string{"function", "reason", "side"},
 		Description: "Orders that did not fill completely, by reason (the final status, or error)."},
+	{Name: OrdersCanceled, Unit: "{order}", Kind: telemetry.Counter, Dimensions: []string{"function", "side"},
+		Description: "Orders the executor cancelled because they were still open (unfilled or partially filled) at the execution deadline; also counted in OrdersRejected with reason canceled."},
 	{Name: BrokerLatency, Unit: "ms", Kind: telemetry.Histogram, Dimensions: []string{"endpoint", "function"},
 		Description: "Latency of each broker API call, by endpoint.", HappyPath: true},
 	{Name: BrokerErrors, Unit: "{call}", Kind: telemetry.Counter, Dimensions: []string{"endpoint", "function", "status"},

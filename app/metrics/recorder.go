@@ -158,6 +158,9 @@ func (r *Recorder) OrderDone(ctx context.Context, o execution.Outcome) {
 	if o.Status == broker.StatusFilled {
 		r.add(ctx, OrdersFilled, side)
 	}
+	if o.Canceled {
+		r.add(ctx, OrdersCanceled, side)
+	}
 	if o.Err != nil {
 		reason := string(o.Status)
 		if reason == "" {

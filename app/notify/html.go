@@ -13,6 +13,7 @@ var htmlSource string
 
 var htmlTemplate = template.Must(template.New("summary").Funcs(template.FuncMap{
 	"headline": headline,
+	"trading":  tradingText,
 	"ms":       func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 	"holdings": holdingSymbols,
 	"value": func(p *Portfolio, sym string) string {

@@ -24,7 +24,7 @@ var t0 = time.Date(2026, 11, 20, 14, 35, 0, 0, time.UTC)
 
 func completed() Summary {
 	return Summary{
-		CorrelationID: "01JCQ6Z8Y3V0V3S7S3K2W5R9QX", Status: "completed", Outcome: "rebalanced",
+		CorrelationID: "01JCQ6Z8Y3V0V3S7S3K2W5R9QX", Status: "completed", Outcome: "rebalanced", Trading: "enabled",
 		TradingDate: "2026-11-20", StartedAt: t0, EndedAt: t0.Add(1234 * time.Millisecond),
 		Allocations: []Allocation{{"SPY", d("0.6")}, {"TLT", d("0.4")}},
 		Plan: []PlanLine{{Symbol: "TLT", Action: "SELL", Qty: d("10"), Price: d("85.31"), TradeValue: d("-853.10"), CurrentValue: d("1706.2"), TargetValue: d("853.1")},
@@ -41,8 +41,17 @@ func failed() Summary {
 	s := completed()
 	s.Status, s.Outcome, s.FailedStep = "failed", "", "execution"
 	s.Reason, s.ErrorType = "1 of 2 orders did not fill: SPY", "OrdersNotFilled"
-	s.Orders[1].Status, s.Orders[1].FilledQty, s.Orders[1].Error = "rejected", d("0"), "order rejected"
+	s.Orders[1].Status, s.Orders[1].FilledQty = "canceled", d("0.5")
+	s.Orders[1].Error = "order canceled at the execution deadline: buy SPY with 0.5 of 1.5 filled"
 	s.After = nil
+	return s
+}
+
+// halted is a day the kill switch halted: the plan, no order.
+func halted() Summary {
+	s := completed()
+	s.Outcome, s.Trading, s.Orders = "halted", "halted", nil
+	s.After = s.Before
 	return s
 }
 
@@ -64,7 +73,7 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestRenderGolden(t *testing.T) {
-	for name, s := range map[string]Summary{"completed": completed(), "failed": failed()} {
+	for name, s := range map[string]Summary{"completed": completed(), "failed": failed(), "halted": halted()} {
 		golden(t, name+".txt.golden", RenderText(s))
 		html, err := RenderHTML(s)
 		if err != nil {

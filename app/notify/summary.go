@@ -10,7 +10,11 @@ import (
 type Summary struct {
 	CorrelationID string
 	Status        string // completed or failed
-	Outcome       string // rebalanced or no_trades, when completed
+	Outcome       string // rebalanced, no_trades, halted, stale_skipped, ..., when completed
+	// Trading is what the kill switch said when the workflow reached it:
+	// "enabled", "halted", or "" when the workflow ended before (a plan
+	// with no trades, a stale event, a failure upstream).
+	Trading       string
 	FailedStep    string
 	Reason        string
 	ErrorType     string

@@ -13,6 +13,7 @@ func RenderText(s Summary) string {
 	fmt.Fprintf(&b, "%s\n", headline(s))
 	fmt.Fprintf(&b, "correlation id  %s\ntrading date    %s\nduration        %s\n",
 		s.CorrelationID, s.TradingDate, s.Duration().Round(time.Millisecond))
+	fmt.Fprintf(&b, "trading         %s\n", tradingText(s))
 	if s.Status == "failed" {
 		fmt.Fprintf(&b, "failed step     %s\nreason          %s\nerror type      %s\n", s.FailedStep, s.Reason, s.ErrorType)
 	}
@@ -47,10 +48,27 @@ func headline(s Summary) string {
 	if s.Status == "failed" {
 		return fmt.Sprintf("Workflow FAILED at %s (%s)", s.FailedStep, s.TradingDate)
 	}
-	if s.Outcome == "no_trades" {
+	switch s.Outcome {
+	case "no_trades":
 		return fmt.Sprintf("Workflow completed: portfolio already on target, no trades (%s)", s.TradingDate)
+	case "halted":
+		return fmt.Sprintf("Workflow completed: trading halted, no orders (%s)", s.TradingDate)
+	case "stale_skipped":
+		return fmt.Sprintf("Workflow completed: stale event skipped, no orders (%s)", s.TradingDate)
 	}
 	return fmt.Sprintf("Workflow completed: rebalanced (%s)", s.TradingDate)
+}
+
+// tradingText says whether trading is halted: the kill switch's value
+// when the workflow read it.
+func tradingText(s Summary) string {
+	switch s.Trading {
+	case "halted":
+		return "HALTED by the kill switch: no order is placed until trading is resumed"
+	case "enabled":
+		return "enabled"
+	}
+	return "not checked (the workflow ended before execution)"
 }
 
 func statusText(o OrderLine) string {

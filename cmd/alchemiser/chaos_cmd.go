@@ -40,6 +40,9 @@ of docs/INCIDENTS.md, or clean) and checks on the run:
   findable                    the incident's saved query returns the affected
                               workflows (none of them anything on a clean run;
                               an absorbed fault shows in its metric instead)
+  no failed orders            redrives only (dlq-redrive, stale-plan-redrive):
+                              no order failed, and exactly the earlier
+                              session's workflows ended stale_skipped
 
 Scenarios: ` + strings.Join(chaos.Names(), ", ") + `; all runs every one.
 

@@ -52,8 +52,8 @@ alchemiser-scheduler --cli-binary-format raw-in-base64-out --payload
 '{"trigger":"manual","scheduled_time":"2026-03-02T14:35:00Z"}' out.json.
 
 The stack starts as a new deployed stack does: trading halted (the kill switch
-/alchemiser/trading-enabled is "false"), so its workflows end in WorkflowFailed
-at step kill_switch until "alchemiser trading resume --stack alchemiser".
+/alchemiser/trading-enabled is "false"), so its workflows complete with outcome
+halted and no order until "alchemiser trading resume --stack alchemiser".
 --trading starts it resumed instead, as after that command.
 
 --scenario runs a chaos scenario's fault on the stack (chaos --list names

@@ -59,27 +59,41 @@ func TestLocalUpAcceptance(t *testing.T) {
 	})
 	t.Run("workflow-trace", func(t *testing.T) { workflowTraceOnTheEndpoint(t, c, rep.Results[0].CorrelationID) })
 	t.Run("README", func(t *testing.T) { readmeLocalBlockRuns(t, c, rep.Results[0].CorrelationID) })
-	t.Run("halt", func(t *testing.T) { haltStopsTheNextWorkflow(t, c, top, rep) })
+	t.Run("halt", func(t *testing.T) {
+		failing.waitForWorkflows(t, 0)
+		haltStopsTheNextWorkflow(t, newOperator(t, failing, top.Region), top)
+	})
 
 	clean.stop(t)
 	failing.stop(t)
-	// The run directory is complete once the process has exited: the
-	// two workflows', the README's verify dry run's and the manual
-	// workflow's ends are in their log group and its notification in
-	// the outbox, the report is there, and the kill switch stayed put.
+	// The run directories are complete once the processes have exited:
+	// the clean stack's two workflows' and the README's verify dry run's
+	// ends are in its log group; the failing stack's manual workflow's end
+	// (halted) in its log group and its notification in its outbox; the
+	// report is there, and the kill switch stayed put.
 	logs, err := os.ReadFile(filepath.Join(clean.RunDir, "cloudwatch", "aws-lambda-alchemiser-notifications.jsonl"))
-	if err != nil || strings.Count(string(logs), "workflow ended") != 4 {
-		t.Errorf("the notifications log group has %d workflow ends, want 4 (%v)", strings.Count(string(logs), "workflow ended"), err)
+	if err != nil || strings.Count(string(logs), "workflow ended") != 3 {
+		t.Errorf("the notifications log group has %d workflow ends, want 3 (%v)", strings.Count(string(logs), "workflow ended"), err)
+	}
+	logs, err = os.ReadFile(filepath.Join(failing.RunDir, "cloudwatch", "aws-lambda-alchemiser-notifications.jsonl"))
+	halted := 0
+	for _, line := range strings.Split(string(logs), "\n") {
+		if strings.Contains(line, "workflow ended") && strings.Contains(line, `\"outcome\":\"halted\"`) {
+			halted++
+		}
+	}
+	if err != nil || halted != 1 {
+		t.Errorf("the failing stack's notifications log group: %d halted workflow ends, want 1 (%v)", halted, err)
 	}
 	for _, name := range []string{"run.json", "traces.jsonl", "idempotency.json", "ssm.json"} {
 		if fi, err := os.Stat(filepath.Join(clean.RunDir, name)); err != nil || fi.Size() == 0 {
 			t.Errorf("run directory: %s missing or empty (%v)", name, err)
 		}
 	}
-	if failed, _ := filepath.Glob(filepath.Join(clean.RunDir, "outbox", "*-failed.json")); len(failed) != 1 {
-		t.Errorf("outbox: %d failed notifications, want the halted workflow's", len(failed))
+	if done, _ := filepath.Glob(filepath.Join(failing.RunDir, "outbox", "*-completed.json")); len(done) != 1 {
+		t.Errorf("outbox: %d completed notifications, want the halted workflow's", len(done))
 	}
-	if ssm, _ := os.ReadFile(filepath.Join(clean.RunDir, "ssm.json")); !strings.Contains(string(ssm), `"false"`) {
+	if ssm, _ := os.ReadFile(filepath.Join(failing.RunDir, "ssm.json")); !strings.Contains(string(ssm), `"false"`) {
 		t.Errorf("ssm.json does not keep the halt: %s", ssm)
 	}
 }
@@ -248,10 +262,11 @@ func everyAliasAnswers(t *testing.T, c *operator, top *topology.Topology) {
 	}
 }
 
-// After `alchemiser trading halt`, the next workflow (a manual one, on a
-// day whose plan trades against today's positions) is refused at the
-// kill switch: it fails at step kill_switch and no order is placed.
-func haltStopsTheNextWorkflow(t *testing.T, c *operator, top *topology.Topology, rep *local.Report) {
+// After `alchemiser trading halt`, the next workflow (a manual one for
+// today, on the failing scenario's stack, whose account never traded, so
+// its plan has orders to place) is refused at the kill switch: it
+// completes with outcome halted, one notification, and no order.
+func haltStopsTheNextWorkflow(t *testing.T, c *operator, top *topology.Topology) {
 	if out := c.alchemiser(t, "trading", "halt", "--stack", c.up.Stack); !strings.Contains(out, "trading halted") {
 		t.Errorf("halt: %s", out)
 	}
@@ -260,15 +275,17 @@ func haltStopsTheNextWorkflow(t *testing.T, c *operator, top *topology.Topology,
 	if c.awsJSON(t, &got, "ssm", "get-parameter", "--name", param); got.Parameter.Value != "false" {
 		t.Fatalf("%s = %q after halt", param, got.Parameter.Value)
 	}
-	// The first session's plan, made against the second session's
-	// positions, has orders to place: without the halt it would trade.
-	day, err := time.ParseInLocation(time.DateOnly, rep.Results[0].TradingDate, newYorkZone(t))
-	if err != nil {
-		t.Fatal(err)
+	execution := top.Functions[topology.LogicalID("execution")].LogGroup
+	orders := func() int {
+		return len(c.logMessages(t, execution, `{ $.message = "order done" }`)) + len(c.logMessages(t, execution, `{ $.message = "order failed" }`))
 	}
-	at := day.Add(9*time.Hour + 35*time.Minute).UTC().Format(time.RFC3339)
 	notifications := top.Functions[topology.LogicalID("notifications")].LogGroup
 	ended := len(c.logMessages(t, notifications, `{ $.message = "workflow ended" }`))
+	sent := len(c.logMessages(t, notifications, `{ $.message = "notification sent" }`))
+	before := orders()
+	// Today's: a plan of another session would be refused as stale
+	// before it met the kill switch.
+	at := time.Now().UTC().Format(time.RFC3339)
 	outFile := filepath.Join(t.TempDir(), "out.json")
 	var inv struct {
 		StatusCode    int
@@ -283,29 +300,17 @@ func haltStopsTheNextWorkflow(t *testing.T, c *operator, top *topology.Topology,
 	waitUntil(t, "the manual workflow's end", func() bool {
 		return len(c.logMessages(t, notifications, `{ $.message = "workflow ended" }`)) == ended+1
 	})
-	var rows []map[string]string
-	if err := json.Unmarshal([]byte(c.alchemiser(t, "query", "workflow-failed", "--stack", c.up.Stack, "--format", "json")), &rows); err != nil {
-		t.Fatal(err)
+	if halted := c.logMessages(t, notifications, `{ $.message = "workflow ended" && $.outcome = "halted" }`); len(halted) != 1 {
+		t.Fatalf("notifications' lines of halted workflows: %v, want the manual one's end", halted)
 	}
-	if len(rows) != 1 {
-		t.Fatalf("workflow-failed finds %d workflows, want the manual one: %v", len(rows), rows)
+	if now := len(c.logMessages(t, notifications, `{ $.message = "notification sent" }`)); now != sent+1 {
+		t.Errorf("%d notifications sent for the halted workflow, want one", now-sent)
 	}
-	manual := rows[0]
-	if manual["step"] != "kill_switch" || manual["trading_date"] != rep.Results[0].TradingDate ||
-		slices.ContainsFunc(rep.Results, func(r local.Result) bool { return r.CorrelationID == manual["correlation_id"] }) {
-		t.Errorf("the failed workflow %v, want the manual one failed at kill_switch", manual)
+	if messages := c.logMessages(t, execution, `{ $.message = "trading halted: plan not executed" }`); len(messages) != 1 {
+		t.Errorf("the execution function's halt lines: %v, want one", messages)
 	}
-	execution := top.Functions[topology.LogicalID("execution")].LogGroup
-	messages := c.logMessages(t, execution, `{ $.correlation_id = "`+manual["correlation_id"]+`" }`)
-	if !slices.Contains(messages, "kill switch is off: plan not executed") || slices.Contains(messages, "order done") {
-		t.Errorf("the execution function's lines for the manual workflow: %v", messages)
-	}
-	placed := 0
-	for _, r := range rep.Results {
-		placed += r.OrdersSubmitted
-	}
-	if done := c.logMessages(t, execution, `{ $.message = "order done" }`); len(done) != placed {
-		t.Errorf("%d orders done, the two workflows placed %d: the halted one placed some", len(done), placed)
+	if after := orders(); after != before {
+		t.Errorf("%d order lines before the halted workflow, %d after: it placed orders", before, after)
 	}
 }
 
@@ -568,15 +573,6 @@ func templateNames(t *testing.T, top *topology.Topology, kind, prop string) []st
 
 func sameSet(a, b []string) bool {
 	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
-}
-
-func newYorkZone(t *testing.T) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
 }
 
 // waitUntil polls ok until it holds, failing the test after three

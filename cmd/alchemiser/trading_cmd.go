@@ -38,8 +38,8 @@ func newTradingCmd() *cobra.Command {
 		Long: `trading reads or sets the kill switch, the SSM parameter of template.yaml that
 the execution function reads before every plan:
 
-  halt    writes "false": every later plan fails at step kill_switch before any
-          order (a plan already placing orders finishes)
+  halt    writes "false": every later plan places no order and its workflow
+          completes with outcome halted (a plan already placing orders finishes)
   resume  writes "true": later plans trade
   status  prints the value and what the execution function does with it
 
@@ -49,9 +49,10 @@ parameter first and write nothing if it does not exist, so a mistyped stack
 name fails instead of creating a parameter no function reads.
 
 "true" and "false" are read in any case around white space; any other value
-also halts the execution function (it fails closed), and status reports it as
-an error. A new stack starts halted (the template's value is "false"); resume
-is the deliberate act that starts trading. A deployment that updates the
+also halts the execution function (it fails closed), but fails the workflow at
+step kill_switch (a misconfiguration pages), and status reports it as an error.
+A new stack starts halted (the template's value is "false"); resume is the
+deliberate act that starts trading. A deployment that updates the
 parameter's resource writes "false" back: after such a deploy, check status.
 
 Exit status: 0; 1 when SSM fails or the value is neither true nor false; 2 on
@@ -67,9 +68,9 @@ bad usage.`,
 	}
 	t.bind(cmd) // so that `trading on --stack S` reaches the message above
 	cmd.AddCommand(
-		newTradingVerbCmd("halt", "Stop trading: every later plan fails before any order", `halt writes "false" to the kill-switch parameter (PutParameter, after reading it to
-check that it exists): every later plan fails at step kill_switch before any
-order; a plan already placing orders finishes.`, haltTrading),
+		newTradingVerbCmd("halt", "Stop trading: every later plan completes, halted, before any order", `halt writes "false" to the kill-switch parameter (PutParameter, after reading it to
+check that it exists): every later plan places no order and its workflow
+completes with outcome halted; a plan already placing orders finishes.`, haltTrading),
 		newTradingVerbCmd("resume", "Trade again: later plans place their orders", `resume writes "true" to the kill-switch parameter (PutParameter, after reading it
 to check that it exists): later plans place their orders.`, resumeTrading),
 		newTradingVerbCmd("status", "Say whether trading is halted or enabled", `status reads the kill-switch parameter and says what the execution function does

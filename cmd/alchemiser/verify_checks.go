@@ -131,7 +131,7 @@ func (v *verifier) checkKillSwitch(ctx context.Context) verifyRow {
 		return row
 	}
 	if val == "false" {
-		row.evidence("%s = %q: trading halted (as a new stack starts), scheduled workflows end at step kill_switch with no order; "+
+		row.evidence("%s = %q: trading halted (as a new stack starts), scheduled workflows complete with outcome halted and no order; "+
 			"alchemiser trading resume --stack %s enables it", v.st.TradingParameter, val, v.stackName)
 		return row
 	}

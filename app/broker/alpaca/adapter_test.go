@@ -248,3 +248,29 @@ func BenchmarkPlaceOrder(b *testing.B) {
 		}
 	})
 }
+
+// CancelOrder reaches the exchange's DELETE /v2/orders/{id}: an open
+// order ends canceled; one that already ended is ErrRejected (422); an
+// unknown one ErrNotFound.
+func TestCancelOrder(t *testing.T) {
+	f := setup(t, 0)
+	f.x.RestOrders("TLT")
+	ctx := context.Background()
+	o, err := f.a.PlaceOrder(ctx, broker.OrderRequest{ClientOrderID: "c1", Symbol: "TLT", Side: broker.Buy, Type: broker.Limit, Qty: ptr("1"), LimitPrice: ptr("50")})
+	if err != nil || o.Status != broker.StatusNew {
+		t.Fatalf("place: %+v %v", o, err)
+	}
+	if err := f.a.CancelOrder(ctx, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.a.OrderByClientOrderID(ctx, "c1"); err != nil || got.Status != broker.StatusCanceled {
+		t.Errorf("after the cancel: %+v %v", got, err)
+	}
+	var be *broker.Error
+	if err := f.a.CancelOrder(ctx, o.ID); !errors.Is(err, broker.ErrRejected) || !errors.As(err, &be) || be.StatusCode != 422 || be.Retryable() {
+		t.Errorf("second cancel: %v, want a non-retryable 422", err)
+	}
+	if err := f.a.CancelOrder(ctx, "nope"); !errors.Is(err, broker.ErrNotFound) {
+		t.Errorf("unknown order: %v, want ErrNotFound", err)
+	}
+}

@@ -65,6 +65,18 @@ func (a *Adapter) WaitForTerminal(ctx context.Context, id string) (broker.Order,
 	}
 }
 
+// CancelOrder implements broker.Broker with DELETE /v2/orders/{id}:
+// Alpaca answers 204 when it accepts the cancel request, 422 when the
+// order is no longer cancelable (filled, say) and 404 for an unknown id;
+// the order passes through pending_cancel to canceled
+// (https://docs.alpaca.markets/reference/cancel-an-order-by-id).
+func (a *Adapter) CancelOrder(ctx context.Context, id string) error {
+	if err := a.client(ctx).CancelOrder(id); err != nil {
+		return wrap("DELETE /v2/orders/{id}", err)
+	}
+	return nil
+}
+
 func order(o *alp.Order) broker.Order {
 	out := broker.Order{
 		ID: o.ID, ClientOrderID: o.ClientOrderID, Symbol: o.Symbol, Side: broker.Side(o.Side),

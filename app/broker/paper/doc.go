@@ -6,12 +6,15 @@
 //	GET  /v2/account, /v2/positions, /v2/assets/{symbol}, /v2/clock
 //	POST /v2/orders
 //	GET  /v2/orders, /v2/orders/{id}, /v2/orders:by_client_order_id
+//	DELETE /v2/orders/{id}
 //	GET  /v2/stocks/bars, /v2/stocks/quotes/latest
 //
 // Prices come from a marketdata.Dataset viewed at the open of the current
 // simulated session (SetDay). Market orders and marketable limit orders
 // fill at once, buys at the ask and sells at the bid; other limit orders
-// rest as "new" and expire when the day moves on. Orders settle cash and
+// rest as "new" and expire when the day moves on; DELETE cancels an open
+// order at once (Alpaca passes through pending_cancel), keeping a partial
+// fill, and answers 422 for one that already ended. Orders settle cash and
 // positions when accepted; FillDelay only delays when the fill becomes
 // visible ("accepted" until then), so waiting for terminal states is
 // exercised without an order book. Accounts are cash accounts (buying power

@@ -43,6 +43,7 @@ type Exchange struct {
 	seq      int
 	rejects  map[string]bool
 	partial  map[string]decimal.Decimal
+	resting  map[string]bool
 
 	srv  *http.Server
 	ln   net.Listener
@@ -65,7 +66,7 @@ func New(cfg Config) (*Exchange, error) {
 	x := &Exchange{
 		cfg: cfg, day: day, accounts: map[string]*account{},
 		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed+1)),
-		rejects: map[string]bool{}, partial: map[string]decimal.Decimal{},
+		rejects: map[string]bool{}, partial: map[string]decimal.Decimal{}, resting: map[string]bool{},
 	}
 	x.routes()
 	return x, nil
@@ -153,6 +154,17 @@ func (x *Exchange) RejectSymbols(symbols ...string) {
 	x.rejects = map[string]bool{}
 	for _, s := range symbols {
 		x.rejects[s] = true
+	}
+}
+
+// RestOrders makes orders for symbols rest unfilled (status new, holding
+// their cash or shares) until they are cancelled or the day ends, as a
+// limit order no one trades against would.
+func (x *Exchange) RestOrders(symbols ...string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, s := range symbols {
+		x.resting[s] = true
 	}
 }
 

@@ -213,3 +213,63 @@ func TestAnswerDelayPlacesTheOrderTheClientGaveUpOn(t *testing.T) {
 		t.Errorf("held answer: %d %v", code, out)
 	}
 }
+
+func del(t testing.TB, h http.Handler, id string) (int, string) {
+	r := httptest.NewRequest(http.MethodDelete, "/v2/orders/"+id, nil)
+	r.Header.Set("APCA-API-KEY-ID", "K")
+	r.Header.Set("APCA-API-SECRET-KEY", "S")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w.Code, w.Body.String()
+}
+
+// DELETE /v2/orders/{id} has Alpaca's semantics
+// (https://docs.alpaca.markets/reference/cancel-an-order-by-id): 204 and
+// no body for an open order, which then reads canceled, keeps its partial
+// fill and holds no more cash; 422 for one that ended; 404 for an unknown
+// id.
+func TestCancelAnOpenOrder(t *testing.T) {
+	x := exchange(t)
+	x.RestOrders("TLT")
+	x.PartialFill("QQQ", decimal.RequireFromString("0.5"))
+	_, rest := post(t, x, `{"symbol":"TLT","side":"buy","type":"limit","limit_price":"100","qty":"100","client_order_id":"rest"}`)
+	_, part := post(t, x, `{"symbol":"QQQ","side":"buy","type":"market","qty":"4","client_order_id":"part"}`)
+	_, done := post(t, x, `{"symbol":"SPY","side":"buy","type":"market","qty":"1","client_order_id":"done"}`)
+	if rest["status"] != "new" {
+		t.Fatalf("resting order %v", rest)
+	}
+	committed := committedCash(x)
+	if !committed.Equal(decimal.NewFromInt(10000)) {
+		t.Fatalf("the resting buy holds %s, want 10000", committed)
+	}
+	for _, id := range []string{rest["id"].(string), part["id"].(string)} {
+		if code, body := del(t, x, id); code != http.StatusNoContent || body != "" {
+			t.Errorf("DELETE %s: %d %q, want 204 and no body", id, code, body)
+		}
+	}
+	orders := x.Orders("K")
+	if orders[0].Status != "canceled" || !orders[0].FilledQty.IsZero() {
+		t.Errorf("the resting order after the cancel: %+v", orders[0])
+	}
+	if orders[1].Status != "canceled" || !orders[1].FilledQty.Equal(decimal.NewFromInt(2)) {
+		t.Errorf("the partly filled order after the cancel: %+v, want canceled with 2 filled", orders[1])
+	}
+	if c := committedCash(x); !c.IsZero() {
+		t.Errorf("cash still held after the cancel: %s", c)
+	}
+	if code, _ := del(t, x, done["id"].(string)); code != http.StatusUnprocessableEntity {
+		t.Errorf("DELETE of a filled order: %d, want 422", code)
+	}
+	if code, _ := del(t, x, rest["id"].(string)); code != http.StatusUnprocessableEntity {
+		t.Errorf("a second DELETE: %d, want 422", code)
+	}
+	if code, _ := del(t, x, "nope"); code != http.StatusNotFound {
+		t.Errorf("DELETE of an unknown order: %d, want 404", code)
+	}
+}
+
+func committedCash(x *Exchange) decimal.Decimal {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.accounts["K"].committed()
+}

@@ -146,6 +146,7 @@ func (x *Exchange) book(a *account, req orderRequest, qty, price decimal.Decimal
 	switch {
 	case x.rejects[req.Symbol]:
 		o.Status = "rejected"
+	case x.resting[req.Symbol]:
 	case marketable:
 		x.fill(a, o, qty, price)
 	}

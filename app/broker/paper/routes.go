@@ -26,6 +26,7 @@ func (x *Exchange) routes() {
 	handle("POST /v2/orders", x.postOrder)
 	handle("GET /v2/orders", x.listOrders)
 	handle("GET /v2/orders/{id}", x.getOrder)
+	handle("DELETE /v2/orders/{id}", x.deleteOrder)
 	handle("GET /v2/orders:by_client_order_id", x.getOrderByClientID)
 	handle("GET /v2/stocks/bars", x.getBars)
 	handle("GET /v2/stocks/quotes/latest", x.getLatestQuotes)
@@ -147,7 +148,7 @@ func (x *Exchange) orderJSON(o *Order) orderJSON {
 		OrderClass: "simple", Type: o.Type, Side: o.Side, TimeInForce: o.TimeInForce, Status: status,
 		Qty: o.Qty, Notional: o.Notional, FilledQty: decimal.Zero, LimitPrice: o.LimitPrice,
 	}
-	if status == "filled" || status == "partially_filled" || status == "expired" && o.FilledQty.IsPositive() {
+	if status == "filled" || status == "partially_filled" || (status == "expired" || status == "canceled") && o.FilledQty.IsPositive() {
 		j.FilledQty, j.FilledAvgPrice, j.FilledAt = o.FilledQty, o.FilledAvgPrice, o.FilledAt
 	}
 	return j
