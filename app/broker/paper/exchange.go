@@ -18,7 +18,7 @@ import (
 type Config struct {
 	Dataset   *marketdata.Dataset
 	Day       time.Time        // the simulated session; the data set's last when zero
-	Clock     func() time.Time // for FillDelay; time.Now when nil
+	Clock     func() time.Time // for FillDelay and the market clock; time.Now when nil
 	FillDelay time.Duration
 	Seed      uint64 // for faults
 }
@@ -37,6 +37,7 @@ type Exchange struct {
 
 	mu       sync.Mutex
 	day      time.Time
+	market   marketClock
 	accounts map[string]*account // by API key
 	faults   Faults
 	rng      *rand.Rand
@@ -67,6 +68,7 @@ func New(cfg Config) (*Exchange, error) {
 		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed+1)),
 		rejects: map[string]bool{}, partial: map[string]decimal.Decimal{},
 	}
+	x.market = startOf(day, cfg.Clock())
 	x.routes()
 	return x, nil
 }
@@ -128,15 +130,33 @@ func (x *Exchange) AddAccount(key, secret string, cfg AccountConfig) error {
 	return nil
 }
 
-// SetDay moves the simulated market to session day. Resting and partially
+// SetDay moves the simulated market to session day, its market clock
+// (GET /v2/clock) to 09:35 New York that day, the workflow's scheduled
+// start. Resting and partially
 // filled orders of the previous day expire.
 func (x *Exchange) SetDay(day time.Time) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.day = day
+	x.market = startOf(day, x.cfg.Clock())
 	for _, a := range x.accounts {
 		a.expireOpen(x.cfg.Clock())
 	}
+}
+
+// SetTime sets the market clock (GET /v2/clock) to t; it runs on from
+// there with Config.Clock. Prices stay those of the simulated session.
+func (x *Exchange) SetTime(t time.Time) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.market = marketClock{at: t, set: x.cfg.Clock()}
+}
+
+// Now is the market clock's time.
+func (x *Exchange) Now() time.Time {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.market.now(x.cfg.Clock())
 }
 
 // Day returns the simulated session.
