@@ -10,7 +10,7 @@ import (
 type Summary struct {
 	CorrelationID string
 	Status        string // completed or failed
-	Outcome       string // rebalanced or no_trades, when completed
+	Outcome       string // rebalanced, no_trades or market_closed, when completed
 	FailedStep    string
 	Reason        string
 	ErrorType     string

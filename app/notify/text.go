@@ -47,6 +47,9 @@ func headline(s Summary) string {
 	if s.Status == "failed" {
 		return fmt.Sprintf("Workflow FAILED at %s (%s)", s.FailedStep, s.TradingDate)
 	}
+	if s.Outcome == "market_closed" {
+		return fmt.Sprintf("Workflow completed: market closed, no trading (%s)", s.TradingDate)
+	}
 	if s.Outcome == "no_trades" {
 		return fmt.Sprintf("Workflow completed: portfolio already on target, no trades (%s)", s.TradingDate)
 	}
