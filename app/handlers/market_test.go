@@ -257,7 +257,7 @@ func TestUntilCloseIsTheTimeLeftOnTheHandlersClock(t *testing.T) {
 func TestTheWatchdogIsQuietOnAHoliday(t *testing.T) {
 	_, m := market(t, nyTime("2026-09-07", 9, 50))
 	logs := &bytes.Buffer{}
-	h := &Scheduler{Deps: Deps{Publisher: &bus.Recorder{}, Log: slog.New(slog.NewJSONHandler(logs, nil))},
+	h := &Scheduler{Deps: Deps{Publisher: &bus.Recorder{}, Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))},
 		Ledger: &Ledger{Store: idempotency.NewMemoryStore()}, Market: m}
 	for _, date := range []string{"2026-09-07", "2026-09-05"} { // Labor Day, a Saturday
 		for _, mm := range []int{45, 50, 55} {

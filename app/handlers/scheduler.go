@@ -74,8 +74,9 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 	if h.Adopt != nil {
 		h.Adopt(ctx, id)
 	}
-	start := &events.WorkflowStarted{Metadata: events.Root(id, h.now()), Trigger: in.Trigger,
-		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: h.now(),
+	now := h.now()
+	start := &events.WorkflowStarted{Metadata: events.Root(id, now), Trigger: in.Trigger,
+		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: now,
 			DryRun: in.Trigger == TriggerVerify}}
 	market, err := h.market(ctx, start)
 	if err != nil { // before the ledger's claim: a retry asks again

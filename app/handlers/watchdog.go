@@ -145,7 +145,7 @@ func (h *Scheduler) watch(ctx context.Context, in ScheduleInput) error {
 	}
 	if !h.sessionDay(ctx, at, log) {
 		h.Metrics.WatchdogChecked(ctx, false, false)
-		log.InfoContext(ctx, "watchdog: no session today")
+		log.DebugContext(ctx, "watchdog: no session today")
 		return nil
 	}
 	e, err := h.Ledger.Get(ctx, date)
