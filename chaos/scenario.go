@@ -58,6 +58,9 @@ type Scenario struct {
 	// Found, when set, picks the affected workflows from Query's result
 	// instead of Column's distinct values.
 	Found func(r *insights.Result) []string
+	// Invariant, when set, is the scenario's own check, beside the
+	// invariants every scenario is held to.
+	Invariant func(o *Observed) Check
 }
 
 // ErrUnknownScenario is returned by Named for a name not in Scenarios.

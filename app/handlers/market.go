@@ -79,6 +79,10 @@ func (s marketSession) closeOnOurClock(now time.Time) time.Time {
 	return now.Add(s.hours.Close.Sub(s.clock.Timestamp)).UTC()
 }
 
+// MarketClosedMessage is the scheduler's one log line for a workflow the
+// market is not open for.
+const MarketClosedMessage = "market closed: workflow ended without trading"
+
 // marketClosed ends, before it starts, a workflow the market is not open
 // for: one WorkflowCompleted with outcome events.OutcomeMarketClosed, the
 // root of its workflow (no WorkflowStarted, so no step runs and nothing
@@ -90,7 +94,7 @@ func (h *Scheduler) marketClosed(ctx context.Context, start *events.WorkflowStar
 	if err := h.Publisher.Publish(ctx, end); err != nil {
 		return fmt.Errorf("could not publish WorkflowCompleted: %w", err)
 	}
-	h.log().InfoContext(ctx, "market closed: workflow ended without trading", "correlation_id", start.CorrelationID,
+	h.log().InfoContext(ctx, MarketClosedMessage, "correlation_id", start.CorrelationID,
 		"trading_date", start.TradingDate, "trigger", in.Trigger, "outcome", end.Outcome, "market_time", s.clock.Timestamp.UTC().Format(time.RFC3339),
 		"next_open", s.clock.NextOpen.UTC().Format(time.RFC3339))
 	return nil

@@ -84,6 +84,9 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Stack, error) {
 		day = cfg.Date
 	}
 	days, err := sessions(ds, cfg.Workflows, day)
+	if len(o.dates) > 0 {
+		days, err = o.dates, nil
+	}
 	if err != nil {
 		return nil, err
 	}
