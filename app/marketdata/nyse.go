@@ -70,7 +70,9 @@ func isNYSESession(day time.Time) (bool, error) {
 	return wd != time.Saturday && wd != time.Sunday && !nyseHolidays[d], nil
 }
 
-func dateOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+func dateOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
 
 func dateSet(dates ...string) map[time.Time]bool {
 	out := make(map[time.Time]bool, len(dates))
