@@ -8,6 +8,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/events"
+	"github.com/alchemiser/alchemiser/internal/errtype"
 )
 
 // Market is the broker's market calendar: Alpaca's GET /v2/clock (is the
@@ -122,4 +123,24 @@ func untilClose(ctx context.Context, d Deps, wf events.Workflow) (bounded contex
 	}
 	bounded, cancel = context.WithTimeout(ctx, left)
 	return bounded, cancel, left, nil
+}
+
+// StepMarketCalendar is the step of a workflow that failed because the
+// broker's clock or calendar could not be read for good.
+const StepMarketCalendar = "market_calendar"
+
+// calendarFailed ends, before it starts, a workflow whose market the
+// broker refused to describe for good (credentials refused, an answer
+// that contradicts itself): one WorkflowFailed at step market_calendar,
+// the root of its workflow, so the owner hears of it; nothing runs, as
+// trading without knowing the session is what the calendar prevents.
+func (h *Scheduler) calendarFailed(ctx context.Context, start *events.WorkflowStarted, cause error) error {
+	f := &events.WorkflowFailed{Metadata: start.Metadata, Workflow: start.Workflow, Step: StepMarketCalendar,
+		Reason: cause.Error(), ErrorType: errtype.Of(cause)}
+	if err := h.Publisher.Publish(ctx, f); err != nil {
+		return fmt.Errorf("could not publish WorkflowFailed: %w", err)
+	}
+	h.log().ErrorContext(ctx, "workflow failed", "correlation_id", start.CorrelationID, "trading_date", start.TradingDate,
+		"step", f.Step, "error", f.Reason, "error_type", f.ErrorType)
+	return nil
 }

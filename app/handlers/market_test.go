@@ -276,3 +276,25 @@ func TestTheWatchdogIsQuietOnAHoliday(t *testing.T) {
 		t.Errorf("the next session: verdicts %q", got)
 	}
 }
+
+// A broker that refuses the clock for good (credentials refused) fails
+// the workflow visibly before anything runs; a transient failure is
+// returned, for Lambda to retry.
+func TestAnUnreadableCalendarFailsOrRetries(t *testing.T) {
+	at := nyTime("2026-09-08", 9, 35)
+	x, m := market(t, at)
+	rec := &bus.Recorder{}
+	h := &Scheduler{Deps: Deps{Publisher: rec, Now: func() time.Time { return at }}, Market: m}
+	x.SetFaults(paper.Faults{ErrorRates: map[int]float64{403: 1}, Paths: []string{"/v2/clock"}})
+	if err := h.Handle(context.Background(), scheduleAt("manual", at)); err != nil {
+		t.Fatal(err)
+	}
+	f := rec.OfType(events.TypeWorkflowFailed)
+	if len(rec.OfType(events.TypeWorkflowStarted)) != 0 || len(f) != 1 || f[0].(*events.WorkflowFailed).Step != StepMarketCalendar {
+		t.Fatalf("published %v", rec.Events())
+	}
+	x.SetFaults(paper.Faults{ErrorRates: map[int]float64{503: 1}, Paths: []string{"/v2/calendar"}})
+	if err := h.Handle(context.Background(), scheduleAt("manual", at)); err == nil || len(rec.Events()) != 1 {
+		t.Fatalf("a 503 from the calendar: err %v, published %v", err, rec.Events())
+	}
+}

@@ -79,8 +79,11 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: now,
 			DryRun: in.Trigger == TriggerVerify}}
 	market, err := h.market(ctx, start)
-	if err != nil { // before the ledger's claim: a retry asks again
+	switch {
+	case err != nil && transient(ctx, err): // before the ledger's claim: a retry asks again
 		return err
+	case err != nil:
+		return h.calendarFailed(ctx, start, err)
 	}
 	scheduled := in.Trigger == "schedule" && h.Ledger != nil
 	if scheduled {
