@@ -95,7 +95,11 @@ func (h *Scheduler) marketClosed(ctx context.Context, start *events.WorkflowStar
 	if err := h.Publisher.Publish(ctx, end); err != nil {
 		return fmt.Errorf("could not publish WorkflowCompleted: %w", err)
 	}
-	h.log().InfoContext(ctx, MarketClosedMessage, "correlation_id", start.CorrelationID,
+	log := h.log()
+	if in.RunID != "" {
+		log = log.With("run_id", in.RunID)
+	}
+	log.InfoContext(ctx, MarketClosedMessage, "correlation_id", start.CorrelationID,
 		"trading_date", start.TradingDate, "trigger", in.Trigger, "outcome", end.Outcome, "market_time", s.clock.Timestamp.UTC().Format(time.RFC3339),
 		"next_open", s.clock.NextOpen.UTC().Format(time.RFC3339))
 	return nil
