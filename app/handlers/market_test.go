@@ -22,9 +22,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// market is a paper exchange whose market clock reads at, on a clock of
-// the test's (the exchange's Config.Clock never moves), and the Alpaca
-// adapter talking to it.
+// market is a paper exchange whose market clock reads at, and the
+// Alpaca adapter talking to it.
 func market(t *testing.T, at time.Time) (*paper.Exchange, *alpaca.Adapter) {
 	t.Helper()
 	ds, _ := marketdata.Synthetic()

@@ -38,8 +38,8 @@ func TestClockAndCalendar(t *testing.T) {
 	if c, err := f.a.Clock(ctx); err != nil || !c.IsOpen || !c.NextClose.Equal(time.Date(2025, 11, 28, 13, 0, 0, 0, ny)) {
 		t.Errorf("half-day clock %+v %v", c, err)
 	}
-	*f.now = f.now.Add(2 * time.Minute) // the market clock runs on with the exchange's clock
-	if c, err := f.a.Clock(ctx); err != nil || c.IsOpen || !c.Timestamp.Equal(time.Date(2025, 11, 28, 13, 1, 0, 0, ny)) {
+	f.x.SetTime(time.Date(2025, 11, 28, 13, 1, 0, 0, ny))
+	if c, err := f.a.Clock(ctx); err != nil || c.IsOpen || !c.NextOpen.Equal(time.Date(2025, 12, 1, 9, 30, 0, 0, ny)) {
 		t.Errorf("after the early close: clock %+v %v", c, err)
 	}
 }

@@ -7,18 +7,6 @@ import (
 	"github.com/alchemiser/alchemiser/app/marketdata"
 )
 
-// marketClock is the simulated market time: at when Config.Clock read
-// set, running on with Config.Clock.
-type marketClock struct{ at, set time.Time }
-
-func (c marketClock) now(wall time.Time) time.Time { return c.at.Add(wall.Sub(c.set)) }
-
-// startOf is a clock at the workflow's scheduled start on day: 09:35 New
-// York.
-func startOf(day, wall time.Time) marketClock {
-	return marketClock{at: time.Date(day.Year(), day.Month(), day.Day(), 9, 35, 0, 0, newYork), set: wall}
-}
-
 // getClock serves GET /v2/clock from the data set's calendar: open
 // between a session's open and close, and the next open and close after
 // the market clock's time

@@ -19,10 +19,10 @@
 //
 // The market calendar is the data set's (marketdata.Dataset.Session): its
 // sessions are the NYSE's, 09:30-16:00 New York or 13:00 on an early
-// close, and weekends and holidays have none. The market clock starts at
+// close, and weekends and holidays have none. The market clock stands at
 // 09:35 New York on the simulated session (the workflow's scheduled
-// start), moves with SetDay and SetTime, and runs on with Config.Clock;
-// GET /v2/clock says whether a session is open at its time.
+// start) until SetDay or SetTime moves it; GET /v2/clock says whether a
+// session is open at its time.
 //
 // Errors use Alpaca's JSON body {"code": N, "message": "..."} and status
 // codes: 401 for unknown credentials, 403 code 40310000 for insufficient

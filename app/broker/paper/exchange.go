@@ -18,7 +18,7 @@ import (
 type Config struct {
 	Dataset   *marketdata.Dataset
 	Day       time.Time        // the simulated session; the data set's last when zero
-	Clock     func() time.Time // for FillDelay and the market clock; time.Now when nil
+	Clock     func() time.Time // for FillDelay; time.Now when nil
 	FillDelay time.Duration
 	Seed      uint64 // for faults
 }
@@ -37,7 +37,7 @@ type Exchange struct {
 
 	mu       sync.Mutex
 	day      time.Time
-	market   marketClock
+	market   time.Time           // the market clock (GET /v2/clock)
 	accounts map[string]*account // by API key
 	faults   Faults
 	rng      *rand.Rand
@@ -68,7 +68,7 @@ func New(cfg Config) (*Exchange, error) {
 		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed+1)),
 		rejects: map[string]bool{}, partial: map[string]decimal.Decimal{},
 	}
-	x.market = startOf(day, cfg.Clock())
+	x.market = startOf(day)
 	x.routes()
 	return x, nil
 }
@@ -138,25 +138,32 @@ func (x *Exchange) SetDay(day time.Time) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.day = day
-	x.market = startOf(day, x.cfg.Clock())
+	x.market = startOf(day)
 	for _, a := range x.accounts {
 		a.expireOpen(x.cfg.Clock())
 	}
 }
 
-// SetTime sets the market clock (GET /v2/clock) to t; it runs on from
-// there with Config.Clock. Prices stay those of the simulated session.
+// SetTime sets the market clock (GET /v2/clock) to t. Prices stay those
+// of the simulated session.
 func (x *Exchange) SetTime(t time.Time) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.market = marketClock{at: t, set: x.cfg.Clock()}
+	x.market = t
 }
 
-// Now is the market clock's time.
+// Now is the market clock's time. It stands still between SetDay and
+// SetTime, as the simulated session does: a long-lived local stack trades
+// its session whatever the hour.
 func (x *Exchange) Now() time.Time {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return x.market.now(x.cfg.Clock())
+	return x.market
+}
+
+// startOf is the workflow's scheduled start on day: 09:35 New York.
+func startOf(day time.Time) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), 9, 35, 0, 0, newYork)
 }
 
 // Day returns the simulated session.
