@@ -121,7 +121,7 @@ func (h *Scheduler) market(ctx context.Context, start *events.WorkflowStarted) (
 		return nil, err
 	}
 	if s.open {
-		start.SessionClose = s.closeOnOurClock(h.now())
+		start.SessionClose = s.closeOnOurClock(start.StartedAt)
 	}
 	return &s, nil
 }
