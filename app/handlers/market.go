@@ -21,6 +21,12 @@ type Market interface {
 	Calendar(ctx context.Context, start, end time.Time) ([]broker.Session, error)
 }
 
+// MarketTimeout bounds each read of the broker's clock and calendar: a
+// broker that holds the request open must not spend the scheduler's
+// invocation (the watchdog then checks as on a session day; a start is
+// retried).
+const MarketTimeout = 5 * time.Second
+
 // marketSession is what the broker says of the market when a workflow
 // is about to start.
 type marketSession struct {
@@ -36,7 +42,9 @@ type marketSession struct {
 // (Alpaca's in AWS, the paper exchange's simulated session locally), so a
 // manual start at night or on a weekend is judged as what it is.
 func (h *Scheduler) session(ctx context.Context) (marketSession, error) {
-	c, err := h.Market.Clock(ctx)
+	cctx, cancel := context.WithTimeout(ctx, MarketTimeout)
+	defer cancel()
+	c, err := h.Market.Clock(cctx)
 	if err != nil {
 		return marketSession{}, fmt.Errorf("could not read the market clock: %w", err)
 	}
@@ -61,7 +69,9 @@ func (h *Scheduler) session(ctx context.Context) (marketSession, error) {
 func (h *Scheduler) sessionOn(ctx context.Context, day time.Time) (broker.Session, bool, error) {
 	date := day.In(newYork).Format(time.DateOnly)
 	d, _ := time.Parse(time.DateOnly, date)
-	days, err := h.Market.Calendar(ctx, d, d)
+	cctx, cancel := context.WithTimeout(ctx, MarketTimeout)
+	defer cancel()
+	days, err := h.Market.Calendar(cctx, d, d)
 	if err != nil {
 		return broker.Session{}, false, fmt.Errorf("could not read the market calendar: %w", err)
 	}
