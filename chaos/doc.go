@@ -30,7 +30,9 @@
 // A scenario is one incident type of docs/INCIDENTS.md: its stack setup
 // (Knobs, duplicates, a hook on the stack before the run, an action
 // after it), the alarms that must fire and the saved query that must find
-// it. Scenarios lists them: "clean" injects nothing; one per incident type
+// it. Scenarios lists them: "clean" injects nothing; "market-holiday" runs
+// a Saturday and Labor Day, which must end market_closed with no order and
+// no alarm (its own Scenario.Invariant); one per incident type
 // the local stack can produce, with variants (broker 503, 429 and hung
 // requests; publishing throttled for good or absorbed by retries); then the
 // recoveries: "redelivery-after-timeout" (the first execution attempt

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
@@ -22,7 +23,8 @@ type Observed struct {
 	Dir     string
 	Results []local.Result
 	// Started are the correlation ids of the scheduler's "workflow
-	// started" log lines.
+	// started" log lines, and of its market-closed ones (a workflow that
+	// started and ended there).
 	Started []string
 	// DeadLettered are the correlation ids found in the run's queues (the
 	// events DLQs and on-failure destinations), once each.
@@ -165,7 +167,12 @@ func startedIDs(path string) ([]string, error) {
 			Message       string `json:"message"`
 			CorrelationID string `json:"correlation_id"`
 		}
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Message == "workflow started" && line.CorrelationID != "" {
+		if json.Unmarshal(sc.Bytes(), &line) != nil || line.CorrelationID == "" {
+			continue
+		}
+		// A workflow the market is not open for starts and ends in the
+		// scheduler, in one line.
+		if line.Message == "workflow started" || line.Message == handlers.MarketClosedMessage {
 			ids = append(ids, line.CorrelationID)
 		}
 	}
@@ -315,6 +322,9 @@ func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
 			return nil, err
 		}
 		r.Checks = append(r.Checks, c)
+	}
+	if sc.Invariant != nil {
+		r.Checks = append(r.Checks, sc.Invariant(obs))
 	}
 	r.Pass = !slices.ContainsFunc(r.Checks, func(c Check) bool { return !c.Pass })
 	return r, nil

@@ -248,3 +248,14 @@ func TestLogVolumeSpikeAboveItsBudgetIsNotAlerted(t *testing.T) {
 	rep := run(t, "log-volume-spike", Options{SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogBytesPerHour = 1 << 40 }})
 	assertFails(t, rep, EveryFailureAlert)
 }
+
+// The market-holiday scenario runs on a Saturday and Labor Day, and its
+// invariant catches an order placed on either.
+func TestMarketClosedCatchesAnOrder(t *testing.T) {
+	rep := run(t, "market-holiday", Options{})
+	if !rep.Pass {
+		t.Fatalf("market-holiday failed: %+v", rep.Checks)
+	}
+	rep = run(t, "market-holiday", Options{Tamper: func(o *Observed) { o.Orders = 1 }})
+	assertFails(t, rep, MarketClosed)
+}

@@ -63,6 +63,9 @@ type Scenario struct {
 	// ended stale_skipped are exactly Stale's (none when Stale is nil).
 	NoFailedOrders bool
 	Stale          func(o *Observed) []string
+	// Invariant, when set, is the scenario's own check, beside the
+	// invariants every scenario is held to.
+	Invariant func(o *Observed) Check
 }
 
 // ErrUnknownScenario is returned by Named for a name not in Scenarios.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/emulator"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
@@ -24,6 +25,11 @@ func incidentScenarios() []Scenario {
 	return []Scenario{
 		{Name: "clean", Description: "no fault: every workflow completes, no alarm fires, no incident query finds anything",
 			Workflows: 3, Seed: 31},
+		{Name: "market-holiday", Description: "the schedule fires on a Saturday and on Labor Day (2026-09-05 and 2026-09-07): " +
+			"the broker's clock says the market is closed, so each workflow ends market_closed with no order, and the watchdog, " +
+			"reading the same calendar, raises no alarm",
+			Workflows: 2, Seed: 31, Chaos: constant(Knobs{Dates: []time.Time{date("2026-09-05"), date("2026-09-07")}}),
+			Invariant: marketClosed},
 		{Name: "workflow-failed", Incident: "workflow-failed", Description: "the exchange rejects every order; workflows end in WorkflowFailed",
 			Workflows: 3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-workflow-success-page"},
 			Query: "workflow-failed", Column: "correlation_id", Affected: failed},
@@ -76,6 +82,34 @@ func incidentScenarios() []Scenario {
 			Workflows: 3, Seed: 31, Chaos: skipSecondLast, Alarms: []string{"workflow-not-started"},
 			Query: "workflow-not-started", Column: "trading_date", Affected: notStarted, Found: unstartedDates},
 	}
+}
+
+// MarketClosed is the market-holiday scenario's invariant.
+const MarketClosed = "market closed: no order"
+
+// marketClosed checks that every workflow ended market_closed and that
+// the exchange accepted no order.
+func marketClosed(o *Observed) Check {
+	var other []string
+	for _, r := range o.Results {
+		if r.Status != "completed" || r.Outcome != events.OutcomeMarketClosed || r.OrdersSubmitted != 0 {
+			other = append(other, fmt.Sprintf("%s %s %s", r.TradingDate, r.Status, r.Outcome))
+		}
+	}
+	c := Check{Name: MarketClosed, Pass: len(other) == 0 && o.Orders == 0 && len(o.Results) > 0,
+		Detail: fmt.Sprintf("%d workflows ended %s, %d orders at the exchange", len(o.Results)-len(other), events.OutcomeMarketClosed, o.Orders)}
+	if len(other) > 0 {
+		c.Detail += fmt.Sprintf("; not market_closed: %v", other)
+	}
+	return c
+}
+
+func date(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err) // a typo in a scenario
+	}
+	return d
 }
 
 func constant(c Knobs) func([]time.Time) Knobs {

@@ -57,6 +57,10 @@ type Knobs struct {
 	// NoWatchdog never fires the watchdog schedule, as if it were
 	// disabled.
 	NoWatchdog bool
+	// Dates are the New York dates the stack runs a workflow on instead
+	// of the data set's last sessions (local.WithDates): weekends and
+	// holidays included.
+	Dates []time.Time
 	// NoBreaker keeps the executor's circuit breaker closed whatever
 	// fails.
 	NoBreaker bool
@@ -101,6 +105,9 @@ func (k Knobs) options() []local.Option {
 	}
 	if k.AcceptStale {
 		opts = append(opts, local.WithStaleEvents())
+	}
+	if len(k.Dates) > 0 {
+		opts = append(opts, local.WithDates(k.Dates...))
 	}
 	if k.NoClaimCheck {
 		opts = append(opts, local.WithPublisherOptions(ebpub.WithClaimCheck(nil)))

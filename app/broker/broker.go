@@ -113,6 +113,12 @@ type Clock struct {
 	NextClose time.Time
 }
 
+// Session is one trading session of the broker's market calendar.
+type Session struct {
+	Date        string // YYYY-MM-DD, New York
+	Open, Close time.Time
+}
+
 // Broker is the trading port. Implementations are safe for concurrent use;
 // every call honours ctx (deadline and cancellation). Errors are *Error
 // where the broker answered, so callers can branch on Retryable.

@@ -31,8 +31,8 @@ const (
 type Deps struct {
 	// Handler are every handler's publisher, logger, metrics and ids.
 	Handler handlers.Deps
-	// Alpaca reaches the broker (portfolio, execution) and market data
-	// (strategy).
+	// Alpaca reaches the broker (portfolio, execution), its market clock
+	// and calendar (scheduler) and market data (strategy).
 	Alpaca alpaca.Config
 	// Executor configures execution's executor; its Observer and
 	// OnBreakerStateChange default to Handler.Metrics.
@@ -134,7 +134,7 @@ func lease(d time.Duration) time.Duration {
 func handler(fn string, d Deps) (handlers.Func, error) {
 	switch fn {
 	case "scheduler":
-		return (&handlers.Scheduler{Deps: d.Handler, Ledger: d.Ledger}).Handle, nil
+		return (&handlers.Scheduler{Deps: d.Handler, Ledger: d.Ledger, Market: alpaca.New(d.Alpaca)}).Handle, nil
 	case "strategy":
 		return strategyHandler(d)
 	case "portfolio":

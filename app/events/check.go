@@ -12,7 +12,8 @@ import (
 
 // checkFields walks a decoded JSON object alongside the Go struct type it
 // will fill, and reports the first missing required field or wrongly typed
-// value by its JSON path. A field is required unless its tag has omitempty.
+// value by its JSON path. A field is required unless its tag has omitempty
+// or omitzero.
 // encoding/json alone cannot do this: it leaves missing fields zero and
 // reports custom unmarshaler errors (decimals, times) without a path.
 func checkFields(t reflect.Type, obj map[string]any, path string) error {
@@ -27,7 +28,7 @@ func checkFields(t reflect.Type, obj map[string]any, path string) error {
 		}
 		v, present := obj[name]
 		if !present || v == nil {
-			if strings.Contains(opts, "omitempty") {
+			if strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero") {
 				continue
 			}
 			return decodeErr(join(path, name), ErrMissingField, "required by %s", t.Name())

@@ -8,8 +8,8 @@ import (
 )
 
 // SchemaVersion is the version every event of this build is written with.
-// 1.1 added workflow.dry_run.
-const SchemaVersion = "1.1"
+// 1.1 added workflow.dry_run, 1.2 workflow.session_close.
+const SchemaVersion = "1.2"
 
 // supportedMajor is the schema MAJOR this build reads.
 const supportedMajor = 1

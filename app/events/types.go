@@ -40,6 +40,16 @@ type Workflow struct {
 	// verify, every step copies it, and the execution function ends the
 	// workflow completed with outcome OutcomeDryRun instead of trading.
 	DryRun bool `json:"dry_run,omitempty"`
+	// SessionClose is when the trading session the workflow trades in
+	// closes (schema 1.2; absent before, and then unbounded): the
+	// scheduler reads it from the broker's calendar and clock before the
+	// workflow starts, on the clock that stamps the workflow's events
+	// (the broker's close, moved by the difference between the broker's
+	// clock and the scheduler's, which is nothing in AWS and the paper
+	// exchange's simulated session locally). The execution function
+	// places no order after it: a half day's 13:00 close shortens its
+	// deadline.
+	SessionClose time.Time `json:"session_close,omitzero"`
 }
 
 // OutcomeDryRun is the outcome of a completed dry-run workflow.
@@ -53,6 +63,11 @@ const OutcomeHalted = "halted"
 // or RebalancePlanned arrived too late to act on (a redrive or replay of
 // another session's event): nothing was planned or traded.
 const OutcomeStaleSkipped = "stale_skipped"
+
+// OutcomeMarketClosed is the outcome of a workflow started when the
+// market is not open (a weekend, an exchange holiday, outside the
+// session): the scheduler ends it at once, and nothing trades.
+const OutcomeMarketClosed = "market_closed"
 
 // IsDryRun reports whether the workflow places no order.
 func (w Workflow) IsDryRun() bool { return w.DryRun }
@@ -153,7 +168,7 @@ type TradeExecuted struct {
 type WorkflowCompleted struct {
 	Metadata    `json:"metadata"`
 	Workflow    `json:"workflow"`
-	Outcome     string        `json:"outcome"` // rebalanced, no_trades, OutcomeDryRun, OutcomeHalted or OutcomeStaleSkipped
+	Outcome     string        `json:"outcome"` // rebalanced, no_trades, OutcomeDryRun, OutcomeHalted, OutcomeStaleSkipped or OutcomeMarketClosed
 	PlanID      string        `json:"plan_id"`
 	Allocations []Allocation  `json:"allocations"`
 	Items       []PlanItem    `json:"items"`

@@ -11,13 +11,19 @@
 //     root of the workflow's events and trace, for the New York trading
 //     date of the scheduled time; with a Ledger, a scheduled start is
 //     claimed per trading date first, so the schedule's retries start one
-//     workflow. Trigger "watchdog" runs the watchdog instead (below).
+//     workflow. With a Market it first asks the broker's clock whether the
+//     market is open and its calendar when the session closes
+//     (events.Workflow.SessionClose); when the market is closed it
+//     publishes one WorkflowCompleted, outcome market_closed, instead, and
+//     nothing runs. Trigger "watchdog" runs the watchdog instead (below).
 //   - Strategy: WorkflowStarted in, SignalGenerated out.
 //   - Portfolio: SignalGenerated in, RebalancePlanned out, or
 //     WorkflowCompleted (outcome no_trades) when the plan only holds, or
 //     (outcome stale_skipped) when the signal is stale.
 //   - Execution: RebalancePlanned in; places the orders (sells, then buys)
-//     under the kill switch (TradingEnabled), then publishes TradeExecuted
+//     under the kill switch (TradingEnabled), within the session (its
+//     context bounded by the workflow's session close; after the close it
+//     places nothing and fails the workflow), then publishes TradeExecuted
 //     and WorkflowCompleted or WorkflowFailed. A stale plan completes
 //     stale_skipped; "false" completes halted; both place no order.
 //   - Notifications: WorkflowCompleted and WorkflowFailed in, a summary to
@@ -38,7 +44,9 @@
 //
 // EventBridge Scheduler invokes the scheduler every five minutes of the
 // session with trigger "watchdog". From the start deadline (09:45 New
-// York) on, each check reads the Ledger and records the gauges
+// York) on, on a session day of the Market's calendar (on a weekend or a
+// holiday it records zeros and logs at DEBUG), each check reads the
+// Ledger and records the gauges
 // WorkflowsNotStarted and WorkflowsStuck (0 or 1), logging its verdict:
 // not started when no scheduled workflow was claimed for the date, stuck
 // when the claimed one has no end StuckAfter (15 minutes) after its

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/events"
@@ -95,7 +96,15 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	case halted:
 		return h.halt(ctx, plan, log)
 	}
-	ectx, span := stage(ctx, "execution execute")
+	ectx, cancel, err := h.sessionBound(ctx, plan, log)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	if ectx == nil { // the session has closed: the workflow has ended
+		return nil
+	}
+	ectx, span := stage(ectx, "execution execute")
 	report, err := h.Executor.Execute(ectx, request(plan))
 	endStage(span, err)
 	if err != nil {
@@ -126,6 +135,35 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	log.InfoContext(ctx, "trades executed", "plan_id", plan.PlanID, "orders_submitted", trade.Submitted,
 		"orders_filled", trade.Filled, "failed_symbols", strings.Join(trade.FailedSymbols, ","), "outcome", end.EventType())
 	return nil
+}
+
+// sessionBound is ctx bounded by the plan's session close (untilClose).
+// After the close it places nothing: it fails the workflow at step
+// execution and returns a nil context, or the error of that publish.
+func (h *Execution) sessionBound(ctx context.Context, plan *events.RebalancePlanned, log *slog.Logger) (context.Context, context.CancelFunc, error) {
+	bounded, cancel, left, err := untilClose(ctx, h.Deps, plan.Workflow)
+	if err != nil {
+		log.WarnContext(ctx, "session closed: plan not executed", "plan_id", plan.PlanID, "session_close",
+			plan.SessionClose.UTC().Format(time.RFC3339), "error_type", "SessionClosed")
+		end := failed(h.Deps, &plan.Metadata, plan.Workflow, "execution", err)
+		end.ErrorType = "SessionClosed"
+		if err := h.Publisher.Publish(ctx, end); err != nil {
+			return nil, cancel, fmt.Errorf("could not publish %s: %w", end.EventType(), err)
+		}
+		return nil, cancel, nil
+	}
+	if binds(ctx, bounded) {
+		log.InfoContext(ctx, "execution bounded by the session close", "plan_id", plan.PlanID,
+			"session_close", plan.SessionClose.UTC().Format(time.RFC3339), "until_close_s", left.Seconds())
+	}
+	return bounded, cancel, nil
+}
+
+// binds reports whether bounded ends before ctx does.
+func binds(ctx, bounded context.Context) bool {
+	dl, ok := bounded.Deadline()
+	orig, had := ctx.Deadline()
+	return ok && (!had || dl.Before(orig))
 }
 
 func request(plan *events.RebalancePlanned) execution.Request {

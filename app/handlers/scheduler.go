@@ -49,6 +49,12 @@ type Scheduler struct {
 	// Ledger, when set, makes the schedule start at most one workflow per
 	// trading date and lets the watchdog check it (see watch).
 	Ledger *Ledger
+	// Market, when set, is asked before every workflow whether the
+	// market is open and when its session closes, and by the watchdog
+	// whether the day it checks is a session. When the market is closed
+	// the workflow ends at once with outcome events.OutcomeMarketClosed.
+	// Nil starts every workflow, with no session close.
+	Market Market
 }
 
 // Handle implements Func.
@@ -68,9 +74,17 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 	if h.Adopt != nil {
 		h.Adopt(ctx, id)
 	}
-	start := &events.WorkflowStarted{Metadata: events.Root(id, h.now()), Trigger: in.Trigger,
-		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: h.now(),
+	now := h.now()
+	start := &events.WorkflowStarted{Metadata: events.Root(id, now), Trigger: in.Trigger,
+		Workflow: events.Workflow{TradingDate: in.ScheduledTime.In(newYork).Format(time.DateOnly), StartedAt: now,
 			DryRun: in.Trigger == TriggerVerify}}
+	market, err := h.market(ctx, start)
+	switch {
+	case err != nil && transient(ctx, err): // before the ledger's claim: a retry asks again
+		return err
+	case err != nil:
+		return h.calendarFailed(ctx, start, err)
+	}
 	scheduled := in.Trigger == "schedule" && h.Ledger != nil
 	if scheduled {
 		prev, err := h.Ledger.Start(ctx, LedgerEntry{TradingDate: start.TradingDate, CorrelationID: id, ScheduledTime: in.ScheduledTime}, h.now())
@@ -83,10 +97,43 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 			return fmt.Errorf("could not record the workflow in the ledger: %w", err)
 		}
 	}
-	if err := h.Publisher.Publish(ctx, start); err != nil {
+	if err := h.begin(ctx, start, in, market); err != nil {
 		if scheduled {
 			err = errors.Join(err, h.Ledger.Release(ctx, start.TradingDate))
 		}
+		return err
+	}
+	return nil
+}
+
+// market asks the broker, when the scheduler has a Market, whether the
+// market is open, and sets start's session close when it is. The
+// scheduler asks because it is the one place every workflow passes
+// before anything runs, and where the watchdog, which must share its
+// calendar, lives: a closed day then starts no step at all, and the
+// execution function is left with the close to bound its deadline by.
+func (h *Scheduler) market(ctx context.Context, start *events.WorkflowStarted) (*marketSession, error) {
+	if h.Market == nil {
+		return nil, nil
+	}
+	s, err := h.session(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.open {
+		start.SessionClose = s.closeOnOurClock(start.StartedAt)
+	}
+	return &s, nil
+}
+
+// begin publishes WorkflowStarted, or ends a workflow the market is not
+// open for. A dry run (trigger verify) places no order, so it runs when
+// the market is closed too: alchemiser verify proves a stack on any day.
+func (h *Scheduler) begin(ctx context.Context, start *events.WorkflowStarted, in ScheduleInput, market *marketSession) error {
+	if market != nil && !market.open && !start.DryRun {
+		return h.marketClosed(ctx, start, in, *market)
+	}
+	if err := h.Publisher.Publish(ctx, start); err != nil {
 		return fmt.Errorf("could not publish WorkflowStarted: %w", err)
 	}
 	log := h.log()
@@ -96,7 +143,14 @@ func (h *Scheduler) Handle(ctx context.Context, raw json.RawMessage) error {
 	if in.RunID != "" {
 		log = log.With("run_id", in.RunID)
 	}
-	log.InfoContext(ctx, "workflow started", "correlation_id", id, "trading_date", start.TradingDate, "trigger", in.Trigger)
+	args := []any{"correlation_id", start.CorrelationID, "trading_date", start.TradingDate, "trigger", in.Trigger}
+	if market != nil {
+		args = append(args, "market_open", market.open)
+	}
+	if !start.SessionClose.IsZero() {
+		args = append(args, "session_close", start.SessionClose.Format(time.RFC3339), "early_close", market.hours.Close.In(newYork).Hour() < 16)
+	}
+	log.InfoContext(ctx, "workflow started", args...)
 	return nil
 }
 

@@ -7,12 +7,16 @@ import (
 
 func completedSummary(e *events.WorkflowCompleted) notify.Summary {
 	before, after := notifyPortfolio(e.Before), notifyPortfolio(e.After)
-	return notify.Summary{
+	s := notify.Summary{
 		CorrelationID: e.CorrelationID, Status: "completed", Outcome: e.Outcome, Trading: completedTrading(e.Outcome),
 		TradingDate: e.TradingDate, StartedAt: e.StartedAt, EndedAt: e.OccurredAt,
 		Allocations: notifyAllocations(e.Allocations), Plan: notifyPlan(e.Items),
 		Orders: notifyOrders(e.Orders), Before: &before, After: &after,
 	}
+	if e.Outcome == events.OutcomeMarketClosed { // the account was not read
+		s.Before, s.After = nil, nil
+	}
+	return s
 }
 
 func failedSummary(e *events.WorkflowFailed) notify.Summary {

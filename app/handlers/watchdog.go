@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/alchemiser/alchemiser/app/idempotency"
+	"github.com/alchemiser/alchemiser/internal/errtype"
 )
 
 // Deadlines of the scheduled workflow (docs/INCIDENTS.md): it must have started
@@ -106,9 +108,28 @@ func entryOf(r *idempotency.Record) (*LedgerEntry, error) {
 	return &e, nil
 }
 
+// sessionDay asks the scheduler's Market whether at's date is a trading
+// session, so the watchdog expects a workflow on exactly the days the
+// scheduler would trade: none on a weekend or an exchange holiday. It
+// asks the calendar about the check's date, not the clock about now, as
+// the check judges the moment it was meant for. A calendar it cannot
+// read counts as a session: a spurious page beats a missed one.
+func (h *Scheduler) sessionDay(ctx context.Context, at time.Time, log *slog.Logger) bool {
+	if h.Market == nil {
+		return true
+	}
+	_, ok, err := h.sessionOn(ctx, at)
+	if err != nil {
+		log.WarnContext(ctx, "watchdog: market calendar unreadable; checking as on a session day", "error", err.Error(), "error_type", errtype.Of(err))
+		return true
+	}
+	return ok
+}
+
 // watch is the watchdog: EventBridge Scheduler invokes the scheduler
 // function every five minutes of the trading session with trigger
-// "watchdog". From the start deadline on, each check records two gauges,
+// "watchdog". From the start deadline on, on a session day of the
+// broker's calendar (on other days it records zeros), each check records two gauges,
 // WorkflowsNotStarted and WorkflowsStuck (0 or 1), so their alarms see a
 // point at every check and go back to OK when the workflow recovers. The
 // check's time is the schedule's scheduled time, so a late invocation
@@ -120,6 +141,11 @@ func (h *Scheduler) watch(ctx context.Context, in ScheduleInput) error {
 	log := h.log().With("operation", "watchdog", "trading_date", date, "check_time", in.ScheduledTime.UTC().Format(time.RFC3339))
 	if at.Before(deadline) {
 		log.DebugContext(ctx, "watchdog: before the start deadline")
+		return nil
+	}
+	if !h.sessionDay(ctx, at, log) {
+		h.Metrics.WatchdogChecked(ctx, false, false)
+		log.DebugContext(ctx, "watchdog: no session today")
 		return nil
 	}
 	e, err := h.Ledger.Get(ctx, date)

@@ -27,15 +27,16 @@
 // After each workflow the watchdog schedule fires at 09:45, 09:50 and 09:55
 // of its session (handlers.Scheduler.watch).
 //
-// Config is the one configuration (run directory, seed, workflows, time
-// scale, duplicates); the options are what other harnesses change, each
+// Config is the one configuration (run directory, seed, workflows or one
+// date, time scale, duplicates); the options are what other harnesses change, each
 // with its default: the load test (loadtest's local target: per-workflow
 // accounts through WithHTTPClient, an in-memory counted store through
 // WithIdempotencyStore, a scheduler middleware through
 // WithHandlerMiddleware, WithDay, WithAccount) and the chaos scenarios
 // (package chaos: WithTopology, WithoutDestinations, WithExecutorConfig,
 // WithPublisherOptions, WithEmulatorOptions, WithInitDelay,
-// WithoutSchedule, WithoutWatchdog, WithIdempotencyLease, WithDataset)
+// WithoutSchedule, WithoutWatchdog, WithIdempotencyLease, WithDataset,
+// WithDates: any dates, weekends and holidays included)
 // and the local AWS endpoint (package localaws: WithTradingEnabled, the
 // kill switch read from its SSM parameter).
 // Stack.Chain names each function's middleware, the same as in Lambda.

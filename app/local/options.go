@@ -26,6 +26,7 @@ type options struct {
 	dataset    *marketdata.Dataset
 	account    *paper.AccountConfig
 	day        time.Time
+	dates      []time.Time
 	store      idempotency.Store
 	lease      time.Duration
 	httpClient *http.Client
@@ -90,6 +91,11 @@ func WithAccount(a paper.AccountConfig) Option { return func(o *options) { o.acc
 // WithDay trades session day only, instead of the data set's last
 // Config.Workflows sessions.
 func WithDay(day time.Time) Option { return func(o *options) { o.day = day } }
+
+// WithDates runs one workflow per New York date of dates, in order,
+// instead of the data set's last Config.Workflows sessions: weekends and
+// exchange holidays included, which end market_closed.
+func WithDates(dates ...time.Time) Option { return func(o *options) { o.dates = dates } }
 
 // WithIdempotencyStore keeps the idempotency records and the ledger in
 // store instead of the run directory's idempotency.json.

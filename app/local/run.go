@@ -43,6 +43,12 @@ type Config struct {
 	// TimeScale compresses EventBridge's and Lambda's retry waits (1 is
 	// real time); DefaultTimeScale when zero, no waiting when negative.
 	TimeScale float64
+	// Date, when set, runs one workflow on that New York date instead:
+	// the paper exchange's market clock at 09:35 that day, the schedule
+	// firing then. A weekend or an exchange holiday ends market_closed.
+	// The date must be in the data set's range, after its first Warmup
+	// sessions (the strategies' history).
+	Date time.Time
 }
 
 func (c Config) withDefaults() Config {
@@ -290,7 +296,11 @@ func (t *terminals) record(d emulator.Delivered) {
 		t.started[st.TradingDate] = st.CorrelationID
 		return
 	}
-	t.byID[ev.Meta().CorrelationID] = ev
+	m := ev.Meta()
+	if c, ok := ev.(*events.WorkflowCompleted); ok && m.EventID == m.CorrelationID { // ended before it started (market closed)
+		t.started[c.TradingDate] = c.CorrelationID
+	}
+	t.byID[m.CorrelationID] = ev
 }
 
 func (t *terminals) startedOn(date string) string {

@@ -77,7 +77,17 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Stack, error) {
 	if o.dataset != nil {
 		ds = o.dataset
 	}
-	days, err := sessions(ds, cfg.Workflows, o.day)
+	day := o.day
+	if !cfg.Date.IsZero() {
+		if err := CheckDate(ds, cfg.Date); err != nil {
+			return nil, err
+		}
+		day = cfg.Date
+	}
+	days, err := sessions(ds, cfg.Workflows, day)
+	if len(o.dates) > 0 {
+		days, err = o.dates, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +110,20 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Stack, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// CheckDate reports whether Config.Date may be date on ds: in its range,
+// after the first Warmup sessions.
+func CheckDate(ds *marketdata.Dataset, date time.Time) error {
+	if _, _, err := ds.Session(date); err != nil {
+		return fmt.Errorf("could not run on %s: %w", date.Format(time.DateOnly), err)
+	}
+	days := ds.TradingDays()
+	if first := days[min(Warmup, len(days)-1)]; date.Before(first) {
+		return fmt.Errorf("could not run on %s: the strategies need %d sessions of history, so the first date is %s",
+			date.Format(time.DateOnly), Warmup, first.Format(time.DateOnly))
+	}
+	return nil
 }
 
 // sessions are the last n sessions of ds, or day alone when set.

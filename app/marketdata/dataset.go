@@ -165,3 +165,40 @@ func (d *Dataset) afterLast() time.Time {
 func (d *Dataset) At(day time.Time) Source {
 	return view{d: d, day: time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)}
 }
+
+// Session returns day's session, with the NYSE's hours for it (13:00
+// close on its early-close days): ok is false when day falls in the data
+// set's range but has no bars (a weekend or an exchange holiday), and the
+// error wraps ErrOutsideCalendar before the first session or after the
+// last.
+func (d *Dataset) Session(day time.Time) (s Session, ok bool, err error) {
+	day = dateOf(day)
+	if len(d.days) == 0 || day.Before(d.days[0]) || day.After(d.days[len(d.days)-1]) {
+		return Session{}, false, d.outside(day)
+	}
+	i := sort.Search(len(d.days), func(i int) bool { return !d.days[i].Before(day) })
+	if !d.days[i].Equal(day) {
+		return Session{}, false, nil
+	}
+	return newSession(day), true, nil
+}
+
+// Sessions returns the sessions from from to to, both included.
+func (d *Dataset) Sessions(from, to time.Time) []Session {
+	from, to = dateOf(from), dateOf(to)
+	var out []Session
+	for _, day := range d.days {
+		if !day.Before(from) && !day.After(to) {
+			out = append(out, newSession(day))
+		}
+	}
+	return out
+}
+
+func (d *Dataset) outside(day time.Time) error {
+	if len(d.days) == 0 {
+		return fmt.Errorf("%w: the data set has no sessions", ErrOutsideCalendar)
+	}
+	return fmt.Errorf("%w: %s is not in the data set's %s to %s", ErrOutsideCalendar, day.Format(time.DateOnly),
+		d.days[0].Format(time.DateOnly), d.days[len(d.days)-1].Format(time.DateOnly))
+}

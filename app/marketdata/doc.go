@@ -4,11 +4,16 @@
 // # The bundled data set is synthetic
 //
 // data/synthetic.csv holds daily bars for 12 liquid US ETF tickers
-// (SPY QQQ IWM DIA TLT IEF SHY GLD XLK XLE XLF BIL) over 420 weekdays
-// ending 2026-11-20. The prices are NOT real market data: they come from a
-// seeded generator (see Generate) so that the repository carries no
-// licensed data and every run is reproducible. Exchange holidays are not
-// modelled: every weekday is a session.
+// (SPY QQQ IWM DIA TLT IEF SHY GLD XLK XLE XLF BIL) over the 420 NYSE
+// sessions from 2025-03-24 to 2026-11-20. The prices are NOT real market
+// data: they come from a seeded generator (see Generate) so that the
+// repository carries no licensed data and every run is reproducible. The
+// calendar is real: the sessions are the NYSE's, without its holidays
+// (nyse.go lists them, with its source), and Dataset.Session gives each
+// session's hours, 09:30 to 16:00 New York, or to 13:00 on the NYSE's
+// early-close days (in this range 2025-07-03, 2025-11-28 and 2025-12-24).
+// The paper exchange serves this calendar as Alpaca's /v2/calendar and
+// /v2/clock.
 //
 // The generator is geometric Brownian motion with a shared market factor:
 // each ticker has an annual drift, an annual volatility and a correlation

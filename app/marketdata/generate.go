@@ -100,12 +100,18 @@ func writePath(buf *bytes.Buffer, rng *rand.Rand, t tickerParams, days []time.Ti
 
 func cents(x float64) float64 { return math.Round(x*100) / 100 }
 
-// sessionDays returns n weekdays ending with last, oldest first.
+// sessionDays returns the n NYSE sessions ending with last, oldest
+// first (see nyse.go); before the calendar's first year, every weekday.
 func sessionDays(last time.Time, n int) []time.Time {
 	out := make([]time.Time, n)
 	d := last
 	for i := n - 1; i >= 0; {
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+		open, err := isNYSESession(d)
+		if err != nil {
+			wd := d.Weekday()
+			open = wd != time.Saturday && wd != time.Sunday
+		}
+		if open {
 			out[i] = d
 			i--
 		}

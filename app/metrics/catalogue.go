@@ -40,7 +40,7 @@ var Business = telemetry.Catalogue{
 	{Name: WorkflowsStarted, Unit: "{workflow}", Kind: telemetry.Counter, Dimensions: []string{"function"},
 		Description: "Workflows whose WorkflowStarted reached the strategy function.", HappyPath: true},
 	{Name: WorkflowsCompleted, Unit: "{workflow}", Kind: telemetry.Counter, Dimensions: []string{"function", "outcome"},
-		Description: "Workflows that ended in WorkflowCompleted (outcome rebalanced, no_trades, halted (the kill switch), stale_skipped (a redriven or replayed event of another session), or verified (dry run) for alchemiser verify --trigger), counted by notifications.", HappyPath: true},
+		Description: "Workflows that ended in WorkflowCompleted (outcome rebalanced, no_trades, halted (the kill switch), stale_skipped (a redriven or replayed event of another session), market_closed when the scheduler found the market closed (a weekend, an exchange holiday, outside the session), or verified (dry run) for alchemiser verify --trigger), counted by notifications.", HappyPath: true},
 	{Name: WorkflowsFailed, Unit: "{workflow}", Kind: telemetry.Counter, Dimensions: []string{"function", "step"},
 		Description: "Workflows that ended in WorkflowFailed, by the step that failed, counted by notifications."},
 	{Name: WorkflowDuration, Unit: "ms", Kind: telemetry.Histogram, Dimensions: []string{"function", "status"},

@@ -10,10 +10,10 @@ import (
 type Summary struct {
 	CorrelationID string
 	Status        string // completed or failed
-	Outcome       string // rebalanced, no_trades, halted, stale_skipped, ..., when completed
+	Outcome       string // rebalanced, no_trades, halted, stale_skipped, market_closed, ..., when completed
 	// Trading is what the kill switch said when the workflow reached it:
 	// "enabled", "halted", or "" when the workflow ended before (a plan
-	// with no trades, a stale event, a failure upstream).
+	// with no trades, a stale event, a closed market, a failure upstream).
 	Trading       string
 	FailedStep    string
 	Reason        string

@@ -49,6 +49,8 @@ func headline(s Summary) string {
 		return fmt.Sprintf("Workflow FAILED at %s (%s)", s.FailedStep, s.TradingDate)
 	}
 	switch s.Outcome {
+	case "market_closed":
+		return fmt.Sprintf("Workflow completed: market closed, no trading (%s)", s.TradingDate)
 	case "no_trades":
 		return fmt.Sprintf("Workflow completed: portfolio already on target, no trades (%s)", s.TradingDate)
 	case "halted":

@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/spf13/cobra"
 )
 
@@ -18,6 +21,7 @@ func newRunCmd() *cobra.Command {
 		cfg     local.Config
 		asJSON  bool
 		preview bool
+		date    string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -29,12 +33,19 @@ EventBridge envelopes, and trades through the Alpaca client against the paper
 exchange on 127.0.0.1. Logs, dead letters and notifications go to a new run
 directory under --out.
 
+--date YYYY-MM-DD runs one workflow for that New York date instead: the paper
+exchange's market clock is set to the schedule's 09:35 New York that day and the
+schedule fires then. The scheduler asks the exchange's clock and calendar (the
+data set's, with the NYSE's holidays and early closes) whether the market is
+open, so a weekend or a holiday ends with outcome market_closed and no order.
+The date must lie in the data set's range, after the strategies' history.
+
 The same --seed gives the same starting portfolio, correlation ids, plans and
 client order ids.
 
 Exit status: 0 when every workflow completed and no message ended in a DLQ or an
 on-failure destination, 1 otherwise, 2 on bad usage.`,
-		Example: "  alchemiser run\n  alchemiser run --workflows 3 --json",
+		Example: "  alchemiser run\n  alchemiser run --workflows 3 --json\n  alchemiser run --date 2026-09-07 --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.Duplicates < 0 || cfg.Duplicates > 1 {
@@ -45,6 +56,9 @@ on-failure destination, 1 otherwise, 2 on bad usage.`,
 			}
 			if cfg.Workflows < 1 || cfg.Workflows > maxWorkflows {
 				return usageError{fmt.Errorf("--workflows must be between 1 and %d, got %d", maxWorkflows, cfg.Workflows)}
+			}
+			if err := runDate(cmd, date, &cfg); err != nil {
+				return err
 			}
 			cfg.Progress = cmd.ErrOrStderr()
 			rep, err := local.Run(cmd.Context(), cfg)
@@ -75,9 +89,33 @@ on-failure destination, 1 otherwise, 2 on bad usage.`,
 	f.StringVar(&cfg.RunDir, "dir", "", "the run directory itself (must not exist); overrides --out")
 	f.Float64Var(&cfg.Duplicates, "duplicates", 0, "share of EventBridge deliveries made twice, 0 to 1 (at-least-once delivery)")
 	f.Float64Var(&cfg.TimeScale, "time-scale", local.DefaultTimeScale, "factor applied to EventBridge and Lambda retry waits (1 = real time)")
+	f.StringVar(&date, "date", "", "run one workflow for this New York date (YYYY-MM-DD) instead of the last sessions")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per workflow instead of summaries")
 	f.BoolVar(&preview, "preview", true, "render the dashboards' preview of the run into RUN_DIR/dashboard.html (text output only)")
 	return cmd
+}
+
+// runDate puts --date in cfg: a date of the calendar, alone.
+func runDate(cmd *cobra.Command, date string, cfg *local.Config) error {
+	if date == "" {
+		return nil
+	}
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return usageError{fmt.Errorf("--date %q is not a date in the form YYYY-MM-DD", date)}
+	}
+	if cmd.Flags().Changed("workflows") {
+		return usageError{errors.New("--date runs one workflow: it does not take --workflows")}
+	}
+	ds, err := marketdata.Synthetic()
+	if err != nil {
+		return err
+	}
+	if err := local.CheckDate(ds, d); err != nil {
+		return usageError{fmt.Errorf("--date: %w", err)}
+	}
+	cfg.Date = d
+	return nil
 }
 
 func noArgs(_ *cobra.Command, args []string) error {

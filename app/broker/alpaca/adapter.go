@@ -3,6 +3,7 @@ package alpaca
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -118,6 +119,36 @@ func (a *Adapter) Clock(ctx context.Context) (broker.Clock, error) {
 	}
 	return broker.Clock{Timestamp: c.Timestamp, IsOpen: c.IsOpen, NextOpen: c.NextOpen, NextClose: c.NextClose}, nil
 }
+
+// Calendar returns the sessions from start to end, New York dates both
+// included: Alpaca's GET /v2/calendar, whose open and close are New York
+// wall times ("09:30", "13:00" on an early close), one entry per session
+// and none for weekends and holidays
+// (https://docs.alpaca.markets/reference/getcalendar-1).
+func (a *Adapter) Calendar(ctx context.Context, start, end time.Time) ([]broker.Session, error) {
+	days, err := a.client(ctx).GetCalendar(alp.GetCalendarRequest{Start: start, End: end})
+	if err != nil {
+		return nil, wrap("GET /v2/calendar", err)
+	}
+	out := make([]broker.Session, 0, len(days))
+	for _, d := range days {
+		open, err1 := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.Open, newYork)
+		cl, err2 := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.Close, newYork)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("GET /v2/calendar: session %q: %w", d.Date, err)
+		}
+		out = append(out, broker.Session{Date: d.Date, Open: open, Close: cl})
+	}
+	return out, nil
+}
+
+var newYork = func() *time.Location {
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		panic(err) // the functions embed time/tzdata
+	}
+	return loc
+}()
 
 func deref(d *decimal.Decimal) decimal.Decimal {
 	if d == nil {

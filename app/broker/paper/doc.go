@@ -3,7 +3,7 @@
 // client (alpaca-trade-api-go/v3) calls for this system, so the real Alpaca
 // adapter code path runs locally:
 //
-//	GET  /v2/account, /v2/positions, /v2/assets/{symbol}, /v2/clock
+//	GET  /v2/account, /v2/positions, /v2/assets/{symbol}, /v2/clock, /v2/calendar
 //	POST /v2/orders
 //	GET  /v2/orders, /v2/orders/{id}, /v2/orders:by_client_order_id
 //	DELETE /v2/orders/{id}
@@ -19,6 +19,13 @@
 // visible ("accepted" until then), so waiting for terminal states is
 // exercised without an order book. Accounts are cash accounts (buying power
 // = cash, no shorting, no margin) registered per API key.
+//
+// The market calendar is the data set's (marketdata.Dataset.Session): its
+// sessions are the NYSE's, 09:30-16:00 New York or 13:00 on an early
+// close, and weekends and holidays have none. The market clock stands at
+// 09:35 New York on the simulated session (the workflow's scheduled
+// start) until SetDay or SetTime moves it; GET /v2/clock says whether a
+// session is open at its time.
 //
 // Errors use Alpaca's JSON body {"code": N, "message": "..."} and status
 // codes: 401 for unknown credentials, 403 code 40310000 for insufficient

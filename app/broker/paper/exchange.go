@@ -37,6 +37,7 @@ type Exchange struct {
 
 	mu       sync.Mutex
 	day      time.Time
+	market   time.Time           // the market clock (GET /v2/clock)
 	accounts map[string]*account // by API key
 	faults   Faults
 	rng      *rand.Rand
@@ -68,6 +69,7 @@ func New(cfg Config) (*Exchange, error) {
 		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed+1)),
 		rejects: map[string]bool{}, partial: map[string]decimal.Decimal{}, resting: map[string]bool{},
 	}
+	x.market = startOf(day)
 	x.routes()
 	return x, nil
 }
@@ -129,15 +131,40 @@ func (x *Exchange) AddAccount(key, secret string, cfg AccountConfig) error {
 	return nil
 }
 
-// SetDay moves the simulated market to session day. Resting and partially
+// SetDay moves the simulated market to session day, its market clock
+// (GET /v2/clock) to 09:35 New York that day, the workflow's scheduled
+// start. Resting and partially
 // filled orders of the previous day expire.
 func (x *Exchange) SetDay(day time.Time) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.day = day
+	x.market = startOf(day)
 	for _, a := range x.accounts {
 		a.expireOpen(x.cfg.Clock())
 	}
+}
+
+// SetTime sets the market clock (GET /v2/clock) to t. Prices stay those
+// of the simulated session.
+func (x *Exchange) SetTime(t time.Time) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.market = t
+}
+
+// Now is the market clock's time. It stands still between SetDay and
+// SetTime, as the simulated session does: a long-lived local stack trades
+// its session whatever the hour.
+func (x *Exchange) Now() time.Time {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.market
+}
+
+// startOf is the workflow's scheduled start on day: 09:35 New York.
+func startOf(day time.Time) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), 9, 35, 0, 0, newYork)
 }
 
 // Day returns the simulated session.

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -23,6 +22,7 @@ func (x *Exchange) routes() {
 	handle("GET /v2/positions", x.getPositions)
 	handle("GET /v2/assets/{symbol}", x.getAsset)
 	handle("GET /v2/clock", x.getClock)
+	handle("GET /v2/calendar", x.getCalendar)
 	handle("POST /v2/orders", x.postOrder)
 	handle("GET /v2/orders", x.listOrders)
 	handle("GET /v2/orders/{id}", x.getOrder)
@@ -98,15 +98,6 @@ func (x *Exchange) getAsset(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (x *Exchange) getClock(w http.ResponseWriter, _ *http.Request) {
-	day := x.Day()
-	open := day.Add(14*time.Hour + 30*time.Minute) // 09:30 EST; DST is not modelled
-	writeJSON(w, http.StatusOK, clockJSON{
-		Timestamp: open.Add(5 * time.Minute), IsOpen: true,
-		NextOpen: nextWeekday(day).Add(14*time.Hour + 30*time.Minute), NextClose: day.Add(21 * time.Hour),
-	})
-}
-
 func (x *Exchange) getOrder(w http.ResponseWriter, r *http.Request) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -160,10 +151,4 @@ func assetID(sym string) string {
 		h = (h ^ uint64(c)) * 1099511628211
 	}
 	return fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", h>>32, h>>16&0xffff, h>>4&0xfff, h&0xfff, h&0xffffffffffff)
-}
-
-func nextWeekday(d time.Time) time.Time {
-	for d = d.AddDate(0, 0, 1); d.Weekday() == time.Saturday || d.Weekday() == time.Sunday; d = d.AddDate(0, 0, 1) {
-	}
-	return d
 }
