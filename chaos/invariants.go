@@ -316,12 +316,13 @@ func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
 		return nil, err
 	}
 	alert, sent := checkAlerted(sc, firedIn(states)), CountNotifications(states, alarms.Severity)
+	notified := checkNotified(sc, sent, notifiers(states, alarms.Severity))
 	find, err := checkFindable(sc, obs)
 	if err != nil {
 		return nil, err
 	}
 	r := &Report{Scenario: sc.Name, Incident: sc.Incident, RunDir: obs.Dir, Workflows: len(obs.Results),
-		Checks:             []Check{checkAccounting(obs), checkOrders(obs), checkNotifications(obs), alert, checkNotified(sc, sent), find},
+		Checks:             []Check{checkAccounting(obs), checkOrders(obs), checkNotifications(obs), alert, notified, find},
 		AlarmNotifications: sent}
 	if sc.NoFailedOrders {
 		c, err := checkNoFailedOrders(sc, obs)
@@ -375,9 +376,12 @@ func checkAlerted(sc Scenario, fired []string) Check {
 // checkNotified compares what the humans received with what the scenario
 // declares (none when it declares nothing: clean runs and absorbed
 // faults notify no one).
-func checkNotified(sc Scenario, sent Notifications) Check {
+func checkNotified(sc Scenario, sent Notifications, by []string) Check {
 	c := Check{Name: NotifiedAsDeclared, Pass: sent == sc.Notifications,
 		Detail: fmt.Sprintf("sent %s", sent)}
+	if len(by) > 0 {
+		c.Detail += fmt.Sprintf(" from %s", strings.Join(by, ", "))
+	}
 	if !c.Pass {
 		c.Detail += fmt.Sprintf("; declared %s", sc.Notifications)
 	}

@@ -65,6 +65,20 @@ func transitions(samples []cwalarm.Sample) (alarmed, ok int) {
 	return alarmed, ok
 }
 
+// notifiers are the alarms of states that sent a page or a ticket, each
+// as "name (severity) xN", sorted: the detail of a notification count.
+func notifiers(states map[string][]cwalarm.Sample, severity func(alarm string) string) []string {
+	var out []string
+	for name, samples := range states {
+		sev := severity(name)
+		if alarmed, _ := transitions(samples); alarmed > 0 && (sev == alarms.SeverityPage || sev == alarms.SeverityTicket) {
+			out = append(out, fmt.Sprintf("%s (%s) x%d", name, sev, alarmed))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // firedIn are the alarms of states that reached ALARM, sorted.
 func firedIn(states map[string][]cwalarm.Sample) []string {
 	var fired []string

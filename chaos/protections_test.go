@@ -259,3 +259,12 @@ func TestMarketClosedCatchesAnOrder(t *testing.T) {
 	rep = run(t, "market-holiday", Options{Tamper: func(o *Observed) { o.Orders = 1 }})
 	assertFails(t, rep, MarketClosed)
 }
+
+// Without the idempotency lease a delivery that meets its first copy
+// still running cannot succeed (a crashed holder's retry would meet its
+// own record and lose the event), so it fails: the functions' errors
+// alarms page for a harmless duplicate.
+func TestDuplicatesWithoutTheLeaseAreHandlerErrors(t *testing.T) {
+	rep := run(t, "duplicate-delivery", Options{Unprotect: func(c *StackConfig) { c.Knobs.Lease = -1 }})
+	assertFails(t, rep, EveryFailureAlert, NotifiedAsDeclared)
+}
