@@ -40,7 +40,10 @@
 // after it), the alarms that must fire and the saved query that must find
 // it. Scenarios lists them: "clean" injects nothing; "market-holiday" runs
 // a Saturday and Labor Day, which must end market_closed with no order and
-// no alarm (its own Scenario.Invariant); one per incident type
+// no alarm (its own Scenario.Invariant); "duplicates-absorbed" delivers
+// 30% of the events twice at the real traffic, where every duplicate must
+// be skipped without a handler error, an alarm or a notification; one per
+// incident type
 // the local stack can produce, with variants (broker 503, 429 and hung
 // requests; publishing throttled for good or absorbed by retries); then the
 // recoveries: "redelivery-after-timeout" (the first execution attempt
