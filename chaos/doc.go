@@ -42,7 +42,9 @@
 // a Saturday and Labor Day, which must end market_closed with no order and
 // no alarm (its own Scenario.Invariant); "duplicates-absorbed" delivers
 // 30% of the events twice at the real traffic, where every duplicate must
-// be skipped without a handler error, an alarm or a notification; one per
+// be skipped without a handler error, an alarm or a notification;
+// "broker-retried" fails a quarter of the order requests, which the
+// executor's retries absorb; one per
 // incident type
 // the local stack can produce, with variants (broker 503, 429 and hung
 // requests; publishing throttled for good or absorbed by retries); then the

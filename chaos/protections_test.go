@@ -260,6 +260,13 @@ func TestMarketClosedCatchesAnOrder(t *testing.T) {
 	assertFails(t, rep, MarketClosed)
 }
 
+// Without the executor's retries the broker errors it absorbed fail
+// orders: the workflows fail and the SLOs page.
+func TestBrokerErrorsWithoutRetriesPage(t *testing.T) {
+	rep := run(t, "broker-retried", Options{Unprotect: func(c *StackConfig) { c.Knobs.BrokerAttempts = 1 }})
+	assertFails(t, rep, EveryFailureAlert, NotifiedAsDeclared)
+}
+
 // Without the idempotency lease a delivery that meets its first copy
 // still running cannot succeed (a crashed holder's retry would meet its
 // own record and lose the event), so it fails: the functions' errors

@@ -64,9 +64,12 @@ func incidentScenarios() []Scenario {
 			Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
 			Notifications: Notifications{Page: 2, OK: 1}, Workflows: 3, Seed: 21, Duplicates: 0.3, Alarms: []string{"duplicate-delivery-spike"}, Quiet: handlerErrors, Query: "duplicate-delivery"},
+		{Name: "broker-retried", Description: "once the plan is made the broker answers 503 to a quarter of the order requests: " +
+			"the executor's retries place every order, the breaker stays closed",
+			Workflows: 2, Seed: 31, Setup: brokerFlaky, Query: "broker-degraded", Invariant: counted(BrokerRetried, "BrokerErrors")},
 		{Name: "duplicates-absorbed", Description: "EventBridge delivers 30% of the events twice at the real traffic " +
 			"(alchemiser run --workflows 2 --duplicates 0.3): every duplicate is skipped, none is a handler error, no alarm fires",
-			Workflows: 2, Seed: 1, Duplicates: 0.3, Query: "duplicate-delivery", Invariant: duplicatesSkipped},
+			Workflows: 2, Seed: 1, Duplicates: 0.3, Query: "duplicate-delivery", Invariant: counted(DuplicatesSkipped, "DuplicateEvents")},
 		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
 			Notifications: Notifications{Page: 4, OK: 3}, Workflows: 2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failures"},
 			Query: "publish-failed", Column: "correlation_id", Affected: started},
@@ -117,18 +120,24 @@ func marketClosed(o *Observed) Check {
 	return c
 }
 
-// DuplicatesSkipped is the duplicates-absorbed scenario's invariant: the
-// run's duplicates happened (DuplicateEvents counted them) and were
-// skipped, so the scenario's "no alarm" is not vacuous.
-const DuplicatesSkipped = "duplicates skipped"
+// The invariants of the faults absorbed where their saved query still
+// lists them (duplicates-absorbed, broker-retried): the fault happened,
+// so the scenario's "no alarm, no notification" is not vacuous.
+const (
+	DuplicatesSkipped = "duplicates skipped"
+	BrokerRetried     = "broker errors retried"
+)
 
-func duplicatesSkipped(o *Observed) Check {
-	n, err := metricSum(o.Dir, "DuplicateEvents")
-	c := Check{Name: DuplicatesSkipped, Pass: err == nil && n > 0, Detail: fmt.Sprintf("DuplicateEvents counted %g", n)}
-	if err != nil {
-		c.Detail = err.Error()
+// counted is the invariant name: the run's metric counted the fault.
+func counted(name, metric string) func(o *Observed) Check {
+	return func(o *Observed) Check {
+		n, err := metricSum(o.Dir, metric)
+		c := Check{Name: name, Pass: err == nil && n > 0, Detail: fmt.Sprintf("%s counted %g", metric, n)}
+		if err != nil {
+			c.Detail = err.Error()
+		}
+		return c
 	}
-	return c
 }
 
 func date(s string) time.Time {
@@ -159,6 +168,16 @@ func brokerAfterPlan(status int) func(s *Stack) {
 			}
 		})
 	}
+}
+
+// brokerFlaky makes the broker answer 503 to a quarter of the order
+// requests once a plan is on the bus (the exchange's seeded randomness).
+func brokerFlaky(s *Stack) {
+	s.Bus.Tap(func(d emulator.Delivered) {
+		if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
+			s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{503: 0.25}, Paths: []string{"/v2/orders"}})
+		}
+	})
 }
 
 // brokerHangsAfterPlan makes the broker hold every request open, until
