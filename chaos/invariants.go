@@ -316,7 +316,7 @@ func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
 		return nil, err
 	}
 	alert, sent := checkAlerted(sc, firedIn(states)), CountNotifications(states, alarms.Severity)
-	notified := checkNotified(sc, sent, notifiers(states, alarms.Severity))
+	notified := checkNotified(sc, sent, CountNotifications(without(states, sc.Racy), alarms.Severity), notifiers(states, alarms.Severity))
 	find, err := checkFindable(sc, obs)
 	if err != nil {
 		return nil, err
@@ -376,11 +376,14 @@ func checkAlerted(sc Scenario, fired []string) Check {
 // checkNotified compares what the humans received with what the scenario
 // declares (none when it declares nothing: clean runs and absorbed
 // faults notify no one).
-func checkNotified(sc Scenario, sent Notifications, by []string) Check {
-	c := Check{Name: NotifiedAsDeclared, Pass: sent == sc.Notifications,
+func checkNotified(sc Scenario, sent, held Notifications, by []string) Check {
+	c := Check{Name: NotifiedAsDeclared, Pass: held == sc.Notifications,
 		Detail: fmt.Sprintf("sent %s", sent)}
 	if len(by) > 0 {
 		c.Detail += fmt.Sprintf(" from %s", strings.Join(by, ", "))
+	}
+	if len(sc.Racy) > 0 {
+		c.Detail += fmt.Sprintf("; without the racy %v: %s", sc.Racy, held)
 	}
 	if !c.Pass {
 		c.Detail += fmt.Sprintf("; declared %s", sc.Notifications)

@@ -2,6 +2,7 @@ package chaos
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/alchemiser/alchemiser/alarms"
@@ -76,6 +77,15 @@ func notifiers(states map[string][]cwalarm.Sample, severity func(alarm string) s
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// without returns states less the alarms named.
+func without(states map[string][]cwalarm.Sample, names []string) map[string][]cwalarm.Sample {
+	out := maps.Clone(states)
+	for _, n := range names {
+		delete(out, n)
+	}
 	return out
 }
 
