@@ -3,7 +3,6 @@ package chaos
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	alchemiser "github.com/alchemiser/alchemiser"
@@ -52,12 +51,5 @@ func FiredAlarms(spec *alarms.Spec, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fired []string
-	for name, samples := range states {
-		if slices.ContainsFunc(samples, func(s cwalarm.Sample) bool { return s.State == cwalarm.Alarm }) {
-			fired = append(fired, name)
-		}
-	}
-	slices.Sort(fired)
-	return fired, nil
+	return firedIn(states), nil
 }

@@ -21,6 +21,14 @@
 //     last; a scenario that names no alarm (clean, or a fault the system
 //     absorbs) must fire none, and a scenario the system recovers from by
 //     itself names the alarms that must stay quiet (Scenario.Quiet);
+//   - notifications as declared: what the humans received from those
+//     alarm states (CountNotifications: each alarm's transitions to ALARM
+//     by alarms.Severity, page or ticket, and back to OK; dashboard-only
+//     alarms notify no one) equals the scenario's Notifications, zero for
+//     a clean run, an absorbed fault or a holiday; the
+//     report carries the counts as alarm_notifications. The declared
+//     counts are what the alarms send today (several pages for most
+//     incidents); an OK sent after the evaluation's end is not counted;
 //   - findable: the incident's saved query returns the affected workflows
 //     (exactly, where the scenario knows them; at least one row otherwise);
 //     on the clean scenario every incident query returns nothing, and so on
@@ -32,7 +40,12 @@
 // after it), the alarms that must fire and the saved query that must find
 // it. Scenarios lists them: "clean" injects nothing; "market-holiday" runs
 // a Saturday and Labor Day, which must end market_closed with no order and
-// no alarm (its own Scenario.Invariant); one per incident type
+// no alarm (its own Scenario.Invariant); "duplicates-absorbed" delivers
+// 30% of the events twice at the real traffic, where every duplicate must
+// be skipped without a handler error, an alarm or a notification;
+// "broker-retried" fails a quarter of the order requests, which the
+// executor's retries absorb; one per
+// incident type
 // the local stack can produce, with variants (broker 503, 429 and hung
 // requests; publishing throttled for good or absorbed by retries); then the
 // recoveries: "redelivery-after-timeout" (the first execution attempt
@@ -62,8 +75,8 @@
 //
 // NewStack builds a scenario's stack: the local stack (app/local) with
 // Knobs turned into its options and hooks a Setup may set after it is
-// built (SetPutFailure, CrashOnPublish). AlarmStates and FiredAlarms
-// evaluate the template's generated alarms on a run directory's metrics,
+// built (SetPutFailure, CrashOnPublish). AlarmStates, FiredAlarms and
+// CountNotifications evaluate the template's generated alarms on a run directory's metrics,
 // with the symptoms' dimensions resolved to the local names: how the
 // scenarios and the incident proofs (incidents_test.go) tell that an
 // incident was alerted.

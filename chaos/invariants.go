@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/queries"
@@ -59,6 +60,7 @@ const (
 	NoDuplicateOrders  = "no duplicate orders"
 	NoDuplicateNotices = "no duplicate notifications"
 	EveryFailureAlert  = "every failure alerted"
+	NotifiedAsDeclared = "notifications as declared"
 	Findable           = "findable"
 )
 
@@ -70,6 +72,9 @@ type Report struct {
 	Workflows int     `json:"workflows"`
 	Checks    []Check `json:"checks"`
 	Pass      bool    `json:"pass"`
+	// AlarmNotifications is what the humans received: the alarms'
+	// transitions to ALARM by severity, and back to OK.
+	AlarmNotifications Notifications `json:"alarm_notifications"`
 }
 
 // Check returns the named check, or a failed one when absent.
@@ -306,16 +311,19 @@ func checkNotifications(o *Observed) Check {
 
 // check runs every invariant on obs.
 func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
-	alert, err := checkAlerted(sc, o, obs.Dir)
+	states, err := alarmStates(sc, o, obs.Dir)
 	if err != nil {
 		return nil, err
 	}
+	alert, sent := checkAlerted(sc, firedIn(states)), CountNotifications(states, alarms.Severity)
+	notified := checkNotified(sc, sent, CountNotifications(without(states, sc.Racy), alarms.Severity), notifiers(states, alarms.Severity))
 	find, err := checkFindable(sc, obs)
 	if err != nil {
 		return nil, err
 	}
 	r := &Report{Scenario: sc.Name, Incident: sc.Incident, RunDir: obs.Dir, Workflows: len(obs.Results),
-		Checks: []Check{checkAccounting(obs), checkOrders(obs), checkNotifications(obs), alert, find}}
+		Checks:             []Check{checkAccounting(obs), checkOrders(obs), checkNotifications(obs), alert, notified, find},
+		AlarmNotifications: sent}
 	if sc.NoFailedOrders {
 		c, err := checkNoFailedOrders(sc, obs)
 		if err != nil {
@@ -330,17 +338,14 @@ func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
 	return r, nil
 }
 
-// checkAlerted evaluates the generated alarms on the run's metrics.
-func checkAlerted(sc Scenario, o Options, dir string) (Check, error) {
-	fired, err := firedAlarms(sc, o, dir)
-	if err != nil {
-		return Check{}, err
-	}
+// checkAlerted compares the generated alarms that fired on the run's
+// metrics with the scenario's.
+func checkAlerted(sc Scenario, fired []string) Check {
 	c := Check{Name: EveryFailureAlert, Pass: true}
 	if len(sc.Alarms) == 0 {
 		c.Pass = len(fired) == 0
 		c.Detail = fmt.Sprintf("no alarm expected; fired %v", fired)
-		return c, nil
+		return c
 	}
 	var missing, loud []string
 	for _, a := range sc.Alarms {
@@ -365,13 +370,31 @@ func checkAlerted(sc Scenario, o Options, dir string) (Check, error) {
 	default:
 		c.Detail = fmt.Sprintf("%v reached ALARM, but %v fired too (the system should have recovered)", sc.Alarms, loud)
 	}
-	return c, nil
+	return c
 }
 
-// firedAlarms are the generated alarms that reach ALARM on the run's
-// metrics, evaluated once a minute from the first metric to 20 minutes
-// after the last, sorted.
-func firedAlarms(sc Scenario, o Options, dir string) ([]string, error) {
+// checkNotified compares what the humans received with what the scenario
+// declares (none when it declares nothing: clean runs and absorbed
+// faults notify no one).
+func checkNotified(sc Scenario, sent, held Notifications, by []string) Check {
+	c := Check{Name: NotifiedAsDeclared, Pass: held == sc.Notifications,
+		Detail: fmt.Sprintf("sent %s", sent)}
+	if len(by) > 0 {
+		c.Detail += fmt.Sprintf(" from %s", strings.Join(by, ", "))
+	}
+	if len(sc.Racy) > 0 {
+		c.Detail += fmt.Sprintf("; without the racy %v: %s", sc.Racy, held)
+	}
+	if !c.Pass {
+		c.Detail += fmt.Sprintf("; declared %s", sc.Notifications)
+	}
+	return c
+}
+
+// alarmStates are the generated alarms' states on the run's metrics,
+// evaluated once a minute from the first metric to 20 minutes after the
+// last (AlarmStates).
+func alarmStates(sc Scenario, o Options, dir string) (map[string][]cwalarm.Sample, error) {
 	spec, err := alarms.DefaultSpec(nil)
 	if o.SpecFile != "" {
 		spec, err = alarms.LoadSpec(o.SpecFile, nil)
@@ -385,7 +408,7 @@ func firedAlarms(sc Scenario, o Options, dir string) ([]string, error) {
 	if o.SpecEdit != nil {
 		o.SpecEdit(spec)
 	}
-	return FiredAlarms(spec, dir)
+	return AlarmStates(spec, dir)
 }
 
 // cleanQueries must return nothing on the clean scenario.

@@ -259,3 +259,19 @@ func TestMarketClosedCatchesAnOrder(t *testing.T) {
 	rep = run(t, "market-holiday", Options{Tamper: func(o *Observed) { o.Orders = 1 }})
 	assertFails(t, rep, MarketClosed)
 }
+
+// Without the executor's retries the broker errors it absorbed fail
+// orders: the workflows fail and the SLOs page.
+func TestBrokerErrorsWithoutRetriesPage(t *testing.T) {
+	rep := run(t, "broker-retried", Options{Unprotect: func(c *StackConfig) { c.Knobs.BrokerAttempts = 1 }})
+	assertFails(t, rep, EveryFailureAlert, NotifiedAsDeclared)
+}
+
+// Without the idempotency lease a delivery that meets its first copy
+// still running cannot succeed (a crashed holder's retry would meet its
+// own record and lose the event), so it fails: the functions' errors
+// alarms page for a harmless duplicate.
+func TestDuplicatesWithoutTheLeaseAreHandlerErrors(t *testing.T) {
+	unprotected(t, []string{"duplicate-delivery", "duplicates-absorbed"}, func(c *StackConfig) { c.Knobs.Lease = -1 },
+		EveryFailureAlert, NotifiedAsDeclared)
+}

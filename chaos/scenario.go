@@ -38,6 +38,15 @@ type Scenario struct {
 	After func(ctx context.Context, s *Stack) error
 	// Alarms must reach ALARM; when empty, no alarm may.
 	Alarms []string
+	// Notifications are what the humans must receive from the run's
+	// alarms (CountNotifications): one page or one ticket for an
+	// incident, none (the zero value) for a clean run or an absorbed
+	// fault.
+	Notifications Notifications
+	// Racy alarms fire or not with the machine's timing (a throttle when
+	// deliveries happen to overlap): their notifications are reported
+	// but not held to Notifications.
+	Racy []string
 	// Quiet alarms must not fire: the system recovered by itself, so
 	// the alarm of the unrecovered case would be a false page.
 	Quiet []string

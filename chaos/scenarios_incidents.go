@@ -21,6 +21,22 @@ func Scenarios() []Scenario {
 	return append(incidentScenarios(), recoveryScenarios()...)
 }
 
+// throttles are the functions' throttles alarms, which fire when
+// duplicates happen to overlap their first copies beyond the reserved
+// concurrency (Lambda retries a throttled asynchronous invocation; nothing
+// is lost): a matter of the machine's timing.
+var throttles = []string{"strategy-throttles", "portfolio-throttles", "execution-throttles", "notifications-throttles"}
+
+// handlerErrors are the functions' errors alarms: a duplicate delivery is
+// no handler error, even when it meets its first copy still running
+// (idempotency.Guard.Absorbs).
+var handlerErrors = []string{"strategy-errors", "portfolio-errors", "execution-errors", "notifications-errors"}
+
+// The scenarios' Notifications are what the alarms send today, each as
+// alarms.Severity derives it (every symptom alarm pages): an incident
+// often sends more than one page (a symptom of each consequence), and an
+// SLO page outlasts the evaluation window, so it sends no OK here.
+
 func incidentScenarios() []Scenario {
 	return []Scenario{
 		{Name: "clean", Description: "no fault: every workflow completes, no alarm fires, no incident query finds anything",
@@ -31,31 +47,47 @@ func incidentScenarios() []Scenario {
 			Workflows: 2, Seed: 31, Chaos: constant(Knobs{Dates: []time.Time{date("2026-09-05"), date("2026-09-07")}}),
 			Invariant: marketClosed},
 		{Name: "workflow-failed", Incident: "workflow-failed", Description: "the exchange rejects every order; workflows end in WorkflowFailed",
-			Workflows: 3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-workflow-success-page"},
+			Notifications: Notifications{Page: 2},
+			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-workflow-success-page"},
 			Query: "workflow-failed", Column: "correlation_id", Affected: failed},
 		{Name: "order-rejected", Incident: "order-rejected", Description: "the exchange rejects every order",
-			Workflows: 3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-order-success-page"},
+			Notifications: Notifications{Page: 2},
+			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-order-success-page"},
 			Query: "order-rejected", Column: "correlation_id", Affected: failed},
 		{Name: "handler-error", Incident: "handler-error", Description: "GET /v2/account fails with 500: the portfolio function errors on every attempt",
-			Workflows: 2, Seed: 31, Setup: accountDown, Alarms: []string{"portfolio-errors"}, Query: "handler-error"},
+			Notifications: Notifications{Page: 3, OK: 2},
+			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"portfolio-errors"}, Query: "handler-error"},
 		{Name: "event-dead-lettered", Incident: "event-dead-lettered", Description: "the portfolio function fails all async retries; its event goes to the on-failure destination",
-			Workflows: 2, Seed: 31, Setup: accountDown, Alarms: []string{"failed-invocations-not-empty"},
+			Notifications: Notifications{Page: 3, OK: 2},
+			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"failed-invocations-not-empty"},
 			Query: "event-dead-lettered", Column: "correlation_id", Affected: stuck},
 		{Name: "workflow-stuck", Incident: "workflow-stuck", Description: "started workflows never end (their event was dead-lettered)",
-			Workflows: 2, Seed: 31, Setup: accountDown, Alarms: []string{"workflows-stuck"},
+			Notifications: Notifications{Page: 3, OK: 2},
+			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"workflows-stuck"},
 			Query: "workflow-stuck", Column: "correlation_id", Affected: stuck},
 		{Name: "broker-degraded", Incident: "broker-degraded", Description: "the broker answers 503 to everything once the plan is made; the breaker opens",
-			Workflows: 1, Seed: 31, Setup: brokerAfterPlan(503), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
+			Notifications: Notifications{Page: 5, OK: 3},
+			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(503), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "broker-rate-limited", Incident: "broker-degraded", Description: "the broker answers 429 to everything once the plan is made; retries, then the breaker opens",
-			Workflows: 1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
+			Notifications: Notifications{Page: 5, OK: 3},
+			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "broker-timeouts", Incident: "broker-degraded", Description: "the broker holds every request open once the plan is made; " +
 			"each attempt ends at the 100 ms call timeout and is retried, then the breaker opens",
-			Workflows: 1, Seed: 31, Chaos: constant(Knobs{BrokerCallTimeout: 100 * time.Millisecond}), Setup: brokerHangsAfterPlan,
+			Notifications: Notifications{Page: 5, OK: 3},
+			Workflows:     1, Seed: 31, Chaos: constant(Knobs{BrokerCallTimeout: 100 * time.Millisecond}), Setup: brokerHangsAfterPlan,
 			Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
-			Workflows: 3, Seed: 21, Duplicates: 0.3, Alarms: []string{"duplicate-delivery-spike"}, Query: "duplicate-delivery"},
+			Notifications: Notifications{Page: 1}, Racy: throttles,
+			Workflows: 3, Seed: 21, Duplicates: 0.3, Alarms: []string{"duplicate-delivery-spike"}, Quiet: handlerErrors, Query: "duplicate-delivery"},
+		{Name: "broker-retried", Description: "once the plan is made the broker answers 503 to a quarter of the order requests: " +
+			"the executor's retries place every order, the breaker stays closed",
+			Workflows: 2, Seed: 31, Setup: brokerFlaky, Query: "broker-degraded", Invariant: counted(BrokerRetried, "BrokerErrors")},
+		{Name: "duplicates-absorbed", Description: "EventBridge delivers 30% of the events twice at the real traffic " +
+			"(alchemiser run --workflows 2 --duplicates 0.3): every duplicate is skipped, none is a handler error, no alarm fires",
+			Workflows: 2, Seed: 1, Duplicates: 0.3, Query: "duplicate-delivery", Invariant: counted(DuplicatesSkipped, "DuplicateEvents")},
 		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
-			Workflows: 2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failures"},
+			Notifications: Notifications{Page: 4, OK: 3},
+			Workflows:     2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failures"},
 			Query: "publish-failed", Column: "correlation_id", Affected: started},
 		{Name: "publish-throttled", Description: "PutEvents throttles two of every three entries of each event type: " +
 			"the publishers' retries carry every event through",
@@ -64,22 +96,28 @@ func incidentScenarios() []Scenario {
 			"the plan and the workflow's end list them all, exceed PutEvents' 256 KB entry limit and travel as claim checks",
 			Workflows: 2, Seed: 31, Dust: 1200, Absorbed: "ClaimChecks"},
 		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
-			Workflows: 1, Seed: 32, Setup: poison, Alarms: []string{"portfolio-errors"}, Query: "poison-event"},
+			Notifications: Notifications{Page: 2, OK: 2},
+			Workflows:     1, Seed: 32, Setup: poison, Alarms: []string{"portfolio-errors"}, Query: "poison-event"},
 		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",
-			Workflows: 2, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),
+			Notifications: Notifications{Page: 5, OK: 3},
+			Workflows:     2, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),
 			Setup: orderLatency(100 * time.Millisecond), Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
 		{Name: "cold-start-spike", Incident: "cold-start-spike", Description: "the strategy function's init takes 200 ms over the baseline",
-			Workflows: 1, Seed: 31, Chaos: constant(Knobs{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}),
+			Notifications: Notifications{Page: 1},
+			Workflows:     1, Seed: 31, Chaos: constant(Knobs{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}),
 			Alarms: []string{"cold-start-slow-init"}, Query: "cold-start-spike", Params: map[string]string{"init_ms": fmt.Sprint(alarms.InitBaselineMs)}},
 		{Name: "log-volume-spike", Incident: "log-volume-spike", Description: "the portfolio function logs 1500 extra lines per invocation",
-			Workflows: 2, Seed: 31, Chaos: constant(Knobs{LogNoise: map[string]int{"portfolio": 1500}}),
+			Notifications: Notifications{Page: 1},
+			Workflows:     2, Seed: 31, Chaos: constant(Knobs{LogNoise: map[string]int{"portfolio": 1500}}),
 			Alarms: []string{"portfolio-log-volume"}, Query: "log-volume-spike", Column: "correlation_id", Affected: all},
 		{Name: "workflow-slow", Incident: "workflow-slow", Description: "order POSTs take 150 ms; the latency threshold is 1 s (the deployed 120 s cannot be reached locally)",
-			Workflows: 2, Seed: 31, Setup: orderLatency(150 * time.Millisecond), Spec: latencyThreshold(1000),
+			Notifications: Notifications{Page: 1},
+			Workflows:     2, Seed: 31, Setup: orderLatency(150 * time.Millisecond), Spec: latencyThreshold(1000),
 			Alarms: []string{"slo-workflow-latency-page"}, Query: "workflow-slow", Params: map[string]string{"threshold_ms": "1000"},
 			Column: "correlation_id", Affected: slowerThan(1000)},
 		{Name: "workflow-not-started", Incident: "workflow-not-started", Description: "the schedule does not fire on the second of three sessions",
-			Workflows: 3, Seed: 31, Chaos: skipSecondLast, Alarms: []string{"workflow-not-started"},
+			Notifications: Notifications{Page: 1},
+			Workflows:     3, Seed: 31, Chaos: skipSecondLast, Alarms: []string{"workflow-not-started"},
 			Query: "workflow-not-started", Column: "trading_date", Affected: notStarted, Found: unstartedDates},
 	}
 }
@@ -102,6 +140,26 @@ func marketClosed(o *Observed) Check {
 		c.Detail += fmt.Sprintf("; not market_closed: %v", other)
 	}
 	return c
+}
+
+// The invariants of the faults absorbed where their saved query still
+// lists them (duplicates-absorbed, broker-retried): the fault happened,
+// so the scenario's "no alarm, no notification" is not vacuous.
+const (
+	DuplicatesSkipped = "duplicates skipped"
+	BrokerRetried     = "broker errors retried"
+)
+
+// counted is the invariant name: the run's metric counted the fault.
+func counted(name, metric string) func(o *Observed) Check {
+	return func(o *Observed) Check {
+		n, err := metricSum(o.Dir, metric)
+		c := Check{Name: name, Pass: err == nil && n > 0, Detail: fmt.Sprintf("%s counted %g", metric, n)}
+		if err != nil {
+			c.Detail = err.Error()
+		}
+		return c
+	}
 }
 
 func date(s string) time.Time {
@@ -132,6 +190,16 @@ func brokerAfterPlan(status int) func(s *Stack) {
 			}
 		})
 	}
+}
+
+// brokerFlaky makes the broker answer 503 to a quarter of the order
+// requests once a plan is on the bus (the exchange's seeded randomness).
+func brokerFlaky(s *Stack) {
+	s.Bus.Tap(func(d emulator.Delivered) {
+		if strings.Contains(string(d.Event), `"detail-type":"RebalancePlanned"`) {
+			s.Exchange.SetFaults(paper.Faults{ErrorRates: map[int]float64{503: 0.25}, Paths: []string{"/v2/orders"}})
+		}
+	})
 }
 
 // brokerHangsAfterPlan makes the broker hold every request open, until

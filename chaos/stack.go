@@ -41,6 +41,9 @@ type Knobs struct {
 	// BrokerCallTimeout is the executor's per-attempt timeout instead of
 	// its default (execution.Config.CallTimeout; negative for none).
 	BrokerCallTimeout time.Duration
+	// BrokerAttempts is how often the executor tries a broker call
+	// instead of its default (execution.Config.MaxAttempts).
+	BrokerAttempts int
 	// PublishAttempts is how often the publishers try an entry instead
 	// of their default (eventbridge.WithRetry).
 	PublishAttempts int
@@ -122,6 +125,9 @@ func (k Knobs) options() []local.Option {
 // breaker.
 func (k Knobs) executor(c *execution.Config) {
 	c.CallTimeout = k.BrokerCallTimeout
+	if k.BrokerAttempts > 0 {
+		c.MaxAttempts = k.BrokerAttempts
+	}
 	if k.RandomOrderIDs {
 		c.OrderID = func(_, _, symbol string, _ broker.Side) string { return "random-" + symbol + "-" + rand.Text() }
 	}

@@ -22,8 +22,11 @@ const IdempotencyLease = 20 * time.Second
 // is the function and the event's metadata.event_id, the payload its
 // detail (so a replayed envelope, which differs only by replay-name and
 // envelope id, is the same payload). A second delivery is skipped and
-// counted; a delivery that races a running one fails with a retryable
-// error, so the runtime tries it again later.
+// counted, and so is a delivery that races a running one when the guard
+// holds leases (idempotency.Guard.Absorbs): the running delivery's own
+// invocation owns the event and its retries, so the duplicate succeeds
+// and counts in no error metric, span or ERROR log. Without a lease it
+// fails with a retryable error, so the runtime tries it again later.
 func Idempotent(g *idempotency.Guard, function string, d Deps, h Func) Func {
 	return func(ctx context.Context, raw json.RawMessage) error {
 		var env struct {
@@ -42,9 +45,14 @@ func Idempotent(g *idempotency.Guard, function string, d Deps, h Func) Func {
 		_, replayed, err := g.Do(ctx, key, env.Detail, func(ctx context.Context) ([]byte, error) {
 			return nil, h(ctx, raw)
 		})
-		if replayed {
-			d.log().InfoContext(ctx, "duplicate delivery skipped", "idempotency_key", key)
+		switch {
+		case replayed:
+			d.log().InfoContext(ctx, "duplicate delivery skipped", "idempotency_key", key, "first_delivery", "completed")
 			d.Metrics.DuplicateSkipped(ctx, env.DetailType)
+		case g.Absorbs(err):
+			d.log().InfoContext(ctx, "duplicate delivery skipped", "idempotency_key", key, "first_delivery", "in progress")
+			d.Metrics.DuplicateSkipped(ctx, env.DetailType)
+			return nil
 		}
 		return err
 	}

@@ -30,7 +30,11 @@
 // renewing, so Lambda's retry a minute later finds the key free, where
 // Powertools' rule (the invocation's deadline, 300 s for execution) would
 // turn both retries away and dead-letter the event. The functions use
-// handlers.IdempotencyLease.
+// handlers.IdempotencyLease. The lease is also what lets a delivery that
+// meets a running holder succeed ([Guard.Absorbs]): the holder's own
+// invocation owns the event, and if it dies its retry finds the key free,
+// so the duplicate need not fail (which Lambda would count in the
+// function's Errors, and alarms on).
 //
 // Another difference from Powertools: it compares payloads for any existing
 // record, so a reused key is rejected even while the first call runs; here

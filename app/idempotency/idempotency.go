@@ -101,6 +101,30 @@ func (e *KeyError) Retryable() bool { return errors.Is(e.Err, ErrInProgress) }
 // later retry may get past.
 func IsRetryable(err error) bool { return errors.Is(err, ErrInProgress) }
 
+// Absorbs reports whether the caller may answer err with success: err is
+// the in-progress outcome of a delivery that met a running holder, and g
+// holds leases (Config.Lease). The event is then the holder's: the holder
+// completes it, or fails and releases the key, or dies and stops renewing,
+// and in each case its own invocation's retries run it. Lambda retries an
+// asynchronous invocation that failed (an error, a timeout, a crash) a
+// minute and then two minutes later
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html);
+// a lease shorter than that wait has lapsed by then, so the retry finds the
+// key free and runs. A second failure of this delivery would add nothing
+// but an error in the function's Errors metric, a failed span and, after
+// Lambda's retries, a needless attempt.
+//
+// Without a lease (Powertools' rule) it is false: the in-progress record
+// of a holder that died lasts until its deadline, which may outlast
+// Lambda's retries, and the holder's own retry would meet its dead record
+// and succeed without running. Powertools raises
+// IdempotencyAlreadyInProgressError for every such delivery, which fails
+// the invocation so that Lambda retries it
+// (https://docs.powertools.aws.dev/lambda/python/latest/utilities/idempotency/).
+// The lease must be shorter than the invoker's first retry wait
+// (handlers.IdempotencyLease is 20 s).
+func (g *Guard) Absorbs(err error) bool { return g.cfg.Lease > 0 && errors.Is(err, ErrInProgress) }
+
 // Config tunes a Guard.
 type Config struct {
 	Expiry            time.Duration    // of a completed record; 1 h when zero

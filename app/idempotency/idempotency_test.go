@@ -158,3 +158,25 @@ func TestHashIsSHA256Hex(t *testing.T) {
 		t.Fatalf("Hash = %s", got)
 	}
 }
+
+// A guard that holds leases lets a delivery meeting a running holder
+// succeed; without one (Powertools' rule) it must fail, and other errors
+// are never absorbed.
+func TestAbsorbsOnlyInProgressWithALease(t *testing.T) {
+	ctx, c := context.Background(), idempotencytest.NewClock()
+	s := idempotency.NewMemoryStore()
+	if _, err := s.Acquire(ctx, idempotencytest.Holder("k", c, time.Minute), c.Now()); err != nil {
+		t.Fatal(err)
+	}
+	leased := idempotency.New(s, idempotency.Config{Now: c.Now, Lease: 20 * time.Second})
+	_, _, err := leased.Do(ctx, "k", []byte("p"), idempotencytest.MustNotRun(t))
+	if !leased.Absorbs(err) {
+		t.Errorf("leased guard: %v not absorbed", err)
+	}
+	if bare := idempotency.New(s, idempotency.Config{Now: c.Now}); bare.Absorbs(err) {
+		t.Errorf("guard without a lease absorbed %v", err)
+	}
+	if leased.Absorbs(&idempotency.KeyError{Key: "k", Err: idempotency.ErrPayloadMismatch}) || leased.Absorbs(errors.New("boom")) {
+		t.Error("absorbed an error that is not in-progress")
+	}
+}

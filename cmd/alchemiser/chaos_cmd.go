@@ -37,6 +37,10 @@ of docs/INCIDENTS.md, or clean) and checks on the run:
   every failure alerted       the scenario's alarm reaches ALARM on the run's
                               metrics (none on the clean scenario, nor on a
                               fault the system absorbs: publish-throttled)
+  notifications as declared   the pages, tickets and OKs those alarms send
+                              (each alarm's transitions to ALARM by severity,
+                              and back to OK) are the scenario's declared
+                              counts (none for clean and absorbed faults)
   findable                    the incident's saved query returns the affected
                               workflows (none of them anything on a clean run;
                               an absorbed fault shows in its metric instead)
@@ -47,7 +51,8 @@ of docs/INCIDENTS.md, or clean) and checks on the run:
 Scenarios: ` + strings.Join(chaos.Names(), ", ") + `; all runs every one.
 
 Prints a block of PASS/FAIL lines per scenario, or one JSON object per scenario
-with --json. Run directories are temporary unless --out is set. Progress goes to
+with --json (scenario, incident, workflows, checks, pass, and alarm_notifications:
+{"page": N, "ticket": N, "ok": N}, what the humans received). Run directories are temporary unless --out is set. Progress goes to
 stderr. --list prints every scenario with its incident and what it injects.
 
 Exit status: 0 when every invariant holds, 1 when one fails, 2 for an unknown
