@@ -44,6 +44,9 @@ type Deps struct {
 	Notifier    notify.Notifier
 	LogLocation func(correlationID string) string
 	Dashboard   string
+	// Query resolves a saved query for the alarm notifications' Logs
+	// Insights link (SavedQueries); nil links Logs Insights empty.
+	Query func(name string) (text string, groups []string, ok bool)
 	// Ledger is the scheduled workflows' ledger (scheduler,
 	// notifications); nil without an idempotency table.
 	Ledger *handlers.Ledger
@@ -147,7 +150,7 @@ func handler(fn string, d Deps) (handlers.Func, error) {
 		return executionHandler(d)
 	case "notifications":
 		return (&handlers.Notifications{Deps: d.Handler, Notifier: d.Notifier, Ledger: d.Ledger, Dashboard: d.Dashboard,
-			LogLocation: d.LogLocation}).Handle, nil
+			Query: d.Query, LogLocation: d.LogLocation}).Handle, nil
 	}
 	return nil, fmt.Errorf("no function %q", fn)
 }

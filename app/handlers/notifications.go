@@ -19,6 +19,9 @@ type Notifications struct {
 	Notifier    notify.Notifier
 	LogLocation func(correlationID string) string
 	Dashboard   string // the CloudWatch dashboard alarm notifications link
+	// Query resolves a saved query's text and log groups for the Logs
+	// Insights link of alarm notifications (compose.SavedQueries).
+	Query func(name string) (text string, groups []string, ok bool)
 	// Ledger, when set, is told the scheduled workflow ended, so the
 	// watchdog does not report it stuck.
 	Ledger *Ledger
@@ -119,7 +122,7 @@ func (h *Notifications) alarms(ctx context.Context, records []snsRecord) error {
 			log.ErrorContext(ctx, "alarm message rejected", "error", err.Error(), "error_type", "permanent", "message_id", r.SNS.MessageID)
 			return &AlarmMessageError{err}
 		}
-		msg := notify.AlarmMessage(a, notify.AlarmLinks{Dashboard: h.Dashboard})
+		msg := notify.AlarmMessage(a, notify.AlarmLinks{Dashboard: h.Dashboard, Query: h.Query})
 		switch err := h.Notifier.Notify(ctx, msg); {
 		case errors.Is(err, notify.ErrDuplicate):
 			log.InfoContext(ctx, "alarm notification already sent", "alarm", a.AlarmName, "state", a.NewStateValue)
