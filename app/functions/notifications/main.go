@@ -30,7 +30,8 @@ func build(_ context.Context, env wiring.Env, d *compose.Deps) error {
 	where := os.Getenv("LOG_LOCATION")
 	d.Notifier, d.Dashboard = notifiers, os.Getenv("DASHBOARD_NAME")
 	// The function is named <stack>-notifications (template.yaml).
-	d.Query = compose.SavedQueries(strings.TrimSuffix(os.Getenv("AWS_LAMBDA_FUNCTION_NAME"), "-notifications"))
+	d.RunbookBaseURL, d.Region = os.Getenv("RUNBOOK_BASE_URL"), os.Getenv("AWS_REGION")
+	d.Query = savedQueries(strings.TrimSuffix(os.Getenv("AWS_LAMBDA_FUNCTION_NAME"), "-notifications"))
 	d.LogLocation = func(string) string { return where }
 	return nil
 }

@@ -1,4 +1,4 @@
-package compose
+package main
 
 import (
 	"slices"
@@ -9,7 +9,7 @@ import (
 // An alarm's saved query resolves to its deployed text over the stack's
 // log groups, so the notification's Logs Insights link runs it.
 func TestSavedQueriesResolveTextAndTheStacksLogGroups(t *testing.T) {
-	q := SavedQueries("prod")
+	q := savedQueries("prod")
 	text, groups, ok := q("workflow-failed")
 	if !ok || !strings.Contains(text, `filter message = "workflow ended" and status = "failed"`) {
 		t.Fatalf("workflow-failed: ok %v, text %q", ok, text)

@@ -1,4 +1,4 @@
-package compose
+package main
 
 import (
 	"strings"
@@ -8,12 +8,12 @@ import (
 	"github.com/alchemiser/alchemiser/topology"
 )
 
-// SavedQueries resolves a saved query's name to the text template.yaml
+// savedQueries resolves a saved query's name to the text template.yaml
 // deploys (its parameters' defaults filled in) and the log groups of the
 // stack named stack it runs over (/aws/lambda/<stack>-<function>, every
 // function's when the query names none), for the Logs Insights link of
 // an alarm notification.
-func SavedQueries(stack string) func(name string) (string, []string, bool) {
+func savedQueries(stack string) func(name string) (string, []string, bool) {
 	return func(name string) (string, []string, bool) {
 		s, err := queries.Get(name)
 		if err != nil {
