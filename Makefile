@@ -65,14 +65,16 @@ build-%Function:
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath \
 	  -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./app/functions/$(shell echo $* | tr A-Z a-z)
 
-# `make deploy STAGE=dev|prod [STACK=name] [RUNBOOK_BASE_URL=url] [ALERT_EMAIL=addr]`:
+# `make deploy STAGE=dev|prod [STACK=name] [RUNBOOK_BASE_URL=url] [ALERT_EMAIL=addr]
+# [PAGE_EMAIL=addr] [PAGE_SMS=+1...] [PAGE_HTTPS_ENDPOINT=url] [TICKET_EMAIL=addr]`:
 # samconfig.toml holds each stage's stack, S3 and capabilities settings and
 # parameters; scripts/deploy.sh checks the stack name and the tools before
 # SAM runs, and adds the runbook URL and alert address to the parameters
 # (SAM replaces, not merges, samconfig's parameter_overrides when they are
 # given on the command line). README: "Deploy to your account".
 STAGE ?= dev
-DEPLOY_ENV = RUNBOOK_BASE_URL='$(RUNBOOK_BASE_URL)' ALERT_EMAIL='$(ALERT_EMAIL)'
+DEPLOY_ENV = RUNBOOK_BASE_URL='$(RUNBOOK_BASE_URL)' ALERT_EMAIL='$(ALERT_EMAIL)' PAGE_EMAIL='$(PAGE_EMAIL)' \
+	PAGE_SMS='$(PAGE_SMS)' PAGE_HTTPS_ENDPOINT='$(PAGE_HTTPS_ENDPOINT)' TICKET_EMAIL='$(TICKET_EMAIL)'
 
 deploy: ## build and deploy STAGE's stack (dev or prod) with the SAM CLI; see README "Deploy to your account"
 	@$(DEPLOY_ENV) ./scripts/deploy.sh check '$(STAGE)' '$(STACK)'

@@ -32,7 +32,7 @@ var stages = []string{"dev", "prod"}
 
 // suppliedByScript are the parameters scripts/deploy.sh adds to the
 // stage's parameter_overrides: a deployment's own, not the repository's.
-var suppliedByScript = []string{"RunbookBaseUrl", "AlertEmail"}
+var suppliedByScript = []string{"RunbookBaseUrl", "AlertEmail", "PageEmail", "PageSms", "PageHttpsEndpoint", "TicketEmail"}
 
 func readSamConfig(t *testing.T) map[string]samStage {
 	t.Helper()

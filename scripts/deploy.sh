@@ -7,12 +7,15 @@
 #                                            runbook URL
 #   scripts/deploy.sh overrides STAGE        the stage's parameter_overrides of
 #                                            samconfig.toml plus RunbookBaseUrl
-#                                            and AlertEmail, for
+#                                            and the alert subscriptions, for
 #                                            sam deploy --parameter-overrides
 #
 # RUNBOOK_BASE_URL is where the alarms link the runbooks; without it, the
 # runbooks/ directory of the git remote origin on GitHub (branch main).
-# ALERT_EMAIL, when set, is subscribed to the notification and alarm topics.
+# ALERT_EMAIL, when set, is subscribed to the notification topic (summaries
+# and enriched alarm messages); PAGE_EMAIL, PAGE_SMS, PAGE_HTTPS_ENDPOINT to
+# the page topic and TICKET_EMAIL to the ticket topic, straight from the
+# alarms.
 # Works from any directory: samconfig.toml is the repository's.
 set -eu
 
@@ -84,6 +87,18 @@ overrides() {
   out="${out}RunbookBaseUrl=$url"
   if [ -n "${ALERT_EMAIL:-}" ]; then
     out="$out AlertEmail=$ALERT_EMAIL"
+  fi
+  if [ -n "${PAGE_EMAIL:-}" ]; then
+    out="$out PageEmail=$PAGE_EMAIL"
+  fi
+  if [ -n "${PAGE_SMS:-}" ]; then
+    out="$out PageSms=$PAGE_SMS"
+  fi
+  if [ -n "${PAGE_HTTPS_ENDPOINT:-}" ]; then
+    out="$out PageHttpsEndpoint=$PAGE_HTTPS_ENDPOINT"
+  fi
+  if [ -n "${TICKET_EMAIL:-}" ]; then
+    out="$out TicketEmail=$TICKET_EMAIL"
   fi
   printf '%s\n' "$out"
 }

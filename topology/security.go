@@ -30,7 +30,9 @@ var resourceless = map[string]bool{
 // unencryptedTopics are the SNS topics allowed without KmsMasterKeyId,
 // with the reason the comment above each in the template must give.
 var unencryptedTopics = map[string]string{
-	"AlarmTopic": "CloudWatch alarms cannot publish to a topic under an AWS managed key",
+	"AlarmTopic":  "CloudWatch alarms cannot publish to a topic under an AWS managed key",
+	"PageTopic":   "CloudWatch alarms cannot publish to a topic under an AWS managed key",
+	"TicketTopic": "CloudWatch alarms cannot publish to a topic under an AWS managed key",
 }
 
 // secretParam is a parameter or variable name that would hold a secret.

@@ -44,6 +44,12 @@ type Deps struct {
 	Notifier    notify.Notifier
 	LogLocation func(correlationID string) string
 	Dashboard   string
+	// Query resolves a saved query for the alarm notifications' Logs
+	// Insights link (the notifications function resolves the saved queries); nil links Logs Insights empty.
+	Query func(name string) (text string, groups []string, ok bool)
+	// RunbookBaseURL and Region link failed workflows' summaries to the
+	// runbook and the dashboard.
+	RunbookBaseURL, Region string
 	// Ledger is the scheduled workflows' ledger (scheduler,
 	// notifications); nil without an idempotency table.
 	Ledger *handlers.Ledger
@@ -147,7 +153,8 @@ func handler(fn string, d Deps) (handlers.Func, error) {
 		return executionHandler(d)
 	case "notifications":
 		return (&handlers.Notifications{Deps: d.Handler, Notifier: d.Notifier, Ledger: d.Ledger, Dashboard: d.Dashboard,
-			LogLocation: d.LogLocation}).Handle, nil
+			Query: d.Query, LogLocation: d.LogLocation,
+			RunbookBaseURL: d.RunbookBaseURL, Region: d.Region}).Handle, nil
 	}
 	return nil, fmt.Errorf("no function %q", fn)
 }

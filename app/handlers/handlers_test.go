@@ -395,3 +395,34 @@ func TestNotificationsTurnAlarmsIntoRunbookLinkedMessages(t *testing.T) {
 		t.Errorf("a non-alarm SNS message: %v, want a permanent error", err)
 	}
 }
+
+// A failed workflow's summary links the workflow-failed runbook and the
+// dashboard from a quarter of an hour before it started to a quarter of
+// an hour after it failed.
+func TestFailedWorkflowSummaryLinksTheRunbookAndTheDashboard(t *testing.T) {
+	out := &notify.Outbox{Dir: t.TempDir()}
+	h := &Notifications{Deps: Deps{Publisher: &bus.Recorder{}}, Notifier: out, Dashboard: "Alchemiser-prod",
+		RunbookBaseURL: "https://example.com/runbooks", Region: "eu-west-1"}
+	start := started()
+	f := &events.WorkflowFailed{Metadata: start.Child(events.DefaultIDs().New(), time.Now()), Workflow: start.Workflow,
+		Step: "portfolio", Reason: "no price", ErrorType: "X"}
+	if err := h.Handle(context.Background(), envelope(t, f)); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(out.Dir, "*.txt"))
+	if len(files) != 1 {
+		t.Fatalf("outbox %v", files)
+	}
+	text, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	iso := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+	for _, want := range []string{"runbook: https://example.com/runbooks/workflow-failed.md\n",
+		"dashboard: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/Alchemiser-prod?start=" +
+			iso(f.StartedAt.Add(-15*time.Minute)) + "&end=" + iso(f.OccurredAt.Add(15*time.Minute)) + "\n"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("missing %q in:\n%s", want, text)
+		}
+	}
+}

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/notify"
+	"github.com/alchemiser/alchemiser/internal/console"
 )
 
 // Notifications consumes WorkflowCompleted and WorkflowFailed and sends
@@ -19,6 +21,12 @@ type Notifications struct {
 	Notifier    notify.Notifier
 	LogLocation func(correlationID string) string
 	Dashboard   string // the CloudWatch dashboard alarm notifications link
+	// Query resolves a saved query's text and log groups for the Logs
+	// Insights link of alarm notifications (the notifications function resolves the saved queries).
+	Query func(name string) (text string, groups []string, ok bool)
+	// RunbookBaseURL and Region link a failed workflow's summary to the
+	// workflow-failed runbook and to the dashboard over its time range.
+	RunbookBaseURL, Region string
 	// Ledger, when set, is told the scheduled workflow ended, so the
 	// watchdog does not report it stuck.
 	Ledger *Ledger
@@ -59,6 +67,9 @@ func (h *Notifications) Handle(ctx context.Context, raw json.RawMessage) error {
 	if h.LogLocation != nil {
 		s.LogLocation = h.LogLocation(s.CorrelationID)
 	}
+	if s.Status == "failed" {
+		s.Runbook, s.Dashboard = h.failedLinks(s)
+	}
 	msg, err := notify.NewMessage(s)
 	if err != nil {
 		return fmt.Errorf("could not build the notification: %w", err)
@@ -72,6 +83,19 @@ func (h *Notifications) Handle(ctx context.Context, raw json.RawMessage) error {
 	}
 	log.InfoContext(ctx, "notification sent", "status", s.Status, "subject", msg.Subject)
 	return nil
+}
+
+// failedLinks are the runbook and dashboard links of a failed workflow's
+// summary: the dashboard from a quarter of an hour before the workflow
+// started to a quarter of an hour after it failed.
+func (h *Notifications) failedLinks(s notify.Summary) (runbook, dashboard string) {
+	if h.RunbookBaseURL != "" {
+		runbook = h.RunbookBaseURL + "/workflow-failed.md"
+	}
+	if h.Dashboard != "" && h.Region != "" {
+		dashboard = console.Dashboard(h.Region, h.Dashboard, s.StartedAt.Add(-15*time.Minute), s.EndedAt.Add(15*time.Minute))
+	}
+	return runbook, dashboard
 }
 
 // SummaryOf returns the notification summary of a terminal event.
@@ -119,7 +143,7 @@ func (h *Notifications) alarms(ctx context.Context, records []snsRecord) error {
 			log.ErrorContext(ctx, "alarm message rejected", "error", err.Error(), "error_type", "permanent", "message_id", r.SNS.MessageID)
 			return &AlarmMessageError{err}
 		}
-		msg := notify.AlarmMessage(a, notify.AlarmLinks{Dashboard: h.Dashboard})
+		msg := notify.AlarmMessage(a, notify.AlarmLinks{Dashboard: h.Dashboard, Query: h.Query})
 		switch err := h.Notifier.Notify(ctx, msg); {
 		case errors.Is(err, notify.ErrDuplicate):
 			log.InfoContext(ctx, "alarm notification already sent", "alarm", a.AlarmName, "state", a.NewStateValue)

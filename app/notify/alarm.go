@@ -12,7 +12,10 @@ import (
 )
 
 // Alarm is a CloudWatch alarm state change as CloudWatch publishes it to
-// SNS (metric and composite alarms).
+// SNS: a metric alarm (Trigger with MetricName), a metric-math or
+// anomaly-detection alarm (Trigger with Metrics, and ThresholdMetricId for
+// the band), or a composite alarm (AlarmRule, TriggeringChildren given as
+// objects or, as AWS's schema shows, as a list of ARNs).
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-sns-notification-format.html
 type Alarm struct {
 	AlarmName          string
@@ -25,15 +28,42 @@ type Alarm struct {
 	Region             string
 	AlarmArn           string
 	AlarmRule          string
-	TriggeringChildren []struct {
-		Arn   string
-		State struct{ Value, Timestamp string }
-	}
-	Trigger *struct {
+	TriggeringChildren []Child
+	Trigger            *struct {
 		MetricName, Namespace string
 		Period                int
-		Threshold             float64
+		Threshold             *float64
+		ThresholdMetricId     string
+		Metrics               []struct {
+			Id, Expression, Label string
+			MetricStat            *struct {
+				Metric struct{ MetricName, Namespace string }
+			}
+		}
 	}
+}
+
+// Child is one triggering child of a composite alarm.
+type Child struct {
+	Arn   string
+	State struct{ Value, Timestamp string }
+}
+
+// UnmarshalJSON takes a child as an object ({"Arn": ..., "State": ...})
+// or as its ARN alone.
+func (c *Child) UnmarshalJSON(b []byte) error {
+	var arn string
+	if json.Unmarshal(b, &arn) == nil {
+		*c = Child{Arn: arn}
+		return nil
+	}
+	type plain Child
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("TriggeringChildren: neither an ARN nor an object: %w", err)
+	}
+	*c = Child(p)
+	return nil
 }
 
 // ParseAlarm reads the Message of an SNS notification from CloudWatch.
@@ -52,6 +82,36 @@ func ParseAlarm(message string) (*Alarm, error) {
 type AlarmLinks struct {
 	Dashboard string        // CloudWatch dashboard name
 	Window    time.Duration // the query's time range before the change; 1 h when zero
+	// Query resolves a saved query's name to its deployed text and log
+	// group names, for the Logs Insights link; without it (or when it
+	// does not know the name) the link opens Logs Insights empty.
+	Query func(name string) (text string, groups []string, ok bool)
+}
+
+// newYork is the exchange's time zone, the second clock of every time a
+// notification prints.
+var newYork = func() *time.Location {
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		panic(fmt.Sprintf("time zone America/New_York: %v (import time/tzdata)", err))
+	}
+	return loc
+}()
+
+// Times prints t in UTC and in New York.
+func Times(t time.Time) string {
+	return t.UTC().Format("2006-01-02 15:04:05 UTC") + " (" + t.In(newYork).Format("15:04:05 MST") + " New York)"
+}
+
+// stateTime reads an alarm's StateChangeTime ("2006-01-02T15:04:05.000+0000"
+// as CloudWatch writes it, or RFC 3339).
+func stateTime(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02T15:04:05.000-0700", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 var (
@@ -74,7 +134,12 @@ func AlarmMessage(a *Alarm, links AlarmLinks) Message {
 	region := regionOf(a)
 	what, _, _ := strings.Cut(a.AlarmDescription, " Runbook:")
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s is %s (was %s) since %s.\n\n", a.AlarmName, a.NewStateValue, a.OldStateValue, a.StateChangeTime)
+	end, known := stateTime(a.StateChangeTime)
+	since := a.StateChangeTime
+	if known {
+		since = Times(end)
+	}
+	fmt.Fprintf(&b, "%s is %s (was %s) since %s.\n\n", a.AlarmName, a.NewStateValue, a.OldStateValue, since)
 	fmt.Fprintf(&b, "What: %s\n", strings.TrimSpace(what))
 	if burn := burnOf(a); burn > 0 && a.NewStateValue == "ALARM" {
 		fmt.Fprintf(&b, "Error budget: burning faster than %gx; at that rate a 30-day budget lasts under %.1f days.\n", burn, 30/burn)
@@ -83,7 +148,14 @@ func AlarmMessage(a *Alarm, links AlarmLinks) Message {
 		fmt.Fprintf(&b, "Reason: %s\n", a.NewStateReason)
 	}
 	for _, c := range a.TriggeringChildren {
+		if c.State.Value == "" {
+			fmt.Fprintf(&b, "Triggered by: %s\n", nameOfARN(c.Arn))
+			continue
+		}
 		fmt.Fprintf(&b, "Triggered by: %s (%s)\n", nameOfARN(c.Arn), c.State.Value)
+	}
+	if m := metricOf(a); m != "" {
+		fmt.Fprintf(&b, "Metric: %s\n", m)
 	}
 	if m := runbookRe.FindStringSubmatch(a.AlarmDescription); m != nil {
 		fmt.Fprintf(&b, "\nRunbook: %s\n", m[1])
@@ -92,8 +164,7 @@ func AlarmMessage(a *Alarm, links AlarmLinks) Message {
 	if window <= 0 {
 		window = time.Hour
 	}
-	end, err := time.Parse("2006-01-02T15:04:05.000-0700", a.StateChangeTime)
-	if err != nil {
+	if !known {
 		end = time.Now()
 	}
 	start := end.Add(-window)
@@ -104,8 +175,14 @@ func AlarmMessage(a *Alarm, links AlarmLinks) Message {
 		fmt.Fprintf(&b, "Dashboard: %s\n", console.Dashboard(region, links.Dashboard, start, end.Add(15*time.Minute)))
 	}
 	if m := queryRe.FindStringSubmatch(a.AlarmDescription); m != nil {
-		fmt.Fprintf(&b, "Saved query: %s, from %s to %s: %s#logsV2:logs-insights\n", m[1],
-			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), console.Home(region))
+		var text string
+		var groups []string
+		if links.Query != nil {
+			text, groups, _ = links.Query(m[1])
+		}
+		fmt.Fprintf(&b, "Saved query: %s, from %s to %s: %s\n", m[1],
+			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339),
+			console.LogsInsights(region, text, groups, console.Range{Start: start, End: end}))
 		fmt.Fprintf(&b, "Locally or on exported logs: alchemiser query %s --since %s --until %s --logs <logs>\n", m[1],
 			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
 	}
@@ -129,6 +206,30 @@ func burnOf(a *Alarm) float64 {
 		}
 	}
 	return best
+}
+
+// metricOf names what a metric alarm watches: the metric, the math
+// expression returned, or the anomaly detection band.
+func metricOf(a *Alarm) string {
+	t := a.Trigger
+	if t == nil {
+		return ""
+	}
+	if t.MetricName != "" {
+		return t.Namespace + " " + t.MetricName
+	}
+	var parts []string
+	for _, m := range t.Metrics {
+		switch {
+		case m.Id == t.ThresholdMetricId && t.ThresholdMetricId != "":
+			parts = append(parts, "band "+m.Expression)
+		case m.Expression != "":
+			parts = append(parts, m.Id+" = "+m.Expression)
+		case m.MetricStat != nil:
+			parts = append(parts, m.Id+" = "+m.MetricStat.Metric.Namespace+" "+m.MetricStat.Metric.MetricName)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func regionOf(a *Alarm) string {

@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -57,5 +59,28 @@ func TestAlarmNotifications(t *testing.T) {
 	}
 	if _, err := ParseAlarm(`{"detail-type":"x"}`); err == nil {
 		t.Error("a non-alarm message parsed")
+	}
+}
+
+// Every documented shape of CloudWatch's SNS alarm message (metric,
+// metric math, anomaly detection, composite with children as objects and
+// as ARNs) renders to its golden text, links included.
+func TestAlarmShapesGolden(t *testing.T) {
+	query := func(name string) (string, []string, bool) {
+		return "fields @timestamp, @message | filter incident = '" + name + "'", []string{"/aws/lambda/alchemiser-notifications"}, true
+	}
+	for _, shape := range []string{"alarm-metric", "alarm-metric-math", "alarm-anomaly", "alarm-composite", "alarm-composite-arns"} {
+		t.Run(shape, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata", shape+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := ParseAlarm(string(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := AlarmMessage(a, AlarmLinks{Dashboard: "Alchemiser-alchemiser", Query: query})
+			golden(t, shape+".txt.golden", "Subject: "+m.Subject+"\n\n"+m.Text)
+		})
 	}
 }

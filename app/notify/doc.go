@@ -1,5 +1,9 @@
 // Package notify tells the owner how a workflow ended: a Summary rendered
-// as plain text and as self-contained HTML, delivered by a Notifier.
+// as plain text and as self-contained HTML, delivered by a Notifier. It
+// also turns a CloudWatch alarm's SNS message (ParseAlarm: metric,
+// metric-math, anomaly-detection and composite alarms) into a Message with
+// one-click console links, the runbook and times in UTC and New York
+// (AlarmMessage; golden texts per payload shape in testdata/).
 //
 // Notifiers:
 //

@@ -43,6 +43,8 @@ func failed() Summary {
 	s.Reason, s.ErrorType = "1 of 2 orders did not fill: SPY", "OrdersNotFilled"
 	s.Orders[1].Status, s.Orders[1].FilledQty = "canceled", d("0.5")
 	s.Orders[1].Error = "order canceled at the execution deadline: buy SPY with 0.5 of 1.5 filled"
+	s.Runbook = "https://example.com/runbooks/workflow-failed.md"
+	s.Dashboard = "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/Alchemiser-alchemiser?start=2026-11-20T14:20:00.000Z&end=2026-11-20T14:50:01.234Z"
 	s.After = nil
 	return s
 }

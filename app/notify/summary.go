@@ -26,6 +26,10 @@ type Summary struct {
 	Orders        []OrderLine
 	Before, After *Portfolio
 	LogLocation   string
+	// Runbook and Dashboard are links a failed workflow's summary carries:
+	// the workflow-failed runbook and the dashboard over the workflow's
+	// time range; "" when the deployment has none.
+	Runbook, Dashboard string
 }
 
 // Duration is the workflow's end-to-end time.

@@ -41,6 +41,12 @@ func RenderText(s Summary) string {
 	if s.LogLocation != "" {
 		fmt.Fprintf(&b, "\nlogs: %s\n", s.LogLocation)
 	}
+	if s.Runbook != "" {
+		fmt.Fprintf(&b, "runbook: %s\n", s.Runbook)
+	}
+	if s.Dashboard != "" {
+		fmt.Fprintf(&b, "dashboard: %s\n", s.Dashboard)
+	}
 	return b.String()
 }
 

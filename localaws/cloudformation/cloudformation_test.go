@@ -47,6 +47,8 @@ func TestDescribeStacksResolvesTheTemplatesOutputs(t *testing.T) {
 		"EventsDLQUrl":              "https://sqs.us-east-1.amazonaws.com/000000000000/alchemiser-events-dlq",
 		"FailedInvocationsQueueUrl": "https://sqs.us-east-1.amazonaws.com/000000000000/alchemiser-failed-invocations",
 		"AlarmTopicArn":             "arn:aws:sns:us-east-1:000000000000:alchemiser-alarms",
+		"PageTopicArn":              "arn:aws:sns:us-east-1:000000000000:alchemiser-page",
+		"TicketTopicArn":            "arn:aws:sns:us-east-1:000000000000:alchemiser-ticket",
 	}
 	got := map[string]string{}
 	for _, o := range s.Outputs {

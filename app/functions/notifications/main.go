@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 
 	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/app/functions/internal/wiring"
@@ -28,6 +29,9 @@ func build(_ context.Context, env wiring.Env, d *compose.Deps) error {
 	}
 	where := os.Getenv("LOG_LOCATION")
 	d.Notifier, d.Dashboard = notifiers, os.Getenv("DASHBOARD_NAME")
+	// The function is named <stack>-notifications (template.yaml).
+	d.RunbookBaseURL, d.Region = os.Getenv("RUNBOOK_BASE_URL"), os.Getenv("AWS_REGION")
+	d.Query = savedQueries(strings.TrimSuffix(os.Getenv("AWS_LAMBDA_FUNCTION_NAME"), "-notifications"))
 	d.LogLocation = func(string) string { return where }
 	return nil
 }
