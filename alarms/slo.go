@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,11 +26,26 @@ type Spec struct {
 	// Symptoms are the symptom alarms' budgets; zero fields take the
 	// defaults (DuplicateSpikePerHour, InitBaselineMs, LogBytesPerHour).
 	Symptoms Budgets `yaml:"symptoms"`
+	// Incidents declares each incident type of docs/INCIDENTS.md page,
+	// ticket or dashboard: what a human receives when it happens
+	// (docs/ALERTING.md says why each is what it is).
+	Incidents map[string]Severity `yaml:"incidents"`
 	// Functions are the functions the per-function symptom alarms and
 	// metric filters watch, in template order: not part of the spec file,
 	// ParseSpec fills them from the embedded template.yaml.
 	Functions []topology.Function `yaml:"-"`
 }
+
+// Severity is what an incident type sends a human: a page (act now), a
+// ticket (act within the working day) or nothing (dashboard only).
+type Severity string
+
+// The severities an incident type may declare.
+const (
+	SeverityPage      Severity = "page"
+	SeverityTicket    Severity = "ticket"
+	SeverityDashboard Severity = "dashboard"
+)
 
 // Budgets are the thresholds of the symptom alarms that are not "any".
 type Budgets struct {
@@ -113,6 +130,13 @@ func ParseSpec(file string, src []byte, known func(string) bool) (*Spec, error) 
 		return nil, fmt.Errorf("%s: symptoms: budgets must be positive, got %+v", file, b)
 	}
 	spec.Symptoms = spec.Symptoms.withDefaults()
+	for _, id := range slices.Sorted(maps.Keys(spec.Incidents)) {
+		switch spec.Incidents[id] {
+		case SeverityPage, SeverityTicket, SeverityDashboard:
+		default:
+			return nil, fmt.Errorf("%s: incidents: %s: severity %q: page, ticket or dashboard", file, id, spec.Incidents[id])
+		}
+	}
 	if spec.Functions, err = templateFunctions(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
