@@ -2,6 +2,8 @@ package alarms
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,22 +77,24 @@ func (c Composite) AlarmRule() (*cwalarm.Rule, error) {
 func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) cwalarm.MetricAlarm {
 	period := int(w / time.Second)
 	no := false
-	stat := func(id, metric, statistic string) cwalarm.MetricQuery {
+	stat := func(id, metric, statistic string, dims ...cwalarm.Dimension) cwalarm.MetricQuery {
 		q := cwalarm.MetricQuery{Id: id, ReturnData: &no, MetricStat: &cwalarm.MetricStat{Period: period, Stat: statistic}}
-		ns, name := spec.Namespace, metric
-		if strings.HasPrefix(metric, "AWS/") {
-			ns, name, _ = strings.Cut(metric, ":")
+		q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName = spec.Namespace, metric
+		if ns, name, ok := strings.Cut(metric, ":"); ok && strings.HasPrefix(metric, "AWS/") {
+			q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName = ns, name
 		}
-		q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName = ns, name
+		q.MetricStat.Metric.Dimensions = dims
 		return q
 	}
 	sum := func(prefix string, metrics []string) ([]cwalarm.MetricQuery, string) {
 		var qs []cwalarm.MetricQuery
 		var terms []string
-		for i, m := range metrics {
-			id := fmt.Sprintf("%s%d", prefix, i)
-			qs = append(qs, stat(id, m, "Sum"))
-			terms = append(terms, fmt.Sprintf("FILL(%s, 0)", id))
+		for _, m := range metrics {
+			for _, dims := range spec.dimensionSets(m) {
+				id := fmt.Sprintf("%s%d", prefix, len(qs))
+				qs = append(qs, stat(id, m, "Sum", dims...))
+				terms = append(terms, fmt.Sprintf("FILL(%s, 0)", id))
+			}
 		}
 		return qs, strings.Join(terms, " + ")
 	}
@@ -98,8 +102,9 @@ func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) cwalarm.MetricAlarm 
 	var bad, total string
 	switch {
 	case s.Latency != nil:
-		metrics = []cwalarm.MetricQuery{stat("good0", s.Latency.Metric, fmt.Sprintf("TC(0:%g)", s.Latency.ThresholdMs)),
-			stat("total0", s.Latency.Metric, "SampleCount")}
+		dims := s.Latency.dimensions(spec.Service)
+		metrics = []cwalarm.MetricQuery{stat("good0", s.Latency.Metric, fmt.Sprintf("TC(0:%g)", s.Latency.ThresholdMs), dims...),
+			stat("total0", s.Latency.Metric, "SampleCount", dims...)}
 		total = "FILL(total0, 0)"
 		bad = "FILL(total0, 0) - FILL(good0, 0)"
 	default:
@@ -120,6 +125,55 @@ func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) cwalarm.MetricAlarm 
 		cwalarm.MetricQuery{Id: "ratio", Expression: fmt.Sprintf("IF(total >= %d, (%s) / total, 0)", max(s.MinimumVolume, 1), bad)})
 	return cwalarm.MetricAlarm{EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: t.Burn * s.Budget(),
 		ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching", Metrics: metrics}
+}
+
+// dimensionSets are the dimension sets an SLO reads metric in: a metric
+// of the spec's namespace in the rollup [service]; a Lambda metric once per
+// function of the stack (FunctionName as the template's !Ref), since
+// without FunctionName it counts every function of the account and region;
+// another platform metric without dimensions.
+func (spec *Spec) dimensionSets(metric string) [][]cwalarm.Dimension {
+	switch {
+	case strings.HasPrefix(metric, "AWS/Lambda:"):
+		var out [][]cwalarm.Dimension
+		for _, f := range spec.Functions {
+			out = append(out, []cwalarm.Dimension{{Name: "FunctionName", Value: "!Ref " + f.LogicalID}})
+		}
+		return out
+	case strings.HasPrefix(metric, "AWS/"):
+		return [][]cwalarm.Dimension{nil}
+	}
+	return [][]cwalarm.Dimension{{{Name: "service", Value: spec.Service}}}
+}
+
+// dimensions are a latency SLI's dimension set: [service] and the
+// declared ones, sorted by name.
+func (l *Latency) dimensions(service string) []cwalarm.Dimension {
+	out := []cwalarm.Dimension{{Name: "service", Value: service}}
+	for _, k := range slices.Sorted(maps.Keys(l.Dimensions)) {
+		out = append(out, cwalarm.Dimension{Name: k, Value: l.Dimensions[k]})
+	}
+	return out
+}
+
+// QueryMetric is the metric a burn-rate alarm's query reads, its
+// dimension values resolved to deployed names.
+func QueryMetric(q cwalarm.MetricQuery, resolve Resolver) (cwalarm.Metric, error) {
+	m := cwalarm.Metric{Namespace: q.MetricStat.Metric.Namespace, Name: q.MetricStat.Metric.MetricName}
+	for _, d := range q.MetricStat.Metric.Dimensions {
+		v := d.Value
+		if strings.HasPrefix(v, "!") {
+			var err error
+			if v, err = resolve(v); err != nil {
+				return m, fmt.Errorf("could not resolve dimension %s of metric %s: %w", d.Name, m.Name, err)
+			}
+		}
+		if m.Dims == nil {
+			m.Dims = map[string]string{}
+		}
+		m.Dims[d.Name] = v
+	}
+	return m, nil
 }
 
 func camel(s string) string {

@@ -144,7 +144,7 @@ func simulateAlarm(s *SLO, g Generated, prefixTotal, prefixBad []float64) ([]boo
 		total, bad := window(prefixTotal, end), window(prefixBad, end)
 		vals := map[string]float64{}
 		for _, id := range metrics {
-			if v := metricValue(s, id, total, bad); v > 0 {
+			if v := metricValue(id, total, bad); v > 0 {
 				vals[id] = v // a window without events has no data point
 			}
 		}
@@ -155,20 +155,17 @@ func simulateAlarm(s *SLO, g Generated, prefixTotal, prefixBad []float64) ([]boo
 }
 
 // metricValue is a generated cwalarm.MetricStat's window value: the SLO's bad
-// and total events mapped onto its good, bad and total metrics.
-func metricValue(s *SLO, id string, total, bad float64) float64 {
-	switch {
-	case strings.HasPrefix(id, "total"):
-		if len(s.Total) > 1 && id != "total0" {
-			return 0 // the scenario puts all traffic on the first total metric
-		}
+// and total events mapped onto its good, bad and total metrics. The
+// scenario puts all of a kind on its first query (total0, good0, bad0):
+// the others, further metrics or further functions' series of the same
+// metric, read nothing.
+func metricValue(id string, total, bad float64) float64 {
+	switch id {
+	case "total0":
 		return total
-	case strings.HasPrefix(id, "good"):
-		if len(s.Good) > 1 && id != "good0" {
-			return 0
-		}
+	case "good0":
 		return total - bad
-	case strings.HasPrefix(id, "bad"):
+	case "bad0":
 		return bad
 	}
 	return 0

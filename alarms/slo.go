@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,11 +26,26 @@ type Spec struct {
 	// Symptoms are the symptom alarms' budgets; zero fields take the
 	// defaults (DuplicateSpikePerHour, InitBaselineMs, LogBytesPerHour).
 	Symptoms Budgets `yaml:"symptoms"`
+	// Incidents declares each incident type of docs/INCIDENTS.md page,
+	// ticket or dashboard: what a human receives when it happens
+	// (docs/ALERTING.md says why each is what it is).
+	Incidents map[string]Severity `yaml:"incidents"`
 	// Functions are the functions the per-function symptom alarms and
 	// metric filters watch, in template order: not part of the spec file,
 	// ParseSpec fills them from the embedded template.yaml.
 	Functions []topology.Function `yaml:"-"`
 }
+
+// Severity is what an incident type sends a human: a page (act now), a
+// ticket (act within the working day) or nothing (dashboard only).
+type Severity string
+
+// The severities an incident type may declare.
+const (
+	SeverityPage      Severity = "page"
+	SeverityTicket    Severity = "ticket"
+	SeverityDashboard Severity = "dashboard"
+)
 
 // Budgets are the thresholds of the symptom alarms that are not "any".
 type Budgets struct {
@@ -61,6 +78,11 @@ type SLO struct {
 type Latency struct {
 	Metric      string  `yaml:"metric"`
 	ThresholdMs float64 `yaml:"threshold_ms"`
+	// Dimensions narrow the histogram to one series besides service
+	// (e.g. status: completed, so failed workflows are not counted as
+	// fast ones); CloudWatch reads the dimension set exactly, so they are
+	// every dimension the metric is recorded with.
+	Dimensions map[string]string `yaml:"dimensions"`
 }
 
 // withDefaults fills the zero budgets with the defaults.
@@ -113,6 +135,13 @@ func ParseSpec(file string, src []byte, known func(string) bool) (*Spec, error) 
 		return nil, fmt.Errorf("%s: symptoms: budgets must be positive, got %+v", file, b)
 	}
 	spec.Symptoms = spec.Symptoms.withDefaults()
+	for _, id := range slices.Sorted(maps.Keys(spec.Incidents)) {
+		switch spec.Incidents[id] {
+		case SeverityPage, SeverityTicket, SeverityDashboard:
+		default:
+			return nil, fmt.Errorf("%s: incidents: %s: severity %q: page, ticket or dashboard", file, id, spec.Incidents[id])
+		}
+	}
 	if spec.Functions, err = templateFunctions(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -131,7 +160,7 @@ func ParseSpec(file string, src []byte, known func(string) bool) (*Spec, error) 
 	seen := map[string]bool{}
 	for i := range spec.SLOs {
 		s := &spec.SLOs[i]
-		if err := s.validate(known); err != nil {
+		if err := s.validate(known, &spec); err != nil {
 			return nil, fmt.Errorf("%s:%d: slo %q: %w", file, s.line, s.Name, err)
 		}
 		if seen[s.Name] {
@@ -157,7 +186,7 @@ func templateFunctions() ([]topology.Function, error) {
 	return fns, nil
 }
 
-func (s *SLO) validate(known func(string) bool) error {
+func (s *SLO) validate(known func(string) bool, spec *Spec) error {
 	switch {
 	case s.Name == "":
 		return fmt.Errorf("needs a name")
@@ -198,8 +227,20 @@ func (s *SLO) validate(known func(string) bool) error {
 				fmtWindow(t.Long), fmtWindow(t.Short), t.Burn, s.Objective, t.Burn*s.Budget())
 		}
 	}
-	if len(metrics) > 9 {
-		return fmt.Errorf("%d metrics: a metric-math alarm allows 10 entries in all", len(metrics))
+	queries := 0
+	for _, m := range metrics {
+		queries += len(spec.dimensionSets(m))
+	}
+	if s.Latency != nil {
+		queries++ // the latency SLI reads its metric twice
+		for k, v := range s.Latency.Dimensions {
+			if k == "" || v == "" || k == "service" {
+				return fmt.Errorf("latency dimension %q: %q: a name other than service and a value", k, v)
+			}
+		}
+	}
+	if queries > 9 {
+		return fmt.Errorf("%d metric queries (a Lambda metric is read once per function): a metric-math alarm allows 10 entries in all", queries)
 	}
 	return nil
 }

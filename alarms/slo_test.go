@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -295,5 +296,44 @@ func TestSymptomBudgetsComeFromTheSpec(t *testing.T) {
 	_, err = ParseSpec("s.yaml", []byte("service: a\nsymptoms:\n  log_bytes: 5\n"), nil)
 	if err == nil || !strings.Contains(err.Error(), "s.yaml") || !strings.Contains(err.Error(), "log_bytes") {
 		t.Errorf("unknown budget: %v", err)
+	}
+}
+
+// The SLIs read what they say: workflow latency from completed workflows
+// only, event delivery from this stack's functions only (AWS/Lambda
+// without FunctionName is every function of the account and region).
+func TestSLIsReadTheirOwnSeries(t *testing.T) {
+	sp := spec(t)
+	gens, _ := BurnAlarms(sp, slo(t, "workflow-latency"))
+	for _, q := range gens[0].Alarm.Metrics {
+		if q.MetricStat == nil {
+			continue
+		}
+		m, err := QueryMetric(q, func(string) (string, error) { return "", nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Dims["status"] != "completed" || m.Dims["service"] != sp.Service {
+			t.Errorf("latency query %s reads %v, want status=completed of service %s", q.Id, m.Dims, sp.Service)
+		}
+	}
+	gens, _ = BurnAlarms(sp, slo(t, "event-delivery"))
+	var dropped []string
+	for _, q := range gens[0].Alarm.Metrics {
+		if q.MetricStat == nil || q.MetricStat.Metric.MetricName != "AsyncEventsDropped" {
+			continue
+		}
+		m, err := QueryMetric(q, func(expr string) (string, error) { return strings.TrimPrefix(expr, "!Ref "), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		dropped = append(dropped, m.Dims["FunctionName"])
+	}
+	var want []string
+	for _, f := range sp.Functions {
+		want = append(want, f.LogicalID)
+	}
+	if !slices.Equal(dropped, want) {
+		t.Errorf("AsyncEventsDropped read for %v, want each function of the stack %v", dropped, want)
 	}
 }

@@ -18,9 +18,9 @@ type Resolver func(expr string) (string, error)
 // Each is evaluated every `every` (one minute when zero) from `from` to
 // `to` inclusive, starting in INSUFFICIENT_DATA; the result maps the
 // alarm's name (without the stack prefix, e.g. "portfolio-errors" or
-// "slo-workflow-success-page") to its samples. An SLO's metrics in
-// spec.Namespace are read with the dimension set [service], the rollup
-// the functions emit; platform metrics without dimensions.
+// "slo-workflow-success-page") to its samples. An SLO's metrics are read
+// with the dimension sets the generator gives them (Spec.dimensionSets,
+// Latency.Dimensions), resolved by resolve.
 func GeneratedStates(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from, to time.Time, every time.Duration) (map[string][]cwalarm.Sample, error) {
 	out := map[string][]cwalarm.Sample{}
 	for _, s := range Symptoms(spec) {
@@ -43,7 +43,7 @@ func GeneratedStates(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from,
 		out[s.Name] = samples
 	}
 	for i := range spec.SLOs {
-		if err := sloStates(spec, &spec.SLOs[i], emf, from, to, every, out); err != nil {
+		if err := sloStates(spec, &spec.SLOs[i], emf, resolve, from, to, every, out); err != nil {
 			return nil, err
 		}
 	}
@@ -52,7 +52,7 @@ func GeneratedStates(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from,
 
 // sloStates evaluates an SLO's burn-rate alarms, then its composites, in
 // order, on their children's states at each evaluation.
-func sloStates(spec *Spec, s *SLO, emf []cwalarm.EMFPoint, from, to time.Time, every time.Duration, out map[string][]cwalarm.Sample) error {
+func sloStates(spec *Spec, s *SLO, emf []cwalarm.EMFPoint, resolve Resolver, from, to time.Time, every time.Duration, out map[string][]cwalarm.Sample) error {
 	gens, comps := BurnAlarms(spec, s)
 	if len(gens) == 0 {
 		return nil
@@ -64,9 +64,9 @@ func sloStates(spec *Spec, s *SLO, emf []cwalarm.EMFPoint, from, to time.Time, e
 			if q.MetricStat == nil {
 				continue
 			}
-			m := cwalarm.Metric{Namespace: q.MetricStat.Metric.Namespace, Name: q.MetricStat.Metric.MetricName}
-			if m.Namespace == spec.Namespace {
-				m.Dims = map[string]string{"service": spec.Service}
+			m, err := QueryMetric(q, resolve)
+			if err != nil {
+				return err
 			}
 			series[q.Id] = cwalarm.Points(emf, m)
 		}

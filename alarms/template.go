@@ -121,8 +121,8 @@ func description(s *SLO, what string) cfnyaml.QuotedSub {
 	return cfnyaml.QuotedSub(fmt.Sprintf("SLO %s (%v%%): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Name, s.Objective, what, s.Runbook, s.Query))
 }
 
-// burnAlarmProperties writes a burn-rate alarm; its metrics in the spec's
-// namespace are read with the dimension set [service].
+// burnAlarmProperties writes a burn-rate alarm; its metrics carry the
+// generator's dimension sets.
 func burnAlarmProperties(spec *Spec, g Generated) alarm {
 	a := g.Alarm
 	p := alarm{AlarmName: alarmName(g.Name), EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm,
@@ -148,8 +148,8 @@ func query(spec *Spec, g Generated, m cwalarm.MetricQuery) metricQuery {
 	}
 	ms := &metricStat{Period: m.MetricStat.Period, Stat: cfnyaml.Quoted(m.MetricStat.Stat)}
 	ms.Metric.Namespace, ms.Metric.MetricName = m.MetricStat.Metric.Namespace, m.MetricStat.Metric.MetricName
-	if ms.Metric.Namespace == spec.Namespace {
-		ms.Metric.Dimensions = []cfnyaml.Flow[dimension]{{V: dimension{Name: "service", Value: cfnyaml.Expr(spec.Service)}}}
+	for _, d := range m.MetricStat.Metric.Dimensions {
+		ms.Metric.Dimensions = append(ms.Metric.Dimensions, cfnyaml.Flow[dimension]{V: dimension{Name: d.Name, Value: cfnyaml.Expr(d.Value)}})
 	}
 	q.MetricStat = ms
 	return q

@@ -23,7 +23,7 @@
 //     itself names the alarms that must stay quiet (Scenario.Quiet);
 //   - notifications as declared: what the humans received from those
 //     alarm states (CountNotifications: each alarm's transitions to ALARM
-//     by alarms.Severity, page or ticket, and back to OK; dashboard-only
+//     by alarms.AlarmSeverity, page or ticket, and back to OK; dashboard-only
 //     alarms notify no one) equals the scenario's Notifications, zero for
 //     a clean run, an absorbed fault or a holiday; the
 //     report carries the counts as alarm_notifications. The declared

@@ -202,6 +202,9 @@ func testIncidentHandlerErrorDeadLetteredAndStuck(t *testing.T) {
 	assertAlarm(t, s.Dir, "failed-invocations-not-empty")
 	assertAlarm(t, s.Dir, "workflows-stuck")
 	assertAlarm(t, s.Dir, "portfolio-errors")
+	// The event-delivery SLO reads AsyncEventsDropped per function of the
+	// stack, the dimension set Lambda publishes it in.
+	assertAlarm(t, s.Dir, "slo-event-delivery-page")
 }
 
 // startedIn are the correlation ids the scheduler started, from its log.

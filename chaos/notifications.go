@@ -10,7 +10,7 @@ import (
 )
 
 // Notifications counts what the humans received from a run's alarms: the
-// transitions into ALARM of the alarms of each severity (alarms.Severity;
+// transitions into ALARM of the alarms of each severity (alarms.AlarmSeverity;
 // dashboard-only alarms notify no one), and the transitions back to OK of
 // those that had been in ALARM. CloudWatch runs an alarm's actions on
 // each state change, and only then
@@ -35,11 +35,11 @@ func CountNotifications(states map[string][]cwalarm.Sample, severity func(alarm 
 	var n Notifications
 	for name, samples := range states {
 		sev := severity(name)
-		if sev != alarms.SeverityPage && sev != alarms.SeverityTicket {
+		if sev != string(alarms.SeverityPage) && sev != string(alarms.SeverityTicket) {
 			continue
 		}
 		alarmed, ok := transitions(samples)
-		if sev == alarms.SeverityPage {
+		if sev == string(alarms.SeverityPage) {
 			n.Page += alarmed
 		} else {
 			n.Ticket += alarmed
@@ -72,7 +72,7 @@ func notifiers(states map[string][]cwalarm.Sample, severity func(alarm string) s
 	var out []string
 	for name, samples := range states {
 		sev := severity(name)
-		if alarmed, _ := transitions(samples); alarmed > 0 && (sev == alarms.SeverityPage || sev == alarms.SeverityTicket) {
+		if alarmed, _ := transitions(samples); alarmed > 0 && (sev == string(alarms.SeverityPage) || sev == string(alarms.SeverityTicket)) {
 			out = append(out, fmt.Sprintf("%s (%s) x%d", name, sev, alarmed))
 		}
 	}

@@ -32,7 +32,7 @@ func TestCountNotificationsCountsTransitions(t *testing.T) {
 		"slo-workflow-success-page-1h": samples(I, A, A, A, A, A), // a burn-rate alarm: no actions
 		"strategy-errors":              samples(I, O, O, O, O, O), // the first OK is the evaluation's start
 	}
-	got := CountNotifications(states, alarms.Severity)
+	got := CountNotifications(states, alarms.AlarmSeverity)
 	if want := (Notifications{Page: 4, Ticket: 1, OK: 3}); got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}

@@ -33,7 +33,7 @@ var throttles = []string{"strategy-throttles", "portfolio-throttles", "execution
 var handlerErrors = []string{"strategy-errors", "portfolio-errors", "execution-errors", "notifications-errors"}
 
 // The scenarios' Notifications are what the alarms send today, each as
-// alarms.Severity derives it (every symptom alarm pages): an incident
+// alarms.AlarmSeverity derives it (every symptom alarm pages): an incident
 // often sends more than one page (a symptom of each consequence), and an
 // SLO page outlasts the evaluation window, so it sends no OK here.
 
@@ -55,25 +55,25 @@ func incidentScenarios() []Scenario {
 			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-order-success-page"},
 			Query: "order-rejected", Column: "correlation_id", Affected: failed},
 		{Name: "handler-error", Incident: "handler-error", Description: "GET /v2/account fails with 500: the portfolio function errors on every attempt",
-			Notifications: Notifications{Page: 3, OK: 2},
+			Notifications: Notifications{Page: 4, OK: 2},
 			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"portfolio-errors"}, Query: "handler-error"},
 		{Name: "event-dead-lettered", Incident: "event-dead-lettered", Description: "the portfolio function fails all async retries; its event goes to the on-failure destination",
-			Notifications: Notifications{Page: 3, OK: 2},
+			Notifications: Notifications{Page: 4, OK: 2},
 			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"failed-invocations-not-empty"},
 			Query: "event-dead-lettered", Column: "correlation_id", Affected: stuck},
 		{Name: "workflow-stuck", Incident: "workflow-stuck", Description: "started workflows never end (their event was dead-lettered)",
-			Notifications: Notifications{Page: 3, OK: 2},
+			Notifications: Notifications{Page: 4, OK: 2},
 			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"workflows-stuck"},
 			Query: "workflow-stuck", Column: "correlation_id", Affected: stuck},
 		{Name: "broker-degraded", Incident: "broker-degraded", Description: "the broker answers 503 to everything once the plan is made; the breaker opens",
-			Notifications: Notifications{Page: 5, OK: 3},
+			Notifications: Notifications{Page: 6, OK: 3},
 			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(503), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "broker-rate-limited", Incident: "broker-degraded", Description: "the broker answers 429 to everything once the plan is made; retries, then the breaker opens",
-			Notifications: Notifications{Page: 5, OK: 3},
+			Notifications: Notifications{Page: 6, OK: 3},
 			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "broker-timeouts", Incident: "broker-degraded", Description: "the broker holds every request open once the plan is made; " +
 			"each attempt ends at the 100 ms call timeout and is retried, then the breaker opens",
-			Notifications: Notifications{Page: 5, OK: 3},
+			Notifications: Notifications{Page: 6, OK: 3},
 			Workflows:     1, Seed: 31, Chaos: constant(Knobs{BrokerCallTimeout: 100 * time.Millisecond}), Setup: brokerHangsAfterPlan,
 			Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
 		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
@@ -86,7 +86,7 @@ func incidentScenarios() []Scenario {
 			"(alchemiser run --workflows 2 --duplicates 0.3): every duplicate is skipped, none is a handler error, no alarm fires",
 			Workflows: 2, Seed: 1, Duplicates: 0.3, Query: "duplicate-delivery", Invariant: counted(DuplicatesSkipped, "DuplicateEvents")},
 		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
-			Notifications: Notifications{Page: 4, OK: 3},
+			Notifications: Notifications{Page: 5, OK: 3},
 			Workflows:     2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failures"},
 			Query: "publish-failed", Column: "correlation_id", Affected: started},
 		{Name: "publish-throttled", Description: "PutEvents throttles two of every three entries of each event type: " +
@@ -96,10 +96,10 @@ func incidentScenarios() []Scenario {
 			"the plan and the workflow's end list them all, exceed PutEvents' 256 KB entry limit and travel as claim checks",
 			Workflows: 2, Seed: 31, Dust: 1200, Absorbed: "ClaimChecks"},
 		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
-			Notifications: Notifications{Page: 2, OK: 2},
+			Notifications: Notifications{Page: 3, OK: 2},
 			Workflows:     1, Seed: 32, Setup: poison, Alarms: []string{"portfolio-errors"}, Query: "poison-event"},
 		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",
-			Notifications: Notifications{Page: 5, OK: 3},
+			Notifications: Notifications{Page: 6, OK: 3},
 			Workflows:     2, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),
 			Setup: orderLatency(100 * time.Millisecond), Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
 		{Name: "cold-start-spike", Incident: "cold-start-spike", Description: "the strategy function's init takes 200 ms over the baseline",

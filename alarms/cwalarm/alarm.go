@@ -43,6 +43,10 @@ type MetricQuery struct {
 type MetricStat struct {
 	Metric struct {
 		Namespace, MetricName string
+		// Dimensions select one dimension set's series: CloudWatch
+		// matches the set exactly (a metric published with [service,
+		// function] is not read by a query naming [service]).
+		Dimensions []Dimension `json:",omitempty"`
 	}
 	Period int
 	Stat   string

@@ -127,7 +127,7 @@ func newAlarms(spec *alarms.Spec, top *topology.Topology, store *metricStore, cr
 		}
 	}
 	for i := range spec.SLOs {
-		if err := a.addSLO(spec, &spec.SLOs[i], prefix); err != nil {
+		if err := a.addSLO(spec, &spec.SLOs[i], prefix, top); err != nil {
 			return nil, err
 		}
 	}
@@ -150,10 +150,10 @@ func (a *Alarms) addMetric(name string, def cwalarm.MetricAlarm, metrics map[str
 	return nil
 }
 
-// addSLO adds an SLO's burn-rate alarms, their metrics in the spec's
-// namespace read with the dimension set [service], and its composites,
+// addSLO adds an SLO's burn-rate alarms, their metrics read with the
+// generator's dimension sets resolved by top, and its composites,
 // the page before the ticket that reads it.
-func (a *Alarms) addSLO(spec *alarms.Spec, s *alarms.SLO, prefix string) error {
+func (a *Alarms) addSLO(spec *alarms.Spec, s *alarms.SLO, prefix string, top *topology.Topology) error {
 	gens, comps := alarms.BurnAlarms(spec, s)
 	names := map[string]string{}
 	for _, g := range gens {
@@ -162,9 +162,9 @@ func (a *Alarms) addSLO(spec *alarms.Spec, s *alarms.SLO, prefix string) error {
 			if q.MetricStat == nil {
 				continue
 			}
-			m := cwalarm.Metric{Namespace: q.MetricStat.Metric.Namespace, Name: q.MetricStat.Metric.MetricName}
-			if m.Namespace == spec.Namespace {
-				m.Dims = map[string]string{"service": spec.Service}
+			m, err := alarms.QueryMetric(q, top.Resolve)
+			if err != nil {
+				return err
 			}
 			metrics[q.Id] = m
 		}
