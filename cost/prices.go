@@ -52,8 +52,6 @@ var (
 		USD: 0.03, Per: 1, Free: 5, FreePool: "logs", Source: cloudwatchPricing, Telemetry: true}
 	priceInsights = Price{Service: "CloudWatch", Item: "Logs Insights scans", Unit: "GB scanned",
 		USD: 0.005, Per: 1, Free: 5, FreePool: "logs", Source: cloudwatchPricing, Telemetry: true}
-	priceGetMetricData = Price{Service: "CloudWatch", Item: "GetMetricData", Unit: "metric requested",
-		USD: 0.01, Per: 1000, Source: cloudwatchPricing, Telemetry: true}
 	priceLambdaRequests = Price{Service: "Lambda", Item: "requests", Unit: "request",
 		USD: 0.20, Per: 1e6, Free: 1e6, Source: lambdaPricing}
 	priceLambdaArm = Price{Service: "Lambda", Item: "compute (arm64)", Unit: "GB-s",
