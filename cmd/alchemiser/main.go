@@ -6,7 +6,7 @@
 // and simulate, dlq list, show and redrive, replay, trading halt, resume
 // and status (the kill switch), secrets set-alpaca (the Alpaca keys,
 // from stdin or a prompt), dashboard validate and render, loadtest
-// chaos and local up; `alchemiser COMMAND --help` documents each, and README.md
+// chaos, local up and cost (the monthly AWS bill); `alchemiser COMMAND --help` documents each, and README.md
 // lists their usage lines.
 //
 // Data goes to stdout, progress and logs to stderr. Exit status: 0 when

@@ -21,6 +21,6 @@ Alpaca client to a paper exchange on 127.0.0.1.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newEventsCmd(), newQueryCmd(), newAlarmsCmd(), newTraceCmd(), newDLQCmd(), newTradingCmd(), newSecretsCmd(), newReplayCmd(), newDashboardCmd(), newLoadtestCmd(), newChaosCmd(), newLocalCmd(), newVerifyCmd())
+	root.AddCommand(newRunCmd(), newEventsCmd(), newQueryCmd(), newAlarmsCmd(), newTraceCmd(), newDLQCmd(), newTradingCmd(), newSecretsCmd(), newReplayCmd(), newDashboardCmd(), newLoadtestCmd(), newChaosCmd(), newLocalCmd(), newVerifyCmd(), newCostCmd())
 	return root
 }
