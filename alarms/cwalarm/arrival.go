@@ -44,13 +44,20 @@ func EvaluateArrived(a *MetricAlarm, s Series, from, to time.Time, every, delay 
 	for t := from; !t.After(to); t = t.Add(every) {
 		empty := arrived(sorted, visible, t.Truncate(time.Minute).Add(-e.Window()), t.Add(-delay))
 		if !empty || !fixed {
-			next := e.At(visible, t, state).State
+			next := e.at(visible, t, state, true).State
 			fixed = empty && next == state
 			state = next
 		}
 		out = append(out, Sample{At: t, State: state})
 	}
 	return out, nil
+}
+
+// within are the points of sorted (in time order) in [start, end).
+func within(sorted []Point, start, end time.Time) []Point {
+	lo := sort.Search(len(sorted), func(i int) bool { return !sorted[i].At.Before(start) })
+	hi := max(lo, sort.Search(len(sorted), func(i int) bool { return !sorted[i].At.Before(end) }))
+	return sorted[lo:hi]
 }
 
 // arrived fills visible with the points of sorted timestamped from since
