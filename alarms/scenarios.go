@@ -80,9 +80,9 @@ func scenarioDefs() []scenarioDef {
 		{"outage", "every event fails", false, 6 * time.Hour, share(1)},
 		{"errors-10pct", "10% of events fail", false, 2 * day, share(0.10)},
 		{"errors-1pct", "1% of events fail", false, 2 * day, share(0.01)},
-		{"slow-burn-0.2pct", "0.2% of events fail", false, 5 * day, share(0.002)},
-		{"steady-0.05pct", "0.05% of events fail, for 4 days (every window full of it)", false, 4 * day, share(0.0005)},
-		{"burn-2x", "errors at twice the budget rate (2x the SLO's error budget as the error ratio)", false, 3 * day, burn(2)},
+		{"slow-burn-0.2pct", "0.2% of events fail", false, 2 * day, share(0.002)},
+		{"steady-0.05pct", "0.05% of events fail, for 3 days (the longest window full of it)", false, 3 * day, share(0.0005)},
+		{"burn-2x", "errors at twice the budget rate (2x the SLO's error budget as the error ratio)", false, 2 * day, burn(2)},
 		{"burn-6x", "errors at 6x the budget rate", false, 2 * day, burn(6)},
 		{"burn-14.4x", "errors at 14.4x the budget rate", false, 12 * time.Hour, burn(14.4)},
 		{"flapping", "every event fails for 10 minutes of every 30", false, day, func(ScenarioOptions) (func(time.Time) (float64, float64), error) {

@@ -174,17 +174,20 @@ func TestBurnMultiplesAreDetectedInTheWorkbooksTime(t *testing.T) {
 		page     bool
 	}{{"burn-14.4x", 14.4, true}, {"burn-6x", 6, false}, {"burn-2x", 2, false}} {
 		for _, name := range []string{"workflow-success", "event-delivery"} {
-			s := slo(t, name)
-			sim := simulated(t, name, c.scenario, ScenarioOptions{}, DefaultIngestionDelay)
-			sev := string(SeverityTicket)
-			if c.page {
-				sev = string(SeverityPage)
-			}
-			want := workbook(s, c.multiple*s.Budget(), c.page)
-			got, ok := sim.Detection[sev]
-			if !ok || want < 0 || got < want-time.Minute || got > want+DefaultIngestionDelay+time.Minute {
-				t.Errorf("%s on %s: %s after %v (sent: %v), the workbook says %v", c.scenario, name, sev, got, ok, want)
-			}
+			t.Run(c.scenario+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				s := slo(t, name)
+				sim := simulated(t, name, c.scenario, ScenarioOptions{}, DefaultIngestionDelay)
+				sev := string(SeverityTicket)
+				if c.page {
+					sev = string(SeverityPage)
+				}
+				want := workbook(s, c.multiple*s.Budget(), c.page)
+				got, ok := sim.Detection[sev]
+				if !ok || want < 0 || got < want-time.Minute || got > want+DefaultIngestionDelay+time.Minute {
+					t.Errorf("%s on %s: %s after %v (sent: %v), the workbook says %v", c.scenario, name, sev, got, ok, want)
+				}
+			})
 		}
 	}
 }

@@ -38,9 +38,9 @@ Scenarios (the timeline starts Monday 2 March 2026, 00:00 New York):
     outage              every event fails, 6 hours
     errors-10pct        10% of events fail, 2 days
     errors-1pct         1% of events fail, 2 days
-    slow-burn-0.2pct    0.2% of events fail, 5 days
-    steady-0.05pct      0.05% of events fail, 4 days
-    burn-2x             errors at 2x the SLO's budget rate (2% for a 99% SLO), 3 days
+    slow-burn-0.2pct    0.2% of events fail, 2 days
+    steady-0.05pct      0.05% of events fail, 3 days
+    burn-2x             errors at 2x the SLO's budget rate (2% for a 99% SLO), 2 days
     burn-6x             errors at 6x the budget rate, 2 days
     burn-14.4x          errors at 14.4x the budget rate, 12 hours
     flapping            every event fails 10 minutes of every 30, 1 day
