@@ -15,7 +15,12 @@
 //
 // Evaluation is package cwalarm's: GeneratedStates evaluates every
 // generated alarm on the metrics a local run recorded (RunMetrics), and
-// Simulate runs traffic scenarios through an SLO's burn-rate alarms.
+// Simulate runs a traffic scenario (Scenarios: steady error ratios, burns
+// at 2x, 6x and 14.4x the budget rate, workflows on a month of NYSE
+// sessions) through every generated alarm, with an ingestion delay
+// (DefaultIngestionDelay, 2 minutes, an assumption: AWS gives no figure),
+// and reports every transition and the notifications sent
+// (CountNotifications, the count chaos uses).
 //
 // The functions are template.yaml's (ParseSpec fills Spec.Functions from
 // the embedded template), so a near-timeout alarm fires at 80% of the

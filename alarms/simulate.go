@@ -1,191 +1,253 @@
 package alarms
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
-// Scenario is per-minute traffic for an SLO: events and bad events per
-// minute, for Minutes minutes after a warm-up of Warmup minutes of the
-// same traffic without errors (so every window starts full, as the SRE
-// Workbook's detection times assume). Times are reported from the end of
-// the warm-up.
-type Scenario struct {
-	Name        string
-	Description string
-	Minutes     int
-	Warmup      int
-	Total       func(minute int) float64
-	Bad         func(minute int) float64
+// DefaultIngestionDelay is how long after its timestamp a metric's data
+// point is taken to reach the alarm evaluation, unless told otherwise.
+// AWS publishes no figure: an embedded metric format metric exists once
+// CloudWatch Logs has processed the log event, and AWS suggests M-of-N
+// alarms for Lambda because its log flush is not in the user's hands
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Alarms.html);
+// an alarm evaluates the points available at that moment and points that
+// arrive later change periods already evaluated
+// (https://repost.aws/knowledge-center/cloudwatch-trigger-metric). Two
+// minutes is our assumption, a Lambda log delivery plus extraction; give
+// the delay you measure (a point's timestamp against the minute the alarm
+// history first shows it) with --ingestion-delay.
+const DefaultIngestionDelay = 2 * time.Minute
+
+// Transition is an alarm changing state on the simulated timeline.
+type Transition struct {
+	Alarm    string        `json:"alarm"`
+	Severity string        `json:"severity"` // AlarmSeverity
+	State    cwalarm.State `json:"state"`
+	At       time.Time     `json:"at"`
 }
 
-// warm is three days: the longest window.
-const warm = 3 * 24 * 60
+// Simulation is what a scenario does to the generated alarms: every
+// transition of every alarm, the notifications the humans receive
+// (CountNotifications) and how long after the first bad event the first
+// page and the first ticket came.
+type Simulation struct {
+	Scenario       string
+	SLO            string
+	Start          time.Time     // the end of the warm-up; offsets are from here
+	FirstBad       time.Time     // the first bad event's minute; zero when there is none
+	IngestionDelay time.Duration // cwalarm.EvaluateArrived
+	Transitions    []Transition  // by time, then alarm name
+	Notifications  Notifications
+	// Detection is, by severity (page, ticket), the time from the first
+	// bad event to the first notification of that severity; absent when
+	// none came.
+	Detection map[string]time.Duration
+	// States are every generated alarm's state after each minute's
+	// evaluation, from Start.
+	States map[string][]cwalarm.Sample
+}
 
-// Scenarios are the traffic and error patterns simulate knows.
-func Scenarios() []Scenario {
-	const day = 24 * 60
-	steady := func(rate float64) func(int) float64 { return func(int) float64 { return rate } }
-	share := func(p float64) func(int) float64 { return func(int) float64 { return 100 * p } }
-	return []Scenario{
-		{"outage", "every event fails", 6 * 60, warm, steady(100), share(1)},
-		{"errors-10pct", "10% of events fail", 2 * day, warm, steady(100), share(0.10)},
-		{"errors-1pct", "1% of events fail", 2 * day, warm, steady(100), share(0.01)},
-		{"slow-burn-0.2pct", "0.2% of events fail", 5 * day, warm, steady(100), share(0.002)},
-		{"steady-0.05pct", "0.05% of events fail, for 30 days", 30 * day, warm, steady(100), share(0.0005)},
-		{"flapping", "every event fails for 10 minutes of every 30", day, warm, steady(100), func(m int) float64 {
-			if m%30 < 10 {
-				return 100
-			}
-			return 0
-		}},
-		{"low-traffic", "one workflow a day at 09:35, the third one fails", 10 * day, warm, func(m int) float64 {
-			if m%day == 9*60+35 {
-				return 1
-			}
-			return 0
-		}, func(m int) float64 {
-			if m == 2*day+9*60+35 {
-				return 1
-			}
-			return 0
-		}},
+// Simulate runs the scenario's events, minute by minute, through every
+// alarm the template generates from spec (the symptom alarms, every SLO's
+// burn-rate alarms and composites: GeneratedStatesArrived), each
+// evaluated once a minute on the points that have arrived (delay after
+// their timestamp). The scenario's events are s's: its good, bad and
+// total metrics (or its latency histogram) get data points in every
+// dimension set a generated alarm reads them in, as one embedded metric
+// format record does.
+func Simulate(spec *Spec, s *SLO, sc Scenario, delay time.Duration) (*Simulation, error) {
+	if delay < 0 {
+		return nil, fmt.Errorf("ingestion delay %v is negative", delay)
 	}
-}
-
-// ScenarioNamed finds a scenario.
-func ScenarioNamed(name string) (Scenario, error) {
-	var names []string
-	for _, s := range Scenarios() {
-		if s.Name == name {
-			return s, nil
+	emf, firstBad, err := scenarioEMF(spec, s, sc)
+	if err != nil {
+		return nil, err
+	}
+	// The evaluations start with the scenario, on windows the warm-up's
+	// clean traffic fills.
+	from, to := sc.Start, sc.Start.Add(sc.Length)
+	literal := func(expr string) (string, error) { return expr, nil } // the points carry the template's expressions
+	states, err := GeneratedStatesArrived(spec, emf, literal, from, to, time.Minute, delay)
+	if err != nil {
+		return nil, err
+	}
+	sim := &Simulation{Scenario: sc.Name, SLO: s.Name, Start: sc.Start, FirstBad: firstBad, IngestionDelay: delay,
+		Transitions: transitions(states), Notifications: CountNotifications(states, AlarmSeverity),
+		Detection: map[string]time.Duration{}, States: states}
+	for _, t := range sim.Transitions {
+		if _, seen := sim.Detection[t.Severity]; !seen && !firstBad.IsZero() && t.State == cwalarm.Alarm && !t.At.Before(firstBad) &&
+			(t.Severity == string(SeverityPage) || t.Severity == string(SeverityTicket)) {
+			sim.Detection[t.Severity] = t.At.Sub(firstBad)
 		}
-		names = append(names, s.Name)
 	}
-	return Scenario{}, fmt.Errorf("no scenario %q (%s)", name, strings.Join(names, ", "))
+	return sim, nil
 }
 
-// Firing is when an alarm went to ALARM and back.
-type Firing struct {
-	Alarm       string
-	Fired       time.Duration // since the scenario's start; -1: never
-	Reset       time.Duration // -1: still in ALARM at the end
-	BudgetSpent float64       // share of the period's error budget spent when it fired
-}
-
-// Simulate runs the scenario through an SLO's generated alarms, one
-// evaluation a minute, and reports each alarm's and composite's first
-// firing. Every generated alarm has one evaluation period and treats
-// missing data as not breaching, so the value of its window decides.
-func Simulate(spec *Spec, s *SLO, sc Scenario) ([]Firing, error) {
-	gens, comps := BurnAlarms(spec, s)
-	n := sc.Warmup + sc.Minutes
-	prefixTotal, prefixBad := make([]float64, n+1), make([]float64, n+1)
-	for m := range n {
-		if m < sc.Warmup {
-			prefixTotal[m+1], prefixBad[m+1] = prefixTotal[m]+sc.Total(m%(24*60)), prefixBad[m]
-			continue
+// transitions are the changes of state of every alarm, an alarm first in
+// OK (where a deployed alarm rests, as CountNotifications counts), so
+// the evaluation's start from INSUFFICIENT_DATA is listed only when it
+// lands elsewhere than OK.
+func transitions(states map[string][]cwalarm.Sample) []Transition {
+	var out []Transition
+	for name, samples := range states {
+		last := cwalarm.OK
+		for i, x := range samples {
+			if x.State != last && (i > 0 || x.State == cwalarm.Alarm) {
+				out = append(out, Transition{Alarm: name, Severity: AlarmSeverity(name), State: x.State, At: x.At})
+			}
+			last = x.State
 		}
-		prefixTotal[m+1] = prefixTotal[m] + sc.Total(m-sc.Warmup)
-		prefixBad[m+1] = prefixBad[m] + sc.Bad(m-sc.Warmup)
 	}
-	// The budget of the whole period at the scenario's average traffic.
-	periodEvents := prefixTotal[n] / float64(n) * s.PeriodDuration().Minutes()
-	from := sc.Warmup
-	budget := s.Budget() * periodEvents
-	states := map[string][]bool{}
-	var out []Firing
-	for _, g := range gens {
-		st, err := simulateAlarm(s, g, prefixTotal, prefixBad)
+	slices.SortFunc(out, func(a, b Transition) int {
+		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Alarm, b.Alarm))
+	})
+	return out
+}
+
+// scenarioEMF is the scenario's events as the records the functions would
+// write: at each minute with events, the SLI's metrics, and the minute of
+// the first bad event.
+func scenarioEMF(spec *Spec, s *SLO, sc Scenario) ([]cwalarm.EMFPoint, time.Time, error) {
+	if s.Latency != nil && !sc.Daily {
+		return nil, time.Time{}, fmt.Errorf("the latency SLI %s reads one data point per event: simulate runs it on the daily scenarios (%s), not on %s's %d events a minute",
+			s.Name, strings.Join(dailyScenarios(), ", "), sc.Name, steadyPerMinute)
+	}
+	sets := dimensionSetsRead(spec)
+	var out []cwalarm.EMFPoint
+	var firstBad time.Time
+	for at := sc.Start.Add(-sc.Warmup); at.Before(sc.Start.Add(sc.Length)); at = at.Add(time.Minute) {
+		total, bad := sc.events(at)
+		if at.Before(sc.Start) {
+			bad = 0 // the warm-up is clean
+		}
+		if bad > 0 && firstBad.IsZero() {
+			firstBad = at
+		}
+		points, err := sliPoints(spec, s, total, bad)
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, fmt.Errorf("scenario %s at %s: %w", sc.Name, at.UTC().Format(time.RFC3339), err)
 		}
-		states[g.LogicalID] = st
-		out = append(out, firing(g.Name, st[from:], prefixBad[from:], budget))
+		for _, p := range points {
+			p.At = at
+			p.Sets, p.Dims = sets[metricKey{p.Namespace, p.Name}].sets, sets[metricKey{p.Namespace, p.Name}].dims
+			out = append(out, p)
+		}
 	}
-	for _, c := range comps {
-		rule, err := c.AlarmRule()
-		if err != nil {
-			return nil, err
+	return out, firstBad, nil
+}
+
+type metricKey struct{ namespace, name string }
+
+// readIn are the dimension sets (names, sorted) and values one metric is
+// read in.
+type readIn struct {
+	sets [][]string
+	dims map[string]string
+}
+
+// dimensionSetsRead are, by metric, the dimension sets the generated
+// alarms read it in, with their values (the first an alarm names, when
+// two name different values: per-function series get the events of the
+// first function).
+func dimensionSetsRead(spec *Spec) map[metricKey]readIn {
+	out := map[metricKey]readIn{}
+	add := func(k metricKey, dims map[string]string) {
+		r := out[k]
+		if r.dims == nil {
+			r.dims = map[string]string{}
 		}
-		st := make([]bool, n+1)
-		for end := 1; end <= n; end++ {
-			children := map[string]cwalarm.State{}
-			for id, s := range states {
-				children[id] = cwalarm.OK
-				if s[end] {
-					children[id] = cwalarm.Alarm
+		set := slices.Sorted(maps.Keys(dims))
+		if !slices.ContainsFunc(r.sets, func(s []string) bool { return slices.Equal(s, set) }) {
+			r.sets = append(r.sets, set)
+		}
+		for k, v := range dims {
+			if _, ok := r.dims[k]; !ok {
+				r.dims[k] = v
+			}
+		}
+		out[k] = r
+	}
+	for _, sym := range Symptoms(spec) {
+		dims := map[string]string{}
+		for _, d := range sym.Dimensions {
+			dims[d[0]] = d[1]
+		}
+		add(metricKey{sym.Namespace, sym.MetricName}, dims)
+	}
+	for i := range spec.SLOs {
+		gens, _ := BurnAlarms(spec, &spec.SLOs[i])
+		for _, g := range gens {
+			for _, q := range g.Alarm.Metrics {
+				if q.MetricStat == nil {
+					continue
 				}
+				dims := map[string]string{}
+				for _, d := range q.MetricStat.Metric.Dimensions {
+					dims[d.Name] = d.Value
+				}
+				add(metricKey{q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName}, dims)
 			}
-			st[end] = rule.State(children) == cwalarm.Alarm
 		}
-		states[c.LogicalID] = st
-		out = append(out, firing(c.Name, st[from:], prefixBad[from:], budget))
+	}
+	return out
+}
+
+// sliPoints are one minute's events on s's metrics: for a good/total SLI
+// the good events on its first good metric and the bad ones on its first
+// total metric that is not a good one (WorkflowsCompleted and
+// WorkflowsFailed); for a bad/total SLI the bad events on its first bad
+// metric and all events on its first total metric; for a latency SLI one
+// value under the threshold per good event and one over it per bad event.
+// A metric without events has no data point.
+func sliPoints(spec *Spec, s *SLO, total, bad float64) ([]cwalarm.EMFPoint, error) {
+	if s.Latency != nil {
+		if total != math.Trunc(total) || bad != math.Trunc(bad) {
+			return nil, fmt.Errorf("%g events, %g bad: the latency SLI needs whole events", total, bad)
+		}
+		p := cwalarm.EMFPoint{Namespace: spec.Namespace, Name: s.Latency.Metric}
+		for _, vc := range [][2]float64{{s.Latency.ThresholdMs / 2, total - bad}, {s.Latency.ThresholdMs * 2, bad}} {
+			if vc[1] > 0 {
+				p.Values, p.Counts = append(p.Values, vc[0]), append(p.Counts, vc[1])
+			}
+		}
+		if len(p.Values) == 0 {
+			return nil, nil
+		}
+		return []cwalarm.EMFPoint{p}, nil
+	}
+	values := map[string]float64{}
+	if len(s.Good) > 0 {
+		rest := slices.IndexFunc(s.Total, func(m string) bool { return !slices.Contains(s.Good, m) })
+		if rest < 0 && bad > 0 {
+			return nil, fmt.Errorf("SLO %s: every total metric is a good one, so no metric counts bad events", s.Name)
+		}
+		values[s.Good[0]] = total - bad
+		if rest >= 0 {
+			values[s.Total[rest]] += bad
+		}
+	} else {
+		values[s.Bad[0]] += bad
+		values[s.Total[0]] += total
+	}
+	var out []cwalarm.EMFPoint
+	for _, m := range slices.Sorted(maps.Keys(values)) {
+		if values[m] > 0 {
+			ns, name := spec.Namespace, m
+			if n, rest, ok := strings.Cut(m, ":"); ok && strings.HasPrefix(m, "AWS/") {
+				ns, name = n, rest
+			}
+			out = append(out, cwalarm.EMFPoint{Namespace: ns, Name: name, Values: []float64{values[m]}, Counts: []float64{1}})
+		}
 	}
 	return out, nil
-}
-
-// simulateAlarm is whether alarm g is in ALARM after each minute, given
-// the running totals of all and of bad events.
-func simulateAlarm(s *SLO, g Generated, prefixTotal, prefixBad []float64) ([]bool, error) {
-	p, err := g.Alarm.Plan()
-	if err != nil {
-		return nil, fmt.Errorf("could not plan alarm %s: %w", g.Name, err)
-	}
-	window := func(prefix []float64, end int) float64 {
-		return prefix[end] - prefix[max(0, end-int(g.Window/time.Minute))]
-	}
-	metrics := p.Metrics()
-	st := make([]bool, len(prefixTotal))
-	for end := 1; end < len(prefixTotal); end++ {
-		total, bad := window(prefixTotal, end), window(prefixBad, end)
-		vals := map[string]float64{}
-		for _, id := range metrics {
-			if v := metricValue(id, total, bad); v > 0 {
-				vals[id] = v // a window without events has no data point
-			}
-		}
-		v, ok := p.Value(vals)
-		st[end] = ok && g.Alarm.Breaches(v)
-	}
-	return st, nil
-}
-
-// metricValue is a generated cwalarm.MetricStat's window value: the SLO's bad
-// and total events mapped onto its good, bad and total metrics. The
-// scenario puts all of a kind on its first query (total0, good0, bad0):
-// the others, further metrics or further functions' series of the same
-// metric, read nothing.
-func metricValue(id string, total, bad float64) float64 {
-	switch id {
-	case "total0":
-		return total
-	case "good0":
-		return total - bad
-	case "bad0":
-		return bad
-	}
-	return 0
-}
-
-func firing(name string, st []bool, prefixBad []float64, budget float64) Firing {
-	f := Firing{Alarm: name, Fired: -1, Reset: -1}
-	for m := 1; m < len(st); m++ {
-		if st[m] && f.Fired < 0 {
-			f.Fired = time.Duration(m) * time.Minute
-			if budget > 0 {
-				f.BudgetSpent = (prefixBad[m] - prefixBad[0]) / budget
-			}
-		}
-		if f.Fired >= 0 && !st[m] {
-			f.Reset = time.Duration(m) * time.Minute
-			break
-		}
-	}
-	return f
 }
 
 // DetectionTime is the SRE Workbook's time for a tier window to reach

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 )
 
@@ -88,114 +87,6 @@ func TestSpecValidation(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "slos.yaml:11: slo \"x\" is declared twice") {
 		t.Errorf("duplicate: %v", err)
 	}
-}
-
-func simulate(t *testing.T, spec *Spec, s *SLO, sc Scenario) []Firing {
-	t.Helper()
-	fs, err := Simulate(spec, s, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fs
-}
-
-func firingOf(t *testing.T, fs []Firing, name string) Firing {
-	for _, f := range fs {
-		if f.Alarm == name {
-			return f
-		}
-	}
-	t.Fatalf("no alarm %s in %v", name, fs)
-	return Firing{}
-}
-
-// Detection times for constant error ratios on a 99.9% SLO match the
-// SRE Workbook's formula within one evaluation (a minute).
-func TestDetectionTimesMatchTheWorkbook(t *testing.T) {
-	s := slo(t, "event-delivery") // 99.9%
-	sp := spec(t)
-	tiers := Tiers(s.PeriodDuration())
-	check := func(scenario string, ratio float64, tier Tier, firesAs string) {
-		t.Helper()
-		sc, _ := ScenarioNamed(scenario)
-		fs := simulate(t, sp, s, sc)
-		want := max(DetectionTime(tier, tier.Long, s.Budget(), ratio), DetectionTime(tier, tier.Short, s.Budget(), ratio))
-		got := firingOf(t, fs, firesAs).Fired
-		if got < 0 || (got-want).Abs() > 2*time.Minute {
-			t.Errorf("%s: %s fired at %v, the workbook says %v", scenario, firesAs, got, want)
-		}
-	}
-	check("outage", 1, tiers[0], "slo-event-delivery-page")
-	if f := firingOf(t, simulate(t, sp, s, mustScenario(t, "outage")), "slo-event-delivery-page"); f.Fired > 2*time.Minute {
-		t.Errorf("a total outage pages after %v", f.Fired)
-	}
-	// 1% errors burn at 10x: too slow for the 14.4x tier, caught by 6x.
-	fs := simulate(t, sp, s, mustScenario(t, "errors-1pct"))
-	if f := firingOf(t, fs, "slo-event-delivery-page-1-1h"); f.Fired >= 0 {
-		t.Errorf("1%% errors fired the 1h tier at %v", f.Fired)
-	}
-	check("errors-1pct", 0.01, tiers[1], "slo-event-delivery-page")
-	// 0.05% burns at 0.5x: within budget, never pages or tickets.
-	fs = simulate(t, sp, s, mustScenario(t, "steady-0.05pct"))
-	for _, name := range []string{"slo-event-delivery-page", "slo-event-delivery-ticket"} {
-		if f := firingOf(t, fs, name); f.Fired >= 0 {
-			t.Errorf("0.05%% errors fired %s at %v", name, f.Fired)
-		}
-	}
-}
-
-// One workflow a day: a single failure is a 100% error ratio in every
-// window that holds it, so it pages as soon as it happens and the page
-// resets when the 30-minute window of the 6-hour tier no longer holds it;
-// this is the documented low-traffic behaviour (minimum_volume 1).
-func TestLowTrafficBehaviour(t *testing.T) {
-	s := slo(t, "workflow-success")
-	f := firingOf(t, simulate(t, spec(t), s, mustScenario(t, "low-traffic")), "slo-workflow-success-page")
-	failedAt := time.Duration(2*24*60+9*60+36) * time.Minute
-	if f.Fired != failedAt || f.Reset != failedAt+30*time.Minute {
-		t.Errorf("page fired %v reset %v; want %v and 30 minutes later", f.Fired, f.Reset, failedAt)
-	}
-}
-
-// The simulator's fast path agrees with the general evaluator.
-func TestSimulateMatchesEvaluate(t *testing.T) {
-	s := slo(t, "order-success")
-	sc := mustScenario(t, "flapping")
-	sc.Minutes = 180
-	gens, _ := BurnAlarms(spec(t), s)
-	g := gens[1] // page-1, 5 minutes
-	sc.Warmup = 0
-	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	series := cwalarm.Series{}
-	for m := range sc.Minutes {
-		at := start.Add(time.Duration(m)*time.Minute + 30*time.Second)
-		series["total0"] = append(series["total0"], cwalarm.Point{At: at, Value: sc.Total(m)})
-		series["good0"] = append(series["good0"], cwalarm.Point{At: at, Value: sc.Total(m) - sc.Bad(m)})
-	}
-	a := g.Alarm
-	samples, err := cwalarm.Evaluate(&a, series, start.Add(time.Minute), start.Add(time.Duration(sc.Minutes)*time.Minute), time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fast := firingOf(t, simulate(t, spec(t), s, sc), g.Name)
-	var firstAlarm time.Duration = -1
-	for _, x := range samples {
-		if x.State == cwalarm.Alarm {
-			firstAlarm = x.At.Sub(start)
-			break
-		}
-	}
-	if firstAlarm != fast.Fired {
-		t.Errorf("Evaluate first ALARM at %v, Simulate at %v", firstAlarm, fast.Fired)
-	}
-}
-
-func mustScenario(t *testing.T, name string) Scenario {
-	sc, err := ScenarioNamed(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sc
 }
 
 // template.yaml deploys exactly the generated alarms (make generate), and

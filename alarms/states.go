@@ -22,6 +22,13 @@ type Resolver func(expr string) (string, error)
 // with the dimension sets the generator gives them (Spec.dimensionSets,
 // Latency.Dimensions), resolved by resolve.
 func GeneratedStates(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from, to time.Time, every time.Duration) (map[string][]cwalarm.Sample, error) {
+	return GeneratedStatesArrived(spec, emf, resolve, from, to, every, 0)
+}
+
+// GeneratedStatesArrived is GeneratedStates with an ingestion delay: each
+// evaluation reads the points timestamped at least delay before it
+// (cwalarm.EvaluateArrived).
+func GeneratedStatesArrived(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from, to time.Time, every, delay time.Duration) (map[string][]cwalarm.Sample, error) {
 	out := map[string][]cwalarm.Sample{}
 	for _, s := range Symptoms(spec) {
 		m := cwalarm.Metric{Namespace: s.Namespace, Name: s.MetricName}
@@ -36,14 +43,14 @@ func GeneratedStates(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from,
 			m.Dims[d[0]] = v
 		}
 		a := s.Alarm()
-		samples, err := cwalarm.Evaluate(&a, cwalarm.Series{"m1": cwalarm.Points(emf, m)}, from, to, every)
+		samples, err := cwalarm.EvaluateArrived(&a, cwalarm.Series{"m1": cwalarm.Points(emf, m)}, from, to, every, delay)
 		if err != nil {
 			return nil, err
 		}
 		out[s.Name] = samples
 	}
 	for i := range spec.SLOs {
-		if err := sloStates(spec, &spec.SLOs[i], emf, resolve, from, to, every, out); err != nil {
+		if err := sloStates(spec, &spec.SLOs[i], emf, resolve, from, to, every, delay, out); err != nil {
 			return nil, err
 		}
 	}
@@ -52,7 +59,7 @@ func GeneratedStates(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from,
 
 // sloStates evaluates an SLO's burn-rate alarms, then its composites, in
 // order, on their children's states at each evaluation.
-func sloStates(spec *Spec, s *SLO, emf []cwalarm.EMFPoint, resolve Resolver, from, to time.Time, every time.Duration, out map[string][]cwalarm.Sample) error {
+func sloStates(spec *Spec, s *SLO, emf []cwalarm.EMFPoint, resolve Resolver, from, to time.Time, every, delay time.Duration, out map[string][]cwalarm.Sample) error {
 	gens, comps := BurnAlarms(spec, s)
 	if len(gens) == 0 {
 		return nil
@@ -70,7 +77,7 @@ func sloStates(spec *Spec, s *SLO, emf []cwalarm.EMFPoint, resolve Resolver, fro
 			}
 			series[q.Id] = cwalarm.Points(emf, m)
 		}
-		samples, err := cwalarm.Evaluate(&g.Alarm, series, from, to, every)
+		samples, err := cwalarm.EvaluateArrived(&g.Alarm, series, from, to, every, delay)
 		if err != nil {
 			return err
 		}

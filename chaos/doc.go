@@ -22,7 +22,7 @@
 //     absorbs) must fire none, and a scenario the system recovers from by
 //     itself names the alarms that must stay quiet (Scenario.Quiet);
 //   - notifications as declared: what the humans received from those
-//     alarm states (CountNotifications: each alarm's transitions to ALARM
+//     alarm states (alarms.CountNotifications: each alarm's transitions to ALARM
 //     by alarms.AlarmSeverity, page or ticket, and back to OK; dashboard-only
 //     alarms notify no one) equals the scenario's Notifications, zero for
 //     a clean run, an absorbed fault or a holiday; the
@@ -75,8 +75,8 @@
 //
 // NewStack builds a scenario's stack: the local stack (app/local) with
 // Knobs turned into its options and hooks a Setup may set after it is
-// built (SetPutFailure, CrashOnPublish). AlarmStates, FiredAlarms and
-// CountNotifications evaluate the template's generated alarms on a run directory's metrics,
+// built (SetPutFailure, CrashOnPublish). AlarmStates and FiredAlarms
+// evaluate the template's generated alarms on a run directory's metrics,
 // with the symptoms' dimensions resolved to the local names: how the
 // scenarios and the incident proofs (incidents_test.go) tell that an
 // incident was alerted.

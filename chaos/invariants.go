@@ -315,8 +315,8 @@ func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	alert, sent := checkAlerted(sc, firedIn(states)), CountNotifications(states, alarms.AlarmSeverity)
-	notified := checkNotified(sc, sent, CountNotifications(without(states, sc.Racy), alarms.AlarmSeverity), notifiers(states, alarms.AlarmSeverity))
+	alert, sent := checkAlerted(sc, firedIn(states)), alarms.CountNotifications(states, alarms.AlarmSeverity)
+	notified := checkNotified(sc, sent, alarms.CountNotifications(without(states, sc.Racy), alarms.AlarmSeverity), notifiers(states, alarms.AlarmSeverity))
 	find, err := checkFindable(sc, obs)
 	if err != nil {
 		return nil, err

@@ -120,7 +120,7 @@ func TestMetricMath(t *testing.T) {
 		for _, v := range total {
 			s["total"] = append(s["total"], Point{t0, v})
 		}
-		return p.value(s, t0, t0.Add(time.Minute))
+		return p.value(s, t0, t0.Add(time.Minute), false)
 	}
 	if v := val([]float64{3}, []float64{20}); v != 0.15 {
 		t.Errorf("3/20 = %v", v)

@@ -12,7 +12,8 @@
 // metric points: a Series by metric id, read from timestamp,metric_id,value
 // CSV (ReadPoints) or from CloudWatch embedded metric format log lines
 // (ParseEMF, then Points, which aggregates each dimension set apart as
-// CloudWatch does). Evaluate returns the state after each evaluation;
+// CloudWatch does). Evaluate returns the state after each evaluation
+// (EvaluateArrived, with an ingestion delay);
 // Transitions reduces that to the history the console lists. An
 // Evaluator evaluates one evaluation at a time for callers that keep the
 // state as time passes (the local CloudWatch API), with the range it
@@ -65,6 +66,6 @@
 // FILL (no METRICS(), RATE(), SEARCH or other functions: ParseExpression
 // says which); a metric-math alarm has one period for all its metrics
 // (Validate rejects others); anomaly-detection alarms and alarm actions
-// are not modelled. Evaluations read points as given: there is no
-// ingestion delay.
+// are not modelled. Evaluate reads points as given; EvaluateArrived adds
+// an ingestion delay (an evaluation reads the points that have arrived).
 package cwalarm

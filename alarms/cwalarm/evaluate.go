@@ -103,15 +103,21 @@ func (a *MetricAlarm) Plan() (*Plan, error) {
 	return p, nil
 }
 
-// value computes the alarm's value for the period [start, end).
-func (p *Plan) value(s Series, start, end time.Time) float64 {
+// value computes the alarm's value for the period [start, end); sorted
+// says s's points are in time order, so each period's are found by
+// binary search rather than by a scan.
+func (p *Plan) value(s Series, start, end time.Time, sorted bool) float64 {
 	vals := map[string]float64{}
 	for id, stat := range p.stats {
 		from := start
 		if d, ok := p.periods[id]; ok { // each metric over its own period, ending together
 			from = end.Add(-d)
 		}
-		if v, ok := aggregate(s[id], from, end, stat); ok {
+		points := s[id]
+		if sorted {
+			points = within(points, from, end)
+		}
+		if v, ok := aggregate(points, from, end, stat); ok {
 			vals[id] = v
 		}
 	}
@@ -150,13 +156,16 @@ func aggregate(points []Point, start, end time.Time, stat string) (float64, bool
 	var n int
 	var sum float64
 	lo, hi := math.Inf(1), math.Inf(-1)
+	extremes := stat == "Minimum" || stat == "Maximum"
 	for _, pt := range points {
 		if pt.At.Before(start) || !pt.At.Before(end) {
 			continue
 		}
 		n++
 		sum += pt.Value
-		lo, hi = math.Min(lo, pt.Value), math.Max(hi, pt.Value)
+		if extremes {
+			lo, hi = math.Min(lo, pt.Value), math.Max(hi, pt.Value)
+		}
 	}
 	if n == 0 {
 		return 0, false
@@ -253,13 +262,18 @@ func (e *Evaluator) Window() time.Duration {
 // At evaluates the alarm at t, in state current (which only the ignore
 // option of TreatMissingData keeps).
 func (e *Evaluator) At(s Series, t time.Time, current State) Evaluation {
+	return e.at(s, t, current, false)
+}
+
+// at is At; sorted says s's points are in time order.
+func (e *Evaluator) at(s Series, t time.Time, current State, sorted bool) Evaluation {
 	end := t.Truncate(time.Minute) // rule 6
 	n := e.a.rangeLength()
 	points := make([]float64, n)
 	rng := make([]Datapoint, n)
 	for i := range n {
 		pe := end.Add(-time.Duration(n-1-i) * e.period)
-		points[i] = e.p.value(s, pe.Add(-e.period), pe)
+		points[i] = e.p.value(s, pe.Add(-e.period), pe, sorted)
 		rng[i] = Datapoint{End: pe, Value: points[i], OK: !math.IsNaN(points[i])}
 	}
 	return Evaluation{State: e.a.decide(points, current), Range: rng}

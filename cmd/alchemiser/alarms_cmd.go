@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/internal/inputs"
 )
@@ -122,77 +121,4 @@ func readAlarm(name, alarmName string) (*cwalarm.MetricAlarm, error) {
 	}
 	defer f.Close()
 	return cwalarm.ReadAlarm(inputs.Reader(f, name, inputs.Alarms), name, alarmName)
-}
-
-func newAlarmsSimulateCmd() *cobra.Command {
-	var sloName, scenario, specFile string
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "simulate --slo NAME --scenario SCENARIO",
-		Short: "Run a traffic scenario through an SLO's burn-rate alarms",
-		Long: `simulate feeds a traffic and error scenario, minute by minute after three days of
-clean traffic, through the multiwindow, multi-burn-rate alarms generated for an SLO
-of alarms/slos.yaml, and prints for every alarm and composite whether and when it
-fired and reset, and how much of the period's error budget was spent by then.
-
-Scenarios: outage, errors-10pct, errors-1pct, slow-burn-0.2pct, steady-0.05pct,
-flapping, low-traffic.
-
-Exit status: 0, or 2 for an unknown SLO or scenario.`,
-		Example: "  alchemiser alarms simulate --slo workflow-success --scenario errors-1pct",
-		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			spec, err := alarms.LoadSpec(specFile, nil)
-			if err != nil {
-				return usageError{err}
-			}
-			var slo *alarms.SLO
-			var names []string
-			for i := range spec.SLOs {
-				names = append(names, spec.SLOs[i].Name)
-				if spec.SLOs[i].Name == sloName {
-					slo = &spec.SLOs[i]
-				}
-			}
-			if slo == nil {
-				return usageError{fmt.Errorf("no SLO %q in %s (%v)", sloName, specFile, names)}
-			}
-			sc, err := alarms.ScenarioNamed(scenario)
-			if err != nil {
-				return usageError{err}
-			}
-			firings, err := alarms.Simulate(spec, slo, sc)
-			if err != nil {
-				return err
-			}
-			out := cmd.OutOrStdout()
-			for _, f := range firings {
-				if asJSON {
-					line, _ := json.Marshal(map[string]any{"alarm": f.Alarm, "fired_after": dur(f.Fired), "reset_after": dur(f.Reset),
-						"budget_spent": f.BudgetSpent})
-					fmt.Fprintln(out, string(line))
-					continue
-				}
-				if f.Fired < 0 {
-					fmt.Fprintf(out, "%-45s never fired\n", f.Alarm)
-					continue
-				}
-				fmt.Fprintf(out, "%-45s fired after %-10s reset after %-10s budget spent %.2f%%\n", f.Alarm, dur(f.Fired), dur(f.Reset), 100*f.BudgetSpent)
-			}
-			return nil
-		},
-	}
-	f := cmd.Flags()
-	f.StringVar(&sloName, "slo", "", "SLO name")
-	f.StringVar(&scenario, "scenario", "", "scenario name")
-	f.StringVar(&specFile, "spec", "alarms/slos.yaml", "SLO spec")
-	f.BoolVar(&asJSON, "json", false, "one JSON object per alarm")
-	return cmd
-}
-
-func dur(d time.Duration) string {
-	if d < 0 {
-		return "never"
-	}
-	return d.String()
 }
