@@ -38,7 +38,7 @@ func TestGeneratedStates(t *testing.T) {
 		"handler-error":                  cwalarm.Alarm,            // the failure, within the 5-minute period
 		"event-dead-lettered":            cwalarm.Alarm,            // metric math: either queue
 		"workflow-failed":                cwalarm.Alarm,            // the per-event alarm
-		"order-rejected":                 cwalarm.OK,               // no data, notBreaching
+		"publish-failed":                 cwalarm.OK,               // no data, notBreaching
 		"workflow-not-started":           cwalarm.InsufficientData, // no data, ignore: the initial state stays
 		"slo-workflow-success-page-1-1h": cwalarm.Alarm,            // one failure of one: a burn of 100
 		"slo-workflow-success-page":      cwalarm.Alarm,

@@ -39,12 +39,19 @@ const (
 	LogEventsPerHour      = 2000 // log events of the whole stack per hour (a workflow writes about 75)
 )
 
+// AlertedThrough names the incident types whose every occurrence is
+// another's, so that the other's alarm is theirs: a poison event is an
+// invocation failure (the consumer returns a permanent error), and an
+// order that did not fill fails its workflow (the executor ends it in
+// WorkflowFailed unless every order filled). An alarm of their own would
+// notify twice for one incident.
+var AlertedThrough = map[string]string{"poison-event": "handler-error", "order-rejected": "workflow-failed"}
+
 // Symptoms are the alarms of the incident catalogue (docs/INCIDENTS.md),
-// one per incident type that declares page or ticket (Spec.Incidents), in
-// catalogue order; a dashboard-only incident type has none. poison-event
-// shows through handler-error's alarm (a permanent error is an
-// invocation failure). Each notifies the topic of its incident's
-// severity (TemplateSection).
+// one per incident type that declares page or ticket (Spec.Incidents)
+// and is not AlertedThrough another's; a dashboard-only incident type has
+// none. Each notifies the topic of its incident's severity
+// (TemplateSection).
 func Symptoms(spec *Spec) []Symptom {
 	var out []Symptom
 	for _, s := range symptomCatalogue(spec) {
@@ -66,27 +73,17 @@ func symptomCatalogue(spec *Spec) []Symptom {
 		return Read{Id: id, Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Stat: "Maximum",
 			Dimensions: [][2]string{{"QueueName", "!GetAtt " + logicalID + ".QueueName"}}}
 	}
-	withID := func(r Read, id string) Read { r.Id = id; return r }
 	out := []Symptom{
 		symptom("workflow-failed", "a workflow ended in WorkflowFailed", custom("WorkflowsFailed", "Sum", sv)),
 		// The watchdog's gauges (handlers.Scheduler.watch): a point every
 		// five minutes of the session. Outside it there is no data, which
 		// says nothing: "ignore" keeps the state until the next check.
-		// A stuck workflow whose event is dead-lettered pages as
-		// event-dead-lettered already: the math keeps this one quiet while
-		// either queue holds a message.
-		{Name: "workflow-stuck", Description: "the scheduled workflow has no terminal event 15 minutes after its scheduled start, and no dead letter explains it (watchdog)",
-			Reads:      []Read{withID(custom("WorkflowsStuck", "Maximum", sv), "stuck"), queue("dlq", "EventsDLQ"), queue("failed", "FailedInvocationsQueue")},
-			Expression: "IF(stuck > 0 AND FILL(dlq, 0) == 0 AND FILL(failed, 0) == 0, 1, 0)", TreatMissingData: "ignore"},
+		{Name: "workflow-stuck", Description: "the scheduled workflow has no terminal event 15 minutes after its scheduled start (watchdog)",
+			Reads: []Read{custom("WorkflowsStuck", "Maximum", sv)}, TreatMissingData: "ignore"},
 		{Name: "workflow-not-started", Description: "no scheduled workflow started by 09:45 New York time on a trading day (watchdog)",
 			Reads: []Read{custom("WorkflowsNotStarted", "Maximum", sv)}, TreatMissingData: "ignore"},
 		{Name: "event-dead-lettered", Description: "an event is in the events DLQ (a rule target could not take it) or in the on-failure queue (a function failed it on every attempt)",
 			Reads: []Read{queue("dlq", "EventsDLQ"), queue("failed", "FailedInvocationsQueue")}, Expression: "FILL(dlq, 0) + FILL(failed, 0)"},
-		// Positive evidence of a completed workflow, so that an order
-		// rejection that fails the workflow pages once, as workflow-failed.
-		{Name: "order-rejected", Description: "orders were rejected, unfilled or partly filled in a workflow that completed",
-			Reads:      []Read{withID(custom("OrdersRejected", "Sum", sv), "rejected"), withID(custom("WorkflowsCompleted", "Sum", sv), "completed")},
-			Expression: "IF(FILL(rejected, 0) > 0 AND FILL(completed, 0) > 0, 1, 0)"},
 		symptom("broker-degraded", "the execution function's circuit breaker to Alpaca opened",
 			custom("BreakerStateChanges", "Sum", [2]string{"function", "execution"}, sv, [2]string{"state", "open"})),
 		symptom("handler-error", "a function returned an error, panicked or crashed (by metric filter on every function's log group)",

@@ -22,8 +22,10 @@ func TestOneSymptomPerAlertedIncident(t *testing.T) {
 		switch {
 		case sev == SeverityDashboard && has:
 			t.Errorf("%s is dashboard-only but has an alarm", id)
-		case sev != SeverityDashboard && !has && id != "poison-event":
+		case sev != SeverityDashboard && !has && AlertedThrough[id] == "":
 			t.Errorf("%s (%s) has no alarm", id, sev)
+		case AlertedThrough[id] != "" && (has || sp.Incidents[AlertedThrough[id]] != sev):
+			t.Errorf("%s is alerted through %s: it needs no alarm of its own and that alarm's severity (%s, declared %s)", id, AlertedThrough[id], sp.Incidents[AlertedThrough[id]], sev)
 		}
 	}
 	if len(names) != len(slices.Compact(slices.Sorted(slices.Values(names)))) {

@@ -25,15 +25,15 @@ func TestCountNotificationsCountsTransitions(t *testing.T) {
 		A = cwalarm.Alarm
 	)
 	states := map[string][]cwalarm.Sample{
-		"portfolio-errors":             samples(I, O, A, A, O, O), // a page, then its OK
-		"failed-invocations-not-empty": samples(I, A, I, A, I, O), // one page: INSUFFICIENT_DATA is no news
+		"handler-error":                samples(I, O, A, A, O, O), // a ticket, then its OK
+		"event-dead-lettered":          samples(I, A, I, A, I, O), // one page: INSUFFICIENT_DATA is no news
 		"slo-workflow-success-page":    samples(I, O, A, O, A, A), // flapping: two pages, one OK
 		"slo-workflow-success-ticket":  samples(I, I, O, A, A, A), // a ticket, unresolved
 		"slo-workflow-success-page-1h": samples(I, A, A, A, A, A), // a burn-rate alarm: no actions
-		"strategy-errors":              samples(I, O, O, O, O, O), // the first OK is the evaluation's start
+		"publish-failed":               samples(I, O, O, O, O, O), // the first OK is the evaluation's start
 	}
 	got := CountNotifications(states, alarms.AlarmSeverity)
-	if want := (Notifications{Page: 4, Ticket: 1, OK: 3}); got != want {
+	if want := (Notifications{Page: 3, Ticket: 2, OK: 3}); got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
@@ -41,9 +41,9 @@ func TestCountNotificationsCountsTransitions(t *testing.T) {
 // A scenario that sends other notifications than it declares fails the
 // check, naming the alarms that sent them.
 func TestNotifiedCatchesAnUndeclaredPage(t *testing.T) {
-	rep := run(t, "clean", Options{Workflows: 1, SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogBytesPerHour = 1 }})
+	rep := run(t, "clean", Options{Workflows: 1, SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogEventsPerHour = 1 }})
 	c := rep.Check(NotifiedAsDeclared)
-	if c.Pass || rep.AlarmNotifications.Page == 0 {
+	if c.Pass || rep.AlarmNotifications.Ticket == 0 {
 		t.Fatalf("%s; sent %s", c, rep.AlarmNotifications)
 	}
 	t.Log(c)

@@ -228,7 +228,7 @@ func TestBrokerOutageWithoutTheBreakerIsNotAlerted(t *testing.T) {
 // exists and the incident goes unalerted.
 func TestPlatformIncidentsWithoutTheirMetricFilterAreNotAlerted(t *testing.T) {
 	for _, c := range []struct{ scenario, filter string }{
-		{"cold-start-spike", "InitDuration"}, {"lambda-timeout", "Timeouts"},
+		{"crash-after-order", "InvocationFailures"}, {"lambda-timeout", "Timeouts"},
 	} {
 		t.Run(c.scenario, func(t *testing.T) {
 			kept := alarms.MetricFilters
@@ -245,7 +245,7 @@ func TestPlatformIncidentsWithoutTheirMetricFilterAreNotAlerted(t *testing.T) {
 // The log-volume alarm's budget is what separates a spike from a busy
 // day: above what the spike writes, it lets it through.
 func TestLogVolumeSpikeAboveItsBudgetIsNotAlerted(t *testing.T) {
-	rep := run(t, "log-volume-spike", Options{SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogBytesPerHour = 1 << 40 }})
+	rep := run(t, "log-volume-spike", Options{SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogEventsPerHour = 1 << 40 }})
 	assertFails(t, rep, EveryFailureAlert)
 }
 
