@@ -179,7 +179,7 @@ func symptomProperties(s Symptom, sev Severity) alarm {
 		topic = ticketTopic
 	}
 	p := alarm{AlarmName: alarmName(s.Name),
-		AlarmDescription: cfnyaml.QuotedSub(fmt.Sprintf("Incident %s (%s): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Incident, sev, s.Description, s.Incident, s.Query)),
+		AlarmDescription:  cfnyaml.QuotedSub(fmt.Sprintf("Incident %s (%s): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Incident, sev, s.Description, s.Incident, s.Query)),
 		EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold, ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData,
 		AlarmActions: []cfnyaml.Ref{topic}, OKActions: []cfnyaml.Ref{topic}}
 	if s.Expression == "" {
