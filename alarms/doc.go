@@ -6,12 +6,12 @@
 //   - per SLO, four multiwindow, multi-burn-rate tiers (the SRE Workbook's,
 //     Tiers) of two metric-math alarms each, and a page and a ticket
 //     composite (BurnAlarms);
-//   - the incident catalogue's symptom alarms (Symptoms): the DLQs, the
-//     breaker, duplicate deliveries, publish failures, the watchdog, and per
-//     function errors, throttles, log volume and durations over 80% of the
-//     function's timeout;
-//   - the metric filters that turn Lambda's platform reports into metrics
-//     (MetricFilters).
+//   - the incident catalogue's symptom alarms (Symptoms): one per incident
+//     type declared page or ticket, each routed to PageTopic or TicketTopic
+//     by that severity (Spec.Severity);
+//   - the metric filters on every function's log group (MetricFilters):
+//     Lambda's platform reports (timeouts, init durations), invocation
+//     failures and log events, each one stack-wide metric.
 //
 // Evaluation is package cwalarm's: GeneratedStates evaluates every
 // generated alarm on the metrics a local run recorded (RunMetrics), and
@@ -23,9 +23,8 @@
 // (CountNotifications, the count chaos uses).
 //
 // The functions are template.yaml's (ParseSpec fills Spec.Functions from
-// the embedded template), so a near-timeout alarm fires at 80% of the
-// function's Timeout there. The symptom budgets default to
-// DuplicateSpikePerHour, InitBaselineMs and LogBytesPerHour.
+// the embedded template); the metric filters go on each one's log group.
+// The log-volume budget defaults to LogEventsPerHour.
 // TemplateSection writes the resources as typed values through
 // internal/cfnyaml.
 package alarms

@@ -24,15 +24,15 @@ func TestCountNotificationsCountsTransitions(t *testing.T) {
 		A = cwalarm.Alarm
 	)
 	states := map[string][]cwalarm.Sample{
-		"portfolio-errors":             samples(I, O, A, A, O, O), // a page, then its OK
-		"failed-invocations-not-empty": samples(I, A, I, A, I, O), // one page: INSUFFICIENT_DATA is no news
+		"handler-error":                samples(I, O, A, A, O, O), // a ticket, then its OK
+		"event-dead-lettered":          samples(I, A, I, A, I, O), // one page: INSUFFICIENT_DATA is no news
 		"slo-workflow-success-page":    samples(I, O, A, O, A, A), // flapping: two pages, one OK
 		"slo-workflow-success-ticket":  samples(I, I, O, A, A, A), // a ticket, unresolved
 		"slo-workflow-success-page-1h": samples(I, A, A, A, A, A), // a burn-rate alarm: no actions
-		"strategy-errors":              samples(I, O, O, O, O, O), // the first OK is the evaluation's start
+		"publish-failed":               samples(I, O, O, O, O, O), // the first OK is the evaluation's start
 	}
 	got := CountNotifications(states, AlarmSeverity)
-	if want := (Notifications{Page: 4, Ticket: 1, OK: 3}); got != want {
+	if want := (Notifications{Page: 3, Ticket: 2, OK: 3}); got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }

@@ -12,8 +12,8 @@ func TestSeverityFollowsTheAlarmsActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range alarms.Symptoms(spec) {
-		if got := alarms.AlarmSeverity(s.Name); got != string(alarms.SeverityPage) {
-			t.Errorf("symptom %s: %s, want page (it notifies AlarmTopic)", s.Name, got)
+		if got, want := alarms.AlarmSeverity(s.Name), string(spec.Incidents[s.Incident]); got != want {
+			t.Errorf("symptom %s: %s, want %s (its incident's)", s.Name, got, want)
 		}
 	}
 	for _, slo := range spec.SLOs {

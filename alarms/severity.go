@@ -1,25 +1,49 @@
 package alarms
 
-import "strings"
+import "sync"
 
-// AlarmSeverity is the severity of the generated alarm called name (without
-// the stack prefix, as GeneratedStates names it), derived from how the
-// template routes it: an SLO's page and ticket composites notify its page
-// and ticket routing (slos.yaml); its burn-rate alarms have no actions
-// (the composites notify), so they only show; every symptom alarm
-// (Symptoms) notifies AlarmTopic on its first breaching period, as a page
-// does (Severity's values). It is the one place chaos and the simulators ask, so a declared
-// per-incident severity can replace the derivation.
-func AlarmSeverity(name string) string {
-	rest, slo := strings.CutPrefix(name, "slo-")
-	switch {
-	case !slo:
-		return string(SeverityPage)
-	case strings.HasSuffix(rest, "-page"):
-		return string(SeverityPage)
-	case strings.HasSuffix(rest, "-ticket"):
-		return string(SeverityTicket)
-	default:
-		return string(SeverityDashboard)
+// Severity is the severity of the generated alarm called name (without
+// the stack prefix, as GeneratedStates names it), the one place that
+// decides it, and the one TemplateSection routes by: a symptom alarm has
+// its incident's declared severity (Spec.Incidents), and notifies
+// PageTopic or TicketTopic accordingly; an SLO's page and ticket
+// composites are a page and a ticket; its burn-rate alarms have no
+// actions (the composites notify), so they only show (dashboard). An
+// alarm the spec does not generate has no severity ("").
+func (spec *Spec) Severity(name string) Severity {
+	if s, ok := SymptomNamed(spec, name); ok {
+		return spec.Incidents[s.Incident]
 	}
+	for i := range spec.SLOs {
+		gens, comps := BurnAlarms(spec, &spec.SLOs[i])
+		for _, c := range comps {
+			if c.Name == name && c.Page {
+				return SeverityPage
+			}
+			if c.Name == name {
+				return SeverityTicket
+			}
+		}
+		for _, g := range gens {
+			if g.Name == name {
+				return SeverityDashboard
+			}
+		}
+	}
+	return ""
+}
+
+// defaultSpec is the built-in spec, read once for AlarmSeverity.
+var defaultSpec = sync.OnceValues(func() (*Spec, error) { return DefaultSpec(nil) })
+
+// AlarmSeverity is Severity of the built-in spec (alarms/slos.yaml), as a
+// string: what chaos and the simulators count notifications by. An
+// alarm it does not know, or a built-in spec that does not load (a test
+// of slos.yaml fails then), has none.
+func AlarmSeverity(name string) string {
+	spec, err := defaultSpec()
+	if err != nil {
+		return ""
+	}
+	return string(spec.Severity(name))
 }

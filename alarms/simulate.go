@@ -176,11 +176,13 @@ func dimensionSetsRead(spec *Spec) map[metricKey]readIn {
 		out[k] = r
 	}
 	for _, sym := range Symptoms(spec) {
-		dims := map[string]string{}
-		for _, d := range sym.Dimensions {
-			dims[d[0]] = d[1]
+		for _, r := range sym.Reads {
+			dims := map[string]string{}
+			for _, d := range r.Dimensions {
+				dims[d[0]] = d[1]
+			}
+			add(metricKey{r.Namespace, r.MetricName}, dims)
 		}
-		add(metricKey{sym.Namespace, sym.MetricName}, dims)
 	}
 	for i := range spec.SLOs {
 		gens, _ := BurnAlarms(spec, &spec.SLOs[i])

@@ -24,7 +24,7 @@ type Spec struct {
 	Namespace string `yaml:"namespace"`
 	SLOs      []SLO  `yaml:"slos"`
 	// Symptoms are the symptom alarms' budgets; zero fields take the
-	// defaults (DuplicateSpikePerHour, InitBaselineMs, LogBytesPerHour).
+	// defaults (LogEventsPerHour).
 	Symptoms Budgets `yaml:"symptoms"`
 	// Incidents declares each incident type of docs/INCIDENTS.md page,
 	// ticket or dashboard: what a human receives when it happens
@@ -49,9 +49,7 @@ const (
 
 // Budgets are the thresholds of the symptom alarms that are not "any".
 type Budgets struct {
-	DuplicatesPerHour int `yaml:"duplicate_deliveries_per_hour"` // duplicate deliveries in an hour that make a spike
-	InitMs            int `yaml:"init_ms"`                       // the slowest acceptable cold-start init
-	LogBytesPerHour   int `yaml:"log_bytes_per_hour"`            // log bytes one function may write in an hour
+	LogEventsPerHour int `yaml:"log_events_per_hour"` // log events the stack's functions may write in an hour
 }
 
 // SLO is one service level objective. Its SLI is good/total (or
@@ -87,9 +85,7 @@ type Latency struct {
 
 // withDefaults fills the zero budgets with the defaults.
 func (b Budgets) withDefaults() Budgets {
-	b.DuplicatesPerHour = cmp.Or(b.DuplicatesPerHour, DuplicateSpikePerHour)
-	b.InitMs = cmp.Or(b.InitMs, InitBaselineMs)
-	b.LogBytesPerHour = cmp.Or(b.LogBytesPerHour, LogBytesPerHour)
+	b.LogEventsPerHour = cmp.Or(b.LogEventsPerHour, LogEventsPerHour)
 	return b
 }
 
@@ -131,7 +127,7 @@ func ParseSpec(file string, src []byte, known func(string) bool) (*Spec, error) 
 	if spec.Namespace == "" {
 		spec.Namespace = "Alchemiser"
 	}
-	if b := spec.Symptoms; b.DuplicatesPerHour < 0 || b.InitMs < 0 || b.LogBytesPerHour < 0 {
+	if b := spec.Symptoms; b.LogEventsPerHour < 0 {
 		return nil, fmt.Errorf("%s: symptoms: budgets must be positive, got %+v", file, b)
 	}
 	spec.Symptoms = spec.Symptoms.withDefaults()

@@ -125,30 +125,69 @@ func TestTemplateDeploysTheSLOAlarms(t *testing.T) {
 }
 
 func TestMetricFilters(t *testing.T) {
-	report := `{"time":"2026-11-20T14:35:00Z","type":"platform.report","record":{"requestId":"r","metrics":{"durationMs":40.1,"initDurationMs":1250.5},"status":"timeout"}}`
 	at := time.Unix(1800000000, 0)
-	got := map[string]float64{}
-	for _, f := range MetricFilters {
-		if p, ok := f.Apply("Alchemiser", report, at); ok {
-			got[p.Name] = p.Values[0]
-		}
-	}
-	if got["LambdaTimeouts"] != 1 || got["LambdaInitDuration"] != 1250.5 {
-		t.Errorf("metrics %v", got)
-	}
-	for _, msg := range []string{
-		`{"type":"platform.report","record":{"status":"success","metrics":{"durationMs":3}}}`, // no timeout, no init
-		`{"type":"platform.start","record":{"status":"timeout"}}`,
-		`REPORT RequestId: r Duration: 1 ms`,
+	for _, c := range []struct {
+		msg  string
+		want map[string]float64
+	}{
+		{`{"time":"2026-11-20T14:35:00Z","type":"platform.report","record":{"requestId":"r","metrics":{"durationMs":40.1,"initDurationMs":1250.5},"status":"timeout"}}`,
+			map[string]float64{"LambdaTimeouts": 1, "LambdaInitDuration": 1250.5, "LogEvents": 1}},
+		{`{"type":"platform.report","record":{"status":"success","metrics":{"durationMs":3}}}`, map[string]float64{"LogEvents": 1}},
+		{`{"type":"platform.report","record":{"status":"error","errorType":"Runtime.ExitError","metrics":{"durationMs":3}}}`,
+			map[string]float64{"InvocationFailures": 1, "LogEvents": 1}},
+		{`{"type":"platform.report","record":{"status":"failure","metrics":{"durationMs":3}}}`, map[string]float64{"InvocationFailures": 1, "LogEvents": 1}},
+		{`{"level":"ERROR","message":"invocation failed","error":"boom"}`, map[string]float64{"InvocationFailures": 1, "LogEvents": 1}},
+		{`{"level":"ERROR","message":"invocation panicked","error":"boom"}`, map[string]float64{"InvocationFailures": 1, "LogEvents": 1}},
+		{`{"type":"platform.start","record":{"status":"timeout"}}`, map[string]float64{"LogEvents": 1}},
+		{`REPORT RequestId: r Duration: 1 ms`, map[string]float64{"LogEvents": 1}},
 	} {
+		got := map[string]float64{}
 		for _, f := range MetricFilters {
-			if _, ok := f.Apply("Alchemiser", msg, at); ok {
-				t.Errorf("%s matched %s", f.Name, msg)
+			if p, ok := f.Apply("Alchemiser", c.msg, at); ok {
+				got[p.Name] = p.Values[0]
 			}
 		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: metrics %v, want %v", c.msg, got, c.want)
+		}
 	}
-	if _, err := compilePattern(`$.a = 1`); err == nil {
-		t.Error("a non-JSON pattern compiled")
+}
+
+// The filter engine reads the JSON pattern syntax the filters use: &&,
+// ||, parentheses, string and numeric comparisons, and the empty pattern.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+func TestFilterPatternSyntax(t *testing.T) {
+	doc := map[string]any{"a": "x", "n": 5.0, "r": map[string]any{"s": "ok"}}
+	for _, c := range []struct {
+		pattern string
+		want    bool
+	}{
+		{`{ $.a = "x" }`, true},
+		{`{ $.a != "x" }`, false},
+		{`{ $.missing != "x" }`, false},
+		{`{ $.n > 4 && $.n <= 5 }`, true},
+		{`{ $.n >= 6 || $.r.s = "ok" }`, true},
+		{`{ $.a = "y" || $.n = 5 && $.r.s = "no" }`, false}, // && binds tighter
+		{`{ ($.a = "y" || $.n = 5) && $.r.s = "ok" }`, true},
+		{`{ $.a = "a && b" || $.n < 1 }`, false}, // an operator inside a string is text
+		{`{ $.a = "x" && ($.n = 1 || ($.n = 5 && $.r.s != "bad")) }`, true},
+	} {
+		m, err := compilePattern(c.pattern)
+		if err != nil {
+			t.Errorf("%s: %v", c.pattern, err)
+			continue
+		}
+		if got := m.holds(doc); got != c.want {
+			t.Errorf("%s: %v, want %v", c.pattern, got, c.want)
+		}
+	}
+	if m, err := compilePattern(""); err != nil || m != nil {
+		t.Errorf("empty pattern: %v %v, want every event", m, err)
+	}
+	for _, bad := range []string{`$.a = 1`, `{ ($.a = 1 }`, `{ $.a = 1 && }`, `{ $.a = "x }`, `{ a = 1 }`, `{ $.a = 1 ) }`} {
+		if _, err := compilePattern(bad); err == nil {
+			t.Errorf("%s compiled", bad)
+		}
 	}
 }
 
@@ -167,20 +206,17 @@ func TestDefaultSpecIsSlosYAML(t *testing.T) {
 }
 
 func TestSymptomBudgetsComeFromTheSpec(t *testing.T) {
-	spec, err := ParseSpec("s.yaml", []byte("service: a\nsymptoms:\n  log_bytes_per_hour: 123\n"), nil)
+	spec, err := ParseSpec("s.yaml", []byte("service: a\nsymptoms:\n  log_events_per_hour: 123\nincidents:\n  log-volume-spike: ticket\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Budgets{DuplicatesPerHour: DuplicateSpikePerHour, InitMs: InitBaselineMs, LogBytesPerHour: 123}
-	if spec.Symptoms != want {
+	if want := (Budgets{LogEventsPerHour: 123}); spec.Symptoms != want {
 		t.Errorf("budgets %+v, want %+v", spec.Symptoms, want)
 	}
-	for _, s := range Symptoms(spec) {
-		if s.MetricName == "IncomingBytes" && s.Threshold != 123 {
-			t.Errorf("%s threshold %v, want 123", s.Name, s.Threshold)
-		}
+	if s := Symptoms(spec); len(s) != 1 || s[0].Name != "log-volume-spike" || s[0].Threshold != 123 {
+		t.Errorf("symptoms %+v, want log-volume-spike at 123", s)
 	}
-	_, err = ParseSpec("s.yaml", []byte("service: a\nsymptoms:\n  init_ms: -5\n"), nil)
+	_, err = ParseSpec("s.yaml", []byte("service: a\nsymptoms:\n  log_events_per_hour: -5\n"), nil)
 	if err == nil || !strings.Contains(err.Error(), "s.yaml: symptoms: budgets must be positive") {
 		t.Errorf("negative budget: %v", err)
 	}

@@ -31,19 +31,16 @@ func GeneratedStates(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from,
 func GeneratedStatesArrived(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver, from, to time.Time, every, delay time.Duration) (map[string][]cwalarm.Sample, error) {
 	out := map[string][]cwalarm.Sample{}
 	for _, s := range Symptoms(spec) {
-		m := cwalarm.Metric{Namespace: s.Namespace, Name: s.MetricName}
-		for _, d := range s.Dimensions {
-			v, err := resolve(d[1])
-			if err != nil {
-				return nil, fmt.Errorf("could not resolve dimension %s of alarm %s: %w", d[0], s.Name, err)
-			}
-			if m.Dims == nil {
-				m.Dims = map[string]string{}
-			}
-			m.Dims[d[0]] = v
-		}
 		a := s.Alarm()
-		samples, err := cwalarm.EvaluateArrived(&a, cwalarm.Series{"m1": cwalarm.Points(emf, m)}, from, to, every, delay)
+		metrics, err := s.Metrics(resolve)
+		if err != nil {
+			return nil, err
+		}
+		series := cwalarm.Series{}
+		for id, m := range metrics {
+			series[id] = cwalarm.Points(emf, m)
+		}
+		samples, err := cwalarm.EvaluateArrived(&a, series, from, to, every, delay)
 		if err != nil {
 			return nil, err
 		}
@@ -101,4 +98,39 @@ func sloStates(spec *Spec, s *SLO, emf []cwalarm.EMFPoint, resolve Resolver, fro
 		byID[c.LogicalID], out[c.Name] = samples, samples
 	}
 	return nil
+}
+
+// Metrics are the metrics the symptom's alarm reads by query id ("m1"
+// for a single-metric alarm, as cwalarm.Evaluate reads it), their
+// dimension values resolved by resolve.
+func (s Symptom) Metrics(resolve Resolver) (map[string]cwalarm.Metric, error) {
+	out := map[string]cwalarm.Metric{}
+	for _, r := range s.Reads {
+		m, err := r.metric(resolve)
+		if err != nil {
+			return nil, fmt.Errorf("could not resolve a dimension of alarm %s: %w", s.Name, err)
+		}
+		id := r.Id
+		if s.Expression == "" {
+			id = "m1"
+		}
+		out[id] = m
+	}
+	return out, nil
+}
+
+// metric is the metric r reads, its dimension values resolved.
+func (r Read) metric(resolve Resolver) (cwalarm.Metric, error) {
+	m := cwalarm.Metric{Namespace: r.Namespace, Name: r.MetricName}
+	for _, d := range r.Dimensions {
+		v, err := resolve(d[1])
+		if err != nil {
+			return m, fmt.Errorf("dimension %s: %w", d[0], err)
+		}
+		if m.Dims == nil {
+			m.Dims = map[string]string{}
+		}
+		m.Dims[d[0]] = v
+	}
+	return m, nil
 }

@@ -16,14 +16,16 @@ func TestGeneratedStates(t *testing.T) {
 	}
 	at := time.Date(2026, 11, 20, 14, 35, 12, 0, time.UTC)
 	emf := []cwalarm.EMFPoint{
-		{Namespace: "AWS/Lambda", Name: "Errors", Sets: [][]string{{"FunctionName"}}, Dims: map[string]string{"FunctionName": "stk-portfolio"},
+		{Namespace: spec.Namespace, Name: InvocationFailuresMetric, Sets: [][]string{{}}, Dims: map[string]string{},
+			At: at, Values: []float64{1}, Counts: []float64{1}},
+		{Namespace: "AWS/SQS", Name: "ApproximateNumberOfMessagesVisible", Sets: [][]string{{"QueueName"}}, Dims: map[string]string{"QueueName": "stk-FailedInvocationsQueue.QueueName"},
 			At: at, Values: []float64{1}, Counts: []float64{1}},
 		{Namespace: spec.Namespace, Name: "WorkflowsFailed", Sets: [][]string{{"service"}}, Dims: map[string]string{"service": spec.Service},
 			At: at, Values: []float64{1}, Counts: []float64{1}},
 	}
 	resolve := func(expr string) (string, error) {
-		if expr == "!Ref PortfolioFunction" {
-			return "stk-portfolio", nil
+		if !strings.HasPrefix(expr, "!") {
+			return expr, nil
 		}
 		return "stk-" + strings.Fields(expr)[len(strings.Fields(expr))-1], nil
 	}
@@ -33,8 +35,10 @@ func TestGeneratedStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]cwalarm.State{
-		"portfolio-errors":               cwalarm.Alarm,            // the error, within the 5-minute period
-		"strategy-errors":                cwalarm.OK,               // no data, notBreaching
+		"handler-error":                  cwalarm.Alarm,            // the failure, within the 5-minute period
+		"event-dead-lettered":            cwalarm.Alarm,            // metric math: either queue
+		"workflow-failed":                cwalarm.Alarm,            // the per-event alarm
+		"publish-failed":                 cwalarm.OK,               // no data, notBreaching
 		"workflow-not-started":           cwalarm.InsufficientData, // no data, ignore: the initial state stays
 		"slo-workflow-success-page-1-1h": cwalarm.Alarm,            // one failure of one: a burn of 100
 		"slo-workflow-success-page":      cwalarm.Alarm,

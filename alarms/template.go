@@ -14,14 +14,18 @@ const (
 	EndMarker   = "  # END SLO alarms"
 )
 
-// alarmTopic is the topic the symptom alarms notify.
-const alarmTopic cfnyaml.Ref = "AlarmTopic"
+// The topics the symptom alarms notify, by their incident's severity.
+const (
+	pageTopic   cfnyaml.Ref = "PageTopic"
+	ticketTopic cfnyaml.Ref = "TicketTopic"
+)
 
 // TemplateSection is every SLO's burn-rate alarms and composites, the
 // symptom alarms and the metric filters as CloudFormation resources,
 // between the markers. The burn-rate alarms have no actions (the
 // composites notify); the page and ticket composites notify the SLO's
-// routing topic, the symptoms AlarmTopic; every description names the
+// routing topic, each symptom alarm PageTopic or TicketTopic by its
+// incident's severity (Spec.Severity); every description names the
 // runbook (under the template's RunbookBaseUrl parameter) and the saved
 // query to run.
 func TemplateSection(spec *Spec) *cfnyaml.Section {
@@ -36,7 +40,7 @@ func TemplateSection(spec *Spec) *cfnyaml.Section {
 		}
 	}
 	for _, sym := range Symptoms(spec) {
-		s.Add(sym.LogicalID, "AWS::CloudWatch::Alarm", symptomProperties(sym))
+		s.Add(sym.LogicalID, "AWS::CloudWatch::Alarm", symptomProperties(sym, spec.Severity(sym.Name)))
 	}
 	for _, fn := range spec.Functions {
 		for _, f := range MetricFilters {
@@ -167,15 +171,34 @@ func compositeProperties(c Composite) composite {
 		AlarmRule: cfnyaml.QuotedSub(rule), AlarmActions: []cfnyaml.Ref{cfnyaml.Ref(topic)}, OKActions: []cfnyaml.Ref{cfnyaml.Ref(topic)}}
 }
 
-// symptomProperties writes a symptom alarm, which notifies AlarmTopic.
-func symptomProperties(s Symptom) alarm {
-	p := alarm{AlarmName: alarmName(s.Name),
-		AlarmDescription: cfnyaml.QuotedSub(fmt.Sprintf("Incident %s: %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Incident, s.Description, s.Incident, s.Query)),
-		Namespace:        s.Namespace, MetricName: s.MetricName, Statistic: s.Stat, Period: s.Period, EvaluationPeriods: s.EvaluationPeriods,
-		Threshold: s.Threshold, ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData,
-		AlarmActions: []cfnyaml.Ref{alarmTopic}, OKActions: []cfnyaml.Ref{alarmTopic}}
-	for _, d := range s.Dimensions {
-		p.Dimensions = append(p.Dimensions, dimension{Name: d[0], Value: cfnyaml.Expr(d[1])})
+// symptomProperties writes a symptom alarm, which notifies the topic of
+// its severity (page or ticket) when it fires and when it resolves.
+func symptomProperties(s Symptom, sev Severity) alarm {
+	topic := pageTopic
+	if sev == SeverityTicket {
+		topic = ticketTopic
 	}
+	p := alarm{AlarmName: alarmName(s.Name),
+		AlarmDescription:  cfnyaml.QuotedSub(fmt.Sprintf("Incident %s (%s): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Incident, sev, s.Description, s.Incident, s.Query)),
+		EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold, ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData,
+		AlarmActions: []cfnyaml.Ref{topic}, OKActions: []cfnyaml.Ref{topic}}
+	if s.Expression == "" {
+		r := s.Reads[0]
+		p.Namespace, p.MetricName, p.Statistic, p.Period = r.Namespace, r.MetricName, r.Stat, s.Period
+		for _, d := range r.Dimensions {
+			p.Dimensions = append(p.Dimensions, dimension{Name: d[0], Value: cfnyaml.Expr(d[1])})
+		}
+		return p
+	}
+	no := false
+	for _, r := range s.Reads {
+		ms := &metricStat{Period: s.Period, Stat: cfnyaml.Quoted(r.Stat)}
+		ms.Metric.Namespace, ms.Metric.MetricName = r.Namespace, r.MetricName
+		for _, d := range r.Dimensions {
+			ms.Metric.Dimensions = append(ms.Metric.Dimensions, cfnyaml.Flow[dimension]{V: dimension{Name: d[0], Value: cfnyaml.Expr(d[1])}})
+		}
+		p.Metrics = append(p.Metrics, metricQuery{Id: r.Id, ReturnData: &no, MetricStat: ms})
+	}
+	p.Metrics = append(p.Metrics, metricQuery{Id: "e", Expression: cfnyaml.Quoted(s.Expression), Label: s.Name})
 	return p
 }

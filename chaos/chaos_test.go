@@ -2,6 +2,7 @@ package chaos
 
 import (
 	"errors"
+	"github.com/alchemiser/alchemiser/alarms"
 	"strings"
 	"testing"
 )
@@ -25,14 +26,22 @@ func TestNamedListsTheScenariosOfAnUnknownName(t *testing.T) {
 	if !errors.Is(err, ErrUnknownScenario) || !strings.Contains(err.Error(), "workflow-failed") {
 		t.Errorf("Named(nope) = %v", err)
 	}
+	spec, err := alarms.DefaultSpec(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	seen := map[string]bool{}
 	for _, sc := range Scenarios() {
 		if seen[sc.Name] {
 			t.Errorf("scenario %s twice", sc.Name)
 		}
 		seen[sc.Name] = true
-		if sc.Name != "clean" && sc.Absorbed == "" && sc.Invariant == nil && (len(sc.Alarms) == 0 || sc.Query == "") {
+		dashboardOnly := spec.Incidents[sc.Incident] == alarms.SeverityDashboard
+		if sc.Name != "clean" && sc.Absorbed == "" && sc.Invariant == nil && (len(sc.Alarms) == 0 && !dashboardOnly || sc.Query == "") {
 			t.Errorf("scenario %s names no alarm or no query", sc.Name)
+		}
+		if dashboardOnly && (len(sc.Alarms) > 0 || sc.Notifications != (Notifications{})) {
+			t.Errorf("scenario %s of dashboard-only incident %s expects alarms or notifications", sc.Name, sc.Incident)
 		}
 		if sc.Absorbed != "" && (len(sc.Alarms) > 0 || sc.Query != "" || sc.Incident != "") {
 			t.Errorf("scenario %s absorbs its fault but expects an incident", sc.Name)

@@ -9,9 +9,9 @@ import (
 // A scenario that sends other notifications than it declares fails the
 // check, naming the alarms that sent them.
 func TestNotifiedCatchesAnUndeclaredPage(t *testing.T) {
-	rep := run(t, "clean", Options{Workflows: 1, SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogBytesPerHour = 1 }})
+	rep := run(t, "clean", Options{Workflows: 1, SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogEventsPerHour = 1 }})
 	c := rep.Check(NotifiedAsDeclared)
-	if c.Pass || rep.AlarmNotifications.Page == 0 {
+	if c.Pass || rep.AlarmNotifications.Ticket == 0 {
 		t.Fatalf("%s; sent %s", c, rep.AlarmNotifications)
 	}
 	t.Log(c)

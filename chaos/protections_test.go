@@ -115,7 +115,7 @@ func TestDuplicateOrdersAreCaught(t *testing.T) {
 
 func TestAlertCatchesARemovedAlarm(t *testing.T) {
 	rep := run(t, "workflow-failed", Options{Workflows: 2, SpecEdit: func(s *alarms.Spec) {
-		s.SLOs = slices.DeleteFunc(s.SLOs, func(slo alarms.SLO) bool { return slo.Name == "workflow-success" })
+		s.Incidents["workflow-failed"] = alarms.SeverityDashboard // no alarm of its own
 	}})
 	assertFails(t, rep, EveryFailureAlert)
 }
@@ -196,11 +196,11 @@ func TestRedeliveryWithoutDerivedOrderIDsTradesTwice(t *testing.T) {
 	assertFails(t, rep, NoDuplicateOrders)
 }
 
-// Detection is the protection of the SLO incidents: without the SLO's
-// burn alarms, the failure goes unalerted.
+// workflow-slow's alarm reads the latency objective's series and
+// threshold: without the objective, slowness goes unalerted.
 func TestSLOIncidentsWithoutTheirSLOAreNotAlerted(t *testing.T) {
 	for _, c := range []struct{ scenario, slo string }{
-		{"order-rejected", "order-success"}, {"workflow-slow", "workflow-latency"},
+		{"workflow-slow", "workflow-latency"},
 	} {
 		t.Run(c.scenario, func(t *testing.T) {
 			rep := run(t, c.scenario, Options{Workflows: 2, SpecEdit: func(s *alarms.Spec) {
@@ -223,12 +223,12 @@ func TestBrokerOutageWithoutTheBreakerIsNotAlerted(t *testing.T) {
 	unprotected(t, []string{"broker-degraded", "broker-rate-limited"}, func(c *StackConfig) { c.Knobs.NoBreaker = true }, EveryFailureAlert)
 }
 
-// Lambda's platform lines are the only record of a timeout or an init
-// duration: without the template's metric filters on them, no metric
-// exists and the incident goes unalerted.
+// Lambda's platform lines are the only record of a timeout or a crash:
+// without the template's metric filters on them, no metric exists and
+// the incident goes unalerted.
 func TestPlatformIncidentsWithoutTheirMetricFilterAreNotAlerted(t *testing.T) {
 	for _, c := range []struct{ scenario, filter string }{
-		{"cold-start-spike", "InitDuration"}, {"lambda-timeout", "Timeouts"},
+		{"crash-after-order", "InvocationFailures"}, {"lambda-timeout", "Timeouts"},
 	} {
 		t.Run(c.scenario, func(t *testing.T) {
 			kept := alarms.MetricFilters
@@ -245,7 +245,7 @@ func TestPlatformIncidentsWithoutTheirMetricFilterAreNotAlerted(t *testing.T) {
 // The log-volume alarm's budget is what separates a spike from a busy
 // day: above what the spike writes, it lets it through.
 func TestLogVolumeSpikeAboveItsBudgetIsNotAlerted(t *testing.T) {
-	rep := run(t, "log-volume-spike", Options{SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogBytesPerHour = 1 << 40 }})
+	rep := run(t, "log-volume-spike", Options{SpecEdit: func(s *alarms.Spec) { s.Symptoms.LogEventsPerHour = 1 << 40 }})
 	assertFails(t, rep, EveryFailureAlert)
 }
 

@@ -21,21 +21,17 @@ func Scenarios() []Scenario {
 	return append(incidentScenarios(), recoveryScenarios()...)
 }
 
-// throttles are the functions' throttles alarms, which fire when
-// duplicates happen to overlap their first copies beyond the reserved
-// concurrency (Lambda retries a throttled asynchronous invocation; nothing
-// is lost): a matter of the machine's timing.
-var throttles = []string{"strategy-throttles", "portfolio-throttles", "execution-throttles", "notifications-throttles"}
-
-// handlerErrors are the functions' errors alarms: a duplicate delivery is
-// no handler error, even when it meets its first copy still running
-// (idempotency.Guard.Absorbs).
-var handlerErrors = []string{"strategy-errors", "portfolio-errors", "execution-errors", "notifications-errors"}
-
-// The scenarios' Notifications are what the alarms send today, each as
-// alarms.AlarmSeverity derives it (every symptom alarm pages): an incident
-// often sends more than one page (a symptom of each consequence), and an
-// SLO page outlasts the evaluation window, so it sends no OK here.
+// The scenarios' Notifications are what the alarms send, each by its
+// incident's declared severity (alarms.AlarmSeverity): one alarm per
+// alerted incident type, so a fault confined to one incident sends one
+// notification (crash-after-order, log-volume-spike, workflow-slow's
+// ticket, workflow-not-started, workflow-failed's page). A fault that runs
+// down the chain sends one per incident it causes: a handler failing every
+// attempt opens handler-error's ticket, then pages as event-dead-lettered
+// and, 15 minutes on, as workflow-stuck. Until the objectives' minimum
+// volume exceeds one workflow a day, an SLO page composite fires beside
+// its per-event alarm (slo-*-page) and outlasts the evaluation window, so
+// it sends no OK here.
 
 func incidentScenarios() []Scenario {
 	return []Scenario{
@@ -47,38 +43,37 @@ func incidentScenarios() []Scenario {
 			Workflows: 2, Seed: 31, Chaos: constant(Knobs{Dates: []time.Time{date("2026-09-05"), date("2026-09-07")}}),
 			Invariant: marketClosed},
 		{Name: "workflow-failed", Incident: "workflow-failed", Description: "the exchange rejects every order; workflows end in WorkflowFailed",
-			Notifications: Notifications{Page: 2},
-			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-workflow-success-page"},
+			Notifications: Notifications{Page: 3, OK: 1},
+			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"workflow-failed"},
 			Query: "workflow-failed", Column: "correlation_id", Affected: failed},
 		{Name: "order-rejected", Incident: "order-rejected", Description: "the exchange rejects every order",
-			Notifications: Notifications{Page: 2},
-			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"slo-order-success-page"},
+			Notifications: Notifications{Page: 3, OK: 1},
+			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"workflow-failed"},
 			Query: "order-rejected", Column: "correlation_id", Affected: failed},
 		{Name: "handler-error", Incident: "handler-error", Description: "GET /v2/account fails with 500: the portfolio function errors on every attempt",
-			Notifications: Notifications{Page: 4, OK: 2},
-			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"portfolio-errors"}, Query: "handler-error"},
+			Notifications: Notifications{Page: 3, Ticket: 1, OK: 2},
+			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"handler-error"}, Query: "handler-error"},
 		{Name: "event-dead-lettered", Incident: "event-dead-lettered", Description: "the portfolio function fails all async retries; its event goes to the on-failure destination",
-			Notifications: Notifications{Page: 4, OK: 2},
-			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"failed-invocations-not-empty"},
+			Notifications: Notifications{Page: 3, Ticket: 1, OK: 2},
+			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"event-dead-lettered"},
 			Query: "event-dead-lettered", Column: "correlation_id", Affected: stuck},
 		{Name: "workflow-stuck", Incident: "workflow-stuck", Description: "started workflows never end (their event was dead-lettered)",
-			Notifications: Notifications{Page: 4, OK: 2},
-			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"workflows-stuck"},
+			Notifications: Notifications{Page: 3, Ticket: 1, OK: 2},
+			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"workflow-stuck"},
 			Query: "workflow-stuck", Column: "correlation_id", Affected: stuck},
 		{Name: "broker-degraded", Incident: "broker-degraded", Description: "the broker answers 503 to everything once the plan is made; the breaker opens",
-			Notifications: Notifications{Page: 6, OK: 3},
-			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(503), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
+			Notifications: Notifications{Page: 4, Ticket: 2, OK: 3},
+			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(503), Alarms: []string{"broker-degraded"}, Query: "broker-degraded"},
 		{Name: "broker-rate-limited", Incident: "broker-degraded", Description: "the broker answers 429 to everything once the plan is made; retries, then the breaker opens",
-			Notifications: Notifications{Page: 6, OK: 3},
-			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
+			Notifications: Notifications{Page: 4, Ticket: 2, OK: 3},
+			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-degraded"}, Query: "broker-degraded"},
 		{Name: "broker-timeouts", Incident: "broker-degraded", Description: "the broker holds every request open once the plan is made; " +
 			"each attempt ends at the 100 ms call timeout and is retried, then the breaker opens",
-			Notifications: Notifications{Page: 6, OK: 3},
+			Notifications: Notifications{Page: 4, Ticket: 2, OK: 3},
 			Workflows:     1, Seed: 31, Chaos: constant(Knobs{BrokerCallTimeout: 100 * time.Millisecond}), Setup: brokerHangsAfterPlan,
-			Alarms: []string{"broker-breaker-open"}, Query: "broker-degraded"},
+			Alarms: []string{"broker-degraded"}, Query: "broker-degraded"},
 		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
-			Notifications: Notifications{Page: 1}, Racy: throttles,
-			Workflows: 3, Seed: 21, Duplicates: 0.3, Alarms: []string{"duplicate-delivery-spike"}, Quiet: handlerErrors, Query: "duplicate-delivery"},
+			Workflows: 3, Seed: 21, Duplicates: 0.3, Query: "duplicate-delivery"},
 		{Name: "broker-retried", Description: "once the plan is made the broker answers 503 to a quarter of the order requests: " +
 			"the executor's retries place every order, the breaker stays closed",
 			Workflows: 2, Seed: 31, Setup: brokerFlaky, Query: "broker-degraded", Invariant: counted(BrokerRetried, "BrokerErrors")},
@@ -86,8 +81,8 @@ func incidentScenarios() []Scenario {
 			"(alchemiser run --workflows 2 --duplicates 0.3): every duplicate is skipped, none is a handler error, no alarm fires",
 			Workflows: 2, Seed: 1, Duplicates: 0.3, Query: "duplicate-delivery", Invariant: counted(DuplicatesSkipped, "DuplicateEvents")},
 		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
-			Notifications: Notifications{Page: 5, OK: 3},
-			Workflows:     2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failures"},
+			Notifications: Notifications{Page: 3, Ticket: 2, OK: 3},
+			Workflows:     2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failed"},
 			Query: "publish-failed", Column: "correlation_id", Affected: started},
 		{Name: "publish-throttled", Description: "PutEvents throttles two of every three entries of each event type: " +
 			"the publishers' retries carry every event through",
@@ -96,24 +91,23 @@ func incidentScenarios() []Scenario {
 			"the plan and the workflow's end list them all, exceed PutEvents' 256 KB entry limit and travel as claim checks",
 			Workflows: 2, Seed: 31, Dust: 1200, Absorbed: "ClaimChecks"},
 		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
-			Notifications: Notifications{Page: 3, OK: 2},
-			Workflows:     1, Seed: 32, Setup: poison, Alarms: []string{"portfolio-errors"}, Query: "poison-event"},
+			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
+			Workflows:     1, Seed: 32, Setup: poison, Alarms: []string{"handler-error"}, Query: "poison-event"},
 		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",
-			Notifications: Notifications{Page: 6, OK: 3},
+			Notifications: Notifications{Page: 4, Ticket: 2, OK: 3},
 			Workflows:     2, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),
-			Setup: orderLatency(100 * time.Millisecond), Alarms: []string{"lambda-timeouts"}, Query: "lambda-timeout"},
+			Setup: orderLatency(100 * time.Millisecond), Alarms: []string{"lambda-timeout"}, Query: "lambda-timeout"},
 		{Name: "cold-start-spike", Incident: "cold-start-spike", Description: "the strategy function's init takes 200 ms over the baseline",
-			Notifications: Notifications{Page: 1},
-			Workflows:     1, Seed: 31, Chaos: constant(Knobs{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}),
-			Alarms: []string{"cold-start-slow-init"}, Query: "cold-start-spike", Params: map[string]string{"init_ms": fmt.Sprint(alarms.InitBaselineMs)}},
+			Workflows: 1, Seed: 31, Chaos: constant(Knobs{InitDelay: map[string]time.Duration{"strategy": (alarms.InitBaselineMs + 200) * time.Millisecond}}),
+			Query: "cold-start-spike", Params: map[string]string{"init_ms": fmt.Sprint(alarms.InitBaselineMs)}},
 		{Name: "log-volume-spike", Incident: "log-volume-spike", Description: "the portfolio function logs 1500 extra lines per invocation",
-			Notifications: Notifications{Page: 1},
+			Notifications: Notifications{Ticket: 1},
 			Workflows:     2, Seed: 31, Chaos: constant(Knobs{LogNoise: map[string]int{"portfolio": 1500}}),
-			Alarms: []string{"portfolio-log-volume"}, Query: "log-volume-spike", Column: "correlation_id", Affected: all},
+			Alarms: []string{"log-volume-spike"}, Query: "log-volume-spike", Column: "correlation_id", Affected: all},
 		{Name: "workflow-slow", Incident: "workflow-slow", Description: "order POSTs take 150 ms; the latency threshold is 1 s (the deployed 120 s cannot be reached locally)",
-			Notifications: Notifications{Page: 1},
+			Notifications: Notifications{Page: 1, Ticket: 1, OK: 1},
 			Workflows:     2, Seed: 31, Setup: orderLatency(150 * time.Millisecond), Spec: latencyThreshold(1000),
-			Alarms: []string{"slo-workflow-latency-page"}, Query: "workflow-slow", Params: map[string]string{"threshold_ms": "1000"},
+			Alarms: []string{"workflow-slow"}, Query: "workflow-slow", Params: map[string]string{"threshold_ms": "1000"},
 			Column: "correlation_id", Affected: slowerThan(1000)},
 		{Name: "workflow-not-started", Incident: "workflow-not-started", Description: "the schedule does not fire on the second of three sessions",
 			Notifications: Notifications{Page: 1},

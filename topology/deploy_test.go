@@ -7,7 +7,7 @@ import (
 )
 
 // Every function publishes behind "live" with a deployment preference
-// watching its own errors alarm and the timeouts alarm; every rule and
+// watching the shared handler-error and timeout alarms; every rule and
 // schedule resolves to the function through its alias.
 func TestTemplateDeploysGradually(t *testing.T) {
 	top := loadTemplate(t)
@@ -15,7 +15,7 @@ func TestTemplateDeploysGradually(t *testing.T) {
 		if f.Alias != "live" || f.AliasARN != f.ARN+":live" {
 			t.Errorf("%s: alias %q %q", f.LogicalID, f.Alias, f.AliasARN)
 		}
-		want := []string{f.LogicalID[:len(f.LogicalID)-len("Function")] + "ErrorsAlarm", "LambdaTimeoutsAlarm"}
+		want := []string{"HandlerErrorAlarm", "LambdaTimeoutAlarm"}
 		if d := f.Deployment; d == nil || d.Type != "Canary10Percent5Minutes" || !d.Enabled || !slices.Equal(d.Alarms, want) {
 			t.Errorf("%s: deployment %+v, want Canary10Percent5Minutes watching %v", f.LogicalID, d, want)
 		}
@@ -114,7 +114,7 @@ func TestAliasMustBeAlphanumeric(t *testing.T) {
 func TestDeployRulesCatchViolations(t *testing.T) {
 	src := string(readTemplate(t))
 	unqualify := []string{"!Ref NotificationsFunctionAliaslive", "!GetAtt NotificationsFunction.Arn", "!Ref SchedulerFunctionAliaslive", "!GetAtt SchedulerFunction.Arn"}
-	strategyAlarms := "      DeploymentPreference:\n        Alarms: [!Ref StrategyErrorsAlarm, !Ref LambdaTimeoutsAlarm]\n"
+	strategyAlarms := "      DeploymentPreference:\n        Alarms: [!Ref HandlerErrorAlarm, !Ref LambdaTimeoutAlarm]\n"
 	globalType := "    DeploymentPreference:\n      Type: !Ref DeploymentType\n"
 	for _, c := range []struct {
 		name  string
@@ -135,7 +135,7 @@ func TestDeployRulesCatchViolations(t *testing.T) {
 			"StrategyFunction: DeploymentPreference has no Type"},
 		{"no alarms", []string{strategyAlarms, ""},
 			"StrategyFunction: DeploymentPreference has no Alarms"},
-		{"an alarm the template lacks", []string{"[!Ref PortfolioErrorsAlarm, !Ref LambdaTimeoutsAlarm]", "[!Ref PortfolioErrorsAlarm, some-other-alarm]"},
+		{"an alarm the template lacks", []string{"[!Ref HandlerErrorAlarm, !Ref LambdaTimeoutAlarm]", "[!Ref HandlerErrorAlarm, some-other-alarm]"},
 			`PortfolioFunction: DeploymentPreference alarm "some-other-alarm" is not an alarm of the template`},
 		{"disabled", []string{"      Type: !Ref DeploymentType\n", "      Type: !Ref DeploymentType\n      Enabled: false\n"},
 			"SchedulerFunction: DeploymentPreference is not enabled"},

@@ -38,9 +38,9 @@ its description links (alchemiser query NAME --stack NAME runs that query).
 
 --alarm NAME (repeatable) shows those alarms only, in every state unless --state
 is given; with --stack, NAME may leave out the stack's prefix
-(events-dlq-not-empty for alchemiser-events-dlq-not-empty). --expect STATE checks
+(event-dead-lettered for alchemiser-event-dead-lettered). --expect STATE checks
 that each of them is in STATE, which is how a runbook verifies recovery:
-alchemiser alarms status --stack S --alarm events-dlq-not-empty --expect OK.
+alchemiser alarms status --stack S --alarm event-dead-lettered --expect OK.
 
 --json prints one JSON object per alarm (name, type, state, since, for_seconds,
 reason, runbook, query, console: its page in the CloudWatch console).
@@ -50,7 +50,7 @@ given (then 1 when one is) or --expect (then 1 when an alarm named by --alarm is
 in another state, or does not exist); 1 when CloudWatch cannot be read; 2 on bad
 usage.`,
 		Example: "  alchemiser alarms status --stack alchemiser\n  alchemiser alarms status --stack alchemiser --state all --json\n" +
-			"  alchemiser alarms status --stack alchemiser --alarm events-dlq-not-empty --expect OK",
+			"  alchemiser alarms status --stack alchemiser --alarm event-dead-lettered --expect OK",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(only) > 0 && !cmd.Flags().Changed("state") {

@@ -70,7 +70,7 @@ func TestStackResolution(t *testing.T) {
 	if len(st.QueryDefinitions) != len(all) || st.QueryDefinitions[saved.DeployedName()] != "prod-WorkflowFailedQueryV1" {
 		t.Errorf("query definitions %v", st.QueryDefinitions)
 	}
-	if len(st.Alarms) != len(f.alarms)/2 || !slices.Contains(st.Alarms, "prod-events-dlq-not-empty") || slices.Contains(st.Alarms, "loadtest-events-dlq-not-empty") {
+	if len(st.Alarms) != len(f.alarms)/2 || !slices.Contains(st.Alarms, "prod-event-dead-lettered") || slices.Contains(st.Alarms, "loadtest-event-dead-lettered") {
 		t.Errorf("%d alarms (%d deployed in two stacks): %v", len(st.Alarms), len(f.alarms), st.Alarms)
 	}
 	if st.Outputs["BusName"] != "prod-bus" {
@@ -320,7 +320,7 @@ func TestAlarmsStatus(t *testing.T) {
 	f := &fakeAWS{}
 	cli := awsCLI(t, awsEndpoint(t, f))
 	useClock(t, now)
-	firing := map[string]bool{"prod-events-dlq-not-empty": true, "prod-slo-workflow-success-page": true}
+	firing := map[string]bool{"prod-event-dead-lettered": true, "prod-slo-workflow-success-page": true}
 	for i := range f.alarms {
 		a := &f.alarms[i]
 		a.Since = now.Add(-72 * time.Hour)
@@ -335,11 +335,11 @@ func TestAlarmsStatus(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{
-		"ALARM             prod-events-dlq-not-empty  (metric, since 2026-12-04T14:10:00Z, for 2h30m0s)",
+		"ALARM             prod-event-dead-lettered  (metric, since 2026-12-04T14:10:00Z, for 2h30m0s)",
 		"  reason:  Threshold Crossed: 1 datapoint [3.0] was greater than the threshold (0.0).",
 		"  runbook: https://github.com/alchemiser/alchemiser/blob/main/runbooks/event-dead-lettered.md",
 		"  query:   alchemiser query event-dead-lettered --stack prod",
-		"  console: " + console.Alarm(fakeRegion, "prod-events-dlq-not-empty"),
+		"  console: " + console.Alarm(fakeRegion, "prod-event-dead-lettered"),
 		"ALARM             prod-slo-workflow-success-page  (composite,",
 		"2 alarm(s) in ALARM of 2 listed",
 	} {
@@ -372,11 +372,11 @@ func TestAlarmsStatus(t *testing.T) {
 		t.Errorf("without a stack:\n%s", stdout)
 	}
 	// A runbook's recovery check: named alarms, the stack's prefix left out.
-	if stdout, stderr, code := cli("alarms", "status", "--stack", "prod", "--alarm", "events-dlq-not-empty", "--expect", "OK"); code != exitFailed ||
-		!strings.Contains(stderr, "not OK: prod-events-dlq-not-empty is ALARM") || strings.Count(stdout, "\n") != 6 {
+	if stdout, stderr, code := cli("alarms", "status", "--stack", "prod", "--alarm", "event-dead-lettered", "--expect", "OK"); code != exitFailed ||
+		!strings.Contains(stderr, "not OK: prod-event-dead-lettered is ALARM") || strings.Count(stdout, "\n") != 6 {
 		t.Errorf("--expect OK of an alarm in ALARM: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if _, stderr, code := cli("alarms", "status", "--stack", "prod", "--alarm", "prod-events-dlq-not-empty", "--alarm", "events-dlq-not-empty", "--expect", "alarm"); code != exitOK {
+	if _, stderr, code := cli("alarms", "status", "--stack", "prod", "--alarm", "prod-event-dead-lettered", "--alarm", "event-dead-lettered", "--expect", "alarm"); code != exitOK {
 		t.Errorf("--expect ALARM of an alarm in ALARM: exit %d %s", code, stderr)
 	}
 	if _, stderr, code := cli("alarms", "status", "--stack", "prod", "--alarm", "no-such-alarm", "--expect", "OK"); code != exitFailed ||

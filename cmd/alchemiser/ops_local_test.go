@@ -99,12 +99,12 @@ func TestDLQAndAlarmsOnTheLocalEndpoint(t *testing.T) {
 	// five minutes, is in ALARM.
 	at := time.Now().Add(2 * time.Minute)
 	s.frozen.Store(&at)
-	stdout, stderr, code = s.cli("alarms", "status", "--stack", stack, "--alarm", "failed-invocations-not-empty", "--expect", "ALARM")
-	if code != exitOK || !strings.Contains(stdout, "ALARM             "+stack+"-failed-invocations-not-empty  (metric") ||
+	stdout, stderr, code = s.cli("alarms", "status", "--stack", stack, "--alarm", "event-dead-lettered", "--expect", "ALARM")
+	if code != exitOK || !strings.Contains(stdout, "ALARM             "+stack+"-event-dead-lettered  (metric") ||
 		!strings.Contains(stdout, "runbooks/event-dead-lettered.md") {
 		t.Errorf("alarms status --expect ALARM: exit %d %s\n%s", code, stderr, stdout)
 	}
-	if stdout, _, code := s.cli("alarms", "status", "--stack", stack); code != exitOK || !strings.Contains(stdout, stack+"-failed-invocations-not-empty") {
+	if stdout, _, code := s.cli("alarms", "status", "--stack", stack); code != exitOK || !strings.Contains(stdout, stack+"-event-dead-lettered") {
 		t.Errorf("alarms status: exit %d\n%s", code, stdout)
 	}
 

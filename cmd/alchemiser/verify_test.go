@@ -126,7 +126,7 @@ func TestVerifyFailsOnADeadLetterAndAnAlarm(t *testing.T) {
 		len(q.Runbook) == 0 || !strings.HasSuffix(q.Runbook[0], "event-dead-lettered.md") {
 		t.Errorf("queues: %+v", q)
 	}
-	if a, ok := failed["alarms"]; !ok || !strings.Contains(strings.Join(a.Evidence, " "), "failed-invocations-not-empty is in ALARM") {
+	if a, ok := failed["alarms"]; !ok || !strings.Contains(strings.Join(a.Evidence, " "), "event-dead-lettered is in ALARM") {
 		t.Errorf("alarms: %+v", failed)
 	}
 }

@@ -82,11 +82,12 @@ func (b *builder) alarmMetric(w *Widget, arns []string) ([]row, []Line) {
 	}
 	short := strings.TrimPrefix(alarmName(arns[0]), b.stack.name+"-")
 	for _, s := range alarms.Symptoms(b.cfg.Spec) {
-		if s.Name != short {
+		if s.Name != short || s.Expression != "" {
 			continue
 		}
-		r := row{Namespace: s.Namespace, Name: s.MetricName, rowOptions: rowOptions{ID: "m1", Stat: s.Stat, Period: s.Period, Label: s.MetricName}}
-		for _, d := range s.Dimensions {
+		rd := s.Reads[0]
+		r := row{Namespace: rd.Namespace, Name: rd.MetricName, rowOptions: rowOptions{ID: "m1", Stat: rd.Stat, Period: s.Period, Label: rd.MetricName}}
+		for _, d := range rd.Dimensions {
 			v, err := b.stack.resolve(d[1])
 			if err != nil {
 				w.Notes = append(w.Notes, "the alarm's metric is not charted: "+err.Error())
@@ -96,6 +97,6 @@ func (b *builder) alarmMetric(w *Widget, arns []string) ([]row, []Line) {
 		}
 		return []row{r}, []Line{{Label: "alarm threshold", Color: annotationColor(""), Value: s.Threshold}}
 	}
-	w.Notes = append(w.Notes, "the alarm's metrics are not charted locally (only symptom alarms' are)")
+	w.Notes = append(w.Notes, "the alarm's metrics are not charted locally (only single-metric symptom alarms' are)")
 	return nil, nil
 }

@@ -302,8 +302,8 @@ func TestAlarmWidgetShowsGeneratedAlarms(t *testing.T) {
 	p, page := renderRun(t, fixtureRun, testDashboards(t))
 	w := widgetTitled(t, p, "Alarms")
 	want := map[string]cwalarm.State{
-		"alchemiser-strategy-errors": cwalarm.Alarm, "alchemiser-events-dlq-not-empty": cwalarm.OK,
-		"alchemiser-duplicate-delivery-spike": cwalarm.Alarm, "alchemiser-slo-workflow-success-page": cwalarm.OK,
+		"alchemiser-handler-error": cwalarm.Alarm, "alchemiser-event-dead-lettered": cwalarm.OK,
+		"alchemiser-duplicate-delivery-spike": "" /* dashboard-only: no alarm */, "alchemiser-slo-workflow-success-page": cwalarm.OK,
 		"alchemiser-hand-made": "",
 	}
 	html := widgetHTML(t, page, w)
@@ -321,13 +321,13 @@ func TestAlarmWidgetShowsGeneratedAlarms(t *testing.T) {
 	// Independently: the symptom alarm evaluated on the run's metrics.
 	spec := testSpec(t)
 	for _, s := range alarms.Symptoms(spec) {
-		if s.Name != "strategy-errors" {
+		if s.Name != "handler-error" {
 			continue
 		}
 		a := s.Alarm()
 		samples, err := cwalarm.Evaluate(&a, cwalarm.Series{"m1": cwalarm.Points(runMetrics(t), lambda("Errors", "strategy"))}, p.AlarmsFrom, p.AlarmsTo, time.Minute)
 		if err != nil || samples[len(samples)-1].State != cwalarm.Alarm {
-			t.Errorf("strategy-errors evaluated alone: %v %v", samples, err)
+			t.Errorf("handler-error evaluated alone: %v %v", samples, err)
 		}
 	}
 	graph := widgetTitled(t, p, "Strategy errors (alarm graph)")

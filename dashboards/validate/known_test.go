@@ -29,7 +29,7 @@ func TestKnownFromRepo(t *testing.T) {
 			t.Errorf("%s/%s: %s, want %s", tc.ns, tc.name, got, tc.sets)
 		}
 	}
-	for _, a := range []string{"events-dlq-not-empty", "slo-workflow-success-page", "scheduler-errors"} {
+	for _, a := range []string{"event-dead-lettered", "slo-workflow-success-page", "handler-error"} {
 		if !k.Alarms[a] {
 			t.Errorf("alarm %s is missing", a)
 		}
@@ -48,16 +48,16 @@ func TestKnownFromRepoReportsAMissingTemplate(t *testing.T) {
 }
 
 func TestReferencesWithRealNames(t *testing.T) {
-	k := Known{Alarms: map[string]bool{"events-dlq-not-empty": true},
+	k := Known{Alarms: map[string]bool{"event-dead-lettered": true},
 		LogGroups: map[string]bool{"/aws/lambda/${AWS::StackName}-scheduler": true}}
 	for _, tc := range []struct {
 		name string
 		ok   bool
 	}{
-		{"${AWS::StackName}-events-dlq-not-empty", true},
-		{"prod-alchemiser-events-dlq-not-empty", true},
-		{"events-dlq-not-empty", false}, // no stack
-		{"9prod-events-dlq-not-empty", false},
+		{"${AWS::StackName}-event-dead-lettered", true},
+		{"prod-alchemiser-event-dead-lettered", true},
+		{"event-dead-lettered", false}, // no stack
+		{"9prod-event-dead-lettered", false},
 		{"prod-events-dlq", false},
 	} {
 		if got := k.alarmDeclared(tc.name); got != tc.ok {
@@ -86,7 +86,7 @@ func ExampleKnownFromRepo() {
 		return
 	}
 	fmt.Println(formatSets(k.Metrics["Alchemiser"]["WorkflowsStarted"]))
-	fmt.Println(k.Alarms["events-dlq-not-empty"], k.LogGroups["/aws/lambda/${AWS::StackName}-scheduler"])
+	fmt.Println(k.Alarms["event-dead-lettered"], k.LogGroups["/aws/lambda/${AWS::StackName}-scheduler"])
 	// Output:
 	// [service], [function,service]
 	// true true

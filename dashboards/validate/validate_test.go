@@ -140,7 +140,7 @@ var mutations = []struct {
 	{"two annotation alarms", "/widgets/4/properties/annotations/alarms",
 		"2 alarms: an alarm annotation holds at most one",
 		func(d body) {
-			d.props(4)["annotations"] = map[string]any{"alarms": []any{alarmARN("publish-failures"), alarmARN("lambda-timeouts")}}
+			d.props(4)["annotations"] = map[string]any{"alarms": []any{alarmARN("publish-failed"), alarmARN("lambda-timeout")}}
 		}},
 	{"bad fill", "/widgets/2/properties/annotations/horizontal/0/fill",
 		`fill "between" is not one of above, below, none`,
@@ -184,7 +184,7 @@ var mutations = []struct {
 		"the query must start with the log groups to read: SOURCE '/aws/lambda/...' | ...",
 		func(d body) { d.props(6)["query"] = "fields @message" }},
 	{"unknown alarm", "/widgets/1/properties/alarms/0",
-		"alarm ${AWS::StackName}-events-dlq-not-emty is not declared in the template (did you mean events-dlq-not-empty?)",
+		"alarm ${AWS::StackName}-events-dlq-not-emty is not declared in the template",
 		func(d body) { d.props(1)["alarms"].([]any)[0] = alarmARN("events-dlq-not-emty") }},
 	{"not an alarm ARN", "/widgets/1/properties/alarms/0",
 		`"arn:aws:sns:us-east-1:123456789012:alarms" is not an alarm ARN (arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME)`,
@@ -194,7 +194,7 @@ var mutations = []struct {
 		func(d body) {
 			arns := make([]any, 101)
 			for i := range arns {
-				arns[i] = alarmARN("publish-failures")
+				arns[i] = alarmARN("publish-failed")
 			}
 			d.props(1)["alarms"] = arns
 		}},

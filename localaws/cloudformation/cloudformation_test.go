@@ -118,7 +118,7 @@ func TestDescribeStackResourcesNamesThePhysicalResources(t *testing.T) {
 		"TradingEnabledParameter": {"/alchemiser/trading-enabled", "AWS::SSM::Parameter"},
 		"AlpacaCredentials":       {"arn:aws:secretsmanager:us-east-1:000000000000:secret:alchemiser/alpaca", "AWS::SecretsManager::Secret"},
 		"SchedulerLogGroup":       {"/aws/lambda/alchemiser-scheduler", "AWS::Logs::LogGroup"},
-		"EventsDLQNotEmptyAlarm":  {"alchemiser-events-dlq-not-empty", "AWS::CloudWatch::Alarm"},
+		"EventDeadLetteredAlarm":  {"alchemiser-event-dead-lettered", "AWS::CloudWatch::Alarm"},
 		"WorkflowSchedule":        {"alchemiser-workflow", "AWS::Scheduler::Schedule"},
 		// What SAM's transform adds for gradual deploys.
 		"SchedulerFunctionAliaslive":       {"arn:aws:lambda:us-east-1:000000000000:function:alchemiser-scheduler:live", "AWS::Lambda::Alias"},

@@ -111,18 +111,11 @@ func newAlarms(spec *alarms.Spec, top *topology.Topology, store *metricStore, cr
 		}}
 	prefix := top.StackName + "-"
 	for _, s := range alarms.Symptoms(spec) {
-		m := cwalarm.Metric{Namespace: s.Namespace, Name: s.MetricName}
-		for _, d := range s.Dimensions {
-			v, err := top.Resolve(d[1])
-			if err != nil {
-				return nil, fmt.Errorf("could not resolve dimension %s of alarm %s: %w", d[0], s.Name, err)
-			}
-			if m.Dims == nil {
-				m.Dims = map[string]string{}
-			}
-			m.Dims[d[0]] = v
+		metrics, err := s.Metrics(top.Resolve)
+		if err != nil {
+			return nil, err
 		}
-		if err := a.addMetric(prefix+s.Name, s.Alarm(), map[string]cwalarm.Metric{"m1": m}); err != nil {
+		if err := a.addMetric(prefix+s.Name, s.Alarm(), metrics); err != nil {
 			return nil, err
 		}
 	}

@@ -89,7 +89,7 @@ func TestDescribeAlarmsDefinitionsAndFilters(t *testing.T) {
 	now := time.Date(2026, 12, 5, 9, 30, 0, 0, time.UTC)
 	c, _ := serve(t, Config{RunDir: t.TempDir(), Now: func() time.Time { return now }})
 	ctx := context.Background()
-	out, err := c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"alchemiser-portfolio-errors", "no-such-alarm"}})
+	out, err := c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"alchemiser-handler-error", "no-such-alarm"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,13 +97,13 @@ func TestDescribeAlarmsDefinitionsAndFilters(t *testing.T) {
 		t.Fatalf("alarms %+v", out.MetricAlarms)
 	}
 	a := out.MetricAlarms[0]
-	if aws.ToString(a.Namespace) != "AWS/Lambda" || aws.ToString(a.MetricName) != "Errors" || a.Statistic != types.StatisticSum ||
-		len(a.Dimensions) != 1 || aws.ToString(a.Dimensions[0].Value) != "alchemiser-portfolio" || aws.ToInt32(a.Period) != 300 ||
+	if aws.ToString(a.Namespace) != "Alchemiser" || aws.ToString(a.MetricName) != "InvocationFailures" || a.Statistic != types.StatisticSum ||
+		len(a.Dimensions) != 0 || aws.ToInt32(a.Period) != 300 ||
 		a.ComparisonOperator != types.ComparisonOperatorGreaterThanThreshold || aws.ToString(a.TreatMissingData) != "notBreaching" ||
-		!aws.ToBool(a.ActionsEnabled) || len(a.AlarmActions) != 1 || !strings.HasPrefix(a.AlarmActions[0], "arn:aws:sns:us-east-1:000000000000:") ||
-		aws.ToString(a.AlarmArn) != "arn:aws:cloudwatch:us-east-1:000000000000:alarm:alchemiser-portfolio-errors" ||
+		!aws.ToBool(a.ActionsEnabled) || len(a.AlarmActions) != 1 || a.AlarmActions[0] != "arn:aws:sns:us-east-1:000000000000:alchemiser-ticket" ||
+		aws.ToString(a.AlarmArn) != "arn:aws:cloudwatch:us-east-1:000000000000:alarm:alchemiser-handler-error" ||
 		!strings.Contains(aws.ToString(a.AlarmDescription), "Runbook: runbooks/handler-error.md") {
-		t.Errorf("portfolio-errors as described: %+v", a)
+		t.Errorf("handler-error as described: %+v", a)
 	}
 	// A metric-math alarm carries its metrics; a composite its rule.
 	out, err = c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNamePrefix: aws.String("alchemiser-slo-workflow-success-"),
@@ -142,7 +142,7 @@ func TestDescribeAlarmsDefinitionsAndFilters(t *testing.T) {
 	}
 }
 
-// TestAlarmFiresAndRecovers: on the handler-error run portfolio-errors
+// TestAlarmFiresAndRecovers: on the handler-error run handler-error
 // reaches ALARM the minute after the errors, with CloudWatch's reason,
 // and returns to OK once its 5-minute periods no longer hold them
 // (TreatMissingData notBreaching), with both transitions in its history.
@@ -153,7 +153,7 @@ func TestAlarmFiresAndRecovers(t *testing.T) {
 	clk := &clock{t: created.Add(2 * time.Minute)}
 	c, _ := serve(t, Config{RunDir: dir, Now: clk.Now, Created: created})
 	ctx := context.Background()
-	name := "alchemiser-portfolio-errors"
+	name := "alchemiser-handler-error"
 	describe := func() types.MetricAlarm {
 		t.Helper()
 		out, err := c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{name}})
@@ -249,7 +249,7 @@ func TestEvaluationAgreesWithAlarmStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	samples := want["portfolio-errors"]
+	samples := want["handler-error"]
 	from, to := samples[0].At, samples[len(samples)-1].At
 	created := from.Add(-time.Minute)
 	_, stepped := serve(t, Config{RunDir: dir, Created: created, Now: func() time.Time { return created }})

@@ -59,11 +59,10 @@ func TestAWSCLI(t *testing.T) {
 		}
 		CompositeAlarms []struct{ AlarmName, AlarmRule string }
 	}
-	if msg := cli(t, hs.URL, &alarms, "describe-alarms", "--alarm-names", "alchemiser-portfolio-errors"); msg != "" {
+	if msg := cli(t, hs.URL, &alarms, "describe-alarms", "--alarm-names", "alchemiser-handler-error"); msg != "" {
 		t.Fatal(msg)
 	}
-	if len(alarms.MetricAlarms) != 1 || alarms.MetricAlarms[0].StateValue != "ALARM" ||
-		alarms.MetricAlarms[0].Dimensions[0].Value != "alchemiser-portfolio" {
+	if len(alarms.MetricAlarms) != 1 || alarms.MetricAlarms[0].StateValue != "ALARM" || len(alarms.MetricAlarms[0].Dimensions) != 0 {
 		t.Errorf("describe-alarms: %+v", alarms)
 	}
 	// The CLI pages through every alarm (page size 7 forces many pages).
@@ -81,7 +80,7 @@ func TestAWSCLI(t *testing.T) {
 	var hist struct {
 		AlarmHistoryItems []struct{ HistorySummary, HistoryData string }
 	}
-	if msg := cli(t, hs.URL, &hist, "describe-alarm-history", "--alarm-name", "alchemiser-portfolio-errors", "--history-item-type", "StateUpdate"); msg != "" {
+	if msg := cli(t, hs.URL, &hist, "describe-alarm-history", "--alarm-name", "alchemiser-handler-error", "--history-item-type", "StateUpdate"); msg != "" {
 		t.Fatal(msg)
 	}
 	if len(hist.AlarmHistoryItems) != 2 || hist.AlarmHistoryItems[0].HistorySummary != "Alarm updated from ALARM to OK" {

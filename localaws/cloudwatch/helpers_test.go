@@ -22,7 +22,7 @@ import (
 )
 
 // The handler-error scenario's run: the portfolio function errors, so
-// portfolio-errors fires. Made once, in a synctest bubble, for every test.
+// handler-error fires. Made once, in a synctest bubble, for every test.
 var (
 	runOnce sync.Once
 	runPath string
