@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"github.com/alchemiser/alchemiser/alarms"
 	"net"
 	"net/http"
 	"time"
@@ -41,6 +42,7 @@ type options struct {
 	trading    func(ctx context.Context) (bool, error)
 	session    func() time.Time
 	stale      bool
+	slos       *alarms.Spec
 }
 
 // Middleware wraps a function's handler; d are the function's handler
@@ -191,3 +193,8 @@ func WithSessionClock(now func() time.Time) Option { return func(o *options) { o
 // acted on. For chaos tests showing what the check protects; never in a
 // real run.
 func WithStaleEvents() Option { return func(o *options) { o.stale = true } }
+
+// WithSLOSpec gives the notifications function the SLOs whose error
+// budgets it reads and records (the chaos scenarios' edited spec); the
+// built-in alarms/slos.yaml by default.
+func WithSLOSpec(spec *alarms.Spec) Option { return func(o *options) { o.slos = spec } }

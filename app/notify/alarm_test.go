@@ -129,10 +129,10 @@ func TestBudgetArithmetic(t *testing.T) {
 		remaining float64
 		allowed   int
 	}{
-		{Budget{Objective: 99, Period: month, Good: 21, Total: 21}, 1, 0},           // 0.21 failures' worth: the next spends it
-		{Budget{Objective: 99, Period: month, Good: 20, Total: 21}, 1 - 1 / 0.21, 0}, // one failure of 21: 476% spent
-		{Budget{Objective: 99, Period: month, Good: 1050, Total: 1050}, 1, 10},       // 50 times the traffic: 10.5 failures' worth
-		{Budget{Objective: 99, Period: month, Good: 1045, Total: 1050}, 1 - 5 / 10.5, 5},
+		{Budget{Objective: 99, Period: month, Good: 21, Total: 21}, 1, 0},          // 0.21 failures' worth: the next spends it
+		{Budget{Objective: 99, Period: month, Good: 20, Total: 21}, 1 - 1/0.21, 0}, // one failure of 21: 476% spent
+		{Budget{Objective: 99, Period: month, Good: 1050, Total: 1050}, 1, 10},     // 50 times the traffic: 10.5 failures' worth
+		{Budget{Objective: 99, Period: month, Good: 1045, Total: 1050}, 1 - 5/10.5, 5},
 		{Budget{Objective: 99.9, Period: month}, 1, 0}, // no event yet
 	} {
 		if got := c.b.Remaining(); math.Abs(got-c.remaining) > 1e-9 {
