@@ -230,16 +230,16 @@ func (s *SLO) validate(known func(string) bool, spec *Spec) error {
 			return fmt.Errorf("metric %q is not in the metric catalogue (platform metrics are AWS/<Namespace>:<Name>)", m)
 		}
 	}
-	page := Tiers(s.PeriodDuration())[0]
-	if need := int(math.Ceil(1 / (page.Burn * s.Budget()))); s.MinimumVolume < need {
-		return fmt.Errorf("minimum_volume %d lets one bad event fire the %s tier (a ratio of 1/%d over its threshold %.4g): it needs at least %d",
-			s.MinimumVolume, page.Name, max(s.MinimumVolume, 1), page.Burn*s.Budget(), need)
-	}
 	for _, t := range Tiers(s.PeriodDuration()) {
 		if t.Burn*s.Budget() >= 1 {
 			return fmt.Errorf("the %s/%s tier's burn rate %.4g can never fire at objective %v%%: it needs an error ratio of %.4g, above 100%%",
 				fmtWindow(t.Long), fmtWindow(t.Short), t.Burn, s.Objective, t.Burn*s.Budget())
 		}
+	}
+	page := Tiers(s.PeriodDuration())[0]
+	if need := int(math.Ceil(1 / (page.Burn * s.Budget()))); s.MinimumVolume < need {
+		return fmt.Errorf("minimum_volume %d lets one bad event fire the %s tier (a ratio of 1/%d over its threshold %.4g): it needs at least %d",
+			s.MinimumVolume, page.Name, max(s.MinimumVolume, 1), page.Burn*s.Budget(), need)
 	}
 	queries := 0
 	for _, m := range metrics {
