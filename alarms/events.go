@@ -1,27 +1,19 @@
 package alarms
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
-// QueryValues reads metric queries over a time range, as GetMetricData
-// does for a period as long as the range: each query's statistic by its
-// id, absent when the metric has no point in it.
-type QueryValues func(ctx context.Context, qs []cwalarm.MetricQuery, from, to time.Time) (map[string]float64, error)
-
 // Events reads SLO s's good and total events over [from, to): its SLI's
 // metric queries (the burn-rate alarms' own, one period spanning the
 // range) through read, then its bad and total math. It is how the error
 // budget of a period longer than any alarm can read is known.
-func (spec *Spec) Events(ctx context.Context, s *SLO, from, to time.Time, read QueryValues) (good, total float64, err error) {
+func (spec *Spec) Events(ctx context.Context, s *SLO, from, to time.Time, read cwalarm.QueryValues) (good, total float64, err error) {
 	period := int(to.Sub(from).Round(time.Minute) / time.Second)
 	qs, bad, tot := spec.sliQueries(s, max(period, 60))
 	vals, err := read(ctx, qs, from, to)
@@ -70,67 +62,4 @@ func WorkflowEvents(s *SLO, completed bool, d time.Duration) (good, total float6
 		return 0, 1
 	}
 	return 0, 0
-}
-
-// MetricStore holds the metric points of EMF log lines as they are
-// written: the local stand-in for what CloudWatch holds, which the local
-// stack's notifications function reads budgets from. It is safe for
-// concurrent use.
-type MetricStore struct {
-	mu     sync.Mutex
-	points []cwalarm.EMFPoint
-}
-
-// Writer is a writer of log lines into the store (one per log stream:
-// each keeps its partial last line).
-func (m *MetricStore) Writer() *LineWriter { return &LineWriter{store: m} }
-
-// LineWriter parses the EMF lines written to it into its store.
-type LineWriter struct {
-	store *MetricStore
-	mu    sync.Mutex
-	rest  []byte
-}
-
-func (w *LineWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.rest = append(w.rest, p...)
-	i := bytes.LastIndexByte(w.rest, '\n')
-	if i < 0 {
-		return len(p), nil
-	}
-	var pts []cwalarm.EMFPoint
-	sc := bufio.NewScanner(bytes.NewReader(w.rest[:i]))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		if bytes.Contains(sc.Bytes(), []byte(`"_aws"`)) {
-			pts = append(pts, cwalarm.ParseEMF(sc.Bytes())...)
-		}
-	}
-	w.rest = append(w.rest[:0], w.rest[i+1:]...)
-	w.store.mu.Lock()
-	w.store.points = append(w.store.points, pts...)
-	w.store.mu.Unlock()
-	return len(p), nil
-}
-
-// Values reads queries over the stored points, their dimension values
-// resolved by resolve.
-func (m *MetricStore) Values(resolve Resolver) QueryValues {
-	return func(_ context.Context, qs []cwalarm.MetricQuery, from, to time.Time) (map[string]float64, error) {
-		out := map[string]float64{}
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		for _, q := range qs {
-			metric, err := QueryMetric(q, resolve)
-			if err != nil {
-				return nil, err
-			}
-			if v, ok := cwalarm.Aggregate(cwalarm.Points(m.points, metric), from, to, q.MetricStat.Stat); ok {
-				out[q.Id] = v
-			}
-		}
-		return out, nil
-	}
 }

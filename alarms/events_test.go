@@ -6,6 +6,8 @@ import (
 	"io"
 	"testing"
 	"time"
+
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 )
 
 // emfLine is one EMF line of metric name in dimension set dims (and the
@@ -25,7 +27,7 @@ func emfLine(at time.Time, name string, v float64, dims map[string]string) strin
 // to the workflow SLOs only.
 func TestEventsFromTheMetricStore(t *testing.T) {
 	sp := spec(t)
-	var store MetricStore
+	var store cwalarm.MetricStore
 	w := store.Writer()
 	day := time.Date(2026, 11, 2, 14, 36, 0, 0, time.UTC)
 	var lines string

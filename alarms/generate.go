@@ -178,23 +178,9 @@ func (l *Latency) dimensions(service string) []cwalarm.Dimension {
 }
 
 // QueryMetric is the metric a burn-rate alarm's query reads, its
-// dimension values resolved to deployed names.
+// dimension values resolved to deployed names (cwalarm.QueryMetric).
 func QueryMetric(q cwalarm.MetricQuery, resolve Resolver) (cwalarm.Metric, error) {
-	m := cwalarm.Metric{Namespace: q.MetricStat.Metric.Namespace, Name: q.MetricStat.Metric.MetricName}
-	for _, d := range q.MetricStat.Metric.Dimensions {
-		v := d.Value
-		if strings.HasPrefix(v, "!") {
-			var err error
-			if v, err = resolve(v); err != nil {
-				return m, fmt.Errorf("could not resolve dimension %s of metric %s: %w", d.Name, m.Name, err)
-			}
-		}
-		if m.Dims == nil {
-			m.Dims = map[string]string{}
-		}
-		m.Dims[d.Name] = v
-	}
-	return m, nil
+	return cwalarm.QueryMetric(q, resolve)
 }
 
 func camel(s string) string {

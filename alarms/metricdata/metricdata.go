@@ -1,5 +1,5 @@
 // Package metricdata reads the metric queries of an SLO's indicator from
-// CloudWatch with GetMetricData (alarms.QueryValues), so the
+// CloudWatch with GetMetricData (cwalarm.QueryValues), so the
 // notifications function can know the events of a period no alarm can
 // read (30 days; an alarm reads at most seven).
 //
@@ -36,7 +36,7 @@ var _ API = (*cloudwatch.Client)(nil)
 
 // Values reads queries through api in one request (following NextToken),
 // their dimension values resolved by resolve.
-func Values(api API, resolve alarms.Resolver) alarms.QueryValues {
+func Values(api API, resolve alarms.Resolver) cwalarm.QueryValues {
 	return func(ctx context.Context, qs []cwalarm.MetricQuery, from, to time.Time) (map[string]float64, error) {
 		in := &cloudwatch.GetMetricDataInput{StartTime: aws.Time(from), EndTime: aws.Time(to)}
 		for _, q := range qs {

@@ -51,7 +51,7 @@ type Deps struct {
 	// runbook and the dashboard.
 	RunbookBaseURL, Region string
 	// Budgets reads the SLOs' error budgets (notifications); nil reads
-	// none (SLOBudgets makes one).
+	// none (app/budgets makes one).
 	Budgets handlers.Budgets
 	// Ledger is the scheduled workflows' ledger (scheduler,
 	// notifications); nil without an idempotency table.

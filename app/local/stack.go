@@ -5,7 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"github.com/alchemiser/alchemiser/alarms"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"io"
 	"log/slog"
 	mrand "math/rand/v2"
@@ -56,7 +56,7 @@ type Stack struct {
 	key     string
 	secret  string
 	logs    []*os.File
-	metrics alarms.MetricStore // what the run's metrics hold, for the error budgets
+	metrics cwalarm.MetricStore // what the run's metrics hold, for the error budgets
 	traces  *lockedFile
 	tels    []*telemetry.Telemetry
 	stopBus func() bool
@@ -218,10 +218,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 	}
 	ledger := &handlers.Ledger{Store: store}
 	logs := filepath.Join(s.Dir, "logs")
-	budgets, err := s.budgets()
-	if err != nil {
-		return err
-	}
+	budgets := s.budgets()
 	for _, fn := range s.Top.FunctionNames() {
 		d, err := s.deps(fn)
 		if err != nil {
@@ -251,18 +248,15 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 	return nil
 }
 
-// budgets reads the SLOs' error budgets from the metrics the run has
-// written so far (s.metrics, fed by every function's log output and the
-// emulator's platform metrics), as the function reads CloudWatch's.
-func (s *Stack) budgets() (handlers.Budgets, error) {
-	spec := s.opts.slos
-	if spec == nil {
-		var err error
-		if spec, err = alarms.DefaultSpec(nil); err != nil {
-			return nil, err
-		}
+// budgets reads the SLOs' error budgets (WithBudgets) from the metrics
+// the run has written so far (s.metrics, fed by every function's log
+// output and the emulator's platform metrics), as the function reads
+// CloudWatch's; nil without the option.
+func (s *Stack) budgets() handlers.Budgets {
+	if s.opts.budgets == nil {
+		return nil
 	}
-	return compose.SLOBudgets(spec, s.metrics.Values(s.Top.Resolve)), nil
+	return s.opts.budgets(s.metrics.Values(s.Top.Resolve))
 }
 
 func (s *Stack) idempotencyStore() (idempotency.Store, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/alarms/metricdata"
+	"github.com/alchemiser/alchemiser/app/budgets"
 	"github.com/alchemiser/alchemiser/app/compose"
 	"github.com/alchemiser/alchemiser/app/functions/internal/wiring"
 	"github.com/alchemiser/alchemiser/app/notify"
@@ -44,7 +45,7 @@ func build(_ context.Context, env wiring.Env, d *compose.Deps) error {
 	if err != nil {
 		return err
 	}
-	d.Budgets = compose.SLOBudgets(spec, metricdata.Values(cloudwatch.NewFromConfig(env.AWS), functionNames(stack)))
+	d.Budgets = budgets.Reader(spec, metricdata.Values(cloudwatch.NewFromConfig(env.AWS), functionNames(stack)))
 	return nil
 }
 
