@@ -73,10 +73,15 @@ func (w *LineWriter) Write(p []byte) (int, error) {
 		}
 	}
 	w.rest = append(w.rest[:0], w.rest[i+1:]...)
-	w.store.mu.Lock()
-	w.store.points = append(w.store.points, pts...)
-	w.store.mu.Unlock()
+	w.store.Add(pts...)
 	return len(p), nil
+}
+
+// Add stores points (a run's metrics read after the fact).
+func (m *MetricStore) Add(points ...EMFPoint) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.points = append(m.points, points...)
 }
 
 // Values reads queries over the stored points, their dimension values
