@@ -320,7 +320,7 @@ func TestAlarmsStatus(t *testing.T) {
 	f := &fakeAWS{}
 	cli := awsCLI(t, awsEndpoint(t, f))
 	useClock(t, now)
-	firing := map[string]bool{"prod-events-dlq-not-empty": true, "prod-slo-workflow-success-page": true}
+	firing := map[string]bool{"prod-events-dlq-not-empty": true, "prod-slo-budget-exhausted-ticket": true}
 	for i := range f.alarms {
 		a := &f.alarms[i]
 		a.Since = now.Add(-72 * time.Hour)
@@ -340,7 +340,7 @@ func TestAlarmsStatus(t *testing.T) {
 		"  runbook: https://github.com/alchemiser/alchemiser/blob/main/runbooks/event-dead-lettered.md",
 		"  query:   alchemiser query event-dead-lettered --stack prod",
 		"  console: " + console.Alarm(fakeRegion, "prod-events-dlq-not-empty"),
-		"ALARM             prod-slo-workflow-success-page  (composite,",
+		"ALARM             prod-slo-budget-exhausted-ticket  (metric,",
 		"2 alarm(s) in ALARM of 2 listed",
 	} {
 		if !strings.Contains(stdout, want) {

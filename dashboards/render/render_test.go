@@ -303,7 +303,7 @@ func TestAlarmWidgetShowsGeneratedAlarms(t *testing.T) {
 	w := widgetTitled(t, p, "Alarms")
 	want := map[string]cwalarm.State{
 		"alchemiser-strategy-errors": cwalarm.Alarm, "alchemiser-events-dlq-not-empty": cwalarm.OK,
-		"alchemiser-duplicate-delivery-spike": cwalarm.Alarm, "alchemiser-slo-workflow-success-page": cwalarm.OK,
+		"alchemiser-duplicate-delivery-spike": cwalarm.Alarm, "alchemiser-slo-data-missing-ticket": cwalarm.OK,
 		"alchemiser-hand-made": "",
 	}
 	html := widgetHTML(t, page, w)

@@ -29,7 +29,7 @@ func TestKnownFromRepo(t *testing.T) {
 			t.Errorf("%s/%s: %s, want %s", tc.ns, tc.name, got, tc.sets)
 		}
 	}
-	for _, a := range []string{"events-dlq-not-empty", "slo-workflow-success-page", "scheduler-errors"} {
+	for _, a := range []string{"events-dlq-not-empty", "slo-budget-exhausted-ticket", "scheduler-errors"} {
 		if !k.Alarms[a] {
 			t.Errorf("alarm %s is missing", a)
 		}

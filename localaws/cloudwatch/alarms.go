@@ -135,9 +135,13 @@ func newAlarms(spec *alarms.Spec, top *topology.Topology, store *metricStore, cr
 			return nil, err
 		}
 	}
-	// The burn-rate alarms whatever the BurnRateAlerts condition: the
-	// SLO runbooks' commands name them.
+	// The burn-rate alarms where the deployment has them: the template
+	// deploys them under its BurnRateAlerts condition, so top, resolved
+	// with the stack's parameters, holds them or not.
 	for i := range spec.SLOs {
+		if gens, _ := alarms.BurnAlarms(spec, &spec.SLOs[i]); len(gens) == 0 || !hasResource(top, gens[0].LogicalID) {
+			continue
+		}
 		if err := a.addSLO(spec, &spec.SLOs[i], prefix, top); err != nil {
 			return nil, err
 		}
@@ -159,6 +163,11 @@ func (a *Alarms) addMetric(name string, def cwalarm.MetricAlarm, metrics map[str
 	a.metric = append(a.metric, &metricAlarm{name: name, def: def, eval: e, metrics: metrics, series: cwalarm.Series{}})
 	a.states[name] = &alarmState{}
 	return nil
+}
+
+func hasResource(top *topology.Topology, logicalID string) bool {
+	_, ok := top.Resources[logicalID]
+	return ok
 }
 
 // queryMetrics are the metrics of an alarm's metric queries by id, their
