@@ -12,6 +12,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/internal/cfnyaml"
+	"gopkg.in/yaml.v3"
 )
 
 // catalogue reads the generated metric catalogue; platform metrics are
@@ -365,5 +366,48 @@ func TestSLIsReadTheirOwnSeries(t *testing.T) {
 	}
 	if !slices.Equal(dropped, want) {
 		t.Errorf("AsyncEventsDropped read for %v, want each function of the stack %v", dropped, want)
+	}
+}
+
+// The spec's burn_rate_alerts is what template.yaml deploys at its
+// defaults: the BurnRateAlerts parameter's default, and every burn-rate
+// alarm and composite under the condition of that name.
+func TestBurnRateAlertsMatchTheTemplateDefault(t *testing.T) {
+	src, err := os.ReadFile("../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl struct {
+		Parameters map[string]struct{ Default string } `yaml:"Parameters"`
+		Resources  map[string]struct {
+			Condition string `yaml:"Condition"`
+		} `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(src, &tpl); err != nil {
+		t.Fatal(err)
+	}
+	sp := spec(t)
+	if got := tpl.Parameters[BurnRateCondition].Default == "on"; got != sp.BurnRateAlerts {
+		t.Errorf("template parameter %s defaults to %q; slos.yaml says burn_rate_alerts: %v", BurnRateCondition, tpl.Parameters[BurnRateCondition].Default, sp.BurnRateAlerts)
+	}
+	for i := range sp.SLOs {
+		gens, comps := BurnAlarms(sp, &sp.SLOs[i])
+		ids := []string{}
+		for _, g := range gens {
+			ids = append(ids, g.LogicalID)
+		}
+		for _, c := range comps {
+			ids = append(ids, c.LogicalID)
+		}
+		for _, id := range ids {
+			if tpl.Resources[id].Condition != BurnRateCondition {
+				t.Errorf("%s is not deployed under %s", id, BurnRateCondition)
+			}
+		}
+	}
+	for _, a := range SLOAlarms(sp) {
+		if r, ok := tpl.Resources[a.LogicalID]; !ok || r.Condition != "" {
+			t.Errorf("%s: in the template %v, condition %q; want it always deployed", a.LogicalID, ok, r.Condition)
+		}
 	}
 }
