@@ -3,15 +3,25 @@
 // functions into CloudFormation resources spliced into template.yaml by
 // `make generate`:
 //
-//   - per SLO, four multiwindow, multi-burn-rate tiers (the SRE Workbook's,
-//     Tiers) of two metric-math alarms each, and a page and a ticket
-//     composite (BurnAlarms);
+//   - per SLO, two multiwindow, multi-burn-rate tiers (the SRE Workbook's
+//     14.4x page and 1x ticket, Tiers) of two metric-math alarms each, a
+//     long window counting from the SLO's minimum volume, and a page and a
+//     ticket composite (BurnAlarms), deployed under the template condition
+//     BurnRateAlerts (off by default);
+//   - the budget-exhausted and data-missing tickets (SLOAlarms), on the
+//     ErrorBudgetRemaining gauge the notifications function records and on
+//     Lambda's invocations against the EMF pipeline's;
 //   - the incident catalogue's symptom alarms (Symptoms): one per incident
 //     type declared page or ticket, each routed to PageTopic or TicketTopic
 //     by that severity (Spec.Severity);
 //   - the metric filters on every function's log group (MetricFilters):
 //     Lambda's platform reports (timeouts, init durations), invocation
 //     failures and log events, each one stack-wide metric.
+//
+// Spec.Events reads an SLO's good and total events over a range (its
+// period, which no alarm can read) through a cwalarm.QueryValues:
+// GetMetricData in Lambda (package metricdata), the run's metrics locally
+// (cwalarm.MetricStore).
 //
 // Evaluation is package cwalarm's: GeneratedStates evaluates every
 // generated alarm on the metrics a local run recorded (RunMetrics), and

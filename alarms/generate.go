@@ -1,6 +1,7 @@
 package alarms
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -30,10 +31,12 @@ type Composite struct {
 }
 
 // BurnAlarms builds an SLO's metric alarms (a long and a short window per
-// tier, each comparing the window's error ratio with burn × budget, with
-// the minimum-volume guard in the expression) and its two composites:
-// page = any page tier with both windows in ALARM; ticket = any ticket
-// tier likewise, suppressed while page fires.
+// tier, each comparing the window's error ratio with burn × budget; the
+// long window's ratio counts only from the SLO's minimum volume, the
+// short window's from one event) and its two composites: page = the page
+// tier with both windows in ALARM; ticket = the ticket tier likewise,
+// suppressed while page fires. template.yaml deploys them under the
+// BurnRateAlerts condition (BurnRateCondition).
 func BurnAlarms(spec *Spec, s *SLO) ([]Generated, []Composite) {
 	var out []Generated
 	var page, ticket []string
@@ -43,7 +46,11 @@ func BurnAlarms(spec *Spec, s *SLO) ([]Generated, []Composite) {
 			g := Generated{SLO: s, Tier: t, Window: w,
 				LogicalID: fmt.Sprintf("Slo%s%s%s", camel(s.Name), camel(t.Name), camel(fmtWindow(w))),
 				Name:      fmt.Sprintf("slo-%s-%s-%s", s.Name, t.Name, fmtWindow(w))}
-			g.Alarm = burnAlarm(spec, s, t, w)
+			volume := 1
+			if w == t.Long {
+				volume = max(s.MinimumVolume, 1)
+			}
+			g.Alarm = burnAlarm(spec, s, t, w, volume)
 			g.Alarm.AlarmName = g.Name
 			out = append(out, g)
 			pair = append(pair, fmt.Sprintf(`ALARM("{{%s}}")`, g.LogicalID))
@@ -74,57 +81,71 @@ func (c Composite) AlarmRule() (*cwalarm.Rule, error) {
 	return r, nil
 }
 
-func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration) cwalarm.MetricAlarm {
-	period := int(w / time.Second)
+func burnAlarm(spec *Spec, s *SLO, t Tier, w time.Duration, volume int) cwalarm.MetricAlarm {
+	metrics, bad, total := spec.sliQueries(s, int(w/time.Second))
 	no := false
-	stat := func(id, metric, statistic string, dims ...cwalarm.Dimension) cwalarm.MetricQuery {
+	metrics = append(metrics,
+		cwalarm.MetricQuery{Id: "total", Expression: total, ReturnData: &no},
+		cwalarm.MetricQuery{Id: "ratio", Expression: fmt.Sprintf("IF(total >= %d, (%s) / total, 0)", volume, bad)})
+	return cwalarm.MetricAlarm{EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: t.Burn * s.Budget(),
+		ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching", Metrics: metrics}
+}
+
+// sliQueries are the metric queries an SLO's SLI reads over period
+// seconds, and its bad and total events as math over their ids (good0,
+// bad0, total0, ...: the simulator feeds the first of each kind). When
+// every good metric is also a total one (completed of completed and
+// failed), total is good + the rest, read once each: an alarm pays for
+// each metric it reads.
+func (spec *Spec) sliQueries(s *SLO, period int) (qs []cwalarm.MetricQuery, bad, total string) {
+	no := false
+	n := map[string]int{}
+	stat := func(prefix, metric, statistic string, dims ...cwalarm.Dimension) string {
+		id := fmt.Sprintf("%s%d", prefix, n[prefix])
+		n[prefix]++
 		q := cwalarm.MetricQuery{Id: id, ReturnData: &no, MetricStat: &cwalarm.MetricStat{Period: period, Stat: statistic}}
 		q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName = spec.Namespace, metric
 		if ns, name, ok := strings.Cut(metric, ":"); ok && strings.HasPrefix(metric, "AWS/") {
 			q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName = ns, name
 		}
 		q.MetricStat.Metric.Dimensions = dims
-		return q
+		qs = append(qs, q)
+		return id
 	}
-	sum := func(prefix string, metrics []string) ([]cwalarm.MetricQuery, string) {
-		var qs []cwalarm.MetricQuery
+	sum := func(prefix string, metrics []string) string {
 		var terms []string
 		for _, m := range metrics {
 			for _, dims := range spec.dimensionSets(m) {
-				id := fmt.Sprintf("%s%d", prefix, len(qs))
-				qs = append(qs, stat(id, m, "Sum", dims...))
-				terms = append(terms, fmt.Sprintf("FILL(%s, 0)", id))
+				terms = append(terms, fmt.Sprintf("FILL(%s, 0)", stat(prefix, m, "Sum", dims...)))
 			}
 		}
-		return qs, strings.Join(terms, " + ")
+		return strings.Join(terms, " + ")
 	}
-	var metrics []cwalarm.MetricQuery
-	var bad, total string
 	switch {
 	case s.Latency != nil:
 		dims := s.Latency.dimensions(spec.Service)
-		metrics = []cwalarm.MetricQuery{stat("good0", s.Latency.Metric, fmt.Sprintf("TC(0:%g)", s.Latency.ThresholdMs), dims...),
-			stat("total0", s.Latency.Metric, "SampleCount", dims...)}
-		total = "FILL(total0, 0)"
-		bad = "FILL(total0, 0) - FILL(good0, 0)"
-	default:
-		tq, tsum := sum("total", s.Total)
-		metrics, total = append(metrics, tq...), tsum
-		if len(s.Good) > 0 {
-			gq, gsum := sum("good", s.Good)
-			metrics = append(metrics, gq...)
-			bad = "(" + tsum + ") - (" + gsum + ")"
-		} else {
-			bq, bsum := sum("bad", s.Bad)
-			metrics = append(metrics, bq...)
-			bad = bsum
+		good := stat("good", s.Latency.Metric, fmt.Sprintf("TC(0:%g)", s.Latency.ThresholdMs), dims...)
+		tot := stat("total", s.Latency.Metric, "SampleCount", dims...)
+		return qs, fmt.Sprintf("FILL(%s, 0) - FILL(%s, 0)", tot, good), fmt.Sprintf("FILL(%s, 0)", tot)
+	case len(s.Good) > 0 && subset(s.Good, s.Total):
+		good := sum("good", s.Good)
+		bad = sum("bad", slices.DeleteFunc(slices.Clone(s.Total), func(m string) bool { return slices.Contains(s.Good, m) }))
+		return qs, cmp.Or(bad, "0"), strings.Join(slices.DeleteFunc([]string{good, bad}, func(t string) bool { return t == "" }), " + ")
+	case len(s.Good) > 0:
+		total = sum("total", s.Total)
+		return qs, "(" + total + ") - (" + sum("good", s.Good) + ")", total
+	}
+	total = sum("total", s.Total)
+	return qs, sum("bad", s.Bad), total
+}
+
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
 		}
 	}
-	metrics = append(metrics,
-		cwalarm.MetricQuery{Id: "total", Expression: total, ReturnData: &no},
-		cwalarm.MetricQuery{Id: "ratio", Expression: fmt.Sprintf("IF(total >= %d, (%s) / total, 0)", max(s.MinimumVolume, 1), bad)})
-	return cwalarm.MetricAlarm{EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: t.Burn * s.Budget(),
-		ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching", Metrics: metrics}
+	return true
 }
 
 // dimensionSets are the dimension sets an SLO reads metric in: a metric
@@ -157,23 +178,9 @@ func (l *Latency) dimensions(service string) []cwalarm.Dimension {
 }
 
 // QueryMetric is the metric a burn-rate alarm's query reads, its
-// dimension values resolved to deployed names.
+// dimension values resolved to deployed names (cwalarm.QueryMetric).
 func QueryMetric(q cwalarm.MetricQuery, resolve Resolver) (cwalarm.Metric, error) {
-	m := cwalarm.Metric{Namespace: q.MetricStat.Metric.Namespace, Name: q.MetricStat.Metric.MetricName}
-	for _, d := range q.MetricStat.Metric.Dimensions {
-		v := d.Value
-		if strings.HasPrefix(v, "!") {
-			var err error
-			if v, err = resolve(v); err != nil {
-				return m, fmt.Errorf("could not resolve dimension %s of metric %s: %w", d.Name, m.Name, err)
-			}
-		}
-		if m.Dims == nil {
-			m.Dims = map[string]string{}
-		}
-		m.Dims[d.Name] = v
-	}
-	return m, nil
+	return cwalarm.QueryMetric(q, resolve)
 }
 
 func camel(s string) string {

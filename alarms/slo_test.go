@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alchemiser/alchemiser/internal/cfnyaml"
+	"gopkg.in/yaml.v3"
 )
 
 // catalogue reads the generated metric catalogue; platform metrics are
@@ -55,7 +56,7 @@ func slo(t *testing.T, name string) *SLO {
 }
 
 func TestTiersFor30Days(t *testing.T) {
-	want := []float64{14.4, 6, 3, 1}
+	want := []float64{14.4, 1}
 	for i, tier := range Tiers(30 * 24 * time.Hour) {
 		if math.Abs(tier.Burn-want[i]) > 1e-9 {
 			t.Errorf("%s burn %v, want %v", tier.Name, tier.Burn, want[i])
@@ -67,7 +68,7 @@ func TestSpecValidation(t *testing.T) {
 	if got := len(spec(t).SLOs); got != 4 {
 		t.Fatalf("%d SLOs", got)
 	}
-	base := "service: s\nslos:\n  - name: x\n    objective: 99\n    period: 30d\n    good: [OrdersFilled]\n    total: [OrdersSubmitted]\n    page: T\n    ticket: T\n    runbook: r\n"
+	base := "service: s\nslos:\n  - name: x\n    objective: 99\n    period: 30d\n    good: [OrdersFilled]\n    total: [OrdersSubmitted]\n    page: T\n    ticket: T\n    runbook: r\n    minimum_volume: 20\n"
 	for mutate, want := range map[[2]string]string{
 		{"objective: 99", "objective: 100"}:                                       "objective 100% is out of range",
 		{"objective: 99", "objective: 90"}:                                        "can never fire at objective 90%",
@@ -76,6 +77,7 @@ func TestSpecValidation(t *testing.T) {
 		{"    runbook: r\n", ""}:                                                  "needs a runbook",
 		{"good: [OrdersFilled]", "bad: [OrdersFilled]\n    good: [OrdersFilled]"}: "exactly one of good or bad",
 		{"objective: 99", "objective: 99\n    colour: red"}:                       "field colour not found",
+		{"minimum_volume: 20", "minimum_volume: 6"}:                               "minimum_volume 6 lets one bad event fire the page tier",
 	} {
 		src := strings.Replace(base, mutate[0], mutate[1], 1)
 		_, err := ParseSpec("slos.yaml", []byte(src), catalogue(t))
@@ -84,7 +86,7 @@ func TestSpecValidation(t *testing.T) {
 		}
 	}
 	_, err := ParseSpec("slos.yaml", []byte(base+strings.TrimPrefix(base, "service: s\nslos:\n")), catalogue(t))
-	if err == nil || !strings.Contains(err.Error(), "slos.yaml:11: slo \"x\" is declared twice") {
+	if err == nil || !strings.Contains(err.Error(), "slos.yaml:12: slo \"x\" is declared twice") {
 		t.Errorf("duplicate: %v", err)
 	}
 }
@@ -105,7 +107,7 @@ func TestTemplateDeploysTheSLOAlarms(t *testing.T) {
 	}
 	for _, s := range spec(t).SLOs {
 		gens, comps := BurnAlarms(spec(t), &s)
-		if len(gens) != 8 || len(comps) != 2 {
+		if len(gens) != 4 || len(comps) != 2 {
 			t.Errorf("%s: %d alarms, %d composites", s.Name, len(gens), len(comps))
 		}
 		for _, g := range gens {
@@ -262,5 +264,48 @@ func TestSLIsReadTheirOwnSeries(t *testing.T) {
 	}
 	if !slices.Equal(dropped, want) {
 		t.Errorf("AsyncEventsDropped read for %v, want each function of the stack %v", dropped, want)
+	}
+}
+
+// The spec's burn_rate_alerts is what template.yaml deploys at its
+// defaults: the BurnRateAlerts parameter's default, and every burn-rate
+// alarm and composite under the condition of that name.
+func TestBurnRateAlertsMatchTheTemplateDefault(t *testing.T) {
+	src, err := os.ReadFile("../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl struct {
+		Parameters map[string]struct{ Default string } `yaml:"Parameters"`
+		Resources  map[string]struct {
+			Condition string `yaml:"Condition"`
+		} `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(src, &tpl); err != nil {
+		t.Fatal(err)
+	}
+	sp := spec(t)
+	if got := tpl.Parameters[BurnRateCondition].Default == "on"; got != sp.BurnRateAlerts {
+		t.Errorf("template parameter %s defaults to %q; slos.yaml says burn_rate_alerts: %v", BurnRateCondition, tpl.Parameters[BurnRateCondition].Default, sp.BurnRateAlerts)
+	}
+	for i := range sp.SLOs {
+		gens, comps := BurnAlarms(sp, &sp.SLOs[i])
+		ids := []string{}
+		for _, g := range gens {
+			ids = append(ids, g.LogicalID)
+		}
+		for _, c := range comps {
+			ids = append(ids, c.LogicalID)
+		}
+		for _, id := range ids {
+			if tpl.Resources[id].Condition != BurnRateCondition {
+				t.Errorf("%s is not deployed under %s", id, BurnRateCondition)
+			}
+		}
+	}
+	for _, a := range SLOAlarms(sp) {
+		if r, ok := tpl.Resources[a.LogicalID]; !ok || r.Condition != "" {
+			t.Errorf("%s: in the template %v, condition %q; want it always deployed", a.LogicalID, ok, r.Condition)
+		}
 	}
 }

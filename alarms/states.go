@@ -14,7 +14,9 @@ type Resolver func(expr string) (string, error)
 
 // GeneratedStates evaluates every alarm the template generates from spec,
 // as CloudWatch would on the recorded metric points emf: the symptom
-// alarms, each SLO's burn-rate alarms and its page and ticket composites.
+// alarms, the budget-exhausted and data-missing tickets (SLOAlarms), and,
+// when spec.BurnRateAlerts says the deployment has them, each SLO's
+// burn-rate alarms and its page and ticket composites.
 // Each is evaluated every `every` (one minute when zero) from `from` to
 // `to` inclusive, starting in INSUFFICIENT_DATA; the result maps the
 // alarm's name (without the stack prefix, e.g. "portfolio-errors" or
@@ -46,12 +48,41 @@ func GeneratedStatesArrived(spec *Spec, emf []cwalarm.EMFPoint, resolve Resolver
 		}
 		out[s.Name] = samples
 	}
+	for _, a := range SLOAlarms(spec) {
+		series, err := querySeries(a.Alarm.Metrics, emf, resolve)
+		if err != nil {
+			return nil, err
+		}
+		if out[a.Name], err = cwalarm.Evaluate(&a.Alarm, series, from, to, every); err != nil {
+			return nil, err
+		}
+	}
+	if !spec.BurnRateAlerts {
+		return out, nil
+	}
 	for i := range spec.SLOs {
 		if err := sloStates(spec, &spec.SLOs[i], emf, resolve, from, to, every, delay, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// querySeries are the points of each metric query of an alarm, its
+// dimension values resolved by resolve.
+func querySeries(qs []cwalarm.MetricQuery, emf []cwalarm.EMFPoint, resolve Resolver) (cwalarm.Series, error) {
+	series := cwalarm.Series{}
+	for _, q := range qs {
+		if q.MetricStat == nil {
+			continue
+		}
+		m, err := QueryMetric(q, resolve)
+		if err != nil {
+			return nil, err
+		}
+		series[q.Id] = cwalarm.Points(emf, m)
+	}
+	return series, nil
 }
 
 // sloStates evaluates an SLO's burn-rate alarms, then its composites, in
@@ -63,16 +94,9 @@ func sloStates(spec *Spec, s *SLO, emf []cwalarm.EMFPoint, resolve Resolver, fro
 	}
 	byID := map[string][]cwalarm.Sample{}
 	for _, g := range gens {
-		series := cwalarm.Series{}
-		for _, q := range g.Alarm.Metrics {
-			if q.MetricStat == nil {
-				continue
-			}
-			m, err := QueryMetric(q, resolve)
-			if err != nil {
-				return err
-			}
-			series[q.Id] = cwalarm.Points(emf, m)
+		series, err := querySeries(g.Alarm.Metrics, emf, resolve)
+		if err != nil {
+			return err
 		}
 		samples, err := cwalarm.EvaluateArrived(&g.Alarm, series, from, to, every, delay)
 		if err != nil {

@@ -35,27 +35,40 @@ func TestGeneratedStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]cwalarm.State{
-		"handler-error":                  cwalarm.Alarm,            // the failure, within the 5-minute period
-		"event-dead-lettered":            cwalarm.Alarm,            // metric math: either queue
-		"workflow-failed":                cwalarm.Alarm,            // the per-event alarm
-		"publish-failed":                 cwalarm.OK,               // no data, notBreaching
-		"workflow-not-started":           cwalarm.InsufficientData, // no data, ignore: the initial state stays
-		"slo-workflow-success-page-1-1h": cwalarm.Alarm,            // one failure of one: a burn of 100
-		"slo-workflow-success-page":      cwalarm.Alarm,
-		"slo-workflow-success-ticket":    cwalarm.OK, // suppressed while the page fires
-		"slo-order-success-page":         cwalarm.OK,
+		"handler-error":               cwalarm.Alarm,            // the failure, within the 5-minute period
+		"event-dead-lettered":         cwalarm.Alarm,            // metric math: either queue
+		"workflow-failed":             cwalarm.Alarm,            // the per-event alarm
+		"publish-failed":              cwalarm.OK,               // no data, notBreaching
+		"workflow-not-started":        cwalarm.InsufficientData, // no data, ignore: the initial state stays
+		"slo-budget-exhausted-ticket": cwalarm.InsufficientData, // no budget recorded yet, ignore
+		"slo-data-missing-ticket":     cwalarm.OK,               // notifications did not run
 	}
-	for name, st := range want {
-		samples := states[name]
-		if len(samples) != 3 {
-			t.Fatalf("%s: %d samples, want 3 (one a minute)", name, len(samples))
-		}
-		if got := samples[len(samples)-1].State; got != st {
-			t.Errorf("%s: %s, want %s", name, got, st)
+	check := func(states map[string][]cwalarm.Sample, want map[string]cwalarm.State) {
+		t.Helper()
+		for name, st := range want {
+			samples := states[name]
+			if len(samples) != 3 {
+				t.Fatalf("%s: %d samples, want 3 (one a minute)", name, len(samples))
+			}
+			if got := samples[len(samples)-1].State; got != st {
+				t.Errorf("%s: %s, want %s", name, got, st)
+			}
 		}
 	}
-	if n := len(states); n != len(Symptoms(spec))+len(spec.SLOs)*(8+2) {
-		t.Errorf("%d alarms, want every symptom and 8 burn alarms and 2 composites per SLO", n)
+	check(states, want)
+	if n := len(states); n != len(Symptoms(spec))+2 {
+		t.Errorf("%d alarms, want every symptom and the 2 SLO tickets: no burn-rate alarm at the template's defaults", n)
+	}
+	// Where the burn-rate tiers are deployed, one failure of one is under
+	// the minimum volume: no tier counts it.
+	spec.BurnRateAlerts = true
+	if states, err = GeneratedStates(spec, emf, resolve, from, to, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	check(states, map[string]cwalarm.State{"slo-workflow-success-page-1h": cwalarm.OK, "slo-workflow-success-page": cwalarm.OK,
+		"slo-workflow-success-ticket": cwalarm.OK})
+	if n := len(states); n != len(Symptoms(spec))+2+len(spec.SLOs)*(4+2) {
+		t.Errorf("%d alarms, want every symptom, the 2 SLO tickets, and 4 burn alarms and 2 composites per SLO", n)
 	}
 }
 

@@ -74,7 +74,7 @@ func symptomCatalogue(spec *Spec) []Symptom {
 			Dimensions: [][2]string{{"QueueName", "!GetAtt " + logicalID + ".QueueName"}}}
 	}
 	out := []Symptom{
-		symptom("workflow-failed", "a workflow ended in WorkflowFailed", custom("WorkflowsFailed", "Sum", sv)),
+		workflowFailed(spec, custom),
 		// The watchdog's gauges (handlers.Scheduler.watch): a point every
 		// five minutes of the session. Outside it there is no data, which
 		// says nothing: "ignore" keeps the state until the next check.
@@ -191,4 +191,34 @@ func SymptomNamed(spec *Spec, name string) (Symptom, bool) {
 		}
 	}
 	return Symptom{}, false
+}
+
+// workflowFailed pages a failed workflow at low traffic, where the
+// workflow-success objective's burn-rate tiers are silent: while the
+// five minutes hold fewer workflows than the objective's minimum volume,
+// one failure is the incident. At or above it the alarm stays quiet and
+// the tiers (deployed with BurnRateAlerts=on) judge the ratio, so a
+// deployment at fifty times the traffic is not paged for each of its
+// workflows' failures. Without a workflow-success objective every
+// failure pages.
+func workflowFailed(spec *Spec, custom func(metric, stat string, dims ...[2]string) Read) Symptom {
+	sv := [2]string{"service", spec.Service}
+	failed := custom("WorkflowsFailed", "Sum", sv)
+	const what = "a workflow ended in WorkflowFailed"
+	volume := 0
+	for _, s := range spec.SLOs {
+		if s.Name == "workflow-success" {
+			volume = s.MinimumVolume
+		}
+	}
+	if volume <= 1 {
+		return symptom("workflow-failed", what, failed)
+	}
+	failed.Id = "failed"
+	completed := custom("WorkflowsCompleted", "Sum", sv)
+	completed.Id = "completed"
+	return Symptom{Name: "workflow-failed",
+		Description: fmt.Sprintf("%s, while fewer than %d workflows ended in five minutes (above that, the workflow-success burn-rate tiers judge)", what, volume),
+		Reads:       []Read{failed, completed},
+		Expression:  fmt.Sprintf("IF(FILL(failed, 0) + FILL(completed, 0) < %d, FILL(failed, 0), 0)", volume)}
 }

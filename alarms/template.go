@@ -20,7 +20,9 @@ const (
 	ticketTopic cfnyaml.Ref = "TicketTopic"
 )
 
-// TemplateSection is every SLO's burn-rate alarms and composites, the
+// TemplateSection is every SLO's burn-rate alarms and composites (under
+// the BurnRateAlerts condition), the budget-exhausted and data-missing
+// tickets (SLOAlarms), the
 // symptom alarms and the metric filters as CloudFormation resources,
 // between the markers. The burn-rate alarms have no actions (the
 // composites notify); the page and ticket composites notify the SLO's
@@ -33,11 +35,14 @@ func TemplateSection(spec *Spec) *cfnyaml.Section {
 	for i := range spec.SLOs {
 		gens, comps := BurnAlarms(spec, &spec.SLOs[i])
 		for _, g := range gens {
-			s.Add(g.LogicalID, "AWS::CloudWatch::Alarm", burnAlarmProperties(spec, g))
+			s.AddIf(BurnRateCondition, g.LogicalID, "AWS::CloudWatch::Alarm", burnAlarmProperties(spec, g))
 		}
 		for _, c := range comps {
-			s.Add(c.LogicalID, "AWS::CloudWatch::CompositeAlarm", compositeProperties(c))
+			s.AddIf(BurnRateCondition, c.LogicalID, "AWS::CloudWatch::CompositeAlarm", compositeProperties(c))
 		}
+	}
+	for _, a := range SLOAlarms(spec) {
+		s.Add(a.LogicalID, "AWS::CloudWatch::Alarm", sloAlarmProperties(spec, a))
 	}
 	for _, sym := range Symptoms(spec) {
 		s.Add(sym.LogicalID, "AWS::CloudWatch::Alarm", symptomProperties(sym, spec.Severity(sym.Name)))
@@ -121,8 +126,24 @@ type metricTransformation struct {
 
 func alarmName(name string) cfnyaml.Sub { return cfnyaml.Sub("${AWS::StackName}-" + name) }
 
+// description names the SLO, its objective and period (the notification
+// computes the budget from them), the runbook and the saved query.
 func description(s *SLO, what string) cfnyaml.QuotedSub {
-	return cfnyaml.QuotedSub(fmt.Sprintf("SLO %s (%v%%): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Name, s.Objective, what, s.Runbook, s.Query))
+	return cfnyaml.QuotedSub(fmt.Sprintf("SLO %s (%v%% over %s): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Name, s.Objective, s.Period, what, s.Runbook, s.Query))
+}
+
+// sloAlarmProperties writes a budget or data-missing ticket, which
+// notifies TicketTopic.
+func sloAlarmProperties(spec *Spec, a SLOAlarm) alarm {
+	m := a.Alarm
+	p := alarm{AlarmName: alarmName(a.Name), AlarmDescription: cfnyaml.QuotedSub(a.description()),
+		EvaluationPeriods: m.EvaluationPeriods, DatapointsToAlarm: m.DatapointsToAlarm, Threshold: m.Threshold,
+		ComparisonOperator: m.ComparisonOperator, TreatMissingData: m.TreatMissingData,
+		AlarmActions: []cfnyaml.Ref{ticketTopic}, OKActions: []cfnyaml.Ref{ticketTopic}}
+	for _, q := range m.Metrics {
+		p.Metrics = append(p.Metrics, query(spec, Generated{}, q))
+	}
+	return p
 }
 
 // burnAlarmProperties writes a burn-rate alarm; its metrics carry the
@@ -167,7 +188,13 @@ func compositeProperties(c Composite) composite {
 		kind, topic = "page", c.SLO.Page
 	}
 	rule := strings.NewReplacer("{{", "${", "}}", "}").Replace(c.Rule)
-	return composite{AlarmName: alarmName(c.Name), AlarmDescription: description(c.SLO, "multiwindow burn-rate "+kind),
+	what := "multiwindow burn-rate " + kind
+	for _, t := range Tiers(c.SLO.PeriodDuration()) {
+		if t.Page == c.Page {
+			what += fmt.Sprintf(": error budget burning over %.4gx across %s and %s", t.Burn, fmtWindow(t.Long), fmtWindow(t.Short))
+		}
+	}
+	return composite{AlarmName: alarmName(c.Name), AlarmDescription: description(c.SLO, what),
 		AlarmRule: cfnyaml.QuotedSub(rule), AlarmActions: []cfnyaml.Ref{cfnyaml.Ref(topic)}, OKActions: []cfnyaml.Ref{cfnyaml.Ref(topic)}}
 }
 

@@ -21,6 +21,12 @@ func AlarmStates(spec *alarms.Spec, dir string) (map[string][]cwalarm.Sample, er
 	if err != nil {
 		return nil, fmt.Errorf("could not read the run's metrics: %w", err)
 	}
+	return statesOf(spec, emf)
+}
+
+// statesOf evaluates the alarms on metric points, as AlarmStates does on
+// a run's.
+func statesOf(spec *alarms.Spec, emf []cwalarm.EMFPoint) (map[string][]cwalarm.Sample, error) {
 	if len(emf) == 0 {
 		return nil, errors.New("the run recorded no metrics")
 	}

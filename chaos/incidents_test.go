@@ -11,6 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
@@ -20,6 +21,7 @@ import (
 	"github.com/alchemiser/alchemiser/internal/memnet"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
+	"github.com/alchemiser/alchemiser/topology"
 )
 
 // Each incident of the catalogue has a proof: a scenario injects the
@@ -34,7 +36,11 @@ import (
 // scenario runs n workflows with chaos and setup applied before the run.
 func scenario(t *testing.T, n int, seed uint64, knobs Knobs, setup func(s *Stack)) (*Stack, *local.Report) {
 	t.Helper()
-	return stackRun(t, StackConfig{Dir: t.TempDir(), Workflows: n, Seed: seed, Knobs: knobs}, setup)
+	spec, err := alarms.LoadSpec("../alarms/slos.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stackRun(t, StackConfig{Dir: t.TempDir(), Workflows: n, Seed: seed, Knobs: knobs, SLOs: spec}, setup)
 }
 
 // stackRun runs a stack's workflows, with setup applied before the run,
@@ -166,8 +172,44 @@ func testIncidentWorkflowFailedAndOrderRejected(t *testing.T) {
 	assertSame(t, "order-rejected", columnOf(t, querySaved(t, s.Dir, "order-rejected", nil), "correlation_id"), failed)
 	assertNothingOnACleanRun(t, "workflow-failed", nil)
 	assertNothingOnACleanRun(t, "order-rejected", nil)
-	assertAlarm(t, s.Dir, "slo-workflow-success-page")
-	assertAlarm(t, s.Dir, "slo-order-success-page")
+	// One account, a few workflows: under every burn-rate tier's minimum
+	// volume; the budgets of the period are spent, which tickets.
+	assertAlarm(t, s.Dir, "slo-budget-exhausted-ticket")
+	b := budgetsOf(t, s.Dir)
+	if b["workflow-success"] != [2]float64{0, 3} || b["order-success"][0] != 0 || b["order-success"][1] == 0 {
+		t.Errorf("budgets over the run: %v, want every workflow and every order bad", b)
+	}
+}
+
+// budgetsOf reads each SLO's good and total events over a run's metrics,
+// as the notifications function does over CloudWatch's.
+func budgetsOf(t *testing.T, dir string) map[string][2]float64 {
+	t.Helper()
+	spec, err := alarms.LoadSpec("../alarms/slos.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emf, err := alarms.RunMetrics(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var store cwalarm.MetricStore
+	store.Add(emf...)
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.Now().Add(time.Hour) // the bubble's clock: after every point
+	out := map[string][2]float64{}
+	for i := range spec.SLOs {
+		s := &spec.SLOs[i]
+		good, total, err := spec.Events(context.Background(), s, end.Add(-s.PeriodDuration()), end, store.Values(top.Resolve))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[s.Name] = [2]float64{good, total}
+	}
+	return out
 }
 
 // The account endpoint fails: the portfolio function errors on every
@@ -203,8 +245,11 @@ func testIncidentHandlerErrorDeadLetteredAndStuck(t *testing.T) {
 	assertAlarm(t, s.Dir, "workflow-stuck")
 	assertAlarm(t, s.Dir, "handler-error")
 	// The event-delivery SLO reads AsyncEventsDropped per function of the
-	// stack, the dimension set Lambda publishes it in.
-	assertAlarm(t, s.Dir, "slo-event-delivery-page")
+	// stack, the dimension set Lambda publishes it in: the two dropped
+	// events are its bad ones.
+	if b := budgetsOf(t, s.Dir)["event-delivery"]; b[1]-b[0] != 2 {
+		t.Errorf("event-delivery: %g good of %g, want 2 bad", b[0], b[1])
+	}
 }
 
 // startedIn are the correlation ids the scheduler started, from its log.
@@ -362,7 +407,19 @@ func testIncidentLogVolumeSpike(t *testing.T) {
 func TestIncidentWorkflowSlow(t *testing.T) { synctest.Test(t, testIncidentWorkflowSlow) }
 
 func testIncidentWorkflowSlow(t *testing.T) {
-	s, rep := scenario(t, 2, 31, Knobs{}, func(s *Stack) {
+	// The latency SLO with the query's 1 s as the threshold (the deployed
+	// 120 s cannot be reached locally), for the stack's budgets and the
+	// alarms.
+	spec, err := alarms.LoadSpec("../alarms/slos.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range spec.SLOs {
+		if spec.SLOs[i].Latency != nil {
+			spec.SLOs[i].Latency.ThresholdMs = 1000
+		}
+	}
+	s, rep := stackRun(t, StackConfig{Dir: t.TempDir(), Workflows: 2, Seed: 31, SLOs: spec}, func(s *Stack) {
 		s.Exchange.SetFaults(paper.Faults{Latency: 150 * time.Millisecond, Paths: []string{"/v2/orders"}})
 	})
 	// 1 s: a clean workflow takes no virtual time (fills are immediate),
@@ -375,22 +432,12 @@ func testIncidentWorkflowSlow(t *testing.T) {
 		t.Errorf("workflow-steps: %v", steps.Rows)
 	}
 	assertNothingOnACleanRun(t, "workflow-slow", map[string]string{"threshold_ms": "1000"})
-	// The latency SLO's alarms, with the query's 1 s as the threshold
-	// (the deployed 120 s cannot be reached locally).
-	spec, err := alarms.LoadSpec("../alarms/slos.yaml", nil)
-	if err != nil {
-		t.Fatal(err)
+	// The latency budget is spent by the slow workflows: the ticket.
+	if !alarmFiredWith(t, spec, s.Dir, "slo-budget-exhausted-ticket") {
+		t.Error("slo-budget-exhausted-ticket did not fire on the slow run")
 	}
-	for i := range spec.SLOs {
-		if spec.SLOs[i].Latency != nil {
-			spec.SLOs[i].Latency.ThresholdMs = 1000
-		}
-	}
-	if !alarmFiredWith(t, spec, s.Dir, "slo-workflow-latency-page") {
-		t.Error("slo-workflow-latency-page did not fire on the slow run")
-	}
-	if alarmFiredWith(t, spec, cleanRun(t), "slo-workflow-latency-page") {
-		t.Error("slo-workflow-latency-page fired on a clean run")
+	if alarmFiredWith(t, spec, cleanRun(t), "slo-budget-exhausted-ticket") {
+		t.Error("slo-budget-exhausted-ticket fired on a clean run")
 	}
 }
 

@@ -395,6 +395,17 @@ func checkNotified(sc Scenario, sent, held Notifications, by []string) Check {
 // evaluated once a minute from the first metric to 20 minutes after the
 // last (AlarmStates).
 func alarmStates(sc Scenario, o Options, dir string) (map[string][]cwalarm.Sample, error) {
+	spec, err := scenarioSpec(sc, o)
+	if err != nil {
+		return nil, err
+	}
+	return AlarmStates(spec, dir)
+}
+
+// scenarioSpec is the SLO spec of sc's run: the built-in one or
+// o.SpecFile, then the scenario's and o's edits. The stack's
+// notifications function reads its budgets with it too.
+func scenarioSpec(sc Scenario, o Options) (*alarms.Spec, error) {
 	spec, err := alarms.DefaultSpec(nil)
 	if o.SpecFile != "" {
 		spec, err = alarms.LoadSpec(o.SpecFile, nil)
@@ -408,7 +419,7 @@ func alarmStates(sc Scenario, o Options, dir string) (map[string][]cwalarm.Sampl
 	if o.SpecEdit != nil {
 		o.SpecEdit(spec)
 	}
-	return AlarmStates(spec, dir)
+	return spec, nil
 }
 
 // cleanQueries must return nothing on the clean scenario.

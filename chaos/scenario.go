@@ -195,8 +195,12 @@ func prepare(ctx context.Context, sc Scenario, o Options, dir string, extra []lo
 
 func stackConfig(sc Scenario, o Options, dir string) (StackConfig, error) {
 	n := cmp(o.Workflows, sc.Workflows)
+	spec, err := scenarioSpec(sc, o)
+	if err != nil {
+		return StackConfig{}, err
+	}
 	cfg := StackConfig{Dir: dir, Workflows: n, Seed: sc.Seed, Duplicates: sc.Duplicates, TimeScale: sc.TimeScale,
-		Progress: o.Progress, Unguarded: o.Unguarded, Dust: sc.Dust, CashOnly: sc.CashOnly, Network: o.Network}
+		Progress: o.Progress, Unguarded: o.Unguarded, Dust: sc.Dust, CashOnly: sc.CashOnly, Network: o.Network, SLOs: spec}
 	if sc.Chaos == nil {
 		return cfg, nil
 	}

@@ -21,6 +21,14 @@ func Scenarios() []Scenario {
 	return append(incidentScenarios(), recoveryScenarios()...)
 }
 
+// budgetTicket is the budget-exhausted ticket where an event is dropped
+// for good: the event-delivery budget (99.9% of a few dozen events) is
+// spent, and the ticket fires at the next workflow's end, which the run
+// holds or not depending on whether the drop (after Lambda's retries)
+// comes before its last workflow ends: a matter of the machine's timing.
+// In a deployment the next trading day's workflow fires it.
+var budgetTicket = []string{"slo-budget-exhausted-ticket"}
+
 // The scenarios' Notifications are what the alarms send, each by its
 // incident's declared severity (alarms.AlarmSeverity): one alarm per
 // alerted incident type, so a fault confined to one incident sends one
@@ -28,10 +36,11 @@ func Scenarios() []Scenario {
 // ticket, workflow-not-started, workflow-failed's page). A fault that runs
 // down the chain sends one per incident it causes: a handler failing every
 // attempt opens handler-error's ticket, then pages as event-dead-lettered
-// and, 15 minutes on, as workflow-stuck. Until the objectives' minimum
-// volume exceeds one workflow a day, an SLO page composite fires beside
-// its per-event alarm (slo-*-page) and outlasts the evaluation window, so
-// it sends no OK here.
+// and, 15 minutes on, as workflow-stuck. The objectives' burn-rate tiers
+// are not deployed at the template's defaults and their minimum volume is
+// far above a chaos run's, so they send nothing here; the budget ticket
+// waits for the next workflow's end, which a run may or may not hold
+// (budgetTicket).
 
 func incidentScenarios() []Scenario {
 	return []Scenario{
@@ -43,33 +52,33 @@ func incidentScenarios() []Scenario {
 			Workflows: 2, Seed: 31, Chaos: constant(Knobs{Dates: []time.Time{date("2026-09-05"), date("2026-09-07")}}),
 			Invariant: marketClosed},
 		{Name: "workflow-failed", Incident: "workflow-failed", Description: "the exchange rejects every order; workflows end in WorkflowFailed",
-			Notifications: Notifications{Page: 3, OK: 1},
+			Notifications: Notifications{Page: 1, OK: 1},
 			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"workflow-failed"},
 			Query: "workflow-failed", Column: "correlation_id", Affected: failed},
 		{Name: "order-rejected", Incident: "order-rejected", Description: "the exchange rejects every order",
-			Notifications: Notifications{Page: 3, OK: 1},
+			Notifications: Notifications{Page: 1, OK: 1},
 			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"workflow-failed"},
 			Query: "order-rejected", Column: "correlation_id", Affected: failed},
 		{Name: "handler-error", Incident: "handler-error", Description: "GET /v2/account fails with 500: the portfolio function errors on every attempt",
-			Notifications: Notifications{Page: 3, Ticket: 1, OK: 2},
+			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
 			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"handler-error"}, Query: "handler-error"},
 		{Name: "event-dead-lettered", Incident: "event-dead-lettered", Description: "the portfolio function fails all async retries; its event goes to the on-failure destination",
-			Notifications: Notifications{Page: 3, Ticket: 1, OK: 2},
+			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
 			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"event-dead-lettered"},
 			Query: "event-dead-lettered", Column: "correlation_id", Affected: stuck},
 		{Name: "workflow-stuck", Incident: "workflow-stuck", Description: "started workflows never end (their event was dead-lettered)",
-			Notifications: Notifications{Page: 3, Ticket: 1, OK: 2},
+			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
 			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"workflow-stuck"},
 			Query: "workflow-stuck", Column: "correlation_id", Affected: stuck},
 		{Name: "broker-degraded", Incident: "broker-degraded", Description: "the broker answers 503 to everything once the plan is made; the breaker opens",
-			Notifications: Notifications{Page: 4, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
 			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(503), Alarms: []string{"broker-degraded"}, Query: "broker-degraded"},
 		{Name: "broker-rate-limited", Incident: "broker-degraded", Description: "the broker answers 429 to everything once the plan is made; retries, then the breaker opens",
-			Notifications: Notifications{Page: 4, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
 			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-degraded"}, Query: "broker-degraded"},
 		{Name: "broker-timeouts", Incident: "broker-degraded", Description: "the broker holds every request open once the plan is made; " +
 			"each attempt ends at the 100 ms call timeout and is retried, then the breaker opens",
-			Notifications: Notifications{Page: 4, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
 			Workflows:     1, Seed: 31, Chaos: constant(Knobs{BrokerCallTimeout: 100 * time.Millisecond}), Setup: brokerHangsAfterPlan,
 			Alarms: []string{"broker-degraded"}, Query: "broker-degraded"},
 		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
@@ -81,7 +90,7 @@ func incidentScenarios() []Scenario {
 			"(alchemiser run --workflows 2 --duplicates 0.3): every duplicate is skipped, none is a handler error, no alarm fires",
 			Workflows: 2, Seed: 1, Duplicates: 0.3, Query: "duplicate-delivery", Invariant: counted(DuplicatesSkipped, "DuplicateEvents")},
 		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
-			Notifications: Notifications{Page: 3, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
 			Workflows:     2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failed"},
 			Query: "publish-failed", Column: "correlation_id", Affected: started},
 		{Name: "publish-throttled", Description: "PutEvents throttles two of every three entries of each event type: " +
@@ -91,10 +100,10 @@ func incidentScenarios() []Scenario {
 			"the plan and the workflow's end list them all, exceed PutEvents' 256 KB entry limit and travel as claim checks",
 			Workflows: 2, Seed: 31, Dust: 1200, Absorbed: "ClaimChecks"},
 		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
-			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
-			Workflows:     1, Seed: 32, Setup: poison, Alarms: []string{"handler-error"}, Query: "poison-event"},
+			Notifications: Notifications{Page: 1, Ticket: 1, OK: 2}, Racy: budgetTicket,
+			Workflows: 1, Seed: 32, Setup: poison, Alarms: []string{"handler-error"}, Query: "poison-event"},
 		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",
-			Notifications: Notifications{Page: 4, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
 			Workflows:     2, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),
 			Setup: orderLatency(100 * time.Millisecond), Alarms: []string{"lambda-timeout"}, Query: "lambda-timeout"},
 		{Name: "cold-start-spike", Incident: "cold-start-spike", Description: "the strategy function's init takes 200 ms over the baseline",
@@ -105,7 +114,7 @@ func incidentScenarios() []Scenario {
 			Workflows:     2, Seed: 31, Chaos: constant(Knobs{LogNoise: map[string]int{"portfolio": 1500}}),
 			Alarms: []string{"log-volume-spike"}, Query: "log-volume-spike", Column: "correlation_id", Affected: all},
 		{Name: "workflow-slow", Incident: "workflow-slow", Description: "order POSTs take 150 ms; the latency threshold is 1 s (the deployed 120 s cannot be reached locally)",
-			Notifications: Notifications{Page: 1, Ticket: 1, OK: 1},
+			Notifications: Notifications{Ticket: 1, OK: 1},
 			Workflows:     2, Seed: 31, Setup: orderLatency(150 * time.Millisecond), Spec: latencyThreshold(1000),
 			Alarms: []string{"workflow-slow"}, Query: "workflow-slow", Params: map[string]string{"threshold_ms": "1000"},
 			Column: "correlation_id", Affected: slowerThan(1000)},

@@ -18,8 +18,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/shopspring/decimal"
 
+	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/broker/paper"
+	"github.com/alchemiser/alchemiser/app/budgets"
 	ebpub "github.com/alchemiser/alchemiser/app/bus/eventbridge"
 	"github.com/alchemiser/alchemiser/app/execution"
 	"github.com/alchemiser/alchemiser/app/handlers"
@@ -184,6 +186,9 @@ type StackConfig struct {
 	// Options are local stack options applied after the scenario's (a
 	// long-lived stack's kill switch and clock).
 	Options []local.Option
+	// SLOs are the SLOs whose error budgets the notifications function
+	// reads and records (local.WithBudgets); none when nil.
+	SLOs *alarms.Spec
 }
 
 // Stack is a local stack prepared for a scenario: its Setup may inject
@@ -218,6 +223,9 @@ func NewStack(ctx context.Context, c StackConfig) (*Stack, error) {
 	}
 	if c.Network != nil {
 		opts = append(opts, local.WithNetwork(c.Network))
+	}
+	if c.SLOs != nil {
+		opts = append(opts, local.WithBudgets(budgets.For(c.SLOs)))
 	}
 	opts = append(opts, c.Options...)
 	if s.Stack, err = local.New(ctx, local.Config{RunDir: c.Dir, Workflows: c.Workflows, Seed: c.Seed, Duplicates: c.Duplicates,

@@ -83,20 +83,31 @@ func Operations(spec *alarms.Spec) *Dashboard {
 		"SLO status and burn rates first; then the workflow, events, dead-letter queues, functions, the broker and orders. " +
 		"Every alarm links its runbook ([runbooks](" + Runbook + "/README.md)); the investigation dashboard runs the saved queries."})
 
-	// SLOs: status, burn rate over the page tier's long window, budget left.
+	// SLOs: the budget and data-missing tickets (and, where the
+	// deployment has them, the burn-rate page and ticket), each SLO's
+	// budget remaining over its period, and the burn rates over the page
+	// tier's long window where they are deployed.
 	var slos []string
-	for _, s := range spec.SLOs {
-		slos = append(slos, alarmARN("slo-"+s.Name+"-page"), alarmARN("slo-"+s.Name+"-ticket"))
+	for _, a := range alarms.SLOAlarms(spec) {
+		slos = append(slos, alarmARN(a.Name))
 	}
-	g.add("alarm", 24, 3, AlarmProps{Title: "SLO alarms (page and ticket per SLO)", Alarms: slos})
-	for i := range spec.SLOs {
-		s := &spec.SLOs[i]
-		g.add("metric", 8, 6, burnRate(spec, s))
+	if spec.BurnRateAlerts {
+		for _, s := range spec.SLOs {
+			slos = append(slos, alarmARN("slo-"+s.Name+"-page"), alarmARN("slo-"+s.Name+"-ticket"))
+		}
 	}
-	g.newRow()
+	g.add("alarm", 24, 3, AlarmProps{Title: "SLO alarms", Alarms: slos})
 	for i := range spec.SLOs {
 		s := &spec.SLOs[i]
 		g.add("metric", 6, 4, budgetRemaining(spec, s))
+	}
+	g.newRow()
+	g.add("metric", 24, 6, budgetTrend(spec))
+	if spec.BurnRateAlerts {
+		for i := range spec.SLOs {
+			s := &spec.SLOs[i]
+			g.add("metric", 8, 6, burnRate(spec, s))
+		}
 	}
 	g.newRow()
 
@@ -201,14 +212,35 @@ func burnRate(spec *alarms.Spec, s *alarms.SLO) MetricProps {
 	return p
 }
 
-// budgetRemaining is the share of the SLO's error budget left over the
-// dashboard's time range (the whole range is one period).
+// budgetRow is an SLO's ErrorBudgetRemaining series, as the
+// notifications function records it at each workflow's end.
+func budgetRow(spec *alarms.Spec, s *alarms.SLO, stat, color string) MetricRow {
+	return MetricRow{Namespace: metrics.Namespace, Name: metrics.ErrorBudgetRemaining,
+		Dims:    [][2]string{{"function", "notifications"}, {"service", spec.Service}, {"slo", s.Name}},
+		Options: RowOptions{Stat: stat, Label: s.Name, Color: color}}
+}
+
+// budgetRemaining is the share of the SLO's error budget left over its
+// period (30 days) at the last workflow's end: the notifications
+// function reads the period's events and records it, since no alarm or
+// widget can read 30 days of a metric at the resolution the burn-rate
+// math needs. Negative once overspent.
 func budgetRemaining(spec *alarms.Spec, s *alarms.SLO) MetricProps {
-	rows, ratio := sloRows(spec, s, time.Hour)
-	rows = append(rows, MetricRow{Expression: fmt.Sprintf("100 * (1 - %s / %g)", ratio, s.Budget()),
-		Options: RowOptions{ID: "budget", Label: "budget left % (" + s.Name + ")", Color: green}})
-	return MetricProps{Title: "Error budget left over the range: " + s.Name, Region: Region, View: "singleValue",
-		SetPeriodToTimeRange: true, Metrics: rows}
+	return MetricProps{Title: fmt.Sprintf("Error budget remaining over %s (%%): %s", s.Period, s.Name), Region: Region, View: "singleValue",
+		Period: 86400, Metrics: []MetricRow{budgetRow(spec, s, "Minimum", green)}}
+}
+
+// budgetTrend charts every SLO's budget remaining, one point a workflow,
+// with the line at 0 below which the budget-exhausted ticket fires.
+func budgetTrend(spec *alarms.Spec) MetricProps {
+	colors := []string{blue, green, orange, red}
+	var rows []MetricRow
+	for i := range spec.SLOs {
+		rows = append(rows, budgetRow(spec, &spec.SLOs[i], "Minimum", colors[i%len(colors)]))
+	}
+	return MetricProps{Title: "Error budget remaining over each SLO's period (%), at each workflow's end", Region: Region,
+		View: "timeSeries", Period: 3600, Stat: "Minimum", Metrics: rows,
+		Annotations: &Annotations{Horizontal: []Annotation{{Label: "budget spent: ticket", Value: 0, Color: red}}}}
 }
 
 // sloRows are the SLO's metrics and ratio expression as the burn alarm
@@ -297,8 +329,13 @@ func Investigation(spec *alarms.Spec) (*Dashboard, error) {
 	for _, s := range alarms.Symptoms(spec) {
 		all = append(all, alarmARN(s.Name))
 	}
-	for _, s := range spec.SLOs {
-		all = append(all, alarmARN("slo-"+s.Name+"-page"), alarmARN("slo-"+s.Name+"-ticket"))
+	for _, a := range alarms.SLOAlarms(spec) {
+		all = append(all, alarmARN(a.Name))
+	}
+	if spec.BurnRateAlerts {
+		for _, s := range spec.SLOs {
+			all = append(all, alarmARN("slo-"+s.Name+"-page"), alarmARN("slo-"+s.Name+"-ticket"))
+		}
 	}
 	g.add("alarm", 24, 6, AlarmProps{Title: "All alarms", Alarms: all, SortBy: "stateUpdatedTimestamp"})
 	fns := functions(spec)

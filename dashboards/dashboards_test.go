@@ -135,8 +135,8 @@ func TestOperationsCoversTheIssueList(t *testing.T) {
 	}
 	for _, want := range []string{"WorkflowsStarted", "WorkflowsCompleted", "WorkflowsFailed", "WorkflowDuration", "EventsPublished",
 		"PublishFailures", "events-dlq", "failed-invocations", "Invocations", "Errors", "Duration", "ColdStart", "LambdaInitDuration",
-		"BrokerLatency", "BrokerErrors", "OrdersSubmitted", "OrdersFilled", "OrdersRejected", "IncomingBytes", "Burn rate",
-		"budget left", "slo-workflow-success-page"} {
+		"BrokerLatency", "BrokerErrors", "OrdersSubmitted", "OrdersFilled", "OrdersRejected", "IncomingBytes", "ErrorBudgetRemaining",
+		"Error budget remaining", "slo-budget-exhausted-ticket", "slo-data-missing-ticket"} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("the operations dashboard has no %s", want)
 		}

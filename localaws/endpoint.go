@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/budgets"
 	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/chaos"
 	"github.com/alchemiser/alchemiser/emulator"
@@ -182,7 +183,11 @@ func (e *Endpoint) stack(ctx context.Context) error {
 	if e.cfg.Clock != nil {
 		market = e.cfg.Clock.Now
 	}
-	opts := []local.Option{local.WithTradingEnabled(e.tradingEnabled()), local.WithSessionClock(market)}
+	slos, err := budgets.Builtin()
+	if err != nil {
+		return err
+	}
+	opts := []local.Option{local.WithTradingEnabled(e.tradingEnabled()), local.WithSessionClock(market), local.WithBudgets(slos)}
 	if e.cfg.Clock != nil {
 		opts = append(opts, local.WithEmulatorOptions(emulator.WithClock(e.cfg.Clock)))
 	}

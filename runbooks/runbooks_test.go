@@ -48,6 +48,12 @@ func TestEveryAlarmHasARunbookAndViceVersa(t *testing.T) {
 			t.Errorf("SLO %s: no runbook %s.md", s.Name, s.Runbook)
 		}
 	}
+	for _, a := range alarms.SLOAlarms(spec) {
+		owned[a.Runbook] = true
+		if rb[a.Runbook] == "" {
+			t.Errorf("alarm %s: no runbook %s.md", a.Name, a.Runbook)
+		}
+	}
 	for _, s := range alarms.Symptoms(spec) {
 		owned[s.Incident] = true
 		if rb[s.Incident] == "" {

@@ -93,7 +93,7 @@ func WithEMFSecrets(values ...string) EMFOption {
 }
 
 // DefaultDimensions are the attribute keys allowed as dimensions by default.
-var DefaultDimensions = []string{"function", "event_type", "step", "endpoint", "status", "side", "reason", "outcome", "error_type", "state", "code"}
+var DefaultDimensions = []string{"function", "event_type", "step", "endpoint", "status", "side", "reason", "outcome", "error_type", "state", "code", "slo"}
 
 // NewEMFExporter returns an exporter writing to w (stdout in Lambda).
 func NewEMFExporter(w io.Writer, opts ...EMFOption) *EMFExporter {

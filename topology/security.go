@@ -18,6 +18,7 @@ import (
 var resourceless = map[string]bool{
 	// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
 	"cloudwatch:PutMetricData": true,
+	"cloudwatch:GetMetricData": true, // the notifications function reads the SLOs' events
 	// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html
 	// (what the AWSXRayDaemonWriteAccess managed policy grants on "*")
 	"xray:PutTraceSegments":              true,

@@ -50,6 +50,9 @@ type Deps struct {
 	// RunbookBaseURL and Region link failed workflows' summaries to the
 	// runbook and the dashboard.
 	RunbookBaseURL, Region string
+	// Budgets reads the SLOs' error budgets (notifications); nil reads
+	// none (app/budgets makes one).
+	Budgets handlers.Budgets
 	// Ledger is the scheduled workflows' ledger (scheduler,
 	// notifications); nil without an idempotency table.
 	Ledger *handlers.Ledger
@@ -152,7 +155,7 @@ func handler(fn string, d Deps) (handlers.Func, error) {
 	case "execution":
 		return executionHandler(d)
 	case "notifications":
-		return (&handlers.Notifications{Deps: d.Handler, Notifier: d.Notifier, Ledger: d.Ledger, Dashboard: d.Dashboard,
+		return (&handlers.Notifications{Deps: d.Handler, Notifier: d.Notifier, Ledger: d.Ledger, Budgets: d.Budgets, Dashboard: d.Dashboard,
 			Query: d.Query, LogLocation: d.LogLocation,
 			RunbookBaseURL: d.RunbookBaseURL, Region: d.Region}).Handle, nil
 	}

@@ -426,3 +426,37 @@ func TestFailedWorkflowSummaryLinksTheRunbookAndTheDashboard(t *testing.T) {
 		}
 	}
 }
+
+// A workflow's summary carries the SLOs' budgets, read with the ending
+// workflow given; a failed read still sends the summary, without them.
+func TestNotificationsCarryTheBudgets(t *testing.T) {
+	start := started()
+	f := &events.WorkflowFailed{Metadata: start.Child(events.DefaultIDs().New(), time.Now()), Workflow: start.Workflow,
+		Step: "portfolio", Reason: "no price", ErrorType: "X"}
+	var got *WorkflowEnd
+	read := func(_ context.Context, _ time.Time, end *WorkflowEnd) ([]notify.Budget, error) {
+		got = end
+		return []notify.Budget{{SLO: "workflow-success", Objective: 99, Period: 30 * 24 * time.Hour, Good: 20, Total: 21}}, nil
+	}
+	for name, budgets := range map[string]Budgets{"read": read, "failed read": func(context.Context, time.Time, *WorkflowEnd) ([]notify.Budget, error) {
+		return nil, errors.New("throttled")
+	}} {
+		out := &notify.Outbox{Dir: t.TempDir()}
+		h := &Notifications{Deps: Deps{Publisher: &bus.Recorder{}}, Notifier: out, Budgets: budgets}
+		if err := h.Handle(context.Background(), envelope(t, f)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		texts, _ := filepath.Glob(filepath.Join(out.Dir, "*.txt"))
+		if len(texts) != 1 {
+			t.Fatalf("%s: %d notifications", name, len(texts))
+		}
+		b, _ := os.ReadFile(texts[0])
+		has := strings.Contains(string(b), "workflow-success (99% over 30 days): -376.2% of the budget remaining, spent")
+		if has != (name == "read") {
+			t.Errorf("%s: budget shown %v:\n%s", name, has, b)
+		}
+	}
+	if got == nil || got.Completed {
+		t.Errorf("the ending workflow given as %+v, want a failed one", got)
+	}
+}

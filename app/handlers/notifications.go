@@ -30,6 +30,35 @@ type Notifications struct {
 	// Ledger, when set, is told the scheduled workflow ended, so the
 	// watchdog does not report it stuck.
 	Ledger *Ledger
+	// Budgets, when set, reads the SLOs' error budgets over their period:
+	// a workflow's summary and an SLO alarm's notification show them, and
+	// each workflow's end records them (ErrorBudgetRemaining).
+	Budgets Budgets
+}
+
+// Budgets reads every SLO's error budget over its period up to at. end
+// is the workflow ending now, which the metrics read do not hold yet
+// (its own are flushed when the invocation returns); nil for an alarm.
+type Budgets func(ctx context.Context, at time.Time, end *WorkflowEnd) ([]notify.Budget, error)
+
+// WorkflowEnd is how a workflow ended, for the SLOs that count workflows.
+type WorkflowEnd struct {
+	Completed bool
+	Duration  time.Duration
+}
+
+// budgets reads the budgets; an error is logged, not returned: the
+// notification goes out without them.
+func (h *Notifications) budgets(ctx context.Context, at time.Time, end *WorkflowEnd) []notify.Budget {
+	if h.Budgets == nil {
+		return nil
+	}
+	bs, err := h.Budgets(ctx, at, end)
+	if err != nil {
+		h.log().WarnContext(ctx, "could not read the error budgets", "error", err.Error())
+		return nil
+	}
+	return bs
 }
 
 // Handle implements Func.
@@ -69,6 +98,10 @@ func (h *Notifications) Handle(ctx context.Context, raw json.RawMessage) error {
 	}
 	if s.Status == "failed" {
 		s.Runbook, s.Dashboard = h.failedLinks(s)
+	}
+	s.Budgets = h.budgets(ctx, h.now(), &WorkflowEnd{Completed: s.Status == "completed", Duration: s.Duration()})
+	for _, b := range s.Budgets {
+		h.Metrics.ErrorBudget(ctx, b.SLO, 100*b.Remaining())
 	}
 	msg, err := notify.NewMessage(s)
 	if err != nil {
@@ -143,7 +176,11 @@ func (h *Notifications) alarms(ctx context.Context, records []snsRecord) error {
 			log.ErrorContext(ctx, "alarm message rejected", "error", err.Error(), "error_type", "permanent", "message_id", r.SNS.MessageID)
 			return &AlarmMessageError{err}
 		}
-		msg := notify.AlarmMessage(a, notify.AlarmLinks{Dashboard: h.Dashboard, Query: h.Query})
+		links := notify.AlarmLinks{Dashboard: h.Dashboard, Query: h.Query}
+		if _, _, ok := notify.AlarmSLO(a); ok {
+			links.Budgets = h.budgets(ctx, h.now(), nil)
+		}
+		msg := notify.AlarmMessage(a, links)
 		switch err := h.Notifier.Notify(ctx, msg); {
 		case errors.Is(err, notify.ErrDuplicate):
 			log.InfoContext(ctx, "alarm notification already sent", "alarm", a.AlarmName, "state", a.NewStateValue)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/synctest"
 
+	"github.com/alchemiser/alchemiser/app/budgets"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/internal/memnet"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
@@ -23,7 +24,11 @@ func TestEmittedMetricsMatchTheCatalogue(t *testing.T) {
 }
 
 func testEmittedMetricsMatchTheCatalogue(t *testing.T) {
-	rep, err := Run(context.Background(), Config{Workflows: 2, Seed: 5, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()))
+	slos, err := budgets.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Config{Workflows: 2, Seed: 5, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()), WithBudgets(slos))
 	if err != nil || !rep.AllCompleted() {
 		t.Fatalf("%v %+v", err, rep)
 	}

@@ -38,7 +38,11 @@
 // WithoutSchedule, WithoutWatchdog, WithIdempotencyLease, WithDataset,
 // WithDates: any dates, weekends and holidays included)
 // and the local AWS endpoint (package localaws: WithTradingEnabled, the
-// kill switch read from its SSM parameter).
+// kill switch read from its SSM parameter). WithBudgets gives the
+// notifications function the SLOs' error budgets, read from the metrics
+// the run has written so far (alchemiser run, chaos and the local
+// endpoint pass app/budgets'; the load test does not, as reading the
+// period at every workflow's end would slow a run of thousands).
 // Stack.Chain names each function's middleware, the same as in Lambda.
 //
 // Defaults: one workflow; the run directory a new one under runs/; time

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"net"
 	"net/http"
 	"time"
@@ -41,6 +42,7 @@ type options struct {
 	trading    func(ctx context.Context) (bool, error)
 	session    func() time.Time
 	stale      bool
+	budgets    func(read cwalarm.QueryValues) handlers.Budgets
 }
 
 // Middleware wraps a function's handler; d are the function's handler
@@ -191,3 +193,13 @@ func WithSessionClock(now func() time.Time) Option { return func(o *options) { o
 // acted on. For chaos tests showing what the check protects; never in a
 // real run.
 func WithStaleEvents() Option { return func(o *options) { o.stale = true } }
+
+// WithBudgets gives the notifications function its error budgets,
+// reading the metrics the run has written so far through read (the stack
+// keeps them as CloudWatch would: cwalarm.MetricStore);
+// budgets.Reader(spec, read) is the Lambda's. Without it the stack reads
+// none: the summaries carry no budget and ErrorBudgetRemaining is not
+// recorded.
+func WithBudgets(b func(read cwalarm.QueryValues) handlers.Budgets) Option {
+	return func(o *options) { o.budgets = b }
+}

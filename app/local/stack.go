@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"io"
 	"log/slog"
 	mrand "math/rand/v2"
@@ -55,6 +56,7 @@ type Stack struct {
 	key     string
 	secret  string
 	logs    []*os.File
+	metrics cwalarm.MetricStore // what the run's metrics hold, for the error budgets
 	traces  *lockedFile
 	tels    []*telemetry.Telemetry
 	stopBus func() bool
@@ -199,7 +201,7 @@ func (s *Stack) emulate() error {
 	s.Top, s.claims = top, bus.DirClaims{Dir: s.Dir} // keys start with claim-checks/
 	opts := append([]emulator.Option{emulator.WithDir(s.Dir), emulator.WithSeed(s.cfg.Seed),
 		emulator.WithTimeScale(s.cfg.TimeScale), emulator.WithDuplicates(s.cfg.Duplicates),
-		emulator.WithLogger(s.busLog), emulator.WithMetrics(f)}, s.opts.emulator...)
+		emulator.WithLogger(s.busLog), emulator.WithMetrics(io.MultiWriter(f, s.metrics.Writer()))}, s.opts.emulator...)
 	if s.Bus, err = emulator.New(top, opts...); err != nil {
 		return err
 	}
@@ -216,6 +218,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 	}
 	ledger := &handlers.Ledger{Store: store}
 	logs := filepath.Join(s.Dir, "logs")
+	budgets := s.budgets()
 	for _, fn := range s.Top.FunctionNames() {
 		d, err := s.deps(fn)
 		if err != nil {
@@ -226,7 +229,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 		for _, edit := range s.opts.executor {
 			edit(&d.Executor)
 		}
-		d.Notifier, d.LogLocation = s.Outbox, func(string) string { return logs }
+		d.Notifier, d.LogLocation, d.Budgets = s.Outbox, func(string) string { return logs }, budgets
 		if fn == "scheduler" {
 			d.Handler.IDs = s.ids
 		}
@@ -243,6 +246,17 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 		}
 	}
 	return nil
+}
+
+// budgets reads the SLOs' error budgets (WithBudgets) from the metrics
+// the run has written so far (s.metrics, fed by every function's log
+// output and the emulator's platform metrics), as the function reads
+// CloudWatch's; nil without the option.
+func (s *Stack) budgets() handlers.Budgets {
+	if s.opts.budgets == nil {
+		return nil
+	}
+	return s.opts.budgets(s.metrics.Values(s.Top.Resolve))
 }
 
 func (s *Stack) idempotencyStore() (idempotency.Store, error) {
@@ -316,7 +330,7 @@ func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "OTEL_SERVICE_NAME": "alchemiser", "AWS_LAMBDA_LOG_LEVEL": "INFO",
 	}
 	tel, err := telemetry.Init(context.Background(), nil, telemetry.WithEnv(func(k string) string { return env[k] }),
-		telemetry.WithOutput(io.MultiWriter(f, group)), telemetry.WithSpanExporter(telemetry.NewOTLPFileExporter(s.traces)),
+		telemetry.WithOutput(io.MultiWriter(f, group, s.metrics.Writer())), telemetry.WithSpanExporter(telemetry.NewOTLPFileExporter(s.traces)),
 		telemetry.WithSecrets(s.secret))
 	if err != nil {
 		return nil, err

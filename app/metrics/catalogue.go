@@ -33,6 +33,8 @@ const (
 	ClaimChecks         = "ClaimChecks"
 	WorkflowsNotStarted = "WorkflowsNotStarted"
 	WorkflowsStuck      = "WorkflowsStuck"
+	// ErrorBudgetRemaining is alarms.BudgetMetric.
+	ErrorBudgetRemaining = "ErrorBudgetRemaining"
 )
 
 // Business is the workflow's own metrics.
@@ -75,6 +77,8 @@ var Business = telemetry.Catalogue{
 		Description: "Watchdog check (every 5 minutes of the session, from 09:45 New York): 1 when no scheduled workflow started for the trading date, else 0.", HappyPath: true},
 	{Name: WorkflowsStuck, Unit: "{workflow}", Kind: telemetry.Counter, Dimensions: []string{"function"},
 		Description: "Watchdog check: 1 when the scheduled workflow has no terminal event 15 minutes after its scheduled start, else 0.", HappyPath: true},
+	{Name: ErrorBudgetRemaining, Unit: "%", Kind: telemetry.Histogram, Dimensions: []string{"function", "slo"},
+		Description: "Share of an SLO's error budget left over its period (30 days), negative once overspent: one value per SLO at each workflow's end, computed by notifications from the period's good and total events (GetMetricData), this workflow counted. A gauge recorded as a one-value histogram; the slo-budget-exhausted-ticket alarm reads its Minimum.", HappyPath: true},
 }
 
 // All is the complete catalogue: the wrapper's invocation metrics and the

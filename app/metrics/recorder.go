@@ -69,6 +69,11 @@ func (r *Recorder) record(ctx context.Context, name string, v float64, attrs ...
 	r.histograms[name].Record(context.WithoutCancel(ctx), v, metric.WithAttributes(append(attrs, r.fn)...))
 }
 
+// ErrorBudget records SLO slo's error budget remaining, in percent.
+func (r *Recorder) ErrorBudget(ctx context.Context, slo string, percent float64) {
+	r.record(ctx, ErrorBudgetRemaining, percent, attribute.String("slo", slo))
+}
+
 // WatchdogChecked records one watchdog check of the scheduled workflow:
 // 1 or 0 for each of WorkflowsNotStarted and WorkflowsStuck, so both
 // metrics have a point at every check (their alarms return to OK on 0).

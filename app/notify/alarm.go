@@ -86,6 +86,10 @@ type AlarmLinks struct {
 	// group names, for the Logs Insights link; without it (or when it
 	// does not know the name) the link opens Logs Insights empty.
 	Query func(name string) (text string, groups []string, ok bool)
+	// Budgets are the SLOs' error budgets when the alarm changed state,
+	// for an SLO alarm's notification (AlarmSLO says which); none when
+	// the deployment reads none.
+	Budgets []Budget
 }
 
 // newYork is the exchange's time zone, the second clock of every time a
@@ -117,13 +121,23 @@ func stateTime(s string) (time.Time, bool) {
 var (
 	runbookRe = regexp.MustCompile(`Runbook: (\S+)`)
 	queryRe   = regexp.MustCompile(`Query: (\S+)`)
-	tierRe    = regexp.MustCompile(`-(page|ticket)-(\d)-`)
 	burnRe    = regexp.MustCompile(`over ([0-9.]+)x`)
+	// sloRe reads the generated descriptions' "SLO <name> (<objective>%
+	// over <n>d)", or "SLOs:" for the alarms about every SLO.
+	sloRe = regexp.MustCompile(`^SLO (\S+) \(([0-9.]+)% over (\d+)d\)|^SLOs:`)
 )
 
-// sloTiers are the burn rates of the generated tiers for 30 days (see
-// alarms.Tiers): page-1 14.4, page-2 6, ticket-1 3, ticket-2 1.
-var sloTiers = map[string]float64{"page-1": 14.4, "page-2": 6, "ticket-1": 3, "ticket-2": 1}
+// AlarmSLO says which SLO an alarm is about, from its description: its
+// name and period, or "" and true for an alarm about every SLO (a
+// budget spent, data missing); ok is false for other alarms.
+func AlarmSLO(a *Alarm) (name string, period time.Duration, ok bool) {
+	m := sloRe.FindStringSubmatch(a.AlarmDescription)
+	if m == nil {
+		return "", 0, false
+	}
+	n, _ := strconv.Atoi(m[3])
+	return m[1], time.Duration(n) * 24 * time.Hour, true
+}
 
 // AlarmMessage turns an alarm state change into a notification: what is
 // burning, how fast the error budget goes at that rate, the runbook, and
@@ -141,8 +155,15 @@ func AlarmMessage(a *Alarm, links AlarmLinks) Message {
 	}
 	fmt.Fprintf(&b, "%s is %s (was %s) since %s.\n\n", a.AlarmName, a.NewStateValue, a.OldStateValue, since)
 	fmt.Fprintf(&b, "What: %s\n", strings.TrimSpace(what))
-	if burn := burnOf(a); burn > 0 && a.NewStateValue == "ALARM" {
-		fmt.Fprintf(&b, "Error budget: burning faster than %gx; at that rate a 30-day budget lasts under %.1f days.\n", burn, 30/burn)
+	slo, period, _ := AlarmSLO(a)
+	if burn := burnOf(a); burn > 0 && period > 0 && a.NewStateValue == "ALARM" {
+		fmt.Fprintf(&b, "Error budget: burning faster than %gx; at that rate the %d-day period's budget lasts under %.1f days.\n",
+			burn, int(period.Hours()/24), period.Hours()/24/burn)
+	}
+	for _, bu := range links.Budgets {
+		if slo == "" || bu.SLO == slo {
+			fmt.Fprintf(&b, "Budget: %s\n", bu.Line())
+		}
 	}
 	if a.NewStateReason != "" {
 		fmt.Fprintf(&b, "Reason: %s\n", a.NewStateReason)
@@ -194,18 +215,14 @@ func AlarmMessage(a *Alarm, links AlarmLinks) Message {
 	}
 }
 
+// burnOf is the burn rate an SLO alarm's description names ("over
+// 14.4x"); 0 for other alarms.
 func burnOf(a *Alarm) float64 {
 	if m := burnRe.FindStringSubmatch(a.AlarmDescription); m != nil {
 		f, _ := strconv.ParseFloat(m[1], 64)
 		return f
 	}
-	best := 0.0
-	for _, c := range a.TriggeringChildren {
-		if m := tierRe.FindStringSubmatch(nameOfARN(c.Arn)); m != nil {
-			best = max(best, sloTiers[m[1]+"-"+m[2]])
-		}
-	}
-	return best
+	return 0
 }
 
 // metricOf names what a metric alarm watches: the metric, the math

@@ -1,19 +1,21 @@
 package notify
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A composite burn-rate alarm's notification, in the shape CloudWatch
 // publishes to SNS.
-const compositeAlarm = `{"AlarmName":"alchemiser-slo-workflow-success-page","AlarmDescription":"SLO workflow-success (99%): multiwindow burn-rate page. Runbook: https://example.com/runbooks/slo-workflow-success.md Query: workflow-failed",
-"AWSAccountId":"123456789012","NewStateValue":"ALARM","NewStateReason":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-slo-workflow-success-page-1-1h transitioned to ALARM",
+const compositeAlarm = `{"AlarmName":"alchemiser-slo-workflow-success-page","AlarmDescription":"SLO workflow-success (99% over 30d): multiwindow burn-rate page: error budget burning over 14.4x across 1h and 5m. Runbook: https://example.com/runbooks/slo-workflow-success.md Query: workflow-failed",
+"AWSAccountId":"123456789012","NewStateValue":"ALARM","NewStateReason":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-slo-workflow-success-page-1h transitioned to ALARM",
 "StateChangeTime":"2026-11-20T14:40:00.000+0000","Region":"US East (N. Virginia)","AlarmArn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-slo-workflow-success-page",
 "OldStateValue":"OK","AlarmRule":"(ALARM(\"a\") AND ALARM(\"b\"))",
-"TriggeringChildren":[{"Arn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-slo-workflow-success-page-1-1h","State":{"Value":"ALARM","Timestamp":"2026-11-20T14:40:00.000+0000"}}]}`
+"TriggeringChildren":[{"Arn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-slo-workflow-success-page-1h","State":{"Value":"ALARM","Timestamp":"2026-11-20T14:40:00.000+0000"}}]}`
 
 const metricAlarm = `{"AlarmName":"alchemiser-events-dlq-not-empty","AlarmDescription":"Incident event-dead-lettered: events a rule target could not take are in the events DLQ. Runbook: https://example.com/runbooks/event-dead-lettered.md Query: event-dead-lettered",
 "AWSAccountId":"123456789012","NewStateValue":"ALARM","NewStateReason":"Threshold Crossed: 1 datapoint [2.0 (20/11/26 14:35:00)] was greater than the threshold (0.0).",
@@ -28,9 +30,9 @@ func TestAlarmNotifications(t *testing.T) {
 	m := AlarmMessage(a, AlarmLinks{Dashboard: "Alchemiser-alchemiser"})
 	for _, want := range []string{
 		"alchemiser-slo-workflow-success-page is ALARM (was OK)",
-		"What: SLO workflow-success (99%): multiwindow burn-rate page.",
-		"burning faster than 14.4x; at that rate a 30-day budget lasts under 2.1 days",
-		"Triggered by: alchemiser-slo-workflow-success-page-1-1h (ALARM)",
+		"What: SLO workflow-success (99% over 30d): multiwindow burn-rate page: error budget burning over 14.4x across 1h and 5m.",
+		"burning faster than 14.4x; at that rate the 30-day period's budget lasts under 2.1 days",
+		"Triggered by: alchemiser-slo-workflow-success-page-1h (ALARM)",
 		"Runbook: https://example.com/runbooks/slo-workflow-success.md",
 		"Alarm: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/alchemiser-slo-workflow-success-page\n",
 		"Dashboard: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/Alchemiser-alchemiser" +
@@ -82,5 +84,62 @@ func TestAlarmShapesGolden(t *testing.T) {
 			m := AlarmMessage(a, AlarmLinks{Dashboard: "Alchemiser-alchemiser", Query: query})
 			golden(t, shape+".txt.golden", "Subject: "+m.Subject+"\n\n"+m.Text)
 		})
+	}
+}
+
+// An alarm about every SLO (the budget-exhausted ticket) lists each
+// SLO's budget, computed from the period's events; an SLO alarm lists
+// its own.
+func TestAlarmBudgetsGolden(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "alarm-budget.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseAlarm(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	budgets := testBudgets()
+	m := AlarmMessage(a, AlarmLinks{Budgets: budgets})
+	golden(t, "alarm-budget.txt.golden", "Subject: "+m.Subject+"\n\n"+m.Text)
+	c, err := ParseAlarm(compositeAlarm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := AlarmMessage(c, AlarmLinks{Budgets: budgets}).Text
+	if !strings.Contains(text, "Budget: workflow-success (99% over 30 days)") || strings.Contains(text, "order-success") {
+		t.Errorf("the workflow-success page lists other budgets than its own:\n%s", text)
+	}
+}
+
+func testBudgets() []Budget {
+	month := 30 * 24 * time.Hour
+	return []Budget{
+		{SLO: "workflow-success", Objective: 99, Period: month, Good: 20, Total: 21},
+		{SLO: "workflow-latency", Objective: 99, Period: month, Good: 20, Total: 20},
+		{SLO: "order-success", Objective: 99, Period: 28 * 24 * time.Hour, Good: 300, Total: 302},
+		{SLO: "event-delivery", Objective: 99.9, Period: month, Good: 0, Total: 0},
+	}
+}
+
+func TestBudgetArithmetic(t *testing.T) {
+	month := 30 * 24 * time.Hour
+	for _, c := range []struct {
+		b         Budget
+		remaining float64
+		allowed   int
+	}{
+		{Budget{Objective: 99, Period: month, Good: 21, Total: 21}, 1, 0},          // 0.21 failures' worth: the next spends it
+		{Budget{Objective: 99, Period: month, Good: 20, Total: 21}, 1 - 1/0.21, 0}, // one failure of 21: 476% spent
+		{Budget{Objective: 99, Period: month, Good: 1050, Total: 1050}, 1, 10},     // 50 times the traffic: 10.5 failures' worth
+		{Budget{Objective: 99, Period: month, Good: 1045, Total: 1050}, 1 - 5/10.5, 5},
+		{Budget{Objective: 99.9, Period: month}, 1, 0}, // no event yet
+	} {
+		if got := c.b.Remaining(); math.Abs(got-c.remaining) > 1e-9 {
+			t.Errorf("%+v: remaining %v, want %v", c.b, got, c.remaining)
+		}
+		if got := c.b.FailuresAllowed(); got != c.allowed {
+			t.Errorf("%+v: %d failures allowed, want %d", c.b, got, c.allowed)
+		}
 	}
 }

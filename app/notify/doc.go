@@ -3,7 +3,10 @@
 // also turns a CloudWatch alarm's SNS message (ParseAlarm: metric,
 // metric-math, anomaly-detection and composite alarms) into a Message with
 // one-click console links, the runbook and times in UTC and New York
-// (AlarmMessage; golden texts per payload shape in testdata/).
+// (AlarmMessage; golden texts per payload shape in testdata/). A Budget
+// is an SLO's error budget over its period (percent remaining, failures
+// still allowed): summaries list every SLO's, and an SLO alarm's
+// notification its own (AlarmSLO reads which from the description).
 //
 // Notifiers:
 //

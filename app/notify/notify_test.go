@@ -46,6 +46,7 @@ func failed() Summary {
 	s.Runbook = "https://example.com/runbooks/workflow-failed.md"
 	s.Dashboard = "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/Alchemiser-alchemiser?start=2026-11-20T14:20:00.000Z&end=2026-11-20T14:50:01.234Z"
 	s.After = nil
+	s.Budgets = testBudgets()
 	return s
 }
 

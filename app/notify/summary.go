@@ -30,6 +30,9 @@ type Summary struct {
 	// the workflow-failed runbook and the dashboard over the workflow's
 	// time range; "" when the deployment has none.
 	Runbook, Dashboard string
+	// Budgets are the SLOs' error budgets over their period, this
+	// workflow counted; none when the deployment reads none.
+	Budgets []Budget
 }
 
 // Duration is the workflow's end-to-end time.

@@ -38,6 +38,12 @@ func RenderText(s Summary) string {
 		}
 	})
 	portfolios(&b, s.Before, s.After)
+	if len(s.Budgets) > 0 {
+		fmt.Fprintf(&b, "\nError budgets\n")
+		for _, bu := range s.Budgets {
+			fmt.Fprintf(&b, "  %s\n", bu.Line())
+		}
+	}
 	if s.LogLocation != "" {
 		fmt.Fprintf(&b, "\nlogs: %s\n", s.LogLocation)
 	}

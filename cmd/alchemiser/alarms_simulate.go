@@ -17,14 +17,18 @@ func newAlarmsSimulateCmd() *cobra.Command {
 	var sloName, scenario, specFile string
 	var delay time.Duration
 	var perDay int
-	var asJSON bool
+	var asJSON, burnRate bool
 	cmd := &cobra.Command{
-		Use:   "simulate --slo NAME --scenario SCENARIO [--ingestion-delay D] [--workflows-per-day N] [--json]",
+		Use:   "simulate --slo NAME --scenario SCENARIO [--ingestion-delay D] [--workflows-per-day N] [--burn-rate-alerts] [--json]",
 		Short: "Run a traffic scenario through the generated alarms: every transition, and the notifications sent",
 		Long: `simulate feeds a traffic and error scenario, minute by minute, to an SLO's metrics
 and evaluates every alarm the template generates from the SLO spec (the symptom
-alarms, every SLO's burn-rate alarms and their page and ticket composites) once a
-minute, as CloudWatch would (package alarms/cwalarm). The windows start full of
+alarms, and, where deployed, every SLO's burn-rate alarms and their page and
+ticket composites) once a minute, as CloudWatch would (package alarms/cwalarm).
+The template deploys the burn-rate tiers only with BurnRateAlerts=on (a
+deployment with the traffic for them); --burn-rate-alerts simulates that. The
+steady scenarios, at 100 events a minute, are such traffic: without the tiers
+the per-event alarms stay quiet there, by design (docs/ALERTING.md). The windows start full of
 three days of the scenario's traffic without errors.
 
 It prints every state change of every alarm, with its time (UTC) and the alarm's
@@ -83,6 +87,9 @@ spec that does not load.`,
 			if err != nil {
 				return usageError{err}
 			}
+			if cmd.Flags().Changed("burn-rate-alerts") {
+				spec.BurnRateAlerts = burnRate
+			}
 			if delay < 0 {
 				return usageError{fmt.Errorf("--ingestion-delay %v: a delay is not negative", delay)}
 			}
@@ -115,6 +122,7 @@ spec that does not load.`,
 	f.StringVar(&specFile, "spec", "", "SLO spec file (the built-in alarms/slos.yaml when empty)")
 	f.DurationVar(&delay, "ingestion-delay", alarms.DefaultIngestionDelay, "delay between a data point's timestamp and its arrival at the alarm evaluation")
 	f.IntVar(&perDay, "workflows-per-day", 1, "workflows a day in the daily scenarios")
+	f.BoolVar(&burnRate, "burn-rate-alerts", false, "simulate as deployed with the burn-rate tiers (template parameter BurnRateAlerts=on); the spec's burn_rate_alerts otherwise")
 	f.BoolVar(&asJSON, "json", false, "one JSON object")
 	return cmd
 }

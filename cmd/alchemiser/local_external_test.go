@@ -134,7 +134,8 @@ func everyAlarmListed(t *testing.T, c *operator, top *topology.Topology) {
 				t.Errorf("alarm %s: state %q", a.AlarmName, a.StateValue)
 			}
 		}
-		if want := templateNames(t, top, kind, ""); len(want) == 0 || !sameSet(got, want) {
+		// No composite at the template's defaults (BurnRateAlerts off).
+		if want := templateNames(t, top, kind, ""); len(want) == 0 && kind == "AWS::CloudWatch::Alarm" || !sameSet(got, want) {
 			t.Errorf("%s: %d listed, template.yaml has %d; listed %v", kind, len(got), len(want), got)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/budgets"
 	"github.com/alchemiser/alchemiser/app/local"
 	"github.com/alchemiser/alchemiser/app/marketdata"
 	"github.com/spf13/cobra"
@@ -61,7 +62,11 @@ on-failure destination, 1 otherwise, 2 on bad usage.`,
 				return err
 			}
 			cfg.Progress = cmd.ErrOrStderr()
-			rep, err := local.Run(cmd.Context(), cfg)
+			slos, err := budgets.Builtin()
+			if err != nil {
+				return err
+			}
+			rep, err := local.Run(cmd.Context(), cfg, local.WithBudgets(slos))
 			if err != nil {
 				return err
 			}

@@ -109,7 +109,8 @@ func resolveStack(ctx context.Context, cf cfnAPI, name string) (*stack, error) {
 // returns at most; a stack with more must be listed with
 // ListStackResources, paginated
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html).
-const describeStackResourcesCap = 100
+// A variable only so that a test can cap a smaller stack.
+var describeStackResourcesCap = 100
 
 // stackResources maps the stack's logical ids to physical ids:
 // DescribeStackResources' answer, or ListStackResources' pages when that

@@ -303,7 +303,7 @@ func TestAlarmWidgetShowsGeneratedAlarms(t *testing.T) {
 	w := widgetTitled(t, p, "Alarms")
 	want := map[string]cwalarm.State{
 		"alchemiser-handler-error": cwalarm.Alarm, "alchemiser-event-dead-lettered": cwalarm.OK,
-		"alchemiser-duplicate-delivery-spike": "" /* dashboard-only: no alarm */, "alchemiser-slo-workflow-success-page": cwalarm.OK,
+		"alchemiser-duplicate-delivery-spike": "" /* dashboard-only: no alarm */, "alchemiser-slo-data-missing-ticket": cwalarm.OK,
 		"alchemiser-hand-made": "",
 	}
 	html := widgetHTML(t, page, w)

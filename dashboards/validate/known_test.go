@@ -29,7 +29,7 @@ func TestKnownFromRepo(t *testing.T) {
 			t.Errorf("%s/%s: %s, want %s", tc.ns, tc.name, got, tc.sets)
 		}
 	}
-	for _, a := range []string{"event-dead-lettered", "slo-workflow-success-page", "handler-error"} {
+	for _, a := range []string{"event-dead-lettered", "slo-budget-exhausted-ticket", "handler-error"} {
 		if !k.Alarms[a] {
 			t.Errorf("alarm %s is missing", a)
 		}

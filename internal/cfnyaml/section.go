@@ -20,12 +20,19 @@ type Section struct {
 type Resource struct {
 	LogicalID  string `yaml:"-"`
 	Type       string `yaml:"Type"`
-	Properties any    `yaml:"Properties"` // a struct or map with yaml tags
+	Condition  string `yaml:"Condition,omitempty"` // the template condition it is deployed under
+	Properties any    `yaml:"Properties"`          // a struct or map with yaml tags
 }
 
 // Add appends a resource.
 func (s *Section) Add(logicalID, typ string, properties any) {
 	s.Resources = append(s.Resources, Resource{LogicalID: logicalID, Type: typ, Properties: properties})
+}
+
+// AddIf appends a resource deployed only under the template's condition
+// cond.
+func (s *Section) AddIf(cond, logicalID, typ string, properties any) {
+	s.Resources = append(s.Resources, Resource{LogicalID: logicalID, Type: typ, Condition: cond, Properties: properties})
 }
 
 // Text is the section as template.yaml holds it: the begin marker, the

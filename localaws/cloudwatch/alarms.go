@@ -119,7 +119,22 @@ func newAlarms(spec *alarms.Spec, top *topology.Topology, store *metricStore, cr
 			return nil, err
 		}
 	}
+	for _, s := range alarms.SLOAlarms(spec) {
+		metrics, err := queryMetrics(s.Alarm.Metrics, top)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.addMetric(prefix+s.Name, s.Alarm, metrics); err != nil {
+			return nil, err
+		}
+	}
+	// The burn-rate alarms where the deployment has them: the template
+	// deploys them under its BurnRateAlerts condition, so top, resolved
+	// with the stack's parameters, holds them or not.
 	for i := range spec.SLOs {
+		if gens, _ := alarms.BurnAlarms(spec, &spec.SLOs[i]); len(gens) == 0 || !hasResource(top, gens[0].LogicalID) {
+			continue
+		}
 		if err := a.addSLO(spec, &spec.SLOs[i], prefix, top); err != nil {
 			return nil, err
 		}
@@ -143,6 +158,28 @@ func (a *Alarms) addMetric(name string, def cwalarm.MetricAlarm, metrics map[str
 	return nil
 }
 
+func hasResource(top *topology.Topology, logicalID string) bool {
+	_, ok := top.Resources[logicalID]
+	return ok
+}
+
+// queryMetrics are the metrics of an alarm's metric queries by id, their
+// dimensions resolved by top.
+func queryMetrics(qs []cwalarm.MetricQuery, top *topology.Topology) (map[string]cwalarm.Metric, error) {
+	metrics := map[string]cwalarm.Metric{}
+	for _, q := range qs {
+		if q.MetricStat == nil {
+			continue
+		}
+		m, err := alarms.QueryMetric(q, top.Resolve)
+		if err != nil {
+			return nil, err
+		}
+		metrics[q.Id] = m
+	}
+	return metrics, nil
+}
+
 // addSLO adds an SLO's burn-rate alarms, their metrics read with the
 // generator's dimension sets resolved by top, and its composites,
 // the page before the ticket that reads it.
@@ -150,16 +187,9 @@ func (a *Alarms) addSLO(spec *alarms.Spec, s *alarms.SLO, prefix string, top *to
 	gens, comps := alarms.BurnAlarms(spec, s)
 	names := map[string]string{}
 	for _, g := range gens {
-		metrics := map[string]cwalarm.Metric{}
-		for _, q := range g.Alarm.Metrics {
-			if q.MetricStat == nil {
-				continue
-			}
-			m, err := alarms.QueryMetric(q, top.Resolve)
-			if err != nil {
-				return err
-			}
-			metrics[q.Id] = m
+		metrics, err := queryMetrics(g.Alarm.Metrics, top)
+		if err != nil {
+			return err
 		}
 		if err := a.addMetric(prefix+g.Name, g.Alarm, metrics); err != nil {
 			return err

@@ -21,12 +21,8 @@ import (
 )
 
 // templateAlarms are template.yaml's alarms, deployed as alchemiser.
-func templateAlarms(t *testing.T) (metric, composite []string) {
+func templateAlarms(t *testing.T, top *topology.Topology) (metric, composite []string) {
 	t.Helper()
-	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, r := range top.Resources {
 		switch r.Type {
 		case "AWS::CloudWatch::Alarm":
@@ -58,9 +54,25 @@ func describeAll(t *testing.T, c *cloudwatch.Client, in *cloudwatch.DescribeAlar
 
 func TestDescribeAlarmsListsEveryAlarmOfTheTemplate(t *testing.T) {
 	now := time.Date(2026, 12, 5, 9, 30, 0, 0, time.UTC)
-	c, _ := serve(t, Config{RunDir: t.TempDir(), Now: func() time.Time { return now }})
-	wantMetric, wantComposite := templateAlarms(t)
-	if len(wantMetric) < 20 || len(wantComposite) < 2 {
+	for _, burn := range []string{"off", "on"} {
+		t.Run("BurnRateAlerts="+burn, func(t *testing.T) { testDescribeAlarmsLists(t, now, burnRateStack(t, burn)) })
+	}
+}
+
+// burnRateStack is the template resolved with parameter BurnRateAlerts.
+func burnRateStack(t *testing.T, burn string) *topology.Topology {
+	t.Helper()
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{Parameters: map[string]string{"BurnRateAlerts": burn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return top
+}
+
+func testDescribeAlarmsLists(t *testing.T, now time.Time, top *topology.Topology) {
+	c, _ := serve(t, Config{RunDir: t.TempDir(), Now: func() time.Time { return now }, Topology: top})
+	wantMetric, wantComposite := templateAlarms(t, top)
+	if burn := top.Resources["SloWorkflowSuccessPage"].Type != ""; len(wantMetric) < 10 || burn != (len(wantComposite) == 8) {
 		t.Fatalf("template has %d metric and %d composite alarms", len(wantMetric), len(wantComposite))
 	}
 	ms, cs := describeAll(t, c, &cloudwatch.DescribeAlarmsInput{MaxRecords: aws.Int32(17),
@@ -87,7 +99,7 @@ func TestDescribeAlarmsListsEveryAlarmOfTheTemplate(t *testing.T) {
 
 func TestDescribeAlarmsDefinitionsAndFilters(t *testing.T) {
 	now := time.Date(2026, 12, 5, 9, 30, 0, 0, time.UTC)
-	c, _ := serve(t, Config{RunDir: t.TempDir(), Now: func() time.Time { return now }})
+	c, _ := serve(t, Config{RunDir: t.TempDir(), Now: func() time.Time { return now }, Topology: burnRateStack(t, "on")})
 	ctx := context.Background()
 	out, err := c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"alchemiser-handler-error", "no-such-alarm"}})
 	if err != nil {
@@ -111,7 +123,7 @@ func TestDescribeAlarmsDefinitionsAndFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.MetricAlarms) != 8 || len(out.CompositeAlarms) != 2 {
+	if len(out.MetricAlarms) != 4 || len(out.CompositeAlarms) != 2 {
 		t.Fatalf("workflow-success: %d metric, %d composite", len(out.MetricAlarms), len(out.CompositeAlarms))
 	}
 	m := out.MetricAlarms[0]
@@ -120,11 +132,11 @@ func TestDescribeAlarmsDefinitionsAndFilters(t *testing.T) {
 		t.Errorf("burn-rate alarm %s metrics %+v", aws.ToString(m.AlarmName), m.Metrics)
 	}
 	page := out.CompositeAlarms[0]
-	if !strings.Contains(aws.ToString(page.AlarmRule), `ALARM("alchemiser-slo-workflow-success-page-1-1h")`) {
+	if !strings.Contains(aws.ToString(page.AlarmRule), `ALARM("alchemiser-slo-workflow-success-page-1h")`) {
 		t.Errorf("composite rule %s", aws.ToString(page.AlarmRule))
 	}
 	children, err := c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{ChildrenOfAlarmName: page.AlarmName})
-	if err != nil || len(children.MetricAlarms) != 4 {
+	if err != nil || len(children.MetricAlarms) != 2 {
 		t.Errorf("children of %s: %v %+v", aws.ToString(page.AlarmName), err, children)
 	}
 	byState, err := c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{StateValue: types.StateValueAlarm})

@@ -70,7 +70,7 @@ func TestAWSCLI(t *testing.T) {
 	if msg := cli(t, hs.URL, &alarms, "describe-alarms", "--alarm-types", "MetricAlarm", "CompositeAlarm", "--page-size", "7"); msg != "" {
 		t.Fatal(msg)
 	}
-	metric, composite := templateAlarms(t)
+	metric, composite := templateAlarms(t, burnRateStack(t, "off"))
 	if len(alarms.MetricAlarms) != len(metric) || len(alarms.CompositeAlarms) != len(composite) {
 		t.Errorf("describe-alarms: %d metric, %d composite alarms; the template has %d and %d",
 			len(alarms.MetricAlarms), len(alarms.CompositeAlarms), len(metric), len(composite))
