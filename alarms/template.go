@@ -15,7 +15,7 @@ const (
 )
 
 // alarmTopic is the topic the symptom alarms notify.
-const alarmTopic cfnyaml.Ref = "AlarmTopic"
+const alarmTopic cfnyaml.Ref = "PageTopic"
 
 // TemplateSection is every SLO's burn-rate alarms and composites, the
 // symptom alarms and the metric filters as CloudFormation resources,
