@@ -29,6 +29,16 @@
 //     report carries the counts as alarm_notifications. The declared
 //     counts are what the alarms send today (several pages for most
 //     incidents); an OK sent after the evaluation's end is not counted;
+//   - delivered: before the checks, each alarm state change that notifies
+//     runs the alarm's actions from template.yaml (deliverAlarms, package
+//     emulator/sns, the template resolved with alertParameters): its
+//     topics deliver CloudWatch's message to their human subscriptions
+//     (recorded in sns/deliveries.jsonl) and to the notifications
+//     function (invoked asynchronously through the emulator); the report
+//     carries what reached a human as human_deliveries, and
+//     "notifier-broken" (the function fails every invocation) holds that
+//     every page and OK still reached the page topic's direct subscriber
+//     exactly once;
 //   - findable: the incident's saved query returns the affected workflows
 //     (exactly, where the scenario knows them; at least one row otherwise);
 //     on the clean scenario every incident query returns nothing, and so on

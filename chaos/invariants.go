@@ -14,6 +14,7 @@ import (
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
 	"github.com/alchemiser/alchemiser/app/handlers"
 	"github.com/alchemiser/alchemiser/app/local"
+	"github.com/alchemiser/alchemiser/emulator/sns"
 	"github.com/alchemiser/alchemiser/queries"
 	"github.com/alchemiser/alchemiser/queries/insights"
 )
@@ -37,6 +38,14 @@ type Observed struct {
 	// Dropped are the events the bus or Lambda dropped for want of a
 	// dead-letter queue or on-failure destination (logs/eventbridge.log).
 	Dropped int
+	// Deliveries are what the SNS topics delivered (deliverAlarms), and
+	// EnrichedAlarms the notifications function's alarm messages in the
+	// outbox.
+	Deliveries     []sns.Delivery
+	EnrichedAlarms int
+	// AlarmNotifications are what the alarms sent (alarms.CountNotifications),
+	// set before the scenario's Invariant runs.
+	AlarmNotifications Notifications
 }
 
 // Check is one invariant's verdict on a run.
@@ -75,6 +84,10 @@ type Report struct {
 	// AlarmNotifications is what the humans received: the alarms'
 	// transitions to ALARM by severity, and back to OK.
 	AlarmNotifications Notifications `json:"alarm_notifications"`
+	// HumanDeliveries is what reached a human through SNS: the raw alarm
+	// messages of the topics' direct subscriptions, and the enriched
+	// ones of the notifications function.
+	HumanDeliveries HumanDeliveries `json:"human_deliveries"`
 }
 
 // Check returns the named check, or a failed one when absent.
@@ -96,7 +109,10 @@ func observe(dir string, rep *local.Report, dupOrders, orders int) (*Observed, e
 	if o.DeadLettered, err = deadLettered(filepath.Join(dir, "queues")); err != nil {
 		return nil, err
 	}
-	if o.Notifications, err = notifications(filepath.Join(dir, "outbox")); err != nil {
+	if o.Notifications, o.EnrichedAlarms, err = notifications(filepath.Join(dir, "outbox")); err != nil {
+		return nil, err
+	}
+	if o.Deliveries, err = sns.ReadDeliveries(dir); err != nil {
 		return nil, err
 	}
 	if o.Dropped, err = dropped(filepath.Join(dir, "logs", "eventbridge.log")); err != nil {
@@ -124,6 +140,9 @@ func endings(dir string) (map[string]string, error) {
 	}
 	out := map[string]string{}
 	for _, name := range files {
+		if isAlarmMessage(name) {
+			continue
+		}
 		id, st, ok := cutLast(strings.TrimSuffix(filepath.Base(name), ".json"), "-")
 		if ok && (st == "completed" || st == "failed") {
 			out[id] = st
@@ -209,22 +228,38 @@ func deadLettered(dir string) ([]string, error) {
 	return uniq(ids), nil
 }
 
-// notifications counts the outbox's messages (<correlation id>-<status>.json)
-// by correlation id.
-func notifications(dir string) (map[string]int, error) {
+// notifications counts the outbox's workflow messages
+// (<correlation id>-<status>.json) by correlation id, and its alarm
+// messages apart (their key is <alarm>#<state>#<time>).
+func notifications(dir string) (map[string]int, int, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	out := map[string]int{}
+	out, alarmMessages := map[string]int{}, 0
 	for _, name := range files {
+		if isAlarmMessage(name) {
+			alarmMessages++
+			continue
+		}
 		base := strings.TrimSuffix(filepath.Base(name), ".json")
 		if i := strings.LastIndex(base, "-"); i > 0 {
 			base = base[:i]
 		}
 		out[base]++
 	}
-	return out, nil
+	return out, alarmMessages, nil
+}
+
+// isAlarmMessage reports whether the outbox's message marker file
+// (<name>.json, holding the message's key) is an alarm notification's.
+func isAlarmMessage(file string) bool {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	var m struct{ Key string }
+	return json.Unmarshal(raw, &m) == nil && strings.Contains(m.Key, "#")
 }
 
 func uniq(ids []string) []string {
@@ -316,6 +351,7 @@ func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
 		return nil, err
 	}
 	alert, sent := checkAlerted(sc, firedIn(states)), alarms.CountNotifications(states, alarms.AlarmSeverity)
+	obs.AlarmNotifications = sent
 	notified := checkNotified(sc, sent, alarms.CountNotifications(without(states, sc.Racy), alarms.AlarmSeverity), notifiers(states, alarms.AlarmSeverity))
 	find, err := checkFindable(sc, obs)
 	if err != nil {
@@ -323,7 +359,7 @@ func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
 	}
 	r := &Report{Scenario: sc.Name, Incident: sc.Incident, RunDir: obs.Dir, Workflows: len(obs.Results),
 		Checks:             []Check{checkAccounting(obs), checkOrders(obs), checkNotifications(obs), alert, notified, find},
-		AlarmNotifications: sent}
+		AlarmNotifications: sent, HumanDeliveries: humanDeliveries(obs.Deliveries, obs.EnrichedAlarms)}
 	if sc.NoFailedOrders {
 		c, err := checkNoFailedOrders(sc, obs)
 		if err != nil {

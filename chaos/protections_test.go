@@ -278,3 +278,15 @@ func TestDuplicatesWithoutTheLeaseAreHandlerErrors(t *testing.T) {
 	unprotected(t, []string{"duplicate-delivery", "duplicates-absorbed"}, func(c *StackConfig) { c.Knobs.Lease = -1 },
 		EveryFailureAlert, NotifiedAsDeclared)
 }
+
+// The page topic's direct subscription is what carries a page past a
+// broken notifications function: without it the page topic's only
+// subscriber is the function, every alarm message ends in its on-failure
+// queue, and no human hears of the incident.
+func TestPagesWithoutTheDirectSubscriptionAreLost(t *testing.T) {
+	rep := run(t, "notifier-broken", Options{Unprotect: func(c *StackConfig) { c.Knobs.NoPageSubscriptions = true }})
+	assertFails(t, rep, PagedWithoutTheNotifier)
+	if h := rep.HumanDeliveries; h.Page != 0 || h.Enriched != 0 {
+		t.Errorf("human deliveries %+v without a direct subscription and with the notifier broken", h)
+	}
+}

@@ -141,6 +141,12 @@ func Run(ctx context.Context, sc Scenario, o Options) (*Report, error) {
 		err = sc.After(ctx, cs)
 		cs.Bus.Wait()
 	}
+	if err == nil {
+		var spec *alarms.Spec
+		if spec, err = scenarioSpec(sc, o); err == nil {
+			err = deliverAlarms(ctx, cs, spec, cs.knobs)
+		}
+	}
 	cs.Close() // flush the log groups
 	if err != nil {
 		return nil, fmt.Errorf("could not run scenario %s: %w", sc.Name, err)

@@ -122,6 +122,12 @@ func incidentScenarios() []Scenario {
 			Notifications: Notifications{Page: 1},
 			Workflows:     3, Seed: 31, Chaos: skipSecondLast, Alarms: []string{"workflow-not-started"},
 			Query: "workflow-not-started", Column: "trading_date", Affected: notStarted, Found: unstartedDates},
+		{Name: "notifier-broken", Incident: "handler-error", Description: "the notifications function fails every invocation (a bad deploy) " +
+			"and the exchange rejects every order: the failed workflow's summary and every enriched alarm message are lost to the " +
+			"on-failure queue, and the page still reaches the page topic's direct human subscription",
+			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
+			Workflows:     1, Seed: 31, Chaos: constant(Knobs{Failing: []string{"notifications"}}), Setup: rejectAll,
+			Alarms: []string{"handler-error"}, Query: "handler-error", Invariant: pagedWithoutTheNotifier},
 	}
 }
 

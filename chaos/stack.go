@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -72,6 +73,14 @@ type Knobs struct {
 	// AcceptStale turns the handlers' stale-event check off: a redriven
 	// event of an earlier session trades.
 	AcceptStale bool
+	// Failing are functions whose every invocation fails (a bad deploy):
+	// the handler returns an error before it runs, so Lambda retries the
+	// event and then sends it to the on-failure destination.
+	Failing []string
+	// NoPageSubscriptions resolves the alarm topics' subscriptions without
+	// the page parameters (alertParameters): the page topic's only
+	// subscriber is then the notifications function.
+	NoPageSubscriptions bool
 	// Lease is the idempotency guards' in-progress lease instead of
 	// handlers.IdempotencyLease (scaled down with a scenario's time);
 	// negative for none: a record stays in progress until its
@@ -99,6 +108,9 @@ func (k Knobs) options() []local.Option {
 		if n > 0 {
 			opts = append(opts, local.WithHandlerMiddleware(fn, "log-noise", noisy(n)))
 		}
+	}
+	for _, fn := range k.Failing {
+		opts = append(opts, local.WithHandlerMiddleware(fn, "failing", failing))
 	}
 	for date, skip := range k.SkipDays {
 		if skip {
@@ -155,6 +167,14 @@ func noisy(n int) local.Middleware {
 	}
 }
 
+// ErrInjected is the error of a function that Knobs.Failing breaks.
+var ErrInjected = errors.New("injected fault: the function fails every invocation")
+
+// failing makes a handler fail every invocation without running.
+func failing(_ handlers.Deps, _ handlers.Func) handlers.Func {
+	return func(context.Context, json.RawMessage) error { return ErrInjected }
+}
+
 // StackConfig configures a scenario's stack.
 type StackConfig struct {
 	Dir        string // the run directory; created when missing
@@ -198,6 +218,7 @@ type Stack struct {
 	putFailure atomic.Pointer[func(source, detailType string) (code, msg string)]
 	beforePut  atomic.Pointer[func(ctx context.Context, in *eventbridge.PutEventsInput)]
 	killSwitch atomic.Pointer[error]
+	knobs      Knobs
 }
 
 // NewStack starts a stack for c.
@@ -205,7 +226,7 @@ func NewStack(ctx context.Context, c StackConfig) (*Stack, error) {
 	if c.TimeScale == 0 {
 		c.TimeScale = local.DefaultTimeScale / 10
 	}
-	s := &Stack{}
+	s := &Stack{knobs: c.Knobs}
 	opts := append(c.Knobs.options(), local.WithEmulatorOptions(emulator.WithPutFailure(s.failPut), emulator.WithBeforePut(s.seePut)),
 		local.WithTradingEnabled(s.readKillSwitch))
 	account, ds, err := startingState(c)

@@ -61,12 +61,24 @@ func (e *EventBridge) invokeAsync(f *function, arn string, input []byte) {
 // event is queued; function errors are retried per the function's
 // EventInvokeConfig, then go to its on-failure destination.
 func (e *EventBridge) InvokeAsync(id string, input []byte) error {
+	return e.InvokeAsyncAlias(id, "", input)
+}
+
+// InvokeAsyncAlias is InvokeAsync of function id's alias qualifier (its
+// AutoPublishAlias, "" for the function itself), as an event source
+// subscribed to the alias invokes it: the handler's context names the
+// alias's ARN.
+func (e *EventBridge) InvokeAsyncAlias(id, qualifier string, input []byte) error {
 	f, ok := e.functions[id]
 	if !ok || f.handle == nil {
 		return fmt.Errorf("function %s is not registered", id)
 	}
+	arn := f.ARN
+	if qualifier != "" {
+		arn += ":" + qualifier
+	}
 	e.inflight.Add(1)
-	go e.invokeAsync(f, f.ARN, input)
+	go e.invokeAsync(f, arn, input)
 	return nil
 }
 

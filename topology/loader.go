@@ -329,7 +329,7 @@ func (l *loader) link() error {
 		s.DLQ = byARN[s.DLQ]
 	}
 	l.linkAlarms()
-	return nil
+	return l.linkSNS()
 }
 
 // linkAlarms turns the alarm names of the functions' deployment

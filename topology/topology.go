@@ -41,6 +41,8 @@ type Topology struct {
 	Rules                      []*Rule              // file order
 	Archives                   []*Archive
 	Schedules                  []*Schedule
+	Topics                     map[string]*Topic // SNS topics with their subscriptions, by logical id
+	Alarms                     map[string]*Alarm // alarms and composite alarms with their actions, by name
 	// Resources are every resource's type and resolved properties, for
 	// policy checks that look beyond the topology.
 	Resources map[string]Resource

@@ -52,7 +52,9 @@ Scenarios: ` + strings.Join(chaos.Names(), ", ") + `; all runs every one.
 
 Prints a block of PASS/FAIL lines per scenario, or one JSON object per scenario
 with --json (scenario, incident, workflows, checks, pass, and alarm_notifications:
-{"page": N, "ticket": N, "ok": N}, what the humans received). Run directories are temporary unless --out is set. Progress goes to
+{"page": N, "ticket": N, "ok": N}, what the alarms sent; human_deliveries: the same
+counts of what the SNS topics delivered to human subscriptions, and "enriched", the
+notifications function's alarm messages). Run directories are temporary unless --out is set. Progress goes to
 stderr. --list prints every scenario with its incident and what it injects.
 
 Exit status: 0 when every invariant holds, 1 when one fails, 2 for an unknown
