@@ -36,6 +36,10 @@ type fakeAWS struct {
 	publish  []url.Values
 	trading  string // the kill switch parameter's value
 	slackURL string // the Slack webhook secret's value
+	// metricReads counts CloudWatch GetMetricData calls (the
+	// notifications function reads the SLOs' budgets), answered with no
+	// data in Smithy RPC v2 CBOR: an empty map.
+	metricReads int
 }
 
 func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -56,6 +60,13 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "AmazonSSM.GetParameter":
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		io.WriteString(w, `{"Parameter":{"Name":"/alchemiser/trading-enabled","Type":"String","Value":"`+f.trading+`"}}`)
+		return
+	}
+	if strings.HasSuffix(r.URL.Path, "/operation/GetMetricData") {
+		f.metricReads++
+		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
+		w.Header().Set("Content-Type", "application/cbor")
+		w.Write([]byte{0xa0})
 		return
 	}
 	if r.Header.Get("X-Amz-Target") == "AWSEvents.PutEvents" {
@@ -247,6 +258,9 @@ func TestBootstrapsRunUnderTheRuntimeAPI(t *testing.T) {
 	}
 	if len(e.aws.publish) != 1 || !strings.Contains(e.aws.publish[0].Get("Subject"), "FAILED at strategy") {
 		t.Errorf("SNS publishes %v", e.aws.publish)
+	}
+	if e.aws.metricReads == 0 {
+		t.Error("the notifications function read no SLO budget (GetMetricData)")
 	}
 	e.slack.mu.Lock()
 	defer e.slack.mu.Unlock()
