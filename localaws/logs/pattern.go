@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Pattern is a compiled filter pattern, the subset of
@@ -36,6 +37,15 @@ func (p *Pattern) Match(msg string) bool { return p.match(msg) }
 // CompilePattern reads a filter pattern; an error says what is wrong and
 // where.
 func CompilePattern(src string) (*Pattern, error) {
+	// CloudWatch Logs takes the pattern as a JSON string, so it is UTF-8;
+	// a pattern that is not would otherwise reach regexp as a panic.
+	if !utf8.ValidString(src) {
+		for i, r := range src {
+			if _, size := utf8.DecodeRuneInString(src[i:]); r == utf8.RuneError && size == 1 {
+				return nil, fmt.Errorf("the filter pattern is not valid UTF-8 at byte %d", i)
+			}
+		}
+	}
 	s := strings.TrimSpace(src)
 	switch {
 	case s == "":

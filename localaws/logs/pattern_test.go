@@ -58,6 +58,7 @@ func TestPatternErrors(t *testing.T) {
 	for _, p := range []string{
 		`{ $.level = }`, `{ $.level "x" }`, `{ level = "x" }`, `{ $.a = "x"`, `{ $.a = "x" } trailing`,
 		`{ $.a > "x" }`, `{ ($.a = 1 }`, `{ $.a IS MAYBE }`, `{ $.a[x] = 1 }`, `"unclosed`, `[ip, user]`, `%(%`,
+		"{ $.a = x*\xab }", "ERR\xffOR",
 	} {
 		if _, err := CompilePattern(p); err == nil {
 			t.Errorf("%s compiles", p)
