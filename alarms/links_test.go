@@ -11,7 +11,9 @@ import (
 )
 
 // Every alarm template.yaml deploys links a runbook under RunbookBaseUrl
-// and a saved query that exists, and DescriptionLinks reads both.
+// and a saved query that exists, and DescriptionLinks reads both; the
+// incident alarms link the runbooks' index, their children's
+// descriptions the rest.
 func TestDescriptionLinksOfTheDeployedAlarms(t *testing.T) {
 	const base = "https://runbooks.example/rb"
 	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{Parameters: map[string]string{"RunbookBaseUrl": base}})
@@ -28,6 +30,9 @@ func TestDescriptionLinksOfTheDeployedAlarms(t *testing.T) {
 		l := alarms.DescriptionLinks(desc)
 		if !strings.HasPrefix(l.Runbook, base+"/") || !strings.HasSuffix(l.Runbook, ".md") {
 			t.Errorf("%s: runbook %q from %q", id, l.Runbook, desc)
+		}
+		if strings.HasPrefix(id, "Incident") && l.Query == "" && strings.HasSuffix(l.Runbook, "/README.md") {
+			continue
 		}
 		if _, err := queries.Get(l.Query); err != nil {
 			t.Errorf("%s: query %q from %q: %v", id, l.Query, desc, err)

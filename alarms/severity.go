@@ -4,15 +4,26 @@ import "sync"
 
 // Severity is the severity of the generated alarm called name (without
 // the stack prefix, as GeneratedStates names it), the one place that
-// decides it, and the one TemplateSection routes by: a symptom alarm has
-// its incident's declared severity (Spec.Incidents), and notifies
-// PageTopic or TicketTopic accordingly; an SLO's page and ticket
-// composites are a page and a ticket; its burn-rate alarms have no
-// actions (the composites notify), so they only show (dashboard). An
-// alarm the spec does not generate has no severity ("").
+// decides it, and the one IncidentAlarms groups by: a symptom alarm has
+// its incident's declared severity (Spec.Incidents); the budget and
+// data-missing alarms are tickets; an SLO's page and ticket composites
+// are a page and a ticket; its burn-rate alarms only show (dashboard);
+// the incident alarms, the only ones with actions, notify PageTopic or
+// TicketTopic by theirs. An alarm the spec does not generate has no
+// severity ("").
 func (spec *Spec) Severity(name string) Severity {
 	if s, ok := SymptomNamed(spec, name); ok {
 		return spec.Incidents[s.Incident]
+	}
+	for _, ia := range IncidentAlarms(spec) {
+		if ia.Name == name {
+			return ia.Severity
+		}
+	}
+	for _, a := range SLOAlarms(spec) {
+		if a.Name == name {
+			return SeverityTicket
+		}
 	}
 	for i := range spec.SLOs {
 		gens, comps := BurnAlarms(spec, &spec.SLOs[i])

@@ -29,7 +29,7 @@ const DefaultIngestionDelay = 2 * time.Minute
 // Transition is an alarm changing state on the simulated timeline.
 type Transition struct {
 	Alarm    string        `json:"alarm"`
-	Severity string        `json:"severity"` // AlarmSeverity
+	Severity string        `json:"severity"` // Spec.Severity
 	State    cwalarm.State `json:"state"`
 	At       time.Time     `json:"at"`
 }
@@ -46,6 +46,8 @@ type Simulation struct {
 	IngestionDelay time.Duration // cwalarm.EvaluateArrived
 	Transitions    []Transition  // by time, then alarm name
 	Notifications  Notifications
+	// Notices are the notifications the incident alarms send, in order.
+	Notices []Notice
 	// Detection is, by severity (page, ticket), the time from the first
 	// bad event to the first notification of that severity; absent when
 	// none came.
@@ -79,13 +81,15 @@ func Simulate(spec *Spec, s *SLO, sc Scenario, delay time.Duration) (*Simulation
 	if err != nil {
 		return nil, err
 	}
+	notices := Notices(spec, states)
 	sim := &Simulation{Scenario: sc.Name, SLO: s.Name, Start: sc.Start, FirstBad: firstBad, IngestionDelay: delay,
-		Transitions: transitions(states), Notifications: CountNotifications(states, AlarmSeverity),
-		Detection: map[string]time.Duration{}, States: states}
-	for _, t := range sim.Transitions {
-		if _, seen := sim.Detection[t.Severity]; !seen && !firstBad.IsZero() && t.State == cwalarm.Alarm && !t.At.Before(firstBad) &&
-			(t.Severity == string(SeverityPage) || t.Severity == string(SeverityTicket)) {
-			sim.Detection[t.Severity] = t.At.Sub(firstBad)
+		Notifications: CountNotifications(spec, states), Notices: notices, Detection: map[string]time.Duration{}, States: states}
+	maps.Copy(states, IncidentStates(spec, states))
+	sim.Transitions = transitions(spec, states)
+	for _, n := range notices {
+		sev := string(n.Severity)
+		if _, seen := sim.Detection[sev]; !seen && !firstBad.IsZero() && n.State == cwalarm.Alarm && !n.At.Before(firstBad) {
+			sim.Detection[sev] = n.At.Sub(firstBad)
 		}
 	}
 	return sim, nil
@@ -95,13 +99,13 @@ func Simulate(spec *Spec, s *SLO, sc Scenario, delay time.Duration) (*Simulation
 // OK (where a deployed alarm rests, as CountNotifications counts), so
 // the evaluation's start from INSUFFICIENT_DATA is listed only when it
 // lands elsewhere than OK.
-func transitions(states map[string][]cwalarm.Sample) []Transition {
+func transitions(spec *Spec, states map[string][]cwalarm.Sample) []Transition {
 	var out []Transition
 	for name, samples := range states {
 		last := cwalarm.OK
 		for i, x := range samples {
 			if x.State != last && (i > 0 || x.State == cwalarm.Alarm) {
-				out = append(out, Transition{Alarm: name, Severity: AlarmSeverity(name), State: x.State, At: x.At})
+				out = append(out, Transition{Alarm: name, Severity: string(spec.Severity(name)), State: x.State, At: x.At})
 			}
 			last = x.State
 		}

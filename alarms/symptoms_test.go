@@ -1,6 +1,7 @@
 package alarms
 
 import (
+	"github.com/alchemiser/alchemiser/internal/cfnyaml"
 	"slices"
 	"strings"
 	"testing"
@@ -61,15 +62,38 @@ func TestWorkflowSlowReadsTheLatencyObjective(t *testing.T) {
 	}
 }
 
-// Each symptom alarm notifies the topic of its incident's declared
-// severity, when it fires and when it resolves.
+// Only the incident alarms have actions: each symptom alarm has none and
+// is a child of the incident alarm of its declared severity, in the
+// rule's both branches; the page incident alarm notifies PageTopic, the
+// ticket one TicketTopic, suppressed by the page one.
 func TestSymptomsRouteBySeverity(t *testing.T) {
 	sp := spec(t)
+	rules := map[Severity][]string{}
+	for _, ia := range IncidentAlarms(sp) {
+		c := incidentProperties(sp, ia)
+		want := map[Severity]string{SeverityPage: "PageTopic", SeverityTicket: "TicketTopic"}[ia.Severity]
+		if len(c.AlarmActions) != 1 || string(c.AlarmActions[0]) != want || len(c.OKActions) != 1 || string(c.OKActions[0]) != want {
+			t.Errorf("%s: actions %v, ok %v, want %s", ia.Name, c.AlarmActions, c.OKActions, want)
+		}
+		r, ok := c.AlarmRule.(cfnyaml.If)
+		if !ok {
+			t.Fatalf("%s: rule %v, want an If on BurnRateAlerts", ia.Name, c.AlarmRule)
+		}
+		rules[ia.Severity] = []string{string(r.Then.(cfnyaml.QuotedSub)), string(r.Else.(cfnyaml.QuotedSub))}
+		if (ia.Severity == SeverityTicket) != (c.ActionsSuppressor == "IncidentPage") {
+			t.Errorf("%s: suppressor %q", ia.Name, c.ActionsSuppressor)
+		}
+	}
 	for _, s := range Symptoms(sp) {
 		p := symptomProperties(s, sp.Severity(s.Name))
-		want := map[Severity]string{SeverityPage: "PageTopic", SeverityTicket: "TicketTopic"}[sp.Incidents[s.Incident]]
-		if len(p.AlarmActions) != 1 || string(p.AlarmActions[0]) != want || len(p.OKActions) != 1 || string(p.OKActions[0]) != want {
-			t.Errorf("%s (%s): actions %v, ok %v, want %s", s.Name, sp.Incidents[s.Incident], p.AlarmActions, p.OKActions, want)
+		if len(p.AlarmActions) != 0 || len(p.OKActions) != 0 {
+			t.Errorf("%s: actions %v, ok %v: only the incident alarms act", s.Name, p.AlarmActions, p.OKActions)
+		}
+		sev := sp.Incidents[s.Incident]
+		for _, rule := range rules[sev] {
+			if !strings.Contains(rule, `ALARM("${`+s.LogicalID+`}")`) {
+				t.Errorf("%s (%s): not in the %s incident alarm's rule %s", s.Name, sev, sev, rule)
+			}
 		}
 	}
 }

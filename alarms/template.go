@@ -2,6 +2,7 @@ package alarms
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
@@ -22,14 +23,14 @@ const (
 
 // TemplateSection is every SLO's burn-rate alarms and composites (under
 // the BurnRateAlerts condition), the budget-exhausted and data-missing
-// tickets (SLOAlarms), the
-// symptom alarms and the metric filters as CloudFormation resources,
-// between the markers. The burn-rate alarms have no actions (the
-// composites notify); the page and ticket composites notify the SLO's
-// routing topic, each symptom alarm PageTopic or TicketTopic by its
-// incident's severity (Spec.Severity); every description names the
-// runbook (under the template's RunbookBaseUrl parameter) and the saved
-// query to run.
+// tickets (SLOAlarms), the symptom alarms, the two incident alarms and
+// the metric filters as CloudFormation resources, between the markers.
+// Only the incident alarms have actions: the page composite notifies
+// PageTopic, the ticket composite TicketTopic, its actions suppressed
+// while the page composite is in ALARM (IncidentAlarms); every other
+// alarm is one of their children, by its severity (Spec.Severity).
+// Every description names the runbook (under the template's
+// RunbookBaseUrl parameter) and the saved query to run.
 func TemplateSection(spec *Spec) *cfnyaml.Section {
 	s := &cfnyaml.Section{Begin: BeginMarker, End: EndMarker}
 	for i := range spec.SLOs {
@@ -46,6 +47,9 @@ func TemplateSection(spec *Spec) *cfnyaml.Section {
 	}
 	for _, sym := range Symptoms(spec) {
 		s.Add(sym.LogicalID, "AWS::CloudWatch::Alarm", symptomProperties(sym, spec.Severity(sym.Name)))
+	}
+	for _, ia := range IncidentAlarms(spec) {
+		s.Add(ia.LogicalID, "AWS::CloudWatch::CompositeAlarm", incidentProperties(spec, ia))
 	}
 	for _, fn := range spec.Functions {
 		for _, f := range MetricFilters {
@@ -105,9 +109,14 @@ type metricStat struct {
 type composite struct {
 	AlarmName        cfnyaml.Sub       `yaml:"AlarmName"`
 	AlarmDescription cfnyaml.QuotedSub `yaml:"AlarmDescription"`
-	AlarmRule        cfnyaml.QuotedSub `yaml:"AlarmRule"`
-	AlarmActions     []cfnyaml.Ref     `yaml:"AlarmActions,flow"`
-	OKActions        []cfnyaml.Ref     `yaml:"OKActions,flow"`
+	// AlarmRule is a cfnyaml.QuotedSub, or a cfnyaml.If of two when the
+	// rule depends on a condition.
+	AlarmRule                        any           `yaml:"AlarmRule"`
+	AlarmActions                     []cfnyaml.Ref `yaml:"AlarmActions,flow,omitempty"`
+	OKActions                        []cfnyaml.Ref `yaml:"OKActions,flow,omitempty"`
+	ActionsSuppressor                cfnyaml.Ref   `yaml:"ActionsSuppressor,omitempty"`
+	ActionsSuppressorWaitPeriod      int           `yaml:"ActionsSuppressorWaitPeriod,omitempty"`
+	ActionsSuppressorExtensionPeriod int           `yaml:"ActionsSuppressorExtensionPeriod,omitempty"`
 }
 
 // metricFilter is an AWS::Logs::MetricFilter's properties.
@@ -132,14 +141,13 @@ func description(s *SLO, what string) cfnyaml.QuotedSub {
 	return cfnyaml.QuotedSub(fmt.Sprintf("SLO %s (%v%% over %s): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Name, s.Objective, s.Period, what, s.Runbook, s.Query))
 }
 
-// sloAlarmProperties writes a budget or data-missing ticket, which
-// notifies TicketTopic.
+// sloAlarmProperties writes a budget or data-missing ticket, a child of
+// the ticket incident alarm.
 func sloAlarmProperties(spec *Spec, a SLOAlarm) alarm {
 	m := a.Alarm
 	p := alarm{AlarmName: alarmName(a.Name), AlarmDescription: cfnyaml.QuotedSub(a.description()),
 		EvaluationPeriods: m.EvaluationPeriods, DatapointsToAlarm: m.DatapointsToAlarm, Threshold: m.Threshold,
-		ComparisonOperator: m.ComparisonOperator, TreatMissingData: m.TreatMissingData,
-		AlarmActions: []cfnyaml.Ref{ticketTopic}, OKActions: []cfnyaml.Ref{ticketTopic}}
+		ComparisonOperator: m.ComparisonOperator, TreatMissingData: m.TreatMissingData}
 	for _, q := range m.Metrics {
 		p.Metrics = append(p.Metrics, query(spec, Generated{}, q))
 	}
@@ -183,9 +191,9 @@ func query(spec *Spec, g Generated, m cwalarm.MetricQuery) metricQuery {
 // compositeProperties writes a page or ticket composite, its rule naming
 // the children through !Sub.
 func compositeProperties(c Composite) composite {
-	kind, topic := "ticket", c.SLO.Ticket
+	kind := "ticket"
 	if c.Page {
-		kind, topic = "page", c.SLO.Page
+		kind = "page"
 	}
 	rule := strings.NewReplacer("{{", "${", "}}", "}").Replace(c.Rule)
 	what := "multiwindow burn-rate " + kind
@@ -195,20 +203,62 @@ func compositeProperties(c Composite) composite {
 		}
 	}
 	return composite{AlarmName: alarmName(c.Name), AlarmDescription: description(c.SLO, what),
-		AlarmRule: cfnyaml.QuotedSub(rule), AlarmActions: []cfnyaml.Ref{cfnyaml.Ref(topic)}, OKActions: []cfnyaml.Ref{cfnyaml.Ref(topic)}}
+		AlarmRule: cfnyaml.QuotedSub(rule)}
 }
 
-// symptomProperties writes a symptom alarm, which notifies the topic of
-// its severity (page or ticket) when it fires and when it resolves.
-func symptomProperties(s Symptom, sev Severity) alarm {
+// incidentProperties writes an incident alarm: ALARM while any of its
+// children is, its rule naming the burn-rate composites only where the
+// BurnRateAlerts condition deploys them.
+func incidentProperties(spec *Spec, ia IncidentAlarm) composite {
 	topic := pageTopic
-	if sev == SeverityTicket {
+	if ia.Severity == SeverityTicket {
 		topic = ticketTopic
 	}
+	// Children by logical id: Ref of an alarm is its name, and the
+	// reference makes CloudFormation create the children first.
+	ids := map[string]string{}
+	for _, sym := range Symptoms(spec) {
+		ids[sym.Name] = sym.LogicalID
+	}
+	for _, a := range SLOAlarms(spec) {
+		ids[a.Name] = a.LogicalID
+	}
+	for i := range spec.SLOs {
+		_, comps := BurnAlarms(spec, &spec.SLOs[i])
+		for _, c := range comps {
+			ids[c.Name] = c.LogicalID
+		}
+	}
+	rule := func(children []string) cfnyaml.QuotedSub {
+		var parts []string
+		for _, c := range children {
+			parts = append(parts, fmt.Sprintf(`ALARM("${%s}")`, ids[c]))
+		}
+		return cfnyaml.QuotedSub(strings.Join(parts, " OR "))
+	}
+	c := composite{AlarmName: alarmName(ia.Name),
+		AlarmDescription: cfnyaml.QuotedSub(fmt.Sprintf("Incident alarm (%s): in ALARM while any %s alarm is; TriggeringChildren names the alarm that changed it, and each alarm's description its runbook and saved query. Runbook: ${RunbookBaseUrl}/README.md", ia.Severity, ia.Severity)),
+		AlarmRule:        rule(ia.Children), AlarmActions: []cfnyaml.Ref{topic}, OKActions: []cfnyaml.Ref{topic}}
+	if len(ia.Burn) > 0 {
+		c.AlarmRule = cfnyaml.If{Condition: BurnRateCondition, Then: rule(append(slices.Clone(ia.Children), ia.Burn...)), Else: rule(ia.Children)}
+	}
+	if sup := ia.Suppressor; sup != nil {
+		for _, other := range IncidentAlarms(spec) {
+			if other.Name == sup.Alarm {
+				c.ActionsSuppressor = cfnyaml.Ref(other.LogicalID)
+			}
+		}
+		c.ActionsSuppressorWaitPeriod, c.ActionsSuppressorExtensionPeriod = int(sup.Wait.Seconds()), int(sup.Extension.Seconds())
+	}
+	return c
+}
+
+// symptomProperties writes a symptom alarm, a child of the incident
+// alarm of its severity (page or ticket).
+func symptomProperties(s Symptom, sev Severity) alarm {
 	p := alarm{AlarmName: alarmName(s.Name),
 		AlarmDescription:  cfnyaml.QuotedSub(fmt.Sprintf("Incident %s (%s): %s. Runbook: ${RunbookBaseUrl}/%s.md Query: %s", s.Incident, sev, s.Description, s.Incident, s.Query)),
-		EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold, ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData,
-		AlarmActions: []cfnyaml.Ref{topic}, OKActions: []cfnyaml.Ref{topic}}
+		EvaluationPeriods: s.EvaluationPeriods, Threshold: s.Threshold, ComparisonOperator: s.Comparison, TreatMissingData: s.TreatMissingData}
 	if s.Expression == "" {
 		r := s.Reads[0]
 		p.Namespace, p.MetricName, p.Statistic, p.Period = r.Namespace, r.MetricName, r.Stat, s.Period
@@ -228,4 +278,45 @@ func symptomProperties(s Symptom, sev Severity) alarm {
 	}
 	p.Metrics = append(p.Metrics, metricQuery{Id: "e", Expression: cfnyaml.Quoted(s.Expression), Label: s.Name})
 	return p
+}
+
+// Description is the AlarmDescription template.yaml gives the generated
+// alarm called name (without the stack prefix), runbookBase in place of
+// ${RunbookBaseUrl}: what the notifications function shows for an
+// incident alarm's triggering child. False for an alarm the spec does
+// not generate.
+func (spec *Spec) Description(name, runbookBase string) (string, bool) {
+	var desc cfnyaml.QuotedSub
+	for _, s := range Symptoms(spec) {
+		if s.Name == name {
+			desc = symptomProperties(s, spec.Severity(s.Name)).AlarmDescription
+		}
+	}
+	for _, a := range SLOAlarms(spec) {
+		if a.Name == name {
+			desc = cfnyaml.QuotedSub(a.description())
+		}
+	}
+	for i := range spec.SLOs {
+		gens, comps := BurnAlarms(spec, &spec.SLOs[i])
+		for _, g := range gens {
+			if g.Name == name {
+				desc = burnAlarmProperties(spec, g).AlarmDescription
+			}
+		}
+		for _, c := range comps {
+			if c.Name == name {
+				desc = compositeProperties(c).AlarmDescription
+			}
+		}
+	}
+	for _, ia := range IncidentAlarms(spec) {
+		if ia.Name == name {
+			desc = incidentProperties(spec, ia).AlarmDescription
+		}
+	}
+	if desc == "" {
+		return "", false
+	}
+	return strings.ReplaceAll(string(desc), "${RunbookBaseUrl}", strings.TrimSuffix(runbookBase, "/")), true
 }

@@ -14,8 +14,9 @@ import (
 // AlarmStates evaluates the template's generated alarms (spec's burn-rate
 // and symptom alarms) on the metrics a run recorded in dir
 // (alarms.RunMetrics), once a minute from the minute after the first
-// metric to 20 minutes after the last, with the symptoms' dimensions
-// resolved to the local stack's names.
+// metric to 20 minutes after the last and then for as long as an
+// incident alarm may hold a notification back (alarms.IncidentHorizon),
+// with the symptoms' dimensions resolved to the local stack's names.
 func AlarmStates(spec *alarms.Spec, dir string) (map[string][]cwalarm.Sample, error) {
 	emf, err := alarms.RunMetrics(dir)
 	if err != nil {
@@ -43,7 +44,7 @@ func statesOf(spec *alarms.Spec, emf []cwalarm.EMFPoint) (map[string][]cwalarm.S
 	if err != nil {
 		return nil, err
 	}
-	states, err := alarms.GeneratedStates(spec, emf, top.Resolve, from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute), time.Minute)
+	states, err := alarms.GeneratedStates(spec, emf, top.Resolve, from.Truncate(time.Minute).Add(time.Minute), to.Add(20*time.Minute+alarms.IncidentHorizon), time.Minute)
 	if err != nil {
 		return nil, fmt.Errorf("could not evaluate the alarms: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	alchemiser "github.com/alchemiser/alchemiser"
@@ -36,7 +35,7 @@ const deliveryRounds = 4
 
 // deliverAlarms runs the template's alarm actions on the run: the
 // generated alarms are evaluated on the run's metrics (AlarmStates), and
-// each state change that notifies (alarmChanges) publishes CloudWatch's
+// each incident alarm's notification (alarmChanges) publishes CloudWatch's
 // notification to the SNS topics of its actions (package emulator/sns),
 // which deliver it to their subscriptions: recorded for the humans,
 // invoked asynchronously through the emulator for the notifications
@@ -60,16 +59,16 @@ func deliverAlarms(ctx context.Context, cs *Stack, spec *alarms.Spec, knobs Knob
 	if err != nil {
 		return err
 	}
-	done := map[sns.StateChange]bool{}
+	done := map[string]bool{}
 	for range deliveryRounds {
 		states, err := AlarmStates(spec, cs.Dir)
 		if err != nil {
 			return err
 		}
 		var fresh []sns.StateChange
-		for _, c := range alarmChanges(states, top.StackName) {
-			if !done[c] {
-				done[c] = true
+		for _, c := range alarmChanges(spec, states, top.StackName) {
+			if key := c.Alarm + " " + c.New + " " + c.At.String(); !done[key] {
+				done[key] = true
 				fresh = append(fresh, c)
 			}
 		}
@@ -89,29 +88,18 @@ func deliverAlarms(ctx context.Context, cs *Stack, spec *alarms.Spec, knobs Knob
 	return nil
 }
 
-// alarmChanges are the changes of states that notify, as
-// alarms.CountNotifications counts them: each alarm's entries into ALARM, and
-// its returns to OK from ALARM; sorted by time, then name. Names get the
-// stack's prefix, as the template names the alarms.
-func alarmChanges(states map[string][]cwalarm.Sample, stack string) []sns.StateChange {
+// alarmChanges are the incident alarms' notifications (alarms.Notices)
+// as the state changes whose actions ran, in the order they ran. Names
+// get the stack's prefix, as the template names the alarms.
+func alarmChanges(spec *alarms.Spec, states map[string][]cwalarm.Sample, stack string) []sns.StateChange {
 	var out []sns.StateChange
-	for name, samples := range states {
-		last, prev := cwalarm.OK, cwalarm.OK
-		for _, s := range samples {
-			notifies := s.State == cwalarm.Alarm && last != cwalarm.Alarm || s.State == cwalarm.OK && last == cwalarm.Alarm
-			if notifies {
-				out = append(out, sns.StateChange{Alarm: stack + "-" + name, Old: string(prev), New: string(s.State), At: s.At})
-				last = s.State
-			}
-			prev = s.State
+	for _, n := range alarms.Notices(spec, states) {
+		c := sns.StateChange{Alarm: stack + "-" + n.Alarm, Old: string(n.Old), New: string(n.State), At: n.Changed}
+		for _, child := range n.Triggering {
+			c.Triggering = append(c.Triggering, stack+"-"+child)
 		}
+		out = append(out, c)
 	}
-	slices.SortFunc(out, func(a, b sns.StateChange) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Alarm+" "+a.New, b.Alarm+" "+b.New)
-	})
 	return out
 }
 

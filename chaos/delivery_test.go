@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -42,29 +43,36 @@ func TestTheNotifierParsesTheModelsAlarmMessages(t *testing.T) {
 	}
 }
 
-// The changes delivered are those CountNotifications counts: into ALARM,
-// and back to OK from ALARM, in time order.
-func TestAlarmChangesAreTheNotifyingTransitions(t *testing.T) {
+// The changes delivered are the incident alarms' notifications, those
+// CountNotifications counts, with their triggering children.
+func TestAlarmChangesAreTheIncidentNotifications(t *testing.T) {
+	spec, err := alarms.DefaultSpec(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t0 := time.Date(2026, 11, 20, 14, 40, 0, 0, time.UTC)
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
-	states := map[string][]cwalarm.Sample{
-		"a": {{At: at(0), State: cwalarm.InsufficientData}, {At: at(1), State: cwalarm.OK}, {At: at(2), State: cwalarm.Alarm},
-			{At: at(3), State: cwalarm.InsufficientData}, {At: at(4), State: cwalarm.OK}},
-		"b": {{At: at(1), State: cwalarm.Alarm}, {At: at(5), State: cwalarm.Alarm}},
-		"c": {{At: at(0), State: cwalarm.OK}},
+	firing := func(from, to int) []cwalarm.Sample {
+		var out []cwalarm.Sample
+		for m := range 120 {
+			st := cwalarm.OK
+			if m >= from && m < to {
+				st = cwalarm.Alarm
+			}
+			out = append(out, cwalarm.Sample{At: at(m), State: st})
+		}
+		return out
 	}
-	got := alarmChanges(states, "s")
-	want := []sns.StateChange{{Alarm: "s-b", Old: "OK", New: "ALARM", At: at(1)}, {Alarm: "s-a", Old: "OK", New: "ALARM", At: at(2)},
-		{Alarm: "s-a", Old: "INSUFFICIENT_DATA", New: "OK", At: at(4)}}
-	if len(got) != len(want) {
+	// A handler error (a ticket) dead-letters its event (a page): one
+	// page, one resolve, the ticket suppressed.
+	states := map[string][]cwalarm.Sample{"handler-error": firing(2, 25), "event-dead-lettered": firing(5, 30)}
+	got := alarmChanges(spec, states, "s")
+	want := []sns.StateChange{{Alarm: "s-incident-page", Old: "OK", New: "ALARM", At: at(5), Triggering: []string{"s-event-dead-lettered"}},
+		{Alarm: "s-incident-page", Old: "ALARM", New: "OK", At: at(30), Triggering: []string{"s-event-dead-lettered"}}}
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("changes %+v, want %+v", got, want)
 	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("change %d: %+v, want %+v", i, got[i], want[i])
-		}
-	}
-	if n := alarms.CountNotifications(states, func(string) string { return "page" }); n.Page+n.OK != len(got) {
+	if n := alarms.CountNotifications(spec, states); n.Page+n.Ticket+n.OK != len(got) {
 		t.Errorf("CountNotifications %s, %d changes", n, len(got))
 	}
 }

@@ -350,9 +350,13 @@ func check(sc Scenario, o Options, obs *Observed) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	alert, sent := checkAlerted(sc, firedIn(states)), alarms.CountNotifications(states, alarms.AlarmSeverity)
+	spec, err := scenarioSpec(sc, o)
+	if err != nil {
+		return nil, err
+	}
+	alert, sent := checkAlerted(sc, firedIn(states)), alarms.CountNotifications(spec, states)
 	obs.AlarmNotifications = sent
-	notified := checkNotified(sc, sent, alarms.CountNotifications(without(states, sc.Racy), alarms.AlarmSeverity), notifiers(states, alarms.AlarmSeverity))
+	notified := checkNotified(sc, sent, alarms.CountNotifications(spec, without(states, sc.Racy)), notifiers(spec, states))
 	find, err := checkFindable(sc, obs)
 	if err != nil {
 		return nil, err

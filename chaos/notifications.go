@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/alarms/cwalarm"
@@ -14,17 +15,14 @@ import (
 // last metric.
 type Notifications = alarms.Notifications
 
-// notifiers are the alarms of states that sent a page or a ticket, each
-// as "name (severity) xN", sorted: the detail of a notification count.
-func notifiers(states map[string][]cwalarm.Sample, severity func(alarm string) string) []string {
+// notifiers are the incident alarms' notifications over states, each
+// as "name STATE (children)", in the order they were sent: the detail
+// of a notification count.
+func notifiers(spec *alarms.Spec, states map[string][]cwalarm.Sample) []string {
 	var out []string
-	for name, samples := range states {
-		sev := severity(name)
-		if alarmed, _ := alarms.Notified(samples); alarmed > 0 && (sev == string(alarms.SeverityPage) || sev == string(alarms.SeverityTicket)) {
-			out = append(out, fmt.Sprintf("%s (%s) x%d", name, sev, alarmed))
-		}
+	for _, n := range alarms.Notices(spec, states) {
+		out = append(out, fmt.Sprintf("%s %s (%s)", n.Alarm, n.State, strings.Join(n.Triggering, ", ")))
 	}
-	slices.Sort(out)
 	return out
 }
 

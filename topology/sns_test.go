@@ -41,16 +41,19 @@ func TestTopicsHaveTheTemplatesSubscriptions(t *testing.T) {
 // on each state.
 func TestAlarmsHaveTheirActions(t *testing.T) {
 	top := loadTemplate(t)
-	a := top.Alarms["alchemiser-handler-error"]
-	if a == nil || a.Composite || len(a.Actions("ALARM")) == 0 || len(a.Actions("OK")) == 0 {
-		t.Fatalf("handler-error %+v", a)
+	if child := top.Alarms["alchemiser-handler-error"]; child == nil || child.Composite || len(child.Actions("ALARM")) != 0 {
+		t.Fatalf("handler-error %+v: want a metric alarm without actions (the incident alarms act)", child)
+	}
+	a := top.Alarms["alchemiser-incident-ticket"]
+	if a == nil || !a.Composite || len(a.Actions("ALARM")) == 0 || len(a.Actions("OK")) == 0 {
+		t.Fatalf("incident-ticket %+v", a)
 	}
 	for _, arn := range append(a.Actions("ALARM"), a.Actions("OK")...) {
 		if top.TopicByARN(arn) == nil {
 			t.Errorf("action %s is not a topic of the template", arn)
 		}
 	}
-	if a.ARN != "arn:aws:cloudwatch:us-east-1:000000000000:alarm:alchemiser-handler-error" {
+	if a.ARN != "arn:aws:cloudwatch:us-east-1:000000000000:alarm:alchemiser-incident-ticket" {
 		t.Errorf("ARN %s", a.ARN)
 	}
 	if c := top.Alarms["alchemiser-slo-workflow-success-page"]; c != nil {

@@ -17,6 +17,9 @@ type StateChange struct {
 	Old, New string // OK, ALARM or INSUFFICIENT_DATA
 	At       time.Time
 	Reason   string // NewStateReason; a generic one when empty
+	// Triggering are a composite alarm's children (names, with the
+	// stack's prefix) whose change caused this one: TriggeringChildren.
+	Triggering []string
 }
 
 // ErrUnknownAlarm is AlarmChanged's error for an alarm the template does
@@ -72,7 +75,17 @@ func Notification(top *topology.Topology, a *topology.Alarm, c StateChange) (sub
 	}
 	if a.Composite {
 		m["AlarmRule"] = str(props["AlarmRule"])
-		m["TriggeringChildren"] = []any{}
+		// As CloudWatch writes them: each child's ARN and its state.
+		children := []any{}
+		for _, name := range c.Triggering {
+			child := top.Alarms[name]
+			if child == nil {
+				return "", "", fmt.Errorf("%s: triggering child %s: %w", a.Name, name, ErrUnknownAlarm)
+			}
+			children = append(children, map[string]any{"Arn": child.ARN,
+				"State": map[string]any{"Value": c.New, "Timestamp": c.At.UTC().Format(stateTime)}})
+		}
+		m["TriggeringChildren"] = children
 	} else {
 		m["Trigger"] = trigger(props)
 	}

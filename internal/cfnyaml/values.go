@@ -34,6 +34,12 @@ type Expr string
 // Flow writes V (a struct, map or slice) in flow style: {Name: a, Value: b}.
 type Flow[T any] struct{ V T }
 
+// If is an Fn::If, written !If [Condition, then, else].
+type If struct {
+	Condition  string
+	Then, Else any
+}
+
 var (
 	_ yaml.Marshaler = Sub("")
 	_ yaml.Marshaler = QuotedSub("")
@@ -43,6 +49,7 @@ var (
 	_ yaml.Marshaler = Literal("")
 	_ yaml.Marshaler = Expr("")
 	_ yaml.Marshaler = Flow[int]{}
+	_ yaml.Marshaler = If{}
 )
 
 func scalar(tag, value string, style yaml.Style) *yaml.Node {
@@ -94,4 +101,18 @@ func (f Flow[T]) MarshalYAML() (any, error) {
 	}
 	n.Style |= yaml.FlowStyle
 	return &n, nil
+}
+
+// MarshalYAML implements yaml.Marshaler.
+func (i If) MarshalYAML() (any, error) {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!If", Style: yaml.FlowStyle}
+	n.Content = append(n.Content, scalar("!!str", i.Condition, 0))
+	for _, v := range []any{i.Then, i.Else} {
+		var x yaml.Node
+		if err := x.Encode(v); err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, &x)
+	}
+	return n, nil
 }
