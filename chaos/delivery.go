@@ -225,3 +225,20 @@ func failedSNSMessages(dir string) (map[string]bool, error) {
 	}
 	return out, nil
 }
+
+// stackName is the local stack's name, topology's default, which prefixes
+// every alarm's name.
+const stackName = "alchemiser"
+
+// describer gives the generated alarms' descriptions by their deployed
+// names (the local stack's prefix), as template.yaml resolves them
+// locally (no RunbookBaseUrl).
+func describer(spec *alarms.Spec) func(alarmName string) (string, bool) {
+	return func(name string) (string, bool) {
+		local, ok := strings.CutPrefix(name, stackName+"-")
+		if !ok {
+			return "", false
+		}
+		return spec.Description(local, "")
+	}
+}

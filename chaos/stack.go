@@ -246,7 +246,7 @@ func NewStack(ctx context.Context, c StackConfig) (*Stack, error) {
 		opts = append(opts, local.WithNetwork(c.Network))
 	}
 	if c.SLOs != nil {
-		opts = append(opts, local.WithBudgets(budgets.For(c.SLOs)))
+		opts = append(opts, local.WithBudgets(budgets.For(c.SLOs)), local.WithAlarmDescriptions(describer(c.SLOs)))
 	}
 	opts = append(opts, c.Options...)
 	if s.Stack, err = local.New(ctx, local.Config{RunDir: c.Dir, Workflows: c.Workflows, Seed: c.Seed, Duplicates: c.Duplicates,

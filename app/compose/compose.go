@@ -47,6 +47,9 @@ type Deps struct {
 	// Query resolves a saved query for the alarm notifications' Logs
 	// Insights link (the notifications function resolves the saved queries); nil links Logs Insights empty.
 	Query func(name string) (text string, groups []string, ok bool)
+	// Describe gives an alarm's description by name, for the incident
+	// alarms' notifications (handlers.Notifications.Describe).
+	Describe func(alarmName string) (string, bool)
 	// RunbookBaseURL and Region link failed workflows' summaries to the
 	// runbook and the dashboard.
 	RunbookBaseURL, Region string
@@ -156,7 +159,7 @@ func handler(fn string, d Deps) (handlers.Func, error) {
 		return executionHandler(d)
 	case "notifications":
 		return (&handlers.Notifications{Deps: d.Handler, Notifier: d.Notifier, Ledger: d.Ledger, Budgets: d.Budgets, Dashboard: d.Dashboard,
-			Query: d.Query, LogLocation: d.LogLocation,
+			Query: d.Query, LogLocation: d.LogLocation, Describe: d.Describe,
 			RunbookBaseURL: d.RunbookBaseURL, Region: d.Region}).Handle, nil
 	}
 	return nil, fmt.Errorf("no function %q", fn)

@@ -24,6 +24,10 @@ type Notifications struct {
 	// Query resolves a saved query's text and log groups for the Logs
 	// Insights link of alarm notifications (the notifications function resolves the saved queries).
 	Query func(name string) (text string, groups []string, ok bool)
+	// Describe gives an alarm's description by name, for an incident
+	// alarm's triggering child (notify.AlarmLinks.Describe); nil enriches
+	// from the alarm's own description only.
+	Describe func(alarmName string) (string, bool)
 	// RunbookBaseURL and Region link a failed workflow's summary to the
 	// workflow-failed runbook and to the dashboard over its time range.
 	RunbookBaseURL, Region string
@@ -176,7 +180,7 @@ func (h *Notifications) alarms(ctx context.Context, records []snsRecord) error {
 			log.ErrorContext(ctx, "alarm message rejected", "error", err.Error(), "error_type", "permanent", "message_id", r.SNS.MessageID)
 			return &AlarmMessageError{err}
 		}
-		links := notify.AlarmLinks{Dashboard: h.Dashboard, Query: h.Query}
+		links := notify.AlarmLinks{Dashboard: h.Dashboard, Query: h.Query, Describe: h.Describe}
 		if _, _, ok := notify.AlarmSLO(a); ok {
 			links.Budgets = h.budgets(ctx, h.now(), nil)
 		}

@@ -43,6 +43,7 @@ type options struct {
 	session    func() time.Time
 	stale      bool
 	budgets    func(read cwalarm.QueryValues) handlers.Budgets
+	describe   func(alarmName string) (string, bool)
 }
 
 // Middleware wraps a function's handler; d are the function's handler
@@ -202,4 +203,12 @@ func WithStaleEvents() Option { return func(o *options) { o.stale = true } }
 // recorded.
 func WithBudgets(b func(read cwalarm.QueryValues) handlers.Budgets) Option {
 	return func(o *options) { o.budgets = b }
+}
+
+// WithAlarmDescriptions gives the notifications function the generated
+// alarms' descriptions by name (alarms.Spec.Description, with the stack's
+// prefix), so that an incident alarm's notification links its triggering
+// child's runbook and saved query, as the Lambda's does.
+func WithAlarmDescriptions(describe func(alarmName string) (string, bool)) Option {
+	return func(o *options) { o.describe = describe }
 }

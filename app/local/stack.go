@@ -229,7 +229,7 @@ func (s *Stack) wire(cfg alpaca.Config) error {
 		for _, edit := range s.opts.executor {
 			edit(&d.Executor)
 		}
-		d.Notifier, d.LogLocation, d.Budgets = s.Outbox, func(string) string { return logs }, budgets
+		d.Notifier, d.LogLocation, d.Budgets, d.Describe = s.Outbox, func(string) string { return logs }, budgets, s.opts.describe
 		if fn == "scheduler" {
 			d.Handler.IDs = s.ids
 		}

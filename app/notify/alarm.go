@@ -86,6 +86,11 @@ type AlarmLinks struct {
 	// group names, for the Logs Insights link; without it (or when it
 	// does not know the name) the link opens Logs Insights empty.
 	Query func(name string) (text string, groups []string, ok bool)
+	// Describe gives the description of an alarm by name: a composite's
+	// notification (an incident alarm's) is enriched from its first
+	// triggering child's description (its runbook, saved query and SLO)
+	// when Describe knows it.
+	Describe func(alarmName string) (description string, ok bool)
 	// Budgets are the SLOs' error budgets when the alarm changed state,
 	// for an SLO alarm's notification (AlarmSLO says which); none when
 	// the deployment reads none.
@@ -144,7 +149,13 @@ func AlarmSLO(a *Alarm) (name string, period time.Duration, ok bool) {
 // console links to the dashboard and to the saved query's time range.
 // Its key collapses repeats of one state change (SNS delivers at least
 // once; a composite may publish one change per triggering child).
-func AlarmMessage(a *Alarm, links AlarmLinks) Message {
+func AlarmMessage(alarm *Alarm, links AlarmLinks) Message {
+	a := alarm
+	if child, ok := describedChild(alarm, links.Describe); ok {
+		view := *alarm
+		view.AlarmDescription = child
+		a = &view
+	}
 	region := regionOf(a)
 	what, _, _ := strings.Cut(a.AlarmDescription, " Runbook:")
 	var b strings.Builder
@@ -213,6 +224,20 @@ func AlarmMessage(a *Alarm, links AlarmLinks) Message {
 		Text:    b.String(),
 		HTML:    "<pre>" + htmlEscape(b.String()) + "</pre>",
 	}
+}
+
+// describedChild is the description of a composite's first triggering
+// child that describe knows.
+func describedChild(a *Alarm, describe func(string) (string, bool)) (string, bool) {
+	if describe == nil {
+		return "", false
+	}
+	for _, c := range a.TriggeringChildren {
+		if d, ok := describe(nameOfARN(c.Arn)); ok {
+			return d, true
+		}
+	}
+	return "", false
 }
 
 // burnOf is the burn rate an SLO alarm's description names ("over

@@ -143,3 +143,32 @@ func TestBudgetArithmetic(t *testing.T) {
 		}
 	}
 }
+
+// An incident alarm's notification opens its triggering child's answer:
+// the child's runbook and saved query, from the child's description.
+func TestIncidentAlarmLinksItsTriggeringChild(t *testing.T) {
+	msg := `{"AlarmName":"alchemiser-incident-page","AlarmDescription":"Incident alarm (page): in ALARM while any page alarm is. Runbook: https://rb.example/README.md",
+"NewStateValue":"ALARM","OldStateValue":"OK","StateChangeTime":"2026-03-02T14:41:00.000+0000","Region":"US East (N. Virginia)",
+"AlarmArn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-incident-page","AlarmRule":"ALARM(\"alchemiser-workflow-stuck\")",
+"TriggeringChildren":[{"Arn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:alchemiser-workflow-stuck","State":{"Value":"ALARM","Timestamp":"2026-03-02T14:41:00.000+0000"}}]}`
+	a, err := ParseAlarm(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	describe := func(name string) (string, bool) {
+		if name != "alchemiser-workflow-stuck" {
+			return "", false
+		}
+		return "Incident workflow-stuck (page): a workflow started and did not end. Runbook: https://rb.example/workflow-stuck.md Query: workflow-stuck", true
+	}
+	with := AlarmMessage(a, AlarmLinks{Describe: describe}).Text
+	for _, want := range []string{"Runbook: https://rb.example/workflow-stuck.md", "Saved query: workflow-stuck", "Triggered by: alchemiser-workflow-stuck (ALARM)", "alchemiser-incident-page is ALARM"} {
+		if !strings.Contains(with, want) {
+			t.Errorf("message lacks %q:\n%s", want, with)
+		}
+	}
+	without := AlarmMessage(a, AlarmLinks{}).Text
+	if !strings.Contains(without, "Runbook: https://rb.example/README.md") || strings.Contains(without, "Saved query") {
+		t.Errorf("without Describe the message links the incident alarm's own runbook:\n%s", without)
+	}
+}

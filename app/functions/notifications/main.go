@@ -46,6 +46,13 @@ func build(_ context.Context, env wiring.Env, d *compose.Deps) error {
 		return err
 	}
 	d.Budgets = budgets.Reader(spec, metricdata.Values(cloudwatch.NewFromConfig(env.AWS), functionNames(stack)))
+	d.Describe = func(alarm string) (string, bool) {
+		name, ok := strings.CutPrefix(alarm, stack+"-")
+		if !ok {
+			return "", false
+		}
+		return spec.Description(name, d.RunbookBaseURL)
+	}
 	return nil
 }
 
