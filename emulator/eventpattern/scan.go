@@ -47,6 +47,9 @@ func (sc *scanner) peek() byte {
 }
 
 func (sc *scanner) ws() {
+	if sc.i < len(sc.b) && sc.b[sc.i] > ' ' { // the common case: none
+		return
+	}
 	for sc.i < len(sc.b) {
 		switch sc.b[sc.i] {
 		case ' ', '\t', '\n', '\r':
@@ -331,6 +334,10 @@ func (sc *scanner) str(keep bool) ([]byte, error) {
 	b, start := sc.b, sc.i
 	i, escaped := start+1, false
 	for i < len(b) {
+		if plain[b[i]] { // most of a string: one table lookup a byte
+			i++
+			continue
+		}
 		switch c := b[i]; {
 		case c == '"':
 			sc.i = i + 1
@@ -355,8 +362,6 @@ func (sc *scanner) str(keep bool) ([]byte, error) {
 		case c < 0x20:
 			sc.i = i
 			return nil, sc.fail("control character in a string (escape it)")
-		case c < utf8.RuneSelf:
-			i++
 		default:
 			r, size := utf8.DecodeRune(b[i:])
 			if r == utf8.RuneError && size == 1 {
@@ -369,6 +374,15 @@ func (sc *scanner) str(keep bool) ([]byte, error) {
 	sc.i = start
 	return nil, sc.fail("unterminated string")
 }
+
+// plain marks the bytes a string holds as they are: ASCII but for
+// control characters, '"' and '\\'.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // escapeLen is the length of the escape after a backslash, 0 if invalid.
 func escapeLen(b []byte) int {
