@@ -359,7 +359,9 @@ func (e *EventBridge) route(bus string, raw []byte, id string) {
 		if r.Bus != bus {
 			continue
 		}
-		ok, err := r.pattern.Match(raw)
+		// raw is an envelope put built (json.Marshal of a map, around a
+		// Detail PutEvents checked), so the lazy match is enough.
+		ok, err := r.pattern.MatchValid(raw)
 		if err != nil || !ok {
 			continue
 		}

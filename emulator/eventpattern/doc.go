@@ -56,6 +56,9 @@
 // trailing data are errors (*SyntaxError, with the byte offset), as
 // PutEvents refuses a Detail that is not JSON. A key given twice in an
 // event object keeps its last value, as encoding/json decodes it.
+// MatchValid is for events already known valid (the emulator's bus builds
+// each envelope around a Detail PutEvents checked): it stops reading
+// after the last top-level field the pattern names.
 //
 // Kept where the guide sides with us against event-ruler:
 //   - anything-but takes a single prefix or suffix, not a list

@@ -208,6 +208,33 @@ func FuzzMatch(f *testing.F) {
 			if want := p.MatchValue(m); got != want {
 				t.Fatalf("Match = %v, MatchValue = %v for %s", got, want, event)
 			}
+			if !topKeysUnique(event) {
+				continue // MatchValid may stop at the first of two
+			}
+			if lazy, err := p.MatchValid(event); lazy != got || err != nil {
+				t.Fatalf("Match = %v, MatchValid = %v, %v for %s", got, lazy, err, event)
+			}
 		}
 	})
+}
+
+// topKeysUnique reports whether a JSON object names no top-level key twice.
+func topKeysUnique(doc []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil || seen[k.(string)] {
+			return false
+		}
+		seen[k.(string)] = true
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return false
+		}
+	}
+	return true
 }

@@ -17,12 +17,24 @@ type scanner struct {
 	i     int
 	depth int
 	t     *tree
+	lazy  bool // stop after the root's last field on the pattern's paths
 }
 
 // scan reads event into t and returns the root object's node (-1 when
 // it holds nothing on the pattern's paths).
 func (t *tree) scan(event []byte, root *trieNode) (int32, error) {
 	sc := scanner{b: event, t: t}
+	return sc.top(root)
+}
+
+// scanLazy is scan for an event known to be valid, with unique top-level
+// keys: it stops after the root's last member on the pattern's paths.
+func (t *tree) scanLazy(event []byte, root *trieNode) (int32, error) {
+	sc := scanner{b: event, t: t, lazy: true}
+	return sc.top(root)
+}
+
+func (sc *scanner) top(root *trieNode) (int32, error) {
 	sc.ws()
 	if sc.peek() != '{' {
 		return -1, ErrNotObject
@@ -31,7 +43,7 @@ func (t *tree) scan(event []byte, root *trieNode) (int32, error) {
 	if err != nil {
 		return -1, err
 	}
-	if sc.ws(); sc.i < len(sc.b) {
+	if sc.ws(); sc.i < len(sc.b) && !sc.lazy {
 		return -1, sc.fail("data after the event object")
 	}
 	return i, nil
@@ -105,6 +117,10 @@ func (sc *scanner) object(n *trieNode) (int32, error) {
 		sc.depth--
 		return -1, nil
 	}
+	want, seen := 0, 0
+	if sc.lazy && sc.depth == 1 {
+		want = len(n.children)
+	}
 	for {
 		key, err := sc.key()
 		if err != nil {
@@ -116,6 +132,9 @@ func (sc *scanner) object(n *trieNode) (int32, error) {
 				return -1, err
 			}
 			sc.t.setMember(i, c.id, ci)
+			if seen++; seen == want {
+				return sc.t.keep(i), nil
+			}
 		} else if err := sc.skip(); err != nil {
 			return -1, err
 		}

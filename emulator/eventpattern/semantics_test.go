@@ -36,6 +36,9 @@ func checkMatches(t *testing.T, cases []matchCase) {
 			if got := p.MatchValue(m); got != c.want {
 				t.Errorf("MatchValue(%s, %s) = %v; want %v", c.pattern, c.event, got, c.want)
 			}
+			if got, err := p.MatchValid([]byte(c.event)); topKeysUnique([]byte(c.event)) && (got != c.want || err != nil) {
+				t.Errorf("MatchValid(%s, %s) = %v, %v; want %v", c.pattern, c.event, got, err, c.want)
+			}
 		})
 	}
 }
@@ -178,6 +181,19 @@ func TestOrCombinationLimit(t *testing.T) {
 	var pe *Error
 	if !errors.As(err, &pe) || pe.Path != "z.$or" || !strings.Contains(pe.Msg, "more than 1000 combinations") {
 		t.Errorf("2000 combinations: %v, want an *Error at z.$or about the 1000 combinations", err)
+	}
+}
+
+// MatchValid trusts the event's validity: it stops after the last
+// top-level field the pattern names.
+func TestMatchValidStopsEarly(t *testing.T) {
+	p := MustCompile(`{"source":["s"],"detail-type":["t"]}`)
+	ev := []byte(`{"source":"s","detail-type":"t","detail":{"n":01}}`)
+	if ok, err := p.MatchValid(ev); !ok || err != nil {
+		t.Errorf("MatchValid = %v, %v; want true (the rest unread)", ok, err)
+	}
+	if _, err := p.Match(ev); err == nil {
+		t.Error("Match accepted a leading zero")
 	}
 }
 
