@@ -121,7 +121,7 @@ func MustCompile(src string) *Pattern {
 
 // object reads a pattern object at path into the combinations bs, in the
 // order its keys are written (so a later reference replaces an earlier).
-func (p *Pattern) object(bs []branch, path []string, members []member, inOr bool) ([]branch, error) {
+func (p *Pattern) object(bs []branch, path []string, members []jmember, inOr bool) ([]branch, error) {
 	for _, m := range members {
 		if m.key == "$or" {
 			var err error

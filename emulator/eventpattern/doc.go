@@ -83,10 +83,13 @@
 // eb-create-pattern-operators.html#eb-filtering-ip-matching): 10.0.0.0/8
 // matches "10.1.2.3", not "::ffff:10.1.2.3". A block written as an
 // IPv4-mapped IPv6 prefix (::ffff:10.0.0.0/104) is an invalid pattern
-// naming the IPv4 block to write instead: the guide defines no such
-// block, it could match no address, and event-ruler refuses the dotted
-// form as a nonstandard address.
+// naming the IPv4 block to write instead, as EventBridge refuses it:
+// event-ruler rejects the dotted form as a nonstandard address, and the
+// guide gives no meaning to a block of IPv4 addresses in IPv6 form.
 //
-// Limits: a pattern is at most MaxLength characters; an event nests at
-// most 10000 levels (as encoding/json).
+// Limits: a pattern is at most MaxLength (2048) characters and expands
+// into at most MaxCombinations (1000) $or combinations; an event nests at
+// most 10000 levels (as encoding/json). Matching is linear in the values
+// on the pattern's paths times the combinations, and allocates nothing
+// but the unescaped copies of strings with escapes on those paths.
 package eventpattern

@@ -254,18 +254,18 @@ func compileWildcard(s, at string) (matcher, error) {
 }
 
 // compileCIDR reads a cidr block. An IPv4-mapped IPv6 prefix is refused:
-// the guide defines blocks of IPv4 and of IPv6 addresses, an address
-// matches a block of its own family as written, so ::ffff:10.0.0.0/104
-// could match nothing (event-ruler refuses it as a nonstandard address).
+// the guide takes IPv4 and IPv6 blocks, and event-ruler, EventBridge's
+// matcher, refuses ::ffff:a.b.c.d/n as a nonstandard address (and the hex
+// form ::ffff:a00:0/n, which Java reads as IPv4, for any n over 31).
 func compileCIDR(s, at string) (matcher, error) {
 	pfx, err := netip.ParsePrefix(s)
 	if err != nil {
 		return nil, &Error{Path: at, Msg: fmt.Sprintf("%q is not a CIDR block: %v", s, err)}
 	}
 	if a := pfx.Addr(); a.Is4In6() {
-		msg := fmt.Sprintf("%q is an IPv4-mapped IPv6 prefix, which matches no address: write the IPv4 block", s)
+		msg := fmt.Sprintf("%q is an IPv4-mapped IPv6 prefix; EventBridge takes IPv4 or IPv6 blocks", s)
 		if pfx.Bits() >= 96 {
-			msg += fmt.Sprintf(" %s", netip.PrefixFrom(a.Unmap(), pfx.Bits()-96).Masked())
+			msg += fmt.Sprintf(": write the IPv4 block %s", netip.PrefixFrom(a.Unmap(), pfx.Bits()-96).Masked())
 		}
 		return nil, &Error{Path: at, Msg: msg}
 	}

@@ -13,12 +13,12 @@ import (
 // reference is the one used" rule needs the order.
 type jvalue struct {
 	kind byte // '{', '[' or 's' (scalar)
-	obj  []member
+	obj  []jmember
 	arr  []*jvalue
 	val  any // scalar: string, json.Number, bool or nil
 }
 
-type member struct {
+type jmember struct {
 	key string
 	val *jvalue
 }
@@ -60,7 +60,7 @@ func decodeOrdered(dec *json.Decoder) (*jvalue, error) {
 			if err != nil {
 				return nil, err
 			}
-			v.obj = append(v.obj, member{key: k.(string), val: val})
+			v.obj = append(v.obj, jmember{key: k.(string), val: val})
 			continue
 		}
 		e, err := decodeOrdered(dec)

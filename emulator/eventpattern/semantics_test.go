@@ -282,7 +282,7 @@ func TestCIDR(t *testing.T) {
 		{"not an address", `{"ip":[{"cidr":"10.0.0.0/8"}]}`, `{"ip":"10.0.0.300"}`, false},
 	})
 	for _, c := range []struct{ cidr, want string }{
-		{"::ffff:10.0.0.0/104", `"::ffff:10.0.0.0/104" is an IPv4-mapped IPv6 prefix, which matches no address: write the IPv4 block 10.0.0.0/8`},
+		{"::ffff:10.0.0.0/104", `"::ffff:10.0.0.0/104" is an IPv4-mapped IPv6 prefix; EventBridge takes IPv4 or IPv6 blocks: write the IPv4 block 10.0.0.0/8`},
 		{"::ffff:192.168.1.0/120", "write the IPv4 block 192.168.1.0/24"},
 		{"::ffff:a00:0/104", "write the IPv4 block 10.0.0.0/8"},
 		{"::ffff:10.0.0.0/64", "IPv4-mapped IPv6 prefix"},
