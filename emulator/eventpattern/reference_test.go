@@ -170,6 +170,8 @@ var refPatterns = []string{
 	`{"e":{"f":["Anna"],"$or":[{"l":["Smith"]},{"g":{"h":[1]}}]},"x":[{"exists":false}]}`,
 	`{"e":[{"exists":false},"Anna"],"x":[1]}`,
 	`{"e":{"f":[{"anything-but":"Anna"}],"g":{"h":[{"numeric":[">",0]}]}}}`,
+	`{"e":["Anna"],"$or":[{"e":{"f":["Anna"]}},{"x":[1]}]}`,
+	`{"e":{"g":{"h":[1,{"exists":false}],"i":[{"exists":false}]},"l":[null,"Smith"]}}`,
 }
 
 // TestReferenceExamples runs the reference over hand-written events.
@@ -181,6 +183,8 @@ func TestReferenceExamples(t *testing.T) {
 		`{"e":[{"f":"Anna","a":1},{"f":"Ann"},"Anna",[{"f":"Peter","l":null}]]}`,
 		`{"e":[{"f":"Anna","g":{"h":[1,2]}},{"f":"Bob","g":[{"h":3},{"h":0}]}]}`,
 		`{"e":[],"x":[]}`,
+		`{"e":["Anna",{"f":"Anna"},[{"f":"Bob","g":{"i":1}},{"l":null}]],"x":[2,[1]]}`,
+		`{"e":[{"g":[{"h":1,"i":0},{"h":2}],"l":"Smith"},{"g":{"h":3},"l":null}]}`,
 	}
 	for _, src := range refPatterns {
 		p := MustCompile(src)
