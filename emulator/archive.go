@@ -61,7 +61,7 @@ func (a *Archive) add(bus string, raw []byte) {
 			continue
 		}
 		if d.pattern != nil {
-			if ok, err := d.pattern.Match(raw); err != nil || !ok {
+			if ok, err := d.pattern.MatchValid(raw); err != nil || !ok { // an envelope put built
 				continue
 			}
 		}

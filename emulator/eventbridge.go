@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alchemiser/alchemiser/emulator/eventpattern"
 	"github.com/alchemiser/alchemiser/internal/putevents"
@@ -280,7 +281,7 @@ func (e *EventBridge) putEntry(entry types.PutEventsRequestEntry) types.PutEvent
 		return fail("InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is a required argument.")
 	case len([]rune(aws.ToString(entry.DetailType))) > 128:
 		return fail("InvalidArgument", "Parameter DetailType is not valid. Reason: over 128 characters.")
-	case !json.Valid([]byte(aws.ToString(entry.Detail))) || !strings.HasPrefix(strings.TrimSpace(aws.ToString(entry.Detail)), "{"):
+	case !validDetail(aws.ToString(entry.Detail)):
 		return fail("MalformedDetail", "Detail is malformed.")
 	case putevents.EntrySize(entry) >= putevents.MaxEntrySize:
 		return fail("ValidationException", fmt.Sprintf("entry is %d bytes; the limit is 256 KB", putevents.EntrySize(entry)))
@@ -337,6 +338,13 @@ func (e *EventBridge) put(bus string, raw []byte, id string) {
 	e.route(bus, raw, id)
 }
 
+// validDetail is PutEvents' check of a Detail: a JSON object, valid JSON
+// (RFC 8259) in full and so UTF-8 (encoding/json's Valid lets invalid
+// UTF-8 through), as the rules' matcher reads it.
+func validDetail(d string) bool {
+	return json.Valid([]byte(d)) && utf8.ValidString(d) && strings.HasPrefix(strings.TrimSpace(d), "{")
+}
+
 func isReplay(raw []byte) bool {
 	var probe struct {
 		ReplayName string `json:"replay-name"`
@@ -351,7 +359,9 @@ func (e *EventBridge) route(bus string, raw []byte, id string) {
 		if r.Bus != bus {
 			continue
 		}
-		ok, err := r.pattern.Match(raw)
+		// raw is an envelope put built (json.Marshal of a map, around a
+		// Detail PutEvents checked), so the lazy match is enough.
+		ok, err := r.pattern.MatchValid(raw)
 		if err != nil || !ok {
 			continue
 		}

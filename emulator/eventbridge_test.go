@@ -252,3 +252,15 @@ func onlyFailureRecord(t *testing.T, e *EventBridge) failureRecord {
 	}
 	return rec
 }
+
+// PutEvents refuses a Detail that is not a valid JSON object, anywhere in
+// it, as the rules' matcher would refuse to read it.
+func TestMalformedDetailsFailTheirEntry(t *testing.T) {
+	e, _ := bareBus(t, t.TempDir())
+	for _, detail := range []string{`{"n":01}`, `{"a":[1,]}`, `{"a":1.}`, "{\"a\":\"\xff\"}", `[1]`, `{"a":1} x`} {
+		out, err := e.PutEvents(context.Background(), putInput("alchemiser.strategy", "SignalGenerated", detail))
+		if err != nil || out.FailedEntryCount != 1 || aws.ToString(out.Entries[0].ErrorCode) != "MalformedDetail" {
+			t.Errorf("Detail %q: %+v, %v; want one MalformedDetail", detail, out, err)
+		}
+	}
+}

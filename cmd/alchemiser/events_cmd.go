@@ -31,8 +31,14 @@ the event (a whole EventBridge envelope) in --event, and false when it does not,
 like aws events test-event-pattern. Either file may be - for standard input.
 It uses the same matcher as the local stack's EventBridge emulator.
 
-Exit status: 0 with true or false, 2 when the pattern is invalid or the event
-is not a JSON object (the error names what is wrong and where).`,
+Arrays of objects match as EventBridge's: the fields of one pattern object must
+match within the same element. The event must be valid JSON throughout, fields
+the pattern does not read included.
+
+Exit status: 0 with true or false, 2 when the pattern is invalid (what
+TestEventPattern answers with InvalidEventPatternException) or the event is not a
+valid JSON object (the error names what is wrong and where: a path in the
+pattern, a byte offset in the event).`,
 		Example: "  alchemiser events test-pattern --pattern rule.json --event event.json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -18,8 +18,10 @@ var signal = []byte(`{"version":"0","id":"0b0b7c9e-4c1d-4e8f-9a51-2f0c7b1d9e11",
 	`"strategies":[{"name":"nova","weight":"0.5","allocations":[{"symbol":"TQQQ","weight":"1"}]}]}}`)
 
 // BenchmarkMatch matches the template's rules (exact source and
-// detail-type) and a richer pattern against one event: on its raw bytes
-// (impl=pattern) and by decoding it first (impl=baseline_decode_map).
+// detail-type) and a richer pattern against one event: on its raw bytes,
+// validated in full (impl=pattern) or known valid as the emulator's bus
+// has it (impl=pattern_valid, MatchValid), and by decoding it first
+// (impl=baseline_decode_map).
 func BenchmarkMatch(b *testing.B) {
 	for _, c := range []struct{ name, pattern string }{
 		{"rule=template", `{"source":["alchemiser.strategy"],"detail-type":["SignalGenerated"]}`},
@@ -32,6 +34,15 @@ func BenchmarkMatch(b *testing.B) {
 			b.SetBytes(int64(len(signal)))
 			for b.Loop() {
 				if ok, err := p.Match(signal); !ok || err != nil {
+					b.Fatal(ok, err)
+				}
+			}
+		})
+		b.Run(c.name+"/impl=pattern_valid", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(signal)))
+			for b.Loop() {
+				if ok, err := p.MatchValid(signal); !ok || err != nil {
 					b.Fatal(ok, err)
 				}
 			}

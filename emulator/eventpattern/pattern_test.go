@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // ec2 is the example event of the EventBridge user guide, extended with
@@ -49,8 +50,9 @@ func TestMatch(t *testing.T) {
 		{`{"resources":["arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0"]}`, true},
 		{`{"detail":{"tags":["b","z"]}}`, true},
 		{`{"detail":{"tags":["z"]}}`, false},
-		{`{"detail":{"items":{"sku":["y2"]}}}`, true}, // arrays of objects flatten
-		{`{"detail":{"items":{"sku":["y2"],"qty":[2]}}}`, true},
+		{`{"detail":{"items":{"sku":["y2"]}}}`, true},            // any element of an array of objects
+		{`{"detail":{"items":{"sku":["y2"],"qty":[0]}}}`, true},  // both in element 1
+		{`{"detail":{"items":{"sku":["y2"],"qty":[2]}}}`, false}, // y2 and 2 in different elements
 		// prefix / suffix / equals-ignore-case
 		{`{"time":[{"prefix":"2017-12-22"}]}`, true},
 		{`{"time":[{"prefix":"2018"}]}`, false},
@@ -172,23 +174,31 @@ func TestMalformedEvents(t *testing.T) {
 	}
 }
 
-// FuzzMatch checks that matching raw bytes and a decoded event agree.
+// FuzzMatch checks that matching raw bytes and a decoded event agree,
+// arrays of objects, $or and duplicate keys included.
 func FuzzMatch(f *testing.F) {
 	patterns := []*Pattern{
 		MustCompile(`{"source":["alchemiser.strategy"],"detail-type":["SignalGenerated"]}`),
 		MustCompile(`{"detail":{"a":[{"numeric":[">",0,"<=",5]},null,""],"b":{"c":[{"prefix":"x"},{"exists":false}]}}}`),
 		MustCompile(`{"$or":[{"detail":{"a":[{"anything-but":["q",""]}]}},{"detail":{"b":[{"wildcard":"*y*"},true]}}]}`),
 		MustCompile(`{"detail":{"a":[{"exists":true}],"ip":[{"cidr":"10.0.0.0/8"}],"s":[{"suffix":{"equals-ignore-case":"Z"}}]}}`),
+		MustCompile(`{"detail":{"b":{"c":["xy"],"d":[{"exists":false}],"$or":[{"e":[1]},{"a":[true]}]}}}`),
+		MustCompile(`{"detail":{"a":[3],"$or":[{"a":[4]},{"b":{"c":[{"exists":true}]}}]}}`),
 	}
 	f.Add([]byte(ec2))
 	f.Add([]byte(`{"source":"alchemiser.strategy","detail-type":"SignalGenerated","detail":{"a":[3,null],"b":{"c":"xy"}}}`))
 	f.Add([]byte(`{"detail":{"a":{"x":1},"b":[[true]],"ip":"10.1.2.3","s":"aZ"}}`))
+	f.Add([]byte(`{"detail":{"b":[{"c":"xy","e":1},{"c":"xy","d":0,"e":1},[{"c":"xy","a":true}]],"a":[3,4]}}`))
+	f.Add([]byte(`{"detail":{"b":{"c":"xy"},"b":[{"c":["xy"],"e":[1,2]}],"a":4}}`))
 	f.Fuzz(func(t *testing.T, event []byte) {
+		if !json.Valid(event) || !utf8.Valid(event) {
+			return // FuzzValidity covers malformed events
+		}
 		dec := json.NewDecoder(bytes.NewReader(event))
 		dec.UseNumber()
 		var m map[string]any
-		if err := dec.Decode(&m); err != nil || m == nil || dec.More() || hasDuplicateKeys(event) {
-			return // MatchValue needs a decoded object; duplicates resolve differently
+		if err := dec.Decode(&m); err != nil || m == nil {
+			return // MatchValue needs a decoded object
 		}
 		for _, p := range patterns {
 			got, err := p.Match(event)
@@ -198,58 +208,33 @@ func FuzzMatch(f *testing.F) {
 			if want := p.MatchValue(m); got != want {
 				t.Fatalf("Match = %v, MatchValue = %v for %s", got, want, event)
 			}
+			if !topKeysUnique(event) {
+				continue // MatchValid may stop at the first of two
+			}
+			if lazy, err := p.MatchValid(event); lazy != got || err != nil {
+				t.Fatalf("Match = %v, MatchValid = %v, %v for %s", got, lazy, err, event)
+			}
 		}
 	})
 }
 
-// hasDuplicateKeys reports whether any object of a valid JSON document
-// repeats a key.
-func hasDuplicateKeys(doc []byte) bool {
+// topKeysUnique reports whether a JSON object names no top-level key twice.
+func topKeysUnique(doc []byte) bool {
 	dec := json.NewDecoder(bytes.NewReader(doc))
-	type frame struct {
-		keys  map[string]bool
-		isObj bool
-		key   bool // next string token is a key
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
 	}
-	var stack []*frame
-	for {
-		tok, err := dec.Token()
-		if err != nil {
+	seen := map[string]bool{}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil || seen[k.(string)] {
 			return false
 		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		switch v := tok.(type) {
-		case json.Delim:
-			switch v {
-			case '{':
-				if top != nil && top.isObj {
-					top.key = true
-				}
-				stack = append(stack, &frame{keys: map[string]bool{}, isObj: true, key: true})
-			case '[':
-				if top != nil && top.isObj {
-					top.key = true
-				}
-				stack = append(stack, &frame{})
-			default:
-				stack = stack[:len(stack)-1]
-			}
-		default:
-			if top != nil && top.isObj {
-				if top.key {
-					k := v.(string)
-					if top.keys[k] {
-						return true
-					}
-					top.keys[k] = true
-					top.key = false
-				} else {
-					top.key = true
-				}
-			}
+		seen[k.(string)] = true
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return false
 		}
 	}
+	return true
 }

@@ -105,3 +105,25 @@ func TestTheAWSCLIPutsListsAndReplays(t *testing.T) {
 		t.Errorf("an unknown bus: %v\n%s", err, stderr)
 	}
 }
+
+// aws events test-event-pattern gets the emulator's matcher, and its
+// InvalidEventPatternException names what is wrong.
+func TestTheAWSCLITestsEventPatterns(t *testing.T) {
+	_, _, url := cliServed(t)
+	const event = `{"id":"1","account":"0","source":"s","time":"2026-03-02T14:35:00Z","region":"us-east-1","resources":[],` +
+		`"detail-type":"t","detail":{"e":[{"f":"Anna","l":"Smith"},{"f":"Peter","l":"Jones"}]}}`
+	for pattern, want := range map[string]string{
+		`{"detail":{"e":{"f":["Anna"],"l":["Smith"]}}}`: "true",
+		`{"detail":{"e":{"f":["Anna"],"l":["Jones"]}}}`: "false",
+	} {
+		out, stderr, err := awsclitest.Run(t, url, "events", "test-event-pattern", "--event-pattern", pattern, "--event", event)
+		var res struct{ Result bool }
+		if err != nil || json.Unmarshal([]byte(out), &res) != nil || (res.Result && want != "true") || (!res.Result && want != "false") {
+			t.Errorf("test-event-pattern %s: %s, %v\n%s; want %s", pattern, out, err, stderr, want)
+		}
+	}
+	_, stderr, err := awsclitest.Run(t, url, "events", "test-event-pattern", "--event-pattern", `{"$or":[{"prefix":["a"]},{"b":["c"]}]}`, "--event", event)
+	if err == nil || !strings.Contains(stderr, "InvalidEventPatternException") || !strings.Contains(stderr, `"prefix" is an operator name`) {
+		t.Errorf("a reserved word inside $or: %v\n%s", err, stderr)
+	}
+}

@@ -22,7 +22,13 @@
 //     RUNNING, then COMPLETED (or FAILED with a StateReason).
 //     EventSourceArn must be an archive's ARN, Destination.Arn the ARN of
 //     the bus the archive is on, EventStartTime before EventEndTime, and
-//     the name new (ResourceAlreadyExistsException).
+//     the name new (ResourceAlreadyExistsException);
+//   - TestEventPattern with the emulator's matcher (package
+//     eventpattern, the rules' own): a pattern it refuses is
+//     InvalidEventPatternException, "Event pattern is not valid. Reason: "
+//     and what is wrong where; an Event that is not valid JSON, not an
+//     object or without id, account, source, time, region, resources and
+//     detail-type is a ValidationException naming the problem.
 //
 // An unknown bus, archive or replay is ResourceNotFoundException, a
 // broken request ValidationException. NextToken is opaque (the next
@@ -33,7 +39,8 @@
 // refused (the emulator replays to every rule of the bus); replays and
 // their states are kept in memory; AWS replays in one-minute windows,
 // not necessarily in order, the emulator in archive order; CreationTime
-// of the archives is when New ran.
+// of the archives is when New ran; TestEventPattern takes patterns
+// of at most 2048 characters, the rules' limit, where the API allows 4096.
 //
 // Concurrency: Events' methods and operations are safe for concurrent
 // use; Close waits for the replays running.

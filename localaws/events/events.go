@@ -64,6 +64,7 @@ func (e *Events) Service() awsapi.Service {
 			"StartReplay":      awsapi.Op(e.startReplay),
 			"DescribeReplay":   awsapi.Op(e.describeReplay),
 			"ListReplays":      awsapi.Op(e.listReplays),
+			"TestEventPattern": awsapi.Op(e.testEventPattern),
 		}}
 }
 
