@@ -101,7 +101,7 @@ flag.`,
 				}
 				values[k] = v
 			}
-			text, err := saved.Query(values)
+			text, err := saved.Run(values)
 			if err != nil {
 				return usageError{err}
 			}
