@@ -2,23 +2,35 @@ package chaos
 
 import (
 	"errors"
-	"github.com/alchemiser/alchemiser/alarms"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alchemiser/alchemiser/alarms"
 )
 
+// TestAllScenariosHoldEveryInvariant runs every scenario (a full chaos
+// run) and checks, besides the invariants, that every EMF document the
+// run wrote is one CloudWatch accepts.
 func TestAllScenariosHoldEveryInvariant(t *testing.T) {
+	docs := 0
 	for _, sc := range Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
-			rep := runInBubble(t, sc, Options{SpecFile: "../alarms/slos.yaml"})
+			dir := filepath.Join(t.TempDir(), "run")
+			rep := runInBubble(t, sc, Options{SpecFile: "../alarms/slos.yaml", Dir: dir})
 			for _, c := range rep.Checks {
 				t.Log(c)
 				if !c.Pass {
 					t.Errorf("%s: %s", sc.Name, c)
 				}
 			}
+			docs += checkRunEMF(t, dir)
 		})
 	}
+	if docs == 0 {
+		t.Error("the chaos run wrote no EMF document")
+	}
+	t.Logf("%d EMF documents valid", docs)
 }
 
 func TestNamedListsTheScenariosOfAnUnknownName(t *testing.T) {

@@ -454,6 +454,21 @@ func testIncidentWorkflowNotStarted(t *testing.T) {
 	for _, row := range r.Rows {
 		started[row[at("trading_date")]], checks[row[at("trading_date")]] = row[at("started")], row[at("not_started_checks")]
 	}
+	// Every row is a date, and every count column says something on
+	// some date (no column that is always 0).
+	for _, row := range r.Rows {
+		if row[at("trading_date")] == "" {
+			t.Errorf("a row without a date: %v", row)
+		}
+	}
+	for i, col := range r.Columns {
+		if col == "trading_date" || col == "correlation_id" {
+			continue
+		}
+		if !slices.ContainsFunc(r.Rows, func(row []string) bool { return row[i] != "0" }) {
+			t.Errorf("column %s is 0 on every date", col)
+		}
+	}
 	for _, d := range days[len(days)-3:] {
 		date, want := d.Format(time.DateOnly), "1"
 		if date == skipped {

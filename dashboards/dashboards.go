@@ -2,6 +2,8 @@ package dashboards
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -324,7 +326,8 @@ func Investigation(spec *alarms.Spec) (*Dashboard, error) {
 	g := &grid{}
 	g.add("text", 24, 2, TextProps{Markdown: "# Alchemiser investigation (" + Stack + ")\n" +
 		"Each log widget runs a saved query of `queries/` (the same text `alchemiser query NAME` runs locally) over the dashboard's time range. " +
-		"Pick a function above to chart it; type another stack name into *stage* to look at another deployment."})
+		"Pick a function above to chart it; type another stack name into *stage* to look at another deployment; " +
+		"paste a correlation id from *Latest workflows* into *Correlation id* for the queries of one workflow."})
 	var all []string
 	for _, s := range alarms.Symptoms(spec) {
 		all = append(all, alarmARN(s.Name))
@@ -348,8 +351,18 @@ func Investigation(spec *alarms.Spec) (*Dashboard, error) {
 	dur := timeSeries("Selected function: duration (ms)", fn("Duration", "p50", blue), fn("Duration", "p99", red))
 	dur.Stat = "p99"
 	g.add("metric", 12, 6, dur)
+	// The latest workflows, whose ids the queries of one workflow take.
+	g.add("log", 24, 6, LogProps{Title: "Latest workflows: paste a correlation id into Correlation id above for " + strings.Join(parameterised(saved), " and "),
+		Region: Region, View: "table", Query: sources(fns, []string{fns[0]}) + latestWorkflows})
+	params := map[string]queries.Param{}
 	for _, s := range saved {
-		q, err := s.Query(nil)
+		// A required parameter becomes a dashboard variable: its widget
+		// is empty until a value is typed, not for good.
+		values := map[string]string{}
+		for _, p := range s.Required() {
+			values[p.Name], params[p.Name] = paramPattern(p.Name), p
+		}
+		q, err := s.Query(values)
 		if err != nil {
 			return nil, fmt.Errorf("saved query %s: %w", s.Name, err)
 		}
@@ -359,12 +372,43 @@ func Investigation(spec *alarms.Spec) (*Dashboard, error) {
 	for i, f := range fns {
 		values[i] = VariableValue{Value: functionName(f), Label: f}
 	}
-	return &Dashboard{Name: "investigation", Start: "-PT3H", Widgets: g.widgets, Variables: []Variable{
+	vars := []Variable{
 		{Type: "property", Property: "FunctionName", InputType: "select", ID: "function", Label: "Function",
 			DefaultValue: functionName(fns[0]), Visible: true, Values: values},
 		{Type: "pattern", Pattern: Stack, InputType: "input", ID: "stage", Label: "Stage (stack name)",
 			DefaultValue: Stack, Visible: true},
-	}}, nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(params)) {
+		vars = append(vars, Variable{Type: "pattern", Pattern: paramPattern(name), InputType: "input", ID: name,
+			Label: paramLabel(name), Visible: true})
+	}
+	return &Dashboard{Name: "investigation", Start: "-PT3H", Widgets: g.widgets, Variables: vars}, nil
+}
+
+// latestWorkflows lists the workflows the scheduler started, newest first.
+const latestWorkflows = `filter message = "workflow started" | fields @timestamp, correlation_id, trading_date | sort @timestamp desc | limit 20`
+
+// parameterised names the saved queries with a required parameter.
+func parameterised(saved []*queries.Saved) []string {
+	var out []string
+	for _, s := range saved {
+		if len(s.Required()) > 0 {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+// paramPattern is the text a dashboard variable replaces with the value
+// of a saved query's parameter: __NAME__, which no query or title holds
+// otherwise (not {{name}}: CloudFormation reads {{ as a dynamic reference).
+func paramPattern(name string) string { return "__" + strings.ToUpper(name) + "__" }
+
+// paramLabel is a parameter's variable label: correlation_id reads
+// "Correlation id".
+func paramLabel(name string) string {
+	l := strings.ReplaceAll(name, "_", " ")
+	return strings.ToUpper(l[:1]) + l[1:]
 }
 
 // sources is the SOURCE clauses of a log widget for the log groups of

@@ -162,3 +162,43 @@ func TestFunctionNamesAreTheTemplates(t *testing.T) {
 		}
 	}
 }
+
+// The investigation widgets of one workflow's queries are not empty for
+// good: their correlation id is a dashboard variable, and a widget lists
+// the latest workflows to paste one from.
+func TestInvestigationAsksForTheCorrelationID(t *testing.T) {
+	var inv *Dashboard
+	for _, d := range all(t) {
+		if d.Name == "investigation" {
+			inv = d
+		}
+	}
+	var pattern string
+	for _, v := range inv.Variables {
+		if v.ID == "correlation_id" && v.Type == "pattern" && v.InputType == "input" && v.Visible {
+			pattern = v.Pattern
+		}
+	}
+	if pattern == "" {
+		t.Fatalf("no visible correlation_id input variable: %+v", inv.Variables)
+	}
+	latest := false
+	for _, w := range inv.Widgets {
+		p, ok := w.Properties.(LogProps)
+		if !ok {
+			continue
+		}
+		if strings.Contains(p.Query, `= ""`) {
+			t.Errorf("%s: a filter on an empty value finds nothing, ever: %s", p.Title, p.Query)
+		}
+		for _, name := range []string{"workflow-steps:", "workflow-trace:"} {
+			if strings.HasPrefix(p.Title, name) && !strings.Contains(p.Query, pattern) {
+				t.Errorf("%s does not take the correlation id variable", name)
+			}
+		}
+		latest = latest || strings.HasPrefix(p.Title, "Latest workflows")
+	}
+	if !latest {
+		t.Error("no widget lists the latest workflows")
+	}
+}

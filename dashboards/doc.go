@@ -2,8 +2,13 @@
 // the operations overview (SLO status, burn rates and error budget left;
 // the workflow; events and dead-letter queues; functions; the broker;
 // orders; log bytes per workflow) and the investigation dashboard (every
-// saved query as a log widget, every alarm's state, a function picker and
-// a stage variable). The functions are template.yaml's (Spec.Functions).
+// saved query as a log widget, every alarm's state, a function picker, a
+// stage variable, and the latest workflows). A saved query's required
+// parameter (workflow-steps' and workflow-trace's correlation_id) is a
+// dashboard input variable whose pattern (__CORRELATION_ID__) stands in
+// the query: its widget is empty until an id is pasted from the latest
+// workflows, not for good. The functions are template.yaml's
+// (Spec.Functions).
 //
 // `make generate` writes each body to dashboards/<name>.json (with the
 // CloudFormation references ${AWS::Region}, ${AWS::AccountId},

@@ -212,6 +212,35 @@ func (s *Saved) Query(values map[string]string) (string, error) {
 	return q, nil
 }
 
+// Required lists the parameters without a default: a run must give
+// them (a workflow's correlation id has no sensible default).
+func (s *Saved) Required() []Param {
+	var out []Param
+	for _, p := range s.Params {
+		if p.Default == "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Run returns the query to run with values: Query, except that a
+// required parameter missing from values is an error naming it (Query
+// alone substitutes the empty default, the form deployed as a query
+// definition, whose parameters CloudWatch's console asks for).
+func (s *Saved) Run(values map[string]string) (string, error) {
+	var missing []string
+	for _, p := range s.Required() {
+		if _, ok := values[p.Name]; !ok {
+			missing = append(missing, fmt.Sprintf("--param %s=VALUE (%s)", p.Name, p.Description))
+		}
+	}
+	if len(missing) > 0 {
+		return "", fmt.Errorf("%s needs %s", s.Name, strings.Join(missing, " and "))
+	}
+	return s.Query(values)
+}
+
 // DeployedName is the query definition's name in CloudWatch: folders by
 // incident, the version in the name.
 func (s *Saved) DeployedName() string {

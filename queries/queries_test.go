@@ -60,6 +60,19 @@ func TestHeaderAndParameterErrors(t *testing.T) {
 	if _, err := s.Query(map[string]string{"m": "1"}); err == nil {
 		t.Error("an unknown parameter is accepted")
 	}
+	r, err := ParseFile("r.insights", "# version: 1\n# incident: i\n# param: id =  the workflow's id\n# param: n = 5  how many\nfilter x = \"{{id}}\" | limit {{n}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Run(map[string]string{"n": "3"}); err == nil || !strings.Contains(err.Error(), "--param id=VALUE (the workflow's id)") {
+		t.Errorf("a run without the required parameter: %v", err)
+	}
+	if q, err := r.Run(map[string]string{"id": "C1"}); err != nil || q != `filter x = "C1" | limit 5` {
+		t.Errorf("Run = %q, %v", q, err)
+	}
+	if q, _ := r.Query(nil); q != `filter x = "" | limit 5` {
+		t.Errorf("the deployed form is %q", q)
+	}
 	if s.DeployedName() != "Alchemiser/i/p v2" {
 		t.Errorf("deployed name %q", s.DeployedName())
 	}

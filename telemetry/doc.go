@@ -55,8 +55,13 @@
 // EMFExporter is an sdk/metric exporter (delta temporality) that writes EMF
 // within its limits (100 metrics per directive, 30 dimensions, 100 values;
 // split, never dropped), with an allow-list of dimension keys (an id is
-// dropped with one warning), histograms as Values/Counts, and a level key
-// at which Lambda never filters the line out. Declare metrics in a
+// dropped with one warning) whose values CloudWatch accepts (an empty one
+// is "none"), metric names of at most 255 characters, UCUM units mapped to
+// CloudWatch's list (By/s is Bytes/Second; ns, min, h, d and binary
+// prefixes are converted), histograms as the collector's awsemfexporter
+// writes them ({Values, Counts, Max, Min, Count, Sum}), and a level key
+// at which Lambda never filters the line out. telemetrytest.ValidateEMF
+// checks a line against the specification and these limits. Declare metrics in a
 // Catalogue; Catalogue.JSON and Markdown generate the published catalogue.
 //
 // # Traces

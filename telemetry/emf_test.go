@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -173,7 +174,7 @@ func TestEMFDropsMetricsItCannotName(t *testing.T) {
 	for _, d := range docs {
 		defs := d["_aws"].(map[string]any)["CloudWatchMetrics"].([]any)[0].(map[string]any)["Metrics"].([]any)
 		if len(defs) != 1 {
-			t.Errorf("%d metrics kept, want only the 1024-character one", len(defs))
+			t.Errorf("%d metrics kept, want only the 255-character one", len(defs))
 		}
 	}
 	if n := strings.Count(warnings.String(), "metric dropped"); n != 3 {
@@ -208,13 +209,18 @@ func FuzzEMF(f *testing.F) {
 		}
 		want := 0
 		for _, m := range ms {
-			if e.validName(m.Name) {
-				want += len(m.Data.(metricdata.Gauge[float64]).DataPoints)
+			if !e.validName(m.Name) {
+				continue
+			}
+			for _, p := range m.Data.(metricdata.Gauge[float64]).DataPoints {
+				if !math.IsNaN(p.Value) && math.Abs(p.Value) <= maxCloudWatchValue {
+					want++
+				}
 			}
 		}
 		if want == 0 {
 			if buf.Len() != 0 {
-				t.Fatalf("only invalid names, yet EMF was written: %.200s", buf.Bytes())
+				t.Fatalf("only invalid names or values, yet EMF was written: %.200s", buf.Bytes())
 			}
 			return
 		}
@@ -233,4 +239,128 @@ func FuzzEMF(f *testing.F) {
 			t.Fatalf("%d values written, want %d (split, never dropped)", got, want)
 		}
 	})
+}
+
+func TestEMFDimensionValuesAreOnesCloudWatchAccepts(t *testing.T) {
+	var buf bytes.Buffer
+	e := NewEMFExporter(&buf)
+	at := time.Unix(1700000000, 0)
+	var pts []metricdata.DataPoint[int64]
+	for _, v := range []string{"", "  ", "a\x01b", "café", strings.Repeat("x", 2000)} {
+		pts = append(pts, metricdata.DataPoint[int64]{Time: at, Value: 1, Attributes: attribute.NewSet(attribute.String("event_type", v))})
+	}
+	rm := &metricdata.ResourceMetrics{Resource: resource.NewSchemaless(semconv.ServiceName("s")), ScopeMetrics: []metricdata.ScopeMetrics{{
+		Metrics: []metricdata.Metrics{{Name: "Invocations", Unit: "{invocation}", Data: metricdata.Sum[int64]{DataPoints: pts}}}}}}
+	if err := e.Export(context.Background(), rm); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, d := range checkEMF(t, buf.Bytes()) {
+		got[d["event_type"].(string)] = true
+	}
+	for _, want := range []string{"none", "a_b", "caf_", strings.Repeat("x", 1024)} {
+		if !got[want] {
+			t.Errorf("no event_type %.40q among %d values", want, len(got))
+		}
+	}
+}
+
+func TestEMFUnitsMapToCloudWatchs(t *testing.T) {
+	for _, c := range []struct {
+		ucum, cw string
+		scale    float64
+	}{
+		{"ms", "Milliseconds", 1}, {"s", "Seconds", 1}, {"us", "Microseconds", 1}, {"ns", "Microseconds", 1e-3},
+		{"min", "Seconds", 60}, {"h", "Seconds", 3600}, {"d", "Seconds", 86400},
+		{"By", "Bytes", 1}, {"kBy", "Kilobytes", 1}, {"MBy", "Megabytes", 1}, {"GBy", "Gigabytes", 1}, {"TBy", "Terabytes", 1},
+		{"KiBy", "Kilobytes", 1.024}, {"MiBy", "Megabytes", 1.048576},
+		{"bit", "Bits", 1}, {"kbit", "Kilobits", 1}, {"Gbit", "Gigabits", 1},
+		{"By/s", "Bytes/Second", 1}, {"kBy/s", "Kilobytes/Second", 1}, {"bit/s", "Bits/Second", 1}, {"Mbit/s", "Megabits/Second", 1},
+		{"%", "Percent", 1}, {"1", "Count", 1}, {"", "Count", 1}, {"{order}", "Count", 1},
+		{"1/s", "Count/Second", 1}, {"{request}/s", "Count/Second", 1},
+		{"m", "None", 1}, {"PBy", "None", 1}, {"{a}{b}", "None", 1},
+	} {
+		unit, scale := cloudWatchUnitScale(c.ucum)
+		if unit != c.cw || scale != c.scale {
+			t.Errorf("%q -> %s ×%v, want %s ×%v", c.ucum, unit, scale, c.cw, c.scale)
+		}
+	}
+}
+
+func TestEMFConvertsValuesOfUnitsCloudWatchLacks(t *testing.T) {
+	var buf bytes.Buffer
+	e := NewEMFExporter(&buf)
+	at := time.Unix(1700000000, 0)
+	rm := &metricdata.ResourceMetrics{Resource: resource.Empty(), ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: []metricdata.Metrics{
+		{Name: "Wait", Unit: "min", Data: metricdata.Gauge[float64]{DataPoints: []metricdata.DataPoint[float64]{{Time: at, Value: 2}}}},
+		{Name: "Took", Unit: "ns", Data: metricdata.Histogram[float64]{DataPoints: []metricdata.HistogramDataPoint[float64]{{Time: at,
+			Count: 2, Sum: 5000, Bounds: []float64{1000, 10000}, BucketCounts: []uint64{0, 2, 0},
+			Min: metricdata.NewExtrema(2000.0), Max: metricdata.NewExtrema(3000.0)}}}},
+	}}}}
+	if err := e.Export(context.Background(), rm); err != nil {
+		t.Fatal(err)
+	}
+	d := checkEMF(t, buf.Bytes())[0]
+	if d["Wait"] != 120.0 {
+		t.Errorf("2 min written as %v, want 120 (Seconds)", d["Wait"])
+	}
+	took := d["Took"].(map[string]any)
+	if took["Sum"] != 5.0 || took["Min"] != 2.0 || took["Max"] != 3.0 || took["Values"].([]any)[0] != 2.5 {
+		t.Errorf("ns histogram written as %v, want microseconds", took)
+	}
+}
+
+func TestEMFHistogramsInTheAWSExportersForm(t *testing.T) {
+	var buf bytes.Buffer
+	e := NewEMFExporter(&buf)
+	at := time.Unix(1700000000, 0)
+	// 150 points whose attribute is dropped: merged into one metric of
+	// 150 buckets, split over two lines.
+	var pts []metricdata.HistogramDataPoint[float64]
+	for i := range 150 {
+		v := float64(i)
+		pts = append(pts, metricdata.HistogramDataPoint[float64]{Time: at, Count: 2, Sum: 2*v + 1, Bounds: []float64{v + 0.5},
+			BucketCounts: []uint64{1, 1}, Min: metricdata.NewExtrema(v), Max: metricdata.NewExtrema(v + 1),
+			Attributes: attribute.NewSet(attribute.Int("n", i))})
+	}
+	rm := &metricdata.ResourceMetrics{Resource: resource.Empty(), ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: []metricdata.Metrics{
+		{Name: "Latency", Unit: "ms", Data: metricdata.Histogram[float64]{DataPoints: pts}}}}}}
+	if err := e.Export(context.Background(), rm); err != nil {
+		t.Fatal(err)
+	}
+	docs := checkEMF(t, buf.Bytes())
+	if len(docs) != 3 {
+		t.Fatalf("%d lines, want 3 (300 buckets, 100 a line)", len(docs))
+	}
+	count, sum, lo, hi := 0.0, 0.0, 1e9, -1e9
+	for i, d := range docs {
+		h := d["Latency"].(map[string]any)
+		count += h["Count"].(float64)
+		sum += h["Sum"].(float64)
+		lo, hi = min(lo, h["Min"].(float64)), max(hi, h["Max"].(float64))
+		if i > 0 && h["Sum"].(float64) != 0 {
+			t.Errorf("line %d carries a Sum: only the first part does", i)
+		}
+	}
+	if count != 300 || sum != 150*150 || lo != 0 || hi != 150 {
+		t.Errorf("count %v sum %v min %v max %v, want 300, 22500, 0, 150", count, sum, lo, hi)
+	}
+}
+
+func TestEMFDropsValuesCloudWatchRefuses(t *testing.T) {
+	var buf, warnings bytes.Buffer
+	e := NewEMFExporter(&buf, WithWarnLogger(slog.New(slog.NewTextHandler(&warnings, nil))))
+	at := time.Unix(1700000000, 0)
+	rm := &metricdata.ResourceMetrics{Resource: resource.Empty(), ScopeMetrics: []metricdata.ScopeMetrics{{Metrics: []metricdata.Metrics{
+		{Name: "X", Data: metricdata.Gauge[float64]{DataPoints: []metricdata.DataPoint[float64]{
+			{Time: at, Value: math.NaN()}, {Time: at, Value: math.Inf(1)}, {Time: at, Value: 1e300}, {Time: at, Value: 7}}}}}}}}
+	if err := e.Export(context.Background(), rm); err != nil {
+		t.Fatal(err)
+	}
+	if d := checkEMF(t, buf.Bytes()); len(d) != 1 || d[0]["X"] != 7.0 {
+		t.Errorf("want only 7 written: %s", buf.String())
+	}
+	if n := strings.Count(warnings.String(), "metric value dropped"); n != 1 {
+		t.Errorf("%d warnings, want one for the metric:\n%s", n, warnings.String())
+	}
 }

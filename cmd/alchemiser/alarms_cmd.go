@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,10 +46,13 @@ math). ALARM.json holds either
     alarms are refused (not modelled).
 POINTS.csv has timestamp,metric_id,value rows (RFC 3339; metric_id is a Metrics
 Id, or m1 for a single-metric alarm); a period without a row is a missing point.
+A row for a metric id the alarm does not have is an error naming the ids it has
+(not silently ignored: a misnamed id would read as missing data).
 
 The alarm starts in INSUFFICIENT_DATA and is evaluated every --every (default one
 minute, CloudWatch's cadence) from --from to --to inclusive (defaults: the first
-point, and the end of the last point's period). Each evaluation prints
+point, and the end of the last point's period); --from after --to is an error.
+Each evaluation prints
 "TIMESTAMP STATE", or one JSON object per line with --json.
 
 Exit status: 0, or 2 when the alarm or the data is invalid.`,
@@ -71,6 +77,9 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 			if err != nil {
 				return usageError{err}
 			}
+			if err := knownMetrics(a, series, dataFile); err != nil {
+				return usageError{err}
+			}
 			start, end, ok := series.Span(a.PeriodOf())
 			if !ok && (from == "" || to == "") {
 				return usageError{fmt.Errorf("%s has no data points: give --from and --to", dataFile)}
@@ -84,6 +93,9 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 				if end, err = time.Parse(time.RFC3339, to); err != nil {
 					return usageError{fmt.Errorf("--to: %w", err)}
 				}
+			}
+			if end.Before(start) {
+				return usageError{fmt.Errorf("--from %s is after --to %s", start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))}
 			}
 			samples, err := cwalarm.Evaluate(a, series, start, end, every)
 			if err != nil {
@@ -110,6 +122,22 @@ Exit status: 0, or 2 when the alarm or the data is invalid.`,
 	f.DurationVar(&every, "every", time.Minute, "time between evaluations")
 	f.BoolVar(&asJSON, "json", false, "one JSON object per evaluation")
 	return cmd
+}
+
+// knownMetrics refuses data rows for metric ids the alarm does not read.
+func knownMetrics(a *cwalarm.MetricAlarm, series cwalarm.Series, file string) error {
+	plan, err := a.Plan()
+	if err != nil {
+		return err
+	}
+	have := plan.Metrics()
+	for _, id := range slices.Sorted(maps.Keys(series)) {
+		if !slices.Contains(have, id) {
+			return fmt.Errorf("%s has rows for metric id %q, which the alarm %s does not have (its metric ids: %s)",
+				file, id, a.AlarmName, strings.Join(have, ", "))
+		}
+	}
+	return nil
 }
 
 // readAlarm reads --alarm: PutMetricAlarm fields or describe-alarms

@@ -56,7 +56,7 @@ Exit status: 0; 1 when the telemetry subtotal exceeds --budget (the items named)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.template, "template", "template.yaml", "the SAM template to price")
+	f.StringVar(&fl.template, "template", "", "the SAM template to price (default: the built-in template.yaml)")
 	f.StringArrayVar(&fl.params, "parameter", nil, "a template parameter value, K=V (repeatable; others take their Default)")
 	f.StringVar(&fl.runDir, "run", "", "a run directory of `alchemiser run` to measure (default: run one workflow now)")
 	f.Float64Var(&fl.cfg.WorkflowsPerDay, "workflows-per-day", 1, "workflows a trading day")
@@ -82,7 +82,7 @@ func runCost(cmd *cobra.Command, fl costFlags) error {
 		}
 		params[k] = v
 	}
-	top, err := topology.LoadFile(fl.template, topology.Options{Parameters: params})
+	top, err := loadTemplate(fl.template, topology.Options{Parameters: params})
 	if err != nil {
 		return usageError{err}
 	}

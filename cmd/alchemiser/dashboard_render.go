@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/dashboards/render"
 	"github.com/spf13/cobra"
 )
@@ -48,10 +47,13 @@ written, 2 on bad usage or an unreadable dashboard or spec.`,
 			if runDir == "" || out == "" {
 				return usageError{errors.New("render needs --run RUN_DIR and --out FILE.html")}
 			}
-			if len(files) == 0 {
-				files = render.DefaultDashboards
+			ds, err := builtinDashboards()
+			if err != nil {
+				return err
 			}
-			var ds []render.Dashboard
+			if len(files) > 0 {
+				ds = nil
+			}
 			for _, f := range files {
 				d, err := render.ReadDashboard(f)
 				if err != nil {
@@ -59,7 +61,7 @@ written, 2 on bad usage or an unreadable dashboard or spec.`,
 				}
 				ds = append(ds, d)
 			}
-			spec, err := alarms.LoadSpec(specFile, nil)
+			spec, err := loadSpec(specFile)
 			if err != nil {
 				return usageError{fmt.Errorf("--spec: %w", err)}
 			}
@@ -86,8 +88,8 @@ written, 2 on bad usage or an unreadable dashboard or spec.`,
 	f := cmd.Flags()
 	f.StringVar(&runDir, "run", "", "run directory of the local stack")
 	f.StringVar(&out, "out", "", "HTML file to write")
-	f.StringArrayVar(&files, "dashboard", nil, "dashboard body JSON (repeatable); default: the stack's dashboards")
-	f.StringVar(&specFile, "spec", defaultSpec, "SLO spec whose generated alarms the alarm widgets show")
+	f.StringArrayVar(&files, "dashboard", nil, "dashboard body JSON (repeatable); default: the stack's dashboards, built in")
+	f.StringVar(&specFile, "spec", "", "SLO spec whose generated alarms the alarm widgets show (default: the built-in alarms/slos.yaml)")
 	f.StringVar(&title, "title", "", "page title")
 	return cmd
 }
@@ -117,21 +119,15 @@ func writePage(path string, page *render.Page) error {
 	return nil
 }
 
-// previewRun renders the stack's dashboards with the run's data into
-// RUN_DIR/dashboard.html and says how to open it. Outside the repository
-// (no dashboards/ or alarms/slos.yaml here) it says which command would.
+// previewRun renders the stack's dashboards (built in) with the run's
+// data into RUN_DIR/dashboard.html and says how to open it.
 func previewRun(w io.Writer, runDir string) error {
 	out := filepath.Join(runDir, "dashboard.html")
-	var ds []render.Dashboard
-	for _, f := range render.DefaultDashboards {
-		d, err := render.ReadDashboard(f)
-		if err != nil {
-			_, err = fmt.Fprintf(w, "dashboard preview: from the repository, run: alchemiser dashboard render --run %s --out %s\n", runDir, out)
-			return err
-		}
-		ds = append(ds, d)
+	ds, err := builtinDashboards()
+	if err != nil {
+		return fmt.Errorf("dashboard preview: %w", err)
 	}
-	spec, err := alarms.LoadSpec(defaultSpec, nil)
+	spec, err := loadSpec("")
 	if err != nil {
 		return fmt.Errorf("dashboard preview: %w", err)
 	}
@@ -146,6 +142,3 @@ func previewRun(w io.Writer, runDir string) error {
 	_, err = fmt.Fprintf(w, "dashboard preview: open file://%s in a browser (the operations and investigation dashboards with this run's metrics, logs and alarms)\n", abs)
 	return err
 }
-
-// defaultSpec is the SLO spec, relative to the repository root.
-const defaultSpec = "alarms/slos.yaml"

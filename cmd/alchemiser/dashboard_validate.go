@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	alchemiser "github.com/alchemiser/alchemiser"
 	"github.com/alchemiser/alchemiser/dashboards/validate"
 	"github.com/spf13/cobra"
 )
@@ -59,7 +60,7 @@ file or the template cannot be read or the command line is wrong.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, files []string) error {
-			k, err := validate.KnownFromRepo(template)
+			k, err := knownFromTemplate(template)
 			if err != nil {
 				return usageError{err}
 			}
@@ -67,9 +68,18 @@ file or the template cannot be read or the command line is wrong.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&template, "template", "template.yaml", "the stack's template: its alarms and log groups")
+	f.StringVar(&template, "template", "", "the stack's template: its alarms and log groups (default: the built-in template.yaml)")
 	f.BoolVar(&asJSON, "json", false, "one JSON object per problem")
 	return cmd
+}
+
+// knownFromTemplate is what dashboards may reference, from the template
+// at path or the built-in one.
+func knownFromTemplate(path string) (validate.Known, error) {
+	if path == "" {
+		return validate.KnownFromTemplate(builtinTemplate, alchemiser.Template)
+	}
+	return validate.KnownFromRepo(path)
 }
 
 // validateDashboards validates every file it can read, printing the

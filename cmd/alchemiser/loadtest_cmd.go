@@ -35,7 +35,8 @@ func newLoadtestCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "loadtest [--profile FILE] [--target local|aws --stack NAME --yes]",
 		Short: "Drive the workflow at a multiple of its expected load and check the SLOs",
-		Long: `loadtest runs a load profile (loadtest/profiles/*.yaml) with an open-loop
+		Long: `loadtest runs a load profile (loadtest/profiles/*.yaml, built into the binary:
+--profile smoke names one, --profile FILE reads a file) with an open-loop
 generator: every workflow start is scheduled in advance, independently of how
 the system responds, and its latency is measured from that intended start to its
 WorkflowCompleted or WorkflowFailed, so a stall cannot hide itself (coordinated
@@ -82,11 +83,11 @@ the run is invalid, 2 on bad usage, an invalid profile, or a stack it refuses.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runLoadtest(cmd, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.profile, "profile", "loadtest/profiles/daily.yaml", "load profile")
+	fl.StringVar(&f.profile, "profile", "daily", "load profile: a file, or a built-in profile's name ("+strings.Join(loadtest.BuiltinProfiles(), ", ")+")")
 	fl.StringVar(&f.target, "target", "local", "local (embedded stack) or aws (a deployed stack)")
 	fl.Float64Var(&f.multiplier, "multiplier", 0, "replaces the profile's multiplier")
 	fl.StringVar(&f.out, "out", "", "directory for loadtest.json and loadtest.html; local: also the run directory, which must not exist (default: a new run directory under runs/)")
-	fl.StringVar(&f.slos, "slos", defaultSpec, "SLO spec the default thresholds come from")
+	fl.StringVar(&f.slos, "slos", "", "SLO spec the default thresholds come from (default: the built-in alarms/slos.yaml)")
 	fl.DurationVar(&f.brokerLatency, "broker-latency", -1, "local: replaces the profile's broker latency")
 	fl.StringArrayVar(&f.brokerErrors, "broker-error-rate", nil, "local: STATUS=P, e.g. 500=0.2; replaces the profile's error rates (repeatable)")
 	fl.StringArrayVar(&f.thresholds, "threshold", nil, "a threshold such as 'p(99) < 60s' or 'error_rate < 1%'; replaces the profile's and the default of the same metric (repeatable)")
@@ -100,8 +101,21 @@ the run is invalid, 2 on bad usage, an invalid profile, or a stack it refuses.`,
 	return cmd
 }
 
+// loadProfile reads the profile file at name or, when there is no such
+// file, the built-in profile of that name (daily, or its repository path
+// loadtest/profiles/daily.yaml): the load test runs from any directory.
+func loadProfile(name string) (*loadtest.Profile, error) {
+	if _, err := os.Stat(name); err == nil {
+		return loadtest.LoadProfile(name)
+	}
+	if p, ok, err := loadtest.BuiltinProfile(name); ok {
+		return p, err
+	}
+	return loadtest.LoadProfile(name)
+}
+
 func runLoadtest(cmd *cobra.Command, f loadtestFlags) error {
-	p, err := loadtest.LoadProfile(f.profile)
+	p, err := loadProfile(f.profile)
 	if err != nil {
 		return usageError{err}
 	}
@@ -119,7 +133,11 @@ func runLoadtest(cmd *cobra.Command, f loadtestFlags) error {
 			return usageError{err}
 		}
 	}
-	defaults, err := loadtest.LoadDefaultThresholds(f.slos)
+	spec, err := loadSpec(f.slos)
+	if err != nil {
+		return usageError{fmt.Errorf("--slos: %w", err)}
+	}
+	defaults, err := loadtest.DefaultThresholds(spec)
 	if err != nil {
 		return usageError{fmt.Errorf("--slos: %w", err)}
 	}

@@ -231,15 +231,15 @@ func TestQueryOnCloudWatchLogs(t *testing.T) {
 	}
 
 	// --log-group selects among the stack's groups; without a stack it names them.
-	_, stderr, code = cli("query", "workflow-trace", "--stack", "prod", "--log-group", "execution", "--log-group", "strategy")
+	_, stderr, code = cli("query", "workflow-trace", "--param", "correlation_id=01A", "--stack", "prod", "--log-group", "execution", "--log-group", "strategy")
 	if q := f.queries[2]; code != exitOK || !slices.Equal(q.LogGroupNames, []string{"/aws/lambda/prod-strategy", "/aws/lambda/prod-execution"}) {
 		t.Errorf("--log-group with --stack: exit %d %s, %v", code, stderr, q.LogGroupNames)
 	}
-	_, stderr, code = cli("query", "workflow-trace", "--log-group", "arn:aws:logs:eu-west-1:1:log-group:/custom/group:*", "--format", "json")
+	_, stderr, code = cli("query", "workflow-trace", "--param", "correlation_id=01A", "--log-group", "arn:aws:logs:eu-west-1:1:log-group:/custom/group:*", "--format", "json")
 	if q := f.queries[3]; code != exitOK || !slices.Equal(q.LogGroupNames, []string{"/custom/group"}) {
 		t.Errorf("--log-group alone: exit %d %s, %v", code, stderr, q.LogGroupNames)
 	}
-	if _, stderr, code := cli("query", "workflow-trace", "--stack", "prod", "--log-group", "nosuch"); code != exitUsage || !strings.Contains(stderr, `stack prod has no log group "nosuch"`) {
+	if _, stderr, code := cli("query", "workflow-trace", "--param", "correlation_id=01A", "--stack", "prod", "--log-group", "nosuch"); code != exitUsage || !strings.Contains(stderr, `stack prod has no log group "nosuch"`) {
 		t.Errorf("unknown group: exit %d %s", code, stderr)
 	}
 

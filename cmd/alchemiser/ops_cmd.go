@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -36,14 +37,21 @@ Logs, over --since (24h by default) or --from to --until; a query that fails
 exits 1.
 
 Exit status: 0, 1 when the logs cannot be read, 2 on bad usage.`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			q := newQueryCmd()
-			q.SetOut(cmd.OutOrStdout())
-			q.SetErr(cmd.ErrOrStderr())
 			if (logs == "") == (onAWS.aws.stack == "") {
 				return usageError{errors.New("trace needs one of --logs PATH and --stack NAME")}
 			}
+			if !slices.Contains([]string{"table", "json", "csv"}, format) {
+				return usageError{fmt.Errorf("trace --format %q: want table, json or csv (usage: %s)", format, cmd.UseLine())}
+			}
+			// The query command runs as trace's engine: its errors are
+			// trace's, reported once by main, never with query's usage.
+			q := newQueryCmd()
+			q.SetOut(cmd.OutOrStdout())
+			q.SetErr(cmd.ErrOrStderr())
+			q.SilenceErrors, q.SilenceUsage = true, true
+			q.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 			qargs := []string{"workflow-trace", "--logs=" + logs, "--param", "correlation_id=" + args[0], "--format", format, "--since=" + since, "--until=" + until}
 			q.SetArgs(append(qargs, onAWS.args()...))
 			return q.ExecuteContext(cmd.Context())
@@ -120,8 +128,9 @@ targets' DLQs, on-failure for the functions' on-failure destinations, or all), o
 the one --queue-url names. Messages are received and given back to the queue at
 once, so they stay there. list prints one line per message: its id, queue, error,
 and the event it holds (detail-type and the workflow's correlation id, - when it
-holds none); --json adds the body. Exit status: 0, 1 when the queue cannot be
-read, 2 on bad usage.`,
+holds none); --json adds the body. show prints one message in full. Exit status:
+0, 1 when the queue cannot be read or show finds no message with that id, 2 on
+bad usage (a missing or surplus MESSAGE_ID, no source or two).`,
 	}
 	list := &cobra.Command{
 		Use:   "list",
@@ -151,7 +160,7 @@ read, 2 on bad usage.`,
 	show := &cobra.Command{
 		Use:   "show MESSAGE_ID",
 		Short: "Show one message in full",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			msgs, err := source(cmd.Context())
 			if err != nil {
@@ -368,8 +377,15 @@ state. Exit status: 0, 1 on an AWS error, 2 on bad usage.`}
 		},
 	}
 	status := &cobra.Command{
-		Use:  "status NAME [--stack NAME]",
-		Args: cobra.ExactArgs(1),
+		Use:   "status NAME [--stack NAME]",
+		Short: "Show a replay's state and how far it has replayed",
+		Long: `status describes the replay NAME (DescribeReplay): its state and reason, and how
+far it has replayed; --json prints it as one object. With --stack, a replay of
+another archive than the stack's is noted on stderr.
+
+Exit status: 0, 1 when the replay cannot be described (AWS fails, or there is no
+such replay), 2 on bad usage (no NAME, or more than one).`,
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return replayStatus(cmd, &onAWS, args[0], asJSON)
 		},

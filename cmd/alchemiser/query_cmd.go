@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -47,7 +49,10 @@ A malformed file is an error naming file:line:col.
 
 A saved query reads the log groups its header names unless --log-group is given
 (repeatable; a group matches by its full name, its last dash-separated part
-(execution), a prefix ending in * (/aws/lambda/alchemiser-*) or its ARN). With no
+(execution), a prefix ending in * (/aws/lambda/alchemiser-*) or its ARN); a
+--log-group that names no group of the logs is an error listing the groups they
+have. A saved query's parameter without a default (workflow-trace's and
+workflow-steps' correlation_id) must be given with --param. With no
 --since/--until every event is in range.
 
 Those AWS documents do not name the log group (the command did). With exactly one
@@ -80,7 +85,7 @@ flag.`,
 			"  alchemiser query workflow-trace --param correlation_id=01J... --logs events.jsonl --format json\n" +
 			"  aws logs filter-log-events --log-group-name /aws/lambda/alchemiser-execution --output json > execution.json\n" +
 			"  alchemiser query order-rejected --logs execution.json --log-group /aws/lambda/alchemiser-execution",
-		Args: cobra.MaximumNArgs(1),
+		Args: maximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if list {
 				return listQueries(cmd.OutOrStdout(), format)
@@ -101,7 +106,7 @@ flag.`,
 				}
 				values[k] = v
 			}
-			text, err := saved.Query(values)
+			text, err := saved.Run(values)
 			if err != nil {
 				return usageError{err}
 			}
@@ -127,17 +132,27 @@ flag.`,
 			if len(groups) == 1 && !strings.HasSuffix(groups[0], "*") {
 				fileGroup = groups[0]
 			}
+			given := groups
 			if len(groups) == 0 {
 				groups = saved.LogGroups
 			}
-			src, err := logSource(logs, fileGroup, groups)
+			src, err := logSource(logs, fileGroup, nil)
 			if err != nil {
 				return err
 			}
 			var readErr error
-			res := q.Run(func(yield func(*insights.Event) bool) { readErr = src(yield) }, opts)
+			present := map[string]bool{}
+			res := q.Run(func(yield func(*insights.Event) bool) {
+				readErr = src(func(ev *insights.Event) bool {
+					present[ev.LogGroup] = true
+					return !insights.MatchGroup(ev.LogGroup, groups) || yield(ev)
+				})
+			}, opts)
 			if readErr != nil {
 				return readErr
+			}
+			if err := groupsPresent(given, present, logs); err != nil {
+				return usageError{err}
 			}
 			return writeExpected(cmd.OutOrStdout(), res, format, expectEmpty)
 		},
@@ -210,6 +225,22 @@ func logSource(path, fileGroup string, groups []string) (func(yield func(*insigh
 		}, nil
 	}
 	return func(yield func(*insights.Event) bool) error { return insights.RunDirEvents(path, groups, yield) }, nil
+}
+
+// groupsPresent checks that each --log-group names a group of the input:
+// one that names none would silently query nothing. Events without a
+// group (an AWS document read without --log-group naming it) match any.
+func groupsPresent(given []string, present map[string]bool, logs string) error {
+	if len(given) == 0 || present[""] {
+		return nil
+	}
+	names := slices.Sorted(maps.Keys(present))
+	for _, g := range given {
+		if !slices.ContainsFunc(names, func(p string) bool { return insights.MatchGroup(p, []string{g}) }) {
+			return fmt.Errorf("--log-group %q names no log group of %s; it has %s", g, logs, strings.Join(names, ", "))
+		}
+	}
+	return nil
 }
 
 // errRowsFound is --expect-empty's failure: the query returned rows.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/alchemiser/alchemiser/alarms"
 	"github.com/alchemiser/alchemiser/app/metrics"
+	"github.com/alchemiser/alchemiser/internal/inputs"
 	"github.com/alchemiser/alchemiser/telemetry"
 	"github.com/alchemiser/alchemiser/topology"
 )
@@ -38,7 +39,17 @@ const (
 // the EMF exporter publishes it, the log metric filters, the AWS metrics
 // of the template's resources, and the template's alarms and log groups.
 func KnownFromRepo(templatePath string) (Known, error) {
-	top, err := topology.LoadFile(templatePath, topology.Options{StackName: stackRef, Region: regionRef, Account: accountRef})
+	src, err := inputs.ReadFile(templatePath, inputs.Config)
+	if err != nil {
+		return Known{}, fmt.Errorf("could not read the stack's alarms and log groups: %w", err)
+	}
+	return KnownFromTemplate(templatePath, src)
+}
+
+// KnownFromTemplate is KnownFromRepo for a template already read (the
+// one built into the binary), named file in errors.
+func KnownFromTemplate(file string, src []byte) (Known, error) {
+	top, err := topology.Load(file, src, topology.Options{StackName: stackRef, Region: regionRef, Account: accountRef})
 	if err != nil {
 		return Known{}, fmt.Errorf("could not read the stack's alarms and log groups: %w", err)
 	}

@@ -38,6 +38,10 @@
 //     without groups over nothing gives one row (count() = 0);
 //   - fields after stats computes over the stats rows, and its list is
 //     the result's columns, in its order (as display's would be);
+//   - after a stats, a command that reads a field the stats does not
+//     define (nor a later fields, display or parse) is a syntax error
+//     naming it, where CloudWatch would silently find it absent (rules.go
+//     has the rules between commands);
 //   - pct is the nearest-rank percentile; stddev the sample deviation;
 //   - comparisons and boolean functions give 1 or 0; numbers print without
 //     a trailing fraction when whole; times print as

@@ -45,66 +45,6 @@ func Parse(src string) (*Query, error) {
 	return q, validate(q)
 }
 
-// referenced lists the fields a stats command reads.
-func referenced(c statsCmd) []string {
-	var out []string
-	var walk func(x expr)
-	walk = func(x expr) {
-		switch e := x.(type) {
-		case fieldRef:
-			if e.name != "*" {
-				out = append(out, e.name)
-			}
-		case unary:
-			walk(e.x)
-		case binary:
-			walk(e.l)
-			walk(e.r)
-		case call:
-			for _, a := range e.args {
-				walk(a)
-			}
-		}
-	}
-	for _, p := range append(append([]projection{}, c.aggs...), c.groups...) {
-		walk(p.x)
-	}
-	return out
-}
-
-// validate applies the rules between commands: at most two stats, and
-// after dedup only limit.
-func validate(q *Query) error {
-	stats := 0
-	var defined map[string]bool // fields the first stats defines
-	for i, c := range q.cmds {
-		switch c := c.(type) {
-		case statsCmd:
-			if stats++; stats > 2 {
-				return &SyntaxError{1, 1, "a query can have at most two stats commands"}
-			}
-			if stats == 2 {
-				for _, name := range referenced(c) {
-					if !defined[name] {
-						return &SyntaxError{1, 1, fmt.Sprintf("the second stats can use only fields the first defines; %q is not one", name)}
-					}
-				}
-			}
-			defined = map[string]bool{}
-			for _, p := range append(append([]projection{}, c.aggs...), c.groups...) {
-				defined[p.name] = true
-			}
-		case dedupCmd:
-			for _, after := range q.cmds[i+1:] {
-				if _, ok := after.(limitCmd); !ok {
-					return &SyntaxError{1, 1, "only limit can follow dedup"}
-				}
-			}
-		}
-	}
-	return nil
-}
-
 type parser struct {
 	src  string
 	toks []token
