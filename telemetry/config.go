@@ -25,6 +25,8 @@ type config struct {
 	sampleRate   float64
 	flushMargin  time.Duration
 	traces       string // otlp, console, none
+	protocol     string // the OTLP protocol served: ProtocolHTTPProtobuf or ProtocolHTTPJSON
+	warnings     []string
 	spanExporter sdktrace.SpanExporter
 	secrets      []string
 	sigv4        bool
@@ -73,6 +75,12 @@ func newConfig(opts []Option) (config, error) {
 	c.namespace = firstOf(env(EnvNamespace), "Alchemiser")
 	c.traces = firstOf(env("OTEL_TRACES_EXPORTER"), "none")
 	c.sigv4 = env(EnvSigV4) == "true"
+	if p, warning := otlpProtocol(env); c.traces == "otlp" {
+		c.protocol = p
+		if warning != "" {
+			c.warnings = append(c.warnings, warning)
+		}
+	}
 	// Provisioned concurrency and SnapStart restores are not cold starts
 	// in the sense that matters to latency (Powertools' definition).
 	t := env("AWS_LAMBDA_INITIALIZATION_TYPE")

@@ -32,7 +32,12 @@
 //	OTEL_SERVICE_NAME            service.name and the service key/dimension; "alchemiser"
 //	OTEL_RESOURCE_ATTRIBUTES     extra resource attributes, k=v,...
 //	OTEL_TRACES_EXPORTER         otlp | console | none (default none)
-//	OTEL_EXPORTER_OTLP_*         read by the OTLP/HTTP exporter
+//	OTEL_EXPORTER_OTLP_PROTOCOL  http/protobuf (default) or http/json; also
+//	                             OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, which wins.
+//	                             Another value (grpc) is not served: a WARN line
+//	                             at start-up, and http/protobuf is used
+//	OTEL_EXPORTER_OTLP_*         endpoint, headers, timeout, compression: read by
+//	                             otlptracehttp (http/protobuf) or our JSON client
 //	OTEL_PROPAGATORS             tracecontext,baggage,xray (default all three)
 //	AWS_LAMBDA_LOG_LEVEL         set by Lambda's LoggingConfig; else LOG_LEVEL; else INFO
 //	AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION, AWS_REGION,
@@ -64,7 +69,11 @@
 // OTEL_TRACES_EXPORTER=otlp exports through OTLPExporter: the maintained
 // otlptracehttp client with a span transform that reuses its protobuf
 // messages across exports (half the allocations of an invocation
-// otherwise). NewOTLPFileExporter writes the same spans as OTLP/JSON lines.
+// otherwise). With http/json, a client of ours posts the OTLP/JSON
+// encoding (one attempt per export; otlptracehttp's retries are for
+// http/protobuf). NewOTLPFileExporter writes the same spans as OTLP/JSON
+// lines: ids in hex, span kind and status code as integers. The resource
+// carries telemetry.sdk.name, .language and .version.
 // An invocation's spans are exported synchronously when it ends.
 //
 // # Limits

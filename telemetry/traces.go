@@ -30,13 +30,23 @@ func spanExporter(ctx context.Context, c config, creds aws.CredentialsProvider) 
 	case "console":
 		return stdouttrace.New(stdouttrace.WithWriter(os.Stderr))
 	case "otlp":
-		var opts []otlptracehttp.Option
+		var hc *http.Client
 		if c.sigv4 {
 			if creds == nil {
 				return nil, fmt.Errorf("%s needs AWS credentials", EnvSigV4)
 			}
-			opts = append(opts, otlptracehttp.WithHTTPClient(&http.Client{
-				Transport: &SigV4Transport{Credentials: creds, Region: c.region, Service: "xray"}}))
+			hc = &http.Client{Transport: &SigV4Transport{Credentials: creds, Region: c.region, Service: "xray"}}
+		}
+		if c.protocol == ProtocolHTTPJSON {
+			client, err := newOTLPJSONClient(c.getenv, hc)
+			if err != nil {
+				return nil, err
+			}
+			return NewOTLPExporter(ctx, client)
+		}
+		var opts []otlptracehttp.Option
+		if hc != nil {
+			opts = append(opts, otlptracehttp.WithHTTPClient(hc))
 		}
 		return NewOTLPExporter(ctx, otlptracehttp.NewClient(opts...))
 	}

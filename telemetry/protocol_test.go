@@ -1,0 +1,126 @@
+package telemetry
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+func TestOTLPProtocolFromTheEnvironment(t *testing.T) {
+	for _, c := range []struct {
+		env      map[string]string
+		want     string
+		warnings bool
+	}{
+		{nil, ProtocolHTTPProtobuf, false},
+		{map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}, ProtocolHTTPJSON, false},
+		{map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"}, ProtocolHTTPProtobuf, false},
+		{map[string]string{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/json"}, ProtocolHTTPJSON, false},
+		{map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, ProtocolHTTPProtobuf, true},
+	} {
+		got, warning := otlpProtocol(func(k string) string { return c.env[k] })
+		if got != c.want || (warning != "") != c.warnings {
+			t.Errorf("%v: %s, warning %q; want %s, warning %v", c.env, got, warning, c.want, c.warnings)
+		}
+	}
+}
+
+// A protocol we cannot serve is said at start-up, naming the variable.
+func TestAnUnservedProtocolIsAStartupWarning(t *testing.T) {
+	f := setup(t, map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "grpc"})
+	out := f.out.String()
+	if !strings.Contains(out, `"level":"WARN"`) || !strings.Contains(out, `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=\"grpc\" is not served`) {
+		t.Errorf("no start-up warning:\n%s", out)
+	}
+	quiet := setup(t, map[string]string{"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"})
+	if quiet.out.Len() != 0 {
+		t.Errorf("warned with no OTLP export:\n%s", quiet.out.String())
+	}
+}
+
+// OTEL_EXPORTER_OTLP_PROTOCOL=http/json posts OTLP/JSON, with the
+// configured headers, to the base endpoint's /v1/traces; the collector's
+// decoder reads the body.
+func TestHTTPJSONExportsOTLPJSON(t *testing.T) {
+	var mu sync.Mutex
+	var bodies [][]byte
+	var headers []http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body io.Reader = r.Body
+		if r.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(r.Body)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			body = zr
+		}
+		b, _ := io.ReadAll(body)
+		mu.Lock()
+		if r.URL.Path == "/v1/traces" {
+			bodies, headers = append(bodies, b), append(headers, r.Header.Clone())
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "execution", "OTEL_TRACES_EXPORTER": "otlp",
+		"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_ENDPOINT": srv.URL + "/",
+		"OTEL_EXPORTER_OTLP_HEADERS": "x-team=trading%20desk", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "gzip"}
+	tel, err := Init(context.Background(), nil, WithEnv(func(k string) string { return env[k] }), WithOutput(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Invoke(lambdaCtx(), tel.Wrap(func(context.Context, json.RawMessage) error { return nil }), event(t, true, nil)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bodies) != 1 {
+		t.Fatalf("%d exports to /v1/traces", len(bodies))
+	}
+	if h := headers[0]; h.Get("Content-Type") != "application/json" || h.Get("X-Team") != "trading desk" {
+		t.Errorf("headers %v", h)
+	}
+	td, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(bodies[0])
+	if err != nil || td.SpanCount() != 1 {
+		t.Fatalf("the collector reads %d spans: %v\n%s", td.SpanCount(), err, bodies[0])
+	}
+}
+
+func TestHTTPJSONNamesABadVariable(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"OTEL_EXPORTER_OTLP_TIMEOUT": {"OTEL_EXPORTER_OTLP_TIMEOUT": "soon"},
+		"OTEL_EXPORTER_OTLP_HEADERS": {"OTEL_EXPORTER_OTLP_HEADERS": "novalue"},
+	} {
+		_, err := newOTLPJSONClient(func(k string) string { return env[k] }, nil)
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%v: %v", env, err)
+		}
+	}
+}
+
+// The resource says which SDK produced the telemetry.
+func TestResourceNamesTheSDK(t *testing.T) {
+	f := setup(t, nil)
+	res, err := f.tel.resource(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, kv := range res.Attributes() {
+		got[string(kv.Key)] = kv.Value.Emit()
+	}
+	if got["telemetry.sdk.name"] != "opentelemetry" || got["telemetry.sdk.language"] != "go" || got["telemetry.sdk.version"] == "" {
+		t.Errorf("resource %v", got)
+	}
+}
