@@ -16,7 +16,8 @@ import (
 type config struct {
 	getenv       func(string) string
 	out          io.Writer
-	service      string
+	service      string // the system: log key and metric dimension
+	serviceName  string // resource service.name: the function
 	function     string
 	version      string
 	region       string
@@ -69,7 +70,16 @@ func newConfig(opts []Option) (config, error) {
 	}
 	env := c.getenv
 	c.function = firstOf(env("AWS_LAMBDA_FUNCTION_NAME"), "local")
-	c.service = firstOf(env("OTEL_SERVICE_NAME"), "alchemiser")
+	// The system's name: the service key of log lines and the service
+	// dimension of metrics, as POWERTOOLS_SERVICE_NAME is to Powertools.
+	c.service = firstOf(env("POWERTOOLS_SERVICE_NAME"), "alchemiser")
+	// service.name of the resource, which trace UIs group by (Jaeger's
+	// service, X-Ray's node): one per function, as the OpenTelemetry
+	// Lambda layers do by default, so each function is its own service
+	// (https://docs.newrelic.com/docs/serverless-function-monitoring/aws-lambda-monitoring/opentelemetry/otel-service-name-lambda).
+	// OTEL_SERVICE_NAME still wins, as the SDK specification says
+	// (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#general-sdk-configuration).
+	c.serviceName = firstOf(env("OTEL_SERVICE_NAME"), c.function)
 	c.version = firstOf(env("AWS_LAMBDA_FUNCTION_VERSION"), "$LATEST")
 	c.region = env("AWS_REGION")
 	c.namespace = firstOf(env(EnvNamespace), "Alchemiser")

@@ -29,7 +29,12 @@
 //
 // # Configuration (environment, or WithEnv)
 //
-//	OTEL_SERVICE_NAME            service.name and the service key/dimension; "alchemiser"
+//	OTEL_SERVICE_NAME            resource service.name; default the function's name
+//	                             (AWS_LAMBDA_FUNCTION_NAME), so a trace UI shows
+//	                             each function as a service
+//	POWERTOOLS_SERVICE_NAME      the system: service.namespace, the log key
+//	                             service and the metric dimension service;
+//	                             "alchemiser"
 //	OTEL_RESOURCE_ATTRIBUTES     extra resource attributes, k=v,...
 //	OTEL_TRACES_EXPORTER         otlp | console | none (default none)
 //	OTEL_EXPORTER_OTLP_PROTOCOL  http/protobuf (default) or http/json; also

@@ -124,3 +124,34 @@ func TestResourceNamesTheSDK(t *testing.T) {
 		t.Errorf("resource %v", got)
 	}
 }
+
+// Each function is its own service in a trace UI (service.name, which
+// Jaeger and X-Ray group by), the system their namespace; the log lines'
+// service key stays the system's, and OTEL_SERVICE_NAME still wins.
+func TestServiceNameIsTheFunction(t *testing.T) {
+	for _, c := range []struct {
+		env                 map[string]string
+		name, namespace, ln string
+	}{
+		{nil, "execution", "alchemiser", "alchemiser"},
+		{map[string]string{"POWERTOOLS_SERVICE_NAME": "desk"}, "execution", "desk", "desk"},
+		{map[string]string{"OTEL_SERVICE_NAME": "exec-svc"}, "exec-svc", "alchemiser", "alchemiser"},
+	} {
+		f := setup(t, c.env)
+		res, err := f.tel.resource(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, kv := range res.Attributes() {
+			got[string(kv.Key)] = kv.Value.Emit()
+		}
+		if got["service.name"] != c.name || got["service.namespace"] != c.namespace {
+			t.Errorf("%v: service.name %q, service.namespace %q; want %q, %q", c.env, got["service.name"], got["service.namespace"], c.name, c.namespace)
+		}
+		f.tel.Logger().Info("x")
+		if !strings.Contains(f.out.String(), `"service":"`+c.ln+`"`) {
+			t.Errorf("%v: log line %s", c.env, f.out.String())
+		}
+	}
+}

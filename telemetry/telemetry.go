@@ -99,7 +99,9 @@ const ScopeName = "github.com/alchemiser/alchemiser/telemetry"
 func (t *Telemetry) resource(ctx context.Context) (*resource.Resource, error) {
 	c := t.cfg
 	attrs := []attribute.KeyValue{
-		semconv.ServiceName(c.service), semconv.CloudProviderAWS, semconv.CloudPlatformAWSLambda,
+		// service.namespace groups the functions as one system
+		// (https://opentelemetry.io/docs/specs/semconv/registry/attributes/service/).
+		semconv.ServiceName(c.serviceName), semconv.ServiceNamespace(c.service), semconv.CloudProviderAWS, semconv.CloudPlatformAWSLambda,
 		semconv.FaaSName(c.function), semconv.FaaSVersion(c.version),
 	}
 	if c.region != "" {

@@ -31,7 +31,7 @@ type fixture struct {
 
 func setup(t *testing.T, env map[string]string) fixture {
 	t.Helper()
-	base := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "execution", "AWS_REGION": "us-east-1", "OTEL_SERVICE_NAME": "alchemiser"}
+	base := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "execution", "AWS_REGION": "us-east-1"}
 	for k, v := range env {
 		base[k] = v
 	}

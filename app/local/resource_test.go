@@ -38,6 +38,9 @@ func testFunctionsRunWithTheirTemplateMemoryAndRegion(t *testing.T) {
 		if want := strconv.Itoa(f.MemoryMB * 1024 * 1024); got["faas.max_memory"] != want {
 			t.Errorf("%s: faas.max_memory %q, want %s (MemorySize %d MB in template.yaml)", fn, got["faas.max_memory"], want, f.MemoryMB)
 		}
+		if got["service.name"] != fn || got["service.namespace"] != "alchemiser" {
+			t.Errorf("%s: service.name %q in namespace %q: each function is its own service", fn, got["service.name"], got["service.namespace"])
+		}
 		if got["cloud.region"] != top.Region {
 			t.Errorf("%s: cloud.region %q, want %q", fn, got["cloud.region"], top.Region)
 		}
