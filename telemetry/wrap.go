@@ -14,13 +14,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-lambda-go/otellambda"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/alchemiser/alchemiser/internal/errtype"
+	"github.com/alchemiser/alchemiser/internal/spanerr"
 )
 
 // HandlerFunc is the handler shape the wrapper takes: the raw EventBridge
@@ -158,8 +158,9 @@ func (t *Telemetry) finish(ctx context.Context, span trace.Span, start time.Time
 	if err == nil {
 		return
 	}
-	span.RecordError(err)
-	span.SetStatus(codes.Error, err.Error())
+	// Status and error.type on the invocation span; the exception event
+	// only if no span below recorded it (spanerr).
+	spanerr.Record(span, err)
 	t.inst.errors.Add(ctx, 1, attrs, metric.WithAttributes(attribute.String("error_type", errType)))
 	if errType != "panic" {
 		t.log.ErrorContext(ctx, "invocation failed", "error", err.Error(), "error_type", errType,

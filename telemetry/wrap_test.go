@@ -13,12 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alchemiser/alchemiser/internal/spanerr"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -209,6 +211,41 @@ func TestErrorsAreRecordedLoggedAndCounted(t *testing.T) {
 	}
 }
 
+func eventAttr(e sdktrace.Event, key string) string {
+	for _, a := range e.Attributes {
+		if string(a.Key) == key {
+			return a.Value.Emit()
+		}
+	}
+	return ""
+}
+
+// An error a span inside the handler already recorded (spanerr) fails the
+// invocation span with its error.type, without a second exception event.
+func TestAnExceptionRecordedBelowIsNotRecordedAgain(t *testing.T) {
+	f := setup(t, nil)
+	_ = f.invoke(t, lambdaCtx(), event(t, true, nil), func(ctx context.Context, _ json.RawMessage) error {
+		_, span := f.tel.TracerProvider().Tracer("test").Start(ctx, "broker call")
+		err := spanerr.Record(span, &leaseError{key: "K"})
+		span.End()
+		return fmt.Errorf("could not execute: %w", err)
+	})
+	var inner, outer tracetest.SpanStub
+	for _, s := range f.spans.GetSpans() {
+		if s.Name == "broker call" {
+			inner = s
+		} else {
+			outer = s
+		}
+	}
+	if len(inner.Events) != 1 || len(outer.Events) != 0 {
+		t.Errorf("exception events: %d on the call, %d on the invocation; want 1 and 0", len(inner.Events), len(outer.Events))
+	}
+	if outer.Status.Code != codes.Error || attr(outer, "error.type") != "leaseError" {
+		t.Errorf("invocation span: status %v, error.type %q", outer.Status, attr(outer, "error.type"))
+	}
+}
+
 func TestPanicIsLoggedOnceAndFlushed(t *testing.T) {
 	f := setup(t, nil)
 	func() {
@@ -313,6 +350,10 @@ func TestTheErrorTypeIsOneNameEverywhere(t *testing.T) {
 	out := f.out.String()
 	if !strings.Contains(out, `"error_type":"leaseError"`) || strings.Count(out, `"error_type":"leaseError"`) != 2 {
 		t.Errorf("want the log line and the EMF dimension to say leaseError:\n%s", out)
+	}
+	s := f.spans.GetSpans()[0]
+	if attr(s, "error.type") != "leaseError" || len(s.Events) != 1 || eventAttr(s.Events[0], "exception.type") != "leaseError" {
+		t.Errorf("the span says error.type %q, events %+v", attr(s, "error.type"), s.Events)
 	}
 	err = Invoke(lambdaCtx(), h, event(t, true, nil))
 	if le := (*leaseError)(nil); !errors.As(err, &le) {

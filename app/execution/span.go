@@ -4,8 +4,9 @@ import (
 	"context"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/alchemiser/alchemiser/internal/spanerr"
 )
 
 // startCall starts a CLIENT span for one broker call attempt, with the
@@ -17,10 +18,10 @@ func startCall(ctx context.Context, endpoint string, attempt int) (context.Conte
 		trace.WithAttributes(attribute.String("alchemiser.broker.endpoint", endpoint), attribute.Int("alchemiser.broker.attempt", attempt)))
 }
 
-func endCall(span trace.Span, err error) {
-	if err != nil {
-		span.RecordError(err)
-		span.SetStatus(codes.Error, err.Error())
-	}
+// endCall ends span, failed by err (spanerr.Record: the exception is
+// recorded here, where it happened), and returns err marked as recorded.
+func endCall(span trace.Span, err error) error {
+	err = spanerr.Record(span, err)
 	span.End()
+	return err
 }
