@@ -30,6 +30,7 @@ type config struct {
 	warnings     []string
 	spanExporter sdktrace.SpanExporter
 	secrets      []string
+	bus          string // the event bus the function's events come through
 	sigv4        bool
 	propagator   EventPropagator
 	coldStart    bool // false when the environment was provisioned or restored
@@ -48,6 +49,11 @@ func WithOutput(w io.Writer) Option { return func(c *config) { c.out = w } }
 
 // WithSpanExporter exports spans to e, overriding OTEL_TRACES_EXPORTER.
 func WithSpanExporter(e sdktrace.SpanExporter) Option { return func(c *config) { c.spanExporter = e } }
+
+// WithEventBus names the EventBridge bus the function's events come
+// through: the invocation span's messaging.destination.name (an event does
+// not name its bus). Without it the attribute is left out.
+func WithEventBus(name string) Option { return func(c *config) { c.bus = name } }
 
 // WithSecrets redacts these values wherever they would be logged.
 func WithSecrets(values ...string) Option {

@@ -15,11 +15,21 @@
 // (W3C traceparent, tracestate, baggage), falling back to the X-Ray header
 // aws-lambda-go puts in the context (not only _X_AMZN_TRACE_ID, unset under
 // multi-concurrency). A replayed event (replay-name) or a redriven one
-// (metadata.redrive) starts a new trace with a link to the original. The
-// span gets faas.trigger=pubsub, faas.coldstart, cloud.resource_id and
-// messaging.* attributes with messaging.system "aws.eventbridge" (our
-// choice: semantic conventions have no EventBridge system), and the
-// handler's error. The context carries an Invocation (request id, cold
+// (metadata.redrive, which `alchemiser dlq redrive` sets) starts a new
+// trace with a link to the original. The span stays SERVER and is named
+// after the function, as the AWS Lambda conventions ask of every trigger
+// they do not name otherwise (EventBridge is not named). It gets
+// faas.coldstart and cloud.resource_id (the function's ARN, without
+// alias); for an EventBridge event faas.trigger=pubsub and the messaging
+// attributes of processing it (messaging.operation.name "process",
+// messaging.destination.name the bus, WithEventBus; messaging.system
+// "aws.eventbridge", our choice: the conventions have no EventBridge
+// system); for another input what WithTrigger reads (a schedule's timer
+// with faas.cron and faas.time, else faas.trigger=other). An attribute
+// without a value is left out. A failed invocation's span gets status
+// Error and error.type (errtype's name, as the log line and the Errors
+// metric), and the exception event unless a span below recorded it
+// (internal/spanerr). The context carries an Invocation (request id, cold
 // start, workflow ids) for the logger; publishers (app/bus) add the
 // published event's correlation_id and causation_id as W3C baggage. Invocations, Errors,
 // InvocationDuration and a separate ColdStart line are recorded. A panic is

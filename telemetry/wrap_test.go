@@ -39,7 +39,7 @@ func setup(t *testing.T, env map[string]string) fixture {
 	}
 	f := fixture{spans: tracetest.NewInMemoryExporter(), out: &bytes.Buffer{}}
 	tel, err := Init(context.Background(), nil, WithEnv(func(k string) string { return base[k] }),
-		WithOutput(f.out), WithSpanExporter(f.spans))
+		WithOutput(f.out), WithSpanExporter(f.spans), WithEventBus("alchemiser-bus"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func event(t *testing.T, withTrace bool, extra map[string]any) []byte {
 
 func lambdaCtx() context.Context {
 	return lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-1",
-		InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:execution"})
+		InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:execution:live"})
 }
 
 func (f fixture) invoke(t *testing.T, ctx context.Context, raw []byte, h HandlerFunc) error {
@@ -111,12 +111,15 @@ func TestInvocationSpanContinuesTheProducer(t *testing.T) {
 	}
 	for key, want := range map[string]string{"faas.trigger": "pubsub", "faas.coldstart": "true", "messaging.system": "aws.eventbridge",
 		"faas.invocation_id": "req-1", "alchemiser.correlation_id": "C1", "cloud.account.id": "123456789012",
-		"messaging.message.id": "eb-1"} {
+		"messaging.message.id": "eb-1", "messaging.operation.name": "process", "messaging.operation.type": "process",
+		"messaging.destination.name": "alchemiser-bus", "alchemiser.event_type": "RebalancePlanned",
+		"cloud.resource_id": "arn:aws:lambda:us-east-1:123456789012:function:execution"} {
 		if got := attr(s, key); got != want {
 			t.Errorf("%s = %q, want %q", key, got, want)
 		}
 	}
-	if s.Name != "execution process RebalancePlanned" || s.SpanKind != trace.SpanKindServer {
+	// The AWS Lambda conventions: a SERVER span named after the function.
+	if s.Name != "execution" || s.SpanKind != trace.SpanKindServer {
 		t.Errorf("span %q kind %v", s.Name, s.SpanKind)
 	}
 	log := ""

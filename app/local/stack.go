@@ -331,7 +331,7 @@ func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 	}
 	tel, err := telemetry.Init(context.Background(), nil, telemetry.WithEnv(func(k string) string { return env[k] }),
 		telemetry.WithOutput(io.MultiWriter(f, group, s.metrics.Writer())), telemetry.WithSpanExporter(telemetry.NewOTLPFileExporter(s.traces)),
-		telemetry.WithSecrets(s.secret))
+		telemetry.WithSecrets(s.secret), telemetry.WithEventBus(def.Env["EVENT_BUS_NAME"]))
 	if err != nil {
 		return nil, err
 	}
