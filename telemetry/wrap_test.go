@@ -177,6 +177,28 @@ func TestReplayGetsALinkNotAParent(t *testing.T) {
 	}
 }
 
+// A redriven event (metadata.redrive, set by the DLQ redrive) starts a new
+// trace linked to the original producer, as a replay does.
+func TestRedriveGetsALinkNotAParent(t *testing.T) {
+	f := setup(t, nil)
+	raw := event(t, true, nil)
+	var env map[string]any
+	_ = json.Unmarshal(raw, &env)
+	env["detail"].(map[string]any)["metadata"].(map[string]any)["redrive"] = "dlq-message-1"
+	raw, _ = json.Marshal(env)
+	_ = f.invoke(t, lambdaCtx(), raw, func(context.Context, json.RawMessage) error { return nil })
+	s := f.spans.GetSpans()[0]
+	if s.SpanContext.TraceID() == producer.TraceID() || s.Parent.IsValid() {
+		t.Errorf("the redrive continued the original trace")
+	}
+	if len(s.Links) != 1 || s.Links[0].SpanContext.SpanID() != producer.SpanID() {
+		t.Fatalf("links %+v", s.Links)
+	}
+	if got := s.Links[0].Attributes; len(got) != 1 || got[0].Key != "alchemiser.redrive" || got[0].Value.AsString() != "dlq-message-1" {
+		t.Errorf("link attributes %v", got)
+	}
+}
+
 func TestErrorsAreRecordedLoggedAndCounted(t *testing.T) {
 	f := setup(t, nil)
 	err := f.invoke(t, lambdaCtx(), event(t, true, nil), func(context.Context, json.RawMessage) error {
