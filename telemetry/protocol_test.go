@@ -153,5 +153,13 @@ func TestServiceNameIsTheFunction(t *testing.T) {
 		if !strings.Contains(f.out.String(), `"service":"`+c.ln+`"`) {
 			t.Errorf("%v: log line %s", c.env, f.out.String())
 		}
+		// The metrics' service dimension is the system's, as the alarms expect.
+		f.out.Reset()
+		n, _ := f.tel.MeterProvider().Meter("test").Int64Counter("OrdersSubmitted")
+		n.Add(context.Background(), 1)
+		_ = f.tel.ForceFlush(context.Background())
+		if !strings.Contains(f.out.String(), `"service":"`+c.namespace+`"`) {
+			t.Errorf("%v: EMF %s", c.env, f.out.String())
+		}
 	}
 }
