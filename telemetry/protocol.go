@@ -77,8 +77,12 @@ func newOTLPJSONClient(getenv func(string) string, hc *http.Client) (*otlpJSONCl
 		return nil, fmt.Errorf("OTLP traces endpoint %q: %w", c.url, err)
 	}
 	for _, name := range []string{"OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"} {
-		if err := parseHeaders(name, getenv(name), c.headers); err != nil {
+		pairs, err := parseKeyValues(name, getenv(name))
+		if err != nil {
 			return nil, err
+		}
+		for _, kv := range pairs {
+			c.headers[kv[0]] = kv[1]
 		}
 	}
 	for _, name := range []string{"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"} {
@@ -93,22 +97,6 @@ func newOTLPJSONClient(getenv func(string) string, hc *http.Client) (*otlpJSONCl
 	}
 	c.gzip = firstOf(getenv("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"), getenv("OTEL_EXPORTER_OTLP_COMPRESSION")) == "gzip"
 	return c, nil
-}
-
-// parseHeaders adds "k=v,k2=v2" (values percent-encoded) to into.
-func parseHeaders(name, s string, into map[string]string) error {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	for _, pair := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(pair, "=")
-		val, err := url.PathUnescape(strings.TrimSpace(v))
-		if !ok || strings.TrimSpace(k) == "" || err != nil {
-			return fmt.Errorf("%s: %q is not key=value", name, pair)
-		}
-		into[strings.TrimSpace(k)] = val
-	}
-	return nil
 }
 
 // Start implements otlptrace.Client.

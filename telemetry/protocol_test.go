@@ -111,15 +111,7 @@ func TestHTTPJSONNamesABadVariable(t *testing.T) {
 
 // The resource says which SDK produced the telemetry.
 func TestResourceNamesTheSDK(t *testing.T) {
-	f := setup(t, nil)
-	res, err := f.tel.resource(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, kv := range res.Attributes() {
-		got[string(kv.Key)] = kv.Value.Emit()
-	}
+	got := resourceAttrs(t, setup(t, nil))
 	if got["telemetry.sdk.name"] != "opentelemetry" || got["telemetry.sdk.language"] != "go" || got["telemetry.sdk.version"] == "" {
 		t.Errorf("resource %v", got)
 	}
@@ -138,14 +130,7 @@ func TestServiceNameIsTheFunction(t *testing.T) {
 		{map[string]string{"OTEL_SERVICE_NAME": "exec-svc"}, "exec-svc", "alchemiser", "alchemiser"},
 	} {
 		f := setup(t, c.env)
-		res, err := f.tel.resource(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]string{}
-		for _, kv := range res.Attributes() {
-			got[string(kv.Key)] = kv.Value.Emit()
-		}
+		got := resourceAttrs(t, f)
 		if got["service.name"] != c.name || got["service.namespace"] != c.namespace {
 			t.Errorf("%v: service.name %q, service.namespace %q; want %q, %q", c.env, got["service.name"], got["service.namespace"], c.name, c.namespace)
 		}
@@ -162,4 +147,17 @@ func TestServiceNameIsTheFunction(t *testing.T) {
 			t.Errorf("%v: EMF %s", c.env, f.out.String())
 		}
 	}
+}
+
+func resourceAttrs(t *testing.T, f fixture) map[string]string {
+	t.Helper()
+	res, err := f.tel.resource(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, kv := range res.Attributes() {
+		got[string(kv.Key)] = kv.Value.Emit()
+	}
+	return got
 }
