@@ -38,7 +38,7 @@ func TestRequestsAreHTTPClientSpans(t *testing.T) {
 	for name, want := range map[string]map[string]string{
 		"GET /v2/account": {"http.request.method": "GET", "url.template": "/v2/account", "http.response.status_code": "200",
 			"server.address": u.Hostname(), "server.port": u.Port(), "url.full": f.a.cfg.BaseURL + "/v2/account"},
-		"GET": {"http.request.method": "GET", "server.address": u.Hostname(), "http.response.status_code": "200"},
+		"GET":                               {"http.request.method": "GET", "server.address": u.Hostname(), "http.response.status_code": "200"},
 		"GET /v2/orders:by_client_order_id": {"http.response.status_code": "404", "error.type": "404"},
 	} {
 		s, ok := byName[name]
