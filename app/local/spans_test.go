@@ -23,7 +23,8 @@ import (
 // function its own service; invocation spans SERVER and named after the
 // function; an EventBridge event's with the messaging attributes of
 // processing it from the bus, a schedule's a timer with its cron; publish
-// spans "send {bus}"; no attribute without a value.
+// spans "send {bus}"; broker requests CLIENT spans with the HTTP client
+// attributes; no attribute without a value.
 func TestSpansFollowTheConventions(t *testing.T) {
 	synctest.Test(t, testSpansFollowTheConventions)
 }
@@ -65,7 +66,7 @@ func testSpansFollowTheConventions(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"Server timer", "Server pubsub", "Producer "} {
+	for _, want := range []string{"Server timer", "Server pubsub", "Producer ", "Client "} {
 		if seen[want] == 0 {
 			t.Errorf("no %q span in the run: %v", want, seen)
 		}
@@ -99,6 +100,10 @@ func checkSpan(t *testing.T, fn, bus string, s ptrace.Span) {
 			}
 		default:
 			t.Errorf("%s: faas.trigger %q", fn, str(attrs, "faas.trigger"))
+		}
+	case ptrace.SpanKindClient: // a broker request
+		if str(attrs, "server.address") == "" || str(attrs, "http.request.method") == "" || str(attrs, "http.response.status_code") == "" {
+			t.Errorf("%s: client span %q without the HTTP client attributes: %v", fn, s.Name(), attrs.AsRaw())
 		}
 	case ptrace.SpanKindProducer:
 		if s.Name() != "send "+bus || str(attrs, "messaging.operation.name") != "send" {
