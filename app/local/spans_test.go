@@ -2,9 +2,7 @@ package local
 
 import (
 	"bufio"
-	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -12,8 +10,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	alchemiser "github.com/alchemiser/alchemiser"
-	"github.com/alchemiser/alchemiser/internal/memnet"
 	"github.com/alchemiser/alchemiser/topology"
 )
 
@@ -30,16 +26,9 @@ func TestSpansFollowTheConventions(t *testing.T) {
 }
 
 func testSpansFollowTheConventions(t *testing.T) {
-	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	top, traces := runOne(t, 5)
 	bus := top.Functions[topology.LogicalID("scheduler")].Env["EVENT_BUS_NAME"]
-	rep, err := Run(context.Background(), Config{Workflows: 1, Seed: 5, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()))
-	if err != nil || !rep.AllCompleted() {
-		t.Fatalf("%v %+v", err, rep)
-	}
-	f, err := os.Open(filepath.Join(rep.RunDir, "traces.jsonl"))
+	f, err := os.Open(traces)
 	if err != nil {
 		t.Fatal(err)
 	}
