@@ -12,6 +12,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 )
 
 // TestLatencyAgreesWithSpansAndLogs runs the smoke profile on the local
@@ -121,6 +123,7 @@ func spanTimes(t *testing.T, file string) (first, published map[string]time.Time
 	type span struct {
 		TraceID    string `json:"traceId"`
 		Name       string `json:"name"`
+		Kind       int    `json:"kind"` // OTLP/JSON: an integer
 		Start      string `json:"startTimeUnixNano"`
 		Attributes []struct {
 			Key   string `json:"key"`
@@ -155,13 +158,21 @@ func spanTimes(t *testing.T, file string) (first, published map[string]time.Time
 		if st, ok := start[s.TraceID]; !ok || at(s).Before(st) {
 			start[s.TraceID] = at(s)
 		}
+		var corr, eventType string
 		for _, a := range s.Attributes {
-			if a.Key == "alchemiser.correlation_id" {
-				traceOf[a.Value.String] = s.TraceID
-				if s.Name == "publish WorkflowCompleted" || s.Name == "publish WorkflowFailed" {
-					published[a.Value.String] = at(s)
-				}
+			switch a.Key {
+			case "alchemiser.correlation_id":
+				corr = a.Value.String
+			case "alchemiser.event_type":
+				eventType = a.Value.String
 			}
+		}
+		if corr == "" {
+			continue
+		}
+		traceOf[corr] = s.TraceID
+		if s.Kind == int(tracepb.Span_SPAN_KIND_PRODUCER) && (eventType == "WorkflowCompleted" || eventType == "WorkflowFailed") {
+			published[corr] = at(s)
 		}
 	}
 	first = map[string]time.Time{}

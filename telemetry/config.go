@@ -16,7 +16,8 @@ import (
 type config struct {
 	getenv       func(string) string
 	out          io.Writer
-	service      string
+	service      string // the system: log key and metric dimension
+	serviceName  string // resource service.name: the function
 	function     string
 	version      string
 	region       string
@@ -25,8 +26,11 @@ type config struct {
 	sampleRate   float64
 	flushMargin  time.Duration
 	traces       string // otlp, console, none
+	protocol     string // the OTLP protocol served: ProtocolHTTPProtobuf or ProtocolHTTPJSON
+	warnings     []string
 	spanExporter sdktrace.SpanExporter
 	secrets      []string
+	bus          string // the event bus the function's events come through
 	sigv4        bool
 	propagator   EventPropagator
 	coldStart    bool // false when the environment was provisioned or restored
@@ -45,6 +49,11 @@ func WithOutput(w io.Writer) Option { return func(c *config) { c.out = w } }
 
 // WithSpanExporter exports spans to e, overriding OTEL_TRACES_EXPORTER.
 func WithSpanExporter(e sdktrace.SpanExporter) Option { return func(c *config) { c.spanExporter = e } }
+
+// WithEventBus names the EventBridge bus the function's events come
+// through: the invocation span's messaging.destination.name (an event does
+// not name its bus). Without it the attribute is left out.
+func WithEventBus(name string) Option { return func(c *config) { c.bus = name } }
 
 // WithSecrets redacts these values wherever they would be logged.
 func WithSecrets(values ...string) Option {
@@ -67,12 +76,27 @@ func newConfig(opts []Option) (config, error) {
 	}
 	env := c.getenv
 	c.function = firstOf(env("AWS_LAMBDA_FUNCTION_NAME"), "local")
-	c.service = firstOf(env("OTEL_SERVICE_NAME"), "alchemiser")
+	// The system's name: the service key of log lines and the service
+	// dimension of metrics, as POWERTOOLS_SERVICE_NAME is to Powertools.
+	c.service = firstOf(env("POWERTOOLS_SERVICE_NAME"), "alchemiser")
+	// service.name of the resource, which trace UIs group by (Jaeger's
+	// service, X-Ray's node): one per function, as the OpenTelemetry
+	// Lambda layers do by default, so each function is its own service
+	// (https://docs.newrelic.com/docs/serverless-function-monitoring/aws-lambda-monitoring/opentelemetry/otel-service-name-lambda).
+	// OTEL_SERVICE_NAME still wins, as the SDK specification says
+	// (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#general-sdk-configuration).
+	c.serviceName = firstOf(env("OTEL_SERVICE_NAME"), c.function)
 	c.version = firstOf(env("AWS_LAMBDA_FUNCTION_VERSION"), "$LATEST")
 	c.region = env("AWS_REGION")
 	c.namespace = firstOf(env(EnvNamespace), "Alchemiser")
 	c.traces = firstOf(env("OTEL_TRACES_EXPORTER"), "none")
 	c.sigv4 = env(EnvSigV4) == "true"
+	if p, warning := otlpProtocol(env); c.traces == "otlp" {
+		c.protocol = p
+		if warning != "" {
+			c.warnings = append(c.warnings, warning)
+		}
+	}
 	// Provisioned concurrency and SnapStart restores are not cold starts
 	// in the sense that matters to latency (Powertools' definition).
 	t := env("AWS_LAMBDA_INITIALIZATION_TYPE")

@@ -15,11 +15,21 @@
 // (W3C traceparent, tracestate, baggage), falling back to the X-Ray header
 // aws-lambda-go puts in the context (not only _X_AMZN_TRACE_ID, unset under
 // multi-concurrency). A replayed event (replay-name) or a redriven one
-// (metadata.redrive) starts a new trace with a link to the original. The
-// span gets faas.trigger=pubsub, faas.coldstart, cloud.resource_id and
-// messaging.* attributes with messaging.system "aws.eventbridge" (our
-// choice: semantic conventions have no EventBridge system), and the
-// handler's error. The context carries an Invocation (request id, cold
+// (metadata.redrive, which `alchemiser dlq redrive` sets) starts a new
+// trace with a link to the original. The span stays SERVER and is named
+// after the function, as the AWS Lambda conventions ask of every trigger
+// they do not name otherwise (EventBridge is not named). It gets
+// faas.coldstart and cloud.resource_id (the function's ARN, without
+// alias); for an EventBridge event faas.trigger=pubsub and the messaging
+// attributes of processing it (messaging.operation.name "process",
+// messaging.destination.name the bus, WithEventBus; messaging.system
+// "aws.eventbridge", our choice: the conventions have no EventBridge
+// system); for another input what WithTrigger reads (a schedule's timer
+// with faas.cron and faas.time, else faas.trigger=other). An attribute
+// without a value is left out. A failed invocation's span gets status
+// Error and error.type (errtype's name, as the log line and the Errors
+// metric), and the exception event unless a span below recorded it
+// (internal/spanerr). The context carries an Invocation (request id, cold
 // start, workflow ids) for the logger; publishers (app/bus) add the
 // published event's correlation_id and causation_id as W3C baggage. Invocations, Errors,
 // InvocationDuration and a separate ColdStart line are recorded. A panic is
@@ -29,10 +39,20 @@
 //
 // # Configuration (environment, or WithEnv)
 //
-//	OTEL_SERVICE_NAME            service.name and the service key/dimension; "alchemiser"
+//	OTEL_SERVICE_NAME            resource service.name; default the function's name
+//	                             (AWS_LAMBDA_FUNCTION_NAME), so a trace UI shows
+//	                             each function as a service
+//	POWERTOOLS_SERVICE_NAME      the system: service.namespace, the log key
+//	                             service and the metric dimension service;
+//	                             "alchemiser"
 //	OTEL_RESOURCE_ATTRIBUTES     extra resource attributes, k=v,...
 //	OTEL_TRACES_EXPORTER         otlp | console | none (default none)
-//	OTEL_EXPORTER_OTLP_*         read by the OTLP/HTTP exporter
+//	OTEL_EXPORTER_OTLP_PROTOCOL  http/protobuf (default) or http/json; also
+//	                             OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, which wins.
+//	                             Another value (grpc) is not served: a WARN line
+//	                             at start-up, and http/protobuf is used
+//	OTEL_EXPORTER_OTLP_*         endpoint, headers, timeout, compression: read by
+//	                             otlptracehttp (http/protobuf) or our JSON client
 //	OTEL_PROPAGATORS             tracecontext,baggage,xray (default all three)
 //	AWS_LAMBDA_LOG_LEVEL         set by Lambda's LoggingConfig; else LOG_LEVEL; else INFO
 //	AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION, AWS_REGION,
@@ -69,7 +89,11 @@
 // OTEL_TRACES_EXPORTER=otlp exports through OTLPExporter: the maintained
 // otlptracehttp client with a span transform that reuses its protobuf
 // messages across exports (half the allocations of an invocation
-// otherwise). NewOTLPFileExporter writes the same spans as OTLP/JSON lines.
+// otherwise). With http/json, a client of ours posts the OTLP/JSON
+// encoding (one attempt per export; otlptracehttp's retries are for
+// http/protobuf). NewOTLPFileExporter writes the same spans as OTLP/JSON
+// lines: ids in hex, span kind and status code as integers. The resource
+// carries telemetry.sdk.name, .language and .version.
 // An invocation's spans are exported synchronously when it ends.
 //
 // # Limits

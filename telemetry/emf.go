@@ -142,12 +142,21 @@ func (e *EMFExporter) ForceFlush(context.Context) error { return nil }
 // Shutdown implements sdkmetric.Exporter.
 func (e *EMFExporter) Shutdown(context.Context) error { return nil }
 
+// emfService is the service dimension: the resource's service.namespace,
+// the system the functions belong to (service.name is each function's
+// own, for trace UIs; the function dimension names it), else its
+// service.name.
+func emfService(res *attribute.Set) string {
+	if v, ok := res.Value(semconv.ServiceNamespaceKey); ok && v.AsString() != "" {
+		return v.AsString()
+	}
+	v, _ := res.Value(semconv.ServiceNameKey)
+	return v.AsString()
+}
+
 // Export writes rm as EMF lines.
 func (e *EMFExporter) Export(_ context.Context, rm *metricdata.ResourceMetrics) error {
-	service := ""
-	if v, ok := rm.Resource.Set().Value(semconv.ServiceNameKey); ok {
-		service = v.AsString()
-	}
+	service := emfService(rm.Resource.Set())
 	// Documents are kept across exports (their number is bounded by the
 	// dimension allow-list) and reset, so a flush allocates little.
 	if e.docs == nil {

@@ -67,6 +67,9 @@ func Init(ctx context.Context, creds aws.CredentialsProvider, opts ...Option) (*
 	handler := NewLogHandler(cfg.out, WithLogLevel(cfg.level), WithIdentity(cfg.service, cfg.function, cfg.version),
 		WithSecretValues(cfg.secrets...))
 	t.log = slog.New(handler)
+	for _, w := range cfg.warnings {
+		t.log.WarnContext(ctx, "telemetry configuration: "+w)
+	}
 	res, err := t.resource(ctx)
 	if err != nil {
 		return nil, err
@@ -96,7 +99,9 @@ const ScopeName = "github.com/alchemiser/alchemiser/telemetry"
 func (t *Telemetry) resource(ctx context.Context) (*resource.Resource, error) {
 	c := t.cfg
 	attrs := []attribute.KeyValue{
-		semconv.ServiceName(c.service), semconv.CloudProviderAWS, semconv.CloudPlatformAWSLambda,
+		// service.namespace groups the functions as one system
+		// (https://opentelemetry.io/docs/specs/semconv/registry/attributes/service/).
+		semconv.ServiceName(c.serviceName), semconv.ServiceNamespace(c.service), semconv.CloudProviderAWS, semconv.CloudPlatformAWSLambda,
 		semconv.FaaSName(c.function), semconv.FaaSVersion(c.version),
 	}
 	if c.region != "" {
@@ -108,7 +113,11 @@ func (t *Telemetry) resource(ctx context.Context) (*resource.Resource, error) {
 	if s := c.getenv("AWS_LAMBDA_LOG_STREAM_NAME"); s != "" {
 		attrs = append(attrs, semconv.FaaSInstance(s))
 	}
-	fromEnv, err := resource.New(ctx, resource.WithAttributes(attrs...), resource.WithDetectors(envDetector{c.getenv}))
+	// WithTelemetrySDK: telemetry.sdk.name, .language and .version, which
+	// the resource semantic conventions require of every SDK
+	// (https://opentelemetry.io/docs/specs/semconv/resource/#telemetry-sdk).
+	fromEnv, err := resource.New(ctx, resource.WithTelemetrySDK(), resource.WithAttributes(attrs...),
+		resource.WithDetectors(envDetector{c.getenv}))
 	if err != nil {
 		return nil, fmt.Errorf("could not build resource: %w", err)
 	}

@@ -30,13 +30,23 @@ func spanExporter(ctx context.Context, c config, creds aws.CredentialsProvider) 
 	case "console":
 		return stdouttrace.New(stdouttrace.WithWriter(os.Stderr))
 	case "otlp":
-		var opts []otlptracehttp.Option
+		var hc *http.Client
 		if c.sigv4 {
 			if creds == nil {
 				return nil, fmt.Errorf("%s needs AWS credentials", EnvSigV4)
 			}
-			opts = append(opts, otlptracehttp.WithHTTPClient(&http.Client{
-				Transport: &SigV4Transport{Credentials: creds, Region: c.region, Service: "xray"}}))
+			hc = &http.Client{Transport: &SigV4Transport{Credentials: creds, Region: c.region, Service: "xray"}}
+		}
+		if c.protocol == ProtocolHTTPJSON {
+			client, err := newOTLPJSONClient(c.getenv, hc)
+			if err != nil {
+				return nil, err
+			}
+			return NewOTLPExporter(ctx, client)
+		}
+		var opts []otlptracehttp.Option
+		if hc != nil {
+			opts = append(opts, otlptracehttp.WithHTTPClient(hc))
 		}
 		return NewOTLPExporter(ctx, otlptracehttp.NewClient(opts...))
 	}
@@ -81,9 +91,9 @@ func (t *SigV4Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return next.RoundTrip(r)
 }
 
-// OTLPFile writes spans as OTLP/JSON (one TracesData object per
-// line, ids in hex as the OTLP/JSON encoding requires), the local stack's
-// traces.jsonl. It is an otlptrace.Client: NewOTLPFileExporter wraps it.
+// OTLPFile writes spans as OTLP/JSON (one TracesData object per line),
+// the local stack's traces.jsonl. It is an otlptrace.Client:
+// NewOTLPFileExporter wraps it. See encodeOTLPJSON for the encoding.
 type OTLPFile struct {
 	mu sync.Mutex
 	w  io.Writer
@@ -104,11 +114,7 @@ func (f *OTLPFile) Stop(context.Context) error { return nil }
 
 // UploadTraces implements otlptrace.Client.
 func (f *OTLPFile) UploadTraces(_ context.Context, spans []*tracepb.ResourceSpans) error {
-	raw, err := protojson.Marshal(&tracepb.TracesData{ResourceSpans: spans})
-	if err != nil {
-		return fmt.Errorf("could not encode spans: %w", err)
-	}
-	line, err := hexIDs(raw)
+	line, err := encodeOTLPJSON(&tracepb.TracesData{ResourceSpans: spans})
 	if err != nil {
 		return err
 	}
@@ -118,8 +124,22 @@ func (f *OTLPFile) UploadTraces(_ context.Context, spans []*tracepb.ResourceSpan
 	return err
 }
 
-// hexIDs rewrites protojson's base64 ids as the hex OTLP/JSON specifies.
-// https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
+// encodeOTLPJSON encodes td as the OTLP/JSON encoding specifies
+// (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding): the
+// protobuf JSON mapping with lowerCamelCase keys, except that trace and
+// span ids are hex, not base64, and enum values (span kind, status code)
+// are integers, not names ("Values of enum fields MUST be encoded as
+// integer values"). The collector's own decoder (pdata's
+// ptrace.JSONUnmarshaler) reads it: TestOTLPFileDecodesWithTheCollector.
+func encodeOTLPJSON(td *tracepb.TracesData) ([]byte, error) {
+	raw, err := protojson.MarshalOptions{UseEnumNumbers: true}.Marshal(td)
+	if err != nil {
+		return nil, fmt.Errorf("could not encode spans: %w", err)
+	}
+	return hexIDs(raw)
+}
+
+// hexIDs rewrites protojson's base64 ids as hex.
 func hexIDs(raw []byte) ([]byte, error) {
 	var doc any
 	if err := json.Unmarshal(raw, &doc); err != nil {

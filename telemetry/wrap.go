@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -14,13 +15,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-lambda-go/otellambda"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/alchemiser/alchemiser/internal/errtype"
+	"github.com/alchemiser/alchemiser/internal/spanerr"
 )
 
 // HandlerFunc is the handler shape the wrapper takes: the raw EventBridge
@@ -36,9 +37,13 @@ type HandlerFunc func(ctx context.Context, event json.RawMessage) error
 // lambda.Start. The runtime reports a failed invocation with the error's
 // errtype name (the error_type of the logs, spans and metrics) as its
 // errorType, not the wrapper type aws-lambda-go would name.
-func (t *Telemetry) Wrap(h HandlerFunc) lambda.Handler {
+func (t *Telemetry) Wrap(h HandlerFunc, opts ...WrapOption) lambda.Handler {
+	var w wrapConfig
+	for _, o := range opts {
+		o(&w)
+	}
 	inner := handlerFunc(func(ctx context.Context, raw []byte) ([]byte, error) {
-		return nil, t.invoke(ctx, raw, h)
+		return nil, t.invoke(ctx, raw, h, w)
 	})
 	return runtimeHandler{otellambda.WrapHandler(inner,
 		otellambda.WithTracerProvider(t.tp),
@@ -77,13 +82,16 @@ func (r runtimeHandler) Invoke(ctx context.Context, payload []byte) ([]byte, err
 	return out, nil
 }
 
-func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFunc) (err error) {
+func (t *Telemetry) invoke(ctx context.Context, raw json.RawMessage, h HandlerFunc, w wrapConfig) (err error) {
 	ev := t.peek(raw)
 	inv := t.invocation(ctx, ev)
 	ctx = ContextWithInvocation(ctx, inv)
 	span := trace.SpanFromContext(ctx)
 	inv.span = span
 	t.annotate(ctx, span, inv, ev)
+	if ev.DetailType == "" {
+		t.annotateTrigger(span, raw, w)
+	}
 	attrs := t.invocationAttrs(ev.DetailType)
 	start := time.Now()
 	defer func() {
@@ -124,31 +132,88 @@ func (t *Telemetry) invocation(ctx context.Context, ev eventInfo) *Invocation {
 	return inv
 }
 
-// annotate adds what otellambda does not: FaaS trigger and cold start,
-// messaging attributes (semconv has no EventBridge system; we use
-// "aws.eventbridge"), the workflow ids, and a link for replays.
+// annotate adds what otellambda does not: FaaS cold start, the
+// messaging attributes of an EventBridge event, the workflow ids, and a
+// link for replays and redrives. Attributes without a value are left out.
+//
+// The span is the invocation's SERVER span, named after the function: the
+// AWS Lambda conventions ask that of every trigger they do not name
+// otherwise, and EventBridge is not named
+// (https://opentelemetry.io/docs/specs/semconv/faas/aws-lambda/#all-triggers).
+// The messaging conventions' CONSUMER kind and "process {destination}"
+// name are for a span of the messaging instrumentation's own; the
+// conventions' one case of a CONSUMER invocation span is SQS's batch,
+// which an EventBridge rule's target (one event per invocation) is not.
+// With faas.trigger "pubsub" the span carries the messaging attributes
+// of processing the event, as the FaaS conventions ask of a pubsub
+// trigger (https://opentelemetry.io/docs/specs/semconv/faas/faas-spans/#pubsub):
+// messaging.operation.name and .type "process", and
+// messaging.destination.name the bus it came through (WithEventBus; an
+// EventBridge event does not name its bus).
 func (t *Telemetry) annotate(ctx context.Context, span trace.Span, inv *Invocation, ev eventInfo) {
-	span.SetName(t.cfg.function + " process " + ev.DetailType)
-	attrs := []attribute.KeyValue{
-		semconv.FaaSTriggerPubSub, semconv.FaaSColdstart(inv.ColdStart), semconv.CloudProviderAWS,
-		attribute.String("messaging.system", "aws.eventbridge"),
-		attribute.String("messaging.operation.type", "process"),
-		attribute.String("messaging.destination.name", ev.Source),
-		attribute.String("messaging.message.id", ev.ID),
-		attribute.String("alchemiser.event_type", ev.DetailType),
-		attribute.String("alchemiser.event_id", inv.EventID),
-		attribute.String("alchemiser.correlation_id", inv.CorrelationID),
-	}
+	span.SetName(t.cfg.function) // otellambda's name is the process's, and the local stack runs five in one
+	attrs := []attribute.KeyValue{semconv.FaaSColdstart(inv.ColdStart), semconv.CloudProviderAWS}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		attrs = append(attrs, semconv.CloudResourceID(lc.InvokedFunctionArn))
+		attrs = appendNonEmpty(attrs, semconv.CloudResourceID(functionARN(lc.InvokedFunctionArn)))
+	}
+	if ev.DetailType != "" {
+		attrs = append(attrs, semconv.FaaSTriggerPubSub, semconv.MessagingSystemKey.String("aws.eventbridge"),
+			semconv.MessagingOperationName("process"), semconv.MessagingOperationTypeProcess)
+		attrs = appendNonEmpty(attrs, semconv.MessagingDestinationName(t.cfg.bus), semconv.MessagingMessageID(ev.ID),
+			attribute.String("alchemiser.event_type", ev.DetailType), attribute.String("alchemiser.event_id", inv.EventID),
+			attribute.String("alchemiser.correlation_id", inv.CorrelationID))
 	}
 	span.SetAttributes(attrs...)
 	if ev.replayed() {
 		if sc := ev.original(t.prop); sc.IsValid() {
-			span.AddLink(trace.Link{SpanContext: sc, Attributes: []attribute.KeyValue{
-				attribute.String("alchemiser.replay_name", ev.ReplayName)}})
+			span.AddLink(trace.Link{SpanContext: sc, Attributes: appendNonEmpty(nil,
+				attribute.String("alchemiser.replay_name", ev.ReplayName),
+				attribute.String("alchemiser.redrive", ev.Detail.Metadata.Redrive))})
 		}
 	}
+}
+
+// annotateTrigger sets faas.trigger and a schedule's attributes for an
+// input that is not an EventBridge event: "timer" with faas.cron and
+// faas.time for a schedule's invocation
+// (https://opentelemetry.io/docs/specs/semconv/faas/faas-spans/#timer),
+// "other" otherwise.
+func (t *Telemetry) annotateTrigger(span trace.Span, raw []byte, w wrapConfig) {
+	var tr Trigger
+	if w.trigger != nil {
+		tr = w.trigger(raw)
+	}
+	attrs := []attribute.KeyValue{semconv.FaaSTriggerOther}
+	if tr.Timer {
+		attrs[0] = semconv.FaaSTriggerTimer
+		attrs = appendNonEmpty(attrs, semconv.FaaSCron(tr.Cron))
+		if !tr.Time.IsZero() {
+			attrs = append(attrs, semconv.FaaSTime(tr.Time.UTC().Format(time.RFC3339)))
+		}
+	}
+	span.SetAttributes(appendNonEmpty(attrs, attribute.String("alchemiser.trigger", tr.Name))...)
+}
+
+// appendNonEmpty appends the attributes that have a value.
+func appendNonEmpty(dst []attribute.KeyValue, kvs ...attribute.KeyValue) []attribute.KeyValue {
+	for _, kv := range kvs {
+		if kv.Value.Type() != attribute.STRING || kv.Value.AsString() != "" {
+			dst = append(dst, kv)
+		}
+	}
+	return dst
+}
+
+// functionARN is an invoked ARN without its alias or version: the
+// function's cloud.resource_id ("This may be different from
+// cloud.resource_id if an alias is involved", the aws.lambda.invoked_arn
+// attribute of the AWS Lambda conventions).
+func functionARN(invoked string) string {
+	parts := strings.SplitN(invoked, ":", 8)
+	if len(parts) == 8 {
+		return strings.Join(parts[:7], ":")
+	}
+	return invoked
 }
 
 func (t *Telemetry) finish(ctx context.Context, span trace.Span, start time.Time, attrs metric.MeasurementOption, err error, errType, source string) {
@@ -158,8 +223,9 @@ func (t *Telemetry) finish(ctx context.Context, span trace.Span, start time.Time
 	if err == nil {
 		return
 	}
-	span.RecordError(err)
-	span.SetStatus(codes.Error, err.Error())
+	// Status and error.type on the invocation span; the exception event
+	// only if no span below recorded it (spanerr).
+	spanerr.Record(span, err)
 	t.inst.errors.Add(ctx, 1, attrs, metric.WithAttributes(attribute.String("error_type", errType)))
 	if errType != "panic" {
 		t.log.ErrorContext(ctx, "invocation failed", "error", err.Error(), "error_type", errType,

@@ -13,12 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alchemiser/alchemiser/internal/spanerr"
 	"github.com/alchemiser/alchemiser/telemetry/telemetrytest"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -31,13 +33,13 @@ type fixture struct {
 
 func setup(t *testing.T, env map[string]string) fixture {
 	t.Helper()
-	base := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "execution", "AWS_REGION": "us-east-1", "OTEL_SERVICE_NAME": "alchemiser"}
+	base := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "execution", "AWS_REGION": "us-east-1"}
 	for k, v := range env {
 		base[k] = v
 	}
 	f := fixture{spans: tracetest.NewInMemoryExporter(), out: &bytes.Buffer{}}
 	tel, err := Init(context.Background(), nil, WithEnv(func(k string) string { return base[k] }),
-		WithOutput(f.out), WithSpanExporter(f.spans))
+		WithOutput(f.out), WithSpanExporter(f.spans), WithEventBus("alchemiser-bus"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,7 @@ func event(t *testing.T, withTrace bool, extra map[string]any) []byte {
 
 func lambdaCtx() context.Context {
 	return lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-1",
-		InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:execution"})
+		InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:execution:live"})
 }
 
 func (f fixture) invoke(t *testing.T, ctx context.Context, raw []byte, h HandlerFunc) error {
@@ -109,12 +111,15 @@ func TestInvocationSpanContinuesTheProducer(t *testing.T) {
 	}
 	for key, want := range map[string]string{"faas.trigger": "pubsub", "faas.coldstart": "true", "messaging.system": "aws.eventbridge",
 		"faas.invocation_id": "req-1", "alchemiser.correlation_id": "C1", "cloud.account.id": "123456789012",
-		"messaging.message.id": "eb-1"} {
+		"messaging.message.id": "eb-1", "messaging.operation.name": "process", "messaging.operation.type": "process",
+		"messaging.destination.name": "alchemiser-bus", "alchemiser.event_type": "RebalancePlanned",
+		"cloud.resource_id": "arn:aws:lambda:us-east-1:123456789012:function:execution"} {
 		if got := attr(s, key); got != want {
 			t.Errorf("%s = %q, want %q", key, got, want)
 		}
 	}
-	if s.Name != "execution process RebalancePlanned" || s.SpanKind != trace.SpanKindServer {
+	// The AWS Lambda conventions: a SERVER span named after the function.
+	if s.Name != "execution" || s.SpanKind != trace.SpanKindServer {
 		t.Errorf("span %q kind %v", s.Name, s.SpanKind)
 	}
 	log := ""
@@ -172,6 +177,28 @@ func TestReplayGetsALinkNotAParent(t *testing.T) {
 	}
 }
 
+// A redriven event (metadata.redrive, set by the DLQ redrive) starts a new
+// trace linked to the original producer, as a replay does.
+func TestRedriveGetsALinkNotAParent(t *testing.T) {
+	f := setup(t, nil)
+	raw := event(t, true, nil)
+	var env map[string]any
+	_ = json.Unmarshal(raw, &env)
+	env["detail"].(map[string]any)["metadata"].(map[string]any)["redrive"] = "dlq-message-1"
+	raw, _ = json.Marshal(env)
+	_ = f.invoke(t, lambdaCtx(), raw, func(context.Context, json.RawMessage) error { return nil })
+	s := f.spans.GetSpans()[0]
+	if s.SpanContext.TraceID() == producer.TraceID() || s.Parent.IsValid() {
+		t.Errorf("the redrive continued the original trace")
+	}
+	if len(s.Links) != 1 || s.Links[0].SpanContext.SpanID() != producer.SpanID() {
+		t.Fatalf("links %+v", s.Links)
+	}
+	if got := s.Links[0].Attributes; len(got) != 1 || got[0].Key != "alchemiser.redrive" || got[0].Value.AsString() != "dlq-message-1" {
+		t.Errorf("link attributes %v", got)
+	}
+}
+
 func TestErrorsAreRecordedLoggedAndCounted(t *testing.T) {
 	f := setup(t, nil)
 	err := f.invoke(t, lambdaCtx(), event(t, true, nil), func(context.Context, json.RawMessage) error {
@@ -206,6 +233,41 @@ func TestErrorsAreRecordedLoggedAndCounted(t *testing.T) {
 	}
 	if !sawErrors {
 		t.Errorf("no %s metric: %s", MetricErrors, out)
+	}
+}
+
+func eventAttr(e sdktrace.Event, key string) string {
+	for _, a := range e.Attributes {
+		if string(a.Key) == key {
+			return a.Value.Emit()
+		}
+	}
+	return ""
+}
+
+// An error a span inside the handler already recorded (spanerr) fails the
+// invocation span with its error.type, without a second exception event.
+func TestAnExceptionRecordedBelowIsNotRecordedAgain(t *testing.T) {
+	f := setup(t, nil)
+	_ = f.invoke(t, lambdaCtx(), event(t, true, nil), func(ctx context.Context, _ json.RawMessage) error {
+		_, span := f.tel.TracerProvider().Tracer("test").Start(ctx, "broker call")
+		err := spanerr.Record(span, &leaseError{key: "K"})
+		span.End()
+		return fmt.Errorf("could not execute: %w", err)
+	})
+	var inner, outer tracetest.SpanStub
+	for _, s := range f.spans.GetSpans() {
+		if s.Name == "broker call" {
+			inner = s
+		} else {
+			outer = s
+		}
+	}
+	if len(inner.Events) != 1 || len(outer.Events) != 0 {
+		t.Errorf("exception events: %d on the call, %d on the invocation; want 1 and 0", len(inner.Events), len(outer.Events))
+	}
+	if outer.Status.Code != codes.Error || attr(outer, "error.type") != "leaseError" {
+		t.Errorf("invocation span: status %v, error.type %q", outer.Status, attr(outer, "error.type"))
 	}
 }
 
@@ -313,6 +375,10 @@ func TestTheErrorTypeIsOneNameEverywhere(t *testing.T) {
 	out := f.out.String()
 	if !strings.Contains(out, `"error_type":"leaseError"`) || strings.Count(out, `"error_type":"leaseError"`) != 2 {
 		t.Errorf("want the log line and the EMF dimension to say leaseError:\n%s", out)
+	}
+	s := f.spans.GetSpans()[0]
+	if attr(s, "error.type") != "leaseError" || len(s.Events) != 1 || eventAttr(s.Events[0], "exception.type") != "leaseError" {
+		t.Errorf("the span says error.type %q, events %+v", attr(s, "error.type"), s.Events)
 	}
 	err = Invoke(lambdaCtx(), h, event(t, true, nil))
 	if le := (*leaseError)(nil); !errors.As(err, &le) {

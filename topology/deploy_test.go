@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -30,6 +31,13 @@ func TestTemplateDeploysGradually(t *testing.T) {
 	for _, s := range top.Schedules {
 		if s.Function != "SchedulerFunction" || s.Qualifier != "live" {
 			t.Errorf("schedule %s targets %s qualifier %q", s.LogicalID, s.Function, s.Qualifier)
+		}
+		// The Input's cron is the invocation span's faas.cron: the schedule's own.
+		var in struct {
+			Cron string `json:"cron"`
+		}
+		if err := json.Unmarshal([]byte(s.Input), &in); err != nil || in.Cron != s.Expression {
+			t.Errorf("schedule %s: Input's cron %q, want its ScheduleExpression %q (%v)", s.LogicalID, in.Cron, s.Expression, err)
 		}
 	}
 	dev, err := LoadFile(templatePath, Options{Parameters: map[string]string{"DeploymentType": "AllAtOnce"}})

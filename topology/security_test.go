@@ -142,7 +142,7 @@ func TestSecurityRulesCatchViolations(t *testing.T) {
 			"ExecutionLogGroup: AWS::Logs::LogGroup holds data but has no DeletionPolicy"},
 		{"hard-coded partition", "aws:SourceArn: !Sub arn:${AWS::Partition}:events:", "aws:SourceArn: !Sub arn:aws:events:",
 			"EventsDLQPolicy: an ARN hard-codes the partition aws"},
-		{"plaintext secret in Globals", "        OTEL_SERVICE_NAME: alchemiser\n", "        OTEL_SERVICE_NAME: alchemiser\n        SLACK_WEBHOOK: https://hooks.example.com/x\n",
+		{"plaintext secret in Globals", "        POWERTOOLS_SERVICE_NAME: alchemiser\n", "        POWERTOOLS_SERVICE_NAME: alchemiser\n        SLACK_WEBHOOK: https://hooks.example.com/x\n",
 			"ExecutionFunction: environment variable SLACK_WEBHOOK is named like a secret and holds a literal"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -29,7 +29,7 @@ func TestTemplateTopology(t *testing.T) {
 	}
 	ex := top.Functions["ExecutionFunction"]
 	if ex.Name != "alchemiser-execution" || ex.Timeout != 300*time.Second || ex.Env["EVENT_BUS_NAME"] != "alchemiser-bus" ||
-		ex.Env["KILL_SWITCH_PARAMETER"] != "/alchemiser/trading-enabled" || ex.Env["OTEL_SERVICE_NAME"] != "alchemiser" {
+		ex.Env["KILL_SWITCH_PARAMETER"] != "/alchemiser/trading-enabled" || ex.Env["POWERTOOLS_SERVICE_NAME"] != "alchemiser" {
 		t.Errorf("execution function: %+v", ex)
 	}
 	if ex.Async != (AsyncConfig{MaxRetries: 2, MaxAge: time.Hour, OnFailure: "FailedInvocationsQueue"}) {

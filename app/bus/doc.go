@@ -15,9 +15,11 @@
 //
 // Every publisher stamps the source it was built with
 // ("alchemiser.<module>"); the event's type is its detail-type.
-// StartPublish starts the publish span and writes its W3C trace context and
-// the workflow ids (as baggage) into the event's metadata, so consumers
-// continue the trace even after an archive replay or a redrive.
+// StartPublish starts the publish span ("send {bus}", the messaging
+// conventions' send span) and writes its W3C trace context and the
+// workflow ids (as baggage) into the event's metadata, which an archive
+// replay and a redrive keep: their consumers start a new trace linked to
+// that context.
 //
 // A detail too large for an event goes to a ClaimStore (PutClaimCheck);
 // the event keeps its metadata and a ClaimCheck (URI, size, SHA-256), and

@@ -7,6 +7,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/propagation"
+	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -15,22 +16,35 @@ import (
 // consumers outside this code base).
 var w3c = propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
 
-// StartPublish starts the PRODUCER span of publishing ev, with the tracer
-// of the span already in ctx (no global provider), and stamps ev's
-// metadata.trace with it, so the consumer's span becomes its child. The
-// EventBridge TraceHeader alone would not do: it is not archived, replayed
-// or redriven with the event.
-func StartPublish(ctx context.Context, source string, ev events.Event) (context.Context, trace.Span) {
+// StartPublish starts the PRODUCER span of publishing ev to the event bus
+// busName, with the tracer of the span already in ctx (no global
+// provider), and stamps ev's metadata.trace with it, so the consumer's
+// span becomes its child. The EventBridge TraceHeader alone would not do:
+// it is not archived, replayed or redriven with the event.
+//
+// The span follows the messaging conventions' send span
+// (https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/):
+// named "{messaging.operation.name} {messaging.destination.name}", "send
+// alchemiser-bus", the destination being the bus (an EventBridge event is
+// sent to a bus, and rules route it from there); the event's type is an
+// attribute. messaging.system is "aws.eventbridge": the conventions list
+// no value for EventBridge.
+func StartPublish(ctx context.Context, busName string, ev events.Event) (context.Context, trace.Span) {
 	tracer := trace.SpanFromContext(ctx).TracerProvider().Tracer("github.com/alchemiser/alchemiser/app/bus")
-	ctx, span := tracer.Start(ctx, "publish "+ev.EventType(), trace.WithSpanKind(trace.SpanKindProducer),
-		trace.WithAttributes(
-			attribute.String("messaging.system", "aws.eventbridge"),
-			attribute.String("messaging.operation.type", "send"),
-			attribute.String("messaging.destination.name", source),
-			attribute.String("alchemiser.event_type", ev.EventType()),
-			attribute.String("alchemiser.event_id", ev.Meta().EventID),
-			attribute.String("alchemiser.correlation_id", ev.Meta().CorrelationID),
-		))
+	attrs := []attribute.KeyValue{
+		semconv.MessagingSystemKey.String("aws.eventbridge"),
+		semconv.MessagingOperationName("send"),
+		semconv.MessagingOperationTypeSend,
+		attribute.String("alchemiser.event_type", ev.EventType()),
+		attribute.String("alchemiser.event_id", ev.Meta().EventID),
+		attribute.String("alchemiser.correlation_id", ev.Meta().CorrelationID),
+	}
+	name := "send"
+	if busName != "" {
+		name += " " + busName
+		attrs = append(attrs, semconv.MessagingDestinationName(busName))
+	}
+	ctx, span := tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindProducer), trace.WithAttributes(attrs...))
 	m := ev.Meta()
 	carrier := propagation.MapCarrier{}
 	w3c.Inject(withIDs(ctx, m), carrier)

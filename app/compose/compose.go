@@ -2,6 +2,7 @@ package compose
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -123,12 +124,28 @@ func Build(fn string, d Deps, opts ...Option) (*Function, error) {
 	}
 	f := &Function{Handler: lambda.NewHandler(h)}
 	if d.Telemetry != nil {
-		f.Handler = d.Telemetry.Wrap(telemetry.HandlerFunc(h))
+		var opts []telemetry.WrapOption
+		if !consumesEvents(fn) {
+			opts = append(opts, telemetry.WithTrigger(scheduleTrigger))
+		}
+		f.Handler = d.Telemetry.Wrap(telemetry.HandlerFunc(h), opts...)
 		chain = append(chain, Telemetry)
 	}
 	slices.Reverse(chain)
 	f.Chain = chain
 	return f, nil
+}
+
+// scheduleTrigger reads the scheduler's input for its invocation span:
+// EventBridge Scheduler's schedules (triggers "schedule" and "watchdog",
+// template.yaml) are timers, with the schedule's expression and time;
+// anything else (verify, manual, loadtest: an operator's or a harness's
+// invoke) is another trigger.
+func scheduleTrigger(raw []byte) telemetry.Trigger {
+	var in handlers.ScheduleInput
+	_ = json.Unmarshal(raw, &in) // the handler refuses what it cannot read
+	timer := in.Trigger == "schedule" || in.Trigger == "watchdog"
+	return telemetry.Trigger{Timer: timer, Cron: in.Cron, Time: in.ScheduledTime, Name: in.Trigger}
 }
 
 // consumesEvents is false for the scheduler, whose input is EventBridge

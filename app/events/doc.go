@@ -15,7 +15,9 @@
 // creation time), correlation_id (the workflow; equal to the WorkflowStarted
 // event_id), causation_id (always the parent event's event_id; a workflow's
 // first event is its own cause), schema_version "MAJOR.MINOR", occurred_at
-// (RFC 3339) and trace (W3C traceparent, tracestate, baggage).
+// (RFC 3339) and trace (W3C traceparent, tracestate, baggage). A redriven
+// event also has redrive (MarkRedriven: the dead-letter message it came
+// from), first in the metadata; Unmarked gives the detail as published.
 //
 // # Decoding rules
 //

@@ -43,7 +43,8 @@ func (e *Executor) callWithin(ctx context.Context, endpoint string, timeout time
 		actx, cancel := bound(sctx, timeout)
 		_, err := e.breaker.Execute(func() (any, error) { return nil, f(actx) })
 		cancel()
-		endCall(span, err)
+		e.stateChanges(sctx)
+		err = endCall(span, err)
 		e.cfg.Observer.BrokerCall(ctx, endpoint, e.cfg.Now().Sub(start), err)
 		switch {
 		case errors.Is(err, gobreaker.ErrOpenState), errors.Is(err, gobreaker.ErrTooManyRequests):

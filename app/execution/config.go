@@ -47,8 +47,10 @@ type Config struct {
 	Now      func() time.Time
 	Rand     *rand.Rand // jitter; math/rand/v2's global source (safe for concurrent use) when nil
 	Observer Observer
-	// OnBreakerStateChange is called when the breaker changes state.
-	OnBreakerStateChange func(from, to string)
+	// OnBreakerStateChange is called when the breaker changes state, with
+	// the context of the call that changed it (its invocation's trace and
+	// workflow ids), in that call's goroutine after the call.
+	OnBreakerStateChange func(ctx context.Context, from, to string)
 }
 
 func (c Config) withDefaults() (Config, error) {

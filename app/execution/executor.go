@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/alchemiser/alchemiser/app/broker"
 	"github.com/alchemiser/alchemiser/app/internal/retry"
@@ -83,6 +84,12 @@ type Executor struct {
 	cfg     Config
 	breaker *gobreaker.CircuitBreaker[any]
 	retry   retry.Policy
+
+	// changes are the breaker's transitions not yet reported: gobreaker
+	// calls OnStateChange without a context, inside Execute, so the call
+	// reports them with its own once Execute returns (stateChanges).
+	changesMu sync.Mutex
+	changes   [][2]string
 }
 
 // New returns an executor trading through b.
@@ -99,12 +106,30 @@ func New(b broker.Broker, cfg Config) (*Executor, error) {
 		// A rejection or a missing order is an answer, not an outage.
 		IsSuccessful: func(err error) bool { return err == nil || !broker.IsRetryable(err) },
 		OnStateChange: func(_ string, from, to gobreaker.State) {
-			if cfg.OnBreakerStateChange != nil {
-				cfg.OnBreakerStateChange(from.String(), to.String())
-			}
+			e.changesMu.Lock()
+			e.changes = append(e.changes, [2]string{from.String(), to.String()})
+			e.changesMu.Unlock()
 		},
 	})
 	return e, nil
+}
+
+// stateChanges reports the breaker's transitions since the last report
+// to OnBreakerStateChange with ctx. In Lambda an environment runs one
+// invocation at a time, so ctx is the invocation whose call changed the
+// state; under concurrent use it is that of a call that just used the
+// breaker.
+func (e *Executor) stateChanges(ctx context.Context) {
+	e.changesMu.Lock()
+	changes := e.changes
+	e.changes = nil
+	e.changesMu.Unlock()
+	if e.cfg.OnBreakerStateChange == nil {
+		return
+	}
+	for _, c := range changes {
+		e.cfg.OnBreakerStateChange(ctx, c[0], c[1])
+	}
 }
 
 // Execute sells, then buys. See the package documentation for which

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -123,22 +124,25 @@ func TestBreakerOpensAndFailsFast(t *testing.T) {
 		errs[i] = unavailable()
 	}
 	f.failNext["quote"] = errs
-	e, _ := executor(t, f, Config{BreakerTrips: 3, MaxAttempts: 2, OnBreakerStateChange: func(from, to string) {
-		transitions = append(transitions, from+"->"+to)
+	type invocationKey struct{}
+	e, _ := executor(t, f, Config{BreakerTrips: 3, MaxAttempts: 2, OnBreakerStateChange: func(ctx context.Context, from, to string) {
+		// The call's context: the state-change line is the invocation's.
+		transitions = append(transitions, from+"->"+to+" in "+fmt.Sprint(ctx.Value(invocationKey{})))
 	}})
 	// Sells go straight to the quote; no successful account read in between.
-	_, err := e.Execute(context.Background(), plan(sell("A", "1")))
+	ctx := context.WithValue(context.Background(), invocationKey{}, "inv-1")
+	_, err := e.Execute(ctx, plan(sell("A", "1")))
 	if !errors.Is(err, ErrRetryable) {
 		t.Fatalf("first: %v", err)
 	}
-	_, err = e.Execute(context.Background(), plan(sell("A", "1")))
+	_, err = e.Execute(ctx, plan(sell("A", "1")))
 	if !errors.Is(err, ErrBreakerOpen) || !errors.Is(err, ErrRetryable) {
 		t.Fatalf("second: %v", err)
 	}
 	if len(f.failNext["quote"]) != 20-3 {
 		t.Errorf("broker saw %d calls, want 3 before the breaker opened", 20-len(f.failNext["quote"]))
 	}
-	if strings.Join(transitions, ",") != "closed->open" {
+	if strings.Join(transitions, ",") != "closed->open in inv-1" {
 		t.Errorf("transitions %v", transitions)
 	}
 }

@@ -106,7 +106,7 @@ func (h *Execution) Handle(ctx context.Context, raw json.RawMessage) error {
 	}
 	ectx, span := stage(ectx, "execution execute")
 	report, err := h.Executor.Execute(ectx, request(plan))
-	endStage(span, err)
+	err = endStage(span, err)
 	if err != nil {
 		// Execute fails as a whole only when it could not proceed (breaker
 		// open, deadline, account unreadable): a retry of the invocation
@@ -266,7 +266,7 @@ func (h *Execution) dryRun(ctx context.Context, plan *events.RebalancePlanned, h
 	trades := request(plan).Items
 	rctx, span := stage(ctx, "execution dry run")
 	after, err := h.dryRunReads(rctx, plan, trades)
-	endStage(span, err)
+	err = endStage(span, err)
 	var end events.Event
 	if err != nil {
 		log.WarnContext(ctx, "dry run: the broker could not be read", "plan_id", plan.PlanID, "error", err.Error(), "error_type", errtype.Of(err))

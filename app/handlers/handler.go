@@ -11,7 +11,7 @@ import (
 	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/metrics"
 	"github.com/alchemiser/alchemiser/internal/errtype"
-	"go.opentelemetry.io/otel/codes"
+	"github.com/alchemiser/alchemiser/internal/spanerr"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -118,11 +118,11 @@ func stage(ctx context.Context, name string) (context.Context, trace.Span) {
 	return tracer.Start(ctx, name)
 }
 
-// endStage ends span, recording err.
-func endStage(span trace.Span, err error) {
-	if err != nil {
-		span.RecordError(err)
-		span.SetStatus(codes.Error, err.Error())
-	}
+// endStage ends span, failed by err (spanerr.Record), and returns err
+// marked as recorded: return it, not err, so the invocation span does not
+// record the exception again.
+func endStage(span trace.Span, err error) error {
+	err = spanerr.Record(span, err)
 	span.End()
+	return err
 }

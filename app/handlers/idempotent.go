@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/idempotency"
 )
 
@@ -21,7 +22,8 @@ const IdempotencyLease = 20 * time.Second
 // Idempotent makes h handle each event at most once per function: the key
 // is the function and the event's metadata.event_id, the payload its
 // detail (so a replayed envelope, which differs only by replay-name and
-// envelope id, is the same payload). A second delivery is skipped and
+// envelope id, is the same payload; so is a redriven one, whose mark
+// events.Unmarked removes). A second delivery is skipped and
 // counted, and so is a delivery that races a running one when the guard
 // holds leases (idempotency.Guard.Absorbs): the running delivery's own
 // invocation owns the event and its retries, so the duplicate succeeds
@@ -42,7 +44,9 @@ func Idempotent(g *idempotency.Guard, function string, d Deps, h Func) Func {
 			return h(ctx, raw) // the handler rejects what it cannot read, with a precise error
 		}
 		key := idempotency.Key(function, meta.Metadata.EventID)
-		_, replayed, err := g.Do(ctx, key, env.Detail, func(ctx context.Context) ([]byte, error) {
+		// The payload is the detail as first published: a redrive's mark
+		// does not make it a different one.
+		_, replayed, err := g.Do(ctx, key, events.Unmarked(env.Detail), func(ctx context.Context) ([]byte, error) {
 			return nil, h(ctx, raw)
 		})
 		switch {

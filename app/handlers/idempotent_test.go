@@ -12,6 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/alchemiser/alchemiser/app/events"
 	"github.com/alchemiser/alchemiser/app/idempotency"
 )
 
@@ -118,5 +119,35 @@ func TestWithoutALeaseADuplicateMeetingARunningDeliveryFails(t *testing.T) {
 		}
 		close(release)
 		synctest.Wait()
+	})
+}
+
+// A redrive of an event that was in fact handled is a duplicate: the
+// guard hashes the detail without the redrive's mark, so it is the same
+// payload, skipped, not a payload mismatch.
+func TestARedrivenEventThatWasHandledIsADuplicate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var runs atomic.Int32
+		h, logs := guarded(IdempotencyLease, func(context.Context, json.RawMessage) error { runs.Add(1); return nil })
+		if err := h(context.Background(), delivery); err != nil {
+			t.Fatal(err)
+		}
+		var env struct {
+			DetailType string          `json:"detail-type"`
+			Detail     json.RawMessage `json:"detail"`
+		}
+		_ = json.Unmarshal(delivery, &env)
+		marked, ok := events.MarkRedriven(env.Detail, "dlq-message-1")
+		if !ok {
+			t.Fatal("not marked")
+		}
+		env.Detail = marked
+		redriven, _ := json.Marshal(env)
+		if err := h(context.Background(), redriven); err != nil {
+			t.Fatalf("the redrive: %v, want a skipped duplicate", err)
+		}
+		if runs.Load() != 1 || !strings.Contains(logs.String(), `"first_delivery":"completed"`) {
+			t.Errorf("ran %d times; logs %s", runs.Load(), logs.String())
+		}
 	})
 }

@@ -37,7 +37,7 @@ func (h *Portfolio) Handle(ctx context.Context, raw json.RawMessage) error {
 	}
 	sctx, span := stage(ctx, "portfolio snapshot")
 	snap, before, err := snapshot(sctx, h.Broker, symbolsOf(sig.Allocations))
-	endStage(span, err)
+	err = endStage(span, err)
 	if err != nil {
 		if transient(ctx, err) {
 			return fmt.Errorf("could not read the account: %w", err)
@@ -46,7 +46,7 @@ func (h *Portfolio) Handle(ctx context.Context, raw json.RawMessage) error {
 	}
 	_, span = stage(ctx, "portfolio plan")
 	plan, err := h.Planner.Plan(sig.CorrelationID, snap, targets(sig.Allocations))
-	endStage(span, err)
+	err = endStage(span, err)
 	if err != nil {
 		return h.fail(ctx, sig, fmt.Errorf("could not plan the rebalance: %w", err))
 	}

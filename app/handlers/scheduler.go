@@ -22,6 +22,9 @@ type ScheduleInput struct {
 	// verify) finds the workflow it started among others started at the
 	// same time.
 	RunID string `json:"run_id,omitempty"`
+	// Cron, optional, is the schedule's expression (template.yaml repeats
+	// it in each schedule's Input): the invocation span's faas.cron.
+	Cron string `json:"cron,omitempty"`
 }
 
 // TriggerVerify starts a dry-run workflow (events.Workflow.DryRun): every

@@ -39,7 +39,7 @@ func (h *Strategy) Handle(ctx context.Context, raw json.RawMessage) error {
 	asOf := day.AddDate(0, 0, -1)
 	ectx, span := stage(ctx, "strategy evaluate")
 	res, err := h.Engine.Evaluate(ectx, h.Prices, asOf)
-	endStage(span, err)
+	err = endStage(span, err)
 	if err != nil {
 		if transient(ctx, err) {
 			log.WarnContext(ctx, "strategy evaluation interrupted", "error", err.Error(), "error_type", errtype.Of(err))

@@ -20,15 +20,8 @@ func TestFunctionsRunWithTheirTemplateMemoryAndRegion(t *testing.T) {
 }
 
 func testFunctionsRunWithTheirTemplateMemoryAndRegion(t *testing.T) {
-	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Run(context.Background(), Config{Workflows: 1, Seed: 3, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()))
-	if err != nil || !rep.AllCompleted() {
-		t.Fatalf("%v %+v", err, rep)
-	}
-	seen := resources(t, filepath.Join(rep.RunDir, "traces.jsonl"))
+	top, traces := runOne(t, 3)
+	seen := resources(t, traces)
 	for _, fn := range top.FunctionNames() {
 		f := top.Functions[topology.LogicalID(fn)]
 		got, ok := seen[fn]
@@ -38,6 +31,9 @@ func testFunctionsRunWithTheirTemplateMemoryAndRegion(t *testing.T) {
 		if want := strconv.Itoa(f.MemoryMB * 1024 * 1024); got["faas.max_memory"] != want {
 			t.Errorf("%s: faas.max_memory %q, want %s (MemorySize %d MB in template.yaml)", fn, got["faas.max_memory"], want, f.MemoryMB)
 		}
+		if got["service.name"] != fn || got["service.namespace"] != "alchemiser" {
+			t.Errorf("%s: service.name %q in namespace %q: each function is its own service", fn, got["service.name"], got["service.namespace"])
+		}
 		if got["cloud.region"] != top.Region {
 			t.Errorf("%s: cloud.region %q, want %q", fn, got["cloud.region"], top.Region)
 		}
@@ -45,6 +41,21 @@ func testFunctionsRunWithTheirTemplateMemoryAndRegion(t *testing.T) {
 	if len(seen) == 0 {
 		t.Fatal("no spans: the test would check nothing")
 	}
+}
+
+// runOne runs one workflow of seed in a bubble's stack and returns the
+// template's topology and the run's traces.jsonl.
+func runOne(t *testing.T, seed uint64) (*topology.Topology, string) {
+	t.Helper()
+	top, err := topology.Load("template.yaml", alchemiser.Template, topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Config{Workflows: 1, Seed: seed, OutDir: t.TempDir()}, WithNetwork(memnet.Listen()))
+	if err != nil || !rep.AllCompleted() {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	return top, filepath.Join(rep.RunDir, "traces.jsonl")
 }
 
 // resources is each function's resource attributes in traces.jsonl.

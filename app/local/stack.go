@@ -327,11 +327,11 @@ func (s *Stack) telemetry(fn string) (*telemetry.Telemetry, error) {
 	def := s.Top.Functions[topology.LogicalID(fn)]
 	env := map[string]string{
 		"AWS_LAMBDA_FUNCTION_NAME": fn, "AWS_REGION": s.Top.Region, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(def.MemoryMB),
-		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "OTEL_SERVICE_NAME": "alchemiser", "AWS_LAMBDA_LOG_LEVEL": "INFO",
+		"AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_LOG_LEVEL": "INFO",
 	}
 	tel, err := telemetry.Init(context.Background(), nil, telemetry.WithEnv(func(k string) string { return env[k] }),
 		telemetry.WithOutput(io.MultiWriter(f, group, s.metrics.Writer())), telemetry.WithSpanExporter(telemetry.NewOTLPFileExporter(s.traces)),
-		telemetry.WithSecrets(s.secret))
+		telemetry.WithSecrets(s.secret), telemetry.WithEventBus(def.Env["EVENT_BUS_NAME"]))
 	if err != nil {
 		return nil, err
 	}

@@ -177,9 +177,11 @@ func (r *Recorder) OrderDone(ctx context.Context, o execution.Outcome) {
 
 // BreakerStateChange counts a breaker transition; use as
 // execution.Config.OnBreakerStateChange.
-func (r *Recorder) BreakerStateChange(from, to string) {
-	r.add(context.Background(), BreakerStateChanges, attribute.String("state", to))
+// The line is logged with ctx, the call's, so it carries the
+// invocation's trace and workflow ids like every line of the invocation.
+func (r *Recorder) BreakerStateChange(ctx context.Context, from, to string) {
+	r.add(ctx, BreakerStateChanges, attribute.String("state", to))
 	if r != nil && r.Log != nil {
-		r.Log.Warn("circuit breaker state changed", "from", from, "to", to)
+		r.Log.WarnContext(ctx, "circuit breaker state changed", "from", from, "to", to)
 	}
 }

@@ -328,8 +328,10 @@ func newDLQRedriveCmd() *cobra.Command {
 the functions' on-failure destinations of the CloudFormation stack --stack, or
 the queue --queue-url names), puts the EventBridge event each holds back on the
 bus (the stack's, or --bus) with PutEvents, and deletes the message only once the
-bus accepted it. Handlers are idempotent on the event id, so redriving an event
-that was in fact handled does nothing. Exit status: 0 when every message was
+bus accepted it. Each event goes back marked as redriven (metadata.redrive, the
+message's id): its consumer starts a new trace linked to the original. Handlers
+are idempotent on the event id, so redriving an event that was in fact handled
+does nothing. Exit status: 0 when every message was
 redriven, 1 otherwise, 2 on bad usage.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

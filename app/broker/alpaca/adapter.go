@@ -53,21 +53,24 @@ func New(cfg Config) *Adapter {
 		cfg.Sleep = wait.Sleep
 	}
 	return &Adapter{cfg: cfg, data: marketdata.NewAlpacaSource(marketdata.AlpacaConfig{
-		BaseURL: cfg.DataURL, KeyID: cfg.KeyID, Secret: cfg.Secret, HTTPClient: cfg.HTTPClient,
+		BaseURL: cfg.DataURL, KeyID: cfg.KeyID, Secret: cfg.Secret, HTTPClient: traced(cfg.HTTPClient, ""),
 	})}
 }
 
-func (a *Adapter) client(ctx context.Context) *alp.Client {
+// client is a client for one call to endpoint: its requests carry ctx
+// (ctxhttp), and each is an HTTP CLIENT span named after endpoint
+// (traced), a child of the span in ctx.
+func (a *Adapter) client(ctx context.Context, endpoint string) *alp.Client {
 	return alp.NewClient(alp.ClientOpts{
 		APIKey: a.cfg.KeyID, APISecret: a.cfg.Secret, BaseURL: a.cfg.BaseURL,
 		RetryLimit: -1, RetryDelay: time.Millisecond, // -1: the client's loop makes no retry
-		HTTPClient: ctxhttp.Client(ctx, a.cfg.HTTPClient),
+		HTTPClient: ctxhttp.Client(ctx, traced(a.cfg.HTTPClient, endpoint)),
 	})
 }
 
 // Account implements broker.Broker.
 func (a *Adapter) Account(ctx context.Context) (broker.Account, error) {
-	acct, err := a.client(ctx).GetAccount()
+	acct, err := a.client(ctx, "GET /v2/account").GetAccount()
 	if err != nil {
 		return broker.Account{}, wrap("GET /v2/account", err)
 	}
@@ -77,7 +80,7 @@ func (a *Adapter) Account(ctx context.Context) (broker.Account, error) {
 
 // Positions implements broker.Broker.
 func (a *Adapter) Positions(ctx context.Context) ([]broker.Position, error) {
-	ps, err := a.client(ctx).GetPositions()
+	ps, err := a.client(ctx, "GET /v2/positions").GetPositions()
 	if err != nil {
 		return nil, wrap("GET /v2/positions", err)
 	}
@@ -91,9 +94,9 @@ func (a *Adapter) Positions(ctx context.Context) ([]broker.Position, error) {
 
 // Asset implements broker.Broker.
 func (a *Adapter) Asset(ctx context.Context, symbol string) (broker.Asset, error) {
-	as, err := a.client(ctx).GetAsset(symbol)
+	as, err := a.client(ctx, "GET /v2/assets/{symbol}").GetAsset(symbol)
 	if err != nil {
-		return broker.Asset{}, wrap("GET /v2/assets", err)
+		return broker.Asset{}, wrap("GET /v2/assets/{symbol}", err)
 	}
 	return broker.Asset{Symbol: as.Symbol, Tradable: as.Tradable, Fractionable: as.Fractionable}, nil
 }
@@ -113,7 +116,7 @@ func (a *Adapter) LatestQuote(ctx context.Context, symbol string) (marketdata.Qu
 
 // Clock implements broker.Broker.
 func (a *Adapter) Clock(ctx context.Context) (broker.Clock, error) {
-	c, err := a.client(ctx).GetClock()
+	c, err := a.client(ctx, "GET /v2/clock").GetClock()
 	if err != nil {
 		return broker.Clock{}, wrap("GET /v2/clock", err)
 	}
@@ -126,7 +129,7 @@ func (a *Adapter) Clock(ctx context.Context) (broker.Clock, error) {
 // and none for weekends and holidays
 // (https://docs.alpaca.markets/reference/getcalendar-1).
 func (a *Adapter) Calendar(ctx context.Context, start, end time.Time) ([]broker.Session, error) {
-	days, err := a.client(ctx).GetCalendar(alp.GetCalendarRequest{Start: start, End: end})
+	days, err := a.client(ctx, "GET /v2/calendar").GetCalendar(alp.GetCalendarRequest{Start: start, End: end})
 	if err != nil {
 		return nil, wrap("GET /v2/calendar", err)
 	}

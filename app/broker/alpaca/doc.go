@@ -8,6 +8,13 @@
 // retries belong to the execution layer, which honours deadlines and
 // counts them.
 //
+// Every request, the market data API's included, is an HTTP CLIENT span
+// (otelhttp, with the tracer of the span in the call's context) carrying
+// the HTTP client conventions' attributes: server.address and
+// server.port, url.full, http.request.method, http.response.status_code,
+// error.type; it is named "{method} {url.template}" after the endpoint
+// ("POST /v2/orders"), and the market data API's after the method alone.
+//
 // Errors are *broker.Error with the HTTP status, Alpaca's error code and a
 // sentinel (broker.ErrNotFound, ErrRateLimited, ErrUnavailable,
 // ErrRejected, ErrUnauthorized). A duplicate client_order_id (HTTP 422,

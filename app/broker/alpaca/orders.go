@@ -17,7 +17,7 @@ func (a *Adapter) PlaceOrder(ctx context.Context, req broker.OrderRequest) (brok
 	if tif == "" {
 		tif = alp.Day
 	}
-	o, err := a.client(ctx).PlaceOrder(alp.PlaceOrderRequest{
+	o, err := a.client(ctx, "POST /v2/orders").PlaceOrder(alp.PlaceOrderRequest{
 		Symbol: req.Symbol, Qty: req.Qty, Notional: req.Notional, Side: alp.Side(req.Side),
 		Type: alp.OrderType(req.Type), TimeInForce: tif, LimitPrice: req.LimitPrice,
 		ClientOrderID: req.ClientOrderID,
@@ -44,7 +44,7 @@ func isDuplicate(err error) bool {
 
 // OrderByClientOrderID implements broker.Broker.
 func (a *Adapter) OrderByClientOrderID(ctx context.Context, id string) (broker.Order, error) {
-	o, err := a.client(ctx).GetOrderByClientOrderID(id)
+	o, err := a.client(ctx, "GET /v2/orders:by_client_order_id").GetOrderByClientOrderID(id)
 	if err != nil {
 		return broker.Order{}, wrap("GET /v2/orders:by_client_order_id", err)
 	}
@@ -71,7 +71,7 @@ func (a *Adapter) WaitForTerminal(ctx context.Context, id string) (broker.Order,
 // the order passes through pending_cancel to canceled
 // (https://docs.alpaca.markets/reference/cancel-an-order-by-id).
 func (a *Adapter) CancelOrder(ctx context.Context, id string) error {
-	if err := a.client(ctx).CancelOrder(id); err != nil {
+	if err := a.client(ctx, "DELETE /v2/orders/{id}").CancelOrder(id); err != nil {
 		return wrap("DELETE /v2/orders/{id}", err)
 	}
 	return nil

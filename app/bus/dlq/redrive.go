@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 
 	"github.com/alchemiser/alchemiser/app/bus"
+	"github.com/alchemiser/alchemiser/app/events"
 )
 
 // Message is a dead-lettered message as a Queue hands it out.
@@ -85,6 +86,12 @@ func redriveOne(ctx context.Context, q Queue, b Bus, busName string, m Message) 
 	source, detailType, detail, err := bus.DeadLettered(m.Body)
 	if err != nil {
 		return err
+	}
+	// Marked, so that its consumer starts a new trace linked to the
+	// original instead of continuing one that may be days old. A detail
+	// without metadata goes back as it is (its consumer refuses it).
+	if marked, ok := events.MarkRedriven([]byte(detail), m.ID); ok {
+		detail = string(marked)
 	}
 	out, err := b.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
 		EventBusName: aws.String(busName), Source: aws.String(source), DetailType: aws.String(detailType), Detail: aws.String(detail)}}})

@@ -2,6 +2,7 @@ package dlq_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -81,6 +82,18 @@ func TestRedrivePutsEventsBackAndDeletesOnlyWhatTheBusTook(t *testing.T) {
 	if len(b.put) != 2 || aws.ToString(b.put[0].EventBusName) != "alchemiser-bus" || aws.ToString(b.put[1].Source) != "alchemiser.strategy" ||
 		!strings.Contains(aws.ToString(b.put[1].Detail), `"E2"`) || aws.ToString(b.put[0].DetailType) != "RebalancePlanned" {
 		t.Errorf("put %+v", b.put)
+	}
+	// Each event goes back marked with the message it came from, so its
+	// consumer starts a new trace linked to the original.
+	for i, id := range []string{"m1", "m2"} {
+		var d struct {
+			Metadata struct {
+				Redrive string `json:"redrive"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal([]byte(aws.ToString(b.put[i].Detail)), &d); err != nil || d.Metadata.Redrive != id {
+			t.Errorf("entry %d: metadata.redrive %q, want %s (%v)", i, d.Metadata.Redrive, id, err)
+		}
 	}
 	if len(q.msgs) != 2 || q.msgs[0].ID != "m3" || q.msgs[1].ID != "m4" {
 		t.Errorf("left in the queue: %+v (the two that failed should stay)", q.msgs)

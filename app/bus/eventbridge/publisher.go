@@ -1,6 +1,7 @@
 package eventbridge
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -57,7 +59,10 @@ func (p *Publisher) Publish(ctx context.Context, evs ...events.Event) error {
 	defer func() {
 		for _, e := range entries {
 			if e.err != nil {
+				// error.type is PutEvents' error code, as the
+				// conventions prefer a code when there is one.
 				e.span.SetStatus(codes.Error, e.err.Code+": "+e.err.Message)
+				e.span.SetAttributes(semconv.ErrorTypeKey.String(cmp.Or(e.err.Code, "_OTHER")))
 			}
 			e.span.End()
 		}
@@ -85,7 +90,7 @@ func (p *Publisher) Publish(ctx context.Context, evs ...events.Event) error {
 }
 
 func (p *Publisher) entry(ctx context.Context, ev events.Event) (*entry, error) {
-	sctx, span := bus.StartPublish(ctx, p.source, ev)
+	sctx, span := bus.StartPublish(ctx, p.bus, ev)
 	detail, err := json.Marshal(ev)
 	if err != nil {
 		span.End()

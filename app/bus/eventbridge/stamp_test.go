@@ -3,7 +3,6 @@ package eventbridge
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -46,8 +45,19 @@ func TestPublishStampsTraceContextAndXRayHeader(t *testing.T) {
 	if h, _ := entry["TraceHeader"].(string); h != "Root=1-"+tid[:8]+"-"+tid[8:]+";Parent="+sid+";Sampled=1" {
 		t.Errorf("TraceHeader %q", h)
 	}
-	if !strings.HasPrefix(producer.Name, "publish WorkflowStarted") {
+	// The messaging conventions' send span: "send {bus}".
+	if producer.Name != "send b" {
 		t.Errorf("span %q", producer.Name)
+	}
+	got := map[string]string{}
+	for _, a := range producer.Attributes {
+		got[string(a.Key)] = a.Value.Emit()
+	}
+	for k, want := range map[string]string{"messaging.operation.name": "send", "messaging.operation.type": "send",
+		"messaging.destination.name": "b", "messaging.system": "aws.eventbridge", "alchemiser.event_type": "WorkflowStarted"} {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q", k, got[k], want)
+		}
 	}
 }
 

@@ -131,7 +131,8 @@ func deps(ctx context.Context, fn string, cfg aws.Config) (Env, compose.Deps, er
 	d.Alpaca, d.Claims = creds, claimStore(cfg)
 	d.Handler.Log = Logger(fn)
 	if os.Getenv("ALCHEMISER_TELEMETRY") != "off" {
-		if d.Telemetry, err = telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(creds.Secret, creds.KeyID, env.SlackWebhook)); err != nil {
+		if d.Telemetry, err = telemetry.Init(ctx, cfg.Credentials, telemetry.WithSecrets(creds.Secret, creds.KeyID, env.SlackWebhook),
+			telemetry.WithEventBus(bus)); err != nil {
 			return env, d, err
 		}
 		d.Handler.Log, d.Handler.Adopt = d.Telemetry.Logger(), telemetry.AdoptCorrelation
