@@ -38,6 +38,11 @@ func SLOAlarms(spec *Spec) []SLOAlarm {
 	return []SLOAlarm{budgetAlarm(spec), dataMissingAlarm(spec)}
 }
 
+// BudgetAlarm is the budget-exhausted alarm's name: a ticket with the
+// burn-rate tiers (BurnRateAlerts), shown only (dashboard) without them
+// (IncidentAlarms says why).
+const BudgetAlarm = "slo-budget-exhausted-ticket"
+
 // budgetAlarm fires when any SLO's budget is spent: the lowest
 // ErrorBudgetRemaining of the hour (the [service] rollup holds every
 // SLO's points) below 0. The gauge has a point only when a workflow ends,
@@ -49,9 +54,9 @@ func budgetAlarm(spec *Spec) SLOAlarm {
 	q := cwalarm.MetricQuery{Id: "budget", ReturnData: &yes, MetricStat: &cwalarm.MetricStat{Period: 3600, Stat: "Minimum"}}
 	q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName = spec.Namespace, BudgetMetric
 	q.MetricStat.Metric.Dimensions = []cwalarm.Dimension{{Name: "service", Value: spec.Service}}
-	return SLOAlarm{LogicalID: "SloBudgetExhaustedTicket", Name: "slo-budget-exhausted-ticket", Runbook: "slo-budget-exhausted", Query: "workflow-failed",
+	return SLOAlarm{LogicalID: "SloBudgetExhaustedTicket", Name: BudgetAlarm, Runbook: "slo-budget-exhausted", Query: "workflow-failed",
 		Description: "an SLO's error budget for its period is spent (ErrorBudgetRemaining below 0; the notification lists every SLO's budget)",
-		Alarm: cwalarm.MetricAlarm{AlarmName: "slo-budget-exhausted-ticket", EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: 0,
+		Alarm: cwalarm.MetricAlarm{AlarmName: BudgetAlarm, EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: 0,
 			ComparisonOperator: "LessThanThreshold", TreatMissingData: "ignore", Metrics: []cwalarm.MetricQuery{q}}}
 }
 

@@ -25,13 +25,16 @@ const (
 )
 
 // IncidentSuppressor is the ticket composite's actions suppression: the
-// page composite, a WaitPeriod long enough for a page that follows its
-// ticket (a handler error is a ticket at once; the dead-lettered event
-// and the stuck workflow it causes page minutes later, after Lambda's
-// retries), and an ExtensionPeriod that covers the tickets that outlive
-// their page by less than an hour. A ticket alone arrives WaitPeriod
-// late, which a ticket (act within the working day) can afford.
-var IncidentSuppressor = cwalarm.Suppressor{Alarm: IncidentPage, Wait: 15 * time.Minute, Extension: time.Hour}
+// page composite; a WaitPeriod for a page that follows its ticket (a
+// handler error is a ticket at once; the event it dead-letters pages
+// about three minutes later, after Lambda's two retries) yet shorter than
+// the briefest ticket (a slow workflow's alarm holds ALARM about 14
+// minutes: CloudWatch's documentation does not say whether a change that
+// is undone within the WaitPeriod still acts, so no ticket may depend on
+// it); and an ExtensionPeriod that covers the tickets that outlive their
+// page by less than an hour. A ticket alone arrives WaitPeriod late,
+// which a ticket (act within the working day) can afford.
+var IncidentSuppressor = cwalarm.Suppressor{Alarm: IncidentPage, Wait: 5 * time.Minute, Extension: time.Hour}
 
 // IncidentHorizon is how long after its children have settled an
 // incident alarm may still act (a held ticket): evaluations that count
@@ -62,6 +65,15 @@ func IncidentAlarms(spec *Spec) []IncidentAlarm {
 		}
 	}
 	for _, a := range SLOAlarms(spec) {
+		if a.Name == BudgetAlarm {
+			// A ticket only with the burn-rate tiers: at the traffic
+			// without them one bad event spends a budget, and the
+			// notification of that event already says so (its Budget
+			// line); a ticket would repeat it an hour after the page
+			// resolved and stay open for the rest of the period.
+			ticket.Burn = append(ticket.Burn, a.Name)
+			continue
+		}
 		ticket.Children = append(ticket.Children, a.Name)
 	}
 	for i := range spec.SLOs {

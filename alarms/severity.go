@@ -21,8 +21,11 @@ func (spec *Spec) Severity(name string) Severity {
 		}
 	}
 	for _, a := range SLOAlarms(spec) {
-		if a.Name == name {
+		if a.Name == name && (a.Name != BudgetAlarm || spec.BurnRateAlerts) {
 			return SeverityTicket
+		}
+		if a.Name == name {
+			return SeverityDashboard
 		}
 	}
 	for i := range spec.SLOs {
