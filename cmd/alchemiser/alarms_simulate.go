@@ -155,7 +155,20 @@ type simulationJSON struct {
 	FirstBadEvent   *time.Time           `json:"first_bad_event"`
 	Transitions     []alarms.Transition  `json:"transitions"`
 	Notifications   alarms.Notifications `json:"notifications"`
+	Sent            []noticeJSON         `json:"sent"`
 	Detection       map[string]*string   `json:"detection"`
+}
+
+// noticeJSON is one notification the incident alarms sent: the change
+// (at changed) and when its actions ran (at, later when suppression
+// held them), with the children that triggered it.
+type noticeJSON struct {
+	Alarm      string    `json:"alarm"`
+	Severity   string    `json:"severity"`
+	State      string    `json:"state"`
+	Changed    time.Time `json:"changed"`
+	At         time.Time `json:"at"`
+	Triggering []string  `json:"triggering"`
 }
 
 func writeSimulationJSON(w io.Writer, sim *alarms.Simulation, perDay int) error {
@@ -163,6 +176,11 @@ func writeSimulationJSON(w io.Writer, sim *alarms.Simulation, perDay int) error 
 		Transitions: sim.Transitions, Notifications: sim.Notifications, Detection: map[string]*string{}}
 	if out.Transitions == nil {
 		out.Transitions = []alarms.Transition{}
+	}
+	out.Sent = []noticeJSON{}
+	for _, n := range sim.Notices {
+		out.Sent = append(out.Sent, noticeJSON{Alarm: n.Alarm, Severity: string(n.Severity), State: string(n.State),
+			Changed: n.Changed.UTC(), At: n.At.UTC(), Triggering: append([]string{}, n.Triggering...)})
 	}
 	for i := range out.Transitions {
 		out.Transitions[i].At = out.Transitions[i].At.UTC()
@@ -211,6 +229,10 @@ func writeSimulation(w io.Writer, sim *alarms.Simulation, sc alarms.Scenario, sl
 		return err
 	}
 	fmt.Fprintf(w, "\nnotifications: %s\n", sim.Notifications)
+	for _, n := range sim.Notices {
+		fmt.Fprintf(w, "  %s %s %s (+%s), triggered by %s\n", n.At.UTC().Format(time.RFC3339), n.Alarm, n.State,
+			offset(n.At.Sub(sim.Start)), strings.Join(n.Triggering, ", "))
+	}
 	for _, sev := range []string{string(alarms.SeverityPage), string(alarms.SeverityTicket)} {
 		if d, ok := sim.Detection[sev]; ok {
 			fmt.Fprintf(w, "first %s %s after the first bad event\n", sev, d)
