@@ -21,26 +21,16 @@ func Scenarios() []Scenario {
 	return append(incidentScenarios(), recoveryScenarios()...)
 }
 
-// budgetTicket is the budget-exhausted ticket where an event is dropped
-// for good: the event-delivery budget (99.9% of a few dozen events) is
-// spent, and the ticket fires at the next workflow's end, which the run
-// holds or not depending on whether the drop (after Lambda's retries)
-// comes before its last workflow ends: a matter of the machine's timing.
-// In a deployment the next trading day's workflow fires it.
-var budgetTicket = []string{"slo-budget-exhausted-ticket"}
-
-// The scenarios' Notifications are what the alarms send, each by its
-// incident's declared severity (alarms.AlarmSeverity): one alarm per
-// alerted incident type, so a fault confined to one incident sends one
-// notification (crash-after-order, log-volume-spike, workflow-slow's
-// ticket, workflow-not-started, workflow-failed's page). A fault that runs
-// down the chain sends one per incident it causes: a handler failing every
-// attempt opens handler-error's ticket, then pages as event-dead-lettered
-// and, 15 minutes on, as workflow-stuck. The objectives' burn-rate tiers
-// are not deployed at the template's defaults and their minimum volume is
-// far above a chaos run's, so they send nothing here; the budget ticket
-// waits for the next workflow's end, which a run may or may not hold
-// (budgetTicket).
+// The scenarios' Notifications are what the incident alarms send
+// (alarms.Notices): one page or one ticket for an incident, whatever chain
+// of alarms it trips (a handler failing every attempt trips handler-error,
+// then event-dead-lettered and workflow-stuck: one page, the ticket
+// suppressed), and its resolve when the run sees it resolve (a workflow
+// left stuck, a dead-letter queue left full or a log spike still in its
+// hour stay open: no OK). Clean runs and absorbed faults send nothing. The
+// objectives' burn-rate tiers are not deployed at the template's defaults
+// and their minimum volume is far above a chaos run's, so they send
+// nothing here.
 
 func incidentScenarios() []Scenario {
 	return []Scenario{
@@ -60,25 +50,25 @@ func incidentScenarios() []Scenario {
 			Workflows:     3, Seed: 31, Setup: rejectAll, Alarms: []string{"workflow-failed"},
 			Query: "order-rejected", Column: "correlation_id", Affected: failed},
 		{Name: "handler-error", Incident: "handler-error", Description: "GET /v2/account fails with 500: the portfolio function errors on every attempt",
-			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
+			Notifications: Notifications{Page: 1},
 			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"handler-error"}, Query: "handler-error"},
 		{Name: "event-dead-lettered", Incident: "event-dead-lettered", Description: "the portfolio function fails all async retries; its event goes to the on-failure destination",
-			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
+			Notifications: Notifications{Page: 1},
 			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"event-dead-lettered"},
 			Query: "event-dead-lettered", Column: "correlation_id", Affected: stuck},
 		{Name: "workflow-stuck", Incident: "workflow-stuck", Description: "started workflows never end (their event was dead-lettered)",
-			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
+			Notifications: Notifications{Page: 1},
 			Workflows:     2, Seed: 31, Setup: accountDown, Alarms: []string{"workflow-stuck"},
 			Query: "workflow-stuck", Column: "correlation_id", Affected: stuck},
 		{Name: "broker-degraded", Incident: "broker-degraded", Description: "the broker answers 503 to everything once the plan is made; the breaker opens",
-			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 1},
 			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(503), Alarms: []string{"broker-degraded"}, Query: "broker-degraded"},
 		{Name: "broker-rate-limited", Incident: "broker-degraded", Description: "the broker answers 429 to everything once the plan is made; retries, then the breaker opens",
-			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 1},
 			Workflows:     1, Seed: 31, Setup: brokerAfterPlan(429), Alarms: []string{"broker-degraded"}, Query: "broker-degraded"},
 		{Name: "broker-timeouts", Incident: "broker-degraded", Description: "the broker holds every request open once the plan is made; " +
 			"each attempt ends at the 100 ms call timeout and is retried, then the breaker opens",
-			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 1},
 			Workflows:     1, Seed: 31, Chaos: constant(Knobs{BrokerCallTimeout: 100 * time.Millisecond}), Setup: brokerHangsAfterPlan,
 			Alarms: []string{"broker-degraded"}, Query: "broker-degraded"},
 		{Name: "duplicate-delivery", Incident: "duplicate-delivery", Description: "EventBridge delivers 30% of the events twice",
@@ -90,7 +80,7 @@ func incidentScenarios() []Scenario {
 			"(alchemiser run --workflows 2 --duplicates 0.3): every duplicate is skipped, none is a handler error, no alarm fires",
 			Workflows: 2, Seed: 1, Duplicates: 0.3, Query: "duplicate-delivery", Invariant: counted(DuplicatesSkipped, "DuplicateEvents")},
 		{Name: "publish-failed", Incident: "publish-failed", Description: "PutEvents throttles every SignalGenerated",
-			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 1},
 			Workflows:     2, Seed: 31, Setup: throttleSignals, Alarms: []string{"publish-failed"},
 			Query: "publish-failed", Column: "correlation_id", Affected: started},
 		{Name: "publish-throttled", Description: "PutEvents throttles two of every three entries of each event type: " +
@@ -100,10 +90,10 @@ func incidentScenarios() []Scenario {
 			"the plan and the workflow's end list them all, exceed PutEvents' 256 KB entry limit and travel as claim checks",
 			Workflows: 2, Seed: 31, Dust: 1200, Absorbed: "ClaimChecks"},
 		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
-			Notifications: Notifications{Page: 1, Ticket: 1, OK: 2}, Racy: budgetTicket,
+			Notifications: Notifications{Page: 1, OK: 1},
 			Workflows: 1, Seed: 32, Setup: poison, Alarms: []string{"handler-error"}, Query: "poison-event"},
 		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",
-			Notifications: Notifications{Page: 2, Ticket: 2, OK: 3},
+			Notifications: Notifications{Page: 1},
 			Workflows:     2, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),
 			Setup: orderLatency(100 * time.Millisecond), Alarms: []string{"lambda-timeout"}, Query: "lambda-timeout"},
 		{Name: "cold-start-spike", Incident: "cold-start-spike", Description: "the strategy function's init takes 200 ms over the baseline",
@@ -125,7 +115,7 @@ func incidentScenarios() []Scenario {
 		{Name: "notifier-broken", Incident: "handler-error", Description: "the notifications function fails every invocation (a bad deploy) " +
 			"and the exchange rejects every order: the failed workflow's summary and every enriched alarm message are lost to the " +
 			"on-failure queue, and the page still reaches the page topic's direct human subscription",
-			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2},
+			Notifications: Notifications{Page: 1},
 			Workflows:     1, Seed: 31, Chaos: constant(Knobs{Failing: []string{"notifications"}}), Setup: rejectAll,
 			Alarms: []string{"handler-error"}, Query: "handler-error", Invariant: pagedWithoutTheNotifier},
 	}

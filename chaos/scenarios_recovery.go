@@ -21,7 +21,7 @@ func recoveryScenarios() []Scenario {
 		{Name: "redelivery-after-timeout", Incident: "lambda-timeout", Description: "on a cash-only account, the first execution " +
 			"attempt times out (the exchange places its first buy but holds the answer for 1 s; the timeout is 300 ms); Lambda " +
 			"retries it once the exchange is back, finds the order by its client order id, and buys once",
-			Notifications: Notifications{Ticket: 2, OK: 2},
+			Notifications: Notifications{Ticket: 1, OK: 1},
 			Workflows:     1, Seed: 31, CashOnly: true, TimeScale: 1.0 / 60, // Lambda's first retry wait is 1 s
 			Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 300 * time.Millisecond}}),
 			Setup: hangOrdersOnce, Alarms: []string{"lambda-timeout"}, Query: "lambda-timeout"},
@@ -39,7 +39,7 @@ func recoveryScenarios() []Scenario {
 			"(Powertools' rule: in progress until the invocation's deadline, 3 s here for 300 s): both of Lambda's retries find " +
 			"the dead invocation's record in progress, the event goes to the on-failure destination and, once the deadline has " +
 			"passed, is redriven; every order is found by its client order id",
-			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2}, Racy: budgetTicket,
+			Notifications: Notifications{Page: 1},
 			Workflows: 1, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}, Lease: -1}),
 			Setup: func(s *Stack) { s.CrashOnPublish("TradeExecuted", 1) }, After: redriveAfter(3 * time.Second),
 			Alarms: []string{"event-dead-lettered", "handler-error"},
@@ -47,14 +47,14 @@ func recoveryScenarios() []Scenario {
 		{Name: "dlq-redrive", Incident: "event-dead-lettered", Description: "the account endpoint fails and the portfolio events are dead-lettered; " +
 			"once it is back, the queues are redriven onto the bus (as alchemiser dlq redrive does) and the workflows end: the last " +
 			"session's plans and trades, the earlier session's is stale and ends stale_skipped, and no order fails",
-			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2}, Racy: budgetTicket,
+			Notifications: Notifications{Page: 1},
 			Workflows: 2, Seed: 31, Setup: accountDown, After: redrive, Alarms: []string{"event-dead-lettered"},
 			Query: "event-dead-lettered", Column: "correlation_id", Affected: redriven, NoFailedOrders: true, Stale: redrivenBefore},
 		{Name: "stale-plan-redrive", Incident: "event-dead-lettered", Description: "the kill switch cannot be read once the first " +
 			"session's plan is made: its RebalancePlanned fails all of Lambda's attempts and is dead-lettered; the next session trades; " +
 			"then the queues are redriven and the old plan is refused before any order (stale_skipped): no order fails, no workflow " +
 			"fails, no SLO pages",
-			Notifications: Notifications{Page: 2, Ticket: 1, OK: 2}, Racy: budgetTicket,
+			Notifications: Notifications{Page: 1},
 			Workflows: 2, Seed: 31, Setup: killSwitchDownFirstPlan, After: redrive,
 			Alarms: []string{"event-dead-lettered", "handler-error"},
 			Query:  "event-dead-lettered", Column: "correlation_id", Affected: redriven, NoFailedOrders: true, Stale: redrivenBefore},
