@@ -91,7 +91,7 @@ func incidentScenarios() []Scenario {
 			Workflows: 2, Seed: 31, Dust: 1200, Absorbed: "ClaimChecks"},
 		{Name: "poison-event", Incident: "poison-event", Description: "a SignalGenerated of unsupported schema major version 9 is put on the bus",
 			Notifications: Notifications{Page: 1, OK: 1},
-			Workflows: 1, Seed: 32, Setup: poison, Alarms: []string{"handler-error"}, Query: "poison-event"},
+			Workflows:     1, Seed: 32, Setup: poison, Alarms: []string{"handler-error"}, Query: "poison-event"},
 		{Name: "lambda-timeout", Incident: "lambda-timeout", Description: "execution's timeout is 40 ms and order POSTs take 100 ms",
 			Notifications: Notifications{Page: 1},
 			Workflows:     2, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 40 * time.Millisecond}}),

@@ -40,7 +40,7 @@ func recoveryScenarios() []Scenario {
 			"the dead invocation's record in progress, the event goes to the on-failure destination and, once the deadline has " +
 			"passed, is redriven; every order is found by its client order id",
 			Notifications: Notifications{Page: 1},
-			Workflows: 1, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}, Lease: -1}),
+			Workflows:     1, Seed: 31, Chaos: constant(Knobs{Timeouts: map[string]time.Duration{"execution": 3 * time.Second}, Lease: -1}),
 			Setup: func(s *Stack) { s.CrashOnPublish("TradeExecuted", 1) }, After: redriveAfter(3 * time.Second),
 			Alarms: []string{"event-dead-lettered", "handler-error"},
 			Query:  "event-dead-lettered", Column: "correlation_id", Affected: redriven},
@@ -48,14 +48,14 @@ func recoveryScenarios() []Scenario {
 			"once it is back, the queues are redriven onto the bus (as alchemiser dlq redrive does) and the workflows end: the last " +
 			"session's plans and trades, the earlier session's is stale and ends stale_skipped, and no order fails",
 			Notifications: Notifications{Page: 1},
-			Workflows: 2, Seed: 31, Setup: accountDown, After: redrive, Alarms: []string{"event-dead-lettered"},
+			Workflows:     2, Seed: 31, Setup: accountDown, After: redrive, Alarms: []string{"event-dead-lettered"},
 			Query: "event-dead-lettered", Column: "correlation_id", Affected: redriven, NoFailedOrders: true, Stale: redrivenBefore},
 		{Name: "stale-plan-redrive", Incident: "event-dead-lettered", Description: "the kill switch cannot be read once the first " +
 			"session's plan is made: its RebalancePlanned fails all of Lambda's attempts and is dead-lettered; the next session trades; " +
 			"then the queues are redriven and the old plan is refused before any order (stale_skipped): no order fails, no workflow " +
 			"fails, no SLO pages",
 			Notifications: Notifications{Page: 1},
-			Workflows: 2, Seed: 31, Setup: killSwitchDownFirstPlan, After: redrive,
+			Workflows:     2, Seed: 31, Setup: killSwitchDownFirstPlan, After: redrive,
 			Alarms: []string{"event-dead-lettered", "handler-error"},
 			Query:  "event-dead-lettered", Column: "correlation_id", Affected: redriven, NoFailedOrders: true, Stale: redrivenBefore},
 		{Name: "archive-replay", Incident: "duplicate-delivery", Description: "after a clean run the whole archive is replayed onto the bus: " +

@@ -33,7 +33,7 @@ func TestSimulateMonthOneFailureJSON(t *testing.T) {
 			Alarm, Severity, State, Changed, At string
 			Triggering                          []string
 		}
-		Detection       map[string]*string
+		Detection map[string]*string
 	}
 	dec := json.NewDecoder(strings.NewReader(stdout))
 	dec.DisallowUnknownFields()
