@@ -157,7 +157,7 @@ func resourceAttrs(t *testing.T, f fixture) map[string]string {
 	}
 	got := map[string]string{}
 	for _, kv := range res.Attributes() {
-		got[string(kv.Key)] = kv.Value.Emit()
+		got[string(kv.Key)] = kv.Value.String()
 	}
 	return got
 }

@@ -239,7 +239,7 @@ func TestErrorsAreRecordedLoggedAndCounted(t *testing.T) {
 func eventAttr(e sdktrace.Event, key string) string {
 	for _, a := range e.Attributes {
 		if string(a.Key) == key {
-			return a.Value.Emit()
+			return a.Value.String()
 		}
 	}
 	return ""

@@ -21,7 +21,7 @@ func (e *keyError) Error() string { return "bad key " + e.key }
 func attr(s tracetest.SpanStub, key string) string {
 	for _, a := range s.Attributes {
 		if string(a.Key) == key {
-			return a.Value.Emit()
+			return a.Value.String()
 		}
 	}
 	return ""

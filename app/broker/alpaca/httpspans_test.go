@@ -51,7 +51,7 @@ func TestRequestsAreHTTPClientSpans(t *testing.T) {
 		}
 		got := map[string]string{}
 		for _, a := range s.Attributes {
-			got[string(a.Key)] = a.Value.Emit()
+			got[string(a.Key)] = a.Value.String()
 		}
 		for k, v := range want {
 			if got[k] != v {
