@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -145,8 +146,9 @@ func TestAlarmChangedPublishesToItsActions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := top.Alarms["alchemiser-handler-error"]
-	ids, err := s.AlarmChanged(StateChange{Alarm: a.Name, Old: "OK", New: "ALARM", At: at})
+	a := top.Alarms["alchemiser-incident-ticket"]
+	child := top.Alarms["alchemiser-handler-error"]
+	ids, err := s.AlarmChanged(StateChange{Alarm: a.Name, Old: "OK", New: "ALARM", At: at, Triggering: []string{child.Name}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,14 +156,14 @@ func TestAlarmChangedPublishesToItsActions(t *testing.T) {
 	for _, arn := range a.AlarmActions {
 		want += len(top.TopicByARN(arn).Subscriptions)
 	}
-	if len(ids) != len(a.AlarmActions) || len(s.Deliveries()) != want {
+	if len(ids) != len(a.AlarmActions) || len(ids) == 0 || len(s.Deliveries()) != want {
 		t.Fatalf("ids %v, deliveries %+v", ids, s.Deliveries())
 	}
 	var m struct {
-		AlarmName, NewStateValue, OldStateValue, StateChangeTime, AlarmArn, Region string
-		Trigger                                                                    struct {
-			MetricName, Namespace string
-			Dimensions            []struct{ Name, Value string }
+		AlarmName, NewStateValue, OldStateValue, StateChangeTime, AlarmArn, Region, AlarmRule string
+		TriggeringChildren                                                                    []struct {
+			Arn   string
+			State struct{ Value, Timestamp string }
 		}
 	}
 	d := s.Deliveries()[0]
@@ -169,11 +171,20 @@ func TestAlarmChangedPublishesToItsActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	if m.AlarmName != a.Name || m.NewStateValue != "ALARM" || m.OldStateValue != "OK" || m.StateChangeTime != "2026-11-20T14:40:00.000+0000" ||
-		m.AlarmArn != a.ARN || m.Region != "US East (N. Virginia)" || m.Trigger.MetricName != "InvocationFailures" || len(m.Trigger.Dimensions) != 0 {
+		m.AlarmArn != a.ARN || m.Region != "US East (N. Virginia)" || !strings.Contains(m.AlarmRule, child.Name) ||
+		len(m.TriggeringChildren) != 1 || m.TriggeringChildren[0].Arn != child.ARN || m.TriggeringChildren[0].State.Value != "ALARM" {
 		t.Errorf("message %s", d.Message)
 	}
-	if d.Subject != `ALARM: "alchemiser-handler-error" in US East (N. Virginia)` {
+	if d.Subject != `ALARM: "alchemiser-incident-ticket" in US East (N. Virginia)` {
 		t.Errorf("subject %q", d.Subject)
+	}
+	// A symptom alarm has no actions of its own: nothing is published.
+	if ids, err := s.AlarmChanged(StateChange{Alarm: child.Name, Old: "OK", New: "ALARM", At: at}); err != nil || len(ids) != 0 {
+		t.Errorf("symptom: %v, %v", ids, err)
+	}
+	// A triggering child the template does not have is an error.
+	if _, err := s.AlarmChanged(StateChange{Alarm: a.Name, Old: "OK", New: "ALARM", At: at, Triggering: []string{"alchemiser-nope"}}); !errors.Is(err, ErrUnknownAlarm) {
+		t.Errorf("unknown child: %v", err)
 	}
 	// A burn-rate child has no actions: nothing is published.
 	if ids, err := s.AlarmChanged(StateChange{Alarm: "alchemiser-slo-workflow-success-page-1h", Old: "OK", New: "ALARM", At: at}); err != nil || len(ids) != 0 {

@@ -72,7 +72,13 @@ func burnRateStack(t *testing.T, burn string) *topology.Topology {
 func testDescribeAlarmsLists(t *testing.T, now time.Time, top *topology.Topology) {
 	c, _ := serve(t, Config{RunDir: t.TempDir(), Now: func() time.Time { return now }, Topology: top})
 	wantMetric, wantComposite := templateAlarms(t, top)
-	if burn := top.Resources["SloWorkflowSuccessPage"].Type != ""; len(wantMetric) < 10 || burn != (len(wantComposite) == 8) {
+	// The two incident alarms, and the four SLOs' page and ticket
+	// composites with the burn-rate tiers.
+	want := 2
+	if top.Resources["SloWorkflowSuccessPage"].Type != "" {
+		want += 8
+	}
+	if len(wantMetric) < 10 || len(wantComposite) != want {
 		t.Fatalf("template has %d metric and %d composite alarms", len(wantMetric), len(wantComposite))
 	}
 	ms, cs := describeAll(t, c, &cloudwatch.DescribeAlarmsInput{MaxRecords: aws.Int32(17),
@@ -112,10 +118,23 @@ func TestDescribeAlarmsDefinitionsAndFilters(t *testing.T) {
 	if aws.ToString(a.Namespace) != "Alchemiser" || aws.ToString(a.MetricName) != "InvocationFailures" || a.Statistic != types.StatisticSum ||
 		len(a.Dimensions) != 0 || aws.ToInt32(a.Period) != 300 ||
 		a.ComparisonOperator != types.ComparisonOperatorGreaterThanThreshold || aws.ToString(a.TreatMissingData) != "notBreaching" ||
-		!aws.ToBool(a.ActionsEnabled) || len(a.AlarmActions) != 1 || a.AlarmActions[0] != "arn:aws:sns:us-east-1:000000000000:alchemiser-ticket" ||
+		!aws.ToBool(a.ActionsEnabled) || len(a.AlarmActions) != 0 || // the incident alarms act
+
 		aws.ToString(a.AlarmArn) != "arn:aws:cloudwatch:us-east-1:000000000000:alarm:alchemiser-handler-error" ||
 		!strings.Contains(aws.ToString(a.AlarmDescription), "Runbook: runbooks/handler-error.md") {
 		t.Errorf("handler-error as described: %+v", a)
+	}
+	// The ticket incident alarm carries its actions suppression.
+	out, err = c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"alchemiser-incident-ticket"},
+		AlarmTypes: []types.AlarmType{types.AlarmTypeCompositeAlarm}})
+	if err != nil || len(out.CompositeAlarms) != 1 {
+		t.Fatalf("incident-ticket: %+v, %v", out, err)
+	}
+	if it := out.CompositeAlarms[0]; aws.ToString(it.ActionsSuppressor) != "alchemiser-incident-page" ||
+		aws.ToInt32(it.ActionsSuppressorWaitPeriod) != 300 || aws.ToInt32(it.ActionsSuppressorExtensionPeriod) != 3600 ||
+		len(it.AlarmActions) != 1 || it.AlarmActions[0] != "arn:aws:sns:us-east-1:000000000000:alchemiser-ticket" {
+		t.Errorf("incident-ticket as described: suppressor %q wait %d extension %d actions %v", aws.ToString(it.ActionsSuppressor),
+			aws.ToInt32(it.ActionsSuppressorWaitPeriod), aws.ToInt32(it.ActionsSuppressorExtensionPeriod), it.AlarmActions)
 	}
 	// A metric-math alarm carries its metrics; a composite its rule.
 	out, err = c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNamePrefix: aws.String("alchemiser-slo-workflow-success-"),

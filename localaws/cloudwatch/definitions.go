@@ -85,7 +85,8 @@ func metricAlarmDef(p map[string]any) MetricAlarm {
 func compositeAlarmDef(p map[string]any) CompositeAlarm {
 	return CompositeAlarm{AlarmName: str(p["AlarmName"]), AlarmDescription: str(p["AlarmDescription"]), AlarmRule: str(p["AlarmRule"]),
 		ActionsEnabled: boolOr(p["ActionsEnabled"], true), AlarmActions: strs(p["AlarmActions"]), OKActions: strs(p["OKActions"]),
-		InsufficientDataActions: strs(p["InsufficientDataActions"])}
+		InsufficientDataActions: strs(p["InsufficientDataActions"]), ActionsSuppressor: str(p["ActionsSuppressor"]),
+		ActionsSuppressorWaitPeriod: int32(num(p["ActionsSuppressorWaitPeriod"])), ActionsSuppressorExtensionPeriod: int32(num(p["ActionsSuppressorExtensionPeriod"]))}
 }
 
 func str(v any) string {

@@ -142,6 +142,9 @@ type CompositeAlarm struct {
 	OKActions                          []string     `json:"OKActions"`
 	AlarmActions                       []string     `json:"AlarmActions"`
 	InsufficientDataActions            []string     `json:"InsufficientDataActions"`
+	ActionsSuppressor                  string       `json:"ActionsSuppressor,omitempty"`
+	ActionsSuppressorWaitPeriod        int32        `json:"ActionsSuppressorWaitPeriod,omitempty"`
+	ActionsSuppressorExtensionPeriod   int32        `json:"ActionsSuppressorExtensionPeriod,omitempty"`
 	StateValue                         string       `json:"StateValue"`
 	StateReason                        string       `json:"StateReason,omitempty"`
 	StateReasonData                    string       `json:"StateReasonData,omitempty"`
