@@ -241,6 +241,19 @@ func workflowTraceOnTheEndpoint(t *testing.T, c *operator, id string) {
 	if len(functions) != 5 || !slices.ContainsFunc(a, func(r map[string]string) bool { return r["message"] == "workflow ended" }) {
 		t.Errorf("the trace of %s: functions %v, %d rows", id, slices.Sorted(maps.Keys(functions)), len(a))
 	}
+	// Both are sorted by @timestamp; Logs Insights leaves the order of
+	// rows with the same timestamp (two functions in one millisecond)
+	// undefined, so ties are compared as sets.
+	for name, rows := range map[string][]map[string]string{"--stack": a, "--logs": b} {
+		if !slices.IsSortedFunc(rows, func(x, y map[string]string) int { return strings.Compare(x["@timestamp"], y["@timestamp"]) }) {
+			t.Errorf("%s: rows not in @timestamp order", name)
+		}
+	}
+	byAll := func(x, y map[string]string) int {
+		return strings.Compare(fmt.Sprint(x), fmt.Sprint(y)) // fmt prints maps with sorted keys
+	}
+	slices.SortStableFunc(a, byAll)
+	slices.SortStableFunc(b, byAll)
 	if !slices.EqualFunc(a, b, maps.Equal) {
 		t.Errorf("--stack gives %d rows, --logs %d:\n%s\n%s", len(a), len(b), remote, local)
 	}
