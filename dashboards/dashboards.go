@@ -85,6 +85,15 @@ func Operations(spec *alarms.Spec) *Dashboard {
 		"SLO status and burn rates first; then the workflow, events, dead-letter queues, functions, the broker and orders. " +
 		"Every alarm links its runbook ([runbooks](" + Runbook + "/README.md)); the investigation dashboard runs the saved queries."})
 
+	// Incidents: the two incident alarms (the only ones that notify) and
+	// the symptom alarms they combine, so that the page's alarm and its
+	// triggering child are side by side.
+	incidents := []string{alarmARN(alarms.IncidentPage), alarmARN(alarms.IncidentTicket)}
+	for _, sym := range alarms.Symptoms(spec) {
+		incidents = append(incidents, alarmARN(sym.Name))
+	}
+	g.add("alarm", 24, 3, AlarmProps{Title: "Incidents: the page and ticket alarms, and the alarms they combine", Alarms: incidents})
+
 	// SLOs: the budget and data-missing tickets (and, where the
 	// deployment has them, the burn-rate page and ticket), each SLO's
 	// budget remaining over its period, and the burn rates over the page

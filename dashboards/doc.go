@@ -1,5 +1,6 @@
 // Package dashboards defines the stack's CloudWatch dashboards as typed Go:
-// the operations overview (SLO status, burn rates and error budget left;
+// the operations overview (the incident alarms and the symptom alarms
+// they combine; SLO status, burn rates and error budget left;
 // the workflow; events and dead-letter queues; functions; the broker;
 // orders; log bytes per workflow) and the investigation dashboard (every
 // saved query as a log widget, every alarm's state, a function picker, a

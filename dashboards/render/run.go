@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/alchemiser/alchemiser/alarms"
@@ -65,4 +66,8 @@ func (r *run) evaluate(spec *alarms.Spec, resolve alarms.Resolver) {
 	r.evalFrom = r.start.Truncate(time.Minute).Add(time.Minute)
 	r.evalTo = r.end.Truncate(time.Minute).Add(time.Minute)
 	r.states, r.stateErr = alarms.GeneratedStates(spec, r.metrics, resolve, r.evalFrom, r.evalTo, time.Minute)
+	if r.stateErr == nil {
+		// The incident alarms' states, from their children's.
+		maps.Copy(r.states, alarms.IncidentStates(spec, r.states))
+	}
 }
