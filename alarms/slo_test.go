@@ -68,7 +68,7 @@ func TestSpecValidation(t *testing.T) {
 	if got := len(spec(t).SLOs); got != 4 {
 		t.Fatalf("%d SLOs", got)
 	}
-	base := "service: s\nslos:\n  - name: x\n    objective: 99\n    period: 30d\n    good: [OrdersFilled]\n    total: [OrdersSubmitted]\n    page: T\n    ticket: T\n    runbook: r\n    minimum_volume: 20\n"
+	base := "service: s\nslos:\n  - name: x\n    objective: 99\n    period: 30d\n    good: [OrdersFilled]\n    total: [OrdersSubmitted]\n    runbook: r\n    minimum_volume: 20\n"
 	for mutate, want := range map[[2]string]string{
 		{"objective: 99", "objective: 100"}:                                       "objective 100% is out of range",
 		{"objective: 99", "objective: 90"}:                                        "can never fire at objective 90%",
@@ -78,6 +78,7 @@ func TestSpecValidation(t *testing.T) {
 		{"good: [OrdersFilled]", "bad: [OrdersFilled]\n    good: [OrdersFilled]"}: "exactly one of good or bad",
 		{"objective: 99", "objective: 99\n    colour: red"}:                       "field colour not found",
 		{"minimum_volume: 20", "minimum_volume: 6"}:                               "minimum_volume 6 lets one bad event fire the page tier",
+		{"runbook: r", "runbook: r\n    page: PageTopic"}:                         "field page not found",
 	} {
 		src := strings.Replace(base, mutate[0], mutate[1], 1)
 		_, err := ParseSpec("slos.yaml", []byte(src), catalogue(t))
@@ -86,7 +87,7 @@ func TestSpecValidation(t *testing.T) {
 		}
 	}
 	_, err := ParseSpec("slos.yaml", []byte(base+strings.TrimPrefix(base, "service: s\nslos:\n")), catalogue(t))
-	if err == nil || !strings.Contains(err.Error(), "slos.yaml:12: slo \"x\" is declared twice") {
+	if err == nil || !strings.Contains(err.Error(), "slos.yaml:10: slo \"x\" is declared twice") {
 		t.Errorf("duplicate: %v", err)
 	}
 }
