@@ -171,7 +171,7 @@ func Notices(spec *Spec, states map[string][]cwalarm.Sample) []Notice {
 func triggering(children []string, states map[string][]cwalarm.Sample, a cwalarm.Action) []string {
 	var changed, in []string
 	for _, c := range children {
-		now, before := stateAt(states[c], a.Changed), stateAt(states[c], a.Changed.Add(-time.Nanosecond))
+		now, before := cwalarm.StateAt(states[c], a.Changed), cwalarm.StateAt(states[c], a.Changed.Add(-time.Nanosecond))
 		isAlarm := now == cwalarm.Alarm
 		if isAlarm == (a.State == cwalarm.Alarm) {
 			in = append(in, c)
@@ -187,17 +187,4 @@ func triggering(children []string, states map[string][]cwalarm.Sample, a cwalarm
 		return nil
 	}
 	return in
-}
-
-// stateAt is the state of the last sample at or before at; OK before
-// the first (a deployed alarm rests in OK).
-func stateAt(samples []cwalarm.Sample, at time.Time) cwalarm.State {
-	st := cwalarm.OK
-	for _, s := range samples {
-		if s.At.After(at) {
-			break
-		}
-		st = s.State
-	}
-	return st
 }

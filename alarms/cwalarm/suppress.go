@@ -94,7 +94,7 @@ func Actions(samples []Sample, suppressor []Sample, sup *Suppressor) []Action {
 // heldUntil is when the actions of a change at t run under sup, given the
 // suppressor's samples; false when the suppressor never releases them.
 func heldUntil(suppressor []Sample, t time.Time, sup *Suppressor) (time.Time, bool) {
-	inAlarm := func(at time.Time) bool { return stateAt(suppressor, at) == Alarm }
+	inAlarm := func(at time.Time) bool { return StateAt(suppressor, at) == Alarm }
 	// When the suppressor last left ALARM at or before at (zero if never).
 	leftAt := func(at time.Time) time.Time {
 		var left time.Time
@@ -149,9 +149,9 @@ func heldUntil(suppressor []Sample, t time.Time, sup *Suppressor) (time.Time, bo
 	}
 }
 
-// stateAt is the state of the last sample at or before at (OK before the
+// StateAt is the state of the last sample at or before at (OK before the
 // first: a deployed alarm rests in OK).
-func stateAt(samples []Sample, at time.Time) State {
+func StateAt(samples []Sample, at time.Time) State {
 	st := OK
 	for _, s := range samples {
 		if s.At.After(at) {

@@ -139,28 +139,31 @@ func reads(c command) []expr {
 // fieldNames lists the fields an expression reads (not count(*)'s *).
 func fieldNames(x expr) []string {
 	var out []string
-	var walk func(x expr)
-	walk = func(x expr) {
-		switch e := x.(type) {
-		case fieldRef:
-			if e.name != "*" {
-				out = append(out, e.name)
-			}
-		case unary:
-			walk(e.x)
-		case binary:
-			walk(e.l)
-			walk(e.r)
-		case call:
-			for _, a := range e.args {
-				walk(a)
-			}
-		case listLit:
-			for _, a := range e.items {
-				walk(a)
-			}
+	walkFields(x, func(name string) {
+		if name != "*" {
+			out = append(out, name)
+		}
+	})
+	return out
+}
+
+// walkFields calls visit with the name of every field x reads.
+func walkFields(x expr, visit func(name string)) {
+	switch e := x.(type) {
+	case fieldRef:
+		visit(e.name)
+	case unary:
+		walkFields(e.x, visit)
+	case binary:
+		walkFields(e.l, visit)
+		walkFields(e.r, visit)
+	case call:
+		for _, a := range e.args {
+			walkFields(a, visit)
+		}
+	case listLit:
+		for _, a := range e.items {
+			walkFields(a, visit)
 		}
 	}
-	walk(x)
-	return out
 }

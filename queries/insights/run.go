@@ -327,26 +327,7 @@ func appendUnique(s []string, v string) []string {
 // are scanned for those only.
 func (q *Query) wanted() *wanted {
 	var names []string
-	var walk func(x expr)
-	walk = func(x expr) {
-		switch e := x.(type) {
-		case fieldRef:
-			names = append(names, e.name)
-		case unary:
-			walk(e.x)
-		case binary:
-			walk(e.l)
-			walk(e.r)
-		case call:
-			for _, a := range e.args {
-				walk(a)
-			}
-		case listLit:
-			for _, a := range e.items {
-				walk(a)
-			}
-		}
-	}
+	walk := func(x expr) { walkFields(x, func(name string) { names = append(names, name) }) }
 	for _, c := range q.cmds {
 		switch c := c.(type) {
 		case fieldsCmd:
